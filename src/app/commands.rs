@@ -1,0 +1,159 @@
+//! The one table of commands. The keymap, the `?` help overlay, the `:` palette and
+//! the footer hints are all built from it, so a command is declared exactly once.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Command {
+    Quit,
+    Help,
+    Palette,
+    FocusNext,
+    FocusPrev,
+    FocusCalendar,
+    FocusChecklist,
+    FocusRollout,
+    FocusHealth,
+    Zoom,
+    CycleTheme,
+    Suspend,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CommandSpec {
+    pub command: Command,
+    /// The name users remap in `[keys]` and type in the palette.
+    pub name: &'static str,
+    pub default_keys: &'static [&'static str],
+    pub doc: &'static str,
+    /// Short label for the footer; commands without one stay out of the footer.
+    pub hint: Option<&'static str>,
+}
+
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        command: Command::FocusNext,
+        name: "focus-next",
+        default_keys: &["tab"],
+        doc: "Move focus to the next pane",
+        hint: Some("focus"),
+    },
+    CommandSpec {
+        command: Command::FocusPrev,
+        name: "focus-prev",
+        default_keys: &["shift-tab"],
+        doc: "Move focus to the previous pane",
+        hint: None,
+    },
+    CommandSpec {
+        command: Command::FocusCalendar,
+        name: "focus-calendar",
+        default_keys: &["1"],
+        doc: "Focus the Calendar pane",
+        hint: None,
+    },
+    CommandSpec {
+        command: Command::FocusChecklist,
+        name: "focus-checklist",
+        default_keys: &["2"],
+        doc: "Focus the Checklist pane",
+        hint: None,
+    },
+    CommandSpec {
+        command: Command::FocusRollout,
+        name: "focus-rollout",
+        default_keys: &["3"],
+        doc: "Focus the Rollout pane",
+        hint: None,
+    },
+    CommandSpec {
+        command: Command::FocusHealth,
+        name: "focus-health",
+        default_keys: &["4"],
+        doc: "Focus the Health pane",
+        hint: None,
+    },
+    CommandSpec {
+        command: Command::Zoom,
+        name: "zoom",
+        default_keys: &["z"],
+        doc: "Zoom the focused pane to the full screen, or back",
+        hint: Some("zoom"),
+    },
+    CommandSpec {
+        command: Command::Palette,
+        name: "palette",
+        default_keys: &[":"],
+        doc: "Open the command palette",
+        hint: Some("commands"),
+    },
+    CommandSpec {
+        command: Command::Help,
+        name: "help",
+        default_keys: &["?"],
+        doc: "Show every command and its keys",
+        hint: Some("help"),
+    },
+    CommandSpec {
+        command: Command::CycleTheme,
+        name: "cycle-theme",
+        default_keys: &["T"],
+        doc: "Switch to the next colour theme",
+        hint: None,
+    },
+    CommandSpec {
+        command: Command::Suspend,
+        name: "suspend",
+        default_keys: &["ctrl-z"],
+        doc: "Suspend to the shell (resume with `fg`)",
+        hint: None,
+    },
+    CommandSpec {
+        command: Command::Quit,
+        name: "quit",
+        default_keys: &["q", "ctrl-c"],
+        doc: "Quit (asks first while an action is running)",
+        hint: Some("quit"),
+    },
+];
+
+impl Command {
+    pub fn spec(self) -> &'static CommandSpec {
+        // Every variant has a row; the test below keeps it that way.
+        COMMANDS
+            .iter()
+            .find(|spec| spec.command == self)
+            .unwrap_or(&COMMANDS[0])
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn by_name(name: &str) -> Option<Command> {
+        COMMANDS
+            .iter()
+            .find(|spec| spec.name == name)
+            .map(|spec| spec.command)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_command_has_exactly_one_row_with_a_unique_name() {
+        let mut names = HashSet::new();
+        let mut commands = HashSet::new();
+        for spec in COMMANDS {
+            assert!(names.insert(spec.name), "duplicate name {}", spec.name);
+            assert!(
+                commands.insert(spec.command),
+                "duplicate row {:?}",
+                spec.command
+            );
+            assert_eq!(spec.command.spec().name, spec.name);
+            assert_eq!(Command::by_name(spec.name), Some(spec.command));
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! Which key runs which command: the defaults from the command table, with the
+//! user's `[keys]` remapping applied and checked for clashes.
+
+use std::collections::BTreeMap;
+
+use super::commands::{COMMANDS, Command};
+use super::key::{Key, KeyParseError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    by_key: BTreeMap<Key, Command>,
+}
+
+/// One remapping from config: a command name and the keys it should have.
+/// `origin` is an opaque tag the caller uses to point back at the config text.
+#[derive(Debug, Clone)]
+pub struct Binding<O> {
+    pub command: String,
+    pub keys: Vec<(String, O)>,
+    pub origin: O,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeymapProblem<O> {
+    UnknownCommand {
+        name: String,
+        suggestion: Option<&'static str>,
+        origin: O,
+    },
+    BadKey {
+        command: String,
+        error: KeyParseError,
+        origin: O,
+    },
+    Clash {
+        key: Key,
+        first: &'static str,
+        second: &'static str,
+        origin: O,
+    },
+}
+
+impl Keymap {
+    pub fn defaults() -> Self {
+        let bindings: Vec<Binding<()>> = Vec::new();
+        // The default table is checked by a unit test, so there is nothing to report.
+        Self::with_overrides(&bindings).unwrap_or_else(|_| Self {
+            by_key: BTreeMap::new(),
+        })
+    }
+
+    /// Applies the overrides: a command named in them gets exactly the keys listed
+    /// (an empty list unbinds it). All problems are reported together.
+    pub fn with_overrides<O: Clone>(
+        overrides: &[Binding<O>],
+    ) -> Result<Self, Vec<KeymapProblem<O>>> {
+        let mut problems = Vec::new();
+        let mut keys_of: BTreeMap<Command, Vec<(Key, Option<O>)>> = BTreeMap::new();
+        for spec in COMMANDS {
+            let defaults = spec
+                .default_keys
+                .iter()
+                .filter_map(|text| text.parse().ok())
+                .map(|key| (key, None))
+                .collect();
+            keys_of.insert(spec.command, defaults);
+        }
+        for binding in overrides {
+            let Some(command) = Command::by_name(&binding.command) else {
+                problems.push(KeymapProblem::UnknownCommand {
+                    name: binding.command.clone(),
+                    suggestion: suggest_command(&binding.command),
+                    origin: binding.origin.clone(),
+                });
+                continue;
+            };
+            let mut keys = Vec::new();
+            for (text, origin) in &binding.keys {
+                match text.parse::<Key>() {
+                    Ok(key) => keys.push((key, Some(origin.clone()))),
+                    Err(error) => problems.push(KeymapProblem::BadKey {
+                        command: binding.command.clone(),
+                        error,
+                        origin: origin.clone(),
+                    }),
+                }
+            }
+            keys_of.insert(command, keys);
+        }
+
+        let mut by_key: BTreeMap<Key, Command> = BTreeMap::new();
+        for (command, keys) in keys_of {
+            for (key, origin) in keys {
+                match by_key.get(&key) {
+                    Some(&first) if first != command => {
+                        // A clash only involves a default on both sides when the default
+                        // table itself is wrong, which the unit tests rule out.
+                        if let Some(origin) = origin {
+                            problems.push(KeymapProblem::Clash {
+                                key,
+                                first: first.name(),
+                                second: command.name(),
+                                origin,
+                            });
+                        } else if let Some(origin) = origin_of(overrides, first, key) {
+                            problems.push(KeymapProblem::Clash {
+                                key,
+                                first: command.name(),
+                                second: first.name(),
+                                origin,
+                            });
+                        }
+                    }
+                    _ => {
+                        by_key.insert(key, command);
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Self { by_key })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn command_for(&self, key: &Key) -> Option<Command> {
+        self.by_key.get(key).copied()
+    }
+
+    /// The keys bound to a command, in a stable order.
+    pub fn keys_for(&self, command: Command) -> Vec<Key> {
+        self.by_key
+            .iter()
+            .filter(|(_, c)| **c == command)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+
+    /// The keys of a command as the help and footer show them: `q, ctrl-c`.
+    pub fn describe(&self, command: Command) -> String {
+        let keys = self.keys_for(command);
+        if keys.is_empty() {
+            return "unbound".to_owned();
+        }
+        keys.iter()
+            .map(Key::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn origin_of<O: Clone>(overrides: &[Binding<O>], command: Command, key: Key) -> Option<O> {
+    overrides
+        .iter()
+        .filter(|b| b.command == command.name())
+        .flat_map(|b| &b.keys)
+        .find(|(text, _)| text.parse::<Key>().ok() == Some(key))
+        .map(|(_, origin)| origin.clone())
+}
+
+/// The closest command name, when it is close enough to be a likely typo.
+pub fn suggest_command(name: &str) -> Option<&'static str> {
+    COMMANDS
+        .iter()
+        .map(|spec| (strsim::jaro_winkler(name, spec.name), spec.name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bind(command: &str, keys: &[&str]) -> Binding<u32> {
+        Binding {
+            command: command.to_owned(),
+            keys: keys.iter().map(|k| ((*k).to_owned(), 7)).collect(),
+            origin: 1,
+        }
+    }
+
+    #[test]
+    fn defaults_have_no_clashes_and_bind_every_default_key() {
+        let map = Keymap::with_overrides::<u32>(&[]).expect("default table is consistent");
+        for spec in COMMANDS {
+            for text in spec.default_keys {
+                let key: Key = text.parse().expect("default keys parse");
+                assert_eq!(map.command_for(&key), Some(spec.command), "{text}");
+            }
+        }
+        assert_eq!(Keymap::defaults(), map);
+    }
+
+    #[test]
+    fn override_replaces_the_default_keys_of_that_command() {
+        let map = Keymap::with_overrides(&[bind("zoom", &["Z", "f11"])]).expect("valid");
+        assert_eq!(map.command_for(&Key::char('z')), None);
+        assert_eq!(map.command_for(&Key::char('Z')), Some(Command::Zoom));
+        assert_eq!(map.describe(Command::Zoom), "Z, f11");
+    }
+
+    #[test]
+    fn empty_list_unbinds() {
+        let map = Keymap::with_overrides(&[bind("cycle-theme", &[])]).expect("valid");
+        assert_eq!(map.describe(Command::CycleTheme), "unbound");
+    }
+
+    #[test]
+    fn unknown_command_is_reported_with_a_suggestion() {
+        let problems = Keymap::with_overrides(&[bind("quti", &["x"])]).expect_err("unknown");
+        assert_eq!(
+            problems,
+            vec![KeymapProblem::UnknownCommand {
+                name: "quti".into(),
+                suggestion: Some("quit"),
+                origin: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn clash_with_a_default_is_reported_not_ignored() {
+        let problems = Keymap::with_overrides(&[bind("zoom", &["q"])]).expect_err("clash");
+        assert!(
+            matches!(
+                problems.as_slice(),
+                [KeymapProblem::Clash {
+                    first: "zoom",
+                    second: "quit",
+                    origin: 7,
+                    ..
+                }] | [KeymapProblem::Clash {
+                    first: "quit",
+                    second: "zoom",
+                    origin: 7,
+                    ..
+                }]
+            ),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn clash_between_two_overrides_is_reported() {
+        let problems = Keymap::with_overrides(&[bind("zoom", &["x"]), bind("help", &["x"])])
+            .expect_err("clash");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn moving_a_key_between_commands_is_fine() {
+        let map = Keymap::with_overrides(&[bind("quit", &["x"]), bind("zoom", &["q"])])
+            .expect("q was freed by remapping quit");
+        assert_eq!(map.command_for(&Key::char('q')), Some(Command::Zoom));
+    }
+
+    #[test]
+    fn bad_key_notation_is_reported() {
+        let problems = Keymap::with_overrides(&[bind("zoom", &["hyper-z"])]).expect_err("bad");
+        assert!(matches!(
+            problems.as_slice(),
+            [KeymapProblem::BadKey { .. }]
+        ));
+    }
+}

@@ -1,0 +1,23 @@
+//! The pure core: no terminal, no tokio, no client types.
+//!
+//! Everything the operator can do is a [`Msg`] fed to [`update`], which changes the
+//! [`Model`] and returns the side effects to run as [`Effect`] values.
+
+pub mod clock;
+pub mod commands;
+pub mod effect;
+pub mod fixture;
+pub mod key;
+pub mod keymap;
+pub mod model;
+pub mod msg;
+pub mod palette;
+pub mod update;
+
+pub use commands::{COMMANDS, Command, CommandSpec};
+pub use effect::Effect;
+pub use key::Key;
+pub use keymap::Keymap;
+pub use model::{Model, Overlay, Pane};
+pub use msg::Msg;
+pub use update::update;

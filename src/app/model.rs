@@ -1,0 +1,143 @@
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::clock::Clock;
+use super::keymap::Keymap;
+use super::palette::Palette;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Calendar,
+    Checklist,
+    Rollout,
+    Health,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Calendar, Pane::Checklist, Pane::Rollout, Pane::Health];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Calendar => "Calendar",
+            Pane::Checklist => "Checklist",
+            Pane::Rollout => "Rollout",
+            Pane::Health => "Health",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    fn offset(self, delta: isize) -> Pane {
+        let len = Self::ALL.len() as isize;
+        Self::ALL[(self.index() as isize + delta).rem_euclid(len) as usize]
+    }
+
+    pub fn next(self) -> Pane {
+        self.offset(1)
+    }
+
+    pub fn prev(self) -> Pane {
+        self.offset(-1)
+    }
+}
+
+/// A dialog drawn over the panes; while one is open it receives the keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Palette(Palette),
+    /// Quit was asked for while actions are running; the default answer is cancel.
+    ConfirmQuit,
+}
+
+/// Where the configuration came from, shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigOrigin {
+    /// The built-in demo, because no config file was found (or `demo` was asked for).
+    Demo {
+        reason: String,
+    },
+    File(String),
+}
+
+/// Who is at the keyboard and what they may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub operator: String,
+    pub read_only: bool,
+    pub origin: ConfigOrigin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Themes {
+    pub names: Vec<String>,
+    pub current: usize,
+}
+
+impl Themes {
+    pub fn current_name(&self) -> &str {
+        self.names.get(self.current).map_or("", String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    pub focus: Pane,
+    pub zoomed: bool,
+    pub overlay: Option<Overlay>,
+    pub keymap: Keymap,
+    pub session: Session,
+    pub clock: Clock,
+    pub themes: Themes,
+    /// Actions the runtime is carrying out (labels); quitting asks while any run.
+    pub running: Vec<String>,
+    /// A one-line message for the status bar, replaced by the next one.
+    pub notice: Option<String>,
+    /// Alerts raised by triggers; shown in the status bar.
+    pub alerts: Vec<String>,
+    changed: bool,
+}
+
+impl Model {
+    pub fn new(
+        session: Session,
+        keymap: Keymap,
+        themes: Themes,
+        now: DateTime<Utc>,
+        zone: Tz,
+    ) -> Self {
+        Self {
+            focus: Pane::Calendar,
+            zoomed: false,
+            overlay: None,
+            keymap,
+            session,
+            clock: Clock::new(now, zone),
+            themes,
+            running: Vec::new(),
+            notice: None,
+            alerts: Vec::new(),
+            changed: true,
+        }
+    }
+
+    /// Records that something visible changed, so the next frame must be drawn.
+    pub fn mark_changed(&mut self) {
+        self.changed = true;
+    }
+
+    /// Whether a redraw is due, clearing the flag.
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The next instant at which the screen would look different with no input:
+    /// the runtime sleeps until then instead of redrawing on a timer.
+    pub fn next_time_change(&self) -> Option<DateTime<Utc>> {
+        Some(self.clock.next_change())
+    }
+}

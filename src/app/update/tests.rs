@@ -1,0 +1,241 @@
+use chrono::{Duration, TimeZone, Utc};
+
+use super::*;
+use crate::app::fixture::sample_model;
+
+fn press(model: &mut Model, text: &str) -> Vec<Effect> {
+    let key: Key = text.parse().unwrap_or_else(|e| panic!("{e}"));
+    update(model, Msg::Key(key))
+}
+
+fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        update(model, Msg::Key(Key::char(c)));
+    }
+}
+
+#[test]
+fn tab_and_shift_tab_cycle_focus_through_all_panes() {
+    let mut model = sample_model();
+    let mut seen = vec![model.focus];
+    for _ in 0..4 {
+        press(&mut model, "tab");
+        seen.push(model.focus);
+    }
+    assert_eq!(
+        seen,
+        [
+            Pane::Calendar,
+            Pane::Checklist,
+            Pane::Rollout,
+            Pane::Health,
+            Pane::Calendar
+        ]
+    );
+    press(&mut model, "shift-tab");
+    assert_eq!(model.focus, Pane::Health);
+}
+
+#[test]
+fn number_keys_jump_to_panes() {
+    let mut model = sample_model();
+    for (key, pane) in [
+        ("3", Pane::Rollout),
+        ("1", Pane::Calendar),
+        ("4", Pane::Health),
+        ("2", Pane::Checklist),
+    ] {
+        press(&mut model, key);
+        assert_eq!(model.focus, pane, "after {key}");
+    }
+}
+
+#[test]
+fn z_toggles_zoom() {
+    let mut model = sample_model();
+    press(&mut model, "z");
+    assert!(model.zoomed);
+    press(&mut model, "z");
+    assert!(!model.zoomed);
+}
+
+#[test]
+fn question_mark_opens_help_and_esc_closes_it() {
+    let mut model = sample_model();
+    press(&mut model, "?");
+    assert_eq!(model.overlay, Some(Overlay::Help { scroll: 0 }));
+    press(&mut model, "j");
+    press(&mut model, "j");
+    assert_eq!(model.overlay, Some(Overlay::Help { scroll: 2 }));
+    press(&mut model, "G");
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::Help {
+            scroll: COMMANDS.len() as u16
+        })
+    );
+    press(&mut model, "esc");
+    assert_eq!(model.overlay, None);
+}
+
+#[test]
+fn keys_under_the_help_overlay_do_not_reach_the_panes() {
+    let mut model = sample_model();
+    press(&mut model, "?");
+    press(&mut model, "3");
+    assert_eq!(model.focus, Pane::Calendar);
+    assert!(
+        press(&mut model, "q").is_empty(),
+        "q closes help, it does not quit"
+    );
+    assert_eq!(model.overlay, None);
+}
+
+#[test]
+fn q_quits_at_once_when_nothing_runs() {
+    let mut model = sample_model();
+    assert_eq!(press(&mut model, "q"), vec![Effect::Quit { code: 0 }]);
+    assert_eq!(press(&mut model, "ctrl-c"), vec![Effect::Quit { code: 0 }]);
+}
+
+#[test]
+fn q_asks_while_an_action_runs_and_cancel_is_the_default() {
+    let mut model = sample_model();
+    model.running.push("deploy billing".into());
+    assert!(press(&mut model, "q").is_empty());
+    assert_eq!(model.overlay, Some(Overlay::ConfirmQuit));
+    assert!(
+        press(&mut model, "enter").is_empty(),
+        "enter takes the default: cancel"
+    );
+    assert_eq!(model.overlay, None);
+    assert_eq!(model.notice.as_deref(), Some("quit cancelled"));
+    press(&mut model, "q");
+    assert_eq!(press(&mut model, "y"), vec![Effect::Quit { code: 0 }]);
+}
+
+#[test]
+fn terminate_quits_even_while_actions_run() {
+    let mut model = sample_model();
+    model.running.push("gate".into());
+    let effects = update(
+        &mut model,
+        Msg::Terminate {
+            reason: "SIGTERM".into(),
+            exit_code: 143,
+        },
+    );
+    assert_eq!(effects, vec![Effect::Quit { code: 143 }]);
+}
+
+#[test]
+fn palette_filters_and_runs_the_selected_command() {
+    let mut model = sample_model();
+    press(&mut model, ":");
+    type_text(&mut model, "health");
+    let Some(Overlay::Palette(palette)) = &model.overlay else {
+        panic!("palette open")
+    };
+    assert_eq!(palette.selected_command(), Some(Command::FocusHealth));
+    press(&mut model, "enter");
+    assert_eq!(model.overlay, None);
+    assert_eq!(model.focus, Pane::Health);
+}
+
+#[test]
+fn palette_types_letters_that_are_also_bindings() {
+    let mut model = sample_model();
+    press(&mut model, ":");
+    type_text(&mut model, "q");
+    assert!(matches!(model.overlay, Some(Overlay::Palette(ref p)) if p.query == "q"));
+    press(&mut model, "backspace");
+    assert!(matches!(model.overlay, Some(Overlay::Palette(ref p)) if p.query.is_empty()));
+    press(&mut model, "esc");
+    assert_eq!(model.overlay, None);
+}
+
+#[test]
+fn palette_enter_with_no_match_keeps_it_open() {
+    let mut model = sample_model();
+    press(&mut model, ":");
+    type_text(&mut model, "xyzzy");
+    assert!(press(&mut model, "enter").is_empty());
+    assert!(matches!(model.overlay, Some(Overlay::Palette(_))));
+}
+
+#[test]
+fn palette_accepts_pasted_text() {
+    let mut model = sample_model();
+    press(&mut model, ":");
+    update(&mut model, Msg::Paste("zo\nom".into()));
+    assert!(matches!(model.overlay, Some(Overlay::Palette(ref p)) if p.query == "zoom"));
+}
+
+#[test]
+fn palette_quit_goes_through_the_same_confirmation() {
+    let mut model = sample_model();
+    model.running.push("gate".into());
+    press(&mut model, ":");
+    type_text(&mut model, "quit");
+    assert!(press(&mut model, "enter").is_empty());
+    assert_eq!(model.overlay, Some(Overlay::ConfirmQuit));
+}
+
+#[test]
+fn theme_cycles_and_wraps_with_a_notice() {
+    let mut model = sample_model();
+    press(&mut model, "T");
+    assert_eq!(model.themes.current_name(), "light");
+    assert_eq!(model.notice.as_deref(), Some("theme: light"));
+    for _ in 0..3 {
+        press(&mut model, "T");
+    }
+    assert_eq!(model.themes.current_name(), "dark");
+}
+
+#[test]
+fn ctrl_z_asks_the_runtime_to_suspend() {
+    let mut model = sample_model();
+    assert_eq!(press(&mut model, "ctrl-z"), vec![Effect::Suspend]);
+}
+
+#[test]
+fn unbound_keys_change_nothing_and_need_no_redraw() {
+    let mut model = sample_model();
+    model.take_changed();
+    let before = model.clone();
+    assert!(press(&mut model, "x").is_empty());
+    assert!(!model.take_changed());
+    assert_eq!(model, before);
+}
+
+#[test]
+fn tick_redraws_only_when_the_shown_minute_changes() {
+    let mut model = sample_model();
+    model.take_changed();
+    let start = model.clock.now;
+    update(&mut model, Msg::Tick(start + Duration::seconds(30)));
+    assert!(!model.take_changed(), "same minute on screen");
+    update(&mut model, Msg::Tick(start + Duration::seconds(60)));
+    assert!(model.take_changed());
+    assert_eq!(
+        model.next_time_change(),
+        Some(Utc.with_ymd_and_hms(2026, 11, 21, 16, 42, 0).unwrap())
+    );
+}
+
+#[test]
+fn resize_and_resume_force_a_redraw() {
+    let mut model = sample_model();
+    model.take_changed();
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    assert!(model.take_changed());
+    update(&mut model, Msg::Resumed);
+    assert!(model.take_changed());
+}

@@ -1,0 +1,54 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "release-cockpit",
+    version,
+    about = "A terminal cockpit for release day"
+)]
+pub struct Cli {
+    /// Config file (default: $RELEASE_COCKPIT_CONFIG, then the config dir; else the demo)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Watch only: every action that would change anything is refused
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// Colour theme for this run (dark, light, high-contrast, terminal, or a user theme)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Log file verbosity: error, warn, info, debug, trace (overrides RUST_LOG and config)
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+
+    /// Draw the first frame and exit (used by scripts/first-frame.sh)
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
+
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Open the cockpit on the built-in demo, whatever config exists
+    Demo,
+    /// Validate a config file and exit (0 when valid, 2 when not)
+    CheckConfig {
+        /// The file to check (default: the one the cockpit would use)
+        path: Option<PathBuf>,
+    },
+    /// Print every path the cockpit uses: config, state, logs, themes, playbooks
+    Info,
+    /// Print shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}

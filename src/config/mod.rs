@@ -1,0 +1,11 @@
+//! The TOML configuration: where it is found, what it may say, and errors that
+//! point at the exact file, line and key with a fix.
+
+mod error;
+mod locate;
+mod schema;
+mod source;
+
+pub use error::{ConfigError, ConfigErrors};
+pub use schema::{Config, KeyList, LogConfig, OperatorConfig, UiConfig};
+pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};

@@ -1,0 +1,14 @@
+//! release-cockpit: a full-screen terminal cockpit for release day.
+//!
+//! The crate follows the Elm architecture (see `docs/ARCHITECTURE.md`):
+//! [`app`] holds the pure core (`Model`, `Msg`, `Effect`, `update`), [`ui`] draws a
+//! `Model` with ratatui, and [`runtime`] owns the terminal, the event loop and every
+//! side effect. [`config`] and [`paths`] are start-up wiring.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod paths;
+pub mod runtime;
+pub mod ui;

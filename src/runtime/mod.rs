@@ -1,0 +1,1 @@
+//! Everything with side effects: the terminal, the event loop, signals.

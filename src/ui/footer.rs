@@ -1,0 +1,41 @@
+//! The bottom line: the keys that work right now, from the command table.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::theme::{Role, Theme};
+use crate::app::{COMMANDS, Model, Overlay};
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let hints: Vec<(String, &str)> = match &model.overlay {
+        Some(Overlay::Help { .. }) => vec![("j/k".into(), "scroll"), ("esc".into(), "close")],
+        Some(Overlay::Palette(_)) => vec![
+            ("type".into(), "filter"),
+            ("↑/↓".into(), "select"),
+            ("enter".into(), "run"),
+            ("esc".into(), "close"),
+        ],
+        Some(Overlay::ConfirmQuit) => vec![
+            ("y".into(), "quit anyway"),
+            ("any other key".into(), "cancel"),
+        ],
+        None => COMMANDS
+            .iter()
+            .filter_map(|spec| {
+                let hint = spec.hint?;
+                let key = model.keymap.keys_for(spec.command).first()?.to_string();
+                Some((key, hint))
+            })
+            .collect(),
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (key, what)) in hints.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.style(Role::Border)));
+        }
+        spans.push(Span::styled(key, theme.style(Role::Accent)));
+        spans.push(Span::styled(format!(" {what}"), theme.style(Role::Muted)));
+    }
+    frame.render_widget(Line::from(spans), area);
+}

@@ -1,0 +1,38 @@
+//! Drawing: `view` turns a `Model` into a frame. Nothing here changes the model,
+//! does I/O or parses anything; it runs on every redraw and must stay cheap.
+
+mod confirm;
+mod footer;
+mod help;
+pub mod layout;
+mod palette;
+mod panes;
+mod status_bar;
+mod tabs;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::widgets::Block;
+
+use crate::app::{Model, Overlay};
+pub use theme::{Role, Theme, ThemeSet};
+
+pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
+    let area = frame.area();
+    frame.render_widget(Block::new().style(theme.style(Role::Text)), area);
+    let layout = layout::screen_layout(area, model.focus, model.zoomed);
+    status_bar::render(frame, layout.status, model, theme);
+    if let Some(tabs) = layout.tabs {
+        tabs::render(frame, tabs, model, theme);
+    }
+    for (pane, rect) in &layout.panes {
+        panes::render(frame, *rect, *pane, model, theme);
+    }
+    footer::render(frame, layout.footer, model, theme);
+    match &model.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, model, theme),
+        Some(Overlay::Palette(palette)) => palette::render(frame, area, palette, model, theme),
+        Some(Overlay::ConfirmQuit) => confirm::render_quit(frame, area, model, theme),
+    }
+}

@@ -1,0 +1,77 @@
+//! The `:` palette: a query line and the matching commands.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Row, Table, TableState};
+
+use super::theme::{Role, Theme};
+use crate::app::Model;
+use crate::app::palette::Palette;
+
+pub fn render(frame: &mut Frame, area: Rect, palette: &Palette, model: &Model, theme: &Theme) {
+    let matches = palette.matches();
+    let width = 72.min(area.width);
+    let height = (matches.len() as u16 + 3).clamp(4, 16).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + 2.min(area.height - height),
+        width,
+        height,
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.style(Role::Accent))
+        .style(theme.style(Role::Text))
+        .title(Span::styled(
+            " Commands ",
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    if inner.height == 0 {
+        return;
+    }
+
+    let query = Line::from(vec![
+        Span::styled(": ", theme.style(Role::Accent)),
+        Span::styled(palette.query.clone(), theme.style(Role::Text)),
+        Span::styled("▏", theme.style(Role::Accent)),
+    ]);
+    frame.render_widget(query, Rect { height: 1, ..inner });
+
+    let list_area = Rect {
+        y: inner.y + 1,
+        height: inner.height - 1,
+        ..inner
+    };
+    if matches.is_empty() {
+        frame.render_widget(
+            Line::styled("no command matches", theme.style(Role::Muted)),
+            list_area,
+        );
+        return;
+    }
+    let rows = matches.iter().map(|command| {
+        let spec = command.spec();
+        Row::new(vec![
+            Span::raw(spec.name),
+            Span::raw(model.keymap.describe(*command)),
+            Span::raw(spec.doc),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(16),
+            Constraint::Length(12),
+            Constraint::Fill(1),
+        ],
+    )
+    .style(theme.style(Role::Text))
+    .row_highlight_style(theme.style(Role::Selection));
+    let mut state = TableState::default().with_selected(Some(palette.selected));
+    frame.render_stateful_widget(table, list_area, &mut state);
+}

@@ -1,0 +1,65 @@
+//! The four panes. Until their capabilities land, each says plainly that nothing
+//! is configured rather than showing invented data.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+use super::theme::{Role, Theme};
+use crate::app::{Model, Pane};
+
+pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &Theme) {
+    let focused = pane == model.focus;
+    let (border, border_type) = if focused {
+        (theme.style(Role::Accent), BorderType::Thick)
+    } else {
+        (theme.style(Role::Border), BorderType::Plain)
+    };
+    let mut title_style = theme.style(if focused { Role::Accent } else { Role::Text });
+    if focused {
+        title_style = title_style.add_modifier(Modifier::BOLD);
+    }
+    let block = Block::bordered()
+        .border_type(border_type)
+        .border_style(border)
+        .title(Span::styled(
+            format!(" {} {} ", pane.index() + 1, pane.title()),
+            title_style,
+        ));
+    let (headline, detail) = empty_text(pane);
+    let body = vec![
+        Line::styled(
+            headline,
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Line::default(),
+        Line::styled(detail, theme.style(Role::Muted)),
+    ];
+    frame.render_widget(
+        Paragraph::new(body).wrap(Wrap { trim: true }).block(block),
+        area,
+    );
+}
+
+fn empty_text(pane: Pane) -> (&'static str, &'static str) {
+    match pane {
+        Pane::Calendar => (
+            "Nothing configured: no release trains.",
+            "Release trains, code freezes and deployment windows appear here once trains are configured. This build cannot read trains yet.",
+        ),
+        Pane::Checklist => (
+            "Nothing configured: no release in progress.",
+            "The playbook of the current release (phases, steps, gates, approvals) appears here. This build has no playbooks yet.",
+        ),
+        Pane::Rollout => (
+            "Nothing configured: no targets.",
+            "Kubernetes deployments, Docker containers and command-driven platforms appear here. This build has no target adapters yet.",
+        ),
+        Pane::Health => (
+            "Nothing configured: no signals.",
+            "Error rate, latency and health checks against their thresholds appear here. This build has no metric sources yet.",
+        ),
+    }
+}

@@ -1,0 +1,71 @@
+//! The top line: what release this is, where the config came from, alerts, who is
+//! operating, read-only, and the time.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+
+use super::theme::{Role, Theme};
+use crate::app::Model;
+use crate::app::model::ConfigOrigin;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let separator = || Span::styled(" │ ", theme.style(Role::Border));
+    let mut left = vec![
+        Span::styled(
+            " release-cockpit",
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        ),
+        separator(),
+        Span::styled("no release in progress", theme.style(Role::Muted)),
+    ];
+    if let ConfigOrigin::Demo { reason } = &model.session.origin {
+        left.push(separator());
+        left.push(Span::styled(
+            format!("DEMO: {reason}"),
+            theme.style(Role::Warn),
+        ));
+    }
+    if let Some(notice) = &model.notice {
+        left.push(separator());
+        left.push(Span::styled(notice.clone(), theme.style(Role::Text)));
+    }
+
+    let mut right = Vec::new();
+    if model.alerts.is_empty() {
+        right.push(Span::styled("no alerts", theme.style(Role::Ok)));
+    } else {
+        let text = format!(
+            "{} ALERT{}: {}",
+            model.alerts.len(),
+            if model.alerts.len() == 1 { "" } else { "S" },
+            model.alerts.join("; ")
+        );
+        right.push(Span::styled(text, theme.style(Role::Critical)));
+    }
+    if model.session.read_only {
+        right.push(separator());
+        right.push(Span::styled(
+            "READ-ONLY",
+            theme.style(Role::Warn).add_modifier(Modifier::BOLD),
+        ));
+    }
+    right.push(separator());
+    right.push(Span::styled(
+        model.session.operator.clone(),
+        theme.style(Role::Text),
+    ));
+    right.push(separator());
+    right.push(Span::styled(
+        format!("{} ", model.clock.display()),
+        theme.style(Role::Text),
+    ));
+
+    let right = Line::from(right);
+    let right_width = (right.width() as u16).min(area.width);
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+    frame.render_widget(Line::from(left), left_area);
+    frame.render_widget(right, right_area);
+}
