@@ -11,4 +11,5 @@ pub mod config;
 pub mod logging;
 pub mod paths;
 pub mod runtime;
+pub mod startup;
 pub mod ui;

@@ -75,7 +75,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         command: Command::Zoom,
         name: "zoom",
         default_keys: &["z"],
-        doc: "Zoom the focused pane to the full screen, or back",
+        doc: "Zoom the focused pane to full screen, or back",
         hint: Some("zoom"),
     },
     CommandSpec {

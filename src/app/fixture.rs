@@ -16,7 +16,7 @@ pub fn sample_model() -> Model {
         operator: "alice".to_owned(),
         read_only: false,
         origin: ConfigOrigin::Demo {
-            reason: "no config file found".to_owned(),
+            reason: "no config file".to_owned(),
         },
     };
     let themes = Themes {

@@ -9,6 +9,9 @@ use super::key::{Key, KeyParseError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     by_key: BTreeMap<Key, Command>,
+    /// Each command's keys in the order they were declared: the first is the one
+    /// the footer shows.
+    by_command: BTreeMap<Command, Vec<Key>>,
 }
 
 /// One remapping from config: a command name and the keys it should have.
@@ -46,6 +49,7 @@ impl Keymap {
         // The default table is checked by a unit test, so there is nothing to report.
         Self::with_overrides(&bindings).unwrap_or_else(|_| Self {
             by_key: BTreeMap::new(),
+            by_command: BTreeMap::new(),
         })
     }
 
@@ -89,6 +93,10 @@ impl Keymap {
         }
 
         let mut by_key: BTreeMap<Key, Command> = BTreeMap::new();
+        let by_command = keys_of
+            .iter()
+            .map(|(command, keys)| (*command, keys.iter().map(|(key, _)| *key).collect()))
+            .collect();
         for (command, keys) in keys_of {
             for (key, origin) in keys {
                 match by_key.get(&key) {
@@ -118,7 +126,7 @@ impl Keymap {
             }
         }
         if problems.is_empty() {
-            Ok(Self { by_key })
+            Ok(Self { by_key, by_command })
         } else {
             Err(problems)
         }
@@ -128,13 +136,9 @@ impl Keymap {
         self.by_key.get(key).copied()
     }
 
-    /// The keys bound to a command, in a stable order.
-    pub fn keys_for(&self, command: Command) -> Vec<Key> {
-        self.by_key
-            .iter()
-            .filter(|(_, c)| **c == command)
-            .map(|(k, _)| *k)
-            .collect()
+    /// The keys bound to a command, in the order they were declared.
+    pub fn keys_for(&self, command: Command) -> &[Key] {
+        self.by_command.get(&command).map_or(&[], Vec::as_slice)
     }
 
     /// The keys of a command as the help and footer show them: `q, ctrl-c`.
@@ -199,6 +203,11 @@ mod tests {
         assert_eq!(map.command_for(&Key::char('z')), None);
         assert_eq!(map.command_for(&Key::char('Z')), Some(Command::Zoom));
         assert_eq!(map.describe(Command::Zoom), "Z, f11");
+        assert_eq!(
+            Keymap::defaults().describe(Command::Quit),
+            "q, ctrl-c",
+            "declared order"
+        );
     }
 
     #[test]

@@ -83,7 +83,10 @@ impl ConfigError {
                 None => "remove the key; `release-cockpit check-config` lists what is allowed in config.example.toml".to_owned(),
             };
             if !expected.is_empty() {
-                this.expected = Some(format!("one of {}", expected.join(", ")));
+                this.expected = Some(match expected.as_slice() {
+                    [only] => only.clone(),
+                    _ => format!("one of {}", expected.join(", ")),
+                });
             }
         } else if let Some((_, expected)) = message.split_once(", expected ") {
             this.expected = Some(expected.to_owned());

@@ -6,6 +6,6 @@ mod locate;
 mod schema;
 mod source;
 
-pub use error::{ConfigError, ConfigErrors};
+pub use error::{ConfigError, ConfigErrors, closest};
 pub use schema::{Config, KeyList, LogConfig, OperatorConfig, UiConfig};
 pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};

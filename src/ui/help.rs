@@ -12,7 +12,7 @@ use crate::app::{COMMANDS, Model};
 
 pub fn render(frame: &mut Frame, area: Rect, scroll: u16, model: &Model, theme: &Theme) {
     let height = (COMMANDS.len() as u16 + 5).min(area.height.saturating_sub(2));
-    let popup = centered(area, 76, height);
+    let popup = centered(area, 96, height);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.style(Role::Accent))

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
 
 use super::theme::{Role, Theme};
 use crate::app::{Model, Pane};
@@ -24,6 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
     let block = Block::bordered()
         .border_type(border_type)
         .border_style(border)
+        .padding(Padding::horizontal(1))
         .title(Span::styled(
             format!(" {} {} ", pane.index() + 1, pane.title()),
             title_style,

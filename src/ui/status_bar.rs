@@ -12,14 +12,16 @@ use crate::app::model::ConfigOrigin;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let separator = || Span::styled(" │ ", theme.style(Role::Border));
-    let mut left = vec![
-        Span::styled(
-            " release-cockpit",
+    let mut left = vec![Span::raw(" ")];
+    // Narrow terminals keep the room for what changes.
+    if area.width >= 100 {
+        left.push(Span::styled(
+            "release-cockpit",
             theme.style(Role::Accent).add_modifier(Modifier::BOLD),
-        ),
-        separator(),
-        Span::styled("no release in progress", theme.style(Role::Muted)),
-    ];
+        ));
+        left.push(separator());
+    }
+    left.push(Span::styled("no release", theme.style(Role::Muted)));
     if let ConfigOrigin::Demo { reason } = &model.session.origin {
         left.push(separator());
         left.push(Span::styled(
@@ -32,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         left.push(Span::styled(notice.clone(), theme.style(Role::Text)));
     }
 
-    let mut right = Vec::new();
+    let mut right = vec![Span::raw(" ")];
     if model.alerts.is_empty() {
         right.push(Span::styled("no alerts", theme.style(Role::Ok)));
     } else {

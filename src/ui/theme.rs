@@ -250,6 +250,12 @@ impl ThemeSet {
         self.themes.get(index)
     }
 
+    /// The theme at `index`, or the first one. A set always holds the built-ins,
+    /// which a unit test keeps valid, so it is never empty.
+    pub fn theme(&self, index: usize) -> &Theme {
+        &self.themes[if index < self.themes.len() { index } else { 0 }]
+    }
+
     /// Drops colour from every theme, for `NO_COLOR`.
     pub fn without_color(self) -> Self {
         Self {

@@ -141,7 +141,7 @@ fn remapping_works_end_to_end() {
         .expect("parses")
         .settings(&theme_names())
         .expect("valid");
-    assert_eq!(settings.keymap.describe(crate::app::Command::Zoom), "Z, q");
+    assert_eq!(settings.keymap.describe(crate::app::Command::Zoom), "q, Z");
     assert_eq!(settings.keymap.describe(crate::app::Command::Quit), "x");
 }
 

@@ -1,0 +1,164 @@
+//! Tier 3: scripted key sequences through the real event loop, on a TestBackend.
+
+use futures::{StreamExt, stream};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+
+use release_cockpit::app::fixture::sample_model;
+use release_cockpit::app::{Key, Msg, Pane};
+use release_cockpit::runtime::{LoopOptions, Sources, TerminalControl, run_loop};
+use release_cockpit::ui::ThemeSet;
+
+#[derive(Default)]
+struct FakeTerminal {
+    suspended: usize,
+}
+
+impl TerminalControl for FakeTerminal {
+    fn suspend(&mut self) -> std::io::Result<()> {
+        self.suspended += 1;
+        Ok(())
+    }
+}
+
+fn keys(text: &[&str]) -> Vec<Msg> {
+    text.iter()
+        .map(|k| Msg::Key(k.parse::<Key>().expect("key")))
+        .collect()
+}
+
+fn screen(terminal: &Terminal<TestBackend>) -> String {
+    terminal.backend().to_string()
+}
+
+#[tokio::test(start_paused = true)]
+async fn scripted_keys_move_focus_zoom_and_quit() {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut model = sample_model();
+    let (_tx, mailbox) = mpsc::unbounded_channel();
+    let input = stream::iter(keys(&["3", "z", "?", "esc", "q"]));
+    let code = run_loop(
+        &mut terminal,
+        &mut FakeTerminal::default(),
+        Sources { input, mailbox },
+        &mut model,
+        &ThemeSet::builtin().expect("themes"),
+        &LoopOptions::default(),
+    )
+    .await
+    .expect("loop runs");
+    assert_eq!(code, 0);
+    assert_eq!(model.focus, Pane::Rollout);
+    assert!(model.zoomed);
+    assert_eq!(model.overlay, None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_screen_shows_the_state_after_a_burst_of_keys() {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut model = sample_model();
+    let (tx, mailbox) = mpsc::unbounded_channel();
+    // Keys arrive, then nothing: the loop must draw the final state on its own,
+    // then a SIGTERM-like message from the mailbox ends it with 143.
+    let input = stream::iter(keys(&["4", "z"])).chain(stream::pending());
+    let themes = ThemeSet::builtin().expect("themes");
+    let mut control = FakeTerminal::default();
+    let options = LoopOptions::default();
+    let run = run_loop(
+        &mut terminal,
+        &mut control,
+        Sources { input, mailbox },
+        &mut model,
+        &themes,
+        &options,
+    );
+    let terminate = async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        tx.send(Msg::Terminate {
+            reason: "SIGTERM".into(),
+            exit_code: 143,
+        })
+        .expect("send");
+    };
+    let (code, ()) = tokio::join!(run, terminate);
+    assert_eq!(code.expect("loop runs"), 143);
+    let shown = screen(&terminal);
+    assert!(shown.contains("4 Health"), "{shown}");
+    assert!(!shown.contains("1 Calendar"), "zoomed on Health:\n{shown}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn ctrl_z_suspends_through_the_terminal_control_and_resumes() {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let mut model = sample_model();
+    let mut control = FakeTerminal::default();
+    let (_tx, mailbox) = mpsc::unbounded_channel();
+    let input = stream::iter(keys(&["ctrl-z", "2", "q"]));
+    let code = run_loop(
+        &mut terminal,
+        &mut control,
+        Sources { input, mailbox },
+        &mut model,
+        &ThemeSet::builtin().expect("themes"),
+        &LoopOptions::default(),
+    )
+    .await
+    .expect("loop runs");
+    assert_eq!((code, control.suspended), (0, 1));
+    assert_eq!(
+        model.focus,
+        Pane::Checklist,
+        "keys after resuming still work"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn closed_input_ends_the_loop() {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let mut model = sample_model();
+    let (_tx, mailbox) = mpsc::unbounded_channel();
+    let code = run_loop(
+        &mut terminal,
+        &mut FakeTerminal::default(),
+        Sources {
+            input: stream::iter(keys(&["2"])),
+            mailbox,
+        },
+        &mut model,
+        &ThemeSet::builtin().expect("themes"),
+        &LoopOptions::default(),
+    )
+    .await
+    .expect("loop runs");
+    assert_eq!(code, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn exit_after_first_frame_draws_once() {
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    let mut model = sample_model();
+    let (_tx, mailbox) = mpsc::unbounded_channel();
+    let options = LoopOptions {
+        exit_after_first_frame: true,
+        ..LoopOptions::default()
+    };
+    let code = run_loop(
+        &mut terminal,
+        &mut FakeTerminal::default(),
+        Sources {
+            input: stream::pending(),
+            mailbox,
+        },
+        &mut model,
+        &ThemeSet::builtin().expect("themes"),
+        &options,
+    )
+    .await
+    .expect("loop runs");
+    assert_eq!(code, 0);
+    let shown = screen(&terminal);
+    for title in ["1 Calendar", "2 Checklist", "3 Rollout", "4 Health"] {
+        assert!(shown.contains(title), "{title} missing:\n{shown}");
+    }
+}

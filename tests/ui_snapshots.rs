@@ -1,0 +1,219 @@
+//! Tier 2: whole-screen snapshots on a TestBackend, and cell-style checks that each
+//! theme role really paints with its colour (snapshots drop colour).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use release_cockpit::app::fixture::sample_model;
+use release_cockpit::app::{Key, Model, Msg, update};
+use release_cockpit::ui::{self, Role, ThemeSet};
+
+fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
+    let themes = ThemeSet::builtin().expect("built-in themes");
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|frame| ui::view(frame, model, themes.theme(model.themes.current)))
+        .expect("draw");
+    terminal
+}
+
+fn press(model: &mut Model, keys: &[&str]) {
+    for key in keys {
+        let key: Key = key.parse().expect("key");
+        update(model, Msg::Key(key));
+    }
+}
+
+#[test]
+fn full_screen_120x40() {
+    insta::assert_snapshot!(render(&sample_model(), 120, 40).backend());
+}
+
+#[test]
+fn full_screen_80x24_shows_one_pane_with_tabs() {
+    insta::assert_snapshot!(render(&sample_model(), 80, 24).backend());
+}
+
+#[test]
+fn small_screen_follows_focus() {
+    let mut model = sample_model();
+    press(&mut model, &["3"]);
+    insta::assert_snapshot!(render(&model, 80, 24).backend());
+}
+
+#[test]
+fn zoomed_pane() {
+    let mut model = sample_model();
+    press(&mut model, &["tab", "z"]);
+    insta::assert_snapshot!(render(&model, 120, 40).backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut model = sample_model();
+    press(&mut model, &["?"]);
+    insta::assert_snapshot!(render(&model, 120, 40).backend());
+}
+
+#[test]
+fn help_overlay_on_a_small_screen_scrolls() {
+    let mut model = sample_model();
+    press(&mut model, &["?", "j", "j", "j", "j", "j", "j", "j", "j"]);
+    insta::assert_snapshot!(render(&model, 80, 24).backend());
+}
+
+#[test]
+fn palette_filtered() {
+    let mut model = sample_model();
+    press(&mut model, &[":", "f", "o", "c"]);
+    insta::assert_snapshot!(render(&model, 120, 40).backend());
+}
+
+#[test]
+fn confirm_quit_while_an_action_runs() {
+    let mut model = sample_model();
+    model
+        .running
+        .push("deploy billing 2.3.1 to production".into());
+    press(&mut model, &["q"]);
+    insta::assert_snapshot!(render(&model, 120, 40).backend());
+}
+
+#[test]
+fn read_only_and_alerts_in_the_status_bar() {
+    let mut model = sample_model();
+    model.session.read_only = true;
+    model.alerts.push("error rate 7.2% > 5%".into());
+    let terminal = render(&model, 200, 50);
+    let top: String = (0..200)
+        .map(|x| terminal.backend().buffer()[(x, 0)].symbol().to_owned())
+        .collect();
+    assert!(top.contains("READ-ONLY"), "{top}");
+    assert!(top.contains("1 ALERT: error rate 7.2% > 5%"), "{top}");
+    assert!(top.contains("alice"), "{top}");
+    assert!(top.contains("DEMO: no config file"), "{top}");
+    assert!(top.contains("16:40 UTC"), "{top}");
+}
+
+#[test]
+fn every_size_from_tiny_to_huge_renders_without_panicking() {
+    let mut model = sample_model();
+    for (w, h) in [
+        (1, 1),
+        (10, 3),
+        (40, 10),
+        (79, 23),
+        (80, 24),
+        (99, 29),
+        (100, 30),
+        (300, 80),
+    ] {
+        render(&model, w, h);
+        press(&mut model, &["?"]);
+        render(&model, w, h);
+        press(&mut model, &["esc", ":"]);
+        render(&model, w, h);
+        press(&mut model, &["esc"]);
+    }
+}
+
+/// The colour of the first cell whose text starts `needle`, in row `y`.
+fn colour_of(terminal: &Terminal<TestBackend>, y: u16, needle: &str) -> (Color, Color) {
+    let buffer = terminal.backend().buffer();
+    let width = buffer.area.width;
+    let row: Vec<String> = (0..width)
+        .map(|x| buffer[(x, y)].symbol().to_owned())
+        .collect();
+    let text = row.concat();
+    let column = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in row {y}: {text}"));
+    // Columns are cells, and every cell here holds one single-width character.
+    let x = text[..column].chars().count() as u16;
+    let cell = &buffer[(x, y)];
+    (cell.fg, cell.bg)
+}
+
+#[test]
+fn each_theme_paints_roles_with_its_colours() {
+    let themes = ThemeSet::builtin().expect("built-in themes");
+    for (index, name) in themes.names().iter().enumerate() {
+        let mut model = sample_model();
+        model.themes.current = index;
+        model.alerts.push("p99 latency".into());
+        let theme = themes.theme(index);
+        let terminal = render(&model, 200, 50);
+        let fg = |role: Role| theme.style(role).fg.expect("themes set a foreground");
+        assert_eq!(
+            colour_of(&terminal, 0, "release-cockpit").0,
+            fg(Role::Accent),
+            "{name}: accent"
+        );
+        assert_eq!(
+            colour_of(&terminal, 0, "no release").0,
+            fg(Role::Muted),
+            "{name}: muted"
+        );
+        assert_eq!(
+            colour_of(&terminal, 0, "DEMO").0,
+            fg(Role::Warn),
+            "{name}: warn"
+        );
+        assert_eq!(
+            colour_of(&terminal, 0, "1 ALERT").0,
+            fg(Role::Critical),
+            "{name}: critical"
+        );
+        assert_eq!(
+            colour_of(&terminal, 0, "alice").0,
+            fg(Role::Text),
+            "{name}: text"
+        );
+        // The unfocused pane's border, and the focused one's.
+        assert_eq!(
+            colour_of(&terminal, 1, "┌").0,
+            fg(Role::Border),
+            "{name}: border"
+        );
+        assert_eq!(
+            colour_of(&terminal, 1, "┏").0,
+            fg(Role::Accent),
+            "{name}: focus"
+        );
+    }
+}
+
+#[test]
+fn the_palette_selection_uses_the_selection_role() {
+    let themes = ThemeSet::builtin().expect("built-in themes");
+    let mut model = sample_model();
+    press(&mut model, &[":", "z", "o", "o", "m"]);
+    let terminal = render(&model, 120, 40);
+    let selection = themes.theme(0).style(Role::Selection);
+    let y = (0..40)
+        .find(|y| {
+            let row: String = (0..120)
+                .map(|x| terminal.backend().buffer()[(x, *y)].symbol().to_owned())
+                .collect();
+            row.contains("zoom ")
+        })
+        .expect("zoom listed");
+    let (fg, bg) = colour_of(&terminal, y, "zoom");
+    assert_eq!((Some(fg), Some(bg)), (selection.fg, selection.bg));
+}
+
+#[test]
+fn no_color_renders_without_any_colour() {
+    let themes = ThemeSet::builtin()
+        .expect("built-in themes")
+        .without_color();
+    let model = sample_model();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    terminal
+        .draw(|frame| ui::view(frame, &model, themes.theme(0)))
+        .expect("draw");
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+}
