@@ -1,4 +1,5 @@
 //! Tier 3: scripted key sequences through the real event loop, on a TestBackend.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use futures::{StreamExt, stream};
 use ratatui::Terminal;

@@ -1,5 +1,6 @@
 //! Tier 2: whole-screen snapshots on a TestBackend, and cell-style checks that each
 //! theme role really paints with its colour (snapshots drop colour).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

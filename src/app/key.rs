@@ -141,11 +141,11 @@ impl FromStr for Key {
             key.code = *code;
             return Ok(key);
         }
-        if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
-            if (1..=12).contains(&n) {
-                key.code = KeyCode::F(n);
-                return Ok(key);
-            }
+        if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok())
+            && (1..=12).contains(&n)
+        {
+            key.code = KeyCode::F(n);
+            return Ok(key);
         }
         Err(fail(
             "use one character (`q`, `?`, `Q`), a name (enter, esc, tab, shift-tab, space, up, down, \

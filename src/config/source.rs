@@ -122,13 +122,13 @@ impl LoadedConfig {
     pub fn settings(&self, theme_names: &[String]) -> Result<Settings, ConfigErrors> {
         let mut errors = Vec::new();
         let keymap = self.keymap().map_err(|e| errors.extend(e)).ok();
-        let zone = self.zone().map_err(|e| errors.push(e)).ok().flatten();
+        let zone = self.zone().map_err(|e| errors.push(*e)).ok().flatten();
         let theme = self
             .theme(theme_names)
-            .map_err(|e| errors.push(e))
+            .map_err(|e| errors.push(*e))
             .ok()
             .flatten();
-        let log_level = self.log_level().map_err(|e| errors.push(e)).ok().flatten();
+        let log_level = self.log_level().map_err(|e| errors.push(*e)).ok().flatten();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
                 keymap,
@@ -222,36 +222,40 @@ impl LoadedConfig {
         error.at(&self.text, Some(span))
     }
 
-    fn zone(&self) -> Result<Option<Tz>, ConfigError> {
+    fn zone(&self) -> Result<Option<Tz>, Box<ConfigError>> {
         let Some(zone) = &self.config.operator.timezone else {
             return Ok(None);
         };
         Tz::from_str(zone.get_ref()).map(Some).map_err(|_| {
             let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
-            self.error_at(
-                zone,
-                format!("unknown time zone `{}`", zone.get_ref()),
-                "use an IANA zone name such as America/Los_Angeles, Europe/Berlin or UTC",
+            Box::new(
+                self.error_at(
+                    zone,
+                    format!("unknown time zone `{}`", zone.get_ref()),
+                    "use an IANA zone name such as America/Los_Angeles, Europe/Berlin or UTC",
+                )
+                .expected("an IANA time zone name")
+                .suggestion(
+                    closest(zone.get_ref(), &names).map(|s| format!("did you mean `{s}`?")),
+                ),
             )
-            .expected("an IANA time zone name")
-            .suggestion(closest(zone.get_ref(), &names).map(|s| format!("did you mean `{s}`?")))
         })
     }
 
-    fn theme(&self, names: &[String]) -> Result<Option<usize>, ConfigError> {
+    fn theme(&self, names: &[String]) -> Result<Option<usize>, Box<ConfigError>> {
         let Some(theme) = &self.config.ui.theme else {
             return Ok(None);
         };
         match names.iter().position(|n| n == theme.get_ref()) {
             Some(index) => Ok(Some(index)),
-            None => Err(self
+            None => Err(Box::new(self
                 .error_at(theme, format!("unknown theme `{}`", theme.get_ref()), "pick a listed theme, or add a file of that name to the themes directory (`release-cockpit info` shows it)")
                 .expected(format!("one of {}", names.join(", ")))
-                .suggestion(closest(theme.get_ref(), names).map(|s| format!("did you mean `{s}`?")))),
+                .suggestion(closest(theme.get_ref(), names).map(|s| format!("did you mean `{s}`?"))))),
         }
     }
 
-    fn log_level(&self) -> Result<Option<String>, ConfigError> {
+    fn log_level(&self) -> Result<Option<String>, Box<ConfigError>> {
         let Some(level) = &self.config.log.level else {
             return Ok(None);
         };
@@ -259,14 +263,15 @@ impl LoadedConfig {
         if LOG_LEVELS.contains(&lower.as_str()) {
             Ok(Some(lower))
         } else {
-            Err(self
-                .error_at(
+            Err(Box::new(
+                self.error_at(
                     level,
                     format!("unknown log level `{}`", level.get_ref()),
                     "use one of the listed levels",
                 )
                 .expected(format!("one of {}", LOG_LEVELS.join(", ")))
-                .suggestion(closest(&lower, LOG_LEVELS).map(|s| format!("did you mean `{s}`?"))))
+                .suggestion(closest(&lower, LOG_LEVELS).map(|s| format!("did you mean `{s}`?"))),
+            ))
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use color_eyre::eyre::eyre;
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -76,17 +76,13 @@ where
             () = sleep_until(clock_at.unwrap_or(redraw_at)), if clock_at.is_some() => Some(Msg::Tick(Utc::now())),
         };
 
-        // Take everything already waiting, so a burst costs one frame.
+        // Take what the mailbox already holds, so a burst costs one frame. Input is
+        // not drained here: polling crossterm's stream with a no-op waker loses the
+        // wake-up for the next key. Keys still share frames: the draw below waits
+        // for the frame interval, and the next key is taken before it passes.
         let mut pending: Vec<Msg> = first.into_iter().collect();
         while let Ok(msg) = mailbox.try_recv() {
             pending.push(msg);
-        }
-        while let Some(next) = input.next().now_or_never() {
-            let closed = next.is_none();
-            pending.push(next.unwrap_or_else(input_closed));
-            if closed {
-                break;
-            }
         }
 
         for msg in pending {

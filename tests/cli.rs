@@ -1,0 +1,123 @@
+//! The command-line surface: subcommands and config errors before any TUI.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_release-cockpit");
+
+fn run(args: &[&str], home: &std::path::Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .expect("run the binary")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_config_accepts_the_example() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
+    let out = run(&["check-config", example], home.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("ok: "));
+}
+
+#[test]
+fn bad_config_exits_2_with_file_line_key_and_fix_before_any_tui() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = home.path().join("bad.toml");
+    std::fs::write(&file, "[ui]\ntheme = \"drak\"\n").expect("write");
+    for args in [
+        vec!["check-config", file.to_str().expect("utf-8")],
+        vec!["--config", file.to_str().expect("utf-8")],
+    ] {
+        let out = run(&args, home.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "{}, line 2, column 9, key `ui.theme`",
+                file.display()
+            )),
+            "{err}"
+        );
+        assert!(err.contains("did you mean `dark`?"), "{err}");
+        assert!(err.contains("fix:"), "{err}");
+        assert!(
+            !text(&out.stdout).contains("\u{1b}[?1049h"),
+            "no alternate screen was entered"
+        );
+    }
+}
+
+#[test]
+fn env_var_names_the_config() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = home.path().join("env.toml");
+    std::fs::write(&file, "[log]\nlevel = \"chatty\"\n").expect("write");
+    let out = Command::new(BIN)
+        .arg("check-config")
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("RELEASE_COCKPIT_CONFIG", &file)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown log level `chatty`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn unknown_theme_on_the_command_line_is_rejected() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(&["--theme", "lihgt"], home.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("did you mean `light`?"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn info_prints_every_path() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(&["info"], home.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    for label in [
+        "config file:",
+        "themes dir:",
+        "playbooks dir:",
+        "state dir:",
+        "log file:",
+        "built-in demo config",
+    ] {
+        assert!(stdout.contains(label), "{label} missing:\n{stdout}");
+    }
+    assert!(
+        stdout.contains(&home.path().join("config").display().to_string()),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn version_and_completions() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(&["--version"], home.path());
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!("release-cockpit {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = run(&["completions", "bash"], home.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("check-config"));
+}

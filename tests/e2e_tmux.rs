@@ -1,0 +1,285 @@
+//! Tier 5: the real binary in a real terminal (tmux at 200x50): first frame, help,
+//! quit, SIGTERM, panic and Ctrl-Z all leave the terminal as the shell expects.
+//! tmux is required: CI installs it; a machine without it fails here, loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_release-cockpit");
+/// Shell commands printing the cockpit's exit code and the tty modes it left.
+const REPORT: &str =
+    "echo EXIT=$?; echo TTY: $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$')";
+const TITLES: [&str; 4] = ["1 Calendar", "2 Checklist", "3 Rollout", "4 Health"];
+
+struct Tmux {
+    socket: String,
+    _home: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts the cockpit in a fresh tmux server with an empty config and state
+    /// dir. After it exits, the shell prints its exit code and the tty modes.
+    fn start(env: &[(&str, &str)], args: &[&str]) -> Self {
+        Self::start_in(false, env, args)
+    }
+
+    /// Like `start`, but typed into an interactive bash, for job control (Ctrl-Z).
+    fn start_interactive() -> Self {
+        Self::start_in(true, &[], &[])
+    }
+
+    fn start_in(interactive: bool, env: &[(&str, &str)], args: &[&str]) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "rc-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let home = tempfile::tempdir().expect("temp home");
+        let mut vars = vec![
+            format!("XDG_CONFIG_HOME={}", home.path().join("config").display()),
+            format!("XDG_STATE_HOME={}", home.path().join("state").display()),
+            "USER=tester".to_owned(),
+            "RUST_BACKTRACE=0".to_owned(),
+            "RELEASE_COCKPIT_CONFIG=".to_owned(),
+        ];
+        vars.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
+        let cockpit = format!("env {} {BIN} {}", vars.join(" "), args.join(" "));
+        let this = Self {
+            socket,
+            _home: home,
+        };
+        let new_session = [
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "200",
+            "-y",
+            "50",
+            "-s",
+            "t",
+        ];
+        if interactive {
+            // The report is typed after the cockpit exits: a stopped job would
+            // otherwise let bash run on to the rest of the line.
+            this.tmux(&[&new_session[..], &["bash --norc --noprofile -i"]].concat());
+            this.type_line(&cockpit);
+        } else {
+            let script = format!("{cockpit}; {REPORT}; sleep 600");
+            this.tmux(&[&new_session[..], &[script.as_str()]].concat());
+        }
+        this
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("tmux is required for the end-to-end tests (apt-get install tmux): {e}")
+            });
+        assert!(
+            output.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn type_line(&self, line: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", line]);
+        self.tmux(&["send-keys", "-t", "t", "Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    fn send(&self, keys: &str) {
+        self.tmux(&["send-keys", "-t", "t", keys]);
+    }
+
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    fn alternate_screen(&self) -> bool {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{alternate_on}"])
+            .trim()
+            == "1"
+    }
+
+    /// The cockpit's pid: the one child of the pane's shell.
+    fn cockpit_pid(&self) -> u32 {
+        let shell = self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
+        let shell = shell.trim();
+        let children = PathBuf::from(format!("/proc/{shell}/task/{shell}/children"));
+        let text = std::fs::read_to_string(&children).expect("children of the pane shell");
+        text.split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("the cockpit runs")
+    }
+
+    /// Waits until the cockpit has exited with `code` and the shell has printed the
+    /// tty modes after it.
+    fn wait_for_exit(&self, code: i32) -> String {
+        let exit = format!("EXIT={code}");
+        self.wait_for(&exit, |s| {
+            s.contains(&exit) && s.lines().any(|l| l.starts_with("TTY: "))
+        })
+    }
+
+    fn assert_restored(&self, screen: &str) {
+        assert!(
+            screen.contains("TTY: icanon echo"),
+            "tty not restored:\n{screen}"
+        );
+        assert!(!self.alternate_screen(), "still on the alternate screen");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn kill(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+fn wait_for_frame(tmux: &Tmux) -> String {
+    tmux.wait_for("the four panes", |s| TITLES.iter().all(|t| s.contains(t)))
+}
+
+#[test]
+fn first_frame_help_and_quit_restore_the_terminal() {
+    let tmux = Tmux::start(&[], &[]);
+    let screen = wait_for_frame(&tmux);
+    assert!(screen.contains("DEMO: no config file"), "{screen}");
+    assert!(screen.contains("tester"), "operator from $USER:\n{screen}");
+    assert!(tmux.alternate_screen());
+
+    tmux.send("?");
+    tmux.wait_for_text("Keys");
+    tmux.send("Escape");
+    tmux.wait_for("help to close", |s| !s.contains("Remap any command"));
+
+    tmux.send("q");
+    let screen = tmux.wait_for_exit(0);
+    tmux.assert_restored(&screen);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let tmux = Tmux::start(&[], &[]);
+    wait_for_frame(&tmux);
+    kill(tmux.cockpit_pid(), "-TERM");
+    let screen = tmux.wait_for_exit(143);
+    tmux.assert_restored(&screen);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let tmux = Tmux::start(&[], &[]);
+    wait_for_frame(&tmux);
+    kill(tmux.cockpit_pid(), "-HUP");
+    let screen = tmux.wait_for_exit(129);
+    tmux.assert_restored(&screen);
+}
+
+#[test]
+fn a_panic_in_a_background_task_restores_the_terminal() {
+    let tmux = Tmux::start(&[("RELEASE_COCKPIT_DEBUG_PANIC", "1")], &[]);
+    let screen = tmux.wait_for_exit(101);
+    assert!(
+        screen.contains("panic requested"),
+        "the report is printed:\n{screen}"
+    );
+    tmux.assert_restored(&screen);
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_resumes() {
+    let tmux = Tmux::start_interactive();
+    wait_for_frame(&tmux);
+    let pid = tmux.cockpit_pid();
+    tmux.send("C-z");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while process_state(pid) != 'T' {
+        assert!(
+            Instant::now() < deadline,
+            "not stopped after ctrl-z: {}",
+            process_state(pid)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !tmux.alternate_screen(),
+        "the shell gets its screen back while suspended"
+    );
+
+    tmux.wait_for_text("Stopped");
+    tmux.type_line("fg");
+    tmux.wait_for("the cockpit to come back", |s| {
+        TITLES.iter().all(|t| s.contains(t)) && !s.contains("Stopped")
+    });
+    assert!(tmux.alternate_screen());
+    tmux.send("q");
+    tmux.wait_for("the shell prompt", |s| {
+        s.contains("bash-") && !s.contains("1 Calendar")
+    });
+    tmux.type_line(REPORT);
+    let screen = tmux.wait_for_exit(0);
+    tmux.assert_restored(&screen);
+}
+
+#[test]
+fn small_terminal_shows_tabs_and_resizes_live() {
+    let tmux = Tmux::start(&[], &[]);
+    wait_for_frame(&tmux);
+    tmux.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    let screen = tmux.wait_for("the tabbed layout", |s| {
+        s.contains("┏ 1 Calendar") && !s.contains("┌ 2 Checklist")
+    });
+    assert!(screen.contains(" 1 Calendar   2 Checklist"), "{screen}");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+}
+
+fn process_state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The state follows the parenthesised command name.
+    stat.rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next())
+        .unwrap_or('?')
+}
