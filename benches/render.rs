@@ -1,1 +1,41 @@
-fn main() {}
+//! Frame cost: the full screen at 200x50 on a TestBackend, the budget being 2 ms.
+//! Run: cargo bench --bench render
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use release_cockpit::app::fixture::sample_model;
+use release_cockpit::app::{Key, Msg, update};
+use release_cockpit::ui::{self, ThemeSet};
+
+fn frame(c: &mut Criterion) {
+    let themes = ThemeSet::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let theme = themes.theme(0);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| match e {});
+
+    let model = sample_model();
+    c.bench_function("full screen 200x50", |b| {
+        b.iter(|| {
+            // A forced full redraw, as after a resize: the worst case per frame.
+            terminal.clear().unwrap_or_else(|e| match e {});
+            terminal
+                .draw(|frame| ui::view(frame, &model, theme))
+                .unwrap_or_else(|e| match e {});
+        });
+    });
+
+    let mut with_help = sample_model();
+    update(&mut with_help, Msg::Key(Key::char('?')));
+    c.bench_function("full screen 200x50 with help overlay", |b| {
+        b.iter(|| {
+            terminal.clear().unwrap_or_else(|e| match e {});
+            terminal
+                .draw(|frame| ui::view(frame, &with_help, theme))
+                .unwrap_or_else(|e| match e {});
+        });
+    });
+}
+
+criterion_group!(benches, frame);
+criterion_main!(benches);
