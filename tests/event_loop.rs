@@ -7,7 +7,7 @@ use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
 use release_cockpit::app::fixture::sample_model;
-use release_cockpit::app::{Key, Msg, Pane};
+use release_cockpit::app::{Key, Model, Msg, Pane};
 use release_cockpit::runtime::{LoopOptions, Sources, TerminalControl, run_loop};
 use release_cockpit::ui::ThemeSet;
 
@@ -33,22 +33,40 @@ fn screen(terminal: &Terminal<TestBackend>) -> String {
     terminal.backend().to_string()
 }
 
-#[tokio::test(start_paused = true)]
-async fn scripted_keys_move_focus_zoom_and_quit() {
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+/// Runs the real loop on a `width` x `height` TestBackend until it quits.
+async fn run(
+    input: impl futures::Stream<Item = Msg> + Unpin,
+    width: u16,
+    height: u16,
+    options: LoopOptions,
+) -> (i32, Model, FakeTerminal, Terminal<TestBackend>) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let mut model = sample_model();
+    let mut control = FakeTerminal::default();
     let (_tx, mailbox) = mpsc::unbounded_channel();
-    let input = stream::iter(keys(&["3", "z", "?", "esc", "q"]));
+    let themes = ThemeSet::builtin().expect("themes");
     let code = run_loop(
         &mut terminal,
-        &mut FakeTerminal::default(),
+        &mut control,
         Sources { input, mailbox },
         &mut model,
-        &ThemeSet::builtin().expect("themes"),
-        &LoopOptions::default(),
+        &themes,
+        &options,
     )
     .await
     .expect("loop runs");
+    (code, model, control, terminal)
+}
+
+#[tokio::test(start_paused = true)]
+async fn scripted_keys_move_focus_zoom_and_quit() {
+    let (code, model, _, _) = run(
+        stream::iter(keys(&["3", "z", "?", "esc", "q"])),
+        120,
+        40,
+        LoopOptions::default(),
+    )
+    .await;
     assert_eq!(code, 0);
     assert_eq!(model.focus, Pane::Rollout);
     assert!(model.zoomed);
@@ -91,21 +109,13 @@ async fn the_screen_shows_the_state_after_a_burst_of_keys() {
 
 #[tokio::test(start_paused = true)]
 async fn ctrl_z_suspends_through_the_terminal_control_and_resumes() {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    let mut model = sample_model();
-    let mut control = FakeTerminal::default();
-    let (_tx, mailbox) = mpsc::unbounded_channel();
-    let input = stream::iter(keys(&["ctrl-z", "2", "q"]));
-    let code = run_loop(
-        &mut terminal,
-        &mut control,
-        Sources { input, mailbox },
-        &mut model,
-        &ThemeSet::builtin().expect("themes"),
-        &LoopOptions::default(),
+    let (code, model, control, _) = run(
+        stream::iter(keys(&["ctrl-z", "2", "q"])),
+        80,
+        24,
+        LoopOptions::default(),
     )
-    .await
-    .expect("loop runs");
+    .await;
     assert_eq!((code, control.suspended), (0, 1));
     assert_eq!(
         model.focus,
@@ -116,47 +126,17 @@ async fn ctrl_z_suspends_through_the_terminal_control_and_resumes() {
 
 #[tokio::test(start_paused = true)]
 async fn closed_input_ends_the_loop() {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    let mut model = sample_model();
-    let (_tx, mailbox) = mpsc::unbounded_channel();
-    let code = run_loop(
-        &mut terminal,
-        &mut FakeTerminal::default(),
-        Sources {
-            input: stream::iter(keys(&["2"])),
-            mailbox,
-        },
-        &mut model,
-        &ThemeSet::builtin().expect("themes"),
-        &LoopOptions::default(),
-    )
-    .await
-    .expect("loop runs");
-    assert_eq!(code, 0);
+    let (code, model, _, _) = run(stream::iter(keys(&["2"])), 80, 24, LoopOptions::default()).await;
+    assert_eq!((code, model.focus), (0, Pane::Checklist));
 }
 
 #[tokio::test(start_paused = true)]
 async fn exit_after_first_frame_draws_once() {
-    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
-    let mut model = sample_model();
-    let (_tx, mailbox) = mpsc::unbounded_channel();
     let options = LoopOptions {
         exit_after_first_frame: true,
         ..LoopOptions::default()
     };
-    let code = run_loop(
-        &mut terminal,
-        &mut FakeTerminal::default(),
-        Sources {
-            input: stream::pending(),
-            mailbox,
-        },
-        &mut model,
-        &ThemeSet::builtin().expect("themes"),
-        &options,
-    )
-    .await
-    .expect("loop runs");
+    let (code, _, _, terminal) = run(stream::pending(), 200, 50, options).await;
     assert_eq!(code, 0);
     let shown = screen(&terminal);
     for title in ["1 Calendar", "2 Checklist", "3 Rollout", "4 Health"] {

@@ -146,42 +146,23 @@ fn each_theme_paints_roles_with_its_colours() {
         let theme = themes.theme(index);
         let terminal = render(&model, 200, 50);
         let fg = |role: Role| theme.style(role).fg.expect("themes set a foreground");
-        assert_eq!(
-            colour_of(&terminal, 0, "release-cockpit").0,
-            fg(Role::Accent),
-            "{name}: accent"
-        );
-        assert_eq!(
-            colour_of(&terminal, 0, "no release").0,
-            fg(Role::Muted),
-            "{name}: muted"
-        );
-        assert_eq!(
-            colour_of(&terminal, 0, "DEMO").0,
-            fg(Role::Warn),
-            "{name}: warn"
-        );
-        assert_eq!(
-            colour_of(&terminal, 0, "1 ALERT").0,
-            fg(Role::Critical),
-            "{name}: critical"
-        );
-        assert_eq!(
-            colour_of(&terminal, 0, "alice").0,
-            fg(Role::Text),
-            "{name}: text"
-        );
-        // The unfocused pane's border, and the focused one's.
-        assert_eq!(
-            colour_of(&terminal, 1, "┌").0,
-            fg(Role::Border),
-            "{name}: border"
-        );
-        assert_eq!(
-            colour_of(&terminal, 1, "┏").0,
-            fg(Role::Accent),
-            "{name}: focus"
-        );
+        // (row, text, role): status bar parts, then the unfocused and focused borders.
+        let expectations = [
+            (0, "release-cockpit", Role::Accent),
+            (0, "no release", Role::Muted),
+            (0, "DEMO", Role::Warn),
+            (0, "1 ALERT", Role::Critical),
+            (0, "alice", Role::Text),
+            (1, "┌", Role::Border),
+            (1, "┏", Role::Accent),
+        ];
+        for (row, text, role) in expectations {
+            assert_eq!(
+                colour_of(&terminal, row, text).0,
+                fg(role),
+                "{name}: `{text}` as {role:?}"
+            );
+        }
     }
 }
 

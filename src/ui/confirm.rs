@@ -4,22 +4,15 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{BorderType, Paragraph, Wrap};
 
 use super::layout::centered;
+use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
 
 pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let popup = centered(area, 60, 8);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(theme.style(Role::Warn))
-        .style(theme.style(Role::Text))
-        .title(Span::styled(
-            " Quit while actions run? ",
-            theme.style(Role::Warn).add_modifier(Modifier::BOLD),
-        ));
     let mut lines = vec![Line::styled("Still running:", theme.style(Role::Text))];
     lines.extend(
         model
@@ -37,11 +30,13 @@ pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
         ),
         Span::styled(" cancel (default)", theme.style(Role::Text)),
     ]));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
+    let inner = dialog(
+        frame,
         popup,
+        "Quit while actions run?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
     );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -2,28 +2,25 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{BorderType, Paragraph, Row, Table};
 
 use super::layout::centered;
+use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::{COMMANDS, Model};
 
 pub fn render(frame: &mut Frame, area: Rect, scroll: u16, model: &Model, theme: &Theme) {
     let height = (COMMANDS.len() as u16 + 5).min(area.height.saturating_sub(2));
     let popup = centered(area, 96, height);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.style(Role::Accent))
-        .style(theme.style(Role::Text))
-        .title(Span::styled(
-            " Keys ",
-            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = dialog(
+        frame,
+        popup,
+        "Keys",
+        BorderType::Rounded,
+        Role::Accent,
+        theme,
+    );
     if inner.height == 0 {
         return;
     }

@@ -7,6 +7,7 @@ mod help;
 pub mod layout;
 mod palette;
 mod panes;
+mod popup;
 mod status_bar;
 mod tabs;
 pub mod theme;

@@ -2,10 +2,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Row, Table, TableState};
+use ratatui::widgets::{BorderType, Row, Table, TableState};
 
+use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::palette::Palette;
@@ -20,17 +20,14 @@ pub fn render(frame: &mut Frame, area: Rect, palette: &Palette, model: &Model, t
         width,
         height,
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.style(Role::Accent))
-        .style(theme.style(Role::Text))
-        .title(Span::styled(
-            " Commands ",
-            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = dialog(
+        frame,
+        popup,
+        "Commands",
+        BorderType::Rounded,
+        Role::Accent,
+        theme,
+    );
     if inner.height == 0 {
         return;
     }
