@@ -11,6 +11,8 @@ pub struct ConfigError {
     pub file: String,
     pub location: Option<Location>,
     pub key: Option<String>,
+    /// The playbook step the error is about.
+    pub step: Option<String>,
     pub problem: String,
     pub expected: Option<String>,
     pub suggestion: Option<String>,
@@ -27,6 +29,7 @@ impl ConfigError {
             file: file.to_owned(),
             location: None,
             key: None,
+            step: None,
             problem: problem.into(),
             expected: None,
             suggestion: None,
@@ -130,7 +133,9 @@ impl fmt::Display for ConfigError {
         if let Some(loc) = &self.location {
             write!(f, ", line {}, column {}", loc.line, loc.column)?;
         }
-        if let Some(key) = &self.key {
+        if let Some(step) = &self.step {
+            write!(f, ", step `{step}`")?;
+        } else if let Some(key) = &self.key {
             write!(f, ", key `{key}`")?;
         }
         writeln!(f)?;

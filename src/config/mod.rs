@@ -3,9 +3,13 @@
 
 mod error;
 mod locate;
+mod playbook_file;
+mod playbooks;
 mod schema;
 mod source;
 
 pub use error::{ConfigError, ConfigErrors, closest};
+pub use playbook_file::parse_playbook;
+pub use playbooks::{PlaybookEntry, PlaybookLibrary};
 pub use schema::{Config, KeyList, LogConfig, OperatorConfig, UiConfig};
 pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};

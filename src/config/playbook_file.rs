@@ -1,0 +1,346 @@
+//! Playbook TOML files: parsed with spans, turned into domain playbooks, and
+//! checked, with errors that name the file, line, step id and a fix.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::Duration;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::error::{ConfigError, ConfigErrors, closest};
+use crate::domain::offset::{Offset, parse_duration};
+use crate::domain::playbook::{
+    ApprovalRule, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook, Step, StepKind, When,
+    validate,
+};
+use crate::domain::release::ReleaseType;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaybookFile {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    release_types: Vec<Spanned<String>>,
+    grace: Option<Spanned<String>>,
+    #[serde(rename = "phase", default)]
+    phases: Vec<PhaseFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhaseFile {
+    name: String,
+    #[serde(rename = "step", default)]
+    steps: Vec<StepFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepFile {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    instructions: String,
+    at: Option<Spanned<String>>,
+    after: Option<Spanned<String>>,
+    #[serde(default = "default_owner")]
+    owner: String,
+    #[serde(default = "default_required")]
+    required: bool,
+    kind: Option<Spanned<String>>,
+    // command
+    run: Option<String>,
+    workdir: Option<String>,
+    env: Option<BTreeMap<String, String>>,
+    timeout: Option<Spanned<String>>,
+    // http
+    url: Option<String>,
+    expect_status: Option<u16>,
+    body_contains: Option<String>,
+    max_latency: Option<Spanned<String>>,
+    // approval
+    role: Option<String>,
+    count: Option<u32>,
+    allow_self: Option<bool>,
+    // deploy
+    environment: Option<String>,
+    target: Option<String>,
+    // notify
+    channel: Option<String>,
+}
+
+fn default_owner() -> String {
+    "release-manager".to_owned()
+}
+
+fn default_required() -> bool {
+    true
+}
+
+const DEFAULT_GRACE_MINUTES: i64 = 15;
+const DEFAULT_GATE_TIMEOUT_MINUTES: i64 = 10;
+const DEFAULT_HTTP_LATENCY_SECONDS: i64 = 5;
+
+/// Parses and checks one playbook file; every problem found is reported.
+pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> {
+    let raw: PlaybookFile = toml::from_str(text)
+        .map_err(|e| ConfigErrors(vec![ConfigError::from_toml(file, text, &e)]))?;
+    let mut errors = Vec::new();
+    let error = |span: Range<usize>, problem: String, fix: &str| {
+        ConfigError::new(file, problem, fix).at(text, Some(span))
+    };
+
+    let mut release_types = Vec::new();
+    for kind in &raw.release_types {
+        match kind.get_ref().parse::<ReleaseType>() {
+            Ok(kind) => release_types.push(kind),
+            Err(problem) => errors.push(error(
+                kind.span(),
+                problem,
+                "use patch, minor, major, hotfix or emergency",
+            )),
+        }
+    }
+    let grace = match &raw.grace {
+        None => Duration::minutes(DEFAULT_GRACE_MINUTES),
+        Some(grace) => parse_duration(grace.get_ref()).unwrap_or_else(|e| {
+            errors.push(error(
+                grace.span(),
+                e.0,
+                "write a duration such as 15m or 1h",
+            ));
+            Duration::minutes(DEFAULT_GRACE_MINUTES)
+        }),
+    };
+
+    let mut id_spans = BTreeMap::new();
+    let mut phases = Vec::new();
+    for phase in raw.phases {
+        let mut steps = Vec::new();
+        for step in phase.steps {
+            id_spans
+                .entry(step.id.get_ref().clone())
+                .or_insert_with(|| step.id.span());
+            match convert_step(step) {
+                Ok(step) => steps.push(step),
+                Err(problems) => errors.extend(
+                    problems
+                        .into_iter()
+                        .map(|(span, problem, fix)| error(span, problem, &fix)),
+                ),
+            }
+        }
+        phases.push(Phase {
+            name: phase.name,
+            steps,
+        });
+    }
+    let playbook = Playbook {
+        name: raw.name,
+        description: raw.description,
+        release_types,
+        grace,
+        phases,
+    };
+    if errors.is_empty() {
+        for problem in validate(&playbook) {
+            let span = problem
+                .step
+                .as_ref()
+                .and_then(|id| id_spans.get(id))
+                .cloned();
+            let mut e = ConfigError::new(file, problem.problem, problem.fix).at(text, span);
+            e.step = problem.step;
+            errors.push(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(playbook)
+    } else {
+        Err(ConfigErrors(errors))
+    }
+}
+
+type StepProblem = (Range<usize>, String, String);
+
+fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
+    let id_span = raw.id.span();
+    let id = raw.id.get_ref().clone();
+    let mut problems: Vec<StepProblem> = Vec::new();
+    let mut problem = |span: Range<usize>, text: String, fix: &str| {
+        problems.push((span, format!("step `{id}`: {text}"), fix.to_owned()))
+    };
+
+    let when = match (&raw.at, &raw.after) {
+        (Some(at), None) => match at.get_ref().parse::<Offset>() {
+            Ok(offset) => Some(When::At(offset)),
+            Err(e) => {
+                problem(
+                    at.span(),
+                    e.0,
+                    "write the offset as T-7d, T-72h, T-0, T+30m or T+1w",
+                );
+                None
+            }
+        },
+        (None, Some(after)) => Some(When::After(after.get_ref().clone())),
+        (Some(at), Some(_)) => {
+            problem(
+                at.span(),
+                "has both `at` and `after`".to_owned(),
+                "keep one: an offset from T-0, or the step it follows",
+            );
+            None
+        }
+        (None, None) => {
+            problem(
+                id_span.clone(),
+                "has neither `at` nor `after`".to_owned(),
+                "add `at = \"T-24h\"` (an offset from T-0) or `after = \"<step id>\"`",
+            );
+            None
+        }
+    };
+
+    let kind_name = raw.kind.as_ref().map_or("manual", |k| k.get_ref().as_str());
+    let kind_span = raw.kind.as_ref().map_or(id_span.clone(), Spanned::span);
+    let duration =
+        |field: &Option<Spanned<String>>,
+         default: Duration,
+         problem: &mut dyn FnMut(Range<usize>, String, &str)| match field {
+            None => default,
+            Some(value) => parse_duration(value.get_ref()).unwrap_or_else(|e| {
+                problem(value.span(), e.0, "write a duration such as 30s, 10m or 1h");
+                default
+            }),
+        };
+    let kind = match kind_name {
+        "manual" => Some(StepKind::Manual),
+        "command" => match &raw.run {
+            Some(run) => Some(StepKind::Command(CommandGate {
+                run: run.clone(),
+                workdir: raw.workdir.clone(),
+                env: raw.env.clone().unwrap_or_default(),
+                timeout: duration(
+                    &raw.timeout,
+                    Duration::minutes(DEFAULT_GATE_TIMEOUT_MINUTES),
+                    &mut problem,
+                ),
+            })),
+            None => {
+                problem(
+                    kind_span.clone(),
+                    "a `command` step needs `run`".to_owned(),
+                    "add `run = \"<shell command>\"`; exit status 0 passes the gate",
+                );
+                None
+            }
+        },
+        "http" => match &raw.url {
+            Some(url) => Some(StepKind::Http(HttpCheck {
+                url: url.clone(),
+                expect_status: raw.expect_status.unwrap_or(200),
+                body_contains: raw.body_contains.clone(),
+                max_latency: duration(
+                    &raw.max_latency,
+                    Duration::seconds(DEFAULT_HTTP_LATENCY_SECONDS),
+                    &mut problem,
+                ),
+            })),
+            None => {
+                problem(
+                    kind_span.clone(),
+                    "an `http` step needs `url`".to_owned(),
+                    "add `url = \"https://.../health\"`",
+                );
+                None
+            }
+        },
+        "approval" => match &raw.role {
+            Some(role) => Some(StepKind::Approval(ApprovalRule {
+                role: role.clone(),
+                count: raw.count.unwrap_or(1).max(1),
+                allow_self: raw.allow_self.unwrap_or(false),
+            })),
+            None => {
+                problem(
+                    kind_span.clone(),
+                    "an `approval` step needs `role`".to_owned(),
+                    "add `role = \"tech-lead\"` and optionally `count = 2`",
+                );
+                None
+            }
+        },
+        "deploy" => Some(StepKind::Deploy {
+            environment: raw
+                .environment
+                .clone()
+                .unwrap_or_else(|| "production".to_owned()),
+            target: raw.target.clone(),
+        }),
+        "rollback" => Some(StepKind::Rollback),
+        "tag" => Some(StepKind::Tag),
+        "notify" => Some(StepKind::Notify {
+            channel: raw.channel.clone(),
+        }),
+        unknown => {
+            let suggestion = closest(unknown, &KIND_NAMES)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            problem(
+                kind_span.clone(),
+                format!("unknown kind `{unknown}`{suggestion}"),
+                "use one of manual, command, http, approval, deploy, rollback, tag, notify",
+            );
+            None
+        }
+    };
+
+    // Fields that belong to another kind are a sign of a typo in `kind`.
+    let foreign: Vec<&str> = [
+        ("run", raw.run.is_some(), "command"),
+        ("workdir", raw.workdir.is_some(), "command"),
+        ("env", raw.env.is_some(), "command"),
+        ("timeout", raw.timeout.is_some(), "command"),
+        ("url", raw.url.is_some(), "http"),
+        ("expect_status", raw.expect_status.is_some(), "http"),
+        ("body_contains", raw.body_contains.is_some(), "http"),
+        ("max_latency", raw.max_latency.is_some(), "http"),
+        ("role", raw.role.is_some(), "approval"),
+        ("count", raw.count.is_some(), "approval"),
+        ("allow_self", raw.allow_self.is_some(), "approval"),
+        ("environment", raw.environment.is_some(), "deploy"),
+        ("target", raw.target.is_some(), "deploy"),
+        ("channel", raw.channel.is_some(), "notify"),
+    ]
+    .into_iter()
+    .filter(|(_, set, owner)| *set && *owner != kind_name && kind.is_some())
+    .map(|(field, _, _)| field)
+    .collect();
+    if !foreign.is_empty() {
+        problem(
+            kind_span,
+            format!(
+                "`{}` do not apply to a `{kind_name}` step",
+                foreign.join("`, `")
+            ),
+            "remove them, or set `kind` to the kind they belong to",
+        );
+    }
+
+    match (when, kind) {
+        (Some(when), Some(kind)) if problems.is_empty() => Ok(Step {
+            id,
+            title: raw.title,
+            instructions: raw.instructions,
+            when,
+            owner: raw.owner,
+            required: raw.required,
+            kind,
+        }),
+        _ => Err(problems),
+    }
+}

@@ -1,0 +1,143 @@
+//! The playbooks a release can use: built in (`assets/playbooks/`) and the
+//! user's (`<config dir>/playbooks/*.toml`), which add to or replace built-ins
+//! by name.
+
+use std::path::Path;
+
+use super::error::{ConfigError, ConfigErrors};
+use super::playbook_file::parse_playbook;
+use crate::domain::playbook::Playbook;
+use crate::domain::release::ReleaseType;
+
+const BUILTIN: [(&str, &str); 5] = [
+    (
+        "assets/playbooks/patch.toml",
+        include_str!("../../assets/playbooks/patch.toml"),
+    ),
+    (
+        "assets/playbooks/minor.toml",
+        include_str!("../../assets/playbooks/minor.toml"),
+    ),
+    (
+        "assets/playbooks/major.toml",
+        include_str!("../../assets/playbooks/major.toml"),
+    ),
+    (
+        "assets/playbooks/hotfix.toml",
+        include_str!("../../assets/playbooks/hotfix.toml"),
+    ),
+    (
+        "assets/playbooks/emergency.toml",
+        include_str!("../../assets/playbooks/emergency.toml"),
+    ),
+];
+
+/// A playbook with the file it came from and its text; the text is what a
+/// release records, so that it replays the same way after the file changes.
+#[derive(Debug, Clone)]
+pub struct PlaybookEntry {
+    pub playbook: Playbook,
+    pub file: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlaybookLibrary {
+    entries: Vec<PlaybookEntry>,
+}
+
+impl PlaybookLibrary {
+    pub fn builtin() -> Result<Self, ConfigErrors> {
+        let mut library = Self {
+            entries: Vec::new(),
+        };
+        for (file, text) in BUILTIN {
+            library.insert(parse_entry(file, text)?);
+        }
+        Ok(library)
+    }
+
+    /// Built-ins plus `*.toml` in `dir` when it exists. Every problem in every
+    /// file is reported.
+    pub fn load(dir: Option<&Path>) -> Result<Self, ConfigErrors> {
+        let mut library = Self::builtin()?;
+        let Some(dir) = dir.filter(|d| d.is_dir()) else {
+            return Ok(library);
+        };
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| {
+                one(
+                    &dir.display().to_string(),
+                    format!("cannot read the playbooks dir: {e}"),
+                )
+            })?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+            .collect();
+        files.sort();
+        let mut errors = Vec::new();
+        for path in files {
+            let file = path.display().to_string();
+            let parsed = std::fs::read_to_string(&path)
+                .map_err(|e| one(&file, format!("cannot read: {e}")))
+                .and_then(|text| parse_entry(&file, &text));
+            match parsed {
+                Ok(entry) => library.insert(entry),
+                Err(ConfigErrors(e)) => errors.extend(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(library)
+        } else {
+            Err(ConfigErrors(errors))
+        }
+    }
+
+    fn insert(&mut self, entry: PlaybookEntry) {
+        match self
+            .entries
+            .iter_mut()
+            .find(|e| e.playbook.name == entry.playbook.name)
+        {
+            Some(existing) => *existing = entry,
+            None => self.entries.push(entry),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&PlaybookEntry> {
+        self.entries.iter().find(|e| e.playbook.name == name)
+    }
+
+    /// The playbook a release type uses by default: the last loaded one that
+    /// lists the type, so a user's playbook wins over the built-in.
+    pub fn for_type(&self, kind: ReleaseType) -> Option<&PlaybookEntry> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.playbook.release_types.contains(&kind))
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.entries
+            .iter()
+            .map(|e| e.playbook.name.as_str())
+            .collect()
+    }
+}
+
+fn parse_entry(file: &str, text: &str) -> Result<PlaybookEntry, ConfigErrors> {
+    Ok(PlaybookEntry {
+        playbook: parse_playbook(file, text)?,
+        file: file.to_owned(),
+        text: text.to_owned(),
+    })
+}
+
+fn one(file: &str, problem: String) -> ConfigErrors {
+    ConfigErrors(vec![ConfigError::new(
+        file,
+        problem,
+        "check the path and its permissions",
+    )])
+}

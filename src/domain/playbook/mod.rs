@@ -1,0 +1,154 @@
+//! Playbooks: a release process as data. Phases hold steps; a step is due at an
+//! offset from T-0 or after another step, has an owner role, and a kind that says
+//! how it is carried out.
+
+mod validate;
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+
+pub use validate::{Problem, validate};
+
+use super::offset::Offset;
+use super::release::ReleaseType;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Playbook {
+    pub name: String,
+    pub description: String,
+    /// Release types that use this playbook unless told otherwise.
+    pub release_types: Vec<ReleaseType>,
+    /// How long after its due time a step counts as overdue.
+    pub grace: Duration,
+    pub phases: Vec<Phase>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phase {
+    pub name: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    /// Markdown.
+    pub instructions: String,
+    pub when: When,
+    pub owner: String,
+    pub required: bool,
+    pub kind: StepKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    At(Offset),
+    /// Due as soon as the named step is finished.
+    After(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepKind {
+    Manual,
+    Command(CommandGate),
+    Http(HttpCheck),
+    Approval(ApprovalRule),
+    Deploy {
+        environment: String,
+        target: Option<String>,
+    },
+    Rollback,
+    Tag,
+    Notify {
+        channel: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandGate {
+    /// Run by `sh -c`.
+    pub run: String,
+    pub workdir: Option<String>,
+    pub env: BTreeMap<String, String>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpCheck {
+    pub url: String,
+    pub expect_status: u16,
+    pub body_contains: Option<String>,
+    /// The check fails if the answer takes longer.
+    pub max_latency: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalRule {
+    pub role: String,
+    pub count: u32,
+    /// Whether the operator who started the release may approve it.
+    pub allow_self: bool,
+}
+
+pub const KIND_NAMES: [&str; 8] = [
+    "manual", "command", "http", "approval", "deploy", "rollback", "tag", "notify",
+];
+
+impl StepKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Command(_) => "command",
+            Self::Http(_) => "http",
+            Self::Approval(_) => "approval",
+            Self::Deploy { .. } => "deploy",
+            Self::Rollback => "rollback",
+            Self::Tag => "tag",
+            Self::Notify { .. } => "notify",
+        }
+    }
+
+    /// A gate is run by the cockpit; its result decides the step.
+    pub fn is_gate(&self) -> bool {
+        matches!(self, Self::Command(_) | Self::Http(_))
+    }
+
+    /// For kinds whose automation is not built yet: what will carry them out. Until
+    /// then they are completed by hand like manual steps.
+    pub fn pending_capability(&self) -> Option<&'static str> {
+        match self {
+            Self::Deploy { .. } => {
+                Some("the deploy capability (Kubernetes, Docker and command targets)")
+            }
+            Self::Rollback => Some("the guided rollback capability"),
+            Self::Tag => Some("the git capability"),
+            Self::Notify { .. } => Some("the notify capability"),
+            _ => None,
+        }
+    }
+
+    pub fn is_production_deploy(&self) -> bool {
+        matches!(self, Self::Deploy { environment, .. } if environment == "production")
+    }
+}
+
+impl Playbook {
+    /// Every step with the index of its phase, in playbook order.
+    pub fn steps(&self) -> impl Iterator<Item = (usize, &Step)> {
+        self.phases
+            .iter()
+            .enumerate()
+            .flat_map(|(phase, p)| p.steps.iter().map(move |step| (phase, step)))
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps().map(|(_, s)| s).find(|s| s.id == id)
+    }
+
+    /// The position of a step in playbook order.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.steps().position(|(_, s)| s.id == id)
+    }
+}

@@ -1,0 +1,171 @@
+//! A release: what ships, when (T-0, with its time zone), and by which playbook.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ReleaseType {
+    Patch,
+    Minor,
+    Major,
+    Hotfix,
+    Emergency,
+}
+
+impl ReleaseType {
+    pub const ALL: [ReleaseType; 5] = [
+        Self::Patch,
+        Self::Minor,
+        Self::Major,
+        Self::Hotfix,
+        Self::Emergency,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Patch => "patch",
+            Self::Minor => "minor",
+            Self::Major => "major",
+            Self::Hotfix => "hotfix",
+            Self::Emergency => "emergency",
+        }
+    }
+}
+
+impl fmt::Display for ReleaseType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ReleaseType {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name() == text.to_ascii_lowercase())
+            .ok_or_else(|| {
+                format!(
+                    "`{text}` is not a release type: use patch, minor, major, hotfix or emergency"
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    pub id: String,
+    /// The train or product name ("modules", "billing"); the type when none.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ReleaseType,
+    pub version: semver::Version,
+    /// T-0 as an instant; `zone` is the zone it was planned in.
+    pub t0: DateTime<Utc>,
+    pub zone: Tz,
+    pub playbook: String,
+    #[serde(default)]
+    pub targets: Vec<String>,
+}
+
+impl Release {
+    /// A stable id from what identifies a release: `minor-2.4.0-20261201`.
+    pub fn make_id(name: &str, version: &semver::Version, t0: DateTime<Utc>) -> String {
+        let name: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        format!("{name}-{version}-{}", t0.format("%Y%m%d"))
+    }
+
+    pub fn t0_local(&self) -> DateTime<Tz> {
+        self.t0.with_timezone(&self.zone)
+    }
+}
+
+/// Parses `2026-12-01 10:00 America/Los_Angeles` (zone optional: `default_zone`).
+/// A local time that does not exist (DST gap) or is ambiguous (DST overlap) is an
+/// error that says so, rather than a silent guess.
+pub fn parse_t0(text: &str, default_zone: Tz) -> Result<(DateTime<Utc>, Tz), String> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let (stamp, zone) = match parts.as_slice() {
+        [date, time] => (format!("{date} {time}"), default_zone),
+        [date, time, zone] => {
+            let zone: Tz = zone.parse().map_err(|_| {
+                format!("`{zone}` is not an IANA time zone (e.g. America/Los_Angeles, UTC)")
+            })?;
+            (format!("{date} {time}"), zone)
+        }
+        _ => {
+            return Err(format!(
+                "`{text}` is not a time: write \"2026-12-01 10:00 America/Los_Angeles\""
+            ));
+        }
+    };
+    let naive = NaiveDateTime::parse_from_str(&stamp, "%Y-%m-%d %H:%M")
+        .map_err(|e| format!("`{stamp}` is not \"YYYY-MM-DD HH:MM\": {e}"))?;
+    match zone.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) => Ok((t.with_timezone(&Utc), zone)),
+        chrono::LocalResult::Ambiguous(a, b) => Err(format!(
+            "{stamp} happens twice in {zone} (clocks go back): use {} or {} in UTC",
+            a.with_timezone(&Utc).format("%H:%M"),
+            b.with_timezone(&Utc).format("%H:%M")
+        )),
+        chrono::LocalResult::None => Err(format!(
+            "{stamp} does not exist in {zone} (clocks go forward)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_t0_in_its_zone() {
+        let (t0, zone) = parse_t0("2026-12-01 10:00 America/Los_Angeles", chrono_tz::UTC).unwrap();
+        assert_eq!(zone, chrono_tz::America::Los_Angeles);
+        assert_eq!(t0.to_rfc3339(), "2026-12-01T18:00:00+00:00");
+        let (t0, zone) = parse_t0("2026-07-01 10:00", chrono_tz::Europe::Berlin).unwrap();
+        assert_eq!(
+            (t0.to_rfc3339().as_str(), zone),
+            ("2026-07-01T08:00:00+00:00", chrono_tz::Europe::Berlin)
+        );
+    }
+
+    #[test]
+    fn dst_gaps_and_overlaps_are_errors_not_guesses() {
+        let gap = parse_t0("2026-03-08 02:30 America/Los_Angeles", chrono_tz::UTC).unwrap_err();
+        assert!(gap.contains("does not exist"), "{gap}");
+        let overlap = parse_t0("2026-11-01 01:30 America/Los_Angeles", chrono_tz::UTC).unwrap_err();
+        assert!(overlap.contains("happens twice"), "{overlap}");
+    }
+
+    #[test]
+    fn ids_are_stable_and_file_safe() {
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap();
+        let version = semver::Version::new(2, 4, 0);
+        assert_eq!(
+            Release::make_id("Billing API", &version, t0),
+            "billing-api-2.4.0-20261201"
+        );
+    }
+
+    #[test]
+    fn release_types_parse_case_insensitively() {
+        assert_eq!("Hotfix".parse::<ReleaseType>(), Ok(ReleaseType::Hotfix));
+        assert!("weekly".parse::<ReleaseType>().is_err());
+    }
+}
