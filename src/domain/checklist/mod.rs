@@ -1,0 +1,168 @@
+//! The checklist of a running release: a fold over its recorded events, and the
+//! state, due time and go/no-go of each step at a given instant.
+
+mod state;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+pub use state::{Blocker, StepState};
+
+use super::events::{Event, GateOutcome, Recorded};
+use super::playbook::Playbook;
+use super::release::Release;
+
+/// Who did something and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateRun {
+    NotRun,
+    Running { since: Mark },
+    Finished { mark: Mark, outcome: GateOutcome },
+}
+
+/// What an operator can take back with undo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Undoable {
+    Completion,
+    Skip,
+    Approval,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRecord {
+    pub completed: Option<Mark>,
+    pub skipped: Option<(Mark, String)>,
+    pub approvals: Vec<Mark>,
+    pub gate: GateRun,
+    pub notes: Vec<(Mark, String)>,
+    pub overridden: Option<(Mark, String)>,
+    /// Every event about this step, oldest first.
+    pub history: Vec<Recorded>,
+    undo: Vec<(String, Undoable)>,
+}
+
+impl Default for StepRecord {
+    fn default() -> Self {
+        Self {
+            completed: None,
+            skipped: None,
+            approvals: Vec::new(),
+            gate: GateRun::NotRun,
+            notes: Vec::new(),
+            overridden: None,
+            history: Vec::new(),
+            undo: Vec::new(),
+        }
+    }
+}
+
+/// A release in progress: what it is, its playbook, and what has been done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist {
+    pub release: Release,
+    pub playbook: Playbook,
+    pub started_by: String,
+    pub started_at: DateTime<Utc>,
+    records: BTreeMap<String, StepRecord>,
+    /// The last event folded in.
+    pub last_seq: u64,
+}
+
+impl Checklist {
+    pub fn new(release: Release, playbook: Playbook, started: &Recorded) -> Self {
+        Self {
+            release,
+            playbook,
+            started_by: started.operator.clone(),
+            started_at: started.at,
+            records: BTreeMap::new(),
+            last_seq: started.seq,
+        }
+    }
+
+    pub fn record(&self, step: &str) -> Option<&StepRecord> {
+        self.records.get(step)
+    }
+
+    /// Folds one recorded event in. Events about unknown steps are kept out of
+    /// the state (a playbook edit cannot corrupt a running release).
+    pub fn apply(&mut self, recorded: &Recorded) {
+        self.last_seq = self.last_seq.max(recorded.seq);
+        let Some(step) = recorded.event.step() else {
+            return;
+        };
+        if self.playbook.step(step).is_none() {
+            return;
+        }
+        let record = self.records.entry(step.to_owned()).or_default();
+        record.history.push(recorded.clone());
+        let mark = Mark {
+            by: recorded.operator.clone(),
+            at: recorded.at,
+        };
+        let by = recorded.operator.clone();
+        match &recorded.event {
+            Event::ReleaseStarted { .. } => {}
+            Event::StepCompleted { .. } => {
+                record.completed = Some(mark);
+                record.undo.push((by, Undoable::Completion));
+            }
+            Event::StepSkipped { reason, .. } => {
+                record.skipped = Some((mark, reason.clone()));
+                record.undo.push((by, Undoable::Skip));
+            }
+            Event::ApprovalGiven { .. } => {
+                if !record.approvals.iter().any(|a| a.by == by) {
+                    record.approvals.push(mark);
+                    record.undo.push((by, Undoable::Approval));
+                }
+            }
+            Event::NoteAdded { text, .. } => record.notes.push((mark, text.clone())),
+            Event::GateStarted { .. } => record.gate = GateRun::Running { since: mark },
+            Event::GateFinished { outcome, .. } => {
+                record.gate = GateRun::Finished {
+                    mark,
+                    outcome: outcome.clone(),
+                }
+            }
+            Event::StepUndone { .. } => {
+                if let Some(index) = record.undo.iter().rposition(|(who, _)| *who == by) {
+                    match record.undo.remove(index).1 {
+                        Undoable::Completion => record.completed = None,
+                        Undoable::Skip => record.skipped = None,
+                        Undoable::Approval => record.approvals.retain(|a| a.by != by),
+                    }
+                }
+            }
+            Event::GoNoGoOverridden { reason, .. } => {
+                record.overridden = Some((mark, reason.clone()))
+            }
+        }
+    }
+
+    /// Whether `operator` has something on this step that undo would take back.
+    pub fn can_undo(&self, step: &str, operator: &str) -> bool {
+        self.records
+            .get(step)
+            .is_some_and(|r| r.undo.iter().any(|(who, _)| who == operator))
+    }
+
+    /// Steps whose gate is running, for "quit while actions run?".
+    pub fn running_gates(&self) -> Vec<&str> {
+        self.records
+            .iter()
+            .filter(|(_, r)| matches!(r.gate, GateRun::Running { .. }))
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,465 @@
+use chrono::{Duration, TimeZone, Utc};
+
+use super::*;
+use crate::config::parse_playbook;
+use crate::domain::events::{Event, GateOutcome, Recorded};
+use crate::domain::release::{Release, ReleaseType};
+
+const PLAYBOOK: &str = r#"
+name = "t"
+grace = "15m"
+[[phase]]
+name = "Pre-release"
+[[phase.step]]
+id = "checks"
+title = "Final checks"
+at = "T-4h"
+[[phase.step]]
+id = "tests"
+title = "Tests pass"
+kind = "command"
+run = "true"
+at = "T-4h"
+[[phase.step]]
+id = "nice-to-have"
+title = "Optional polish"
+at = "T-4h"
+required = false
+[[phase.step]]
+id = "approve"
+title = "Two approvals"
+kind = "approval"
+role = "team"
+count = 2
+at = "T-1h"
+[[phase]]
+name = "Release day"
+[[phase.step]]
+id = "staging"
+title = "Deploy to staging"
+kind = "deploy"
+environment = "staging"
+at = "T-0"
+[[phase.step]]
+id = "smoke"
+title = "Smoke on staging"
+after = "staging"
+[[phase.step]]
+id = "production"
+title = "Deploy to production"
+kind = "deploy"
+at = "T+1h"
+[[phase]]
+name = "Post-release"
+[[phase.step]]
+id = "watch"
+title = "Watch"
+at = "T+1d"
+"#;
+
+fn t0() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap()
+}
+
+struct Fixture {
+    checklist: Checklist,
+    seq: u64,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let playbook = parse_playbook("t.toml", PLAYBOOK).unwrap_or_else(|e| panic!("{e}"));
+        let release = Release {
+            id: "r".into(),
+            name: "minor".into(),
+            kind: ReleaseType::Minor,
+            version: semver::Version::new(2, 4, 0),
+            t0: t0(),
+            zone: chrono_tz::America::Los_Angeles,
+            playbook: "t".into(),
+            targets: vec![],
+        };
+        let started = Recorded {
+            seq: 1,
+            at: t0() - Duration::days(7),
+            operator: "alice".into(),
+            event: Event::ReleaseStarted {
+                release: release.clone(),
+                playbook_file: "t.toml".into(),
+                playbook_text: PLAYBOOK.into(),
+            },
+        };
+        Self {
+            checklist: Checklist::new(release, playbook, &started),
+            seq: 1,
+        }
+    }
+
+    fn apply(&mut self, who: &str, at: chrono::DateTime<Utc>, event: Event) {
+        self.seq += 1;
+        self.checklist.apply(&Recorded {
+            seq: self.seq,
+            at,
+            operator: who.into(),
+            event,
+        });
+    }
+
+    fn state(&self, id: &str, now: chrono::DateTime<Utc>) -> StepState {
+        self.checklist
+            .state(self.checklist.playbook.step(id).unwrap(), now)
+    }
+
+    fn blockers(&self, id: &str) -> Vec<String> {
+        self.checklist
+            .blockers(self.checklist.playbook.step(id).unwrap())
+            .into_iter()
+            .map(|b| b.step)
+            .collect()
+    }
+}
+
+fn step(id: &str) -> String {
+    id.to_owned()
+}
+
+fn outcome(passed: bool) -> GateOutcome {
+    GateOutcome {
+        passed,
+        summary: "exit 0".into(),
+        output: String::new(),
+        duration_ms: 5,
+    }
+}
+
+#[test]
+fn due_and_overdue_at_their_boundaries() {
+    let f = Fixture::new();
+    let due = t0() - Duration::hours(4);
+    assert_eq!(
+        f.state("checks", due - Duration::seconds(1)),
+        StepState::Pending
+    );
+    assert_eq!(f.state("checks", due), StepState::Due);
+    assert_eq!(
+        f.state("checks", due + Duration::minutes(15) - Duration::seconds(1)),
+        StepState::Due
+    );
+    assert_eq!(
+        f.state("checks", due + Duration::minutes(15)),
+        StepState::Overdue
+    );
+}
+
+#[test]
+fn a_step_after_another_is_due_when_that_one_finishes() {
+    let mut f = Fixture::new();
+    let now = t0() + Duration::minutes(10);
+    assert_eq!(
+        f.state("smoke", now),
+        StepState::Pending,
+        "staging not done"
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::StepCompleted {
+            step: step("staging"),
+        },
+    );
+    assert_eq!(f.state("smoke", now), StepState::Due);
+    assert_eq!(
+        f.state("smoke", now + Duration::minutes(20)),
+        StepState::Overdue
+    );
+}
+
+#[test]
+fn complete_skip_and_undo_are_per_operator() {
+    let mut f = Fixture::new();
+    let now = t0() - Duration::hours(3);
+    f.apply(
+        "alice",
+        now,
+        Event::StepCompleted {
+            step: step("checks"),
+        },
+    );
+    assert_eq!(f.state("checks", now), StepState::Done);
+    assert!(!f.checklist.can_undo("checks", "bob"));
+    f.apply(
+        "bob",
+        now,
+        Event::StepUndone {
+            step: step("checks"),
+        },
+    );
+    assert_eq!(
+        f.state("checks", now),
+        StepState::Done,
+        "bob cannot undo alice's completion"
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::StepUndone {
+            step: step("checks"),
+        },
+    );
+    assert_eq!(f.state("checks", now), StepState::Overdue);
+    f.apply(
+        "alice",
+        now,
+        Event::StepSkipped {
+            step: step("checks"),
+            reason: "covered by CI".into(),
+        },
+    );
+    assert_eq!(f.state("checks", now), StepState::Skipped);
+    let history = &f.checklist.record("checks").unwrap().history;
+    assert_eq!(history.len(), 4, "every action stays in the history");
+}
+
+#[test]
+fn approvals_count_distinct_people() {
+    let mut f = Fixture::new();
+    let now = t0() - Duration::minutes(30);
+    f.apply(
+        "bob",
+        now,
+        Event::ApprovalGiven {
+            step: step("approve"),
+        },
+    );
+    f.apply(
+        "bob",
+        now,
+        Event::ApprovalGiven {
+            step: step("approve"),
+        },
+    );
+    assert_eq!(f.checklist.approval_count("approve"), 1);
+    assert_eq!(f.state("approve", now), StepState::Overdue);
+    f.apply(
+        "carol",
+        now,
+        Event::ApprovalGiven {
+            step: step("approve"),
+        },
+    );
+    assert_eq!(f.state("approve", now), StepState::Done);
+    f.apply(
+        "carol",
+        now,
+        Event::StepUndone {
+            step: step("approve"),
+        },
+    );
+    assert_eq!(f.checklist.approval_count("approve"), 1);
+}
+
+#[test]
+fn gates_run_pass_fail_and_rerun() {
+    let mut f = Fixture::new();
+    let now = t0() - Duration::hours(4);
+    f.apply(
+        "alice",
+        now,
+        Event::GateStarted {
+            step: step("tests"),
+        },
+    );
+    assert_eq!(f.state("tests", now), StepState::Running);
+    assert_eq!(f.checklist.running_gates(), ["tests"]);
+    f.apply(
+        "alice",
+        now,
+        Event::GateFinished {
+            step: step("tests"),
+            outcome: outcome(false),
+        },
+    );
+    assert_eq!(f.state("tests", now), StepState::Failed);
+    f.apply(
+        "alice",
+        now,
+        Event::GateStarted {
+            step: step("tests"),
+        },
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::GateFinished {
+            step: step("tests"),
+            outcome: outcome(true),
+        },
+    );
+    assert_eq!(f.state("tests", now), StepState::Passed);
+    assert!(f.checklist.running_gates().is_empty());
+}
+
+#[test]
+fn production_deploy_is_blocked_until_required_steps_and_approvals_are_met() {
+    let mut f = Fixture::new();
+    let now = t0();
+    assert_eq!(
+        f.blockers("production"),
+        ["checks", "tests", "approve", "staging", "smoke"]
+    );
+    assert!(
+        f.blockers("staging").is_empty(),
+        "only production deploys are gated"
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::StepCompleted {
+            step: step("checks"),
+        },
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::GateStarted {
+            step: step("tests"),
+        },
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::GateFinished {
+            step: step("tests"),
+            outcome: outcome(true),
+        },
+    );
+    f.apply(
+        "bob",
+        now,
+        Event::ApprovalGiven {
+            step: step("approve"),
+        },
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::StepCompleted {
+            step: step("staging"),
+        },
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::StepSkipped {
+            step: step("smoke"),
+            reason: "staging smoke is flaky".into(),
+        },
+    );
+    let blockers = f
+        .checklist
+        .blockers(f.checklist.playbook.step("production").unwrap());
+    assert_eq!(blockers.len(), 1);
+    assert_eq!(blockers[0].reason, "1 of 2 approvals from team");
+    f.apply(
+        "carol",
+        now,
+        Event::ApprovalGiven {
+            step: step("approve"),
+        },
+    );
+    assert!(
+        f.blockers("production").is_empty(),
+        "optional steps never block"
+    );
+}
+
+#[test]
+fn an_override_clears_go_no_go_and_is_recorded() {
+    let mut f = Fixture::new();
+    f.apply(
+        "alice",
+        t0(),
+        Event::GoNoGoOverridden {
+            step: step("production"),
+            reason: "incident 42, CTO said go".into(),
+        },
+    );
+    assert!(f.blockers("production").is_empty());
+    let record = f.checklist.record("production").unwrap();
+    assert_eq!(
+        record
+            .overridden
+            .as_ref()
+            .map(|(m, r)| (m.by.as_str(), r.as_str())),
+        Some(("alice", "incident 42, CTO said go"))
+    );
+}
+
+#[test]
+fn the_current_phase_follows_the_clock() {
+    let mut f = Fixture::new();
+    assert_eq!(
+        f.checklist.current_phase(t0() - Duration::days(3)),
+        0,
+        "nothing due: first unfinished"
+    );
+    let now = t0() + Duration::minutes(5);
+    for id in ["checks", "approve"] {
+        f.apply(
+            "alice",
+            now,
+            Event::StepSkipped {
+                step: step(id),
+                reason: "test".into(),
+            },
+        );
+    }
+    f.apply(
+        "alice",
+        now,
+        Event::GateStarted {
+            step: step("tests"),
+        },
+    );
+    f.apply(
+        "alice",
+        now,
+        Event::GateFinished {
+            step: step("tests"),
+            outcome: outcome(true),
+        },
+    );
+    assert_eq!(f.checklist.current_phase(now), 1, "staging is due");
+    assert_eq!(f.checklist.progress(0, now), (3, 4));
+}
+
+#[test]
+fn events_about_unknown_steps_are_ignored() {
+    let mut f = Fixture::new();
+    let before = f.checklist.clone();
+    f.apply(
+        "alice",
+        t0(),
+        Event::StepCompleted {
+            step: step("no-such-step"),
+        },
+    );
+    assert_eq!(f.checklist.record("no-such-step"), None);
+    assert_eq!(f.checklist.playbook, before.playbook);
+}
+
+#[test]
+fn recorded_events_round_trip_through_json() {
+    let event = Recorded {
+        seq: 7,
+        at: t0(),
+        operator: "alice".into(),
+        event: Event::GateFinished {
+            step: step("tests"),
+            outcome: outcome(true),
+        },
+    };
+    let json = serde_json::to_string(&event).unwrap();
+    assert!(json.contains("\"type\":\"gate_finished\""), "{json}");
+    assert_eq!(serde_json::from_str::<Recorded>(&json).unwrap(), event);
+}

@@ -1,0 +1,106 @@
+//! What happened during a release, as recorded facts. The durable part of the
+//! cockpit is a fold over these.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::release::Release;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// Carries the playbook's text so the release replays the same way after the
+    /// playbook file changes.
+    ReleaseStarted {
+        release: Release,
+        playbook_file: String,
+        playbook_text: String,
+    },
+    StepCompleted {
+        step: String,
+    },
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
+    ApprovalGiven {
+        step: String,
+    },
+    NoteAdded {
+        step: String,
+        text: String,
+    },
+    GateStarted {
+        step: String,
+    },
+    GateFinished {
+        step: String,
+        outcome: GateOutcome,
+    },
+    /// Reverts the operator's own last action on the step; nothing is erased.
+    StepUndone {
+        step: String,
+    },
+    GoNoGoOverridden {
+        step: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GateOutcome {
+    pub passed: bool,
+    /// One line: "exit 0 in 1.2s", "timed out after 10m", "HTTP 503 (expected 200)".
+    pub summary: String,
+    /// Captured output (command) or body excerpt (http), bounded in size.
+    pub output: String,
+    pub duration_ms: u64,
+}
+
+impl Event {
+    /// The step an event is about, if any.
+    pub fn step(&self) -> Option<&str> {
+        match self {
+            Self::ReleaseStarted { .. } => None,
+            Self::StepCompleted { step }
+            | Self::StepSkipped { step, .. }
+            | Self::ApprovalGiven { step }
+            | Self::NoteAdded { step, .. }
+            | Self::GateStarted { step }
+            | Self::GateFinished { step, .. }
+            | Self::StepUndone { step }
+            | Self::GoNoGoOverridden { step, .. } => Some(step),
+        }
+    }
+
+    /// A short line for histories and the audit trail.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::ReleaseStarted { release, .. } => format!(
+                "started {} {} ({} playbook)",
+                release.kind, release.version, release.playbook
+            ),
+            Self::StepCompleted { .. } => "completed".to_owned(),
+            Self::StepSkipped { reason, .. } => format!("skipped: {reason}"),
+            Self::ApprovalGiven { .. } => "approved".to_owned(),
+            Self::NoteAdded { text, .. } => format!("note: {text}"),
+            Self::GateStarted { .. } => "gate started".to_owned(),
+            Self::GateFinished { outcome, .. } => format!(
+                "gate {}: {}",
+                if outcome.passed { "passed" } else { "failed" },
+                outcome.summary
+            ),
+            Self::StepUndone { .. } => "undid the last action".to_owned(),
+            Self::GoNoGoOverridden { reason, .. } => format!("go/no-go overridden: {reason}"),
+        }
+    }
+}
+
+/// An event as recorded: numbered, timed, and attributed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub operator: String,
+    pub event: Event,
+}
