@@ -46,6 +46,24 @@ pub enum CliCommand {
     },
     /// Print every path the cockpit uses: config, state, logs, themes, playbooks
     Info,
+    /// Start a release: write its first journal entry; the cockpit then opens it
+    Start {
+        /// patch, minor, major, hotfix or emergency
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        /// Semantic version, e.g. 2.4.0
+        #[arg(long)]
+        version: String,
+        /// T-0: "YYYY-MM-DD HH:MM [IANA zone]" (default zone: the operator's)
+        #[arg(long, value_name = "WHEN")]
+        at: String,
+        /// Train or product name (default: the type)
+        #[arg(long)]
+        name: Option<String>,
+        /// Playbook by name (default: the type's)
+        #[arg(long)]
+        playbook: Option<String>,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]

@@ -8,9 +8,11 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod logging;
 pub mod paths;
 pub mod runtime;
+pub mod session;
 pub mod startup;
 pub mod ui;

@@ -40,6 +40,16 @@ impl Paths {
         self.config_dir.join("playbooks")
     }
 
+    /// Release journals, one file per release.
+    pub fn releases_dir(&self) -> PathBuf {
+        self.state_dir.join("releases")
+    }
+
+    /// The demo's journals, kept apart from real releases.
+    pub fn demo_releases_dir(&self) -> PathBuf {
+        self.state_dir.join("demo").join("releases")
+    }
+
     pub fn log_dir(&self) -> PathBuf {
         self.state_dir.join("logs")
     }

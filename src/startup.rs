@@ -12,12 +12,19 @@ use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+use crate::app::Pane;
 use crate::app::model::{ConfigOrigin, Session, Themes};
+use crate::app::release_view::ReleaseView;
 use crate::app::{Model, Msg};
 use crate::cli::{Cli, CliCommand};
+use crate::config::PlaybookLibrary;
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
+use crate::domain::release::parse_t0;
 use crate::paths::{CONFIG_ENV, Paths};
+use crate::runtime::Runner;
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
+use crate::session::open::parse_version;
+use crate::session::{NewRelease, Opened, ReleaseStore, open_release, start_release};
 use crate::ui::theme::{ThemeSet, no_color_requested};
 
 /// Exit code for invalid configuration or usage.
@@ -46,6 +53,62 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
             };
             Ok(check_config(source, paths.as_ref()))
         }
+        Some(CliCommand::Start {
+            kind,
+            version,
+            at,
+            name,
+            playbook,
+        }) => {
+            let source = resolve_source(&cli, paths.as_ref());
+            let prepared = match prepare(source, paths.as_ref(), None) {
+                Ok(prepared) => prepared,
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    return Ok(EXIT_CONFIG);
+                }
+            };
+            let zone = prepared.settings.zone.unwrap_or_else(system_zone);
+            let new = (|| {
+                let (t0, zone) = parse_t0(at, zone)?;
+                Ok::<_, String>(NewRelease {
+                    kind: kind.parse()?,
+                    version: parse_version(version)?,
+                    t0,
+                    zone,
+                    name: name.clone(),
+                    playbook: playbook.clone(),
+                })
+            })();
+            let store = release_store(paths.as_ref(), false);
+            match new.and_then(|new| {
+                start_release(
+                    &store,
+                    &prepared.playbooks,
+                    &new,
+                    &operator_name(&prepared.settings),
+                    Utc::now(),
+                )
+            }) {
+                Ok(opened) => {
+                    let release = &opened.checklist.release;
+                    println!(
+                        "started {} ({} {}, {} playbook), T-0 {}",
+                        release.id,
+                        release.kind,
+                        release.version,
+                        release.playbook,
+                        release.t0_local().format("%Y-%m-%d %H:%M %Z")
+                    );
+                    println!("journal: {}", opened.journal.path().display());
+                    Ok(0)
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    Ok(EXIT_CONFIG)
+                }
+            }
+        }
         Some(CliCommand::Demo) => {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),
@@ -68,6 +131,7 @@ struct Prepared {
     loaded: LoadedConfig,
     settings: Settings,
     themes: ThemeSet,
+    playbooks: PlaybookLibrary,
 }
 
 fn prepare(
@@ -78,6 +142,10 @@ fn prepare(
     let themes_dir = paths.map(Paths::themes_dir);
     let loaded = source.load()?;
     let themes = ThemeSet::load(themes_dir.as_deref())?;
+    let mut playbooks = PlaybookLibrary::load(paths.map(Paths::playbooks_dir).as_deref())?;
+    if matches!(loaded.source, ConfigSource::Demo { .. }) {
+        playbooks.add_demo()?;
+    }
     let mut settings = loaded.settings(&themes.names())?;
     if let Some(name) = cli_theme {
         let names = themes.names();
@@ -100,6 +168,7 @@ fn prepare(
         loaded,
         settings,
         themes,
+        playbooks,
     })
 }
 
@@ -175,6 +244,18 @@ fn cockpit(cli: &Cli, source: ConfigSource, paths: Option<Paths>) -> color_eyre:
     tracing::info!(config = %described, version = env!("CARGO_PKG_VERSION"), "starting");
 
     let mut model = build_model(cli, &prepared);
+    let demo = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    let store = release_store(paths.as_ref(), demo);
+    let (opened, notice) = open_current_release(&store, &prepared, demo, model.clock.zone);
+    model.notice = notice;
+    let journal = opened.map(|opened| {
+        model.release = Some(ReleaseView::new(opened.checklist));
+        model.focus = Pane::Checklist;
+        opened.journal
+    });
+    let playbooks = prepared.playbooks.clone();
+    let operator = model.session.operator.clone();
+    let zone = model.clock.zone;
     let themes = if no_color_requested() {
         prepared.themes.without_color()
     } else {
@@ -211,9 +292,18 @@ fn cockpit(cli: &Cli, source: ConfigSource, paths: Option<Paths>) -> color_eyre:
             input: Box::pin(input),
             mailbox,
         };
+        let mut effects = Runner::new(
+            mailbox_tx.clone(),
+            operator,
+            journal,
+            store,
+            playbooks,
+            zone,
+        );
         let result = run_loop(
             &mut terminal,
             &mut runtime::terminal::Crossterm,
+            &mut effects,
             sources,
             &mut model,
             &themes,
@@ -240,19 +330,11 @@ fn build_model(cli: &Cli, prepared: &Prepared) -> Model {
         }
         _ => ConfigOrigin::File(prepared.loaded.file.clone()),
     };
-    let operator = settings
-        .operator
-        .clone()
-        .or_else(|| {
-            ["USER", "LOGNAME"]
-                .iter()
-                .find_map(|var| std::env::var(var).ok().filter(|u| !u.is_empty()))
-        })
-        .unwrap_or_else(|| "unknown operator".to_owned());
     let session = Session {
-        operator,
+        operator: operator_name(settings),
         read_only: cli.read_only,
         origin,
+        roles: settings.roles.clone(),
     };
     let themes = Themes {
         names: prepared.themes.names(),
@@ -260,6 +342,67 @@ fn build_model(cli: &Cli, prepared: &Prepared) -> Model {
     };
     let zone = settings.zone.unwrap_or_else(system_zone);
     Model::new(session, settings.keymap.clone(), themes, Utc::now(), zone)
+}
+
+/// Who is at the keyboard: the config's name, else `$USER`/`$LOGNAME`.
+fn operator_name(settings: &Settings) -> String {
+    settings
+        .operator
+        .clone()
+        .or_else(|| {
+            ["USER", "LOGNAME"]
+                .iter()
+                .find_map(|var| std::env::var(var).ok().filter(|u| !u.is_empty()))
+        })
+        .unwrap_or_else(|| "unknown operator".to_owned())
+}
+
+/// Where release journals go: the state dir, or a separate one for the demo.
+fn release_store(paths: Option<&Paths>, demo: bool) -> ReleaseStore {
+    let dir = match paths {
+        Some(paths) if demo => paths.demo_releases_dir(),
+        Some(paths) => paths.releases_dir(),
+        None => std::env::temp_dir().join("release-cockpit").join(if demo {
+            "demo"
+        } else {
+            "releases"
+        }),
+    };
+    ReleaseStore::new(dir)
+}
+
+/// Opens the most recent release, or for the demo starts one whose T-0 is a
+/// little over an hour away. Problems are logged and shown, never fatal.
+fn open_current_release(
+    store: &ReleaseStore,
+    prepared: &Prepared,
+    demo: bool,
+    zone: Tz,
+) -> (Option<Opened>, Option<String>) {
+    if let Some(id) = store.list().into_iter().next() {
+        return match open_release(store, &id) {
+            Ok(opened) => {
+                let notice = opened.replay_problem.as_ref().map(|(offset, why)| {
+                    format!("journal of {id}: stopped reading at byte {offset}: {why}")
+                });
+                (Some(opened), notice)
+            }
+            Err(error) => {
+                tracing::error!(%error, release = id, "cannot open release");
+                (None, Some(format!("cannot open release {id}: {error}")))
+            }
+        };
+    }
+    if !demo {
+        return (None, None);
+    }
+    match crate::demo::start_demo_release(store, &prepared.playbooks, zone, Utc::now()) {
+        Ok(opened) => (Some(opened), None),
+        Err(error) => (
+            None,
+            Some(format!("cannot start the demo release: {error}")),
+        ),
+    }
 }
 
 /// The status bar has room for a short reason only; the full one is in the log.

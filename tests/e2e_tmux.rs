@@ -269,7 +269,7 @@ fn small_terminal_shows_tabs_and_resizes_live() {
     wait_for_frame(&tmux);
     tmux.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
     let screen = tmux.wait_for("the tabbed layout", |s| {
-        s.contains("┏ 1 Calendar") && !s.contains("┌ 2 Checklist")
+        s.contains("┏ 2 Checklist") && !s.contains("┌ 1 Calendar")
     });
     assert!(screen.contains(" 1 Calendar   2 Checklist"), "{screen}");
     tmux.send("q");

@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use release_cockpit::app::fixture::sample_model;
 use release_cockpit::app::{Key, Model, Msg, Pane};
-use release_cockpit::runtime::{LoopOptions, Sources, TerminalControl, run_loop};
+use release_cockpit::runtime::{EffectRunner, LoopOptions, Sources, TerminalControl, run_loop};
 use release_cockpit::ui::ThemeSet;
 
 #[derive(Default)]
@@ -20,6 +20,15 @@ impl TerminalControl for FakeTerminal {
     fn suspend(&mut self) -> std::io::Result<()> {
         self.suspended += 1;
         Ok(())
+    }
+}
+
+/// Effects beyond quit and suspend are not expected in these tests.
+struct NoEffects;
+
+impl EffectRunner for NoEffects {
+    fn run(&mut self, effect: release_cockpit::app::Effect) {
+        panic!("unexpected effect {effect:?}");
     }
 }
 
@@ -48,6 +57,7 @@ async fn run(
     let code = run_loop(
         &mut terminal,
         &mut control,
+        &mut NoEffects,
         Sources { input, mailbox },
         &mut model,
         &themes,
@@ -84,9 +94,11 @@ async fn the_screen_shows_the_state_after_a_burst_of_keys() {
     let themes = ThemeSet::builtin().expect("themes");
     let mut control = FakeTerminal::default();
     let options = LoopOptions::default();
+    let mut effects = NoEffects;
     let run = run_loop(
         &mut terminal,
         &mut control,
+        &mut effects,
         Sources { input, mailbox },
         &mut model,
         &themes,

@@ -6,7 +6,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
-use release_cockpit::app::fixture::sample_model;
+use release_cockpit::app::fixture::{sample_model, sample_model_with_release};
 use release_cockpit::app::{Key, Model, Msg, update};
 use release_cockpit::ui::{self, Role, ThemeSet};
 
@@ -73,10 +73,13 @@ fn palette_filtered() {
 
 #[test]
 fn confirm_quit_while_an_action_runs() {
-    let mut model = sample_model();
+    let mut model = sample_model_with_release();
     model
-        .running
-        .push("deploy billing 2.3.1 to production".into());
+        .release
+        .as_mut()
+        .unwrap()
+        .live_gates
+        .insert("code-quality".into());
     press(&mut model, &["q"]);
     insta::assert_snapshot!(render(&model, 120, 40).backend());
 }

@@ -15,6 +15,24 @@ pub enum Command {
     Zoom,
     CycleTheme,
     Suspend,
+    MoveUp,
+    MoveDown,
+    Complete,
+    Skip,
+    Approve,
+    Note,
+    RunGate,
+    Undo,
+    Details,
+    Override,
+    NewRelease,
+}
+
+/// Where a command applies: everywhere, or in one pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Checklist,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +44,7 @@ pub struct CommandSpec {
     pub doc: &'static str,
     /// Short label for the footer; commands without one stay out of the footer.
     pub hint: Option<&'static str>,
+    pub scope: Scope,
 }
 
 pub const COMMANDS: &[CommandSpec] = &[
@@ -35,6 +54,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["tab"],
         doc: "Move focus to the next pane",
         hint: Some("focus"),
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::FocusPrev,
@@ -42,6 +62,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["shift-tab"],
         doc: "Move focus to the previous pane",
         hint: None,
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::FocusCalendar,
@@ -49,6 +70,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["1"],
         doc: "Focus the Calendar pane",
         hint: None,
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::FocusChecklist,
@@ -56,6 +78,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["2"],
         doc: "Focus the Checklist pane",
         hint: None,
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::FocusRollout,
@@ -63,6 +86,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["3"],
         doc: "Focus the Rollout pane",
         hint: None,
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::FocusHealth,
@@ -70,6 +94,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["4"],
         doc: "Focus the Health pane",
         hint: None,
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::Zoom,
@@ -77,6 +102,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["z"],
         doc: "Zoom the focused pane to full screen, or back",
         hint: Some("zoom"),
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::Palette,
@@ -84,6 +110,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &[":"],
         doc: "Open the command palette",
         hint: Some("commands"),
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::Help,
@@ -91,6 +118,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["?"],
         doc: "Show every command and its keys",
         hint: Some("help"),
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::CycleTheme,
@@ -98,6 +126,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["T"],
         doc: "Switch to the next colour theme",
         hint: None,
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::Suspend,
@@ -105,6 +134,95 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["ctrl-z"],
         doc: "Suspend to the shell (resume with `fg`)",
         hint: None,
+        scope: Scope::Global,
+    },
+    CommandSpec {
+        command: Command::MoveDown,
+        name: "move-down",
+        default_keys: &["j", "down"],
+        doc: "Select the next row",
+        hint: None,
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::MoveUp,
+        name: "move-up",
+        default_keys: &["k", "up"],
+        doc: "Select the previous row",
+        hint: None,
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::Complete,
+        name: "complete",
+        default_keys: &["space"],
+        doc: "Complete the step (runs a gate; folds a phase)",
+        hint: Some("complete"),
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::Skip,
+        name: "skip",
+        default_keys: &["s"],
+        doc: "Skip the step, with a reason",
+        hint: Some("skip"),
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::Approve,
+        name: "approve",
+        default_keys: &["a"],
+        doc: "Approve an approval step as yourself",
+        hint: Some("approve"),
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::Note,
+        name: "note",
+        default_keys: &["n"],
+        doc: "Add a note to the step",
+        hint: Some("note"),
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::RunGate,
+        name: "run-gate",
+        default_keys: &["r"],
+        doc: "Run (or re-run) the step's gate",
+        hint: Some("run gate"),
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::Undo,
+        name: "undo",
+        default_keys: &["u"],
+        doc: "Undo your last action on the step (recorded, nothing erased)",
+        hint: Some("undo"),
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::Details,
+        name: "details",
+        default_keys: &["enter"],
+        doc: "Instructions, gate output and history of the step",
+        hint: Some("details"),
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::Override,
+        name: "override-go-no-go",
+        default_keys: &["O"],
+        doc: "Override a blocked production deploy, with a reason",
+        hint: None,
+        scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::NewRelease,
+        name: "release-new",
+        default_keys: &[],
+        doc: "Start a new release: type, version, T-0",
+        hint: None,
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::Quit,
@@ -112,6 +230,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["q", "ctrl-c"],
         doc: "Quit (asks first while an action is running)",
         hint: Some("quit"),
+        scope: Scope::Global,
     },
 ];
 

@@ -1,3 +1,6 @@
+use crate::domain::events::Event;
+use crate::domain::playbook::StepKind;
+
 /// Side effects that `update` asks the runtime to carry out. Effects that produce a
 /// result report it back as a [`super::Msg`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -6,4 +9,12 @@ pub enum Effect {
     Quit { code: i32 },
     /// Give the terminal back to the shell (job control) until resumed.
     Suspend,
+    /// Append to the release's journal and sync; reported back as `Msg::Recorded`
+    /// (or `Msg::RecordFailed`).
+    Record(Event),
+    /// Run a command or HTTP gate in the background; reported as `Msg::GateDone`.
+    RunGate { step: String, gate: StepKind },
+    /// Start a release from the prompt text (`minor 2.4.0 2026-12-01 10:00 UTC`);
+    /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
+    StartRelease { spec: String },
 }

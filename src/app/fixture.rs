@@ -1,9 +1,16 @@
 //! A fixed, deterministic model for tests, snapshots and benchmarks.
 
-use chrono::{TimeZone, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{Duration, TimeZone, Utc};
 
 use super::keymap::Keymap;
-use super::model::{ConfigOrigin, Model, Session, Themes};
+use super::model::{ConfigOrigin, Model, Pane, Session, Themes};
+use super::release_view::ReleaseView;
+use crate::config::PlaybookLibrary;
+use crate::domain::checklist::Checklist;
+use crate::domain::events::{Event, Recorded};
+use crate::domain::release::{Release, ReleaseType};
 
 /// The cockpit as it starts with the built-in demo, at a fixed instant, in UTC,
 /// for operator `alice`.
@@ -18,6 +25,7 @@ pub fn sample_model() -> Model {
         origin: ConfigOrigin::Demo {
             reason: "no config file".to_owned(),
         },
+        roles: BTreeMap::new(),
     };
     let themes = Themes {
         names: ["dark", "light", "high-contrast", "terminal"]
@@ -26,4 +34,44 @@ pub fn sample_model() -> Model {
         current: 0,
     };
     Model::new(session, Keymap::defaults(), themes, now, chrono_tz::UTC)
+}
+
+/// The sample model with the built-in minor playbook's release 2.4.0 open, T-0
+/// at 18:00 UTC (1h20m after the sample's clock), started by `carol` a week
+/// before, with the Checklist pane focused.
+pub fn sample_model_with_release() -> Model {
+    let mut model = sample_model();
+    let t0 = model.clock.now + Duration::minutes(80);
+    let library = PlaybookLibrary::builtin().unwrap_or_else(|e| panic!("built-in playbooks: {e}"));
+    let entry = library
+        .for_type(ReleaseType::Minor)
+        .unwrap_or_else(|| panic!("a minor playbook"));
+    let version = semver::Version::new(2, 4, 0);
+    let release = Release {
+        id: Release::make_id("minor", &version, t0),
+        name: "minor".to_owned(),
+        kind: ReleaseType::Minor,
+        version,
+        t0,
+        zone: chrono_tz::America::Los_Angeles,
+        playbook: entry.playbook.name.clone(),
+        targets: Vec::new(),
+    };
+    let started = Recorded {
+        seq: 1,
+        at: t0 - Duration::days(8),
+        operator: "carol".to_owned(),
+        event: Event::ReleaseStarted {
+            release: release.clone(),
+            playbook_file: entry.file.clone(),
+            playbook_text: entry.text.clone(),
+        },
+    };
+    model.release = Some(ReleaseView::new(Checklist::new(
+        release,
+        entry.playbook.clone(),
+        &started,
+    )));
+    model.focus = Pane::Checklist;
+    model
 }

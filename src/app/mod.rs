@@ -12,9 +12,11 @@ pub mod keymap;
 pub mod model;
 pub mod msg;
 pub mod palette;
+pub mod release_view;
+mod step_actions;
 pub mod update;
 
-pub use commands::{COMMANDS, Command, CommandSpec};
+pub use commands::{COMMANDS, Command, CommandSpec, Scope};
 pub use effect::Effect;
 pub use key::Key;
 pub use keymap::Keymap;

@@ -1,9 +1,12 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use std::collections::BTreeMap;
+
 use super::clock::Clock;
 use super::keymap::Keymap;
 use super::palette::Palette;
+use super::release_view::ReleaseView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -52,6 +55,45 @@ pub enum Overlay {
     Palette(Palette),
     /// Quit was asked for while actions are running; the default answer is cancel.
     ConfirmQuit,
+    /// A line of text the operator types: a reason, a note, a new release.
+    Prompt(Prompt),
+    /// Everything about one step: instructions, gate output, history.
+    Details {
+        step: String,
+        scroll: u16,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub purpose: PromptPurpose,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptPurpose {
+    SkipReason {
+        step: String,
+    },
+    Note {
+        step: String,
+    },
+    OverrideReason {
+        step: String,
+    },
+    /// `minor 2.4.0 2026-12-01 10:00 America/Los_Angeles`
+    NewRelease,
+}
+
+impl PromptPurpose {
+    pub fn title(&self) -> String {
+        match self {
+            Self::SkipReason { step } => format!("Why skip `{step}`?"),
+            Self::Note { step } => format!("Note on `{step}`"),
+            Self::OverrideReason { step } => format!("Override go/no-go for `{step}`: why?"),
+            Self::NewRelease => "New release: TYPE VERSION YYYY-MM-DD HH:MM [ZONE]".to_owned(),
+        }
+    }
 }
 
 /// Where the configuration came from, shown in the status bar.
@@ -70,6 +112,8 @@ pub struct Session {
     pub operator: String,
     pub read_only: bool,
     pub origin: ConfigOrigin,
+    /// Role name -> operators in it, from `[roles]`; approvals check it.
+    pub roles: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,8 +137,8 @@ pub struct Model {
     pub session: Session,
     pub clock: Clock,
     pub themes: Themes,
-    /// Actions the runtime is carrying out (labels); quitting asks while any run.
-    pub running: Vec<String>,
+    /// The release in the Checklist pane, if one is open.
+    pub release: Option<ReleaseView>,
     /// A one-line message for the status bar, replaced by the next one.
     pub notice: Option<String>,
     /// Alerts raised by triggers; shown in the status bar.
@@ -118,11 +162,19 @@ impl Model {
             session,
             clock: Clock::new(now, zone),
             themes,
-            running: Vec::new(),
+            release: None,
             notice: None,
             alerts: Vec::new(),
             changed: true,
         }
+    }
+
+    /// Actions this process is carrying out; quitting asks while any run.
+    pub fn running_actions(&self) -> Vec<String> {
+        self.release
+            .as_ref()
+            .map(ReleaseView::running_actions)
+            .unwrap_or_default()
     }
 
     /// Records that something visible changed, so the next frame must be drawn.

@@ -1,5 +1,8 @@
 use chrono::{DateTime, Utc};
 
+use crate::domain::checklist::Checklist;
+use crate::domain::events::{Event, GateOutcome, Recorded};
+
 use super::key::Key;
 
 /// Everything that can happen to the cockpit, as plain data.
@@ -23,4 +26,20 @@ pub enum Msg {
     },
     /// Back in the foreground after a suspend; the screen must be drawn afresh.
     Resumed,
+    /// An event is durable in the journal; only now does the screen show it.
+    Recorded(Recorded),
+    /// An event could not be written; the action it stood for was not taken.
+    RecordFailed {
+        event: Box<Event>,
+        error: String,
+    },
+    /// A gate this process ran has finished.
+    GateDone {
+        step: String,
+        outcome: GateOutcome,
+    },
+    /// A release was started or switched to; its journal is now the one written.
+    ReleaseOpened(Box<Checklist>),
+    /// Starting a release failed (bad input, a journal that exists already, ...).
+    ReleaseFailed(String),
 }

@@ -3,20 +3,24 @@
 use super::commands::{COMMANDS, Command};
 use super::effect::Effect;
 use super::key::{Key, KeyCode};
-use super::model::{Model, Overlay, Pane};
+use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::msg::Msg;
 use super::palette::Palette;
+use super::release_view::ReleaseView;
+use super::step_actions;
+use crate::domain::events::Event;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => {
-            if let Some(Overlay::Palette(palette)) = &mut model.overlay {
-                text.chars()
-                    .filter(|c| !c.is_control())
-                    .for_each(|c| palette.push(c));
-                model.mark_changed();
+            let typed = text.chars().filter(|c| !c.is_control());
+            match &mut model.overlay {
+                Some(Overlay::Palette(palette)) => typed.for_each(|c| palette.push(c)),
+                Some(Overlay::Prompt(prompt)) => prompt.text.extend(typed),
+                _ => return Vec::new(),
             }
+            model.mark_changed();
             Vec::new()
         }
         Msg::Resize { .. } | Msg::Resumed => {
@@ -32,6 +36,34 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Terminate { exit_code, .. } => vec![Effect::Quit { code: exit_code }],
+        Msg::Recorded(recorded) => step_actions::recorded(model, recorded),
+        Msg::RecordFailed { event, error } => {
+            model.notice = Some(format!(
+                "not recorded, so not done: {} ({error})",
+                event.describe()
+            ));
+            model.mark_changed();
+            Vec::new()
+        }
+        Msg::GateDone { step, outcome } => {
+            vec![Effect::Record(Event::GateFinished { step, outcome })]
+        }
+        Msg::ReleaseOpened(checklist) => {
+            let release = &checklist.release;
+            model.notice = Some(format!(
+                "release {} {} opened",
+                release.name, release.version
+            ));
+            model.release = Some(ReleaseView::new(*checklist));
+            model.focus = Pane::Checklist;
+            model.mark_changed();
+            Vec::new()
+        }
+        Msg::ReleaseFailed(error) => {
+            model.notice = Some(format!("no release started: {error}"));
+            model.mark_changed();
+            Vec::new()
+        }
     }
 }
 
@@ -47,6 +79,20 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             Vec::new()
         }
         Some(Overlay::Palette(palette)) => palette_key(model, palette, key),
+        Some(Overlay::Prompt(prompt)) => prompt_key(model, prompt, key),
+        Some(Overlay::Details { step, scroll }) => {
+            model.mark_changed();
+            let scroll = match key.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => return Vec::new(),
+                KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                KeyCode::PageDown => scroll.saturating_add(10),
+                KeyCode::PageUp => scroll.saturating_sub(10),
+                _ => scroll,
+            };
+            model.overlay = Some(Overlay::Details { step, scroll });
+            Vec::new()
+        }
         Some(Overlay::ConfirmQuit) => {
             model.mark_changed();
             if matches!(key.code, KeyCode::Char('y' | 'Y')) && !key.ctrl {
@@ -106,12 +152,31 @@ fn palette_key(model: &mut Model, mut palette: Palette, key: Key) -> Vec<Effect>
     Vec::new()
 }
 
+fn prompt_key(model: &mut Model, mut prompt: Prompt, key: Key) -> Vec<Effect> {
+    model.mark_changed();
+    match (key.code, key.ctrl) {
+        (KeyCode::Esc, _) | (KeyCode::Char('c'), true) => return Vec::new(),
+        (KeyCode::Enter, _) => return step_actions::submit_prompt(model, prompt),
+        (KeyCode::Backspace, _) => {
+            prompt.text.pop();
+        }
+        (KeyCode::Char('u'), true) => prompt.text.clear(),
+        _ => {
+            if let Some(c) = key.typed_char() {
+                prompt.text.push(c);
+            }
+        }
+    }
+    model.overlay = Some(Overlay::Prompt(prompt));
+    Vec::new()
+}
+
 fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
     model.mark_changed();
     model.notice = None;
     match command {
         Command::Quit => {
-            if model.running.is_empty() {
+            if model.running_actions().is_empty() {
                 return vec![Effect::Quit { code: 0 }];
             }
             model.overlay = Some(Overlay::ConfirmQuit);
@@ -133,6 +198,25 @@ fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
             model.notice = Some(format!("theme: {}", model.themes.current_name()));
         }
         Command::Suspend => return vec![Effect::Suspend],
+        Command::NewRelease if model.session.read_only => {
+            model.notice = Some("read-only: starting a release is refused".to_owned());
+        }
+        Command::NewRelease => {
+            model.overlay = Some(Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::NewRelease,
+                text: String::new(),
+            }));
+        }
+        Command::MoveUp
+        | Command::MoveDown
+        | Command::Complete
+        | Command::Skip
+        | Command::Approve
+        | Command::Note
+        | Command::RunGate
+        | Command::Undo
+        | Command::Details
+        | Command::Override => return step_actions::run(model, command),
     }
     Vec::new()
 }

@@ -94,6 +94,15 @@ impl PlaybookLibrary {
         }
     }
 
+    /// Adds the demo's playbook (runnable gates), for demo sessions only.
+    pub fn add_demo(&mut self) -> Result<(), ConfigErrors> {
+        self.insert(parse_entry(
+            "assets/demo/playbook.toml",
+            include_str!("../../assets/demo/playbook.toml"),
+        )?);
+        Ok(())
+    }
+
     fn insert(&mut self, entry: PlaybookEntry) {
         match self
             .entries

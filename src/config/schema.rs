@@ -15,6 +15,9 @@ pub struct Config {
     /// Command name -> keys; replaces that command's default keys.
     pub keys: BTreeMap<Spanned<String>, Spanned<KeyList>>,
     pub log: LogConfig,
+    /// Role name -> the operators in it; approval steps accept only members of
+    /// their role when the role is listed here.
+    pub roles: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -116,6 +116,7 @@ pub struct Settings {
     pub theme: Option<usize>,
     pub operator: Option<String>,
     pub log_level: Option<String>,
+    pub roles: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl LoadedConfig {
@@ -136,6 +137,7 @@ impl LoadedConfig {
                 theme,
                 operator: self.config.operator.name.clone(),
                 log_level,
+                roles: self.config.roles.clone(),
             }),
             _ => Err(ConfigErrors(errors)),
         }

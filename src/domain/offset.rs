@@ -145,14 +145,16 @@ pub fn format_t_clock(since_t0: Duration) -> String {
 pub fn format_relative(delta: Duration) -> String {
     let minutes = delta.num_minutes().abs();
     let amount = if minutes < 1 {
-        "<1m".to_owned()
+        return "now".to_owned();
     } else if minutes < 60 {
         format!("{minutes}m")
-    } else if minutes < 1440 {
+    } else if minutes < 600 {
         match minutes % 60 {
             0 => format!("{}h", minutes / 60),
             m => format!("{}h {m:02}m", minutes / 60),
         }
+    } else if minutes < 1440 {
+        format!("{}h", minutes / 60)
     } else {
         match minutes / 60 % 24 {
             0 => format!("{}d", minutes / 1440),
@@ -251,6 +253,14 @@ mod tests {
             format_relative(Duration::minutes(3 * 1440 + 4 * 60)),
             "in 3d 4h"
         );
-        assert_eq!(format_relative(Duration::seconds(20)), "in <1m");
+        assert_eq!(format_relative(Duration::seconds(20)), "now");
+        assert_eq!(
+            format_relative(Duration::minutes(-(22 * 60 + 44))),
+            "22h ago"
+        );
+        assert_eq!(
+            format_relative(Duration::minutes(-(2 * 60 + 44))),
+            "2h 44m ago"
+        );
     }
 }

@@ -12,6 +12,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, sleep_until};
 
+use super::effects::EffectRunner;
 use super::terminal::TerminalControl;
 use crate::app::{Effect, Model, Msg, update};
 use crate::ui::{self, ThemeSet};
@@ -41,9 +42,11 @@ pub struct Sources<I> {
 }
 
 /// Runs until an `Effect::Quit`; returns its exit code.
-pub async fn run_loop<B, C, I>(
+#[allow(clippy::too_many_arguments)] // Each is a separate seam tests replace.
+pub async fn run_loop<B, C, E, I>(
     terminal: &mut Terminal<B>,
     control: &mut C,
+    effects: &mut E,
     sources: Sources<I>,
     model: &mut Model,
     themes: &ThemeSet,
@@ -52,6 +55,7 @@ pub async fn run_loop<B, C, I>(
 where
     B: Backend,
     C: TerminalControl,
+    E: EffectRunner,
     I: Stream<Item = Msg> + Unpin,
 {
     let Sources {
@@ -98,6 +102,7 @@ where
                             .map_err(|e| eyre!("clearing the terminal failed: {e}"))?;
                         update(model, Msg::Resumed);
                     }
+                    other => effects.run(other),
                 }
             }
         }

@@ -1,9 +1,12 @@
 //! Everything with side effects: the terminal, the event loop, signals.
 
+pub mod effects;
 pub mod event_loop;
+pub mod gates;
 pub mod input;
 pub mod signals;
 pub mod terminal;
 
+pub use effects::{EffectRunner, Runner};
 pub use event_loop::{LoopOptions, Sources, run_loop};
 pub use terminal::{TerminalControl, TerminalGuard};

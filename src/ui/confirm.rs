@@ -16,8 +16,8 @@ pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
     let mut lines = vec![Line::styled("Still running:", theme.style(Role::Text))];
     lines.extend(
         model
-            .running
-            .iter()
+            .running_actions()
+            .into_iter()
             .map(|label| Line::styled(format!("  • {label}"), theme.style(Role::Warn))),
     );
     lines.push(Line::default());

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::theme::{Role, Theme};
-use crate::app::{COMMANDS, Model, Overlay};
+use crate::app::{COMMANDS, Model, Overlay, Pane, Scope};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let hints: Vec<(String, &str)> = match &model.overlay {
@@ -20,14 +20,26 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ("y".into(), "quit anyway"),
             ("any other key".into(), "cancel"),
         ],
-        None => COMMANDS
-            .iter()
-            .filter_map(|spec| {
-                let hint = spec.hint?;
-                let key = model.keymap.keys_for(spec.command).first()?.to_string();
-                Some((key, hint))
-            })
-            .collect(),
+        Some(Overlay::Prompt(_)) => vec![("enter".into(), "record"), ("esc".into(), "cancel")],
+        Some(Overlay::Details { .. }) => vec![("j/k".into(), "scroll"), ("esc".into(), "close")],
+        None => {
+            // The focused pane's own keys first, then the global ones.
+            let in_checklist = model.focus == Pane::Checklist && model.release.is_some();
+            let scopes: &[Scope] = if in_checklist {
+                &[Scope::Checklist, Scope::Global]
+            } else {
+                &[Scope::Global]
+            };
+            scopes
+                .iter()
+                .flat_map(|scope| COMMANDS.iter().filter(move |spec| spec.scope == *scope))
+                .filter_map(|spec| {
+                    let hint = spec.hint?;
+                    let key = model.keymap.keys_for(spec.command).first()?.to_string();
+                    Some((key, hint))
+                })
+                .collect()
+        }
     };
     let mut spans = vec![Span::raw(" ")];
     for (i, (key, what)) in hints.into_iter().enumerate() {

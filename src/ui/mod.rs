@@ -1,13 +1,16 @@
 //! Drawing: `view` turns a `Model` into a frame. Nothing here changes the model,
 //! does I/O or parses anything; it runs on every redraw and must stay cheap.
 
+mod checklist;
 mod confirm;
+mod details;
 mod footer;
 mod help;
 pub mod layout;
 mod palette;
 mod panes;
 mod popup;
+mod prompt;
 mod status_bar;
 mod tabs;
 pub mod theme;
@@ -35,5 +38,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, model, theme),
         Some(Overlay::Palette(palette)) => palette::render(frame, area, palette, model, theme),
         Some(Overlay::ConfirmQuit) => confirm::render_quit(frame, area, model, theme),
+        Some(Overlay::Prompt(prompt)) => prompt::render(frame, area, prompt, theme),
+        Some(Overlay::Details { step, scroll }) => {
+            details::render(frame, area, step, *scroll, model, theme)
+        }
     }
 }

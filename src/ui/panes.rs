@@ -29,6 +29,15 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
             format!(" {} {} ", pane.index() + 1, pane.title()),
             title_style,
         ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    match (pane, &model.release) {
+        (Pane::Checklist, Some(view)) => super::checklist::render(frame, inner, view, model, theme),
+        _ => render_empty(frame, inner, pane, theme),
+    }
+}
+
+fn render_empty(frame: &mut Frame, area: Rect, pane: Pane, theme: &Theme) {
     let (headline, detail) = empty_text(pane);
     let body = vec![
         Line::styled(
@@ -38,10 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
         Line::default(),
         Line::styled(detail, theme.style(Role::Muted)),
     ];
-    frame.render_widget(
-        Paragraph::new(body).wrap(Wrap { trim: true }).block(block),
-        area,
-    );
+    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }), area);
 }
 
 fn empty_text(pane: Pane) -> (&'static str, &'static str) {
@@ -52,7 +58,7 @@ fn empty_text(pane: Pane) -> (&'static str, &'static str) {
         ),
         Pane::Checklist => (
             "Nothing configured: no release in progress.",
-            "The playbook of the current release (phases, steps, gates, approvals) appears here. This build has no playbooks yet.",
+            "Start one with `release-cockpit start --type minor --version 2.4.0 --at \"2026-12-01 10:00 America/Los_Angeles\"`, or :release-new here.",
         ),
         Pane::Rollout => (
             "Nothing configured: no targets.",

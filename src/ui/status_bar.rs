@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::model::ConfigOrigin;
+use crate::domain::offset::format_t_clock;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let separator = || Span::styled(" │ ", theme.style(Role::Border));
@@ -21,7 +22,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         ));
         left.push(separator());
     }
-    left.push(Span::styled("no release", theme.style(Role::Muted)));
+    match &model.release {
+        Some(view) => {
+            let release = &view.checklist.release;
+            left.push(Span::styled(
+                format!("{} {}", release.name, release.version),
+                theme.style(Role::Text).add_modifier(Modifier::BOLD),
+            ));
+            left.push(Span::raw(" "));
+            left.push(Span::styled(
+                format_t_clock(model.clock.now - release.t0),
+                theme.style(Role::Accent),
+            ));
+        }
+        None => left.push(Span::styled("no release", theme.style(Role::Muted))),
+    }
     if let ConfigOrigin::Demo { reason } = &model.session.origin {
         left.push(separator());
         left.push(Span::styled(

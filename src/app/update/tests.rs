@@ -1,7 +1,16 @@
 use chrono::{Duration, TimeZone, Utc};
 
 use super::*;
-use crate::app::fixture::sample_model;
+use crate::app::fixture::{sample_model, sample_model_with_release};
+
+/// A model with a release whose gate this process is running.
+fn running_model() -> Model {
+    let mut model = sample_model_with_release();
+    if let Some(view) = model.release.as_mut() {
+        view.live_gates.insert("code-quality".into());
+    }
+    model
+}
 
 fn press(model: &mut Model, text: &str) -> Vec<Effect> {
     let key: Key = text.parse().unwrap_or_else(|e| panic!("{e}"));
@@ -100,8 +109,7 @@ fn q_quits_at_once_when_nothing_runs() {
 
 #[test]
 fn q_asks_while_an_action_runs_and_cancel_is_the_default() {
-    let mut model = sample_model();
-    model.running.push("deploy billing".into());
+    let mut model = running_model();
     assert!(press(&mut model, "q").is_empty());
     assert_eq!(model.overlay, Some(Overlay::ConfirmQuit));
     assert!(
@@ -116,8 +124,7 @@ fn q_asks_while_an_action_runs_and_cancel_is_the_default() {
 
 #[test]
 fn terminate_quits_even_while_actions_run() {
-    let mut model = sample_model();
-    model.running.push("gate".into());
+    let mut model = running_model();
     let effects = update(
         &mut model,
         Msg::Terminate {
@@ -173,8 +180,7 @@ fn palette_accepts_pasted_text() {
 
 #[test]
 fn palette_quit_goes_through_the_same_confirmation() {
-    let mut model = sample_model();
-    model.running.push("gate".into());
+    let mut model = running_model();
     press(&mut model, ":");
     type_text(&mut model, "quit");
     assert!(press(&mut model, "enter").is_empty());

@@ -1,0 +1,216 @@
+//! What the Checklist pane's commands do to the selected step. Each action that
+//! changes the release becomes an `Effect::Record`; the screen changes only when
+//! the event comes back durable as `Msg::Recorded`.
+
+use super::commands::Command;
+use super::effect::Effect;
+use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
+use super::release_view::Row;
+use crate::domain::checklist::StepState;
+use crate::domain::events::{Event, Recorded};
+use crate::domain::playbook::StepKind;
+
+pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
+    let now = model.clock.now;
+    if model.focus != Pane::Checklist {
+        model.notice = Some(format!(
+            "`{}` works in the Checklist pane: press 2 first",
+            command.name()
+        ));
+        return Vec::new();
+    }
+    let read_only = model.session.read_only;
+    let operator = model.session.operator.clone();
+    let Some(view) = model.release.as_mut() else {
+        model.notice = Some(
+            "no release in progress: start one with `release-cockpit start` or :release-new"
+                .to_owned(),
+        );
+        return Vec::new();
+    };
+    let row = view.selected_row(now);
+    match (command, row) {
+        (Command::MoveUp, _) => view.move_selection(-1, now),
+        (Command::MoveDown, _) => view.move_selection(1, now),
+        (Command::Details | Command::Complete, Some(Row::Phase(phase))) => {
+            view.toggle_fold(phase, now)
+        }
+        (Command::Details, Some(Row::Step { .. })) => {
+            if let Some(step) = view.selected_step(now) {
+                model.overlay = Some(Overlay::Details {
+                    step: step.id.clone(),
+                    scroll: 0,
+                });
+            }
+        }
+        (_, None | Some(Row::Phase(_))) => {
+            model.notice = Some("select a step first (j/k)".to_owned())
+        }
+        (_, Some(Row::Step { .. })) if read_only => {
+            model.notice = Some(format!("read-only: `{}` is refused", command.name()));
+        }
+        (_, Some(Row::Step { .. })) => return step_command(model, command, &operator),
+    }
+    Vec::new()
+}
+
+/// A command that acts on the selected step, for a writing operator.
+fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effect> {
+    let now = model.clock.now;
+    let Some(view) = model.release.as_ref() else {
+        return Vec::new();
+    };
+    let Some(step) = view.selected_step(now).cloned() else {
+        return Vec::new();
+    };
+    let checklist = &view.checklist;
+    let state = checklist.state(&step, now);
+    let id = step.id.clone();
+    let live = view.live_gates.contains(&id);
+    let mut notice = |text: String| {
+        model.notice = Some(text);
+        Vec::new()
+    };
+    match command {
+        Command::Complete if step.kind.is_gate() => start_gate(live, &id, &mut notice),
+        Command::RunGate if step.kind.is_gate() => start_gate(live, &id, &mut notice),
+        Command::RunGate => notice(format!("`{id}` has no gate to run")),
+        Command::Complete if state.is_finished() => notice(format!(
+            "`{id}` is already {}; u undoes your own action",
+            state.name()
+        )),
+        Command::Complete if matches!(step.kind, StepKind::Approval(_)) => {
+            notice(format!("`{id}` is done by approvals: press a to approve"))
+        }
+        Command::Complete => {
+            let blockers = checklist.blockers(&step);
+            if !blockers.is_empty() {
+                return notice(format!(
+                    "go/no-go: `{id}` is blocked by {} (Enter lists them; O overrides with a reason)",
+                    blockers.len()
+                ));
+            }
+            if let Some(capability) = step.kind.pending_capability() {
+                model.notice = Some(format!("completed by hand: {capability} is not built yet"));
+            }
+            vec![Effect::Record(Event::StepCompleted { step: id })]
+        }
+        Command::Skip if matches!(step.kind, StepKind::Approval(_)) => notice(
+            "approvals cannot be skipped; a blocked deploy can be overridden with a reason (O)"
+                .to_owned(),
+        ),
+        Command::Skip if state.is_finished() => {
+            notice(format!("`{id}` is already {}", state.name()))
+        }
+        Command::Skip => prompt(model, PromptPurpose::SkipReason { step: id }),
+        Command::Note => prompt(model, PromptPurpose::Note { step: id }),
+        Command::Approve => {
+            let StepKind::Approval(rule) = &step.kind else {
+                return notice(format!("`{id}` is not an approval step"));
+            };
+            if let Some(members) = model
+                .session
+                .roles
+                .get(&rule.role)
+                .filter(|m| !m.iter().any(|m| m == operator))
+            {
+                return notice(format!(
+                    "{operator} is not in role `{}` ({} are, per [roles] in the config)",
+                    rule.role,
+                    members.join(", ")
+                ));
+            }
+            if !rule.allow_self && checklist.started_by == operator {
+                return notice(format!(
+                    "self-approval refused: {operator} started this release"
+                ));
+            }
+            let record = checklist.record(&id);
+            if record.is_some_and(|r| r.approvals.iter().any(|a| a.by == operator)) {
+                return notice(format!("{operator} has approved `{id}` already"));
+            }
+            if state == StepState::Done {
+                return notice(format!("`{id}` has all {} approvals it needs", rule.count));
+            }
+            vec![Effect::Record(Event::ApprovalGiven { step: id })]
+        }
+        Command::Undo if checklist.can_undo(&id, operator) => {
+            vec![Effect::Record(Event::StepUndone { step: id })]
+        }
+        Command::Undo => notice(format!("nothing of yours to undo on `{id}`")),
+        Command::Override if !step.kind.is_production_deploy() => {
+            notice("go/no-go applies to production deploy steps".to_owned())
+        }
+        Command::Override if checklist.blockers(&step).is_empty() => {
+            notice(format!("`{id}` is not blocked"))
+        }
+        Command::Override => prompt(model, PromptPurpose::OverrideReason { step: id }),
+        _ => Vec::new(),
+    }
+}
+
+fn start_gate(live: bool, id: &str, notice: &mut impl FnMut(String) -> Vec<Effect>) -> Vec<Effect> {
+    if live {
+        return notice(format!("the gate of `{id}` is running"));
+    }
+    vec![Effect::Record(Event::GateStarted {
+        step: id.to_owned(),
+    })]
+}
+
+fn prompt(model: &mut Model, purpose: PromptPurpose) -> Vec<Effect> {
+    model.overlay = Some(Overlay::Prompt(Prompt {
+        purpose,
+        text: String::new(),
+    }));
+    Vec::new()
+}
+
+/// The prompt was submitted: turn its text into the action it was opened for.
+pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
+    let text = prompt.text.trim().to_owned();
+    if text.is_empty() {
+        model.notice = Some("a reason is required; Esc cancels".to_owned());
+        model.overlay = Some(Overlay::Prompt(prompt));
+        return Vec::new();
+    }
+    let event = match prompt.purpose {
+        PromptPurpose::SkipReason { step } => Event::StepSkipped { step, reason: text },
+        PromptPurpose::Note { step } => Event::NoteAdded { step, text },
+        PromptPurpose::OverrideReason { step } => Event::GoNoGoOverridden { step, reason: text },
+        PromptPurpose::NewRelease => return vec![Effect::StartRelease { spec: text }],
+    };
+    vec![Effect::Record(event)]
+}
+
+/// A durable event: fold it in, and start the gate it announces.
+pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
+    let Some(view) = model.release.as_mut() else {
+        return Vec::new();
+    };
+    view.checklist.apply(&recorded);
+    let mut effects = Vec::new();
+    match &recorded.event {
+        Event::GateStarted { step } => {
+            if let Some(gate) = view.checklist.playbook.step(step).map(|s| s.kind.clone()) {
+                view.live_gates.insert(step.clone());
+                effects.push(Effect::RunGate {
+                    step: step.clone(),
+                    gate,
+                });
+            }
+        }
+        Event::GateFinished { step, .. } => {
+            view.live_gates.remove(step);
+        }
+        _ => {}
+    }
+    if let Some(step) = recorded.event.step() {
+        model.notice = Some(format!("{step}: {}", recorded.event.describe()));
+    }
+    model.mark_changed();
+    effects
+}
+
+#[cfg(test)]
+mod tests;

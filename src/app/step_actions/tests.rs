@@ -1,0 +1,348 @@
+use chrono::Duration;
+
+use super::*;
+use crate::app::fixture::sample_model_with_release;
+use crate::app::{Key, Msg, update};
+use crate::domain::events::GateOutcome;
+
+fn press(model: &mut Model, keys: &[&str]) -> Vec<Effect> {
+    keys.iter()
+        .flat_map(|k| update(model, Msg::Key(k.parse::<crate::app::Key>().unwrap())))
+        .collect()
+}
+
+fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        update(model, Msg::Key(Key::char(c)));
+    }
+}
+
+/// Feeds events back as the runtime would after writing them, numbering them.
+fn record(model: &mut Model, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut follow_up = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::Record(event) => {
+                let seq = model.release.as_ref().map_or(0, |v| v.checklist.last_seq) + 1;
+                let recorded = Recorded {
+                    seq,
+                    at: model.clock.now,
+                    operator: model.session.operator.clone(),
+                    event,
+                };
+                follow_up.extend(update(model, Msg::Recorded(recorded)));
+            }
+            other => follow_up.push(other),
+        }
+    }
+    follow_up
+}
+
+fn select(model: &mut Model, id: &str) {
+    let now = model.clock.now;
+    model.release.as_mut().unwrap().select_step(id, now);
+}
+
+fn state(model: &Model, id: &str) -> StepState {
+    let view = model.release.as_ref().unwrap();
+    view.checklist
+        .state(view.checklist.playbook.step(id).unwrap(), model.clock.now)
+}
+
+#[test]
+fn space_records_completion_and_the_screen_changes_only_when_durable() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "final-checks");
+    let effects = press(&mut model, &["space"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::StepCompleted {
+            step: "final-checks".into()
+        })]
+    );
+    assert_eq!(
+        state(&model, "final-checks"),
+        StepState::Overdue,
+        "not done until recorded"
+    );
+    record(&mut model, effects);
+    assert_eq!(state(&model, "final-checks"), StepState::Done);
+}
+
+#[test]
+fn j_and_k_move_and_enter_on_a_phase_folds_it() {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    assert_eq!(
+        model.release.as_ref().unwrap().selected_row(now),
+        Some(Row::Phase(0))
+    );
+    press(&mut model, &["j"]);
+    assert_eq!(
+        model
+            .release
+            .as_ref()
+            .unwrap()
+            .selected_step(now)
+            .map(|s| s.id.as_str()),
+        Some("announce")
+    );
+    press(&mut model, &["k", "enter"]);
+    assert!(model.release.as_ref().unwrap().is_folded(0, now));
+    press(&mut model, &["space"]);
+    assert!(!model.release.as_ref().unwrap().is_folded(0, now));
+}
+
+#[test]
+fn a_gate_runs_only_after_its_start_is_recorded() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "tag");
+    assert!(press(&mut model, &["r"]).is_empty(), "tag has no gate");
+    assert_eq!(model.notice.as_deref(), Some("`tag` has no gate to run"));
+
+    let mut model = gate_model();
+    select(&mut model, "lint");
+    let effects = press(&mut model, &["space"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::GateStarted {
+            step: "lint".into()
+        })]
+    );
+    let follow_up = record(&mut model, effects);
+    assert!(
+        matches!(follow_up.as_slice(), [Effect::RunGate { step, gate: StepKind::Command(_) }] if step == "lint")
+    );
+    assert_eq!(state(&model, "lint"), StepState::Running);
+    assert_eq!(model.running_actions(), ["gate `lint`"]);
+    assert!(
+        press(&mut model, &["r"]).is_empty(),
+        "no second run while one runs"
+    );
+
+    let outcome = GateOutcome {
+        passed: false,
+        summary: "exit 1".into(),
+        output: "boom".into(),
+        duration_ms: 3,
+    };
+    let effects = update(
+        &mut model,
+        Msg::GateDone {
+            step: "lint".into(),
+            outcome: outcome.clone(),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::GateFinished {
+            step: "lint".into(),
+            outcome
+        })]
+    );
+    record(&mut model, effects);
+    assert_eq!(state(&model, "lint"), StepState::Failed);
+    assert!(model.running_actions().is_empty());
+    assert_eq!(
+        press(&mut model, &["r"]),
+        vec![Effect::Record(Event::GateStarted {
+            step: "lint".into()
+        })],
+        "failed gates re-run"
+    );
+}
+
+/// The sample release with a command gate step, via a user playbook.
+fn gate_model() -> Model {
+    let mut model = sample_model_with_release();
+    let view = model.release.as_mut().unwrap();
+    view.checklist.playbook.phases[0]
+        .steps
+        .push(crate::domain::playbook::Step {
+            id: "lint".into(),
+            title: "Lint".into(),
+            instructions: String::new(),
+            when: crate::domain::playbook::When::At("T-1h".parse().unwrap()),
+            owner: "engineering".into(),
+            required: true,
+            kind: StepKind::Command(crate::domain::playbook::CommandGate {
+                run: "true".into(),
+                workdir: None,
+                env: Default::default(),
+                timeout: Duration::minutes(1),
+            }),
+        });
+    model
+}
+
+#[test]
+fn skip_needs_a_reason() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "announce");
+    assert!(press(&mut model, &["s"]).is_empty());
+    assert!(matches!(model.overlay, Some(Overlay::Prompt(_))));
+    assert!(
+        press(&mut model, &["enter"]).is_empty(),
+        "an empty reason is refused"
+    );
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("a reason is required; Esc cancels")
+    );
+    type_text(&mut model, "announced in the all-hands");
+    let effects = press(&mut model, &["enter"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::StepSkipped {
+            step: "announce".into(),
+            reason: "announced in the all-hands".into()
+        })]
+    );
+    assert_eq!(model.overlay, None);
+}
+
+#[test]
+fn approvals_check_role_self_and_duplicates() {
+    let mut model = sample_model_with_release();
+    model
+        .session
+        .roles
+        .insert("tech-lead".into(), vec!["carol".into()]);
+    select(&mut model, "tech-lead-approval");
+    assert!(press(&mut model, &["a"]).is_empty());
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("alice is not in role `tech-lead` (carol are, per [roles] in the config)")
+    );
+
+    select(&mut model, "team-approval");
+    let effects = press(&mut model, &["a"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::ApprovalGiven {
+            step: "team-approval".into()
+        })]
+    );
+    record(&mut model, effects);
+    assert!(press(&mut model, &["a"]).is_empty());
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("alice has approved `team-approval` already")
+    );
+
+    model.session.operator = "carol".into();
+    assert!(press(&mut model, &["a"]).is_empty());
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("self-approval refused: carol started this release")
+    );
+    assert!(
+        press(&mut model, &["s"]).is_empty(),
+        "approvals cannot be skipped"
+    );
+    assert_eq!(model.overlay, None);
+}
+
+#[test]
+fn production_deploy_is_refused_until_go_then_overridden_with_a_reason() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "deploy-production");
+    assert!(press(&mut model, &["space"]).is_empty());
+    assert!(
+        model
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("go/no-go: `deploy-production` is blocked by")),
+        "{:?}",
+        model.notice
+    );
+    press(&mut model, &["O"]);
+    type_text(&mut model, "CTO approved in incident 42");
+    let effects = press(&mut model, &["enter"]);
+    record(&mut model, effects);
+    let effects = press(&mut model, &["space"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::StepCompleted {
+            step: "deploy-production".into()
+        })]
+    );
+    assert!(
+        model
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("deploy capability")),
+        "says deploys are by hand for now"
+    );
+}
+
+#[test]
+fn undo_takes_back_only_your_own_action() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "announce");
+    assert!(press(&mut model, &["u"]).is_empty());
+    let effects = press(&mut model, &["space"]);
+    record(&mut model, effects);
+    let effects = press(&mut model, &["u"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::StepUndone {
+            step: "announce".into()
+        })]
+    );
+    record(&mut model, effects);
+    assert_ne!(state(&model, "announce"), StepState::Done);
+}
+
+#[test]
+fn read_only_refuses_every_action_and_says_so() {
+    let mut model = sample_model_with_release();
+    model.session.read_only = true;
+    select(&mut model, "announce");
+    for key in ["space", "s", "a", "n", "r", "u", "O"] {
+        assert!(press(&mut model, &[key]).is_empty(), "{key}");
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.starts_with("read-only")),
+            "{key}: {:?}",
+            model.notice
+        );
+    }
+    assert!(
+        press(&mut model, &["enter"]).is_empty(),
+        "details still open"
+    );
+    assert!(matches!(model.overlay, Some(Overlay::Details { .. })));
+}
+
+#[test]
+fn step_keys_outside_the_checklist_say_where_they_work() {
+    let mut model = sample_model_with_release();
+    press(&mut model, &["1", "space"]);
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("`complete` works in the Checklist pane: press 2 first")
+    );
+}
+
+#[test]
+fn a_failed_write_is_reported_and_nothing_changes() {
+    let mut model = sample_model_with_release();
+    let before = model.release.clone();
+    update(
+        &mut model,
+        Msg::RecordFailed {
+            event: Box::new(Event::StepCompleted {
+                step: "announce".into(),
+            }),
+            error: "disk full".into(),
+        },
+    );
+    assert_eq!(model.release, before);
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("not recorded, so not done: completed (disk full)")
+    );
+}

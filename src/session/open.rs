@@ -1,0 +1,151 @@
+//! Starting a release (its first journal line) and opening one (replaying it).
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::journal::{Journal, Replay};
+use super::store::ReleaseStore;
+use crate::config::{PlaybookLibrary, parse_playbook};
+use crate::domain::checklist::Checklist;
+use crate::domain::events::Event;
+use crate::domain::release::{Release, ReleaseType, parse_t0};
+
+/// What a new release needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRelease {
+    pub kind: ReleaseType,
+    pub version: semver::Version,
+    pub t0: DateTime<Utc>,
+    pub zone: Tz,
+    /// Train or product name; the type when not given.
+    pub name: Option<String>,
+    /// Playbook by name; the type's default when not given.
+    pub playbook: Option<String>,
+}
+
+impl NewRelease {
+    /// Parses the palette's `TYPE VERSION YYYY-MM-DD HH:MM [ZONE]`.
+    pub fn parse(spec: &str, default_zone: Tz) -> Result<Self, String> {
+        let words: Vec<&str> = spec.split_whitespace().collect();
+        let [kind, version, rest @ ..] = words.as_slice() else {
+            return Err("write TYPE VERSION YYYY-MM-DD HH:MM [ZONE], e.g. minor 2.4.0 2026-12-01 10:00 America/Los_Angeles".to_owned());
+        };
+        let kind = kind.parse()?;
+        let version = parse_version(version)?;
+        let (t0, zone) = parse_t0(&rest.join(" "), default_zone)?;
+        Ok(Self {
+            kind,
+            version,
+            t0,
+            zone,
+            name: None,
+            playbook: None,
+        })
+    }
+}
+
+pub fn parse_version(text: &str) -> Result<semver::Version, String> {
+    semver::Version::parse(text.trim_start_matches('v'))
+        .map_err(|e| format!("`{text}` is not a semantic version like 2.4.0: {e}"))
+}
+
+/// An open release: the journal to append to and the state replayed from it.
+pub struct Opened {
+    pub journal: Journal,
+    pub checklist: Checklist,
+    pub replay_problem: Option<(u64, String)>,
+}
+
+/// Writes the first line of a new release's journal. Refuses to touch a release
+/// that exists already.
+pub fn start_release(
+    store: &ReleaseStore,
+    library: &PlaybookLibrary,
+    new: &NewRelease,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<Opened, String> {
+    let entry = match &new.playbook {
+        Some(name) => library.get(name).ok_or_else(|| {
+            format!(
+                "no playbook named `{name}` (there are: {})",
+                library.names().join(", ")
+            )
+        })?,
+        None => library
+            .for_type(new.kind)
+            .ok_or_else(|| format!("no playbook for {} releases", new.kind))?,
+    };
+    let name = new
+        .name
+        .clone()
+        .unwrap_or_else(|| new.kind.name().to_owned());
+    let release = Release {
+        id: Release::make_id(&name, &new.version, new.t0),
+        name,
+        kind: new.kind,
+        version: new.version.clone(),
+        t0: new.t0,
+        zone: new.zone,
+        playbook: entry.playbook.name.clone(),
+        targets: Vec::new(),
+    };
+    let path = store.journal_path(&release.id);
+    if path.exists() {
+        return Err(format!(
+            "release {} exists already ({})",
+            release.id,
+            path.display()
+        ));
+    }
+    let (mut journal, _) = Journal::open(&path).map_err(|e| e.to_string())?;
+    let event = Event::ReleaseStarted {
+        release: release.clone(),
+        playbook_file: entry.file.clone(),
+        playbook_text: entry.text.clone(),
+    };
+    let started = journal
+        .append(operator, now, event)
+        .map_err(|e| e.to_string())?;
+    Ok(Opened {
+        journal,
+        checklist: Checklist::new(release, entry.playbook.clone(), &started),
+        replay_problem: None,
+    })
+}
+
+/// Opens a release by id and replays its journal into a checklist.
+pub fn open_release(store: &ReleaseStore, id: &str) -> Result<Opened, String> {
+    let path = store.journal_path(id);
+    let (journal, Replay { records, bad_tail }) =
+        Journal::open(&path).map_err(|e| e.to_string())?;
+    let Some(first) = records.first() else {
+        return Err(format!("{} holds no valid events", path.display()));
+    };
+    let Event::ReleaseStarted {
+        release,
+        playbook_file,
+        playbook_text,
+    } = &first.event
+    else {
+        return Err(format!(
+            "{} does not start with a release_started event",
+            path.display()
+        ));
+    };
+    let playbook = parse_playbook(playbook_file, playbook_text).map_err(|e| {
+        format!(
+            "the playbook recorded in {} no longer parses: {e}",
+            path.display()
+        )
+    })?;
+    let mut checklist = Checklist::new(release.clone(), playbook, first);
+    for recorded in &records[1..] {
+        checklist.apply(recorded);
+    }
+    Ok(Opened {
+        journal,
+        checklist,
+        replay_problem: bad_tail,
+    })
+}

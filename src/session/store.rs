@@ -1,0 +1,48 @@
+//! Where release journals live: `<state dir>/releases/<release id>.jsonl`.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+#[derive(Debug, Clone)]
+pub struct ReleaseStore {
+    dir: PathBuf,
+}
+
+impl ReleaseStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn journal_path(&self, release_id: &str) -> PathBuf {
+        self.dir.join(format!("{release_id}.jsonl"))
+    }
+
+    /// Release ids with journals, most recently written first.
+    pub fn list(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(SystemTime, String)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let path = entry.path();
+                let id = path
+                    .file_name()?
+                    .to_str()?
+                    .strip_suffix(".jsonl")?
+                    .to_owned();
+                let modified = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(SystemTime::UNIX_EPOCH);
+                Some((modified, id))
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+        found.into_iter().map(|(_, id)| id).collect()
+    }
+}

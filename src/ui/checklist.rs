@@ -1,0 +1,197 @@
+//! The Checklist pane: the release's header and its phases, each a foldable group
+//! with a progress bar, each step with its state, due time, offset and owner.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row as TableRow, Table, TableState};
+
+use super::theme::{Role, Theme};
+use crate::app::Model;
+use crate::app::release_view::{ReleaseView, Row};
+use crate::domain::checklist::{Checklist, StepState};
+use crate::domain::offset::{format_relative, format_t_clock};
+use crate::domain::playbook::{Step, When};
+
+pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseView, model: &Model, theme: &Theme) {
+    let now = model.clock.now;
+    let checklist = &view.checklist;
+    let [header, rows_area] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+    frame.render_widget(header_lines(checklist, model, theme), header);
+
+    let rows: Vec<TableRow> = view
+        .rows(now)
+        .into_iter()
+        .map(|row| match row {
+            Row::Phase(phase) => phase_row(view, phase, now, theme),
+            Row::Step { phase, index } => step_row(
+                view,
+                &checklist.playbook.phases[phase].steps[index],
+                now,
+                theme,
+            ),
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(10),
+            Constraint::Fill(1),
+            Constraint::Length(8),
+            Constraint::Length(14),
+            Constraint::Length(16),
+        ],
+    )
+    .row_highlight_style(theme.style(Role::Selection));
+    let mut state = TableState::default().with_selected(Some(view.selected));
+    frame.render_stateful_widget(table, rows_area, &mut state);
+}
+
+fn header_lines<'a>(
+    checklist: &'a Checklist,
+    model: &Model,
+    theme: &Theme,
+) -> ratatui::text::Text<'a> {
+    let release = &checklist.release;
+    let local = release.t0.with_timezone(&model.clock.zone);
+    let mut t0 = format!("T-0 {}", local.format("%a %d %b %H:%M %Z"));
+    if release.zone != model.clock.zone {
+        t0.push_str(&format!(" ({})", release.t0_local().format("%H:%M %Z")));
+    }
+    let first = Line::from(vec![
+        Span::styled(
+            format!("{} {}", release.name, release.version),
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            format!("  {} · {} playbook", release.kind, release.playbook),
+            theme.style(Role::Muted),
+        ),
+    ]);
+    let second = Line::from(vec![
+        Span::styled(t0, theme.style(Role::Text)),
+        Span::styled("  ", Style::new()),
+        Span::styled(
+            format_t_clock(model.clock.now - release.t0),
+            theme.style(Role::Accent),
+        ),
+    ]);
+    ratatui::text::Text::from(vec![first, second])
+}
+
+fn phase_row<'a>(
+    view: &'a ReleaseView,
+    phase: usize,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> TableRow<'a> {
+    let (done, total) = view.checklist.progress(phase, now);
+    let width = 8;
+    let filled = (done * width).checked_div(total).unwrap_or(0);
+    let bar = format!(
+        "{}{} {done}/{total}",
+        "█".repeat(filled),
+        "░".repeat(width - filled)
+    );
+    let fold = if view.is_folded(phase, now) {
+        "▸"
+    } else {
+        "▾"
+    };
+    let current = phase == view.checklist.current_phase(now);
+    let name_style = theme
+        .style(if current { Role::Accent } else { Role::Text })
+        .add_modifier(Modifier::BOLD);
+    let bar_role = if done == total { Role::Ok } else { Role::Muted };
+    TableRow::new(vec![
+        Cell::from(Span::styled(fold, theme.style(Role::Muted))),
+        Cell::from(Span::styled(
+            view.checklist.playbook.phases[phase].name.clone(),
+            name_style,
+        )),
+        Cell::from(""),
+        Cell::from(Span::styled(bar, theme.style(bar_role))),
+        Cell::from(""),
+    ])
+}
+
+fn step_row<'a>(
+    view: &'a ReleaseView,
+    step: &'a Step,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> TableRow<'a> {
+    let checklist = &view.checklist;
+    let state = checklist.state(step, now);
+    let unknown = state == StepState::Running && !view.live_gates.contains(&step.id);
+    let (badge, role) = if unknown {
+        ("? unknown".to_owned(), Role::Stale)
+    } else {
+        badge(state)
+    };
+    let mut title = vec![Span::styled(
+        step.title.as_str(),
+        theme.style(if state.is_finished() {
+            Role::Muted
+        } else {
+            Role::Text
+        }),
+    )];
+    let blockers = checklist.blockers(step);
+    if !blockers.is_empty() && !state.is_finished() {
+        title.push(Span::styled(
+            format!("  ⛔ blocked ({})", blockers.len()),
+            theme.style(Role::Critical),
+        ));
+    }
+    if !step.required {
+        title.push(Span::styled("  optional", theme.style(Role::Muted)));
+    }
+    let when = match &step.when {
+        When::At(offset) => offset.to_string(),
+        When::After(other) => format!("↳{other}"),
+    };
+    let relative = if state.is_finished() {
+        checklist
+            .finished_at(step)
+            .map(|at| format_relative(at - now))
+            .unwrap_or_default()
+    } else {
+        checklist
+            .due_at(step)
+            .map(|due| format_relative(due - now))
+            .unwrap_or_else(|| "waiting".to_owned())
+    };
+    TableRow::new(vec![
+        Cell::from(Span::styled(badge, theme.style(role))),
+        Cell::from(Line::from(title)),
+        Cell::from(Span::styled(when, theme.style(Role::Muted))),
+        Cell::from(Span::styled(
+            relative,
+            theme.style(if matches!(state, StepState::Overdue) {
+                Role::Critical
+            } else {
+                Role::Muted
+            }),
+        )),
+        Cell::from(Span::styled(step.owner.as_str(), theme.style(Role::Muted))),
+    ])
+}
+
+/// The state column: a symbol that survives `NO_COLOR`, and its colour role.
+pub fn badge(state: StepState) -> (String, Role) {
+    let (symbol, role) = match state {
+        StepState::Pending => ("○", Role::Text),
+        StepState::Due => ("●", Role::Warn),
+        StepState::Overdue => ("!", Role::Critical),
+        StepState::Running => ("↻", Role::Accent),
+        StepState::Passed => ("✓", Role::Ok),
+        StepState::Failed => ("✗", Role::Critical),
+        StepState::Skipped => ("–", Role::Muted),
+        StepState::Done => ("✓", Role::Ok),
+    };
+    (format!("{symbol} {}", state.name()), role)
+}

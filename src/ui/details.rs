@@ -1,0 +1,221 @@
+//! Everything about one step: what to do, when, its gate, what blocks it, who did
+//! what, and the last gate output.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{BorderType, Paragraph, Wrap};
+
+use super::checklist::badge;
+use super::layout::centered;
+use super::popup::dialog;
+use super::theme::{Role, Theme};
+use crate::app::Model;
+use crate::domain::checklist::GateRun;
+use crate::domain::offset::{format_duration, format_relative};
+use crate::domain::playbook::{StepKind, When};
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    step_id: &str,
+    scroll: u16,
+    model: &Model,
+    theme: &Theme,
+) {
+    let Some(view) = &model.release else { return };
+    let checklist = &view.checklist;
+    let Some(step) = checklist.playbook.step(step_id) else {
+        return;
+    };
+    let now = model.clock.now;
+    let popup = centered(
+        area,
+        area.width.saturating_sub(8).min(110),
+        area.height.saturating_sub(4),
+    );
+    let inner = dialog(
+        frame,
+        popup,
+        &step.title,
+        BorderType::Rounded,
+        Role::Accent,
+        theme,
+    );
+
+    let label = |text: &str| Span::styled(format!("{text:<11}"), theme.style(Role::Muted));
+    let text = |text: String| Span::styled(text, theme.style(Role::Text));
+    let heading = |text: &str| {
+        Line::styled(
+            text.to_owned(),
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        )
+    };
+    let state = checklist.state(step, now);
+    let (badge, role) = badge(state);
+    let mut lines = vec![
+        Line::from(vec![
+            label("step"),
+            text(step.id.clone()),
+            Span::styled(format!("   {badge}"), theme.style(role)),
+        ]),
+        Line::from(vec![
+            label("kind"),
+            text(format!(
+                "{}{}",
+                step.kind.name(),
+                if step.required { "" } else { " (optional)" }
+            )),
+        ]),
+        Line::from(vec![label("owner"), text(step.owner.clone())]),
+    ];
+    let due = match (&step.when, checklist.due_at(step)) {
+        (When::At(offset), Some(at)) => format!(
+            "{offset}: {} ({})",
+            at.with_timezone(&model.clock.zone)
+                .format("%a %d %b %H:%M %Z"),
+            format_relative(at - now)
+        ),
+        (When::After(other), Some(at)) => format!(
+            "after `{other}`, which finished {}",
+            format_relative(at - now)
+        ),
+        (When::After(other), None) => format!("after `{other}` finishes"),
+        (When::At(offset), None) => offset.to_string(),
+    };
+    lines.push(Line::from(vec![label("due"), text(due)]));
+    match &step.kind {
+        StepKind::Command(gate) => {
+            lines.push(Line::from(vec![
+                label("runs"),
+                Span::styled(gate.run.clone(), theme.style(Role::Accent)),
+            ]));
+            lines.push(Line::from(vec![
+                label("timeout"),
+                text(format_duration(gate.timeout)),
+            ]));
+        }
+        StepKind::Http(check) => {
+            lines.push(Line::from(vec![
+                label("checks"),
+                Span::styled(format!("GET {}", check.url), theme.style(Role::Accent)),
+            ]));
+            let body = check
+                .body_contains
+                .as_ref()
+                .map(|b| format!(", body contains {b:?}"))
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                label("expects"),
+                text(format!(
+                    "HTTP {} within {}{body}",
+                    check.expect_status,
+                    format_duration(check.max_latency)
+                )),
+            ]));
+        }
+        StepKind::Approval(rule) => {
+            let by: Vec<String> = checklist
+                .record(&step.id)
+                .map(|r| r.approvals.iter().map(|a| a.by.clone()).collect())
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                label("approvals"),
+                text(format!(
+                    "{} of {} from {} {}",
+                    by.len(),
+                    rule.count,
+                    rule.role,
+                    if by.is_empty() {
+                        String::new()
+                    } else {
+                        format!("({})", by.join(", "))
+                    }
+                )),
+            ]));
+            if !rule.allow_self {
+                lines.push(Line::from(vec![
+                    label(""),
+                    Span::styled(
+                        format!(
+                            "{} started the release and may not approve it",
+                            checklist.started_by
+                        ),
+                        theme.style(Role::Muted),
+                    ),
+                ]));
+            }
+        }
+        kind => {
+            if let Some(capability) = kind.pending_capability() {
+                lines.push(Line::from(vec![
+                    label("carried"),
+                    Span::styled(
+                        format!("by hand until {capability} exists"),
+                        theme.style(Role::Warn),
+                    ),
+                ]));
+            }
+        }
+    }
+    let blockers = checklist.blockers(step);
+    if !blockers.is_empty() {
+        lines.push(Line::default());
+        lines.push(heading("Go / no-go: blocked by"));
+        for blocker in blockers {
+            lines.push(Line::styled(
+                format!("  ⛔ {}: {}", blocker.step, blocker.reason),
+                theme.style(Role::Critical),
+            ));
+        }
+        lines.push(Line::styled(
+            "  O overrides, with a reason that is recorded",
+            theme.style(Role::Muted),
+        ));
+    }
+    if !step.instructions.trim().is_empty() {
+        lines.push(Line::default());
+        lines.push(heading("Instructions"));
+        lines.extend(
+            step.instructions
+                .trim()
+                .lines()
+                .map(|l| Line::styled(format!("  {l}"), theme.style(Role::Text))),
+        );
+    }
+    if let Some(record) = checklist.record(&step.id) {
+        if let GateRun::Finished { outcome, .. } = &record.gate {
+            lines.push(Line::default());
+            lines.push(heading(&format!("Last gate run: {}", outcome.summary)));
+            lines.extend(
+                outcome
+                    .output
+                    .lines()
+                    .map(|l| Line::styled(format!("  {l}"), theme.style(Role::Muted))),
+            );
+        }
+        lines.push(Line::default());
+        lines.push(heading("History"));
+        for recorded in &record.history {
+            let at = recorded
+                .at
+                .with_timezone(&model.clock.zone)
+                .format("%d %b %H:%M");
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {at}  "), theme.style(Role::Muted)),
+                Span::styled(
+                    format!("{:<12}", recorded.operator),
+                    theme.style(Role::Accent),
+                ),
+                text(recorded.event.describe()),
+            ]));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
