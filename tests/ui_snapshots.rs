@@ -8,6 +8,7 @@ use ratatui::style::Color;
 
 use release_cockpit::app::fixture::{sample_model, sample_model_with_release};
 use release_cockpit::app::{Key, Model, Msg, update};
+use release_cockpit::domain::events::{Event, Recorded};
 use release_cockpit::ui::{self, Role, ThemeSet};
 
 fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -81,6 +82,88 @@ fn confirm_quit_while_an_action_runs() {
         .live_gates
         .insert("code-quality".into());
     press(&mut model, &["q"]);
+    insta::assert_snapshot!(render(&model, 120, 40).backend());
+}
+
+#[test]
+fn checklist_with_a_release_zoomed() {
+    let mut model = sample_model_with_release();
+    press(&mut model, &["z"]);
+    insta::assert_snapshot!(render(&model, 140, 40).backend());
+}
+
+#[test]
+fn checklist_on_a_small_screen() {
+    insta::assert_snapshot!(render(&sample_model_with_release(), 80, 24).backend());
+}
+
+#[test]
+fn checklist_after_steps_are_recorded() {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    let events = [
+        (
+            "carol",
+            Event::StepCompleted {
+                step: "announce".into(),
+            },
+        ),
+        (
+            "dana",
+            Event::StepSkipped {
+                step: "code-quality".into(),
+                reason: "CI covers it".into(),
+            },
+        ),
+        (
+            "bob",
+            Event::ApprovalGiven {
+                step: "team-approval".into(),
+            },
+        ),
+        (
+            "alice",
+            Event::ApprovalGiven {
+                step: "team-approval".into(),
+            },
+        ),
+        (
+            "alice",
+            Event::StepCompleted {
+                step: "release-branch".into(),
+            },
+        ),
+    ];
+    for (seq, (who, event)) in events.into_iter().enumerate() {
+        let recorded = Recorded {
+            seq: seq as u64 + 2,
+            at: now,
+            operator: who.into(),
+            event,
+        };
+        update(&mut model, Msg::Recorded(recorded));
+    }
+    press(&mut model, &["z"]);
+    insta::assert_snapshot!(render(&model, 140, 40).backend());
+}
+
+#[test]
+fn step_details_overlay() {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    model
+        .release
+        .as_mut()
+        .unwrap()
+        .select_step("deploy-production", now);
+    press(&mut model, &["enter"]);
+    insta::assert_snapshot!(render(&model, 120, 40).backend());
+}
+
+#[test]
+fn skip_reason_prompt() {
+    let mut model = sample_model_with_release();
+    press(&mut model, &["j", "s", "w", "h", "y"]);
     insta::assert_snapshot!(render(&model, 120, 40).backend());
 }
 

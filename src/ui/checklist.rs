@@ -35,17 +35,25 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseView, model: &Model, 
             ),
         })
         .collect();
-    let table = Table::new(
-        rows,
+    // Narrow panes keep state, title and due time; the offset and owner go first.
+    let widths = if area.width >= 100 {
         [
             Constraint::Length(10),
             Constraint::Fill(1),
             Constraint::Length(8),
             Constraint::Length(14),
             Constraint::Length(16),
-        ],
-    )
-    .row_highlight_style(theme.style(Role::Selection));
+        ]
+    } else {
+        [
+            Constraint::Length(10),
+            Constraint::Fill(1),
+            Constraint::Length(0),
+            Constraint::Length(12),
+            Constraint::Length(0),
+        ]
+    };
+    let table = Table::new(rows, widths).row_highlight_style(theme.style(Role::Selection));
     let mut state = TableState::default().with_selected(Some(view.selected));
     frame.render_stateful_widget(table, rows_area, &mut state);
 }
