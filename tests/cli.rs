@@ -121,3 +121,93 @@ fn version_and_completions() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("check-config"));
 }
+
+#[test]
+fn start_writes_a_release_journal_and_refuses_a_duplicate() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let args = [
+        "start",
+        "--type",
+        "minor",
+        "--version",
+        "2.4.0",
+        "--at",
+        "2026-12-01 10:00 America/Los_Angeles",
+    ];
+    let out = run(&args, home.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "started minor-2.4.0-20261201 (minor 2.4.0, minor playbook), T-0 2026-12-01 10:00 PST"
+        ),
+        "{stdout}"
+    );
+    let journal = home
+        .path()
+        .join("state/release-cockpit/releases/minor-2.4.0-20261201.jsonl");
+    let line = std::fs::read_to_string(&journal).expect("journal written");
+    assert!(line.contains("\"type\":\"release_started\""), "{line}");
+    assert!(line.contains("\"t0\":\"2026-12-01T18:00:00Z\""), "{line}");
+
+    let again = run(&args, home.path());
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("exists already"),
+        "{}",
+        text(&again.stderr)
+    );
+}
+
+#[test]
+fn start_rejects_bad_input_with_a_reason() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        (
+            [
+                "--type",
+                "weekly",
+                "--version",
+                "1.0.0",
+                "--at",
+                "2026-12-01 10:00 UTC",
+            ],
+            "not a release type",
+        ),
+        (
+            [
+                "--type",
+                "patch",
+                "--version",
+                "1.0",
+                "--at",
+                "2026-12-01 10:00 UTC",
+            ],
+            "not a semantic version",
+        ),
+        (
+            [
+                "--type",
+                "patch",
+                "--version",
+                "1.0.1",
+                "--at",
+                "2026-03-08 02:30 America/Los_Angeles",
+            ],
+            "does not exist",
+        ),
+        (
+            ["--type", "patch", "--version", "1.0.1", "--at", "tomorrow"],
+            "is not a time",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = run(&[&["start"][..], &args[..]].concat(), home.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -16,7 +16,7 @@ const TITLES: [&str; 4] = ["1 Calendar", "2 Checklist", "3 Rollout", "4 Health"]
 
 struct Tmux {
     socket: String,
-    _home: tempfile::TempDir,
+    home: std::rc::Rc<tempfile::TempDir>,
 }
 
 impl Tmux {
@@ -32,13 +32,37 @@ impl Tmux {
     }
 
     fn start_in(interactive: bool, env: &[(&str, &str)], args: &[&str]) -> Self {
+        Self::launch(
+            std::rc::Rc::new(tempfile::tempdir().expect("temp home")),
+            interactive,
+            env,
+            args,
+        )
+    }
+
+    /// A new cockpit in the same home (config and state) as `previous`.
+    fn start_in_home(previous: Tmux, args: &[&str]) -> Self {
+        let home = previous.home.clone();
+        drop(previous);
+        Self::launch(home, false, &[], args)
+    }
+
+    fn home(&self) -> PathBuf {
+        self.home.path().to_path_buf()
+    }
+
+    fn launch(
+        home: std::rc::Rc<tempfile::TempDir>,
+        interactive: bool,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let socket = format!(
             "rc-e2e-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::SeqCst)
         );
-        let home = tempfile::tempdir().expect("temp home");
         let mut vars = vec![
             format!("XDG_CONFIG_HOME={}", home.path().join("config").display()),
             format!("XDG_STATE_HOME={}", home.path().join("state").display()),
@@ -48,10 +72,7 @@ impl Tmux {
         ];
         vars.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
         let cockpit = format!("env {} {BIN} {}", vars.join(" "), args.join(" "));
-        let this = Self {
-            socket,
-            _home: home,
-        };
+        let this = Self { socket, home };
         let new_session = [
             "-f",
             "/dev/null",
@@ -274,6 +295,73 @@ fn small_terminal_shows_tabs_and_resizes_live() {
     assert!(screen.contains(" 1 Calendar   2 Checklist"), "{screen}");
     tmux.send("q");
     tmux.wait_for_exit(0);
+}
+
+#[test]
+fn a_completed_step_survives_kill_9() {
+    let tmux = Tmux::start(&[], &[]);
+    wait_for_frame(&tmux);
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    let home = tmux.home();
+    let config = home.join("cockpit.toml");
+    std::fs::write(
+        &config,
+        "[operator]\nname = \"alice\"\ntimezone = \"UTC\"\n",
+    )
+    .unwrap();
+    let env = [
+        ("XDG_CONFIG_HOME", home.join("config")),
+        ("XDG_STATE_HOME", home.join("state")),
+    ];
+    let start = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "start",
+            "--type",
+            "patch",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-01-06 10:00 UTC",
+        ])
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+
+    let config_arg = format!("--config {}", config.display());
+    let tmux = Tmux::start_in_home(tmux, &[&config_arg]);
+    tmux.wait_for_text("patch 1.0.1");
+    // j moves to the first step; space completes it; the row shows done once durable.
+    tmux.send("j");
+    tmux.send("Space");
+    tmux.wait_for_text("✓ done");
+    let pid = tmux.cockpit_pid();
+    kill(pid, "-KILL");
+    // kill -9 leaves the terminal raw; only the process being gone matters here.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while PathBuf::from(format!("/proc/{pid}")).exists() && process_state(pid) != 'Z' {
+        assert!(Instant::now() < deadline, "still alive after kill -9");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let tmux = Tmux::start_in_home(tmux, &[&config_arg]);
+    let screen = tmux.wait_for_text("patch 1.0.1");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Fix merged to main"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        row.contains("✓ done"),
+        "the step is still done after kill -9:\n{screen}"
+    );
 }
 
 fn process_state(pid: u32) -> char {

@@ -1,0 +1,184 @@
+//! Gates against real peers: shell commands that pass, fail, print and hang past
+//! their timeout; HTTP checks against a real HTTP server on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+use std::collections::BTreeMap;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use release_cockpit::domain::playbook::{CommandGate, HttpCheck, StepKind};
+use release_cockpit::runtime::gates;
+
+fn command(run: &str, timeout: Duration) -> StepKind {
+    StepKind::Command(CommandGate {
+        run: run.into(),
+        workdir: None,
+        env: BTreeMap::new(),
+        timeout,
+    })
+}
+
+#[tokio::test]
+async fn a_passing_command_captures_its_output() {
+    let outcome = gates::run(&command("echo out; echo err >&2", Duration::seconds(10))).await;
+    assert!(outcome.passed, "{outcome:?}");
+    assert!(
+        outcome.summary.starts_with("exit 0 in"),
+        "{}",
+        outcome.summary
+    );
+    assert_eq!(outcome.output, "out\nerr\n");
+}
+
+#[tokio::test]
+async fn a_failing_command_reports_its_exit_code() {
+    let outcome = gates::run(&command(
+        "echo 'tests: 3 failed'; exit 3",
+        Duration::seconds(10),
+    ))
+    .await;
+    assert!(!outcome.passed);
+    assert!(
+        outcome.summary.starts_with("exit 3 in"),
+        "{}",
+        outcome.summary
+    );
+    assert!(outcome.output.contains("3 failed"));
+}
+
+#[tokio::test]
+async fn env_and_workdir_are_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let gate = StepKind::Command(CommandGate {
+        run: "echo \"$RELEASE $(pwd)\"".into(),
+        workdir: Some(dir.path().display().to_string()),
+        env: BTreeMap::from([("RELEASE".to_owned(), "2.4.0".to_owned())]),
+        timeout: Duration::seconds(10),
+    });
+    let outcome = gates::run(&gate).await;
+    let dir = std::fs::canonicalize(dir.path()).unwrap();
+    assert_eq!(outcome.output.trim(), format!("2.4.0 {}", dir.display()));
+}
+
+#[tokio::test]
+async fn a_hanging_command_is_killed_with_everything_it_started() {
+    let marker = tempfile::tempdir().unwrap();
+    let file = marker.path().join("still-running");
+    // The background child would create the file after 3 s if it survived.
+    let run = format!("(sleep 3; touch {}) & sleep 60", file.display());
+    let started = Instant::now();
+    let outcome = gates::run(&command(&run, Duration::seconds(1))).await;
+    assert!(!outcome.passed);
+    assert_eq!(outcome.summary, "timed out after 1s");
+    assert!(
+        started.elapsed() < StdDuration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    tokio::time::sleep(StdDuration::from_secs(3)).await;
+    assert!(!file.exists(), "the gate's process group was killed");
+}
+
+/// A real HTTP/1.1 server on loopback answering every request with `status` and
+/// `body` after `delay`.
+async fn serve(status: u16, body: &'static str, delay: StdDuration) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 1024];
+                let _ = socket.read(&mut request).await;
+                tokio::time::sleep(delay).await;
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}/health")
+}
+
+fn http(
+    url: String,
+    expect_status: u16,
+    body_contains: Option<&str>,
+    max_latency: Duration,
+) -> StepKind {
+    StepKind::Http(HttpCheck {
+        url,
+        expect_status,
+        body_contains: body_contains.map(str::to_owned),
+        max_latency,
+    })
+}
+
+#[tokio::test]
+async fn http_check_passes_on_status_and_body() {
+    let url = serve(200, "{\"status\":\"ok\"}", StdDuration::ZERO).await;
+    let outcome = gates::run(&http(url, 200, Some("\"ok\""), Duration::seconds(5))).await;
+    assert!(outcome.passed, "{outcome:?}");
+    assert!(
+        outcome.summary.starts_with("HTTP 200 in"),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[tokio::test]
+async fn http_check_fails_on_the_wrong_status() {
+    let url = serve(503, "down", StdDuration::ZERO).await;
+    let outcome = gates::run(&http(url, 200, None, Duration::seconds(5))).await;
+    assert!(!outcome.passed);
+    assert!(
+        outcome.summary.starts_with("HTTP 503 (expected 200)"),
+        "{}",
+        outcome.summary
+    );
+    assert_eq!(outcome.output, "down");
+}
+
+#[tokio::test]
+async fn http_check_fails_when_the_body_lacks_the_text() {
+    let url = serve(200, "degraded", StdDuration::ZERO).await;
+    let outcome = gates::run(&http(url, 200, Some("ok"), Duration::seconds(5))).await;
+    assert!(!outcome.passed);
+    assert!(
+        outcome.summary.contains("lacks \"ok\""),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[tokio::test]
+async fn http_check_fails_past_its_latency_bound() {
+    let url = serve(200, "ok", StdDuration::from_millis(1500)).await;
+    let outcome = gates::run(&http(url, 200, None, Duration::seconds(1))).await;
+    assert!(!outcome.passed);
+    assert_eq!(outcome.summary, "no answer within 1s");
+}
+
+#[tokio::test]
+async fn http_check_reports_a_refused_connection() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let outcome = gates::run(&http(
+        format!("http://{address}/health"),
+        200,
+        None,
+        Duration::seconds(2),
+    ))
+    .await;
+    assert!(!outcome.passed);
+    assert!(
+        outcome.summary.starts_with("GET http://"),
+        "{}",
+        outcome.summary
+    );
+}

@@ -1,0 +1,118 @@
+//! Starting and reopening releases: the journal replays into the same checklist,
+//! with the playbook as it was when the release started.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+use chrono::{TimeZone, Utc};
+
+use release_cockpit::config::PlaybookLibrary;
+use release_cockpit::domain::checklist::StepState;
+use release_cockpit::domain::events::Event;
+use release_cockpit::session::{NewRelease, ReleaseStore, open_release, start_release};
+
+fn new_release() -> NewRelease {
+    NewRelease::parse(
+        "minor 2.4.0 2026-12-01 10:00 America/Los_Angeles",
+        chrono_tz::UTC,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_release_reopens_with_everything_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let library = PlaybookLibrary::builtin().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let mut opened = start_release(&store, &library, &new_release(), "carol", now).unwrap();
+    for event in [
+        Event::StepCompleted {
+            step: "announce".into(),
+        },
+        Event::ApprovalGiven {
+            step: "team-approval".into(),
+        },
+        Event::StepSkipped {
+            step: "code-quality".into(),
+            reason: "CI is green".into(),
+        },
+    ] {
+        let recorded = opened.journal.append("alice", now, event).unwrap();
+        opened.checklist.apply(&recorded);
+    }
+    let id = opened.checklist.release.id.clone();
+    drop(opened);
+
+    assert_eq!(store.list(), [id.clone()]);
+    let reopened = open_release(&store, &id).unwrap();
+    assert_eq!(reopened.replay_problem, None);
+    let checklist = &reopened.checklist;
+    let state = |step: &str| checklist.state(checklist.playbook.step(step).unwrap(), now);
+    assert_eq!(state("announce"), StepState::Done);
+    assert_eq!(state("code-quality"), StepState::Skipped);
+    assert_eq!(checklist.approval_count("team-approval"), 1);
+    assert_eq!(checklist.started_by, "carol");
+    assert_eq!(
+        checklist.release.t0,
+        Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap()
+    );
+}
+
+#[test]
+fn the_recorded_playbook_wins_over_a_later_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path().join("releases"));
+    let user_playbooks = dir.path().join("playbooks");
+    std::fs::create_dir_all(&user_playbooks).unwrap();
+    let library = PlaybookLibrary::load(Some(&user_playbooks)).unwrap();
+    let opened = start_release(&store, &library, &new_release(), "carol", Utc::now()).unwrap();
+    let id = opened.checklist.release.id.clone();
+    drop(opened);
+    // A playbook edited after the start does not change the running release.
+    let edited = include_str!("../assets/playbooks/minor.toml")
+        .replace("Announce the release", "Tell everyone");
+    std::fs::write(user_playbooks.join("minor.toml"), edited).unwrap();
+    let reopened = open_release(&store, &id).unwrap();
+    assert_eq!(
+        reopened.checklist.playbook.step("announce").unwrap().title,
+        "Announce the release"
+    );
+}
+
+#[test]
+fn a_torn_tail_is_reported_and_the_rest_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let library = PlaybookLibrary::builtin().unwrap();
+    let mut opened = start_release(&store, &library, &new_release(), "carol", Utc::now()).unwrap();
+    opened
+        .journal
+        .append(
+            "alice",
+            Utc::now(),
+            Event::StepCompleted {
+                step: "announce".into(),
+            },
+        )
+        .unwrap();
+    let path = opened.journal.path().to_path_buf();
+    let id = opened.checklist.release.id.clone();
+    drop(opened);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(b"{\"v\":1,\"sum\":\"00");
+    std::fs::write(&path, bytes).unwrap();
+    let reopened = open_release(&store, &id).unwrap();
+    assert!(reopened.replay_problem.is_some());
+    assert_eq!(reopened.checklist.last_seq, 2, "both valid events replayed");
+}
+
+#[test]
+fn the_palette_spec_parses_like_the_command_line() {
+    let new =
+        NewRelease::parse("hotfix v1.2.4 2026-11-21 15:30", chrono_tz::Europe::Berlin).unwrap();
+    assert_eq!(new.version, semver::Version::new(1, 2, 4));
+    assert_eq!(
+        new.t0,
+        Utc.with_ymd_and_hms(2026, 11, 21, 14, 30, 0).unwrap()
+    );
+    assert!(NewRelease::parse("hotfix", chrono_tz::UTC).is_err());
+}
