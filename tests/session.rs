@@ -42,7 +42,7 @@ fn a_release_reopens_with_everything_recorded() {
     let id = opened.checklist.release.id.clone();
     drop(opened);
 
-    assert_eq!(store.list(), [id.clone()]);
+    assert_eq!(store.list(), std::slice::from_ref(&id));
     let reopened = open_release(&store, &id).unwrap();
     assert_eq!(reopened.replay_problem, None);
     let checklist = &reopened.checklist;
