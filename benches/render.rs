@@ -5,7 +5,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use release_cockpit::app::fixture::sample_model;
+use release_cockpit::app::fixture::{sample_model, sample_model_with_release};
 use release_cockpit::app::{Key, Msg, update};
 use release_cockpit::ui::{self, ThemeSet};
 
@@ -37,5 +37,21 @@ fn frame(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame);
+fn checklist(c: &mut Criterion) {
+    let themes = ThemeSet::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let theme = themes.theme(0);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| match e {});
+    let mut model = sample_model_with_release();
+    update(&mut model, Msg::Key(Key::char('z')));
+    c.bench_function("checklist zoomed 200x50 (minor playbook)", |b| {
+        b.iter(|| {
+            terminal.clear().unwrap_or_else(|e| match e {});
+            terminal
+                .draw(|frame| ui::view(frame, &model, theme))
+                .unwrap_or_else(|e| match e {});
+        });
+    });
+}
+
+criterion_group!(benches, frame, checklist);
 criterion_main!(benches);

@@ -155,3 +155,81 @@ async fn exit_after_first_frame_draws_once() {
         assert!(shown.contains(title), "{title} missing:\n{shown}");
     }
 }
+
+/// The real effect runner with a journal in a temp dir: a release started from
+/// the palette, a step completed, all through the loop and onto disk.
+#[tokio::test]
+async fn palette_starts_a_release_and_space_records_a_step_on_disk() {
+    use release_cockpit::config::PlaybookLibrary;
+    use release_cockpit::runtime::Runner;
+    use release_cockpit::session::ReleaseStore;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = ReleaseStore::new(dir.path());
+    let (tx, mailbox) = mpsc::unbounded_channel();
+    let library = PlaybookLibrary::builtin().expect("playbooks");
+    let mut runner = Runner::new(
+        tx.clone(),
+        "alice".into(),
+        None,
+        store.clone(),
+        library,
+        chrono_tz::UTC,
+    );
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut model = sample_model();
+    let mut script = keys(&[":"]);
+    script.extend("release-new".chars().map(|c| Msg::Key(Key::char(c))));
+    script.extend(keys(&["enter"]));
+    script.extend(
+        "patch 1.0.1 2026-12-01 10:00 UTC"
+            .chars()
+            .map(|c| Msg::Key(Key::char(c))),
+    );
+    script.extend(keys(&["enter"]));
+    // Each key waits a little so the mailbox's replies land in between.
+    let input = stream::iter(script).then(|msg| async {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        msg
+    });
+    let input = Box::pin(
+        input
+            .chain(stream::iter(keys(&["j", "space"])))
+            .chain(stream::pending()),
+    );
+    let themes = ThemeSet::builtin().expect("themes");
+    let mut control = FakeTerminal::default();
+    let options = LoopOptions::default();
+    let run = run_loop(
+        &mut terminal,
+        &mut control,
+        &mut runner,
+        Sources { input, mailbox },
+        &mut model,
+        &themes,
+        &options,
+    );
+    let stop = async {
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        tx.send(Msg::Terminate {
+            reason: "test".into(),
+            exit_code: 0,
+        })
+        .expect("send");
+    };
+    let (code, ()) = tokio::join!(run, stop);
+    assert_eq!(code.expect("loop runs"), 0);
+    let view = model.release.as_ref().expect("release opened");
+    assert_eq!(view.checklist.release.id, "patch-1.0.1-20261201");
+    let journal =
+        std::fs::read_to_string(store.journal_path("patch-1.0.1-20261201")).expect("journal");
+    assert!(
+        journal.contains("\"type\":\"step_completed\",\"step\":\"fix-merged\""),
+        "{journal}"
+    );
+    assert!(
+        screen(&terminal).contains("✓ done"),
+        "{}",
+        screen(&terminal)
+    );
+}

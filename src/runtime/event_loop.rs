@@ -73,7 +73,10 @@ where
     loop {
         let redraw_at = last_draw + options.frame_interval;
         let clock_at = model.next_time_change().map(instant_at);
+        // Biased: results already in the mailbox (durable events, gate outcomes)
+        // are taken before the next key, so a key acts on what the screen shows.
         let first = tokio::select! {
+            biased;
             Some(msg) = mailbox.recv() => Some(msg),
             msg = input.next() => Some(msg.unwrap_or_else(input_closed)),
             () = sleep_until(redraw_at), if dirty => None,

@@ -174,7 +174,11 @@ pub fn render(
             theme.style(Role::Muted),
         ));
     }
-    if !step.instructions.trim().is_empty() {
+    // Playbooks write `{version}` where the release's version belongs.
+    let instructions = step
+        .instructions
+        .replace("{version}", &checklist.release.version.to_string());
+    if !instructions.trim().is_empty() {
         lines.push(Line::default());
         lines.push(heading("Instructions"));
         lines.extend(
