@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,26 +47,29 @@ pub enum CliCommand {
     /// Print every path the cockpit uses: config, state, logs, themes, playbooks
     Info,
     /// Start a release: write its first journal entry; the cockpit then opens it
-    Start {
-        /// patch, minor, major, hotfix or emergency
-        #[arg(long = "type", value_name = "TYPE")]
-        kind: String,
-        /// Semantic version, e.g. 2.4.0
-        #[arg(long)]
-        version: String,
-        /// T-0: "YYYY-MM-DD HH:MM [IANA zone]" (default zone: the operator's)
-        #[arg(long, value_name = "WHEN")]
-        at: String,
-        /// Train or product name (default: the type)
-        #[arg(long)]
-        name: Option<String>,
-        /// Playbook by name (default: the type's)
-        #[arg(long)]
-        playbook: Option<String>,
-    },
+    Start(StartArgs),
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// patch, minor, major, hotfix or emergency
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: String,
+    /// Semantic version, e.g. 2.4.0
+    #[arg(long)]
+    pub version: String,
+    /// T-0: "YYYY-MM-DD HH:MM [IANA zone]" (default zone: the operator's)
+    #[arg(long, value_name = "WHEN")]
+    pub at: String,
+    /// Train or product name (default: the type)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Playbook by name (default: the type's)
+    #[arg(long)]
+    pub playbook: Option<String>,
 }

@@ -16,7 +16,7 @@ use crate::app::Pane;
 use crate::app::model::{ConfigOrigin, Session, Themes};
 use crate::app::release_view::ReleaseView;
 use crate::app::{Model, Msg};
-use crate::cli::{Cli, CliCommand};
+use crate::cli::{Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
 use crate::domain::release::parse_t0;
@@ -53,62 +53,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
             };
             Ok(check_config(source, paths.as_ref()))
         }
-        Some(CliCommand::Start {
-            kind,
-            version,
-            at,
-            name,
-            playbook,
-        }) => {
-            let source = resolve_source(&cli, paths.as_ref());
-            let prepared = match prepare(source, paths.as_ref(), None) {
-                Ok(prepared) => prepared,
-                Err(errors) => {
-                    eprintln!("{errors}");
-                    return Ok(EXIT_CONFIG);
-                }
-            };
-            let zone = prepared.settings.zone.unwrap_or_else(system_zone);
-            let new = (|| {
-                let (t0, zone) = parse_t0(at, zone)?;
-                Ok::<_, String>(NewRelease {
-                    kind: kind.parse()?,
-                    version: parse_version(version)?,
-                    t0,
-                    zone,
-                    name: name.clone(),
-                    playbook: playbook.clone(),
-                })
-            })();
-            let store = release_store(paths.as_ref(), false);
-            match new.and_then(|new| {
-                start_release(
-                    &store,
-                    &prepared.playbooks,
-                    &new,
-                    &operator_name(&prepared.settings),
-                    Utc::now(),
-                )
-            }) {
-                Ok(opened) => {
-                    let release = &opened.checklist.release;
-                    println!(
-                        "started {} ({} {}, {} playbook), T-0 {}",
-                        release.id,
-                        release.kind,
-                        release.version,
-                        release.playbook,
-                        release.t0_local().format("%Y-%m-%d %H:%M %Z")
-                    );
-                    println!("journal: {}", opened.journal.path().display());
-                    Ok(0)
-                }
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    Ok(EXIT_CONFIG)
-                }
-            }
-        }
+        Some(CliCommand::Start(args)) => Ok(start_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Demo) => {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),
@@ -214,6 +159,15 @@ fn print_info(cli: &Cli, paths: Option<&Paths>) {
         .map(|t| t.names().join(", "))
         .unwrap_or_default();
     println!("built-in themes: {builtin}");
+    let playbooks = PlaybookLibrary::load(Some(&paths.playbooks_dir()))
+        .map(|l| l.names().join(", "))
+        .unwrap_or_else(|e| format!("(errors: run check-config)\n{e}"));
+    println!("playbooks:      {playbooks}");
+    println!(
+        "releases:       {} ({} journals)",
+        paths.releases_dir().display(),
+        ReleaseStore::new(paths.releases_dir()).list().len()
+    );
     println!(
         "environment:    {CONFIG_ENV} names a config file; NO_COLOR=1 turns colour off; RUST_LOG sets log levels"
     );
@@ -342,6 +296,51 @@ fn build_model(cli: &Cli, prepared: &Prepared) -> Model {
     };
     let zone = settings.zone.unwrap_or_else(system_zone);
     Model::new(session, settings.keymap.clone(), themes, Utc::now(), zone)
+}
+
+/// `release-cockpit start`: writes the release's first journal line.
+fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) -> i32 {
+    let prepared = match prepare(resolve_source(cli, paths), paths, None) {
+        Ok(prepared) => prepared,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_CONFIG;
+        }
+    };
+    let zone = prepared.settings.zone.unwrap_or_else(system_zone);
+    let new = parse_t0(&args.at, zone).and_then(|(t0, zone)| {
+        Ok(NewRelease {
+            kind: args.kind.parse()?,
+            version: parse_version(&args.version)?,
+            t0,
+            zone,
+            name: args.name.clone(),
+            playbook: args.playbook.clone(),
+        })
+    });
+    let store = release_store(paths, false);
+    let operator = operator_name(&prepared.settings);
+    match new
+        .and_then(|new| start_release(&store, &prepared.playbooks, &new, &operator, Utc::now()))
+    {
+        Ok(opened) => {
+            let release = &opened.checklist.release;
+            println!(
+                "started {} ({} {}, {} playbook), T-0 {}",
+                release.id,
+                release.kind,
+                release.version,
+                release.playbook,
+                release.t0_local().format("%Y-%m-%d %H:%M %Z")
+            );
+            println!("journal: {}", opened.journal.path().display());
+            0
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            EXIT_CONFIG
+        }
+    }
 }
 
 /// Who is at the keyboard: the config's name, else `$USER`/`$LOGNAME`.
