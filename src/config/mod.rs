@@ -7,9 +7,11 @@ mod playbook_file;
 mod playbooks;
 mod schema;
 mod source;
+mod toml_dir;
 
 pub use error::{ConfigError, ConfigErrors, closest};
 pub use playbook_file::parse_playbook;
 pub use playbooks::{PlaybookEntry, PlaybookLibrary};
 pub use schema::{Config, KeyList, LogConfig, OperatorConfig, UiConfig};
 pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};
+pub use toml_dir::load_toml_dir;

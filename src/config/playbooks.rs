@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use super::error::{ConfigError, ConfigErrors};
+use super::error::ConfigErrors;
 use super::playbook_file::parse_playbook;
+use super::toml_dir::load_toml_dir;
 use crate::domain::playbook::Playbook;
 use crate::domain::release::ReleaseType;
 
@@ -61,37 +62,12 @@ impl PlaybookLibrary {
     /// file is reported.
     pub fn load(dir: Option<&Path>) -> Result<Self, ConfigErrors> {
         let mut library = Self::builtin()?;
-        let Some(dir) = dir.filter(|d| d.is_dir()) else {
-            return Ok(library);
-        };
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .map_err(|e| {
-                one(
-                    &dir.display().to_string(),
-                    format!("cannot read the playbooks dir: {e}"),
-                )
-            })?
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-            .collect();
-        files.sort();
-        let mut errors = Vec::new();
-        for path in files {
-            let file = path.display().to_string();
-            let parsed = std::fs::read_to_string(&path)
-                .map_err(|e| one(&file, format!("cannot read: {e}")))
-                .and_then(|text| parse_entry(&file, &text));
-            match parsed {
-                Ok(entry) => library.insert(entry),
-                Err(ConfigErrors(e)) => errors.extend(e),
-            }
+        if let Some(dir) = dir {
+            load_toml_dir(dir, "playbooks", parse_entry)?
+                .into_iter()
+                .for_each(|entry| library.insert(entry));
         }
-        if errors.is_empty() {
-            Ok(library)
-        } else {
-            Err(ConfigErrors(errors))
-        }
+        Ok(library)
     }
 
     /// Adds the demo's playbook (runnable gates), for demo sessions only.
@@ -141,12 +117,4 @@ fn parse_entry(file: &str, text: &str) -> Result<PlaybookEntry, ConfigErrors> {
         file: file.to_owned(),
         text: text.to_owned(),
     })
-}
-
-fn one(file: &str, problem: String) -> ConfigErrors {
-    ConfigErrors(vec![ConfigError::new(
-        file,
-        problem,
-        "check the path and its permissions",
-    )])
 }

@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{ConfigError, ConfigErrors};
+use crate::config::{ConfigError, ConfigErrors, load_toml_dir};
 
 /// What a colour means, never which colour it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -194,45 +194,12 @@ impl ThemeSet {
     /// replaces a built-in one of the same name.
     pub fn load(dir: Option<&Path>) -> Result<Self, ConfigErrors> {
         let mut set = Self::builtin()?;
-        let Some(dir) = dir.filter(|d| d.is_dir()) else {
-            return Ok(set);
-        };
-        let read_error = |e: std::io::Error| {
-            ConfigErrors(vec![ConfigError::new(
-                &dir.display().to_string(),
-                format!("cannot read the themes dir: {e}"),
-                "check its permissions",
-            )])
-        };
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .map_err(read_error)?
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-            .collect();
-        files.sort();
-        let mut errors = Vec::new();
-        for path in files {
-            let file = path.display().to_string();
-            let parsed = std::fs::read_to_string(&path)
-                .map_err(|e| {
-                    ConfigErrors(vec![ConfigError::new(
-                        &file,
-                        format!("cannot read: {e}"),
-                        "check its permissions",
-                    )])
-                })
-                .and_then(|text| parse_theme(&file, &text));
-            match parsed {
-                Ok(theme) => set.insert(theme),
-                Err(ConfigErrors(e)) => errors.extend(e),
-            }
+        if let Some(dir) = dir {
+            load_toml_dir(dir, "themes", parse_theme)?
+                .into_iter()
+                .for_each(|theme| set.insert(theme));
         }
-        if errors.is_empty() {
-            Ok(set)
-        } else {
-            Err(ConfigErrors(errors))
-        }
+        Ok(set)
     }
 
     fn insert(&mut self, theme: Theme) {
