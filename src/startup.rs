@@ -381,9 +381,10 @@ fn open_current_release(
     if let Some(id) = store.list().into_iter().next() {
         return match open_release(store, &id) {
             Ok(opened) => {
-                let notice = opened.replay_problem.as_ref().map(|(offset, why)| {
-                    format!("journal of {id}: stopped reading at byte {offset}: {why}")
-                });
+                let notice = opened
+                    .replay_problem
+                    .as_ref()
+                    .map(|problem| format!("journal of {id}: {problem}"));
                 (Some(opened), notice)
             }
             Err(error) => {

@@ -100,9 +100,35 @@ fn a_torn_tail_is_reported_and_the_rest_kept() {
     let mut bytes = std::fs::read(&path).unwrap();
     bytes.extend_from_slice(b"{\"v\":1,\"sum\":\"00");
     std::fs::write(&path, bytes).unwrap();
-    let reopened = open_release(&store, &id).unwrap();
-    assert!(reopened.replay_problem.is_some());
+    let mut reopened = open_release(&store, &id).unwrap();
+    let problem = reopened
+        .replay_problem
+        .clone()
+        .expect("the torn tail is reported");
+    assert!(problem.starts_with("16 bytes from byte "), "{problem}");
     assert_eq!(reopened.checklist.last_seq, 2, "both valid events replayed");
+    // The tail is kept beside the journal, and new events land after the valid
+    // prefix, so the next replay sees them.
+    let side: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".tail"))
+        .collect();
+    assert_eq!(side.len(), 1);
+    assert_eq!(std::fs::read(&side[0]).unwrap(), b"{\"v\":1,\"sum\":\"00");
+    reopened
+        .journal
+        .append(
+            "alice",
+            Utc::now(),
+            Event::StepCompleted {
+                step: "code-freeze".into(),
+            },
+        )
+        .unwrap();
+    drop(reopened);
+    let again = open_release(&store, &id).unwrap();
+    assert_eq!((again.replay_problem, again.checklist.last_seq), (None, 3));
 }
 
 #[test]

@@ -47,6 +47,63 @@ pub struct Replay {
     pub records: Vec<Recorded>,
     /// Byte offset of the first line that failed to parse or check, and why.
     pub bad_tail: Option<(u64, String)>,
+    /// Where `Journal::open` moved that tail, so appends continue after the
+    /// last valid line and nothing is thrown away.
+    pub set_aside: Option<SetAside>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    pub offset: u64,
+    pub bytes: u64,
+    pub reason: String,
+    pub side_file: PathBuf,
+}
+
+impl std::fmt::Display for SetAside {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} bytes from byte {} set aside in {} ({})",
+            self.bytes,
+            self.offset,
+            self.side_file.display(),
+            self.reason
+        )
+    }
+}
+
+/// Copies the untrusted tail to a side file next to the journal, synced, then
+/// cuts the journal back to its valid prefix.
+fn set_aside(
+    path: &Path,
+    file: &File,
+    bytes: &[u8],
+    offset: u64,
+    reason: &str,
+) -> io::Result<SetAside> {
+    let start = usize::try_from(offset)
+        .unwrap_or(bytes.len())
+        .min(bytes.len());
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let mut side_path = path.as_os_str().to_owned();
+    side_path.push(format!(".{stamp}.tail"));
+    let side_file = PathBuf::from(side_path);
+    let mut side = OpenOptions::new()
+        .create_new(true)
+        .write(true)
+        .open(&side_file)?;
+    side.write_all(&bytes[start..])?;
+    side.sync_all()?;
+    file.set_len(offset)?;
+    file.sync_all()?;
+    tracing::warn!(journal = %path.display(), offset, bytes = bytes.len() - start, reason, side_file = %side_file.display(), "journal tail set aside");
+    Ok(SetAside {
+        offset,
+        bytes: (bytes.len() - start) as u64,
+        reason: reason.to_owned(),
+        side_file,
+    })
 }
 
 pub struct Journal {
@@ -73,7 +130,10 @@ impl Journal {
             .map_err(io)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
-        let replay = replay(&bytes);
+        let mut replay = replay(&bytes);
+        if let Some((offset, reason)) = &replay.bad_tail {
+            replay.set_aside = Some(set_aside(path, &file, &bytes, *offset, reason).map_err(io)?);
+        }
         let next_seq = replay.records.last().map_or(1, |r| r.seq + 1);
         Ok((
             Self {
@@ -147,6 +207,7 @@ pub fn replay(bytes: &[u8]) -> Replay {
             Ok(record) => {
                 return Replay {
                     records,
+                    set_aside: None,
                     bad_tail: Some((
                         offset,
                         format!(
@@ -160,6 +221,7 @@ pub fn replay(bytes: &[u8]) -> Replay {
                 return Replay {
                     records,
                     bad_tail: Some((offset, reason)),
+                    set_aside: None,
                 };
             }
         }
@@ -168,6 +230,7 @@ pub fn replay(bytes: &[u8]) -> Replay {
     Replay {
         records,
         bad_tail: None,
+        set_aside: None,
     }
 }
 

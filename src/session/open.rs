@@ -53,7 +53,8 @@ pub fn parse_version(text: &str) -> Result<semver::Version, String> {
 pub struct Opened {
     pub journal: Journal,
     pub checklist: Checklist,
-    pub replay_problem: Option<(u64, String)>,
+    /// What was wrong with the journal's tail and where it was put.
+    pub replay_problem: Option<String>,
 }
 
 /// Writes the first line of a new release's journal. Refuses to touch a release
@@ -117,8 +118,12 @@ pub fn start_release(
 /// Opens a release by id and replays its journal into a checklist.
 pub fn open_release(store: &ReleaseStore, id: &str) -> Result<Opened, String> {
     let path = store.journal_path(id);
-    let (journal, Replay { records, bad_tail }) =
-        Journal::open(&path).map_err(|e| e.to_string())?;
+    let (
+        journal,
+        Replay {
+            records, set_aside, ..
+        },
+    ) = Journal::open(&path).map_err(|e| e.to_string())?;
     let Some(first) = records.first() else {
         return Err(format!("{} holds no valid events", path.display()));
     };
@@ -146,6 +151,6 @@ pub fn open_release(store: &ReleaseStore, id: &str) -> Result<Opened, String> {
     Ok(Opened {
         journal,
         checklist,
-        replay_problem: bad_tail,
+        replay_problem: set_aside.map(|s| s.to_string()),
     })
 }
