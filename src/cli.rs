@@ -48,6 +48,17 @@ pub enum CliCommand {
     Info,
     /// Start a release: write its first journal entry; the cockpit then opens it
     Start(StartArgs),
+    /// List past and current releases: id, type, version, T-0, progress, outcome
+    Releases,
+    /// Print a release's audit trail: time, operator, step, what and why
+    History {
+        /// The release id (default: the most recent)
+        #[arg(long)]
+        release: Option<String>,
+        /// One JSON object per line, with every recorded field
+        #[arg(long)]
+        json: bool,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]

@@ -8,10 +8,12 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod current_release;
 pub mod demo;
 pub mod domain;
 pub mod logging;
 pub mod paths;
+pub mod reports;
 pub mod runtime;
 pub mod session;
 pub mod startup;

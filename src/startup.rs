@@ -19,12 +19,13 @@ use crate::app::{Model, Msg};
 use crate::cli::{Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
+use crate::current_release::open_current;
 use crate::domain::release::parse_t0;
 use crate::paths::{CONFIG_ENV, Paths};
-use crate::runtime::Runner;
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
+use crate::runtime::{Runner, Writer};
 use crate::session::open::parse_version;
-use crate::session::{NewRelease, Opened, ReleaseStore, open_release, start_release};
+use crate::session::{NewRelease, ReleaseStore, start_release};
 use crate::ui::theme::{ThemeSet, no_color_requested};
 
 /// Exit code for invalid configuration or usage.
@@ -54,15 +55,39 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
             Ok(check_config(source, paths.as_ref()))
         }
         Some(CliCommand::Start(args)) => Ok(start_command(&cli, args, paths.as_ref())),
+        Some(CliCommand::Releases) => {
+            let store = release_store(
+                paths.as_ref(),
+                uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
+            );
+            print!("{}", crate::reports::releases(&store, Utc::now()));
+            Ok(0)
+        }
+        Some(CliCommand::History { release, json }) => {
+            let store = release_store(
+                paths.as_ref(),
+                uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
+            );
+            match crate::reports::history(&store, release.as_deref(), *json) {
+                Ok(text) => {
+                    print!("{text}");
+                    Ok(0)
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    Ok(1)
+                }
+            }
+        }
         Some(CliCommand::Demo) => {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),
             };
-            cockpit(&cli, source, paths)
+            cockpit(&cli, source, paths, true)
         }
         None => {
             let source = resolve_source(&cli, paths.as_ref());
-            cockpit(&cli, source, paths)
+            cockpit(&cli, source, paths, false)
         }
     }
 }
@@ -173,7 +198,12 @@ fn print_info(cli: &Cli, paths: Option<&Paths>) {
     );
 }
 
-fn cockpit(cli: &Cli, source: ConfigSource, paths: Option<Paths>) -> color_eyre::Result<i32> {
+fn cockpit(
+    cli: &Cli,
+    source: ConfigSource,
+    paths: Option<Paths>,
+    demo_requested: bool,
+) -> color_eyre::Result<i32> {
     let described = source.describe();
     let prepared = match prepare(source, paths.as_ref(), cli.theme.as_deref()) {
         Ok(prepared) => prepared,
@@ -198,15 +228,33 @@ fn cockpit(cli: &Cli, source: ConfigSource, paths: Option<Paths>) -> color_eyre:
     tracing::info!(config = %described, version = env!("CARGO_PKG_VERSION"), "starting");
 
     let mut model = build_model(cli, &prepared);
-    let demo = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    let demo = uses_demo_store(&prepared.loaded.source, paths.as_ref(), demo_requested);
     let store = release_store(paths.as_ref(), demo);
-    let (opened, notice) = open_current_release(&store, &prepared, demo, model.clock.zone);
-    model.notice = notice;
-    let journal = opened.map(|opened| {
-        model.release = Some(ReleaseView::new(opened.checklist));
-        model.focus = Pane::Checklist;
-        opened.journal
-    });
+    let current = open_current(
+        &store,
+        &prepared.playbooks,
+        demo,
+        cli.read_only,
+        model.clock.zone,
+    );
+    model.notice = current.notice;
+    if let Some(checklist) = current.checklist {
+        let remembered = std::fs::read_to_string(
+            store
+                .journal_path(&checklist.release.id)
+                .with_extension("view"),
+        );
+        model.focus = remembered
+            .ok()
+            .and_then(|t| Pane::from_title(&t))
+            .unwrap_or(Pane::Checklist);
+        model.release = Some(ReleaseView::new(checklist));
+    }
+    if let Some(follow) = &current.follow {
+        model.session.read_only = true;
+        model.session.following = follow.writer.clone();
+    }
+    let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let playbooks = prepared.playbooks.clone();
     let operator = model.session.operator.clone();
     let zone = model.clock.zone;
@@ -246,10 +294,18 @@ fn cockpit(cli: &Cli, source: ConfigSource, paths: Option<Paths>) -> color_eyre:
             input: Box::pin(input),
             mailbox,
         };
+        if let Some(follow) = follow {
+            runtime::follow::follow(
+                follow.path,
+                follow.offset,
+                follow.last_seq,
+                mailbox_tx.clone(),
+            );
+        }
         let mut effects = Runner::new(
             mailbox_tx.clone(),
             operator,
-            journal,
+            journal.map(|journal| Writer { journal, lock }),
             store,
             playbooks,
             zone,
@@ -289,6 +345,7 @@ fn build_model(cli: &Cli, prepared: &Prepared) -> Model {
         read_only: cli.read_only,
         origin,
         roles: settings.roles.clone(),
+        following: None,
     };
     let themes = Themes {
         names: prepared.themes.names(),
@@ -356,6 +413,14 @@ fn operator_name(settings: &Settings) -> String {
         .unwrap_or_else(|| "unknown operator".to_owned())
 }
 
+/// The demo keeps its journals apart. It is used with no config file while no
+/// real release exists (or when asked for with `demo`).
+fn uses_demo_store(source: &ConfigSource, paths: Option<&Paths>, demo_requested: bool) -> bool {
+    demo_requested
+        || (matches!(source, ConfigSource::Demo { .. })
+            && release_store(paths, false).list().is_empty())
+}
+
 /// Where release journals go: the state dir, or a separate one for the demo.
 fn release_store(paths: Option<&Paths>, demo: bool) -> ReleaseStore {
     let dir = match paths {
@@ -368,41 +433,6 @@ fn release_store(paths: Option<&Paths>, demo: bool) -> ReleaseStore {
         }),
     };
     ReleaseStore::new(dir)
-}
-
-/// Opens the most recent release, or for the demo starts one whose T-0 is a
-/// little over an hour away. Problems are logged and shown, never fatal.
-fn open_current_release(
-    store: &ReleaseStore,
-    prepared: &Prepared,
-    demo: bool,
-    zone: Tz,
-) -> (Option<Opened>, Option<String>) {
-    if let Some(id) = store.list().into_iter().next() {
-        return match open_release(store, &id) {
-            Ok(opened) => {
-                let notice = opened
-                    .replay_problem
-                    .as_ref()
-                    .map(|problem| format!("journal of {id}: {problem}"));
-                (Some(opened), notice)
-            }
-            Err(error) => {
-                tracing::error!(%error, release = id, "cannot open release");
-                (None, Some(format!("cannot open release {id}: {error}")))
-            }
-        };
-    }
-    if !demo {
-        return (None, None);
-    }
-    match crate::demo::start_demo_release(store, &prepared.playbooks, zone, Utc::now()) {
-        Ok(opened) => (Some(opened), None),
-        Err(error) => (
-            None,
-            Some(format!("cannot start the demo release: {error}")),
-        ),
-    }
 }
 
 /// The status bar has room for a short reason only; the full one is in the log.

@@ -211,3 +211,47 @@ fn start_rejects_bad_input_with_a_reason() {
         );
     }
 }
+
+#[test]
+fn releases_and_history_read_the_journals() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for (kind, version, at) in [
+        ("minor", "2.4.0", "2026-12-01 10:00 UTC"),
+        ("hotfix", "2.3.2", "2026-11-25 15:00 UTC"),
+    ] {
+        let out = run(
+            &["start", "--type", kind, "--version", version, "--at", at],
+            home.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    let out = run(&["releases"], home.path());
+    let listing = text(&out.stdout);
+    assert!(listing.starts_with("ID "), "{listing}");
+    assert!(listing.contains("minor-2.4.0-20261201"), "{listing}");
+    assert!(listing.contains("hotfix-2.3.2-20261125"), "{listing}");
+
+    let out = run(
+        &["history", "--release", "minor-2.4.0-20261201"],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let trail = text(&out.stdout);
+    assert!(
+        trail.contains("#1") && trail.contains("started minor 2.4.0 (minor playbook)"),
+        "{trail}"
+    );
+
+    let out = run(
+        &["history", "--release", "minor-2.4.0-20261201", "--json"],
+        home.path(),
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(text(&out.stdout).lines().next().expect("a line")).expect("json");
+    assert_eq!(first["release"], "minor-2.4.0-20261201");
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["event"]["type"], "release_started");
+
+    let out = run(&["history", "--release", "nope"], home.path());
+    assert_eq!(out.status.code(), Some(1));
+}

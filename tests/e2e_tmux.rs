@@ -47,6 +47,11 @@ impl Tmux {
         Self::launch(home, false, &[], args)
     }
 
+    /// Another cockpit in the same home, alongside this one.
+    fn another_in_home(&self, args: &[&str]) -> Self {
+        Self::launch(self.home.clone(), false, &[], args)
+    }
+
     fn home(&self) -> PathBuf {
         self.home.path().to_path_buf()
     }
@@ -297,12 +302,8 @@ fn small_terminal_shows_tabs_and_resizes_live() {
     tmux.wait_for_exit(0);
 }
 
-#[test]
-fn a_completed_step_survives_kill_9() {
-    let tmux = Tmux::start(&[], &[]);
-    wait_for_frame(&tmux);
-    tmux.send("q");
-    tmux.wait_for_exit(0);
+/// A home with a config naming operator alice, and a minor release started.
+fn home_with_release(tmux: &Tmux) -> String {
     let home = tmux.home();
     let config = home.join("cockpit.toml");
     std::fs::write(
@@ -310,23 +311,20 @@ fn a_completed_step_survives_kill_9() {
         "[operator]\nname = \"alice\"\ntimezone = \"UTC\"\n",
     )
     .unwrap();
-    let env = [
-        ("XDG_CONFIG_HOME", home.join("config")),
-        ("XDG_STATE_HOME", home.join("state")),
-    ];
     let start = Command::new(BIN)
         .args([
             "--config",
             config.to_str().unwrap(),
             "start",
             "--type",
-            "patch",
+            "minor",
             "--version",
-            "1.0.1",
+            "2.4.0",
             "--at",
             "2026-01-06 10:00 UTC",
         ])
-        .envs(env.iter().map(|(k, v)| (k, v)))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
         .output()
         .unwrap();
     assert!(
@@ -334,14 +332,35 @@ fn a_completed_step_survives_kill_9() {
         "{}",
         String::from_utf8_lossy(&start.stderr)
     );
+    format!("--config {}", config.display())
+}
 
-    let config_arg = format!("--config {}", config.display());
-    let tmux = Tmux::start_in_home(tmux, &[&config_arg]);
-    tmux.wait_for_text("patch 1.0.1");
-    // j moves to the first step; space completes it; the row shows done once durable.
-    tmux.send("j");
-    tmux.send("Space");
-    tmux.wait_for_text("✓ done");
+fn row<'a>(screen: &'a str, title: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(title))
+        .unwrap_or_default()
+}
+
+const FIRST_THREE: [&str; 3] = [
+    "Announce the release",
+    "Code quality gate",
+    "Cut the release branch",
+];
+
+#[test]
+fn three_completed_steps_and_the_focused_pane_survive_kill_9() {
+    let tmux = Tmux::start(&[], &["--version"]);
+    let config = home_with_release(&tmux);
+    let tmux = Tmux::start_in_home(tmux, &[&config]);
+    tmux.wait_for_text("minor 2.4.0");
+    for title in FIRST_THREE {
+        tmux.send("j");
+        tmux.send("Space");
+        tmux.wait_for(title, |s| row(s, title).contains("✓ done"));
+    }
+    tmux.send("4");
+    tmux.wait_for_text("┏ 4 Health");
     let pid = tmux.cockpit_pid();
     kill(pid, "-KILL");
     // kill -9 leaves the terminal raw; only the process being gone matters here.
@@ -351,16 +370,55 @@ fn a_completed_step_survives_kill_9() {
         std::thread::sleep(Duration::from_millis(20));
     }
 
-    let tmux = Tmux::start_in_home(tmux, &[&config_arg]);
-    let screen = tmux.wait_for_text("patch 1.0.1");
-    let row = screen
-        .lines()
-        .find(|l| l.contains("Fix merged to main"))
-        .unwrap_or_default()
-        .to_owned();
+    let tmux = Tmux::start_in_home(tmux, &[&config]);
+    let screen = tmux.wait_for("the whole frame", |s| {
+        s.contains("minor 2.4.0")
+            && s.contains("4 Health")
+            && FIRST_THREE.iter().all(|t| s.contains(t))
+    });
     assert!(
-        row.contains("✓ done"),
-        "the step is still done after kill -9:\n{screen}"
+        screen.contains("┏ 4 Health"),
+        "the Health pane is focused again:\n{screen}"
+    );
+    assert!(
+        screen.contains("took over"),
+        "the lock of the killed process is taken over with a message:\n{screen}"
+    );
+    for title in FIRST_THREE {
+        assert!(
+            row(&screen, title).contains("✓ done"),
+            "`{title}` is still done after kill -9:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn a_second_cockpit_follows_the_first_read_only_within_a_second() {
+    let tmux = Tmux::start(&[], &["--version"]);
+    let config = home_with_release(&tmux);
+    let writer = Tmux::start_in_home(tmux, &[&config]);
+    writer.wait_for_text("minor 2.4.0");
+    let follower = writer.another_in_home(&[&config]);
+    let screen = follower.wait_for_text("minor 2.4.0");
+    assert!(screen.contains("following "), "{screen}");
+
+    follower.send("j");
+    follower.send("Space");
+    follower.wait_for_text("read-only");
+
+    writer.send("j");
+    writer.send("Space");
+    writer.wait_for("the writer's step", |s| {
+        row(s, FIRST_THREE[0]).contains("✓ done")
+    });
+    let seen = Instant::now();
+    follower.wait_for("the follower to show it", |s| {
+        row(s, FIRST_THREE[0]).contains("✓ done")
+    });
+    assert!(
+        seen.elapsed() < Duration::from_millis(1500),
+        "followed in {:?}",
+        seen.elapsed()
     );
 }
 

@@ -1,3 +1,4 @@
+use super::model::Pane;
 use crate::domain::events::Event;
 use crate::domain::playbook::StepKind;
 
@@ -14,6 +15,8 @@ pub enum Effect {
     Record(Event),
     /// Run a command or HTTP gate in the background; reported as `Msg::GateDone`.
     RunGate { step: String, gate: StepKind },
+    /// Remember which pane has focus, so a restart comes back to it.
+    RememberFocus(Pane),
     /// Start a release from the prompt text (`minor 2.4.0 2026-12-01 10:00 UTC`);
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
     StartRelease { spec: String },

@@ -26,6 +26,7 @@ pub fn sample_model() -> Model {
             reason: "no config file".to_owned(),
         },
         roles: BTreeMap::new(),
+        following: None,
     };
     let themes = Themes {
         names: ["dark", "light", "high-contrast", "terminal"]

@@ -37,6 +37,13 @@ impl Pane {
         Self::ALL[(self.index() as isize + delta).rem_euclid(len) as usize]
     }
 
+    /// The pane with this title, case-insensitively (`checklist`).
+    pub fn from_title(title: &str) -> Option<Pane> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.title().eq_ignore_ascii_case(title.trim()))
+    }
+
     pub fn next(self) -> Pane {
         self.offset(1)
     }
@@ -114,6 +121,8 @@ pub struct Session {
     pub origin: ConfigOrigin,
     /// Role name -> operators in it, from `[roles]`; approvals check it.
     pub roles: BTreeMap<String, Vec<String>>,
+    /// `host/pid` of the cockpit that writes the release, when this one follows.
+    pub following: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

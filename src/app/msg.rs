@@ -28,6 +28,9 @@ pub enum Msg {
     Resumed,
     /// An event is durable in the journal; only now does the screen show it.
     Recorded(Recorded),
+    /// An event another cockpit wrote, seen while following its journal: folded
+    /// in, never acted on.
+    Followed(Recorded),
     /// An event could not be written; the action it stood for was not taken.
     RecordFailed {
         event: Box<Event>,

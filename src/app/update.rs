@@ -37,6 +37,20 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Terminate { exit_code, .. } => vec![Effect::Quit { code: exit_code }],
         Msg::Recorded(recorded) => step_actions::recorded(model, recorded),
+        Msg::Followed(recorded) => {
+            if let Some(view) = model.release.as_mut() {
+                view.checklist.apply(&recorded);
+                model.notice = recorded.event.step().map(|step| {
+                    format!(
+                        "{} on {step}: {}",
+                        recorded.operator,
+                        recorded.event.describe()
+                    )
+                });
+                model.mark_changed();
+            }
+            Vec::new()
+        }
         Msg::RecordFailed { event, error } => {
             model.notice = Some(format!(
                 "not recorded, so not done: {} ({error})",
@@ -174,6 +188,15 @@ fn prompt_key(model: &mut Model, mut prompt: Prompt, key: Key) -> Vec<Effect> {
 fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
     model.mark_changed();
     model.notice = None;
+    let focus_before = model.focus;
+    let mut effects = run_command_inner(model, command);
+    if model.focus != focus_before && model.release.is_some() {
+        effects.push(Effect::RememberFocus(model.focus));
+    }
+    effects
+}
+
+fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
     match command {
         Command::Quit => {
             if model.running_actions().is_empty() {

@@ -6,6 +6,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
+use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
 use crate::session::{Journal, NewRelease, ReleaseStore, start_release};
 
 /// What the loop hands effects to (other than quitting and suspending, which
@@ -14,11 +15,18 @@ pub trait EffectRunner {
     fn run(&mut self, effect: Effect);
 }
 
+/// The release this process writes: its journal, and the lock that makes this
+/// process its only writer.
+pub struct Writer {
+    pub journal: Journal,
+    pub lock: Option<ReleaseLock>,
+}
+
 /// The real runner: the journal on disk, gates on tokio.
 pub struct Runner {
     mailbox: UnboundedSender<Msg>,
     operator: String,
-    journal: Option<Journal>,
+    writer: Option<Writer>,
     store: ReleaseStore,
     playbooks: PlaybookLibrary,
     zone: Tz,
@@ -28,7 +36,7 @@ impl Runner {
     pub fn new(
         mailbox: UnboundedSender<Msg>,
         operator: String,
-        journal: Option<Journal>,
+        writer: Option<Writer>,
         store: ReleaseStore,
         playbooks: PlaybookLibrary,
         zone: Tz,
@@ -36,7 +44,7 @@ impl Runner {
         Self {
             mailbox,
             operator,
-            journal,
+            writer,
             store,
             playbooks,
             zone,
@@ -54,7 +62,7 @@ impl EffectRunner for Runner {
         match effect {
             Effect::Quit { .. } | Effect::Suspend => {}
             Effect::Record(event) => {
-                let Some(journal) = self.journal.as_mut() else {
+                let Some(journal) = self.writer.as_mut().map(|w| &mut w.journal) else {
                     self.send(Msg::RecordFailed {
                         event: Box::new(event),
                         error: "no release journal is open".to_owned(),
@@ -84,6 +92,15 @@ impl EffectRunner for Runner {
                     let _ = mailbox.send(Msg::GateDone { step, outcome });
                 });
             }
+            Effect::RememberFocus(pane) => {
+                if let Some(writer) = &self.writer {
+                    let path = writer.journal.path().with_extension("view");
+                    // Best effort: losing it only means starting on another pane.
+                    if let Err(error) = std::fs::write(&path, pane.title()) {
+                        tracing::warn!(%error, path = %path.display(), "cannot remember the focused pane");
+                    }
+                }
+            }
             Effect::StartRelease { spec } => {
                 let started = NewRelease::parse(&spec, self.zone).and_then(|new| {
                     start_release(
@@ -97,7 +114,15 @@ impl EffectRunner for Runner {
                 match started {
                     Ok(opened) => {
                         tracing::info!(release = %opened.checklist.release.id, "release started");
-                        self.journal = Some(opened.journal);
+                        let lock =
+                            match acquire(&self.store.lock_path(&opened.checklist.release.id)) {
+                                Ok(LockOutcome::Acquired { lock, .. }) => Some(lock),
+                                _ => None,
+                            };
+                        self.writer = Some(Writer {
+                            journal: opened.journal,
+                            lock,
+                        });
                         self.send(Msg::ReleaseOpened(Box::new(opened.checklist)));
                     }
                     Err(error) => self.send(Msg::ReleaseFailed(error)),

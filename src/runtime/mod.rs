@@ -2,11 +2,12 @@
 
 pub mod effects;
 pub mod event_loop;
+pub mod follow;
 pub mod gates;
 pub mod input;
 pub mod signals;
 pub mod terminal;
 
-pub use effects::{EffectRunner, Runner};
+pub use effects::{EffectRunner, Runner, Writer};
 pub use event_loop::{LoopOptions, Sources, run_loop};
 pub use terminal::{TerminalControl, TerminalGuard};

@@ -7,7 +7,7 @@ use super::journal::{Journal, Replay};
 use super::store::ReleaseStore;
 use crate::config::{PlaybookLibrary, parse_playbook};
 use crate::domain::checklist::Checklist;
-use crate::domain::events::Event;
+use crate::domain::events::{Event, Recorded};
 use crate::domain::release::{Release, ReleaseType, parse_t0};
 
 /// What a new release needs.
@@ -124,33 +124,63 @@ pub fn open_release(store: &ReleaseStore, id: &str) -> Result<Opened, String> {
             records, set_aside, ..
         },
     ) = Journal::open(&path).map_err(|e| e.to_string())?;
-    let Some(first) = records.first() else {
-        return Err(format!("{} holds no valid events", path.display()));
-    };
+    let first = records
+        .first()
+        .ok_or_else(|| format!("{} holds no valid events", path.display()))?;
+    let checklist =
+        checklist_from(first, &records[1..]).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Opened {
+        journal,
+        checklist,
+        replay_problem: set_aside.map(|s| s.to_string()),
+    })
+}
+
+/// A release read without writing to it.
+pub struct ReadOnly {
+    pub checklist: Checklist,
+    pub records: Vec<Recorded>,
+    /// Bytes of the journal that held complete, valid records: where following
+    /// the writer continues.
+    pub valid_len: u64,
+}
+
+/// Reads a release without opening it for writing: no lock, no repair of a bad
+/// tail (the writer owns that). For the audit commands and followers.
+pub fn open_release_read_only(store: &ReleaseStore, id: &str) -> Result<ReadOnly, String> {
+    let path = store.journal_path(id);
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let replay = super::journal::replay(&bytes);
+    let valid_len = replay
+        .bad_tail
+        .as_ref()
+        .map_or(bytes.len() as u64, |(offset, _)| *offset);
+    let records = replay.records;
+    let first = records
+        .first()
+        .ok_or_else(|| format!("{} holds no valid events", path.display()))?;
+    let checklist =
+        checklist_from(first, &records[1..]).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(ReadOnly {
+        checklist,
+        records,
+        valid_len,
+    })
+}
+
+/// The checklist a journal's records describe; the first must start the release.
+fn checklist_from(first: &Recorded, rest: &[Recorded]) -> Result<Checklist, String> {
     let Event::ReleaseStarted {
         release,
         playbook_file,
         playbook_text,
     } = &first.event
     else {
-        return Err(format!(
-            "{} does not start with a release_started event",
-            path.display()
-        ));
+        return Err("it does not start with a release_started event".to_owned());
     };
-    let playbook = parse_playbook(playbook_file, playbook_text).map_err(|e| {
-        format!(
-            "the playbook recorded in {} no longer parses: {e}",
-            path.display()
-        )
-    })?;
+    let playbook = parse_playbook(playbook_file, playbook_text)
+        .map_err(|e| format!("the recorded playbook no longer parses: {e}"))?;
     let mut checklist = Checklist::new(release.clone(), playbook, first);
-    for recorded in &records[1..] {
-        checklist.apply(recorded);
-    }
-    Ok(Opened {
-        journal,
-        checklist,
-        replay_problem: set_aside.map(|s| s.to_string()),
-    })
+    rest.iter().for_each(|recorded| checklist.apply(recorded));
+    Ok(checklist)
 }

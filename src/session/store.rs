@@ -21,6 +21,11 @@ impl ReleaseStore {
         self.dir.join(format!("{release_id}.jsonl"))
     }
 
+    /// The lock that makes one process the writer of a release.
+    pub fn lock_path(&self, release_id: &str) -> PathBuf {
+        self.dir.join(format!("{release_id}.lock"))
+    }
+
     /// Release ids with journals, most recently written first.
     pub fn list(&self) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {

@@ -61,7 +61,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         );
         right.push(Span::styled(text, theme.style(Role::Critical)));
     }
-    if model.session.read_only {
+    if let Some(writer) = &model.session.following {
+        right.push(separator());
+        right.push(Span::styled(
+            format!("following {writer}"),
+            theme.style(Role::Warn),
+        ));
+    } else if model.session.read_only {
         right.push(separator());
         right.push(Span::styled(
             "READ-ONLY",

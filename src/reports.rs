@@ -1,0 +1,97 @@
+//! The audit views on the command line: `releases` and `history`, read from the
+//! journals without taking any lock.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::domain::events::Recorded;
+use crate::session::{ReadOnly, ReleaseStore, open_release_read_only};
+
+/// One line per release, most recent first: id, type, version, T-0, progress and
+/// outcome.
+pub fn releases(store: &ReleaseStore, now: DateTime<Utc>) -> String {
+    let mut out = format!(
+        "{:<32} {:<9} {:<9} {:<22} {:<9} {}\n",
+        "ID", "TYPE", "VERSION", "T-0", "STEPS", "OUTCOME"
+    );
+    for id in store.list() {
+        match open_release_read_only(store, &id) {
+            Ok(ReadOnly { checklist, .. }) => {
+                let release = &checklist.release;
+                let steps: Vec<_> = checklist.playbook.steps().map(|(_, s)| s).collect();
+                let finished = steps
+                    .iter()
+                    .filter(|s| checklist.state(s, now).is_finished())
+                    .count();
+                let open_required = steps
+                    .iter()
+                    .any(|s| s.required && !checklist.state(s, now).is_finished());
+                let outcome = match (open_required, now < release.t0) {
+                    (false, _) => "complete",
+                    (true, true) => "upcoming",
+                    (true, false) => "in progress",
+                };
+                let t0 = release.t0_local().format("%Y-%m-%d %H:%M %Z").to_string();
+                let _ = writeln!(
+                    out,
+                    "{:<32} {:<9} {:<9} {:<22} {:<9} {outcome}",
+                    release.id,
+                    release.kind,
+                    release.version.to_string(),
+                    t0,
+                    format!("{finished}/{}", steps.len())
+                );
+            }
+            Err(error) => {
+                let _ = writeln!(out, "{id:<32} (unreadable: {error})");
+            }
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct HistoryLine<'a> {
+    release: &'a str,
+    #[serde(flatten)]
+    recorded: &'a Recorded,
+}
+
+/// The audit trail of one release (the most recent when `id` is `None`): time,
+/// operator, step, what happened and why; or JSON lines with every field.
+pub fn history(store: &ReleaseStore, id: Option<&str>, json: bool) -> Result<String, String> {
+    let id = match id {
+        Some(id) => id.to_owned(),
+        None => store
+            .list()
+            .into_iter()
+            .next()
+            .ok_or("no releases yet: start one with `release-cockpit start`")?,
+    };
+    let ReadOnly { records, .. } = open_release_read_only(store, &id)?;
+    let mut out = String::new();
+    for recorded in &records {
+        if json {
+            let line = serde_json::to_string(&HistoryLine {
+                release: &id,
+                recorded,
+            })
+            .map_err(|e| e.to_string())?;
+            out.push_str(&line);
+            out.push('\n');
+        } else {
+            let _ = writeln!(
+                out,
+                "{}  #{:<4} {:<12} {:<22} {}",
+                recorded.at.format("%Y-%m-%d %H:%M:%SZ"),
+                recorded.seq,
+                recorded.operator,
+                recorded.event.step().unwrap_or("-"),
+                recorded.event.describe()
+            );
+        }
+    }
+    Ok(out)
+}
