@@ -61,11 +61,22 @@ pub fn open_current(
             Err(error) => notice(format!("cannot start the demo release: {error}")),
         };
     };
-    if read_only {
-        return follow(store, &id, None);
+    open_by_id(store, &id, read_only)
+}
+
+/// Opens one release: as its writer when its lock is free (and not `read_only`),
+/// else following whoever writes it.
+pub fn open_by_id(store: &ReleaseStore, id: &str, read_only: bool) -> Current {
+    if !store.journal_path(id).exists() {
+        return notice(format!(
+            "no release `{id}` (see `release-cockpit releases`)"
+        ));
     }
-    match acquire(&store.lock_path(&id)) {
-        Ok(LockOutcome::Acquired { lock, took_over }) => match open_release(store, &id) {
+    if read_only {
+        return follow(store, id, None);
+    }
+    match acquire(&store.lock_path(id)) {
+        Ok(LockOutcome::Acquired { lock, took_over }) => match open_release(store, id) {
             Ok(opened) => {
                 let mut notes = Vec::new();
                 if let Some(previous) = took_over {
@@ -99,11 +110,11 @@ pub fn open_current(
                 writer,
                 "release is written by another process; following"
             );
-            follow(store, &id, Some(writer))
+            follow(store, id, Some(writer))
         }
         Err(error) => {
             tracing::warn!(%error, release = id, "cannot take the release lock; following read-only");
-            follow(store, &id, None)
+            follow(store, id, None)
         }
     }
 }

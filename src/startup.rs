@@ -294,14 +294,6 @@ fn cockpit(
             input: Box::pin(input),
             mailbox,
         };
-        if let Some(follow) = follow {
-            runtime::follow::follow(
-                follow.path,
-                follow.offset,
-                follow.last_seq,
-                mailbox_tx.clone(),
-            );
-        }
         let mut effects = Runner::new(
             mailbox_tx.clone(),
             operator,
@@ -310,6 +302,9 @@ fn cockpit(
             playbooks,
             zone,
         );
+        if let Some(follow) = follow {
+            effects.start_following(follow);
+        }
         let result = run_loop(
             &mut terminal,
             &mut runtime::terminal::Crossterm,

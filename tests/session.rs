@@ -142,3 +142,39 @@ fn the_palette_spec_parses_like_the_command_line() {
     );
     assert!(NewRelease::parse("hotfix", chrono_tz::UTC).is_err());
 }
+
+#[test]
+fn a_release_whose_lock_is_held_is_opened_to_follow() {
+    use release_cockpit::current_release::open_by_id;
+    use release_cockpit::session::lock::{LockOutcome, acquire, holder_name};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let library = PlaybookLibrary::builtin().unwrap();
+    let opened = start_release(&store, &library, &new_release(), "carol", Utc::now()).unwrap();
+    let id = opened.checklist.release.id.clone();
+    drop(opened);
+
+    let writer = open_by_id(&store, &id, false);
+    assert!(
+        writer.journal.is_some() && writer.lock.is_some(),
+        "the first opener writes"
+    );
+    let follower = open_by_id(&store, &id, false);
+    assert!(follower.journal.is_none(), "the second does not write");
+    let follow = follower.follow.expect("the second follows");
+    assert_eq!(follow.writer, Some(holder_name()));
+    assert_eq!(follow.last_seq, 1);
+
+    drop(writer);
+    let LockOutcome::Acquired { took_over, .. } = acquire(&store.lock_path(&id)).unwrap() else {
+        panic!("free again")
+    };
+    assert_eq!(took_over, None, "a clean exit leaves nothing to take over");
+    assert!(
+        open_by_id(&store, "no-such-release", false)
+            .notice
+            .unwrap()
+            .contains("no release `no-such-release`")
+    );
+}

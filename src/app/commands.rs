@@ -26,6 +26,7 @@ pub enum Command {
     Details,
     Override,
     NewRelease,
+    SwitchRelease,
 }
 
 /// Where a command applies: everywhere, or in one pane.
@@ -221,6 +222,14 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "release-new",
         default_keys: &[],
         doc: "Start a new release: type, version, T-0",
+        hint: None,
+        scope: Scope::Global,
+    },
+    CommandSpec {
+        command: Command::SwitchRelease,
+        name: "release-switch",
+        default_keys: &[],
+        doc: "Open another release by id",
         hint: None,
         scope: Scope::Global,
     },

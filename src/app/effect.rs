@@ -15,6 +15,9 @@ pub enum Effect {
     Record(Event),
     /// Run a command or HTTP gate in the background; reported as `Msg::GateDone`.
     RunGate { step: String, gate: StepKind },
+    /// Open another release by id: as its writer, or following its writer;
+    /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
+    OpenRelease { id: String },
     /// Remember which pane has focus, so a restart comes back to it.
     RememberFocus(Pane),
     /// Start a release from the prompt text (`minor 2.4.0 2026-12-01 10:00 UTC`);

@@ -90,6 +90,8 @@ pub enum PromptPurpose {
     },
     /// `minor 2.4.0 2026-12-01 10:00 America/Los_Angeles`
     NewRelease,
+    /// A release id, as `release-cockpit releases` lists them.
+    SwitchRelease,
 }
 
 impl PromptPurpose {
@@ -99,7 +101,18 @@ impl PromptPurpose {
             Self::Note { step } => format!("Note on `{step}`"),
             Self::OverrideReason { step } => format!("Override go/no-go for `{step}`: why?"),
             Self::NewRelease => "New release: TYPE VERSION YYYY-MM-DD HH:MM [ZONE]".to_owned(),
+            Self::SwitchRelease => {
+                "Switch to release (id from `release-cockpit releases`)".to_owned()
+            }
         }
+    }
+}
+
+impl Session {
+    /// Actions are refused when asked for (`--read-only`) or while following
+    /// another cockpit that writes the release.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only || self.following.is_some()
     }
 }
 

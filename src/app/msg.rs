@@ -41,8 +41,12 @@ pub enum Msg {
         step: String,
         outcome: GateOutcome,
     },
-    /// A release was started or switched to; its journal is now the one written.
-    ReleaseOpened(Box<Checklist>),
+    /// A release was started or switched to. `following` names the cockpit that
+    /// writes it when this one only follows.
+    ReleaseOpened {
+        checklist: Box<Checklist>,
+        following: Option<String>,
+    },
     /// Starting a release failed (bad input, a journal that exists already, ...).
     ReleaseFailed(String),
 }

@@ -19,7 +19,7 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let read_only = model.session.read_only;
+    let read_only = model.session.is_read_only();
     let operator = model.session.operator.clone();
     let Some(view) = model.release.as_mut() else {
         model.notice = Some(
@@ -179,6 +179,7 @@ pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
         PromptPurpose::Note { step } => Event::NoteAdded { step, text },
         PromptPurpose::OverrideReason { step } => Event::GoNoGoOverridden { step, reason: text },
         PromptPurpose::NewRelease => return vec![Effect::StartRelease { spec: text }],
+        PromptPurpose::SwitchRelease => return vec![Effect::OpenRelease { id: text }],
     };
     vec![Effect::Record(event)]
 }

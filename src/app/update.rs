@@ -62,12 +62,19 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::GateDone { step, outcome } => {
             vec![Effect::Record(Event::GateFinished { step, outcome })]
         }
-        Msg::ReleaseOpened(checklist) => {
+        Msg::ReleaseOpened {
+            checklist,
+            following,
+        } => {
             let release = &checklist.release;
-            model.notice = Some(format!(
-                "release {} {} opened",
-                release.name, release.version
-            ));
+            model.notice = Some(match &following {
+                Some(writer) => format!(
+                    "release {} {} opened read-only: {writer} writes it",
+                    release.name, release.version
+                ),
+                None => format!("release {} {} opened", release.name, release.version),
+            });
+            model.session.following = following;
             model.release = Some(ReleaseView::new(*checklist));
             model.focus = Pane::Checklist;
             model.mark_changed();
@@ -221,8 +228,14 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
             model.notice = Some(format!("theme: {}", model.themes.current_name()));
         }
         Command::Suspend => return vec![Effect::Suspend],
-        Command::NewRelease if model.session.read_only => {
+        Command::NewRelease if model.session.is_read_only() => {
             model.notice = Some("read-only: starting a release is refused".to_owned());
+        }
+        Command::SwitchRelease => {
+            model.overlay = Some(Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::SwitchRelease,
+                text: String::new(),
+            }));
         }
         Command::NewRelease => {
             model.overlay = Some(Overlay::Prompt(Prompt {

@@ -3,9 +3,11 @@
 use chrono::Utc;
 use chrono_tz::Tz;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
 
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
+use crate::current_release::{Current, Follow, open_by_id};
 use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
 use crate::session::{Journal, NewRelease, ReleaseStore, start_release};
 
@@ -27,6 +29,8 @@ pub struct Runner {
     mailbox: UnboundedSender<Msg>,
     operator: String,
     writer: Option<Writer>,
+    /// The task following another cockpit's journal, when this one follows.
+    follower: Option<JoinHandle<()>>,
     store: ReleaseStore,
     playbooks: PlaybookLibrary,
     zone: Tz,
@@ -45,15 +49,86 @@ impl Runner {
             mailbox,
             operator,
             writer,
+            follower: None,
             store,
             playbooks,
             zone,
         }
     }
 
+    /// Follows a journal another cockpit writes, instead of any followed before.
+    pub fn start_following(&mut self, follow: Follow) {
+        if let Some(task) = self.follower.take() {
+            task.abort();
+        }
+        self.follower = Some(super::follow::follow(
+            follow.path,
+            follow.offset,
+            follow.last_seq,
+            self.mailbox.clone(),
+        ));
+    }
+
     fn send(&self, msg: Msg) {
         // The loop owns the receiver; if it is gone the process is ending.
         let _ = self.mailbox.send(msg);
+    }
+
+    /// Makes `current` the release this runner writes or follows.
+    fn switch_to(&mut self, current: Current) {
+        if let Some(task) = self.follower.take() {
+            task.abort();
+        }
+        let Some(checklist) = current.checklist else {
+            self.send(Msg::ReleaseFailed(
+                current
+                    .notice
+                    .unwrap_or_else(|| "nothing to open".to_owned()),
+            ));
+            return;
+        };
+        self.writer = current.journal.map(|journal| Writer {
+            journal,
+            lock: current.lock,
+        });
+        let following = current.follow.as_ref().map(|f| {
+            f.writer
+                .clone()
+                .unwrap_or_else(|| "another cockpit".to_owned())
+        });
+        if let Some(follow) = current.follow {
+            self.start_following(follow);
+        }
+        self.send(Msg::ReleaseOpened {
+            checklist: Box::new(checklist),
+            following,
+        });
+    }
+
+    fn record(&mut self, event: crate::domain::events::Event) {
+        let Some(writer) = self.writer.as_mut() else {
+            self.send(Msg::RecordFailed {
+                event: Box::new(event),
+                error: "no release journal is open for writing".to_owned(),
+            });
+            return;
+        };
+        match writer
+            .journal
+            .append(&self.operator, Utc::now(), event.clone())
+        {
+            Ok(recorded) => {
+                tracing::info!(seq = recorded.seq, event = %recorded.event.describe(), step = recorded.event.step(), "recorded");
+                self.send(Msg::Recorded(recorded));
+            }
+            Err(error) => {
+                tracing::error!(%error, "journal append failed");
+                self.send(Msg::RecordFailed {
+                    event: Box::new(event),
+                    error: error.to_string(),
+                });
+            }
+        }
     }
 }
 
@@ -61,28 +136,7 @@ impl EffectRunner for Runner {
     fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Quit { .. } | Effect::Suspend => {}
-            Effect::Record(event) => {
-                let Some(journal) = self.writer.as_mut().map(|w| &mut w.journal) else {
-                    self.send(Msg::RecordFailed {
-                        event: Box::new(event),
-                        error: "no release journal is open".to_owned(),
-                    });
-                    return;
-                };
-                match journal.append(&self.operator, Utc::now(), event.clone()) {
-                    Ok(recorded) => {
-                        tracing::info!(seq = recorded.seq, event = %recorded.event.describe(), step = recorded.event.step(), "recorded");
-                        self.send(Msg::Recorded(recorded));
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "journal append failed");
-                        self.send(Msg::RecordFailed {
-                            event: Box::new(event),
-                            error: error.to_string(),
-                        });
-                    }
-                }
-            }
+            Effect::Record(event) => self.record(event),
             Effect::RunGate { step, gate } => {
                 let mailbox = self.mailbox.clone();
                 tracing::info!(step, "gate started");
@@ -119,14 +173,22 @@ impl EffectRunner for Runner {
                                 Ok(LockOutcome::Acquired { lock, .. }) => Some(lock),
                                 _ => None,
                             };
-                        self.writer = Some(Writer {
-                            journal: opened.journal,
+                        self.switch_to(Current {
+                            checklist: Some(opened.checklist),
+                            journal: Some(opened.journal),
                             lock,
+                            ..Current::default()
                         });
-                        self.send(Msg::ReleaseOpened(Box::new(opened.checklist)));
                     }
                     Err(error) => self.send(Msg::ReleaseFailed(error)),
                 }
+            }
+            Effect::OpenRelease { id } => {
+                // Let go of the current release first, so reopening it is not
+                // refused by this process's own lock.
+                self.writer = None;
+                let current = open_by_id(&self.store, id.trim(), false);
+                self.switch_to(current);
             }
         }
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use crate::app::Msg;
@@ -14,7 +15,12 @@ use crate::session::journal::replay;
 const POLL: Duration = Duration::from_millis(250);
 
 /// Starts following `path` from byte `offset`, past sequence number `last_seq`.
-pub fn follow(path: PathBuf, mut offset: u64, mut last_seq: u64, mailbox: UnboundedSender<Msg>) {
+pub fn follow(
+    path: PathBuf,
+    mut offset: u64,
+    mut last_seq: u64,
+    mailbox: UnboundedSender<Msg>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(POLL);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -39,7 +45,7 @@ pub fn follow(path: PathBuf, mut offset: u64, mut last_seq: u64, mailbox: Unboun
                 }
             }
         }
-    });
+    })
 }
 
 fn read_from(path: &PathBuf, offset: u64) -> std::io::Result<Vec<u8>> {

@@ -346,3 +346,18 @@ fn a_failed_write_is_reported_and_nothing_changes() {
         Some("not recorded, so not done: completed (disk full)")
     );
 }
+
+#[test]
+fn release_switch_asks_for_an_id_and_opens_it() {
+    let mut model = sample_model_with_release();
+    press(&mut model, &[":"]);
+    type_text(&mut model, "release-switch");
+    press(&mut model, &["enter"]);
+    type_text(&mut model, "patch-1.0.1-20261201");
+    assert_eq!(
+        press(&mut model, &["enter"]),
+        vec![Effect::OpenRelease {
+            id: "patch-1.0.1-20261201".into()
+        }]
+    );
+}
