@@ -178,3 +178,23 @@ fn a_release_whose_lock_is_held_is_opened_to_follow() {
             .contains("no release `no-such-release`")
     );
 }
+
+/// Journals written by format version 1 must replay forever: a later format
+/// reads them through a migration, never by breaking them.
+#[test]
+fn a_version_1_journal_still_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let fixture = include_str!("fixtures/journals/v1-patch.jsonl");
+    std::fs::write(store.journal_path("patch-1.0.1-20261201"), fixture).unwrap();
+    let read = release_cockpit::session::open_release_read_only(&store, "patch-1.0.1-20261201").unwrap();
+    assert_eq!(read.records.len(), 6);
+    assert_eq!(read.valid_len, fixture.len() as u64);
+    let checklist = &read.checklist;
+    let at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 30, 0).unwrap();
+    let state = |step: &str| checklist.state(checklist.playbook.step(step).unwrap(), at);
+    assert_eq!(state("fix-merged"), StepState::Done);
+    assert_eq!(state("scan-and-smoke"), StepState::Skipped);
+    assert_eq!(state("owner-approval"), StepState::Done);
+    assert_eq!(state("tag"), StepState::Pending);
+}
