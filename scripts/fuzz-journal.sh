@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_FUZZ=${SECONDS_FUZZ:-60}
-command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 corpus=fuzz/corpus/journal_reader
 mkdir -p "$corpus"
 # Seed the corpus with a real journal line so the fuzzer starts from valid input.
