@@ -187,7 +187,8 @@ fn a_version_1_journal_still_replays() {
     let store = ReleaseStore::new(dir.path());
     let fixture = include_str!("fixtures/journals/v1-patch.jsonl");
     std::fs::write(store.journal_path("patch-1.0.1-20261201"), fixture).unwrap();
-    let read = release_cockpit::session::open_release_read_only(&store, "patch-1.0.1-20261201").unwrap();
+    let read =
+        release_cockpit::session::open_release_read_only(&store, "patch-1.0.1-20261201").unwrap();
     assert_eq!(read.records.len(), 6);
     assert_eq!(read.valid_len, fixture.len() as u64);
     let checklist = &read.checklist;
