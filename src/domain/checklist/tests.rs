@@ -105,6 +105,19 @@ impl Fixture {
         });
     }
 
+    /// Records a gate run from start to outcome.
+    fn run_gate(&mut self, who: &str, at: chrono::DateTime<Utc>, id: &str, passed: bool) {
+        self.apply(who, at, Event::GateStarted { step: step(id) });
+        self.apply(
+            who,
+            at,
+            Event::GateFinished {
+                step: step(id),
+                outcome: outcome(passed),
+            },
+        );
+    }
+
     fn state(&self, id: &str, now: chrono::DateTime<Utc>) -> StepState {
         self.checklist
             .state(self.checklist.playbook.step(id).unwrap(), now)
@@ -280,21 +293,7 @@ fn gates_run_pass_fail_and_rerun() {
         },
     );
     assert_eq!(f.state("tests", now), StepState::Failed);
-    f.apply(
-        "alice",
-        now,
-        Event::GateStarted {
-            step: step("tests"),
-        },
-    );
-    f.apply(
-        "alice",
-        now,
-        Event::GateFinished {
-            step: step("tests"),
-            outcome: outcome(true),
-        },
-    );
+    f.run_gate("alice", now, "tests", true);
     assert_eq!(f.state("tests", now), StepState::Passed);
     assert!(f.checklist.running_gates().is_empty());
 }
@@ -318,21 +317,7 @@ fn production_deploy_is_blocked_until_required_steps_and_approvals_are_met() {
             step: step("checks"),
         },
     );
-    f.apply(
-        "alice",
-        now,
-        Event::GateStarted {
-            step: step("tests"),
-        },
-    );
-    f.apply(
-        "alice",
-        now,
-        Event::GateFinished {
-            step: step("tests"),
-            outcome: outcome(true),
-        },
-    );
+    f.run_gate("alice", now, "tests", true);
     f.apply(
         "bob",
         now,
@@ -414,21 +399,7 @@ fn the_current_phase_follows_the_clock() {
             },
         );
     }
-    f.apply(
-        "alice",
-        now,
-        Event::GateStarted {
-            step: step("tests"),
-        },
-    );
-    f.apply(
-        "alice",
-        now,
-        Event::GateFinished {
-            step: step("tests"),
-            outcome: outcome(true),
-        },
-    );
+    f.run_gate("alice", now, "tests", true);
     assert_eq!(f.checklist.current_phase(now), 1, "staging is due");
     assert_eq!(f.checklist.progress(0, now), (3, 4));
 }
