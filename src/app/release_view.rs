@@ -39,17 +39,24 @@ impl ReleaseView {
     }
 
     pub fn is_folded(&self, phase: usize, now: DateTime<Utc>) -> bool {
+        self.is_folded_given(phase, self.checklist.current_phase(now))
+    }
+
+    /// `is_folded` when the current phase is known: finding it derives every
+    /// step's state, so callers looping over phases compute it once.
+    pub fn is_folded_given(&self, phase: usize, current_phase: usize) -> bool {
         self.folded
             .get(&phase)
             .copied()
-            .unwrap_or_else(|| phase != self.checklist.current_phase(now))
+            .unwrap_or(phase != current_phase)
     }
 
     pub fn rows(&self, now: DateTime<Utc>) -> Vec<Row> {
+        let current = self.checklist.current_phase(now);
         let mut rows = Vec::new();
         for (phase, p) in self.checklist.playbook.phases.iter().enumerate() {
             rows.push(Row::Phase(phase));
-            if !self.is_folded(phase, now) {
+            if !self.is_folded_given(phase, current) {
                 rows.extend((0..p.steps.len()).map(|index| Row::Step { phase, index }));
             }
         }

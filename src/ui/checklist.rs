@@ -22,11 +22,12 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseView, model: &Model, 
         Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     frame.render_widget(header_lines(checklist, model, theme), header);
 
+    let current_phase = checklist.current_phase(now);
     let rows: Vec<TableRow> = view
         .rows(now)
         .into_iter()
         .map(|row| match row {
-            Row::Phase(phase) => phase_row(view, phase, now, theme),
+            Row::Phase(phase) => phase_row(view, phase, current_phase, now, theme),
             Row::Step { phase, index } => step_row(
                 view,
                 &checklist.playbook.phases[phase].steps[index],
@@ -93,6 +94,7 @@ fn header_lines<'a>(
 fn phase_row<'a>(
     view: &'a ReleaseView,
     phase: usize,
+    current_phase: usize,
     now: DateTime<Utc>,
     theme: &Theme,
 ) -> TableRow<'a> {
@@ -104,12 +106,12 @@ fn phase_row<'a>(
         "█".repeat(filled),
         "░".repeat(width - filled)
     );
-    let fold = if view.is_folded(phase, now) {
+    let fold = if view.is_folded_given(phase, current_phase) {
         "▸"
     } else {
         "▾"
     };
-    let current = phase == view.checklist.current_phase(now);
+    let current = phase == current_phase;
     let name_style = theme
         .style(if current { Role::Accent } else { Role::Text })
         .add_modifier(Modifier::BOLD);
