@@ -45,6 +45,25 @@ pub enum Event {
         step: String,
         reason: String,
     },
+    /// One occurrence of a train moves to `to`; the others keep their dates.
+    /// These calendar events live in the calendar's own journal, not a release's.
+    OccurrencePostponed {
+        train: String,
+        /// Where the train's rule put it: the occurrence's identity.
+        scheduled: DateTime<Utc>,
+        to: DateTime<Utc>,
+        reason: String,
+    },
+    OccurrenceSkipped {
+        train: String,
+        scheduled: DateTime<Utc>,
+        reason: String,
+    },
+    /// Takes back a postponement or skip: the occurrence is where the rule puts it.
+    OccurrenceRestored {
+        train: String,
+        scheduled: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,7 +80,10 @@ impl Event {
     /// The step an event is about, if any.
     pub fn step(&self) -> Option<&str> {
         match self {
-            Self::ReleaseStarted { .. } => None,
+            Self::ReleaseStarted { .. }
+            | Self::OccurrencePostponed { .. }
+            | Self::OccurrenceSkipped { .. }
+            | Self::OccurrenceRestored { .. } => None,
             Self::StepCompleted { step }
             | Self::StepSkipped { step, .. }
             | Self::ApprovalGiven { step }
@@ -92,6 +114,28 @@ impl Event {
             ),
             Self::StepUndone { .. } => "undid the last action".to_owned(),
             Self::GoNoGoOverridden { reason, .. } => format!("go/no-go overridden: {reason}"),
+            Self::OccurrencePostponed {
+                train,
+                scheduled,
+                to,
+                reason,
+            } => format!(
+                "postponed {train} {} to {}: {reason}",
+                scheduled.format("%Y-%m-%d %H:%M UTC"),
+                to.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Self::OccurrenceSkipped {
+                train,
+                scheduled,
+                reason,
+            } => format!(
+                "skipped {train} {}: {reason}",
+                scheduled.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Self::OccurrenceRestored { train, scheduled } => format!(
+                "restored {train} {} to its scheduled date",
+                scheduled.format("%Y-%m-%d %H:%M UTC")
+            ),
         }
     }
 }

@@ -1,6 +1,7 @@
-//! The release domain, pure: offsets from T-0, releases, playbooks and the
-//! checklist state folded from recorded events. No I/O, no terminal, no tokio.
+//! The release domain, pure: offsets from T-0, releases, playbooks, the
+//! checklist state folded from recorded events, and the calendar of trains. No I/O, no terminal, no tokio.
 
+pub mod calendar;
 pub mod checklist;
 pub mod events;
 pub mod offset;

@@ -109,7 +109,10 @@ impl Checklist {
         };
         let by = recorded.operator.clone();
         match &recorded.event {
-            Event::ReleaseStarted { .. } => {}
+            Event::ReleaseStarted { .. }
+            | Event::OccurrencePostponed { .. }
+            | Event::OccurrenceSkipped { .. }
+            | Event::OccurrenceRestored { .. } => {}
             Event::StepCompleted { .. } => {
                 record.completed = Some(mark);
                 record.undo.push((by, Undoable::Completion));

@@ -1,0 +1,237 @@
+//! A train's cadence: an RFC 5545 recurrence rule anchored at a first release
+//! in the train's zone. The anchor fixes the phase of "every other Tuesday".
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use rrule::{RRule, RRuleSet, Unvalidated};
+
+use super::local::resolve_local;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cadence {
+    /// The rule as written, without `RRULE:` (`FREQ=WEEKLY;INTERVAL=2;BYDAY=TU`).
+    rule: String,
+    start: DateTime<Tz>,
+    set: RRuleSet,
+}
+
+/// Iterating a rule that never matches stops here rather than spinning.
+const MAX_OCCURRENCES_SCANNED: usize = 100_000;
+
+impl Cadence {
+    /// Parses and validates the rule with its anchor. The anchor must exist and
+    /// be unambiguous in `zone` (no DST gap or overlap).
+    pub fn new(rule: &str, start: NaiveDateTime, zone: Tz) -> Result<Self, String> {
+        let rule = rule.trim();
+        let rule = rule.strip_prefix("RRULE:").unwrap_or(rule).to_owned();
+        let anchor = match chrono::TimeZone::from_local_datetime(&zone, &start) {
+            chrono::LocalResult::Single(t) => t,
+            chrono::LocalResult::Ambiguous(..) => {
+                return Err(format!(
+                    "{start} happens twice in {zone} (clocks go back): pick another time"
+                ));
+            }
+            chrono::LocalResult::None => {
+                return Err(format!(
+                    "{start} does not exist in {zone} (clocks go forward): pick another time"
+                ));
+            }
+        };
+        let parsed: RRule<Unvalidated> = rule.parse().map_err(|e| clean(&e))?;
+        let set = parsed
+            .build(anchor.with_timezone(&rrule::Tz::from(zone)))
+            .map_err(|e| clean(&e))?
+            .limit();
+        Ok(Self {
+            rule,
+            start: anchor,
+            set,
+        })
+    }
+
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// The first release, which anchors the rule.
+    pub fn start(&self) -> DateTime<Tz> {
+        self.start
+    }
+
+    /// The rule's releases with `from <= t < to`, in order, in the train's zone.
+    pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Tz>> {
+        let zone = self.start.timezone();
+        (&self.set)
+            .into_iter()
+            .take(MAX_OCCURRENCES_SCANNED)
+            .map(|t| t.with_timezone(&zone))
+            .skip_while(|t| *t < from)
+            .take_while(|t| *t < to)
+            .collect()
+    }
+
+    /// Whether the rule puts a release at exactly `t`.
+    pub fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.between(t, t + chrono::Duration::seconds(1))
+            .first()
+            .is_some_and(|found| *found == t)
+    }
+
+    /// The rule's release on the wall-clock `naive` time, if any (for `p`/`Enter`
+    /// on a day). Used with dates; the time part is ignored.
+    pub fn on_day(&self, day: chrono::NaiveDate) -> Vec<DateTime<Tz>> {
+        let zone = self.start.timezone();
+        let from = resolve_local(zone, day.and_time(chrono::NaiveTime::MIN));
+        let to = resolve_local(
+            zone,
+            (day + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN),
+        );
+        self.between(from.with_timezone(&Utc), to.with_timezone(&Utc))
+    }
+}
+
+/// rrule's messages start with "RRule parsing error: "; the config error says
+/// which field already.
+fn clean(error: &rrule::RRuleError) -> String {
+    let text = error.to_string();
+    ["RRule parsing error: ", "RRule validation error: "]
+        .iter()
+        .find_map(|prefix| text.strip_prefix(prefix))
+        .unwrap_or(&text)
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
+    use chrono_tz::America::Los_Angeles;
+
+    fn naive(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    }
+
+    fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn biweekly_tuesday_pacific_keeps_ten_oclock_across_both_dst_changes() {
+        let cadence = Cadence::new(
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+            naive(2026, 1, 6, 10),
+            Los_Angeles,
+        )
+        .unwrap();
+        let dates = cadence.between(utc(2026, 2, 20), utc(2026, 11, 20));
+        assert!(
+            dates
+                .iter()
+                .all(|d| d.hour_is(10) && d.weekday() == Weekday::Tue)
+        );
+        // Phase is anchored on 6 Jan: 3 Mar and 17 Mar, never 10 Mar.
+        let march: Vec<u32> = dates
+            .iter()
+            .filter(|d| d.month() == 3)
+            .map(|d| d.day())
+            .collect();
+        assert_eq!(march, vec![3, 17, 31]);
+        // UTC offset changes from -8 to -7 at the March change and back in November.
+        let offsets: Vec<String> = dates
+            .iter()
+            .filter(|d| [(3, 3), (3, 17), (10, 27), (11, 10)].contains(&(d.month(), d.day())))
+            .map(|d| d.to_rfc3339())
+            .collect();
+        assert_eq!(
+            offsets,
+            [
+                "2026-03-03T10:00:00-08:00",
+                "2026-03-17T10:00:00-07:00",
+                "2026-10-27T10:00:00-07:00",
+                "2026-11-10T10:00:00-08:00"
+            ]
+        );
+    }
+
+    #[test]
+    fn first_and_second_tuesday_of_the_month() {
+        let first =
+            Cadence::new("FREQ=MONTHLY;BYDAY=1TU", naive(2026, 1, 6, 10), Los_Angeles).unwrap();
+        let second = Cadence::new(
+            "RRULE:FREQ=MONTHLY;BYDAY=2TU",
+            naive(2026, 1, 13, 10),
+            Los_Angeles,
+        )
+        .unwrap();
+        let days = |c: &Cadence| -> Vec<u32> {
+            c.between(utc(2026, 9, 1), utc(2027, 1, 1))
+                .iter()
+                .map(|d| d.day())
+                .collect()
+        };
+        assert_eq!(days(&first), vec![1, 6, 3, 1]);
+        assert_eq!(days(&second), vec![8, 13, 10, 8]);
+    }
+
+    #[test]
+    fn quarterly_majors_fall_in_january_april_july_october() {
+        let q = Cadence::new(
+            "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYDAY=2FR",
+            naive(2026, 1, 9, 9),
+            chrono_tz::UTC,
+        )
+        .unwrap();
+        let got: Vec<String> = q
+            .between(utc(2026, 1, 1), utc(2027, 1, 1))
+            .iter()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect();
+        assert_eq!(
+            got,
+            ["2026-01-09", "2026-04-10", "2026-07-10", "2026-10-09"]
+        );
+    }
+
+    #[test]
+    fn bad_rules_and_impossible_anchors_are_explained() {
+        let err = Cadence::new("FREQ=FORTNIGHTLY", naive(2026, 1, 6, 10), Los_Angeles).unwrap_err();
+        assert!(err.to_lowercase().contains("fortnightly"), "{err}");
+        let err = Cadence::new("FREQ=WEEKLY", naive(2026, 3, 8, 2), Los_Angeles).unwrap_err();
+        assert!(err.contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn contains_and_on_day_find_the_rule_dates() {
+        let c = Cadence::new(
+            "FREQ=WEEKLY;BYDAY=TH",
+            naive(2026, 1, 8, 10),
+            chrono_tz::UTC,
+        )
+        .unwrap();
+        let thursday = Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+        assert!(c.contains(thursday));
+        assert!(!c.contains(thursday + chrono::Duration::hours(1)));
+        assert_eq!(
+            c.on_day(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap())
+                .len(),
+            1
+        );
+        assert!(
+            c.on_day(NaiveDate::from_ymd_opt(2026, 12, 4).unwrap())
+                .is_empty()
+        );
+    }
+
+    trait HourIs {
+        fn hour_is(&self, hour: u32) -> bool;
+    }
+
+    impl HourIs for DateTime<Tz> {
+        fn hour_is(&self, hour: u32) -> bool {
+            chrono::Timelike::hour(self) == hour && chrono::Timelike::minute(self) == 0
+        }
+    }
+}

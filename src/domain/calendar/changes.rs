@@ -1,0 +1,98 @@
+//! Operators' changes to single occurrences (postpone, skip, restore), folded
+//! from the calendar journal. The train's rule is never edited by them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::events::{Event, Recorded};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Postponed {
+        to: DateTime<Utc>,
+        reason: String,
+        operator: String,
+    },
+    Skipped {
+        reason: String,
+        operator: String,
+    },
+}
+
+/// The latest change per occurrence, keyed by train and scheduled time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    by_occurrence: BTreeMap<(String, DateTime<Utc>), Change>,
+    history: Vec<Recorded>,
+}
+
+impl Changes {
+    pub fn from_records<'a>(records: impl IntoIterator<Item = &'a Recorded>) -> Self {
+        let mut changes = Self::default();
+        for record in records {
+            changes.apply(record);
+        }
+        changes
+    }
+
+    /// Folds one recorded event in; events about releases are ignored.
+    pub fn apply(&mut self, recorded: &Recorded) {
+        let operator = recorded.operator.clone();
+        match &recorded.event {
+            Event::OccurrencePostponed {
+                train,
+                scheduled,
+                to,
+                reason,
+            } => {
+                self.by_occurrence.insert(
+                    (train.clone(), *scheduled),
+                    Change::Postponed {
+                        to: *to,
+                        reason: reason.clone(),
+                        operator,
+                    },
+                );
+            }
+            Event::OccurrenceSkipped {
+                train,
+                scheduled,
+                reason,
+            } => {
+                self.by_occurrence.insert(
+                    (train.clone(), *scheduled),
+                    Change::Skipped {
+                        reason: reason.clone(),
+                        operator,
+                    },
+                );
+            }
+            Event::OccurrenceRestored { train, scheduled } => {
+                self.by_occurrence.remove(&(train.clone(), *scheduled));
+            }
+            _ => return,
+        }
+        self.history.push(recorded.clone());
+    }
+
+    pub fn get(&self, train: &str, scheduled: DateTime<Utc>) -> Option<&Change> {
+        self.by_occurrence.get(&(train.to_owned(), scheduled))
+    }
+
+    /// Every change in effect: train, scheduled time, change.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, DateTime<Utc>, &Change)> {
+        self.by_occurrence
+            .iter()
+            .map(|((train, at), change)| (train.as_str(), *at, change))
+    }
+
+    /// The calendar events as recorded, oldest first.
+    pub fn history(&self) -> &[Recorded] {
+        &self.history
+    }
+
+    pub fn last_seq(&self) -> u64 {
+        self.history.last().map_or(0, |r| r.seq)
+    }
+}

@@ -1,0 +1,44 @@
+//! A release train: a named series of releases on a cadence, with the dates
+//! around each release that the team plans by.
+
+use chrono::Duration;
+use chrono_tz::Tz;
+
+use super::blackout::BlackoutPolicy;
+use super::cadence::Cadence;
+use crate::domain::offset::Offset;
+use crate::domain::release::ReleaseType;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Train {
+    pub name: String,
+    pub kind: ReleaseType,
+    /// Playbook by name; the type's default when `None`.
+    pub playbook: Option<String>,
+    pub zone: Tz,
+    pub cadence: Cadence,
+    /// Code freeze starts here and lasts until T-0 (`T-2d`).
+    pub freeze: Option<Offset>,
+    /// The release is announced (`T-3d`).
+    pub announce: Option<Offset>,
+    /// Pre-release notice to customers or stakeholders (`T-7d`, `T-30d` for majors).
+    pub notice: Option<Offset>,
+    /// How long the deployment window stays open after T-0.
+    pub window: Option<Duration>,
+    /// No merges to the main branch while the window is open.
+    pub merge_freeze: bool,
+    pub on_blackout: BlackoutPolicy,
+}
+
+impl Train {
+    /// How far before T-0 the earliest of its dates can be.
+    pub fn lead(&self) -> Duration {
+        [self.freeze, self.announce, self.notice]
+            .into_iter()
+            .flatten()
+            .map(|o| -o.duration())
+            .max()
+            .unwrap_or_else(Duration::zero)
+            .max(Duration::zero())
+    }
+}
