@@ -13,6 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use crate::app::Pane;
+use crate::app::calendar_view::CalendarView;
 use crate::app::model::{ConfigOrigin, Session, Themes};
 use crate::app::release_view::ReleaseView;
 use crate::app::{Model, Msg};
@@ -117,6 +118,7 @@ fn prepare(
         playbooks.add_demo()?;
     }
     let mut settings = loaded.settings(&themes.names())?;
+    loaded.check_train_playbooks(&playbooks.names())?;
     if let Some(name) = cli_theme {
         let names = themes.names();
         settings.theme = Some(names.iter().position(|n| n == name).ok_or_else(|| {
@@ -237,7 +239,14 @@ fn cockpit(
         cli.read_only,
         model.clock.zone,
     );
-    model.notice = current.notice;
+    let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
+    model.calendar = CalendarView::new(
+        loaded.calendar,
+        loaded.releases,
+        model.clock.now,
+        model.clock.zone,
+    );
+    model.notice = current.notice.or(loaded.problem);
     if let Some(checklist) = current.checklist {
         let remembered = std::fs::read_to_string(
             store
@@ -257,7 +266,6 @@ fn cockpit(
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let playbooks = prepared.playbooks.clone();
     let operator = model.session.operator.clone();
-    let zone = model.clock.zone;
     let themes = if no_color_requested() {
         prepared.themes.without_color()
     } else {
@@ -300,7 +308,6 @@ fn cockpit(
             journal.map(|journal| Writer { journal, lock }),
             store,
             playbooks,
-            zone,
         );
         if let Some(follow) = follow {
             effects.start_following(follow);

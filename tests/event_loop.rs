@@ -168,14 +168,7 @@ async fn palette_starts_a_release_and_space_records_a_step_on_disk() {
     let store = ReleaseStore::new(dir.path());
     let (tx, mailbox) = mpsc::unbounded_channel();
     let library = PlaybookLibrary::builtin().expect("playbooks");
-    let mut runner = Runner::new(
-        tx.clone(),
-        "alice".into(),
-        None,
-        store.clone(),
-        library,
-        chrono_tz::UTC,
-    );
+    let mut runner = Runner::new(tx.clone(), "alice".into(), None, store.clone(), library);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let mut model = sample_model();
     let mut script = keys(&[":"]);

@@ -285,3 +285,39 @@ fn no_color_renders_without_any_colour() {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
     }
 }
+
+#[test]
+fn calendar_month_grid_agenda_and_conflicts() {
+    let mut model = sample_model();
+    // Tue 8 Dec: modules and products deploy at once.
+    press(&mut model, &["1", "z", "l", "k", "k", "right"]);
+    insta::assert_snapshot!(render(&model, 140, 30).backend());
+}
+
+#[test]
+fn calendar_in_a_small_pane() {
+    insta::assert_snapshot!(render(&sample_model(), 100, 30).backend());
+}
+
+#[test]
+fn calendar_after_a_postponement() {
+    let mut model = sample_model();
+    press(&mut model, &["1", "right", "right", "right", "p"]);
+    for c in "+2d critical bug in staging".chars() {
+        update(&mut model, Msg::Key(Key::char(c)));
+    }
+    for effect in update(&mut model, Msg::Key("enter".parse().unwrap())) {
+        let release_cockpit::app::Effect::RecordCalendar(event) = effect else {
+            panic!("{effect:?}");
+        };
+        let recorded = Recorded {
+            seq: 1,
+            at: model.clock.now,
+            operator: "alice".into(),
+            event,
+        };
+        update(&mut model, Msg::CalendarRecorded(recorded));
+    }
+    press(&mut model, &["right", "right", "z"]);
+    insta::assert_snapshot!(render(&model, 120, 24).backend());
+}

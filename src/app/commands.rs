@@ -27,13 +27,33 @@ pub enum Command {
     Override,
     NewRelease,
     SwitchRelease,
+    CalendarPrevMonth,
+    CalendarNextMonth,
+    CalendarPrevDay,
+    CalendarNextDay,
+    CalendarPrevWeek,
+    CalendarNextWeek,
+    CalendarToday,
+    CalendarOpen,
+    CalendarPickNext,
+    CalendarPostpone,
+    CalendarSkip,
+    CalendarRestore,
 }
 
 /// Where a command applies: everywhere, or in one pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {
     Global,
     Checklist,
+    Calendar,
+}
+
+impl Scope {
+    /// Two scopes share keys only when they can never be active together.
+    pub fn overlaps(self, other: Scope) -> bool {
+        self == other || self == Scope::Global || other == Scope::Global
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -216,6 +236,102 @@ pub const COMMANDS: &[CommandSpec] = &[
         doc: "Override a blocked production deploy, with a reason",
         hint: None,
         scope: Scope::Checklist,
+    },
+    CommandSpec {
+        command: Command::CalendarOpen,
+        name: "calendar-open",
+        default_keys: &["enter"],
+        doc: "Open the selected day's release, or start it",
+        hint: Some("open/start"),
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarPostpone,
+        name: "calendar-postpone",
+        default_keys: &["p"],
+        doc: "Postpone the selected release (this one only), with a reason",
+        hint: Some("postpone"),
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarSkip,
+        name: "calendar-skip",
+        default_keys: &["s"],
+        doc: "Skip the selected release (this one only), with a reason",
+        hint: Some("skip"),
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarRestore,
+        name: "calendar-restore",
+        default_keys: &["u"],
+        doc: "Put a postponed or skipped release back where its rule puts it",
+        hint: None,
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarPickNext,
+        name: "calendar-pick-next",
+        default_keys: &["n"],
+        doc: "Select the next release on the same day",
+        hint: None,
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarPrevMonth,
+        name: "calendar-prev-month",
+        default_keys: &["[", "h"],
+        doc: "Show the previous month",
+        hint: Some("month"),
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarNextMonth,
+        name: "calendar-next-month",
+        default_keys: &["]", "l"],
+        doc: "Show the next month",
+        hint: None,
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarPrevDay,
+        name: "calendar-prev-day",
+        default_keys: &["left"],
+        doc: "Select the previous day",
+        hint: None,
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarNextDay,
+        name: "calendar-next-day",
+        default_keys: &["right"],
+        doc: "Select the next day",
+        hint: None,
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarPrevWeek,
+        name: "calendar-prev-week",
+        default_keys: &["up", "k"],
+        doc: "Select the same day a week earlier",
+        hint: None,
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarNextWeek,
+        name: "calendar-next-week",
+        default_keys: &["down", "j"],
+        doc: "Select the same day a week later",
+        hint: None,
+        scope: Scope::Calendar,
+    },
+    CommandSpec {
+        command: Command::CalendarToday,
+        name: "calendar-today",
+        default_keys: &["t"],
+        doc: "Select today",
+        hint: None,
+        scope: Scope::Calendar,
     },
     CommandSpec {
         command: Command::NewRelease,

@@ -1,6 +1,7 @@
 use super::model::Pane;
 use crate::domain::events::Event;
 use crate::domain::playbook::StepKind;
+use crate::domain::release::NewRelease;
 
 /// Side effects that `update` asks the runtime to carry out. Effects that produce a
 /// result report it back as a [`super::Msg`].
@@ -20,7 +21,9 @@ pub enum Effect {
     OpenRelease { id: String },
     /// Remember which pane has focus, so a restart comes back to it.
     RememberFocus(Pane),
-    /// Start a release from the prompt text (`minor 2.4.0 2026-12-01 10:00 UTC`);
-    /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
-    StartRelease { spec: String },
+    /// Start a release; reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
+    StartRelease(Box<NewRelease>),
+    /// Append a calendar event (postpone, skip, restore) to the calendar's
+    /// journal; reported as `Msg::CalendarRecorded` or `Msg::RecordFailed`.
+    RecordCalendar(Event),
 }

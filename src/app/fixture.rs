@@ -4,10 +4,13 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, TimeZone, Utc};
 
+use super::calendar_view::CalendarView;
 use super::keymap::Keymap;
 use super::model::{ConfigOrigin, Model, Pane, Session, Themes};
 use super::release_view::ReleaseView;
+use crate::config::ConfigSource;
 use crate::config::PlaybookLibrary;
+use crate::domain::calendar::Calendar;
 use crate::domain::checklist::Checklist;
 use crate::domain::events::{Event, Recorded};
 use crate::domain::release::{Release, ReleaseType};
@@ -34,7 +37,26 @@ pub fn sample_model() -> Model {
             .to_vec(),
         current: 0,
     };
-    Model::new(session, Keymap::defaults(), themes, now, chrono_tz::UTC)
+    let theme_names = themes.names.clone();
+    let mut model = Model::new(session, Keymap::defaults(), themes, now, chrono_tz::UTC);
+    model.calendar =
+        CalendarView::new(demo_calendar(&theme_names), Vec::new(), now, chrono_tz::UTC);
+    model
+}
+
+/// The built-in demo's trains and blackouts.
+pub fn demo_calendar(theme_names: &[String]) -> Calendar {
+    let settings = ConfigSource::Demo {
+        reason: "fixture".to_owned(),
+    }
+    .load()
+    .and_then(|loaded| loaded.settings(theme_names))
+    .unwrap_or_else(|e| panic!("the demo config: {e}"));
+    Calendar {
+        trains: settings.trains,
+        blackouts: settings.blackouts,
+        changes: Default::default(),
+    }
 }
 
 /// The sample model with the built-in minor playbook's release 2.4.0 open, T-0

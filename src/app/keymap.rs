@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use super::commands::{COMMANDS, Command};
+use super::commands::{COMMANDS, Command, Scope};
 use super::key::{Key, KeyParseError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
-    by_key: BTreeMap<Key, Command>,
+    /// A key can mean different commands in panes that are never focused
+    /// together; global commands hold their key everywhere.
+    by_key: BTreeMap<(Key, Scope), Command>,
     /// Each command's keys in the order they were declared: the first is the one
     /// the footer shows.
     by_command: BTreeMap<Command, Vec<Key>>,
@@ -92,15 +94,20 @@ impl Keymap {
             keys_of.insert(command, keys);
         }
 
-        let mut by_key: BTreeMap<Key, Command> = BTreeMap::new();
+        let mut by_key: BTreeMap<(Key, Scope), Command> = BTreeMap::new();
         let by_command = keys_of
             .iter()
             .map(|(command, keys)| (*command, keys.iter().map(|(key, _)| *key).collect()))
             .collect();
         for (command, keys) in keys_of {
+            let scope = command.spec().scope;
             for (key, origin) in keys {
-                match by_key.get(&key) {
-                    Some(&first) if first != command => {
+                let taken = by_key
+                    .iter()
+                    .find(|((k, s), c)| *k == key && s.overlaps(scope) && **c != command)
+                    .map(|(_, c)| *c);
+                match taken {
+                    Some(first) => {
                         // A clash only involves a default on both sides when the default
                         // table itself is wrong, which the unit tests rule out.
                         if let Some(origin) = origin {
@@ -119,8 +126,8 @@ impl Keymap {
                             });
                         }
                     }
-                    _ => {
-                        by_key.insert(key, command);
+                    None => {
+                        by_key.insert((key, scope), command);
                     }
                 }
             }
@@ -132,8 +139,21 @@ impl Keymap {
         }
     }
 
-    pub fn command_for(&self, key: &Key) -> Option<Command> {
-        self.by_key.get(key).copied()
+    /// The command a key runs in `scope` (the focused pane's), falling back to
+    /// the global commands.
+    pub fn command_for(&self, key: &Key, scope: Scope) -> Option<Command> {
+        self.by_key
+            .get(&(*key, scope))
+            .or_else(|| self.by_key.get(&(*key, Scope::Global)))
+            .copied()
+    }
+
+    /// A pane's command bound to `key`, for saying where the key works.
+    pub fn command_in_any_pane(&self, key: &Key) -> Option<Command> {
+        self.by_key
+            .iter()
+            .find(|((k, scope), _)| k == key && *scope != Scope::Global)
+            .map(|(_, command)| *command)
     }
 
     /// The keys bound to a command, in the order they were declared.
@@ -191,7 +211,11 @@ mod tests {
         for spec in COMMANDS {
             for text in spec.default_keys {
                 let key: Key = text.parse().expect("default keys parse");
-                assert_eq!(map.command_for(&key), Some(spec.command), "{text}");
+                assert_eq!(
+                    map.command_for(&key, spec.scope),
+                    Some(spec.command),
+                    "{text}"
+                );
             }
         }
         assert_eq!(Keymap::defaults(), map);
@@ -200,8 +224,11 @@ mod tests {
     #[test]
     fn override_replaces_the_default_keys_of_that_command() {
         let map = Keymap::with_overrides(&[bind("zoom", &["Z", "f11"])]).expect("valid");
-        assert_eq!(map.command_for(&Key::char('z')), None);
-        assert_eq!(map.command_for(&Key::char('Z')), Some(Command::Zoom));
+        assert_eq!(map.command_for(&Key::char('z'), Scope::Global), None);
+        assert_eq!(
+            map.command_for(&Key::char('Z'), Scope::Global),
+            Some(Command::Zoom)
+        );
         assert_eq!(map.describe(Command::Zoom), "Z, f11");
         assert_eq!(
             Keymap::defaults().describe(Command::Quit),
@@ -262,7 +289,37 @@ mod tests {
     fn moving_a_key_between_commands_is_fine() {
         let map = Keymap::with_overrides(&[bind("quit", &["x"]), bind("zoom", &["q"])])
             .expect("q was freed by remapping quit");
-        assert_eq!(map.command_for(&Key::char('q')), Some(Command::Zoom));
+        assert_eq!(
+            map.command_for(&Key::char('q'), Scope::Global),
+            Some(Command::Zoom)
+        );
+    }
+
+    #[test]
+    fn panes_share_keys_but_never_with_global_commands() {
+        let map = Keymap::defaults();
+        let j = Key::char('j');
+        assert_eq!(
+            map.command_for(&j, Scope::Checklist),
+            Some(Command::MoveDown)
+        );
+        assert_eq!(
+            map.command_for(&j, Scope::Calendar),
+            Some(Command::CalendarNextWeek)
+        );
+        assert_eq!(map.command_for(&j, Scope::Global), None);
+        assert_eq!(
+            map.command_for(&Key::char('q'), Scope::Calendar),
+            Some(Command::Quit)
+        );
+        let problems = Keymap::with_overrides(&[bind("calendar-today", &["z"])])
+            .expect_err("z zooms everywhere");
+        assert!(
+            matches!(problems.as_slice(), [KeymapProblem::Clash { .. }]),
+            "{problems:?}"
+        );
+        Keymap::with_overrides(&[bind("calendar-today", &["a"])])
+            .expect("a approves in the checklist only");
     }
 
     #[test]

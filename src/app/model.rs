@@ -3,10 +3,12 @@ use chrono_tz::Tz;
 
 use std::collections::BTreeMap;
 
+use super::calendar_view::CalendarView;
 use super::clock::Clock;
 use super::keymap::Keymap;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
+use crate::domain::calendar::Calendar;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -42,6 +44,15 @@ impl Pane {
         Self::ALL
             .into_iter()
             .find(|p| p.title().eq_ignore_ascii_case(title.trim()))
+    }
+
+    /// Whose keys apply while this pane has focus.
+    pub fn scope(self) -> super::commands::Scope {
+        match self {
+            Pane::Calendar => super::commands::Scope::Calendar,
+            Pane::Checklist => super::commands::Scope::Checklist,
+            Pane::Rollout | Pane::Health => super::commands::Scope::Global,
+        }
     }
 
     pub fn next(self) -> Pane {
@@ -92,6 +103,24 @@ pub enum PromptPurpose {
     NewRelease,
     /// A release id, as `release-cockpit releases` lists them.
     SwitchRelease,
+    /// Where to and why: `+1w critical bug in staging`.
+    Postpone {
+        train: String,
+        scheduled: DateTime<Utc>,
+        /// How the prompt names the release: `modules Tue 8 Dec 10:00 PST`.
+        label: String,
+    },
+    SkipOccurrence {
+        train: String,
+        scheduled: DateTime<Utc>,
+        label: String,
+    },
+    /// The version of a release started from the calendar.
+    StartOccurrence {
+        train: String,
+        scheduled: DateTime<Utc>,
+        label: String,
+    },
 }
 
 impl PromptPurpose {
@@ -104,6 +133,13 @@ impl PromptPurpose {
             Self::SwitchRelease => {
                 "Switch to release (id from `release-cockpit releases`)".to_owned()
             }
+            Self::Postpone { label, .. } => {
+                format!(
+                    "Postpone {label}: to when, and why? (+1w reason, or YYYY-MM-DD [HH:MM] reason)"
+                )
+            }
+            Self::SkipOccurrence { label, .. } => format!("Skip {label}: why?"),
+            Self::StartOccurrence { label, .. } => format!("Start {label}: version?"),
         }
     }
 }
@@ -159,6 +195,8 @@ pub struct Model {
     pub session: Session,
     pub clock: Clock,
     pub themes: Themes,
+    /// Release trains, the month shown and the selected day.
+    pub calendar: CalendarView,
     /// The release in the Checklist pane, if one is open.
     pub release: Option<ReleaseView>,
     /// A one-line message for the status bar, replaced by the next one.
@@ -184,6 +222,7 @@ impl Model {
             session,
             clock: Clock::new(now, zone),
             themes,
+            calendar: CalendarView::new(Calendar::default(), Vec::new(), now, zone),
             release: None,
             notice: None,
             alerts: Vec::new(),

@@ -31,6 +31,8 @@ pub enum Msg {
     /// An event another cockpit wrote, seen while following its journal: folded
     /// in, never acted on.
     Followed(Recorded),
+    /// A calendar event (postpone, skip, restore) is durable.
+    CalendarRecorded(Recorded),
     /// An event could not be written; the action it stood for was not taken.
     RecordFailed {
         event: Box<Event>,

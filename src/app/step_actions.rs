@@ -9,6 +9,7 @@ use super::release_view::Row;
 use crate::domain::checklist::StepState;
 use crate::domain::events::{Event, Recorded};
 use crate::domain::playbook::StepKind;
+use crate::domain::release::NewRelease;
 
 pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
     let now = model.clock.now;
@@ -178,8 +179,25 @@ pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
         PromptPurpose::SkipReason { step } => Event::StepSkipped { step, reason: text },
         PromptPurpose::Note { step } => Event::NoteAdded { step, text },
         PromptPurpose::OverrideReason { step } => Event::GoNoGoOverridden { step, reason: text },
-        PromptPurpose::NewRelease => return vec![Effect::StartRelease { spec: text }],
+        PromptPurpose::NewRelease => {
+            return match NewRelease::parse(&text, model.clock.zone) {
+                Ok(new) => vec![Effect::StartRelease(Box::new(new))],
+                Err(problem) => {
+                    model.notice = Some(problem);
+                    model.overlay = Some(Overlay::Prompt(Prompt {
+                        purpose: PromptPurpose::NewRelease,
+                        text,
+                    }));
+                    Vec::new()
+                }
+            };
+        }
         PromptPurpose::SwitchRelease => return vec![Effect::OpenRelease { id: text }],
+        purpose @ (PromptPurpose::Postpone { .. }
+        | PromptPurpose::SkipOccurrence { .. }
+        | PromptPurpose::StartOccurrence { .. }) => {
+            return super::calendar_actions::submit(model, purpose, text);
+        }
     };
     vec![Effect::Record(event)]
 }

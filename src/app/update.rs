@@ -1,5 +1,6 @@
 //! `update`: the only place the model changes. Pure and synchronous.
 
+use super::calendar_actions;
 use super::commands::{COMMANDS, Command};
 use super::effect::Effect;
 use super::key::{Key, KeyCode};
@@ -30,9 +31,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             let before = model.clock.display();
             model.clock.now = now;
-            if model.clock.display() != before {
+            if model.clock.display() != before || model.calendar.roll_over(now) {
                 model.mark_changed();
             }
+            Vec::new()
+        }
+        Msg::CalendarRecorded(recorded) => {
+            model.calendar.apply(&recorded, model.clock.now);
+            model.notice = Some(recorded.event.describe());
+            model.mark_changed();
             Vec::new()
         }
         Msg::Terminate { exit_code, .. } => vec![Effect::Quit { code: exit_code }],
@@ -75,6 +82,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 None => format!("release {} {} opened", release.name, release.version),
             });
             model.session.following = following;
+            model.calendar.remember(release);
             model.release = Some(ReleaseView::new(*checklist));
             model.focus = Pane::Checklist;
             model.mark_changed();
@@ -90,9 +98,25 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 
 fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     match model.overlay.take() {
-        None => match model.keymap.command_for(&key) {
+        None => match model.keymap.command_for(&key, model.focus.scope()) {
             Some(command) => run_command(model, command),
-            None => Vec::new(),
+            None => {
+                if let Some(command) = model.keymap.command_in_any_pane(&key) {
+                    let pane = Pane::ALL
+                        .into_iter()
+                        .find(|p| p.scope() == command.spec().scope);
+                    if let Some(pane) = pane {
+                        model.notice = Some(format!(
+                            "`{}` works in the {} pane: press {} first",
+                            command.name(),
+                            pane.title(),
+                            pane.index() + 1
+                        ));
+                        model.mark_changed();
+                    }
+                }
+                Vec::new()
+            }
         },
         Some(Overlay::Help { scroll }) => {
             model.overlay = help_key(scroll, key);
@@ -253,6 +277,18 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::Undo
         | Command::Details
         | Command::Override => return step_actions::run(model, command),
+        Command::CalendarPrevMonth
+        | Command::CalendarNextMonth
+        | Command::CalendarPrevDay
+        | Command::CalendarNextDay
+        | Command::CalendarPrevWeek
+        | Command::CalendarNextWeek
+        | Command::CalendarToday
+        | Command::CalendarOpen
+        | Command::CalendarPickNext
+        | Command::CalendarPostpone
+        | Command::CalendarSkip
+        | Command::CalendarRestore => return calendar_actions::run(model, command),
     }
     Vec::new()
 }

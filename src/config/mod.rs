@@ -8,10 +8,13 @@ mod playbooks;
 mod schema;
 mod source;
 mod toml_dir;
+mod trains;
 
 pub use error::{ConfigError, ConfigErrors, closest};
 pub use playbook_file::parse_playbook;
 pub use playbooks::{PlaybookEntry, PlaybookLibrary};
-pub use schema::{Config, KeyList, LogConfig, OperatorConfig, UiConfig};
+pub use schema::{
+    BlackoutConfig, Config, KeyList, LogConfig, OperatorConfig, TrainConfig, UiConfig,
+};
 pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};
 pub use toml_dir::load_toml_dir;

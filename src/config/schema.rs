@@ -18,6 +18,48 @@ pub struct Config {
     /// Role name -> the operators in it; approval steps accept only members of
     /// their role when the role is listed here.
     pub roles: BTreeMap<String, Vec<String>>,
+    /// `[[train]]`: release trains on the calendar.
+    #[serde(rename = "train")]
+    pub trains: Vec<TrainConfig>,
+    /// `[[blackout]]`: days no train releases on.
+    #[serde(rename = "blackout")]
+    pub blackouts: Vec<BlackoutConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainConfig {
+    pub name: Spanned<String>,
+    /// Release type: patch, minor, major, hotfix, emergency.
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub playbook: Option<Spanned<String>>,
+    /// IANA zone the cadence is kept in.
+    pub timezone: Spanned<String>,
+    /// The first release, `YYYY-MM-DD HH:MM` in `timezone`; anchors the rule.
+    pub start: Spanned<String>,
+    /// RFC 5545 recurrence rule: `FREQ=WEEKLY;INTERVAL=2;BYDAY=TU`.
+    pub rrule: Spanned<String>,
+    pub freeze: Option<Spanned<String>>,
+    pub announce: Option<Spanned<String>>,
+    pub notice: Option<Spanned<String>>,
+    pub window: Option<Spanned<String>>,
+    #[serde(default)]
+    pub merge_freeze: bool,
+    pub on_blackout: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlackoutConfig {
+    pub name: Spanned<String>,
+    /// One day, or use `from` and `to` (inclusive).
+    pub date: Option<Spanned<String>>,
+    pub from: Option<Spanned<String>>,
+    pub to: Option<Spanned<String>>,
+    /// Only these trains; every train when empty.
+    #[serde(default)]
+    pub trains: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

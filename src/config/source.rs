@@ -117,6 +117,8 @@ pub struct Settings {
     pub operator: Option<String>,
     pub log_level: Option<String>,
     pub roles: std::collections::BTreeMap<String, Vec<String>>,
+    pub trains: Vec<crate::domain::calendar::Train>,
+    pub blackouts: Vec<crate::domain::calendar::Blackout>,
 }
 
 impl LoadedConfig {
@@ -130,8 +132,18 @@ impl LoadedConfig {
             .ok()
             .flatten();
         let log_level = self.log_level().map_err(|e| errors.push(*e)).ok().flatten();
+        let trains = self
+            .trains()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
+        let blackouts = self
+            .blackouts(&trains)
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
+                trains,
+                blackouts,
                 keymap,
                 zone,
                 theme,
@@ -143,7 +155,7 @@ impl LoadedConfig {
         }
     }
 
-    fn error_at<T>(
+    pub(super) fn error_at<T>(
         &self,
         spanned: &Spanned<T>,
         problem: impl Into<String>,

@@ -95,6 +95,18 @@ impl Release {
     }
 }
 
+/// The version after `last` for a release of `kind`: majors bump the major,
+/// minors the minor, the rest the patch.
+pub fn next_version(last: &semver::Version, kind: ReleaseType) -> semver::Version {
+    match kind {
+        ReleaseType::Major => semver::Version::new(last.major + 1, 0, 0),
+        ReleaseType::Minor => semver::Version::new(last.major, last.minor + 1, 0),
+        ReleaseType::Patch | ReleaseType::Hotfix | ReleaseType::Emergency => {
+            semver::Version::new(last.major, last.minor, last.patch + 1)
+        }
+    }
+}
+
 /// Parses `2026-12-01 10:00 America/Los_Angeles` (zone optional: `default_zone`).
 /// A local time that does not exist (DST gap) or is ambiguous (DST overlap) is an
 /// error that says so, rather than a silent guess.
@@ -127,6 +139,45 @@ pub fn parse_t0(text: &str, default_zone: Tz) -> Result<(DateTime<Utc>, Tz), Str
             "{stamp} does not exist in {zone} (clocks go forward)"
         )),
     }
+}
+
+/// What a new release needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRelease {
+    pub kind: ReleaseType,
+    pub version: semver::Version,
+    pub t0: DateTime<Utc>,
+    pub zone: Tz,
+    /// Train or product name; the type when not given.
+    pub name: Option<String>,
+    /// Playbook by name; the type's default when not given.
+    pub playbook: Option<String>,
+}
+
+impl NewRelease {
+    /// Parses the palette's `TYPE VERSION YYYY-MM-DD HH:MM [ZONE]`.
+    pub fn parse(spec: &str, default_zone: Tz) -> Result<Self, String> {
+        let words: Vec<&str> = spec.split_whitespace().collect();
+        let [kind, version, rest @ ..] = words.as_slice() else {
+            return Err("write TYPE VERSION YYYY-MM-DD HH:MM [ZONE], e.g. minor 2.4.0 2026-12-01 10:00 America/Los_Angeles".to_owned());
+        };
+        let kind = kind.parse()?;
+        let version = parse_version(version)?;
+        let (t0, zone) = parse_t0(&rest.join(" "), default_zone)?;
+        Ok(Self {
+            kind,
+            version,
+            t0,
+            zone,
+            name: None,
+            playbook: None,
+        })
+    }
+}
+
+pub fn parse_version(text: &str) -> Result<semver::Version, String> {
+    semver::Version::parse(text.trim_start_matches('v'))
+        .map_err(|e| format!("`{text}` is not a semantic version like 2.4.0: {e}"))
 }
 
 #[cfg(test)]

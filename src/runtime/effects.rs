@@ -1,7 +1,6 @@
 //! Carries out the effects `update` asks for, reporting results to the mailbox.
 
 use chrono::Utc;
-use chrono_tz::Tz;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
@@ -9,7 +8,7 @@ use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
 use crate::current_release::{Current, Follow, open_by_id};
 use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
-use crate::session::{Journal, NewRelease, ReleaseStore, start_release};
+use crate::session::{CalendarJournal, Journal, ReleaseStore, start_release};
 
 /// What the loop hands effects to (other than quitting and suspending, which
 /// need the terminal). Tests pass their own.
@@ -33,7 +32,6 @@ pub struct Runner {
     follower: Option<JoinHandle<()>>,
     store: ReleaseStore,
     playbooks: PlaybookLibrary,
-    zone: Tz,
 }
 
 impl Runner {
@@ -43,7 +41,6 @@ impl Runner {
         writer: Option<Writer>,
         store: ReleaseStore,
         playbooks: PlaybookLibrary,
-        zone: Tz,
     ) -> Self {
         Self {
             mailbox,
@@ -52,7 +49,6 @@ impl Runner {
             follower: None,
             store,
             playbooks,
-            zone,
         }
     }
 
@@ -105,6 +101,23 @@ impl Runner {
         });
     }
 
+    fn record_calendar(&self, event: crate::domain::events::Event) {
+        let journal = CalendarJournal::for_store(&self.store);
+        match journal.append(&self.operator, Utc::now(), event.clone()) {
+            Ok(recorded) => {
+                tracing::info!(seq = recorded.seq, event = %recorded.event.describe(), "calendar recorded");
+                self.send(Msg::CalendarRecorded(recorded));
+            }
+            Err(error) => {
+                tracing::error!(%error, "calendar journal append failed");
+                self.send(Msg::RecordFailed {
+                    event: Box::new(event),
+                    error,
+                });
+            }
+        }
+    }
+
     fn record(&mut self, event: crate::domain::events::Event) {
         let Some(writer) = self.writer.as_mut() else {
             self.send(Msg::RecordFailed {
@@ -155,16 +168,14 @@ impl EffectRunner for Runner {
                     }
                 }
             }
-            Effect::StartRelease { spec } => {
-                let started = NewRelease::parse(&spec, self.zone).and_then(|new| {
-                    start_release(
-                        &self.store,
-                        &self.playbooks,
-                        &new,
-                        &self.operator,
-                        Utc::now(),
-                    )
-                });
+            Effect::StartRelease(new) => {
+                let started = start_release(
+                    &self.store,
+                    &self.playbooks,
+                    &new,
+                    &self.operator,
+                    Utc::now(),
+                );
                 match started {
                     Ok(opened) => {
                         tracing::info!(release = %opened.checklist.release.id, "release started");
@@ -183,6 +194,7 @@ impl EffectRunner for Runner {
                     Err(error) => self.send(Msg::ReleaseFailed(error)),
                 }
             }
+            Effect::RecordCalendar(event) => self.record_calendar(event),
             Effect::OpenRelease { id } => {
                 // Let go of the current release first, so reopening it is not
                 // refused by this process's own lock.

@@ -1,10 +1,12 @@
 //! The session: releases persisted as append-only journals of recorded events.
 
+pub mod calendar_journal;
 pub mod journal;
 pub mod lock;
 pub mod open;
 pub mod store;
 
+pub use calendar_journal::CalendarJournal;
 pub use journal::{Journal, JournalError, Replay};
 pub use open::{NewRelease, Opened, ReadOnly, open_release, open_release_read_only, start_release};
 pub use store::ReleaseStore;

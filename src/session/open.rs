@@ -1,53 +1,14 @@
 //! Starting a release (its first journal line) and opening one (replaying it).
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 
 use super::journal::{Journal, Replay};
 use super::store::ReleaseStore;
 use crate::config::{PlaybookLibrary, parse_playbook};
 use crate::domain::checklist::Checklist;
 use crate::domain::events::{Event, Recorded};
-use crate::domain::release::{Release, ReleaseType, parse_t0};
-
-/// What a new release needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewRelease {
-    pub kind: ReleaseType,
-    pub version: semver::Version,
-    pub t0: DateTime<Utc>,
-    pub zone: Tz,
-    /// Train or product name; the type when not given.
-    pub name: Option<String>,
-    /// Playbook by name; the type's default when not given.
-    pub playbook: Option<String>,
-}
-
-impl NewRelease {
-    /// Parses the palette's `TYPE VERSION YYYY-MM-DD HH:MM [ZONE]`.
-    pub fn parse(spec: &str, default_zone: Tz) -> Result<Self, String> {
-        let words: Vec<&str> = spec.split_whitespace().collect();
-        let [kind, version, rest @ ..] = words.as_slice() else {
-            return Err("write TYPE VERSION YYYY-MM-DD HH:MM [ZONE], e.g. minor 2.4.0 2026-12-01 10:00 America/Los_Angeles".to_owned());
-        };
-        let kind = kind.parse()?;
-        let version = parse_version(version)?;
-        let (t0, zone) = parse_t0(&rest.join(" "), default_zone)?;
-        Ok(Self {
-            kind,
-            version,
-            t0,
-            zone,
-            name: None,
-            playbook: None,
-        })
-    }
-}
-
-pub fn parse_version(text: &str) -> Result<semver::Version, String> {
-    semver::Version::parse(text.trim_start_matches('v'))
-        .map_err(|e| format!("`{text}` is not a semantic version like 2.4.0: {e}"))
-}
+use crate::domain::release::Release;
+pub use crate::domain::release::{NewRelease, parse_version};
 
 /// An open release: the journal to append to and the state replayed from it.
 pub struct Opened {

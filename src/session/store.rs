@@ -1,6 +1,11 @@
 //! Where release journals live: `<state dir>/releases/<release id>.jsonl`.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+
+use super::journal::replay;
+use crate::domain::events::Event;
+use crate::domain::release::Release;
 use std::time::SystemTime;
 
 #[derive(Debug, Clone)]
@@ -49,5 +54,22 @@ impl ReleaseStore {
             .collect();
         found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
         found.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// What each release is (its first record), read without replaying the
+    /// rest. Journals that do not start with a valid release are left out.
+    pub fn headers(&self) -> Vec<Release> {
+        self.list()
+            .into_iter()
+            .filter_map(|id| {
+                let file = std::fs::File::open(self.journal_path(&id)).ok()?;
+                let mut first = Vec::new();
+                BufReader::new(file).read_until(b'\n', &mut first).ok()?;
+                match &replay(&first).records.first()?.event {
+                    Event::ReleaseStarted { release, .. } => Some(release.clone()),
+                    _ => None,
+                }
+            })
+            .collect()
     }
 }

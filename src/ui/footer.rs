@@ -24,11 +24,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Some(Overlay::Details { .. }) => vec![("j/k".into(), "scroll"), ("esc".into(), "close")],
         None => {
             // The focused pane's own keys first, then the global ones.
-            let in_checklist = model.focus == Pane::Checklist && model.release.is_some();
-            let scopes: &[Scope] = if in_checklist {
-                &[Scope::Checklist, Scope::Global]
-            } else {
-                &[Scope::Global]
+            let scopes: &[Scope] = match model.focus {
+                Pane::Checklist if model.release.is_some() => &[Scope::Checklist, Scope::Global],
+                Pane::Calendar if !model.calendar.is_empty() => &[Scope::Calendar, Scope::Global],
+                _ => &[Scope::Global],
             };
             scopes
                 .iter()

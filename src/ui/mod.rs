@@ -1,6 +1,7 @@
 //! Drawing: `view` turns a `Model` into a frame. Nothing here changes the model,
 //! does I/O or parses anything; it runs on every redraw and must stay cheap.
 
+mod calendar;
 mod checklist;
 mod confirm;
 mod details;

@@ -33,6 +33,9 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
     frame.render_widget(block, area);
     match (pane, &model.release) {
         (Pane::Checklist, Some(view)) => super::checklist::render(frame, inner, view, model, theme),
+        (Pane::Calendar, _) if !model.calendar.is_empty() => {
+            super::calendar::render(frame, inner, model, theme)
+        }
         _ => render_empty(frame, inner, pane, theme),
     }
 }
@@ -54,7 +57,7 @@ fn empty_text(pane: Pane) -> (&'static str, &'static str) {
     match pane {
         Pane::Calendar => (
             "Nothing configured: no release trains.",
-            "Release trains, code freezes and deployment windows appear here once trains are configured. This build cannot read trains yet.",
+            "Add [[train]] tables (a cadence as an RFC 5545 rule, freeze, window) to the config; config.example.toml shows how, and `release-cockpit demo` shows five trains.",
         ),
         Pane::Checklist => (
             "Nothing configured: no release in progress.",

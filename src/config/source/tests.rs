@@ -186,3 +186,97 @@ fn source_precedence_is_flag_then_env_then_default_then_demo() {
         ConfigSource::DefaultFile(paths.default_config_file())
     );
 }
+
+const TRAIN: &str = "[[train]]\nname = \"modules\"\ntype = \"minor\"\ntimezone = \"America/Los_Angeles\"\nstart = \"2026-01-06 10:00\"\nrrule = \"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU\"\nfreeze = \"T-2d\"\nwindow = \"2h\"\n";
+
+fn train_with(line: &str, replacement: &str) -> String {
+    TRAIN
+        .lines()
+        .map(|l| if l.starts_with(line) { replacement } else { l })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn a_train_loads_with_its_cadence_and_offsets() {
+    let settings = loaded(TRAIN).unwrap().settings(&theme_names()).unwrap();
+    let train = &settings.trains[0];
+    assert_eq!(train.name, "modules");
+    assert_eq!(train.cadence.rule(), "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
+    assert_eq!(train.freeze.map(|f| f.to_string()).as_deref(), Some("T-2d"));
+    assert_eq!(train.window, Some(chrono::Duration::hours(2)));
+}
+
+#[test]
+fn a_bad_rrule_points_at_its_line_with_an_example() {
+    let error = one_error(&train_with("rrule", "rrule = \"FREQ=FORTNIGHTLY\""));
+    assert_eq!(error.location.as_ref().map(|l| l.line), Some(6));
+    assert_eq!(error.key.as_deref(), Some("train[0].rrule"));
+    assert!(
+        error.fix.contains("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"),
+        "{error}"
+    );
+}
+
+#[test]
+fn train_fields_are_checked_together() {
+    let text = train_with("freeze", "freeze = \"T+2d\"")
+        .replace("America/Los_Angeles", "America/Los_Angles")
+        .replace("type = \"minor\"", "type = \"minr\"");
+    let all = errors(&text);
+    let keys: Vec<&str> = all.iter().filter_map(|e| e.key.as_deref()).collect();
+    assert_eq!(
+        keys,
+        ["train[0].type", "train[0].timezone", "train[0].freeze"],
+        "{all:#?}"
+    );
+    assert_eq!(all[0].suggestion.as_deref(), Some("did you mean `minor`?"));
+    assert_eq!(
+        all[1].suggestion.as_deref(),
+        Some("did you mean `America/Los_Angeles`?")
+    );
+}
+
+#[test]
+fn a_start_in_the_dst_gap_is_refused() {
+    let error = one_error(&train_with("start", "start = \"2026-03-08 02:30\""));
+    assert_eq!(error.key.as_deref(), Some("train[0].start"));
+    assert!(error.problem.contains("does not exist"), "{error}");
+}
+
+#[test]
+fn a_missing_rrule_is_named() {
+    let text = train_with("rrule", "");
+    let error = one_error(&text);
+    assert!(error.to_string().contains("rrule"), "{error}");
+}
+
+#[test]
+fn blackouts_need_dates_and_known_trains() {
+    let text = format!(
+        "{TRAIN}[[blackout]]\nname = \"Winter break\"\nfrom = \"2026-12-24\"\nto = \"2027-01-01\"\ntrains = [\"modles\"]\n\n[[blackout]]\nname = \"Offsite\"\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert_eq!(
+        all[0].suggestion.as_deref(),
+        Some("did you mean `modules`?")
+    );
+    assert_eq!(all[0].location.as_ref().map(|l| l.line), Some(13));
+    assert!(all[1].problem.contains("needs `date`"), "{}", all[1]);
+}
+
+#[test]
+fn an_unknown_playbook_is_reported_against_the_library() {
+    let text = format!("{TRAIN}playbook = \"minro\"\n");
+    let config = loaded(&text).unwrap();
+    let ConfigErrors(errors) = config
+        .check_train_playbooks(&["minor", "patch"])
+        .expect_err("unknown");
+    assert_eq!(
+        errors[0].suggestion.as_deref(),
+        Some("did you mean `minor`?")
+    );
+    assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(9));
+}

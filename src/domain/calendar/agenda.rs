@@ -112,18 +112,29 @@ pub fn agenda(
             });
         }
     }
-    items.extend(
-        milestones(occurrences)
-            .into_iter()
-            .filter(|m| m.at > now)
-            .take(limit)
-            .map(|m| AgendaItem {
-                at: m.at,
-                occurrence: m.occurrence,
-                kind: m.kind,
-                ongoing: false,
-                text: format!("{} {}", m.kind.label(), format_relative(m.at - now)),
-            }),
-    );
+    // A window closing is news only while it is open (above). Milestones of one
+    // release at the same moment share a line: "announcement + code freeze".
+    let mut upcoming: Vec<(Milestone, Vec<&str>)> = Vec::new();
+    for m in milestones(occurrences)
+        .into_iter()
+        .filter(|m| m.at > now && m.kind != MilestoneKind::WindowCloses)
+    {
+        let full = upcoming.len() == limit;
+        match upcoming.last_mut() {
+            Some((last, labels)) if last.at == m.at && last.occurrence == m.occurrence => {
+                labels.push(m.kind.label());
+                last.kind = last.kind.max(m.kind);
+            }
+            _ if full => break,
+            _ => upcoming.push((m.clone(), vec![m.kind.label()])),
+        }
+    }
+    items.extend(upcoming.into_iter().map(|(m, labels)| AgendaItem {
+        at: m.at,
+        occurrence: m.occurrence,
+        kind: m.kind,
+        ongoing: false,
+        text: format!("{} {}", labels.join(" + "), format_relative(m.at - now)),
+    }));
     items
 }

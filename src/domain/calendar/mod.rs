@@ -13,6 +13,7 @@ mod cadence;
 mod changes;
 mod conflicts;
 mod local;
+mod postpone;
 mod schedule;
 mod train;
 
@@ -22,5 +23,6 @@ pub use cadence::Cadence;
 pub use changes::{Change, Changes};
 pub use conflicts::{Conflict, ConflictKind, conflicts};
 pub use local::{resolve_local, shift_local};
+pub use postpone::parse_postpone;
 pub use schedule::{Calendar, Occurrence, Status};
 pub use train::Train;

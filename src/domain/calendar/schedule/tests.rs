@@ -275,6 +275,24 @@ fn overlapping_windows_and_a_freeze_during_a_window_are_conflicts() {
 }
 
 #[test]
+fn milestones_at_the_same_moment_share_an_agenda_line() {
+    let mut t = production();
+    t.freeze = Some("T-3d".parse().unwrap());
+    let calendar = Calendar {
+        trains: vec![t],
+        ..Calendar::default()
+    };
+    let occ = calendar.touching(utc(2026, 12, 1, 0, 0), utc(2027, 1, 1, 0, 0));
+    let items = agenda(&occ, utc(2026, 12, 6, 0, 0), chrono_tz::UTC, 2);
+    let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["announcement + code freeze in 1d 10h", "release in 4d 10h"]
+    );
+    assert_eq!(items[0].kind, MilestoneKind::CodeFreeze);
+}
+
+#[test]
 fn agenda_counts_down_and_says_what_is_open_now() {
     let calendar = Calendar {
         trains: vec![production()],
@@ -296,7 +314,8 @@ fn agenda_counts_down_and_says_what_is_open_now() {
     let during = agenda(&occ, utc(2026, 12, 10, 10, 13), Los_Angeles, 1);
     assert_eq!(during[0].text, "window open, closes 04:00; no merges");
     assert!(during[0].ongoing);
-    assert_eq!(during[1].kind, MilestoneKind::WindowCloses);
+    assert_eq!(during.len(), 2, "the window closing is not listed again");
+    assert_eq!(during[1].kind, MilestoneKind::Announcement);
     let frozen = agenda(&occ, utc(2026, 12, 9, 10, 0), chrono_tz::UTC, 0);
     assert_eq!(frozen[0].text, "code freeze on, release in 1d");
 }

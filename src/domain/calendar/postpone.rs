@@ -1,0 +1,103 @@
+//! What an operator types to postpone a release: where to, then why.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+use super::local::{resolve_local, shift_local};
+use crate::domain::offset::parse_duration;
+
+/// Parses `+1w critical bug in staging`, `2026-12-15 why` or
+/// `2026-12-15 14:00 why` against the release's current T-0 (in its train's
+/// zone). A duration moves by calendar days on the train's clock; a date keeps
+/// the time of day unless a time is given. The reason is required.
+pub fn parse_postpone(text: &str, t0: DateTime<Tz>) -> Result<(DateTime<Utc>, String), String> {
+    let usage = "write where to and why: `+1w critical bug in staging`, `2026-12-15 retest`, or `2026-12-15 14:00 retest`";
+    let mut words = text.split_whitespace().peekable();
+    let first = words.next().ok_or(usage)?;
+    let zone = t0.timezone();
+    let to = if let Ok(date) = NaiveDate::parse_from_str(first, "%Y-%m-%d") {
+        let time = match words
+            .peek()
+            .and_then(|w| NaiveTime::parse_from_str(w, "%H:%M").ok())
+        {
+            Some(time) => {
+                words.next();
+                time
+            }
+            None => t0.time(),
+        };
+        resolve_local(zone, date.and_time(time))
+    } else {
+        let amount = first.strip_prefix('+').unwrap_or(first);
+        let by = parse_duration(amount).map_err(|_| usage.to_owned())?;
+        shift_local(t0, by)
+    };
+    let reason = words.collect::<Vec<_>>().join(" ");
+    if reason.is_empty() {
+        return Err(format!("a reason is required: {usage}"));
+    }
+    if to <= t0 {
+        return Err(format!(
+            "{} is not later than the release ({}); postponing moves it later",
+            to.format("%Y-%m-%d %H:%M %Z"),
+            t0.format("%Y-%m-%d %H:%M %Z")
+        ));
+    }
+    Ok((to.with_timezone(&Utc), reason))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use chrono_tz::America::Los_Angeles;
+
+    #[test]
+    fn a_week_later_keeps_the_wall_clock_across_dst() {
+        let t0 = Los_Angeles
+            .with_ymd_and_hms(2026, 10, 27, 10, 0, 0)
+            .unwrap();
+        let (to, reason) = parse_postpone("+1w critical bug in staging", t0).unwrap();
+        assert_eq!(
+            to.with_timezone(&Los_Angeles).to_rfc3339(),
+            "2026-11-03T10:00:00-08:00"
+        );
+        assert_eq!(reason, "critical bug in staging");
+    }
+
+    #[test]
+    fn a_date_with_or_without_a_time() {
+        let t0 = Los_Angeles.with_ymd_and_hms(2026, 12, 8, 10, 0, 0).unwrap();
+        let (to, _) = parse_postpone("2026-12-10 retest", t0).unwrap();
+        assert_eq!(
+            to.with_timezone(&Los_Angeles).to_rfc3339(),
+            "2026-12-10T10:00:00-08:00"
+        );
+        let (to, reason) = parse_postpone("2026-12-10 14:30 retest after fix", t0).unwrap();
+        assert_eq!(
+            to.with_timezone(&Los_Angeles).to_rfc3339(),
+            "2026-12-10T14:30:00-08:00"
+        );
+        assert_eq!(reason, "retest after fix");
+    }
+
+    #[test]
+    fn no_reason_no_earlier_date_no_nonsense() {
+        let t0 = Los_Angeles.with_ymd_and_hms(2026, 12, 8, 10, 0, 0).unwrap();
+        assert!(
+            parse_postpone("+1w", t0)
+                .unwrap_err()
+                .contains("reason is required")
+        );
+        assert!(
+            parse_postpone("2026-12-01 oops", t0)
+                .unwrap_err()
+                .contains("not later")
+        );
+        assert!(
+            parse_postpone("soon please", t0)
+                .unwrap_err()
+                .contains("+1w")
+        );
+    }
+}

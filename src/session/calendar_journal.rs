@@ -1,0 +1,115 @@
+//! The calendar's own journal: operators' postponements, skips and restores of
+//! single occurrences. Several cockpits may append to it, so each append holds
+//! an exclusive lock on `calendar.lock` for the moment it takes, and reads the
+//! journal afresh under it so sequence numbers never collide.
+
+use std::fs::OpenOptions;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::journal::{Journal, replay};
+use super::store::ReleaseStore;
+use crate::domain::events::{Event, Recorded};
+
+#[derive(Debug, Clone)]
+pub struct CalendarJournal {
+    path: PathBuf,
+    lock_path: PathBuf,
+}
+
+impl CalendarJournal {
+    /// Kept beside the store's releases dir (`<state>/calendar.jsonl`), so the
+    /// demo's calendar stays apart from the real one.
+    pub fn for_store(store: &ReleaseStore) -> Self {
+        let dir = store.dir();
+        Self {
+            path: dir.with_file_name("calendar.jsonl"),
+            lock_path: dir.with_file_name("calendar.lock"),
+        }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// Every valid record. A missing file is an empty calendar; a bad tail is
+    /// reported but not repaired here (the next append repairs it).
+    pub fn read(&self) -> Result<(Vec<Recorded>, Option<String>), String> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => {
+                let replay = replay(&bytes);
+                let problem = replay.bad_tail.map(|(offset, reason)| {
+                    format!(
+                        "{}: ignored from byte {offset}: {reason}",
+                        self.path.display()
+                    )
+                });
+                Ok((replay.records, problem))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Vec::new(), None)),
+            Err(e) => Err(format!("{}: {e}", self.path.display())),
+        }
+    }
+
+    /// Appends one event durably (fsync) under the lock.
+    pub fn append(
+        &self,
+        operator: &str,
+        at: DateTime<Utc>,
+        event: Event,
+    ) -> Result<Recorded, String> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.lock_path)
+            .map_err(|e| format!("{}: {e}", self.lock_path.display()))?;
+        lock.lock()
+            .map_err(|e| format!("{}: {e}", self.lock_path.display()))?;
+        let (mut journal, _) = Journal::open(&self.path).map_err(|e| e.to_string())?;
+        let recorded = journal
+            .append(operator, at, event)
+            .map_err(|e| e.to_string());
+        drop(journal);
+        // Closing the file lets the lock go too; unlocking first says so plainly.
+        let _ = lock.unlock();
+        recorded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn postpone(train: &str) -> Event {
+        Event::OccurrenceSkipped {
+            train: train.into(),
+            scheduled: Utc::now(),
+            reason: "test".into(),
+        }
+    }
+
+    #[test]
+    fn appends_from_two_handles_keep_one_sequence() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ReleaseStore::new(dir.path().join("releases"));
+        let first = CalendarJournal::for_store(&store);
+        let second = CalendarJournal::for_store(&store);
+        assert_eq!(first.read().unwrap().0, vec![]);
+        first.append("alice", Utc::now(), postpone("a")).unwrap();
+        second.append("bob", Utc::now(), postpone("b")).unwrap();
+        first.append("carol", Utc::now(), postpone("c")).unwrap();
+        let (records, problem) = first.read().unwrap();
+        assert_eq!(problem, None);
+        let seqs: Vec<(u64, &str)> = records
+            .iter()
+            .map(|r| (r.seq, r.operator.as_str()))
+            .collect();
+        assert_eq!(seqs, [(1, "alice"), (2, "bob"), (3, "carol")]);
+        assert_eq!(first.path(), dir.path().join("calendar.jsonl"));
+    }
+}
