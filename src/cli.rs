@@ -59,11 +59,29 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print the release trains' releases with their freezes, windows and conflicts
+    Calendar(CalendarArgs),
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// First day, YYYY-MM-DD in UTC (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Day after the last, YYYY-MM-DD in UTC (default: 90 days after --from)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// One JSON object per line, with every field
+    #[arg(long, conflicts_with = "ics")]
+    pub json: bool,
+    /// An iCalendar file (releases, freezes, announcements) with stable UIDs
+    #[arg(long)]
+    pub ics: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 //! side effect. [`config`] and [`paths`] are start-up wiring.
 
 pub mod app;
+pub mod calendar_report;
 pub mod calendar_setup;
 pub mod cli;
 pub mod config;

@@ -3,7 +3,7 @@
 
 use std::io::{Write, stdout};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clap::CommandFactory;
 use color_eyre::eyre::{WrapErr, eyre};
@@ -17,7 +17,7 @@ use crate::app::calendar_view::CalendarView;
 use crate::app::model::{ConfigOrigin, Session, Themes};
 use crate::app::release_view::ReleaseView;
 use crate::app::{Model, Msg};
-use crate::cli::{Cli, CliCommand, StartArgs};
+use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
 use crate::current_release::open_current;
@@ -31,6 +31,8 @@ use crate::ui::theme::{ThemeSet, no_color_requested};
 
 /// Exit code for invalid configuration or usage.
 pub const EXIT_CONFIG: i32 = 2;
+/// Bad command-line arguments, as clap itself reports them.
+pub const EXIT_USAGE: i32 = 2;
 
 pub fn run(cli: Cli) -> color_eyre::Result<i32> {
     let paths = Paths::discover();
@@ -80,6 +82,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
                 }
             }
         }
+        Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Demo) => {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),
@@ -142,6 +145,70 @@ fn prepare(
         themes,
         playbooks,
     })
+}
+
+fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Paths>) -> i32 {
+    let source = resolve_source(cli, paths);
+    let demo = uses_demo_store(&source, paths, false);
+    let prepared = match prepare(source, paths, None) {
+        Ok(prepared) => prepared,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_CONFIG;
+        }
+    };
+    let day = |text: &Option<String>, flag: &str| -> Result<Option<DateTime<Utc>>, String> {
+        text.as_deref()
+            .map(|t| {
+                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                    .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+                    .map_err(|e| format!("{flag} `{t}` is not a date like 2026-12-01: {e}"))
+            })
+            .transpose()
+    };
+    let (from, to) = match (day(&args.from, "--from"), day(&args.to, "--to")) {
+        (Ok(from), Ok(to)) => {
+            let from = from.unwrap_or_else(|| {
+                Utc::now()
+                    .date_naive()
+                    .and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+            });
+            (from, to.unwrap_or(from + chrono::Duration::days(90)))
+        }
+        (Err(error), _) | (_, Err(error)) => {
+            eprintln!("error: {error}");
+            return EXIT_USAGE;
+        }
+    };
+    if to <= from {
+        eprintln!("error: --to must be after --from");
+        return EXIT_USAGE;
+    }
+    let store = release_store(paths, demo);
+    let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
+    if let Some(problem) = &loaded.problem {
+        eprintln!("warning: {problem}");
+    }
+    if loaded.calendar.trains.is_empty() {
+        eprintln!(
+            "no release trains are configured in {}: add [[train]] tables (see config.example.toml)",
+            prepared.loaded.source.describe()
+        );
+        return 1;
+    }
+    let occurrences = loaded.calendar.occurrences(from, to);
+    if args.ics {
+        print!(
+            "{}",
+            crate::calendar_report::ics(&loaded.calendar, &occurrences, Utc::now())
+        );
+    } else if args.json {
+        print!("{}", crate::calendar_report::json_lines(&occurrences));
+    } else {
+        print!("{}", crate::calendar_report::text(&occurrences));
+    }
+    0
 }
 
 fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
