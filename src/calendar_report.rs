@@ -172,7 +172,7 @@ pub fn ics(calendar: &Calendar, occurrences: &[Occurrence], now: DateTime<Utc>) 
                         .starts(start)
                         .ends(end)
                         .timestamp(now)
-                        .status(status.clone())
+                        .status(status)
                         .done(),
                 );
             };
