@@ -115,7 +115,10 @@ fn demo_like() -> Calendar {
     }
 }
 
-fn parse_ics(text: &str) -> Vec<(String, String, DateTime<Utc>, DateTime<Utc>, String)> {
+/// uid, summary, start, end, status
+type IcsEvent = (String, String, DateTime<Utc>, DateTime<Utc>, String);
+
+fn parse_ics(text: &str) -> Vec<IcsEvent> {
     let parsed: icalendar::Calendar = text.parse().expect("the export parses as iCalendar");
     let utc = |d: Option<DatePerhapsTime>| match d {
         Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(t))) => t,
