@@ -53,5 +53,31 @@ fn checklist(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame, checklist);
+fn calendar(c: &mut Criterion) {
+    let themes = ThemeSet::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let theme = themes.theme(0);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| match e {});
+    let mut model = sample_model();
+    // The demo's five trains, zoomed on December: grid, conflicts, agenda.
+    for key in ['1', 'z', 'l'] {
+        update(&mut model, Msg::Key(Key::char(key)));
+    }
+    c.bench_function("calendar zoomed 200x50 (five demo trains)", |b| {
+        b.iter(|| {
+            terminal.clear().unwrap_or_else(|e| match e {});
+            terminal
+                .draw(|frame| ui::view(frame, &model, theme))
+                .unwrap_or_else(|e| match e {});
+        });
+    });
+    // What a month move costs: the occurrences and conflicts are recomputed.
+    c.bench_function("calendar next and previous month (recompute twice)", |b| {
+        b.iter(|| {
+            update(&mut model, Msg::Key(Key::char('l')));
+            update(&mut model, Msg::Key(Key::char('h')))
+        });
+    });
+}
+
+criterion_group!(benches, frame, checklist, calendar);
 criterion_main!(benches);
