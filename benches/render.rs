@@ -6,70 +6,44 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use release_cockpit::app::fixture::{sample_model, sample_model_with_release};
-use release_cockpit::app::{Key, Msg, update};
+use release_cockpit::app::{Key, Model, Msg, update};
 use release_cockpit::ui::{self, ThemeSet};
 
-fn frame(c: &mut Criterion) {
+/// Times a forced full redraw (as after a resize: the worst case per frame).
+fn bench_draw(c: &mut Criterion, name: &str, model: &Model) {
     let themes = ThemeSet::builtin().unwrap_or_else(|e| panic!("{e}"));
     let theme = themes.theme(0);
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| match e {});
-
-    let model = sample_model();
-    c.bench_function("full screen 200x50", |b| {
+    c.bench_function(name, |b| {
         b.iter(|| {
-            // A forced full redraw, as after a resize: the worst case per frame.
             terminal.clear().unwrap_or_else(|e| match e {});
             terminal
-                .draw(|frame| ui::view(frame, &model, theme))
+                .draw(|frame| ui::view(frame, model, theme))
                 .unwrap_or_else(|e| match e {});
         });
     });
+}
 
+fn frame(c: &mut Criterion) {
+    bench_draw(c, "full screen 200x50", &sample_model());
     let mut with_help = sample_model();
     update(&mut with_help, Msg::Key(Key::char('?')));
-    c.bench_function("full screen 200x50 with help overlay", |b| {
-        b.iter(|| {
-            terminal.clear().unwrap_or_else(|e| match e {});
-            terminal
-                .draw(|frame| ui::view(frame, &with_help, theme))
-                .unwrap_or_else(|e| match e {});
-        });
-    });
+    bench_draw(c, "full screen 200x50 with help overlay", &with_help);
 }
 
 fn checklist(c: &mut Criterion) {
-    let themes = ThemeSet::builtin().unwrap_or_else(|e| panic!("{e}"));
-    let theme = themes.theme(0);
-    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| match e {});
     let mut model = sample_model_with_release();
     update(&mut model, Msg::Key(Key::char('z')));
-    c.bench_function("checklist zoomed 200x50 (minor playbook)", |b| {
-        b.iter(|| {
-            terminal.clear().unwrap_or_else(|e| match e {});
-            terminal
-                .draw(|frame| ui::view(frame, &model, theme))
-                .unwrap_or_else(|e| match e {});
-        });
-    });
+    bench_draw(c, "checklist zoomed 200x50 (minor playbook)", &model);
 }
 
 fn calendar(c: &mut Criterion) {
-    let themes = ThemeSet::builtin().unwrap_or_else(|e| panic!("{e}"));
-    let theme = themes.theme(0);
-    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| match e {});
     let mut model = sample_model();
     // The demo's five trains, zoomed on December: grid, conflicts, agenda.
     for key in ['1', 'z', 'l'] {
         update(&mut model, Msg::Key(Key::char(key)));
     }
-    c.bench_function("calendar zoomed 200x50 (five demo trains)", |b| {
-        b.iter(|| {
-            terminal.clear().unwrap_or_else(|e| match e {});
-            terminal
-                .draw(|frame| ui::view(frame, &model, theme))
-                .unwrap_or_else(|e| match e {});
-        });
-    });
+    bench_draw(c, "calendar zoomed 200x50 (five demo trains)", &model);
     // What a month move costs: the occurrences and conflicts are recomputed.
     c.bench_function("calendar next and previous month (recompute twice)", |b| {
         b.iter(|| {

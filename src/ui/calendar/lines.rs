@@ -37,7 +37,7 @@ pub fn day(view: &CalendarView, model: &Model, theme: &Theme) -> Vec<Line<'stati
     }
     for (n, (index, o)) in releases.iter().enumerate() {
         let picked = n == view.pick;
-        lines.push(release_line(view, model, *index, o, picked, theme));
+        lines.push(release_line(view, model, o, picked, theme));
         lines.extend(status_lines(view, *index, o, theme));
     }
     lines
@@ -46,7 +46,6 @@ pub fn day(view: &CalendarView, model: &Model, theme: &Theme) -> Vec<Line<'stati
 fn release_line(
     view: &CalendarView,
     model: &Model,
-    index: usize,
     o: &Occurrence,
     picked: bool,
     theme: &Theme,
@@ -93,7 +92,6 @@ fn release_line(
         None => " · enter: start".to_owned(),
     };
     spans.push(Span::styled(action, theme.style(Role::Muted)));
-    let _ = index;
     Line::from(spans)
 }
 
