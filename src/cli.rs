@@ -61,11 +61,26 @@ pub enum CliCommand {
     },
     /// Print the release trains' releases with their freezes, windows and conflicts
     Calendar(CalendarArgs),
+    /// Serve the sandbox cluster (the demo world's Kubernetes API) on loopback, without the TUI
+    Sandbox(SandboxArgs),
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (default: a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Where to write a kubeconfig for it (default: sandbox/kubeconfig in the state dir)
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Serve this many generated Deployments instead of the demo world
+    #[arg(long, value_name = "N")]
+    pub deployments: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! `Model` with ratatui, and [`runtime`] owns the terminal, the event loop and every
 //! side effect. [`config`] and [`paths`] are start-up wiring.
 
+pub mod adapters;
 pub mod app;
 pub mod calendar_report;
 pub mod calendar_setup;
@@ -17,6 +18,8 @@ pub mod logging;
 pub mod paths;
 pub mod reports;
 pub mod runtime;
+pub mod sandbox;
+pub mod sandbox_command;
 pub mod session;
 pub mod startup;
 pub mod ui;

@@ -83,6 +83,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
             }
         }
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
+        Some(CliCommand::Sandbox(args)) => Ok(crate::sandbox_command::run(args, paths.as_ref())),
         Some(CliCommand::Demo) => {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),

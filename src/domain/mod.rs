@@ -7,3 +7,4 @@ pub mod events;
 pub mod offset;
 pub mod playbook;
 pub mod release;
+pub mod rollout;

@@ -1,0 +1,67 @@
+//! Revision history: the ReplicaSets a Deployment controls, newest first.
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+
+use crate::domain::rollout::Revision;
+
+pub const REVISION: &str = "deployment.kubernetes.io/revision";
+pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+
+pub fn revision_number(rs: &ReplicaSet) -> u64 {
+    rs.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(REVISION))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Whether the Deployment is this ReplicaSet's controller.
+pub fn controls(deployment: &Deployment, rs: &ReplicaSet) -> bool {
+    let Some(uid) = deployment.metadata.uid.as_deref() else {
+        return false;
+    };
+    rs.metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.controller == Some(true) && o.uid == uid)
+}
+
+pub fn images(rs: &ReplicaSet) -> Vec<String> {
+    rs.spec
+        .as_ref()
+        .and_then(|s| s.template.as_ref())
+        .and_then(|t| t.spec.as_ref())
+        .map(|p| {
+            p.containers
+                .iter()
+                .filter_map(|c| c.image.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn revisions<'a>(owned: impl IntoIterator<Item = &'a ReplicaSet>) -> Vec<Revision> {
+    let mut revisions: Vec<Revision> = owned
+        .into_iter()
+        .map(|rs| Revision {
+            number: revision_number(rs),
+            images: images(rs),
+            created: rs
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .and_then(|t| chrono::DateTime::from_timestamp(t.0.as_second(), 0)),
+            change_cause: rs
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(CHANGE_CAUSE))
+                .cloned(),
+            replicas: rs.status.as_ref().map_or(0, |s| s.replicas),
+        })
+        .collect();
+    revisions.sort_by_key(|r| std::cmp::Reverse(r.number));
+    revisions
+}

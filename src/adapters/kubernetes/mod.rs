@@ -1,0 +1,18 @@
+//! Kubernetes through kube-rs: the status of Deployments as `kubectl rollout
+//! status` reads it, a watch that keeps it current, and deploy and rollback
+//! with kubectl's semantics.
+
+mod actions;
+mod client;
+mod errors;
+mod history;
+mod status;
+mod target;
+mod watch;
+
+pub use actions::{Deploy, UndoOutcome, set_image, undo};
+pub use client::connect;
+pub use errors::describe;
+pub use status::deployment_state;
+pub use target::KubeTarget;
+pub use watch::{RolloutUpdate, watch_target};

@@ -1,0 +1,33 @@
+//! A `[[target]]` of kind `kubernetes`, as the adapter needs it.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeTarget {
+    pub name: String,
+    /// A kubeconfig file; `KUBECONFIG` or `~/.kube/config` when unset.
+    pub kubeconfig: Option<PathBuf>,
+    /// A context in it; its current context when unset.
+    pub context: Option<String>,
+    /// The context's namespace when unset.
+    pub namespace: Option<String>,
+    /// One Deployment by name ...
+    pub deployment: Option<String>,
+    /// ... or every Deployment matching a label selector.
+    pub selector: Option<String>,
+    /// The container a deploy sets the image of; the first when unset.
+    pub container: Option<String>,
+    /// The image to deploy, with `{version}` for the release's version; when
+    /// unset, the current image's repository with the version as its tag.
+    pub image: Option<String>,
+}
+
+impl KubeTarget {
+    /// The image deploying `version` sets, given the current one.
+    pub fn image_for(&self, current: &str, version: &str) -> String {
+        match &self.image {
+            Some(template) => template.replace("{version}", version),
+            None => crate::domain::rollout::with_tag(current, version),
+        }
+    }
+}

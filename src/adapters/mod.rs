@@ -1,0 +1,4 @@
+//! Adapters to the world outside: each turns a client library's types into the
+//! domain's and back. Nothing here draws or decides.
+
+pub mod kubernetes;

@@ -1,0 +1,108 @@
+//! What the cockpit knows about a rollout target, free of any client's types:
+//! the adapter fills it in, the Rollout pane and the rollback draw on it.
+
+use chrono::{DateTime, Utc};
+
+/// Where a Deployment's rollout stands, decided as `kubectl rollout status` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolloutPhase {
+    /// The controller has not yet seen the latest spec, or pods are moving.
+    Progressing,
+    Complete,
+    /// `ProgressDeadlineExceeded`: the rollout will not finish by itself.
+    Failed,
+    Paused,
+}
+
+impl RolloutPhase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Progressing => "progressing",
+            Self::Complete => "complete",
+            Self::Failed => "failed",
+            Self::Paused => "paused",
+        }
+    }
+}
+
+/// One entry of a Deployment's revision history (one ReplicaSet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub number: u64,
+    pub images: Vec<String>,
+    pub created: Option<DateTime<Utc>>,
+    pub change_cause: Option<String>,
+    /// Pods the ReplicaSet has now.
+    pub replicas: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentState {
+    pub namespace: String,
+    pub name: String,
+    /// The container a deploy sets the image of.
+    pub container: String,
+    /// That container's image in the Deployment's spec: what it rolls to.
+    pub image: String,
+    /// While rolling, the image the old pods still run.
+    pub previous_image: Option<String>,
+    pub revision: u64,
+    pub desired: i32,
+    pub updated: i32,
+    pub ready: i32,
+    pub available: i32,
+    /// Pods of every revision together.
+    pub total: i32,
+    pub phase: RolloutPhase,
+    /// What `kubectl rollout status` would print.
+    pub message: String,
+    /// When the Progressing condition last moved.
+    pub last_update: Option<DateTime<Utc>>,
+    /// Newest first.
+    pub history: Vec<Revision>,
+}
+
+impl DeploymentState {
+    pub fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
+    }
+}
+
+/// The tag of an image reference: `registry:5000/app:1.2` -> `1.2`; an
+/// untagged image is `latest`, a digest is shortened.
+pub fn image_tag(image: &str) -> &str {
+    if let Some((_, digest)) = image.split_once('@') {
+        return digest.get(..19).unwrap_or(digest);
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.split_once(':').map_or("latest", |(_, tag)| tag)
+}
+
+/// The image with its tag replaced: what deploying `version` means when the
+/// target names no image template.
+pub fn with_tag(image: &str, tag: &str) -> String {
+    let repository = image.split_once('@').map_or(image, |(repo, _)| repo);
+    let slash = repository.rfind('/').map_or(0, |i| i + 1);
+    let repository = match repository[slash..].find(':') {
+        Some(colon) => &repository[..slash + colon],
+        None => repository,
+    };
+    format!("{repository}:{tag}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_read_and_replaced_past_a_registry_port() {
+        assert_eq!(image_tag("registry:5000/shop/app:2.3.1"), "2.3.1");
+        assert_eq!(image_tag("app"), "latest");
+        assert_eq!(
+            with_tag("registry:5000/shop/app:2.3.1", "2.4.0"),
+            "registry:5000/shop/app:2.4.0"
+        );
+        assert_eq!(with_tag("app", "1.0.0"), "app:1.0.0");
+        assert_eq!(with_tag("app@sha256:abc", "1.0.0"), "app:1.0.0");
+    }
+}

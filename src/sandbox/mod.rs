@@ -1,0 +1,29 @@
+//! The sandbox cluster: a faithful subset of the Kubernetes API served over real
+//! HTTP on loopback, with a controller that rolls Deployments forward the way
+//! the real one does. It is the demo world, the integration tests' peer and the
+//! benchmarks' load; `kubectl` and kube-rs talk to it unchanged.
+//!
+//! What it serves: discovery, apps/v1 Deployments (get, list, watch, patch) and
+//! ReplicaSets (get, list, watch), and a `Status` for everything else.
+
+mod cluster;
+mod controller;
+mod discovery;
+mod faults;
+mod http;
+mod kubeconfig;
+mod objects;
+mod patch;
+mod pods;
+mod routes;
+mod selectors;
+mod server;
+mod watch;
+mod world;
+
+pub use cluster::{Cluster, Kind};
+pub use faults::Faults;
+pub use kubeconfig::write_kubeconfig;
+pub use patch::PatchType;
+pub use server::{RequestCounts, Sandbox};
+pub use world::{ImagePolicy, World, WorldDeployment};

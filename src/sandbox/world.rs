@@ -1,0 +1,174 @@
+//! What the sandbox starts with: namespaces, Deployments and how their images
+//! behave. The demo world is a few services in two namespaces with some history.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
+
+/// How long a pod of each image takes to become ready, and which never do.
+#[derive(Debug, Clone)]
+pub struct ImagePolicy {
+    default_delay: Duration,
+    delays: HashMap<String, Duration>,
+    bad: HashSet<String>,
+}
+
+impl Default for ImagePolicy {
+    fn default() -> Self {
+        Self::new(Duration::from_secs(2))
+    }
+}
+
+impl ImagePolicy {
+    pub fn new(default_delay: Duration) -> Self {
+        Self {
+            default_delay,
+            delays: HashMap::new(),
+            bad: HashSet::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_delay(mut self, image: &str, delay: Duration) -> Self {
+        self.delays.insert(image.to_owned(), delay);
+        self
+    }
+
+    /// Pods of this image never become ready. Tags ending in `-bad` are bad too.
+    pub fn mark_bad(&mut self, image: &str) {
+        self.bad.insert(image.to_owned());
+    }
+
+    /// `None` when a pod running these images never becomes ready.
+    pub fn ready_after<'a>(&self, images: impl IntoIterator<Item = &'a str>) -> Option<Duration> {
+        let mut longest = Duration::ZERO;
+        for image in images {
+            if self.bad.contains(image) || image.ends_with("-bad") {
+                return None;
+            }
+            longest = longest.max(*self.delays.get(image).unwrap_or(&self.default_delay));
+        }
+        Some(longest)
+    }
+}
+
+/// One Deployment of the starting world, with the images it went through
+/// (oldest first) so that it has revision history.
+#[derive(Debug, Clone)]
+pub struct WorldDeployment {
+    pub namespace: String,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub replicas: i32,
+    pub container: String,
+    pub images: Vec<String>,
+    pub progress_deadline_seconds: i32,
+    pub paused: bool,
+}
+
+impl WorldDeployment {
+    pub fn new(namespace: &str, name: &str, image_history: &[&str]) -> Self {
+        Self {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+            labels: BTreeMap::from([("app".to_owned(), name.to_owned())]),
+            replicas: 3,
+            container: name.to_owned(),
+            images: image_history.iter().map(|s| (*s).to_owned()).collect(),
+            progress_deadline_seconds: 600,
+            paused: false,
+        }
+    }
+
+    #[must_use]
+    pub fn replicas(mut self, n: i32) -> Self {
+        self.replicas = n;
+        self
+    }
+
+    #[must_use]
+    pub fn label(mut self, key: &str, value: &str) -> Self {
+        self.labels.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    #[must_use]
+    pub fn progress_deadline(mut self, seconds: i32) -> Self {
+        self.progress_deadline_seconds = seconds;
+        self
+    }
+
+    #[must_use]
+    pub fn paused(mut self) -> Self {
+        self.paused = true;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    pub deployments: Vec<WorldDeployment>,
+    pub images: ImagePolicy,
+}
+
+impl World {
+    /// `checkout`, `billing` and `web` in `staging` and `production`, each a
+    /// few releases old; staging already runs the release candidate.
+    pub fn demo() -> Self {
+        let mut deployments = Vec::new();
+        for (name, replicas) in [("checkout", 3), ("billing", 2), ("web", 4)] {
+            let image = |tag: &str| format!("registry.example.com/shop/{name}:{tag}");
+            let history = [image("2.2.0"), image("2.3.0"), image("2.3.1")];
+            let refs: Vec<&str> = history.iter().map(String::as_str).collect();
+            let production = WorldDeployment::new("production", name, &refs)
+                .replicas(replicas)
+                .label("tier", "shop");
+            let staging_history = [image("2.3.1"), image("2.4.0-rc.1")];
+            let refs: Vec<&str> = staging_history.iter().map(String::as_str).collect();
+            let staging = WorldDeployment::new("staging", name, &refs)
+                .replicas(1)
+                .label("tier", "shop");
+            deployments.push(staging);
+            deployments.push(production);
+        }
+        let images = ImagePolicy::new(Duration::from_secs(3));
+        Self {
+            deployments,
+            images,
+        }
+    }
+
+    /// `count` Deployments spread over ten namespaces, for the benchmarks.
+    pub fn many(count: usize) -> Self {
+        let deployments = (0..count)
+            .map(|i| {
+                let name = format!("svc-{i:04}");
+                let image = format!("registry.example.com/bench/{name}:1.0.{}", i % 7);
+                WorldDeployment::new(&format!("team-{}", i % 10), &name, &[image.as_str()])
+                    .replicas(2)
+                    .label("bench", "yes")
+            })
+            .collect();
+        Self {
+            deployments,
+            images: ImagePolicy::new(Duration::from_millis(500)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_images_never_get_ready_and_the_slowest_container_wins() {
+        let mut policy =
+            ImagePolicy::new(Duration::from_secs(1)).with_delay("slow:1", Duration::from_secs(9));
+        policy.mark_bad("broken:1");
+        assert_eq!(
+            policy.ready_after(["a:1", "slow:1"]),
+            Some(Duration::from_secs(9))
+        );
+        assert_eq!(policy.ready_after(["a:1", "broken:1"]), None);
+        assert_eq!(policy.ready_after(["app:2.0.0-bad"]), None);
+    }
+}

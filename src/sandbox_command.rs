@@ -1,0 +1,79 @@
+//! `release-cockpit sandbox`: the demo world's Kubernetes API on loopback, for
+//! `kubectl`, scripts and a second cockpit, until Ctrl-C or SIGTERM.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use crate::cli::SandboxArgs;
+use crate::paths::Paths;
+use crate::sandbox::{Sandbox, World, write_kubeconfig};
+
+pub fn run(args: &SandboxArgs, paths: Option<&Paths>) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return 1;
+        }
+    };
+    runtime.block_on(serve(args, paths))
+}
+
+pub fn default_kubeconfig(paths: Option<&Paths>) -> PathBuf {
+    paths
+        .map_or_else(
+            || std::env::temp_dir().join("release-cockpit"),
+            |p| p.state_dir.clone(),
+        )
+        .join("sandbox")
+        .join("kubeconfig")
+}
+
+async fn serve(args: &SandboxArgs, paths: Option<&Paths>) -> i32 {
+    let world = args.deployments.map_or_else(World::demo, World::many);
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let sandbox = match Sandbox::start(world, addr).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!("error: cannot serve the sandbox on {addr}: {error}");
+            return 1;
+        }
+    };
+    let kubeconfig = args
+        .kubeconfig
+        .clone()
+        .unwrap_or_else(|| default_kubeconfig(paths));
+    let user = std::env::var("USER").unwrap_or_else(|_| "operator".to_owned());
+    if let Err(error) = write_kubeconfig(&kubeconfig, &sandbox.url(), "production", &user) {
+        eprintln!("error: cannot write {}: {error}", kubeconfig.display());
+        return 1;
+    }
+    println!("sandbox cluster serving {}", sandbox.url());
+    println!("kubeconfig: {}", kubeconfig.display());
+    println!(
+        "try: KUBECONFIG={} kubectl get deployments -A",
+        kubeconfig.display()
+    );
+    println!("Ctrl-C stops it.");
+    wait_for_termination().await;
+    0
+}
+
+async fn wait_for_termination() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

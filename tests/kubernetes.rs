@@ -1,0 +1,416 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The real kube client against the sandbox cluster over HTTP.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use release_cockpit::adapters::kubernetes::{self, Deploy, KubeTarget, RolloutUpdate, UndoOutcome};
+use release_cockpit::domain::rollout::{DeploymentState, RolloutPhase};
+use release_cockpit::sandbox::{ImagePolicy, Sandbox, World, WorldDeployment, write_kubeconfig};
+use tokio::sync::mpsc;
+
+const IMAGE: &str = "registry.test/shop/checkout";
+
+fn world() -> World {
+    World {
+        deployments: vec![
+            WorldDeployment::new(
+                "production",
+                "checkout",
+                &[&format!("{IMAGE}:1.0.0"), &format!("{IMAGE}:1.1.0")],
+            )
+            .replicas(4)
+            .progress_deadline(2),
+            WorldDeployment::new(
+                "production",
+                "frozen",
+                &["registry.test/frozen:1", "registry.test/frozen:2"],
+            )
+            .paused(),
+            WorldDeployment::new("staging", "checkout", &[&format!("{IMAGE}:1.1.0")]).replicas(1),
+        ],
+        images: ImagePolicy::new(Duration::from_millis(150)),
+    }
+}
+
+struct Fixture {
+    sandbox: Sandbox,
+    kubeconfig: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let sandbox = Sandbox::start(world(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    write_kubeconfig(&kubeconfig, &sandbox.url(), "production", "alice").unwrap();
+    Fixture {
+        sandbox,
+        kubeconfig,
+        _dir: dir,
+    }
+}
+
+impl Fixture {
+    fn target(&self, deployment: Option<&str>) -> KubeTarget {
+        KubeTarget {
+            name: "shop".into(),
+            kubeconfig: Some(self.kubeconfig.clone()),
+            context: None,
+            namespace: None,
+            deployment: deployment.map(str::to_owned),
+            selector: None,
+            container: None,
+            image: None,
+        }
+    }
+
+    async fn client(&self) -> kube::Client {
+        kubernetes::connect(&self.target(None)).await.unwrap().0
+    }
+
+    fn watch(&self, target: KubeTarget) -> mpsc::UnboundedReceiver<RolloutUpdate> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(kubernetes::watch_target(target, move |u| {
+            tx.send(u).is_ok()
+        }));
+        rx
+    }
+}
+
+fn deploy(name: &str, image: &str) -> Deploy {
+    Deploy {
+        namespace: "production".into(),
+        name: name.into(),
+        container: None,
+        image: image.into(),
+        change_cause: format!("release-cockpit: {image} by alice"),
+        dry_run: false,
+    }
+}
+
+/// Waits for a snapshot in which `name` satisfies `check`; fails after 15 s.
+async fn until(
+    rx: &mut mpsc::UnboundedReceiver<RolloutUpdate>,
+    name: &str,
+    check: impl Fn(&DeploymentState) -> bool,
+) -> DeploymentState {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let update = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no snapshot of {name} matched within 15 s"))
+            .expect("the watch ended");
+        if let RolloutUpdate::Snapshot { deployments, .. } = update
+            && let Some(state) = deployments.into_iter().find(|d| d.name == name)
+            && check(&state)
+        {
+            return state;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_watch_follows_set_image_to_complete_with_a_new_revision() {
+    let f = fixture().await;
+    let mut rx = f.watch(f.target(None));
+    let first = until(&mut rx, "checkout", |_| true).await;
+    assert_eq!(first.phase, RolloutPhase::Complete);
+    assert_eq!(first.revision, 2);
+    assert_eq!(first.namespace, "production", "the kubeconfig's namespace");
+    assert_eq!(first.history.len(), 2);
+
+    let image = format!("{IMAGE}:2.0.0");
+    kubernetes::set_image(f.client().await, &deploy("checkout", &image))
+        .await
+        .unwrap();
+    let moving = until(&mut rx, "checkout", |d| {
+        d.image == image && d.phase == RolloutPhase::Progressing
+    })
+    .await;
+    assert_eq!(
+        moving.previous_image.as_deref(),
+        Some(&*format!("{IMAGE}:1.1.0"))
+    );
+    let done = until(&mut rx, "checkout", |d| {
+        d.image == image && d.phase == RolloutPhase::Complete
+    })
+    .await;
+    assert_eq!(done.revision, 3);
+    assert_eq!((done.updated, done.available, done.total), (4, 4, 4));
+    assert_eq!(
+        done.history[0].change_cause.as_deref(),
+        Some(&*format!("release-cockpit: {image} by alice"))
+    );
+    assert_eq!(
+        done.message,
+        "deployment \"checkout\" successfully rolled out"
+    );
+    assert_eq!(
+        f.sandbox.counts().lists(),
+        2,
+        "one LIST of deployments and one of replicasets, no more"
+    );
+}
+
+#[tokio::test]
+async fn undo_goes_back_to_the_previous_or_a_chosen_revision_and_skips_when_there() {
+    let f = fixture().await;
+    let client = f.client().await;
+    kubernetes::set_image(
+        client.clone(),
+        &deploy("checkout", &format!("{IMAGE}:2.0.0")),
+    )
+    .await
+    .unwrap();
+    assert!(f.sandbox.settle(Duration::from_secs(10)).await);
+
+    let outcome = kubernetes::undo(client.clone(), "production", "checkout", None, false)
+        .await
+        .unwrap();
+    assert_eq!(outcome, UndoOutcome::RolledBack { to: 2 });
+    assert!(f.sandbox.settle(Duration::from_secs(10)).await);
+    let d = f
+        .sandbox
+        .cluster()
+        .deployment("production", "checkout")
+        .unwrap();
+    let image = |d: &k8s_openapi::api::apps::v1::Deployment| {
+        d.spec
+            .as_ref()
+            .unwrap()
+            .template
+            .spec
+            .as_ref()
+            .unwrap()
+            .containers[0]
+            .image
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(image(&d), format!("{IMAGE}:1.1.0"));
+    let revision =
+        d.metadata.annotations.as_ref().unwrap()["deployment.kubernetes.io/revision"].clone();
+    assert_eq!(
+        revision, "4",
+        "the old ReplicaSet is taken back with the next revision"
+    );
+
+    let outcome = kubernetes::undo(client.clone(), "production", "checkout", Some(1), false)
+        .await
+        .unwrap();
+    assert_eq!(outcome, UndoOutcome::RolledBack { to: 1 });
+    assert!(f.sandbox.settle(Duration::from_secs(10)).await);
+    let d = f
+        .sandbox
+        .cluster()
+        .deployment("production", "checkout")
+        .unwrap();
+    assert_eq!(image(&d), format!("{IMAGE}:1.0.0"));
+
+    let outcome = kubernetes::undo(client.clone(), "production", "checkout", Some(5), false)
+        .await
+        .unwrap();
+    assert_eq!(outcome, UndoOutcome::Skipped { revision: 5 });
+    let missing = kubernetes::undo(client, "production", "checkout", Some(42), false)
+        .await
+        .unwrap_err();
+    assert!(missing.contains("unable to find revision 42"), "{missing}");
+}
+
+#[tokio::test]
+async fn undo_of_a_paused_deployment_is_refused_with_the_reason() {
+    let f = fixture().await;
+    let error = kubernetes::undo(f.client().await, "production", "frozen", None, false)
+        .await
+        .unwrap_err();
+    assert!(error.contains("paused"), "{error}");
+    assert!(
+        error.contains("rollout resume deployment/frozen"),
+        "{error}"
+    );
+    let d = f
+        .sandbox
+        .cluster()
+        .deployment("production", "frozen")
+        .unwrap();
+    assert_eq!(d.metadata.generation, Some(3), "nothing was patched");
+}
+
+#[tokio::test]
+async fn a_bad_image_ends_in_progress_deadline_exceeded_and_reads_as_failed() {
+    let f = fixture().await;
+    let mut rx = f.watch(f.target(Some("checkout")));
+    until(&mut rx, "checkout", |_| true).await;
+    let bad = format!("{IMAGE}:2.0.0-bad");
+    kubernetes::set_image(f.client().await, &deploy("checkout", &bad))
+        .await
+        .unwrap();
+    let failed = until(&mut rx, "checkout", |d| d.phase == RolloutPhase::Failed).await;
+    assert_eq!(
+        failed.message,
+        "deployment \"checkout\" exceeded its progress deadline"
+    );
+    assert_eq!(failed.image, bad);
+    assert_eq!(
+        failed.available, 3,
+        "the old pods keep serving within maxUnavailable"
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_changes_nothing() {
+    let f = fixture().await;
+    let mut request = deploy("checkout", &format!("{IMAGE}:9.9.9"));
+    request.dry_run = true;
+    let generation = kubernetes::set_image(f.client().await, &request)
+        .await
+        .unwrap();
+    assert_eq!(generation, 3, "the server answers with what it would store");
+    let d = f
+        .sandbox
+        .cluster()
+        .deployment("production", "checkout")
+        .unwrap();
+    assert_eq!(d.metadata.generation, Some(2));
+}
+
+#[tokio::test]
+async fn a_server_restart_reconnects_without_showing_stale_data_as_fresh() {
+    let mut f = fixture().await;
+    let mut rx = f.watch(f.target(None));
+    until(&mut rx, "checkout", |_| true).await;
+    f.sandbox.stop();
+    // A change lands while the API cannot be reached.
+    let patch = format!(
+        r#"{{"spec":{{"template":{{"spec":{{"containers":[{{"name":"checkout","image":"{IMAGE}:3.0.0"}}]}}}}}}}}"#
+    );
+    f.sandbox
+        .cluster()
+        .patch_deployment(
+            "production",
+            "checkout",
+            release_cockpit::sandbox::PatchType::Strategic,
+            patch.as_bytes(),
+            false,
+        )
+        .unwrap();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            RolloutUpdate::Stale { error, .. } => {
+                assert!(
+                    error.contains("unreachable") || error.contains("watch"),
+                    "{error}"
+                );
+                break;
+            }
+            RolloutUpdate::Snapshot { deployments, .. } => {
+                let d = deployments.iter().find(|d| d.name == "checkout").unwrap();
+                assert!(
+                    !d.image.ends_with("3.0.0"),
+                    "nothing fresh can be known while the server is down"
+                );
+            }
+        }
+    }
+    f.sandbox.resume().await.unwrap();
+    let fresh = tokio::time::timeout(Duration::from_secs(15), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut update = fresh;
+    loop {
+        match update {
+            RolloutUpdate::Snapshot { deployments, .. } => {
+                let d = deployments.iter().find(|d| d.name == "checkout").unwrap();
+                assert_eq!(
+                    d.image,
+                    format!("{IMAGE}:3.0.0"),
+                    "the first fresh snapshot has the change made during the outage"
+                );
+                break;
+            }
+            RolloutUpdate::Stale { .. } => {
+                update = tokio::time::timeout(Duration::from_secs(15), rx.recv())
+                    .await
+                    .unwrap()
+                    .unwrap();
+            }
+        }
+    }
+    assert_eq!(
+        f.sandbox.counts().lists(),
+        2,
+        "resumed from its resourceVersion, not listed again"
+    );
+}
+
+#[tokio::test]
+async fn a_too_old_version_lists_again() {
+    let f = fixture().await;
+    let mut rx = f.watch(f.target(None));
+    until(&mut rx, "checkout", |_| true).await;
+    f.sandbox.cluster().compact();
+    f.sandbox.faults().drop_watches();
+    kubernetes::set_image(
+        f.client().await,
+        &deploy("checkout", &format!("{IMAGE}:4.0.0")),
+    )
+    .await
+    .unwrap();
+    until(&mut rx, "checkout", |d| d.image.ends_with("4.0.0")).await;
+    assert!(
+        f.sandbox.counts().lists() >= 3,
+        "410 Gone made it list again"
+    );
+}
+
+#[tokio::test]
+async fn forbidden_names_the_verb_the_namespace_and_the_user() {
+    let f = fixture().await;
+    f.sandbox.faults().forbid("production", Some("patch"));
+    let error = kubernetes::set_image(
+        f.client().await,
+        &deploy("checkout", &format!("{IMAGE}:2.0.0")),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.starts_with("patch deployment production/checkout:"),
+        "{error}"
+    );
+    assert!(
+        error.contains("forbidden: User \"alice\" cannot patch resource \"deployments\""),
+        "{error}"
+    );
+    assert!(error.contains("in the namespace \"production\""), "{error}");
+}
+
+#[tokio::test]
+async fn a_conflict_and_a_missing_container_are_told_plainly() {
+    let f = fixture().await;
+    f.sandbox.faults().conflict_next_patches(1);
+    let error = kubernetes::set_image(
+        f.client().await,
+        &deploy("checkout", &format!("{IMAGE}:2.0.0")),
+    )
+    .await
+    .unwrap_err();
+    assert!(error.contains("the object has been modified"), "{error}");
+    let mut wrong = deploy("checkout", &format!("{IMAGE}:2.0.0"));
+    wrong.container = Some("sidecar".into());
+    let error = kubernetes::set_image(f.client().await, &wrong)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        "deployment production/checkout has no container `sidecar`; it has: checkout"
+    );
+}
