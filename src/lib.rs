@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod current_release;
 pub mod demo;
+pub mod demo_cluster;
 pub mod domain;
 pub mod logging;
 pub mod paths;

@@ -331,6 +331,19 @@ fn cockpit(
         model.session.read_only = true;
         model.session.following = follow.writer.clone();
     }
+    let mut targets = prepared.settings.targets.clone();
+    model.rollout = crate::app::rollout_view::RolloutView::new(
+        targets.iter().map(|t| (t.name.clone(), t.image.clone())),
+    );
+    let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    let demo_kubeconfig = paths
+        .as_ref()
+        .map_or_else(
+            || std::env::temp_dir().join("release-cockpit"),
+            |p| p.state_dir.clone(),
+        )
+        .join("demo")
+        .join("kubeconfig");
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let playbooks = prepared.playbooks.clone();
     let operator = model.session.operator.clone();
@@ -354,6 +367,19 @@ fn cockpit(
             .wrap_err("installing signal handlers")?;
         #[cfg(debug_assertions)]
         debug_panic_on_request();
+        // Served before the terminal is taken, so a failure prints plainly.
+        let _sandbox = if demo_world {
+            match crate::demo_cluster::start(&mut targets, demo_kubeconfig, &operator).await {
+                Ok(sandbox) => Some(sandbox),
+                Err(problem) => {
+                    model.notice = Some(problem);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        runtime::rollout::spawn_watches(targets.clone(), &mailbox_tx);
         let guard = TerminalGuard::enter().wrap_err("setting up the terminal")?;
         let mut terminal =
             Terminal::new(CrosstermBackend::new(stdout())).map_err(|e| eyre!("terminal: {e}"))?;
@@ -377,6 +403,7 @@ fn cockpit(
             store,
             playbooks,
         );
+        effects.set_targets(targets);
         if let Some(follow) = follow {
             effects.start_following(follow);
         }

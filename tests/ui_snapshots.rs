@@ -321,3 +321,19 @@ fn calendar_after_a_postponement() {
     press(&mut model, &["right", "right", "z"]);
     insta::assert_snapshot!(render(&model, 120, 24).backend());
 }
+
+#[test]
+fn rollout_pane_in_every_state() {
+    let mut model = sample_model_with_release();
+    model.rollout = release_cockpit::app::fixture::sample_rollout(model.clock.now);
+    press(&mut model, &["3", "z", "j"]);
+    insta::assert_snapshot!(render(&model, 120, 16).backend());
+}
+
+#[test]
+fn deploy_confirmation_lists_current_and_new_images() {
+    let mut model = sample_model_with_release();
+    model.rollout = release_cockpit::app::fixture::sample_rollout(model.clock.now);
+    press(&mut model, &["3", "d"]);
+    insta::assert_snapshot!(render(&model, 120, 24).backend());
+}

@@ -39,6 +39,9 @@ pub enum Command {
     CalendarPostpone,
     CalendarSkip,
     CalendarRestore,
+    RolloutUp,
+    RolloutDown,
+    Deploy,
 }
 
 /// Where a command applies: everywhere, or in one pane.
@@ -47,6 +50,7 @@ pub enum Scope {
     Global,
     Checklist,
     Calendar,
+    Rollout,
 }
 
 impl Scope {
@@ -69,6 +73,30 @@ pub struct CommandSpec {
 }
 
 pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        command: Command::Deploy,
+        name: "deploy",
+        default_keys: &["d"],
+        doc: "Deploy the release's version to the shown Deployments (asks first)",
+        hint: Some("deploy"),
+        scope: Scope::Rollout,
+    },
+    CommandSpec {
+        command: Command::RolloutUp,
+        name: "rollout-up",
+        default_keys: &["k", "up"],
+        doc: "Select the Deployment above",
+        hint: None,
+        scope: Scope::Rollout,
+    },
+    CommandSpec {
+        command: Command::RolloutDown,
+        name: "rollout-down",
+        default_keys: &["j", "down"],
+        doc: "Select the Deployment below",
+        hint: Some("move"),
+        scope: Scope::Rollout,
+    },
     CommandSpec {
         command: Command::FocusNext,
         name: "focus-next",

@@ -26,4 +26,6 @@ pub enum Effect {
     /// Append a calendar event (postpone, skip, restore) to the calendar's
     /// journal; reported as `Msg::CalendarRecorded` or `Msg::RecordFailed`.
     RecordCalendar(Event),
+    /// Journal the deploy, run it, report `Msg::DeployDone`.
+    Deploy(Box<crate::domain::rollout::DeployPlan>),
 }

@@ -98,3 +98,90 @@ pub fn sample_model_with_release() -> Model {
     model.focus = Pane::Checklist;
     model
 }
+
+/// Rollout targets in every state: `shop` live with a complete, a rolling, a
+/// failed and a paused Deployment; `edge` stale since 42 s before the clock.
+pub fn sample_rollout(now: chrono::DateTime<chrono::Utc>) -> super::rollout_view::RolloutView {
+    use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
+    let image = |name: &str, tag: &str| format!("registry.example.com/shop/{name}:{tag}");
+    let state = |ns: &str,
+                 name: &str,
+                 tag: &str,
+                 counts: (i32, i32, i32, i32),
+                 phase: RolloutPhase,
+                 message: &str| {
+        let (desired, updated, available, total) = counts;
+        DeploymentState {
+            namespace: ns.to_owned(),
+            name: name.to_owned(),
+            container: name.to_owned(),
+            image: image(name, tag),
+            previous_image: (phase == RolloutPhase::Progressing || phase == RolloutPhase::Failed)
+                .then(|| image(name, "2.3.1")),
+            revision: 4,
+            desired,
+            updated,
+            ready: available,
+            available,
+            total,
+            phase,
+            message: message.to_owned(),
+            last_update: Some(now - Duration::seconds(40)),
+            history: vec![
+                Revision {
+                    number: 4,
+                    images: vec![image(name, tag)],
+                    created: Some(now - Duration::minutes(3)),
+                    change_cause: Some(format!("release-cockpit: {tag} by carol")),
+                    replicas: updated,
+                },
+                Revision {
+                    number: 3,
+                    images: vec![image(name, "2.3.1")],
+                    created: Some(now - Duration::days(14)),
+                    change_cause: Some("release 2.3.1".to_owned()),
+                    replicas: total - updated,
+                },
+            ],
+        }
+    };
+    let mut view = super::rollout_view::RolloutView::new([
+        ("shop".to_owned(), None),
+        ("edge".to_owned(), None),
+    ]);
+    view.apply(
+        RolloutUpdate::Snapshot {
+            target: "shop".to_owned(),
+            deployments: vec![
+                state("production", "billing", "2.4.0", (2, 2, 2, 2), RolloutPhase::Complete, "deployment \"billing\" successfully rolled out"),
+                state("production", "checkout", "2.4.0", (4, 2, 3, 5), RolloutPhase::Progressing, "Waiting for deployment \"checkout\" rollout to finish: 2 out of 4 new replicas have been updated..."),
+                state("production", "search", "2.4.0-bad", (3, 1, 2, 3), RolloutPhase::Failed, "deployment \"search\" exceeded its progress deadline"),
+                state("production", "web", "2.3.1", (4, 4, 4, 4), RolloutPhase::Paused, "deployment \"web\" is paused"),
+            ],
+        },
+        now - Duration::seconds(50),
+    );
+    view.apply(
+        RolloutUpdate::Snapshot {
+            target: "edge".to_owned(),
+            deployments: vec![state(
+                "edge",
+                "gateway",
+                "2.3.1",
+                (2, 2, 2, 2),
+                RolloutPhase::Complete,
+                "deployment \"gateway\" successfully rolled out",
+            )],
+        },
+        now - Duration::seconds(60),
+    );
+    view.apply(
+        RolloutUpdate::Stale {
+            target: "edge".to_owned(),
+            error: "watch deployments in edge: the API is unreachable: connection refused"
+                .to_owned(),
+        },
+        now - Duration::seconds(42),
+    );
+    view
+}

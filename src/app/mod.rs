@@ -7,6 +7,7 @@ pub mod calendar_actions;
 pub mod calendar_view;
 pub mod clock;
 pub mod commands;
+mod deploy_actions;
 pub mod effect;
 pub mod fixture;
 pub mod key;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod msg;
 pub mod palette;
 pub mod release_view;
+pub mod rollout_view;
 mod step_actions;
 pub mod update;
 

@@ -8,6 +8,7 @@ use super::clock::Clock;
 use super::keymap::Keymap;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
+use super::rollout_view::RolloutView;
 use crate::domain::calendar::Calendar;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,7 +52,8 @@ impl Pane {
         match self {
             Pane::Calendar => super::commands::Scope::Calendar,
             Pane::Checklist => super::commands::Scope::Checklist,
-            Pane::Rollout | Pane::Health => super::commands::Scope::Global,
+            Pane::Rollout => super::commands::Scope::Rollout,
+            Pane::Health => super::commands::Scope::Global,
         }
     }
 
@@ -73,6 +75,8 @@ pub enum Overlay {
     Palette(Palette),
     /// Quit was asked for while actions are running; the default answer is cancel.
     ConfirmQuit,
+    /// A deploy waiting for `y`; any other key cancels.
+    ConfirmDeploy(crate::domain::rollout::DeployPlan),
     /// A line of text the operator types: a reason, a note, a new release.
     Prompt(Prompt),
     /// Everything about one step: instructions, gate output, history.
@@ -197,6 +201,8 @@ pub struct Model {
     pub themes: Themes,
     /// Release trains, the month shown and the selected day.
     pub calendar: CalendarView,
+    /// The rollout targets' Deployments, as their watches last reported.
+    pub rollout: RolloutView,
     /// The release in the Checklist pane, if one is open.
     pub release: Option<ReleaseView>,
     /// A one-line message for the status bar, replaced by the next one.
@@ -223,6 +229,7 @@ impl Model {
             clock: Clock::new(now, zone),
             themes,
             calendar: CalendarView::new(Calendar::default(), Vec::new(), now, zone),
+            rollout: RolloutView::default(),
             release: None,
             notice: None,
             alerts: Vec::new(),
@@ -251,6 +258,10 @@ impl Model {
     /// The next instant at which the screen would look different with no input:
     /// the runtime sleeps until then instead of redrawing on a timer.
     pub fn next_time_change(&self) -> Option<DateTime<Utc>> {
-        Some(self.clock.next_change())
+        let clock = self.clock.next_change();
+        Some(match self.rollout.next_change(self.clock.now) {
+            Some(sooner) => sooner.min(clock),
+            None => clock,
+        })
     }
 }

@@ -2,6 +2,7 @@
 
 use super::calendar_actions;
 use super::commands::{COMMANDS, Command};
+use super::deploy_actions;
 use super::effect::Effect;
 use super::key::{Key, KeyCode};
 use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
@@ -88,6 +89,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.mark_changed();
             Vec::new()
         }
+        Msg::DeployDone { ok, results } => deploy_actions::done(model, ok, results),
+        Msg::Rollout(report) => {
+            model.rollout.apply(report, model.clock.now);
+            model.mark_changed();
+            Vec::new()
+        }
         Msg::ReleaseFailed(error) => {
             model.notice = Some(format!("no release started: {error}"));
             model.mark_changed();
@@ -138,6 +145,7 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             model.overlay = Some(Overlay::Details { step, scroll });
             Vec::new()
         }
+        Some(Overlay::ConfirmDeploy(plan)) => deploy_actions::confirm_key(model, plan, key),
         Some(Overlay::ConfirmQuit) => {
             model.mark_changed();
             if matches!(key.code, KeyCode::Char('y' | 'Y')) && !key.ctrl {
@@ -289,6 +297,9 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::CalendarPostpone
         | Command::CalendarSkip
         | Command::CalendarRestore => return calendar_actions::run(model, command),
+        Command::RolloutUp => model.rollout.move_selection(-1),
+        Command::RolloutDown => model.rollout.move_selection(1),
+        Command::Deploy => return deploy_actions::plan(model),
     }
     Vec::new()
 }

@@ -7,6 +7,7 @@ mod playbook_file;
 mod playbooks;
 mod schema;
 mod source;
+mod targets;
 mod toml_dir;
 mod trains;
 

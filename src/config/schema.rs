@@ -24,6 +24,27 @@ pub struct Config {
     /// `[[blackout]]`: days no train releases on.
     #[serde(rename = "blackout")]
     pub blackouts: Vec<BlackoutConfig>,
+    /// `[[target]]`: what a release deploys to.
+    #[serde(rename = "target")]
+    pub targets: Vec<TargetConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetConfig {
+    pub name: Spanned<String>,
+    /// Only `kubernetes` for now.
+    pub kind: Spanned<String>,
+    /// A kubeconfig file, relative to the config file; `KUBECONFIG` or
+    /// `~/.kube/config` when unset.
+    pub kubeconfig: Option<Spanned<String>>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+    pub deployment: Option<Spanned<String>>,
+    pub selector: Option<Spanned<String>>,
+    pub container: Option<String>,
+    /// The image to deploy, with `{version}` standing for the release version.
+    pub image: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

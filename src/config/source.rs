@@ -119,6 +119,7 @@ pub struct Settings {
     pub roles: std::collections::BTreeMap<String, Vec<String>>,
     pub trains: Vec<crate::domain::calendar::Train>,
     pub blackouts: Vec<crate::domain::calendar::Blackout>,
+    pub targets: Vec<crate::adapters::kubernetes::KubeTarget>,
 }
 
 impl LoadedConfig {
@@ -140,10 +141,15 @@ impl LoadedConfig {
             .blackouts(&trains)
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
+        let targets = self
+            .targets()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
                 trains,
                 blackouts,
+                targets,
                 keymap,
                 zone,
                 theme,

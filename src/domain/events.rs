@@ -64,6 +64,18 @@ pub enum Event {
         train: String,
         scheduled: DateTime<Utc>,
     },
+    /// Written and synced before any target is touched.
+    DeployRequested {
+        version: String,
+        /// `namespace/name container=image`, one per Deployment.
+        targets: Vec<String>,
+        dry_run: bool,
+    },
+    /// The outcome, one line per Deployment.
+    DeployFinished {
+        ok: bool,
+        results: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +95,9 @@ impl Event {
             Self::ReleaseStarted { .. }
             | Self::OccurrencePostponed { .. }
             | Self::OccurrenceSkipped { .. }
-            | Self::OccurrenceRestored { .. } => None,
+            | Self::OccurrenceRestored { .. }
+            | Self::DeployRequested { .. }
+            | Self::DeployFinished { .. } => None,
             Self::StepCompleted { step }
             | Self::StepSkipped { step, .. }
             | Self::ApprovalGiven { step }
@@ -113,6 +127,24 @@ impl Event {
                 outcome.summary
             ),
             Self::StepUndone { .. } => "undid the last action".to_owned(),
+            Self::DeployRequested {
+                version,
+                targets,
+                dry_run,
+            } => format!(
+                "{} {version} to {}",
+                if *dry_run {
+                    "dry-run deploy of"
+                } else {
+                    "deploy"
+                },
+                targets.join(", ")
+            ),
+            Self::DeployFinished { ok, results } => format!(
+                "deploy {}: {}",
+                if *ok { "done" } else { "failed" },
+                results.join("; ")
+            ),
             Self::GoNoGoOverridden { reason, .. } => format!("go/no-go overridden: {reason}"),
             Self::OccurrencePostponed {
                 train,

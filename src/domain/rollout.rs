@@ -68,6 +68,18 @@ impl DeploymentState {
     }
 }
 
+/// What a target's watch tells the cockpit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RolloutUpdate {
+    /// The target's Deployments as the API has them now.
+    Snapshot {
+        target: String,
+        deployments: Vec<DeploymentState>,
+    },
+    /// The API cannot be read; what was shown last is kept, marked stale.
+    Stale { target: String, error: String },
+}
+
 /// The tag of an image reference: `registry:5000/app:1.2` -> `1.2`; an
 /// untagged image is `latest`, a digest is shortened.
 pub fn image_tag(image: &str) -> &str {
@@ -105,4 +117,35 @@ mod tests {
         assert_eq!(with_tag("app", "1.0.0"), "app:1.0.0");
         assert_eq!(with_tag("app@sha256:abc", "1.0.0"), "app:1.0.0");
     }
+}
+
+/// One Deployment a deploy changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployItem {
+    pub target: String,
+    pub namespace: String,
+    pub name: String,
+    pub container: String,
+    pub from: String,
+    pub to: String,
+}
+
+impl DeployItem {
+    /// As journaled: `production/checkout checkout=registry/app:2.4.0`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}/{} {}={}",
+            self.namespace, self.name, self.container, self.to
+        )
+    }
+}
+
+/// A deploy of the release's version, shown for confirmation before it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployPlan {
+    pub version: String,
+    pub release_id: String,
+    pub items: Vec<DeployItem>,
+    /// The server validates and answers, and stores nothing.
+    pub dry_run: bool,
 }

@@ -32,6 +32,7 @@ pub struct Runner {
     follower: Option<JoinHandle<()>>,
     store: ReleaseStore,
     playbooks: PlaybookLibrary,
+    targets: Vec<crate::adapters::kubernetes::KubeTarget>,
 }
 
 impl Runner {
@@ -49,6 +50,7 @@ impl Runner {
             follower: None,
             store,
             playbooks,
+            targets: Vec::new(),
         }
     }
 
@@ -118,13 +120,14 @@ impl Runner {
         }
     }
 
-    fn record(&mut self, event: crate::domain::events::Event) {
+    /// Appends and syncs; returns whether the event is durable.
+    fn record(&mut self, event: crate::domain::events::Event) -> bool {
         let Some(writer) = self.writer.as_mut() else {
             self.send(Msg::RecordFailed {
                 event: Box::new(event),
                 error: "no release journal is open for writing".to_owned(),
             });
-            return;
+            return false;
         };
         match writer
             .journal
@@ -133,6 +136,7 @@ impl Runner {
             Ok(recorded) => {
                 tracing::info!(seq = recorded.seq, event = %recorded.event.describe(), step = recorded.event.step(), "recorded");
                 self.send(Msg::Recorded(recorded));
+                true
             }
             Err(error) => {
                 tracing::error!(%error, "journal append failed");
@@ -140,8 +144,37 @@ impl Runner {
                     event: Box::new(event),
                     error: error.to_string(),
                 });
+                false
             }
         }
+    }
+
+    /// The rollout targets deploys go to.
+    pub fn set_targets(&mut self, targets: Vec<crate::adapters::kubernetes::KubeTarget>) {
+        self.targets = targets;
+    }
+
+    /// Journals the request (synced) before touching any cluster; the outcome
+    /// comes back as `Msg::DeployDone`, which `update` journals in turn.
+    fn deploy(&mut self, plan: crate::domain::rollout::DeployPlan) {
+        let requested = crate::domain::events::Event::DeployRequested {
+            version: plan.version.clone(),
+            targets: plan.items.iter().map(|i| i.describe()).collect(),
+            dry_run: plan.dry_run,
+        };
+        if !self.record(requested) {
+            return;
+        }
+        let targets = self.targets.clone();
+        let mailbox = self.mailbox.clone();
+        let cause = format!(
+            "release-cockpit: {} {} by {}",
+            plan.release_id, plan.version, self.operator
+        );
+        tokio::spawn(async move {
+            let (ok, results) = super::deploy::run(&targets, &plan, &cause).await;
+            let _ = mailbox.send(Msg::DeployDone { ok, results });
+        });
     }
 }
 
@@ -149,7 +182,9 @@ impl EffectRunner for Runner {
     fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Quit { .. } | Effect::Suspend => {}
-            Effect::Record(event) => self.record(event),
+            Effect::Record(event) => {
+                self.record(event);
+            }
             Effect::RunGate { step, gate } => {
                 let mailbox = self.mailbox.clone();
                 tracing::info!(step, "gate started");
@@ -195,6 +230,7 @@ impl EffectRunner for Runner {
                 }
             }
             Effect::RecordCalendar(event) => self.record_calendar(event),
+            Effect::Deploy(plan) => self.deploy(*plan),
             Effect::OpenRelease { id } => {
                 // Let go of the current release first, so reopening it is not
                 // refused by this process's own lock.

@@ -1,10 +1,12 @@
 //! Everything with side effects: the terminal, the event loop, signals.
 
+pub mod deploy;
 pub mod effects;
 pub mod event_loop;
 pub mod follow;
 pub mod gates;
 pub mod input;
+pub mod rollout;
 pub mod signals;
 pub mod terminal;
 

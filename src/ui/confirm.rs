@@ -40,3 +40,87 @@ pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
+
+/// The deploy confirmation: every Deployment with its current and new image.
+pub fn render_deploy(
+    frame: &mut Frame,
+    area: Rect,
+    plan: &crate::domain::rollout::DeployPlan,
+    theme: &Theme,
+) {
+    const SHOWN: usize = 12;
+    let height = u16::try_from(plan.items.len().min(SHOWN) + 7).unwrap_or(20);
+    let popup = centered(area, 100, height);
+    let mut lines = vec![Line::styled(
+        format!(
+            "Deploy {} to {} Deployment(s){}:",
+            plan.version,
+            plan.items.len(),
+            if plan.dry_run {
+                " as a server-side DRY RUN"
+            } else {
+                ""
+            }
+        ),
+        theme.style(Role::Text).add_modifier(Modifier::BOLD),
+    )];
+    for item in plan.items.iter().take(SHOWN) {
+        // One line each: the tags side by side, the repository once.
+        let (from_repo, from_tag) = split_image(&item.from);
+        let (to_repo, to_tag) = split_image(&item.to);
+        let repo = if from_repo == to_repo {
+            format!("  {to_repo}")
+        } else {
+            format!("  {from_repo} → {to_repo}")
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:<32} ", format!("{}/{}", item.namespace, item.name)),
+                theme.style(Role::Text),
+            ),
+            Span::styled(from_tag.to_owned(), theme.style(Role::Muted)),
+            Span::styled(" → ", theme.style(Role::Text)),
+            Span::styled(
+                to_tag.to_owned(),
+                theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(repo, theme.style(Role::Muted)),
+        ]));
+    }
+    if plan.items.len() > SHOWN {
+        lines.push(Line::styled(
+            format!("  … and {} more", plan.items.len() - SHOWN),
+            theme.style(Role::Muted),
+        ));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("y", theme.style(Role::Accent).add_modifier(Modifier::BOLD)),
+        Span::styled(" deploy    ", theme.style(Role::Text)),
+        Span::styled("t", theme.style(Role::Accent).add_modifier(Modifier::BOLD)),
+        Span::styled(" toggle dry run    ", theme.style(Role::Text)),
+        Span::styled(
+            "any other key",
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(" cancel (default)", theme.style(Role::Text)),
+    ]));
+    let inner = dialog(
+        frame,
+        popup,
+        "Deploy?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn split_image(image: &str) -> (&str, &str) {
+    let tag = crate::domain::rollout::image_tag(image);
+    let repo = image
+        .strip_suffix(tag)
+        .and_then(|r| r.strip_suffix([':', '@']))
+        .unwrap_or(image);
+    (repo, tag)
+}

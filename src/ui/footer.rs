@@ -20,6 +20,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ("y".into(), "quit anyway"),
             ("any other key".into(), "cancel"),
         ],
+        Some(Overlay::ConfirmDeploy(_)) => vec![
+            ("y".into(), "deploy"),
+            ("t".into(), "toggle dry run"),
+            ("any other key".into(), "cancel"),
+        ],
         Some(Overlay::Prompt(_)) => vec![("enter".into(), "record"), ("esc".into(), "cancel")],
         Some(Overlay::Details { .. }) => vec![("j/k".into(), "scroll"), ("esc".into(), "close")],
         None => {
@@ -27,6 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             let scopes: &[Scope] = match model.focus {
                 Pane::Checklist if model.release.is_some() => &[Scope::Checklist, Scope::Global],
                 Pane::Calendar if !model.calendar.is_empty() => &[Scope::Calendar, Scope::Global],
+                Pane::Rollout if !model.rollout.is_empty() => &[Scope::Rollout, Scope::Global],
                 _ => &[Scope::Global],
             };
             scopes

@@ -12,6 +12,7 @@ mod palette;
 mod panes;
 mod popup;
 mod prompt;
+mod rollout;
 mod status_bar;
 mod tabs;
 pub mod theme;
@@ -39,6 +40,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, model, theme),
         Some(Overlay::Palette(palette)) => palette::render(frame, area, palette, model, theme),
         Some(Overlay::ConfirmQuit) => confirm::render_quit(frame, area, model, theme),
+        Some(Overlay::ConfirmDeploy(plan)) => confirm::render_deploy(frame, area, plan, theme),
         Some(Overlay::Prompt(prompt)) => prompt::render(frame, area, prompt, theme),
         Some(Overlay::Details { step, scroll }) => {
             details::render(frame, area, step, *scroll, model, theme)

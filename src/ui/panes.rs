@@ -36,6 +36,9 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
         (Pane::Calendar, _) if !model.calendar.is_empty() => {
             super::calendar::render(frame, inner, model, theme)
         }
+        (Pane::Rollout, _) if model.rollout.is_configured() => {
+            super::rollout::render(frame, inner, model, theme)
+        }
         _ => render_empty(frame, inner, pane, theme),
     }
 }
@@ -64,8 +67,8 @@ fn empty_text(pane: Pane) -> (&'static str, &'static str) {
             "Start one with `release-cockpit start --type minor --version 2.4.0 --at \"2026-12-01 10:00 America/Los_Angeles\"`, or :release-new here.",
         ),
         Pane::Rollout => (
-            "Nothing configured: no targets.",
-            "Kubernetes deployments, Docker containers and command-driven platforms appear here. This build has no target adapters yet.",
+            "Nothing configured: no rollout targets.",
+            "Add [[target]] tables (kind = \"kubernetes\", a namespace, a deployment or a selector) to the config; config.example.toml shows how, and `release-cockpit demo` watches a sandbox cluster.",
         ),
         Pane::Health => (
             "Nothing configured: no signals.",

@@ -10,9 +10,10 @@ mod status;
 mod target;
 mod watch;
 
+pub use crate::domain::rollout::RolloutUpdate;
 pub use actions::{Deploy, UndoOutcome, set_image, undo};
 pub use client::connect;
 pub use errors::describe;
 pub use status::deployment_state;
 pub use target::KubeTarget;
-pub use watch::{RolloutUpdate, watch_target};
+pub use watch::watch_target;

@@ -20,19 +20,7 @@ use super::client::connect;
 use super::errors::describe;
 use super::status::deployment_state;
 use super::target::KubeTarget;
-use crate::domain::rollout::DeploymentState;
-
-/// What the watch tells the cockpit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RolloutUpdate {
-    /// The target's Deployments as the API has them now.
-    Snapshot {
-        target: String,
-        deployments: Vec<DeploymentState>,
-    },
-    /// The API cannot be read; what was shown last is kept, marked stale.
-    Stale { target: String, error: String },
-}
+use crate::domain::rollout::RolloutUpdate;
 
 /// How often a busy target's snapshot is sent at most.
 const COALESCE: Duration = Duration::from_millis(100);

@@ -245,3 +245,124 @@ fn resize_and_resume_force_a_redraw() {
     update(&mut model, Msg::Resumed);
     assert!(model.take_changed());
 }
+
+mod deploy {
+    use super::*;
+    use crate::app::fixture::{sample_model_with_release, sample_rollout};
+    use crate::domain::rollout::DeployPlan;
+
+    fn model() -> Model {
+        let mut model = sample_model_with_release();
+        model.rollout = sample_rollout(model.clock.now);
+        model.focus = Pane::Rollout;
+        model
+    }
+
+    fn key(model: &mut Model, text: &str) -> Vec<Effect> {
+        update(model, Msg::Key(text.parse().unwrap()))
+    }
+
+    #[test]
+    fn d_asks_first_with_every_fresh_deployment_and_the_release_version() {
+        let mut model = model();
+        assert!(key(&mut model, "d").is_empty());
+        let Some(Overlay::ConfirmDeploy(plan)) = &model.overlay else {
+            panic!("no confirmation: {:?}", model.overlay);
+        };
+        assert_eq!(plan.version, "2.4.0");
+        let names: Vec<&str> = plan.items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["search", "web"],
+            "those already on 2.4.0 and the stale target are left out"
+        );
+        assert_eq!(plan.items[1].to, "registry.example.com/shop/web:2.4.0");
+        assert!(!plan.dry_run);
+    }
+
+    #[test]
+    fn only_y_deploys_and_t_makes_it_a_dry_run() {
+        let mut model = model();
+        key(&mut model, "d");
+        assert!(key(&mut model, "t").is_empty());
+        let effects = key(&mut model, "y");
+        let [Effect::Deploy(plan)] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        let plan: &DeployPlan = plan;
+        assert!(plan.dry_run);
+        assert!(model.overlay.is_none());
+
+        key(&mut model, "d");
+        assert!(key(&mut model, "enter").is_empty(), "enter is not yes");
+        assert!(model.overlay.is_none());
+        assert_eq!(model.notice.as_deref(), Some("deploy cancelled"));
+    }
+
+    #[test]
+    fn read_only_and_no_release_refuse() {
+        let mut model = model();
+        model.session.read_only = true;
+        assert!(key(&mut model, "d").is_empty());
+        assert!(model.overlay.is_none());
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .unwrap_or_default()
+                .contains("read-only")
+        );
+
+        let mut model = model_without_release();
+        assert!(key(&mut model, "d").is_empty());
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .unwrap_or_default()
+                .contains("open a release first")
+        );
+    }
+
+    fn model_without_release() -> Model {
+        let mut model = crate::app::fixture::sample_model();
+        model.rollout = sample_rollout(model.clock.now);
+        model.focus = Pane::Rollout;
+        model
+    }
+
+    #[test]
+    fn the_outcome_is_journaled_and_shown() {
+        let mut model = model();
+        let results = vec!["production/checkout patched".to_owned()];
+        let effects = update(
+            &mut model,
+            Msg::DeployDone {
+                ok: true,
+                results: results.clone(),
+            },
+        );
+        assert_eq!(
+            effects,
+            vec![Effect::Record(Event::DeployFinished { ok: true, results })]
+        );
+        assert_eq!(
+            model.notice.as_deref(),
+            Some("deploy sent: production/checkout patched")
+        );
+    }
+
+    #[test]
+    fn j_and_k_move_through_every_targets_rows() {
+        let mut model = model();
+        for _ in 0..10 {
+            key(&mut model, "j");
+        }
+        assert_eq!(model.rollout.selected, 4, "four live rows and one stale");
+        key(&mut model, "k");
+        assert_eq!(
+            model.rollout.selected_row().map(|(_, d)| d.name.as_str()),
+            Some("web")
+        );
+    }
+}

@@ -280,3 +280,41 @@ fn an_unknown_playbook_is_reported_against_the_library() {
     );
     assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(9));
 }
+
+#[test]
+fn a_kubernetes_target_loads_with_its_kubeconfig_beside_the_config() {
+    let text = "[[target]]\nname = \"shop\"\nkind = \"kubernetes\"\nkubeconfig = \"kube/config\"\n\
+                context = \"prod\"\nnamespace = \"production\"\nselector = \"tier=shop\"\n\
+                image = \"registry.example.com/shop/app:{version}\"\n";
+    let settings = loaded(text).unwrap().settings(&theme_names()).unwrap();
+    let target = &settings.targets[0];
+    assert_eq!(
+        target.kubeconfig.as_deref(),
+        Some(std::path::Path::new("kube/config"))
+    );
+    assert_eq!(target.selector.as_deref(), Some("tier=shop"));
+    assert_eq!(
+        target.image_for("ignored:1", "2.4.0"),
+        "registry.example.com/shop/app:2.4.0"
+    );
+}
+
+#[test]
+fn target_mistakes_name_the_field_and_the_fix() {
+    let base = "[[target]]\nname = \"shop\"\nkind = \"kubernetes\"\n";
+    let error = one_error(&base.replace("kubernetes", "kubernets"));
+    assert_eq!(error.key.as_deref(), Some("target[0].kind"));
+    assert_eq!(
+        error.suggestion.as_deref(),
+        Some("did you mean `kubernetes`?")
+    );
+    let error = one_error(&format!("{base}deployment = \"a\"\nselector = \"b=c\"\n"));
+    assert_eq!(error.key.as_deref(), Some("target[0].selector"));
+    let error = one_error(&format!("{base}image = \"app:latest\"\n"));
+    assert_eq!(error.key.as_deref(), Some("target[0].image"));
+    assert!(error.fix.contains("{version}"), "{error}");
+    let error = one_error(&format!(
+        "{base}[[target]]\nname = \"shop\"\nkind = \"kubernetes\"\n"
+    ));
+    assert!(error.problem.contains("two targets"), "{error}");
+}

@@ -112,7 +112,9 @@ impl Checklist {
             Event::ReleaseStarted { .. }
             | Event::OccurrencePostponed { .. }
             | Event::OccurrenceSkipped { .. }
-            | Event::OccurrenceRestored { .. } => {}
+            | Event::OccurrenceRestored { .. }
+            | Event::DeployRequested { .. }
+            | Event::DeployFinished { .. } => {}
             Event::StepCompleted { .. } => {
                 record.completed = Some(mark);
                 record.undo.push((by, Undoable::Completion));

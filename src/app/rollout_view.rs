@@ -1,0 +1,242 @@
+//! The Rollout pane's state: each target's Deployments as last reported, how
+//! fresh that is, the selected row, and how fast each rollout moves.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::rollout::{DeploymentState, RolloutPhase, RolloutUpdate};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    pub since: DateTime<Utc>,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetView {
+    pub name: String,
+    /// The image a deploy sets, `{version}` standing for the version; the
+    /// current image with the version as its tag when `None`.
+    pub image_template: Option<String>,
+    pub deployments: Vec<DeploymentState>,
+    /// When the last good data came in; `None` until the first.
+    pub received: Option<DateTime<Utc>>,
+    /// Set while the API cannot be read; the data above is then the last good.
+    pub stale: Option<Stale>,
+}
+
+/// Where a rollout started, to tell its speed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Start {
+    image: String,
+    at: DateTime<Utc>,
+    done: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RolloutView {
+    pub targets: Vec<TargetView>,
+    pub selected: usize,
+    starts: HashMap<(String, String), Start>,
+}
+
+impl RolloutView {
+    /// `targets` are each target's name and image template.
+    pub fn new(targets: impl IntoIterator<Item = (String, Option<String>)>) -> Self {
+        Self {
+            targets: targets
+                .into_iter()
+                .map(|(name, image_template)| TargetView {
+                    name,
+                    image_template,
+                    deployments: Vec::new(),
+                    received: None,
+                    stale: None,
+                })
+                .collect(),
+            selected: 0,
+            starts: HashMap::new(),
+        }
+    }
+
+    pub fn is_configured(&self) -> bool {
+        !self.targets.is_empty()
+    }
+
+    pub fn apply(&mut self, update: RolloutUpdate, now: DateTime<Utc>) {
+        match update {
+            RolloutUpdate::Snapshot {
+                target,
+                deployments,
+            } => {
+                for d in &deployments {
+                    self.track(d, now);
+                }
+                if let Some(view) = self.targets.iter_mut().find(|t| t.name == target) {
+                    view.deployments = deployments;
+                    view.received = Some(now);
+                    view.stale = None;
+                }
+            }
+            RolloutUpdate::Stale { target, error } => {
+                if let Some(view) = self.targets.iter_mut().find(|t| t.name == target) {
+                    let since = view.stale.as_ref().map_or(now, |s| s.since);
+                    view.stale = Some(Stale { since, error });
+                }
+            }
+        }
+        self.selected = self.selected.min(self.len().saturating_sub(1));
+    }
+
+    fn track(&mut self, d: &DeploymentState, now: DateTime<Utc>) {
+        let key = (d.namespace.clone(), d.name.clone());
+        if d.phase != RolloutPhase::Progressing {
+            self.starts.remove(&key);
+            return;
+        }
+        let restart = self.starts.get(&key).is_none_or(|s| s.image != d.image);
+        if restart {
+            self.starts.insert(
+                key,
+                Start {
+                    image: d.image.clone(),
+                    at: now,
+                    done: done(d),
+                },
+            );
+        }
+    }
+
+    /// Time left at the speed the rollout has had since it was first seen.
+    pub fn eta(&self, d: &DeploymentState, now: DateTime<Utc>) -> Option<Duration> {
+        let start = self.starts.get(&(d.namespace.clone(), d.name.clone()))?;
+        let moved = done(d) - start.done;
+        let elapsed = now - start.at;
+        if moved <= 0 || elapsed <= Duration::zero() {
+            return None;
+        }
+        let left = (d.desired - done(d)).max(0);
+        Some(elapsed * left / moved)
+    }
+
+    /// When the pane's ages next change: every second while something moves,
+    /// is stale or moved within the minute; otherwise the status clock's minute is enough.
+    pub fn next_change(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let lively = self.targets.iter().any(|t| t.stale.is_some())
+            || self.rows().any(|(_, d)| {
+                d.phase == RolloutPhase::Progressing
+                    || d.last_update
+                        .is_some_and(|at| now - at < Duration::minutes(1))
+            });
+        lively.then(|| now + Duration::seconds(1))
+    }
+
+    /// Every Deployment row, target by target.
+    pub fn rows(&self) -> impl Iterator<Item = (&TargetView, &DeploymentState)> {
+        self.targets
+            .iter()
+            .flat_map(|t| t.deployments.iter().map(move |d| (t, d)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.targets.iter().map(|t| t.deployments.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn selected_row(&self) -> Option<(&TargetView, &DeploymentState)> {
+        self.rows().nth(self.selected)
+    }
+
+    pub fn move_selection(&mut self, delta: isize) {
+        let len = self.len();
+        if len == 0 {
+            return;
+        }
+        let next = self.selected.saturating_add_signed(delta);
+        self.selected = next.min(len - 1);
+    }
+}
+
+/// Pods of the new revision that serve: the rollout's progress.
+fn done(d: &DeploymentState) -> i32 {
+    d.updated.min(d.available)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(image: &str, updated: i32, available: i32, phase: RolloutPhase) -> DeploymentState {
+        DeploymentState {
+            namespace: "prod".into(),
+            name: "web".into(),
+            container: "web".into(),
+            image: image.into(),
+            previous_image: None,
+            revision: 2,
+            desired: 4,
+            updated,
+            ready: available,
+            available,
+            total: 4,
+            phase,
+            message: String::new(),
+            last_update: None,
+            history: Vec::new(),
+        }
+    }
+
+    fn snapshot(d: DeploymentState) -> RolloutUpdate {
+        RolloutUpdate::Snapshot {
+            target: "shop".into(),
+            deployments: vec![d],
+        }
+    }
+
+    #[test]
+    fn stale_keeps_the_last_good_data_and_its_first_moment() {
+        let t0 = Utc::now();
+        let mut view = RolloutView::new([("shop".to_owned(), None)]);
+        view.apply(snapshot(state("web:1", 4, 4, RolloutPhase::Complete)), t0);
+        let stale = |e: &str| RolloutUpdate::Stale {
+            target: "shop".into(),
+            error: e.into(),
+        };
+        view.apply(stale("refused"), t0 + Duration::seconds(5));
+        view.apply(stale("refused again"), t0 + Duration::seconds(9));
+        let target = &view.targets[0];
+        assert_eq!(target.deployments.len(), 1, "nothing is blanked");
+        let marked = target.stale.as_ref().unwrap();
+        assert_eq!(
+            (marked.since, marked.error.as_str()),
+            (t0 + Duration::seconds(5), "refused again")
+        );
+        view.apply(
+            snapshot(state("web:1", 4, 4, RolloutPhase::Complete)),
+            t0 + Duration::seconds(12),
+        );
+        assert!(view.targets[0].stale.is_none());
+    }
+
+    #[test]
+    fn the_eta_follows_the_rollouts_speed() {
+        let t0 = Utc::now();
+        let mut view = RolloutView::new([("shop".to_owned(), None)]);
+        view.apply(
+            snapshot(state("web:2", 1, 3, RolloutPhase::Progressing)),
+            t0,
+        );
+        let now = t0 + Duration::seconds(10);
+        let moving = state("web:2", 2, 3, RolloutPhase::Progressing);
+        view.apply(snapshot(moving.clone()), now);
+        // One pod in 10 s, two to go.
+        assert_eq!(view.eta(&moving, now), Some(Duration::seconds(20)));
+        let done = state("web:2", 4, 4, RolloutPhase::Complete);
+        view.apply(snapshot(done.clone()), now);
+        assert_eq!(view.eta(&done, now), None);
+    }
+}
