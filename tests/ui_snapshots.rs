@@ -337,3 +337,11 @@ fn deploy_confirmation_lists_current_and_new_images() {
     press(&mut model, &["3", "d"]);
     insta::assert_snapshot!(render(&model, 120, 24).backend());
 }
+
+#[test]
+fn revision_history_of_the_selected_deployment() {
+    let mut model = sample_model_with_release();
+    model.rollout = release_cockpit::app::fixture::sample_rollout(model.clock.now);
+    press(&mut model, &["3", "j", "enter"]);
+    insta::assert_snapshot!(render(&model, 120, 20).backend());
+}

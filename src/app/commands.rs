@@ -41,6 +41,7 @@ pub enum Command {
     CalendarRestore,
     RolloutUp,
     RolloutDown,
+    RolloutHistory,
     Deploy,
 }
 
@@ -79,6 +80,14 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &["d"],
         doc: "Deploy the release's version to the shown Deployments (asks first)",
         hint: Some("deploy"),
+        scope: Scope::Rollout,
+    },
+    CommandSpec {
+        command: Command::RolloutHistory,
+        name: "rollout-history",
+        default_keys: &["enter"],
+        doc: "Show the selected Deployment's revision history",
+        hint: Some("history"),
         scope: Scope::Rollout,
     },
     CommandSpec {

@@ -75,6 +75,11 @@ pub enum Overlay {
     Palette(Palette),
     /// Quit was asked for while actions are running; the default answer is cancel.
     ConfirmQuit,
+    /// A Deployment's revision history, newest first.
+    History {
+        namespace: String,
+        name: String,
+    },
     /// A deploy waiting for `y`; any other key cancels.
     ConfirmDeploy(crate::domain::rollout::DeployPlan),
     /// A line of text the operator types: a reason, a note, a new release.

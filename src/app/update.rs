@@ -146,6 +146,11 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             Vec::new()
         }
         Some(Overlay::ConfirmDeploy(plan)) => deploy_actions::confirm_key(model, plan, key),
+        // Any key closes the history; it has nothing to act on.
+        Some(Overlay::History { .. }) => {
+            model.mark_changed();
+            Vec::new()
+        }
         Some(Overlay::ConfirmQuit) => {
             model.mark_changed();
             if matches!(key.code, KeyCode::Char('y' | 'Y')) && !key.ctrl {
@@ -300,6 +305,14 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::RolloutUp => model.rollout.move_selection(-1),
         Command::RolloutDown => model.rollout.move_selection(1),
         Command::Deploy => return deploy_actions::plan(model),
+        Command::RolloutHistory => {
+            if let Some((_, d)) = model.rollout.selected_row() {
+                model.overlay = Some(Overlay::History {
+                    namespace: d.namespace.clone(),
+                    name: d.name.clone(),
+                });
+            }
+        }
     }
     Vec::new()
 }

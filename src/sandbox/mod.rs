@@ -18,6 +18,8 @@ mod pods;
 mod routes;
 mod selectors;
 mod server;
+#[cfg(test)]
+mod tests;
 mod watch;
 mod world;
 

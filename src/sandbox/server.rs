@@ -190,7 +190,7 @@ async fn run_controller(shared: Arc<Shared>) {
 
 /// Creates the world's Deployments and rolls each through its image history
 /// at once, so that it starts with settled revisions.
-fn seed(cluster: &Cluster, world: &World) {
+pub(super) fn seed(cluster: &Cluster, world: &World) {
     let real = std::mem::replace(&mut cluster.lock().images, ImagePolicy::new(Duration::ZERO));
     for spec in &world.deployments {
         let Some((first, rest)) = spec.images.split_first() else {

@@ -20,6 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ("y".into(), "quit anyway"),
             ("any other key".into(), "cancel"),
         ],
+        Some(Overlay::History { .. }) => vec![("any key".into(), "close")],
         Some(Overlay::ConfirmDeploy(_)) => vec![
             ("y".into(), "deploy"),
             ("t".into(), "toggle dry run"),

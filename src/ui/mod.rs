@@ -7,6 +7,7 @@ mod confirm;
 mod details;
 mod footer;
 mod help;
+mod history;
 pub mod layout;
 mod palette;
 mod panes;
@@ -41,6 +42,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         Some(Overlay::Palette(palette)) => palette::render(frame, area, palette, model, theme),
         Some(Overlay::ConfirmQuit) => confirm::render_quit(frame, area, model, theme),
         Some(Overlay::ConfirmDeploy(plan)) => confirm::render_deploy(frame, area, plan, theme),
+        Some(Overlay::History { namespace, name }) => {
+            history::render(frame, area, namespace, name, model, theme);
+        }
         Some(Overlay::Prompt(prompt)) => prompt::render(frame, area, prompt, theme),
         Some(Overlay::Details { step, scroll }) => {
             details::render(frame, area, step, *scroll, model, theme)
