@@ -53,5 +53,23 @@ fn calendar(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame, checklist, calendar);
+fn rollout(c: &mut Criterion) {
+    let mut model = sample_model_with_release();
+    model.rollout = release_cockpit::app::fixture::many_deployments(1_000, model.clock.now);
+    bench_draw(c, "full screen 200x50, rollout of 1000 deployments", &model);
+    for key in ['3', 'z'] {
+        update(&mut model, Msg::Key(Key::char(key)));
+    }
+    bench_draw(c, "rollout zoomed 200x50 (1000 deployments)", &model);
+    // Taking in a watch snapshot of all 1000 (what a busy target sends every 100 ms).
+    let snapshot = release_cockpit::domain::rollout::RolloutUpdate::Snapshot {
+        target: "bench".to_owned(),
+        deployments: model.rollout.targets[0].deployments.clone(),
+    };
+    c.bench_function("apply a 1000-deployment snapshot", |b| {
+        b.iter(|| update(&mut model, Msg::Rollout(snapshot.clone())));
+    });
+}
+
+criterion_group!(benches, frame, checklist, calendar, rollout);
 criterion_main!(benches);

@@ -429,3 +429,40 @@ fn process_state(pid: u32) -> char {
         .and_then(|(_, rest)| rest.chars().next())
         .unwrap_or('?')
 }
+
+#[test]
+fn the_demo_deploys_its_version_to_the_sandbox_cluster_and_journals_it() {
+    let tmux = Tmux::start(&[], &[]);
+    wait_for_frame(&tmux);
+    tmux.send("3");
+    tmux.send("z");
+    tmux.wait_for("the sandbox's Deployments", |s| {
+        s.contains("production/checkout") && s.contains("staging/web") && s.contains("complete")
+    });
+    tmux.send("d");
+    tmux.wait_for_text("Deploy 2.4.0 to 6 Deployment(s)");
+    tmux.send("y");
+    tmux.wait_for_text("deploy sent");
+    let screen = tmux.wait_for("a rollout in motion", |s| {
+        s.contains("2.3.1 → 2.4.0") || s.contains("progressing")
+    });
+    assert!(screen.contains("production/checkout"), "{screen}");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    let history = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))
+        .args(["history"])
+        .env("XDG_STATE_HOME", tmux.home().join("state"))
+        .env("XDG_CONFIG_HOME", tmux.home().join("config"))
+        .env("RELEASE_COCKPIT_CONFIG", "")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&history.stdout);
+    assert!(
+        text.contains("deploy 2.4.0 to production/billing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("deploy done"),
+        "the outcome is journaled too:\n{text}"
+    );
+}

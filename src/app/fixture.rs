@@ -185,3 +185,48 @@ pub fn sample_rollout(now: chrono::DateTime<chrono::Utc>) -> super::rollout_view
     );
     view
 }
+
+/// `count` complete Deployments in one target, for the benchmarks.
+pub fn many_deployments(
+    count: usize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> super::rollout_view::RolloutView {
+    use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
+    let deployments = (0..count)
+        .map(|i| {
+            let image = format!("registry.example.com/bench/svc-{i:04}:1.0.{}", i % 7);
+            DeploymentState {
+                namespace: "bench".to_owned(),
+                name: format!("svc-{i:04}"),
+                container: format!("svc-{i:04}"),
+                image: image.clone(),
+                previous_image: None,
+                revision: 1,
+                desired: 2,
+                updated: 2,
+                ready: 2,
+                available: 2,
+                total: 2,
+                phase: RolloutPhase::Complete,
+                message: format!("deployment \"svc-{i:04}\" successfully rolled out"),
+                last_update: Some(now - Duration::minutes(5)),
+                history: vec![Revision {
+                    number: 1,
+                    images: vec![image],
+                    created: Some(now - Duration::minutes(5)),
+                    change_cause: None,
+                    replicas: 2,
+                }],
+            }
+        })
+        .collect();
+    let mut view = super::rollout_view::RolloutView::new([("bench".to_owned(), None)]);
+    view.apply(
+        RolloutUpdate::Snapshot {
+            target: "bench".to_owned(),
+            deployments,
+        },
+        now,
+    );
+    view
+}

@@ -88,7 +88,11 @@ async fn respond(
                 shared.counts.watches.fetch_add(1, Ordering::Relaxed);
                 Ok(watch_response(shared, kind, filter, &q)?)
             } else {
-                shared.counts.lists.fetch_add(1, Ordering::Relaxed);
+                // A LIST is counted once, however many pages it takes.
+                if q.get("continue").is_none_or(String::is_empty) {
+                    shared.counts.lists.fetch_add(1, Ordering::Relaxed);
+                }
+                shared.counts.list_pages.fetch_add(1, Ordering::Relaxed);
                 list(shared, kind, &filter, &q)
             }
         }

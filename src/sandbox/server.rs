@@ -29,6 +29,7 @@ use super::world::{ImagePolicy, World, WorldDeployment};
 pub struct RequestCounts {
     pub total: AtomicU64,
     pub lists: AtomicU64,
+    pub list_pages: AtomicU64,
     pub watches: AtomicU64,
     pub gets: AtomicU64,
     pub patches: AtomicU64,
@@ -37,6 +38,9 @@ pub struct RequestCounts {
 impl RequestCounts {
     pub fn lists(&self) -> u64 {
         self.lists.load(Ordering::Relaxed)
+    }
+    pub fn list_pages(&self) -> u64 {
+        self.list_pages.load(Ordering::Relaxed)
     }
     pub fn watches(&self) -> u64 {
         self.watches.load(Ordering::Relaxed)

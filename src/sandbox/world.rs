@@ -137,13 +137,13 @@ impl World {
         }
     }
 
-    /// `count` Deployments spread over ten namespaces, for the benchmarks.
+    /// `count` Deployments in the namespace `bench`, for the benchmarks.
     pub fn many(count: usize) -> Self {
         let deployments = (0..count)
             .map(|i| {
                 let name = format!("svc-{i:04}");
                 let image = format!("registry.example.com/bench/{name}:1.0.{}", i % 7);
-                WorldDeployment::new(&format!("team-{}", i % 10), &name, &[image.as_str()])
+                WorldDeployment::new("bench", &name, &[image.as_str()])
                     .replicas(2)
                     .label("bench", "yes")
             })
