@@ -414,3 +414,18 @@ async fn a_conflict_and_a_missing_container_are_told_plainly() {
         "deployment production/checkout has no container `sidecar`; it has: checkout"
     );
 }
+
+#[tokio::test]
+async fn slow_and_dropped_watches_still_deliver_every_change() {
+    let f = fixture().await;
+    let mut rx = f.watch(f.target(Some("checkout")));
+    until(&mut rx, "checkout", |_| true).await;
+    f.sandbox.faults().slow_watches(Duration::from_millis(300));
+    let image = format!("{IMAGE}:5.0.0");
+    kubernetes::set_image(f.client().await, &deploy("checkout", &image)).await.unwrap();
+    f.sandbox.faults().drop_watches();
+    let done = until(&mut rx, "checkout", |d| d.image == image && d.phase == RolloutPhase::Complete).await;
+    assert_eq!(done.updated, 4);
+    assert!(f.sandbox.counts().watches() >= 4, "the dropped watches were opened again");
+    assert_eq!(f.sandbox.counts().lists(), 2, "and resumed, not listed again");
+}
