@@ -332,9 +332,13 @@ fn cockpit(
         model.session.following = follow.writer.clone();
     }
     let mut targets = prepared.settings.targets.clone();
-    model.rollout = crate::app::rollout_view::RolloutView::new(
-        targets.iter().map(|t| (t.name.clone(), t.image.clone())),
-    );
+    model.rollout = crate::app::rollout_view::RolloutView::new(targets.iter().map(|t| {
+        crate::app::rollout_view::TargetSpec {
+            name: t.name.clone(),
+            image: t.image.clone(),
+            environment: t.environment.clone(),
+        }
+    }));
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
     let demo_kubeconfig = paths
         .as_ref()

@@ -65,6 +65,7 @@ impl Fixture {
             selector: None,
             container: None,
             image: None,
+            environment: None,
         }
     }
 
@@ -422,10 +423,22 @@ async fn slow_and_dropped_watches_still_deliver_every_change() {
     until(&mut rx, "checkout", |_| true).await;
     f.sandbox.faults().slow_watches(Duration::from_millis(300));
     let image = format!("{IMAGE}:5.0.0");
-    kubernetes::set_image(f.client().await, &deploy("checkout", &image)).await.unwrap();
+    kubernetes::set_image(f.client().await, &deploy("checkout", &image))
+        .await
+        .unwrap();
     f.sandbox.faults().drop_watches();
-    let done = until(&mut rx, "checkout", |d| d.image == image && d.phase == RolloutPhase::Complete).await;
+    let done = until(&mut rx, "checkout", |d| {
+        d.image == image && d.phase == RolloutPhase::Complete
+    })
+    .await;
     assert_eq!(done.updated, 4);
-    assert!(f.sandbox.counts().watches() >= 4, "the dropped watches were opened again");
-    assert_eq!(f.sandbox.counts().lists(), 2, "and resumed, not listed again");
+    assert!(
+        f.sandbox.counts().watches() >= 4,
+        "the dropped watches were opened again"
+    );
+    assert_eq!(
+        f.sandbox.counts().lists(),
+        2,
+        "and resumed, not listed again"
+    );
 }

@@ -1,15 +1,64 @@
-//! `d` on the Rollout pane: plan a deploy of the release's version to every
-//! Deployment shown, confirm it (default: cancel), then hand it to the runner,
-//! which journals it before and after touching the cluster.
+//! Deploying the release's version: `d` on the Rollout pane (every Deployment
+//! shown) or `Space` on a playbook `deploy` step (the targets serving its
+//! environment). Either plans, asks for confirmation (default: cancel), then
+//! hands the plan to the runner, which journals it before and after touching
+//! the cluster.
 
 use super::effect::Effect;
 use super::key::{Key, KeyCode};
 use super::model::{Model, Overlay};
+use super::rollout_view::TargetView;
 use crate::domain::events::Event;
-use crate::domain::rollout::{DeployItem, DeployPlan, with_tag};
+use crate::domain::rollout::{DeployItem, DeployPlan, DeploymentState, with_tag};
+
+/// Which Deployments a deploy is for.
+pub enum Scope<'a> {
+    Everything,
+    /// A playbook step's: a named target, or those serving an environment.
+    Step {
+        id: &'a str,
+        environment: &'a str,
+        target: Option<&'a str>,
+    },
+}
+
+impl Scope<'_> {
+    fn includes(&self, target: &TargetView, d: &DeploymentState) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Step {
+                target: Some(name), ..
+            } => target.name == *name,
+            Scope::Step { environment, .. } => {
+                target.environment.as_deref().unwrap_or(&d.namespace) == *environment
+            }
+        }
+    }
+
+    fn step(&self) -> Option<String> {
+        match self {
+            Scope::Everything => None,
+            Scope::Step { id, .. } => Some((*id).to_owned()),
+        }
+    }
+}
+
+/// Whether any configured target serves the step; when none does, the step
+/// stays one done by hand.
+pub fn serves(model: &Model, environment: &str, target: Option<&str>) -> bool {
+    let scope = Scope::Step {
+        id: "",
+        environment,
+        target,
+    };
+    match target {
+        Some(name) => model.rollout.targets.iter().any(|t| t.name == name),
+        None => model.rollout.rows().any(|(t, d)| scope.includes(t, d)),
+    }
+}
 
 /// Opens the confirmation, or says why there is nothing to confirm.
-pub fn plan(model: &mut Model) -> Vec<Effect> {
+pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
     model.mark_changed();
     if model.session.read_only {
         model.notice = Some("read-only: deploys are refused in this cockpit".to_owned());
@@ -20,9 +69,26 @@ pub fn plan(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     };
     let version = release.version.to_string();
-    let items: Vec<DeployItem> = model
+    let chosen: Vec<(&TargetView, &DeploymentState)> = model
         .rollout
         .rows()
+        .filter(|(target, d)| scope.includes(target, d))
+        .collect();
+    let stale: Vec<&str> = chosen
+        .iter()
+        .filter(|(t, _)| t.stale.is_some())
+        .map(|(t, _)| t.name.as_str())
+        .collect();
+    if !stale.is_empty() && scope.step().is_some() {
+        // A step deploys all of its environment or nothing.
+        model.notice = Some(format!(
+            "cannot deploy: target {} is stale; wait until it is fresh again",
+            stale.join(", ")
+        ));
+        return Vec::new();
+    }
+    let items: Vec<DeployItem> = chosen
+        .into_iter()
         .filter(|(target, _)| target.stale.is_none())
         .map(|(target, d)| DeployItem {
             target: target.name.clone(),
@@ -38,6 +104,12 @@ pub fn plan(model: &mut Model) -> Vec<Effect> {
         .filter(|item| item.from != item.to)
         .collect();
     if items.is_empty() {
+        if let Some(step) = scope.step() {
+            model.notice = Some(format!(
+                "every Deployment `{step}` deploys to already runs {version}: step completed"
+            ));
+            return vec![Effect::Record(Event::StepCompleted { step })];
+        }
         model.notice = Some(format!(
             "nothing to deploy: every Deployment with fresh data already runs {version}"
         ));
@@ -48,6 +120,7 @@ pub fn plan(model: &mut Model) -> Vec<Effect> {
         release_id: release.id.clone(),
         items,
         dry_run: false,
+        step: scope.step(),
     }));
     Vec::new()
 }
@@ -82,13 +155,35 @@ pub fn confirm_key(model: &mut Model, mut plan: DeployPlan, key: Key) -> Vec<Eff
     }
 }
 
-/// The runner's report: shown, and journaled as the deploy's outcome.
-pub fn done(model: &mut Model, ok: bool, results: Vec<String>) -> Vec<Effect> {
+/// The runner's report: shown, and journaled as the deploy's outcome; a
+/// playbook step that asked for it is completed when every patch was taken.
+pub fn done(model: &mut Model, outcome: DeployOutcome) -> Vec<Effect> {
     model.mark_changed();
+    let DeployOutcome {
+        ok,
+        results,
+        step,
+        dry_run,
+    } = outcome;
     model.notice = Some(if ok {
         format!("deploy sent: {}", results.join("; "))
     } else {
         format!("deploy failed: {}", results.join("; "))
     });
-    vec![Effect::Record(Event::DeployFinished { ok, results })]
+    let mut effects = vec![Effect::Record(Event::DeployFinished { ok, results })];
+    if let Some(step) = step.filter(|_| ok && !dry_run) {
+        effects.push(Effect::Record(Event::StepCompleted { step }));
+    }
+    effects
+}
+
+/// What the runner reports of a deploy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployOutcome {
+    pub ok: bool,
+    /// One line per Deployment.
+    pub results: Vec<String>,
+    /// The playbook step it was for.
+    pub step: Option<String>,
+    pub dry_run: bool,
 }

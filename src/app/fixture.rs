@@ -146,8 +146,8 @@ pub fn sample_rollout(now: chrono::DateTime<chrono::Utc>) -> super::rollout_view
         }
     };
     let mut view = super::rollout_view::RolloutView::new([
-        ("shop".to_owned(), None),
-        ("edge".to_owned(), None),
+        super::rollout_view::TargetSpec::named("shop"),
+        super::rollout_view::TargetSpec::named("edge"),
     ]);
     view.apply(
         RolloutUpdate::Snapshot {
@@ -220,7 +220,8 @@ pub fn many_deployments(
             }
         })
         .collect();
-    let mut view = super::rollout_view::RolloutView::new([("bench".to_owned(), None)]);
+    let mut view =
+        super::rollout_view::RolloutView::new([super::rollout_view::TargetSpec::named("bench")]);
     view.apply(
         RolloutUpdate::Snapshot {
             target: "bench".to_owned(),

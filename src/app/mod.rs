@@ -7,7 +7,7 @@ pub mod calendar_actions;
 pub mod calendar_view;
 pub mod clock;
 pub mod commands;
-mod deploy_actions;
+pub mod deploy_actions;
 pub mod effect;
 pub mod fixture;
 pub mod key;

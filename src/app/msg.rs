@@ -51,11 +51,8 @@ pub enum Msg {
     },
     /// Starting a release failed (bad input, a journal that exists already, ...).
     ReleaseFailed(String),
-    /// A deploy the runner carried out, one line per Deployment.
-    DeployDone {
-        ok: bool,
-        results: Vec<String>,
-    },
+    /// A deploy the runner carried out.
+    DeployDone(super::deploy_actions::DeployOutcome),
     /// A rollout target's watch reported.
     Rollout(crate::domain::rollout::RolloutUpdate),
 }

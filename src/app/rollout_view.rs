@@ -13,12 +13,32 @@ pub struct Stale {
     pub error: String,
 }
 
+/// What the view needs to know of a configured target.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TargetSpec {
+    pub name: String,
+    pub image: Option<String>,
+    pub environment: Option<String>,
+}
+
+impl TargetSpec {
+    pub fn named(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            ..Self::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetView {
     pub name: String,
     /// The image a deploy sets, `{version}` standing for the version; the
     /// current image with the version as its tag when `None`.
     pub image_template: Option<String>,
+    /// The playbook deploy steps' environment it serves; each Deployment's
+    /// namespace when `None`.
+    pub environment: Option<String>,
     pub deployments: Vec<DeploymentState>,
     /// When the last good data came in; `None` until the first.
     pub received: Option<DateTime<Utc>>,
@@ -42,14 +62,14 @@ pub struct RolloutView {
 }
 
 impl RolloutView {
-    /// `targets` are each target's name and image template.
-    pub fn new(targets: impl IntoIterator<Item = (String, Option<String>)>) -> Self {
+    pub fn new(targets: impl IntoIterator<Item = TargetSpec>) -> Self {
         Self {
             targets: targets
                 .into_iter()
-                .map(|(name, image_template)| TargetView {
-                    name,
-                    image_template,
+                .map(|spec| TargetView {
+                    name: spec.name,
+                    image_template: spec.image,
+                    environment: spec.environment,
                     deployments: Vec::new(),
                     received: None,
                     stale: None,
@@ -200,7 +220,7 @@ mod tests {
     #[test]
     fn stale_keeps_the_last_good_data_and_its_first_moment() {
         let t0 = Utc::now();
-        let mut view = RolloutView::new([("shop".to_owned(), None)]);
+        let mut view = RolloutView::new([TargetSpec::named("shop")]);
         view.apply(snapshot(state("web:1", 4, 4, RolloutPhase::Complete)), t0);
         let stale = |e: &str| RolloutUpdate::Stale {
             target: "shop".into(),
@@ -225,7 +245,7 @@ mod tests {
     #[test]
     fn the_eta_follows_the_rollouts_speed() {
         let t0 = Utc::now();
-        let mut view = RolloutView::new([("shop".to_owned(), None)]);
+        let mut view = RolloutView::new([TargetSpec::named("shop")]);
         view.apply(
             snapshot(state("web:2", 1, 3, RolloutPhase::Progressing)),
             t0,

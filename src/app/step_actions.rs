@@ -91,7 +91,24 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                     blockers.len()
                 ));
             }
-            if let Some(capability) = step.kind.pending_capability() {
+            if let StepKind::Deploy {
+                environment,
+                target,
+            } = &step.kind
+                && super::deploy_actions::serves(model, environment, target.as_deref())
+            {
+                let scope = super::deploy_actions::Scope::Step {
+                    id: &id,
+                    environment,
+                    target: target.as_deref(),
+                };
+                return super::deploy_actions::plan(model, &scope);
+            }
+            if let StepKind::Deploy { environment, .. } = &step.kind {
+                model.notice = Some(format!(
+                    "completed by hand: no [[target]] serves environment `{environment}`"
+                ));
+            } else if let Some(capability) = step.kind.pending_capability() {
                 model.notice = Some(format!("completed by hand: {capability} is not built yet"));
             }
             vec![Effect::Record(Event::StepCompleted { step: id })]

@@ -89,7 +89,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.mark_changed();
             Vec::new()
         }
-        Msg::DeployDone { ok, results } => deploy_actions::done(model, ok, results),
+        Msg::DeployDone(outcome) => deploy_actions::done(model, outcome),
         Msg::Rollout(report) => {
             model.rollout.apply(report, model.clock.now);
             model.mark_changed();
@@ -304,7 +304,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::CalendarRestore => return calendar_actions::run(model, command),
         Command::RolloutUp => model.rollout.move_selection(-1),
         Command::RolloutDown => model.rollout.move_selection(1),
-        Command::Deploy => return deploy_actions::plan(model),
+        Command::Deploy => return deploy_actions::plan(model, &deploy_actions::Scope::Everything),
         Command::RolloutHistory => {
             if let Some((_, d)) = model.rollout.selected_row() {
                 model.overlay = Some(Overlay::History {

@@ -45,6 +45,9 @@ pub struct TargetConfig {
     pub container: Option<String>,
     /// The image to deploy, with `{version}` standing for the release version.
     pub image: Option<Spanned<String>>,
+    /// The playbook deploy steps' `environment` this target serves; its
+    /// namespace when unset.
+    pub environment: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

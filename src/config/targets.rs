@@ -87,6 +87,7 @@ impl LoadedConfig {
             selector: t.selector.as_ref().map(|s| s.get_ref().clone()),
             container: t.container.clone(),
             image: t.image.as_ref().map(|s| s.get_ref().clone()),
+            environment: t.environment.clone().or_else(|| t.namespace.clone()),
         })
     }
 

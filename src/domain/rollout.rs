@@ -148,4 +148,6 @@ pub struct DeployPlan {
     pub items: Vec<DeployItem>,
     /// The server validates and answers, and stores nothing.
     pub dry_run: bool,
+    /// The playbook `deploy` step this carries out, if any.
+    pub step: Option<String>,
 }

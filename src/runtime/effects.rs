@@ -173,7 +173,12 @@ impl Runner {
         );
         tokio::spawn(async move {
             let (ok, results) = super::deploy::run(&targets, &plan, &cause).await;
-            let _ = mailbox.send(Msg::DeployDone { ok, results });
+            let _ = mailbox.send(Msg::DeployDone(crate::app::deploy_actions::DeployOutcome {
+                ok,
+                results,
+                step: plan.step,
+                dry_run: plan.dry_run,
+            }));
         });
     }
 }

@@ -115,6 +115,36 @@ pub fn render(
                 )),
             ]));
         }
+        StepKind::Deploy {
+            environment,
+            target,
+        } => {
+            let serving: Vec<&str> = model
+                .rollout
+                .targets
+                .iter()
+                .filter(|t| match target {
+                    Some(name) => t.name == *name,
+                    None => model.rollout.rows().any(|(row_target, d)| {
+                        row_target.name == t.name
+                            && t.environment.as_deref().unwrap_or(&d.namespace) == environment
+                    }),
+                })
+                .map(|t| t.name.as_str())
+                .collect();
+            let text = if serving.is_empty() {
+                format!("by hand: no [[target]] serves environment `{environment}`")
+            } else {
+                format!(
+                    "Space deploys the release's version to {} (asks first)",
+                    serving.join(", ")
+                )
+            };
+            lines.push(Line::from(vec![
+                label("deploys"),
+                Span::styled(text, theme.style(Role::Text)),
+            ]));
+        }
         StepKind::Approval(rule) => {
             let by: Vec<String> = checklist
                 .record(&step.id)

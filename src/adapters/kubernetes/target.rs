@@ -20,6 +20,9 @@ pub struct KubeTarget {
     /// The image to deploy, with `{version}` for the release's version; when
     /// unset, the current image's repository with the version as its tag.
     pub image: Option<String>,
+    /// Which playbook deploy steps this target serves (`environment =` of a
+    /// `deploy` step); its namespace when unset.
+    pub environment: Option<String>,
 }
 
 impl KubeTarget {

@@ -271,8 +271,8 @@ fn production_deploy_is_refused_until_go_then_overridden_with_a_reason() {
         model
             .notice
             .as_deref()
-            .is_some_and(|n| n.contains("deploy capability")),
-        "says deploys are by hand for now"
+            .is_some_and(|n| n.contains("no [[target]] serves environment `production`")),
+        "says why the deploy is by hand"
     );
 }
 

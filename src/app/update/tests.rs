@@ -335,21 +335,95 @@ mod deploy {
     fn the_outcome_is_journaled_and_shown() {
         let mut model = model();
         let results = vec!["production/checkout patched".to_owned()];
-        let effects = update(
-            &mut model,
-            Msg::DeployDone {
-                ok: true,
+        let outcome = |step: Option<&str>, ok: bool, dry_run: bool| {
+            Msg::DeployDone(crate::app::deploy_actions::DeployOutcome {
+                ok,
                 results: results.clone(),
-            },
-        );
-        assert_eq!(
-            effects,
-            vec![Effect::Record(Event::DeployFinished { ok: true, results })]
-        );
+                step: step.map(str::to_owned),
+                dry_run,
+            })
+        };
+        let effects = update(&mut model, outcome(None, true, false));
+        let finished = |ok: bool| {
+            Effect::Record(Event::DeployFinished {
+                ok,
+                results: results.clone(),
+            })
+        };
+        assert_eq!(effects, vec![finished(true)]);
         assert_eq!(
             model.notice.as_deref(),
             Some("deploy sent: production/checkout patched")
         );
+        // A playbook step is completed by a real deploy that went through,
+        // never by a dry run or a failure.
+        let step = Some("deploy-production");
+        let completed = Effect::Record(Event::StepCompleted {
+            step: "deploy-production".to_owned(),
+        });
+        assert_eq!(
+            update(&mut model, outcome(step, true, false)),
+            vec![finished(true), completed]
+        );
+        assert_eq!(
+            update(&mut model, outcome(step, true, true)),
+            vec![finished(true)]
+        );
+        assert_eq!(
+            update(&mut model, outcome(step, false, false)),
+            vec![finished(false)]
+        );
+    }
+
+    #[test]
+    fn space_on_a_deploy_step_plans_a_deploy_to_the_targets_of_its_environment() {
+        use crate::app::rollout_view::{RolloutView, TargetSpec};
+        use crate::domain::rollout::RolloutUpdate;
+        let mut model = model();
+        let mut staging = model.rollout.targets[0].deployments[3].clone();
+        staging.namespace = "staging".to_owned();
+        let mut rollout = RolloutView::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
+        let shop = model.rollout.targets[0].deployments.clone();
+        for (target, deployments) in [("shop", shop), ("stage", vec![staging])] {
+            rollout.apply(
+                RolloutUpdate::Snapshot {
+                    target: target.to_owned(),
+                    deployments,
+                },
+                model.clock.now,
+            );
+        }
+        model.rollout = rollout;
+        model.focus = Pane::Checklist;
+        let now = model.clock.now;
+
+        // Production waits for go/no-go (the approvals are not in).
+        model
+            .release
+            .as_mut()
+            .unwrap()
+            .select_step("deploy-production", now);
+        key(&mut model, "space");
+        assert!(model.overlay.is_none());
+        let notice = model.notice.clone().unwrap_or_default();
+        assert!(notice.contains("go/no-go"), "{notice}");
+
+        // Staging deploys to the targets serving `staging`, for that step.
+        model
+            .release
+            .as_mut()
+            .unwrap()
+            .select_step("deploy-staging", now);
+        assert!(
+            key(&mut model, "space").is_empty(),
+            "nothing runs before `y`"
+        );
+        let Some(Overlay::ConfirmDeploy(plan)) = &model.overlay else {
+            panic!("no confirmation: {:?} {:?}", model.overlay, model.notice);
+        };
+        assert_eq!(plan.step.as_deref(), Some("deploy-staging"));
+        let namespaces: Vec<&str> = plan.items.iter().map(|i| i.namespace.as_str()).collect();
+        assert_eq!(namespaces, ["staging"]);
     }
 
     #[test]
