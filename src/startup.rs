@@ -314,7 +314,19 @@ fn cockpit(
         model.clock.now,
         model.clock.zone,
     );
-    model.notice = current.notice.or(loaded.problem);
+    let interrupted = current
+        .checklist
+        .as_ref()
+        .and_then(|c| c.deploy_in_flight.as_ref())
+        .map(|d| {
+            format!(
+                "a deploy of {} requested by {} at {} has no recorded outcome (the cockpit stopped mid-deploy): the Rollout pane shows what the cluster runs now",
+                d.what,
+                d.by,
+                d.at.format("%Y-%m-%d %H:%M UTC")
+            )
+        });
+    model.notice = interrupted.or(current.notice).or(loaded.problem);
     if let Some(checklist) = current.checklist {
         let remembered = std::fs::read_to_string(
             store

@@ -73,6 +73,16 @@ pub struct Checklist {
     records: BTreeMap<String, StepRecord>,
     /// The last event folded in.
     pub last_seq: u64,
+    /// A deploy journaled as requested with no outcome yet: in flight, or cut
+    /// off by a crash (then the cluster's live state is the truth).
+    pub deploy_in_flight: Option<DeployInFlight>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployInFlight {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub what: String,
 }
 
 impl Checklist {
@@ -84,6 +94,7 @@ impl Checklist {
             started_at: started.at,
             records: BTreeMap::new(),
             last_seq: started.seq,
+            deploy_in_flight: None,
         }
     }
 
@@ -95,6 +106,19 @@ impl Checklist {
     /// the state (a playbook edit cannot corrupt a running release).
     pub fn apply(&mut self, recorded: &Recorded) {
         self.last_seq = self.last_seq.max(recorded.seq);
+        match &recorded.event {
+            Event::DeployRequested {
+                version, targets, ..
+            } => {
+                self.deploy_in_flight = Some(DeployInFlight {
+                    at: recorded.at,
+                    by: recorded.operator.clone(),
+                    what: format!("{version} to {}", targets.join(", ")),
+                });
+            }
+            Event::DeployFinished { .. } => self.deploy_in_flight = None,
+            _ => {}
+        }
         let Some(step) = recorded.event.step() else {
             return;
         };

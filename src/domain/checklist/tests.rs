@@ -434,3 +434,27 @@ fn recorded_events_round_trip_through_json() {
     assert!(json.contains("\"type\":\"gate_finished\""), "{json}");
     assert_eq!(serde_json::from_str::<Recorded>(&json).unwrap(), event);
 }
+
+#[test]
+fn a_deploy_requested_without_an_outcome_is_in_flight_until_it_finishes() {
+    let mut f = Fixture::new();
+    let at = t0() - chrono::Duration::minutes(5);
+    let requested = Event::DeployRequested {
+        version: "2.4.0".into(),
+        targets: vec!["production/checkout checkout=app:2.4.0".into()],
+        dry_run: false,
+    };
+    f.apply("dana", at, requested);
+    let flight = f.checklist.deploy_in_flight.clone().unwrap();
+    assert_eq!((flight.by.as_str(), flight.at), ("dana", at));
+    assert_eq!(
+        flight.what,
+        "2.4.0 to production/checkout checkout=app:2.4.0"
+    );
+    let finished = Event::DeployFinished {
+        ok: true,
+        results: vec!["production/checkout patched".into()],
+    };
+    f.apply("dana", at, finished);
+    assert!(f.checklist.deploy_in_flight.is_none());
+}
