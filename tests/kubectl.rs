@@ -58,6 +58,11 @@ fn kubectl_lists_sets_images_waits_and_rolls_back_against_the_sandbox() {
     );
 
     let listed = ok(&kubeconfig, &["get", "deployments", "--all-namespaces"]);
+    assert!(
+        listed.contains("READY   UP-TO-DATE   AVAILABLE"),
+        "the server's Table columns:\n{listed}"
+    );
+    assert!(listed.contains("3/3"), "{listed}");
     for name in ["checkout", "billing", "web", "production", "staging"] {
         assert!(listed.contains(name), "{name} missing from:\n{listed}");
     }

@@ -57,6 +57,12 @@ async fn respond(
 ) -> Result<Response<Body>, ApiError> {
     let q = query(request.uri().query());
     let user = user_of(&request);
+    let as_table = super::table::wanted(
+        request
+            .headers()
+            .get(hyper::header::ACCEPT)
+            .and_then(|v| v.to_str().ok()),
+    );
     let method = request.method().clone();
     match (method.clone(), route(request.uri().path())) {
         (Method::GET, Route::Version) => Ok(json_ok(&discovery::version())),
@@ -93,6 +99,10 @@ async fn respond(
                     shared.counts.lists.fetch_add(1, Ordering::Relaxed);
                 }
                 shared.counts.list_pages.fetch_add(1, Ordering::Relaxed);
+                if as_table {
+                    let (rv, items) = shared.cluster.list(kind, |c| filter.matches(c));
+                    return Ok(json_ok(&super::table::table(kind, &items, rv)));
+                }
                 list(shared, kind, &filter, &q)
             }
         }
@@ -109,6 +119,10 @@ async fn respond(
                 .check(&user, "get", kind.resource(), Some(&namespace), Some(&name))?;
             shared.counts.gets.fetch_add(1, Ordering::Relaxed);
             let json = shared.cluster.get(kind, &namespace, &name)?;
+            if as_table {
+                let rv = shared.cluster.resource_version();
+                return Ok(json_ok(&super::table::table(kind, &[json], rv)));
+            }
             Ok(raw_json(StatusCode::OK, json))
         }
         (

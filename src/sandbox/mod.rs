@@ -18,6 +18,7 @@ mod pods;
 mod routes;
 mod selectors;
 mod server;
+mod table;
 #[cfg(test)]
 mod tests;
 mod watch;
