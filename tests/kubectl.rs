@@ -38,6 +38,11 @@ fn ok(kubeconfig: &Path, args: &[&str]) -> String {
     text
 }
 
+fn image_now(kubeconfig: &Path) -> String {
+    let path = "jsonpath={.spec.template.spec.containers[0].image}";
+    ok(kubeconfig, &["get", "deployment/checkout", "-o", path])
+}
+
 #[test]
 fn kubectl_lists_sets_images_waits_and_rolls_back_against_the_sandbox() {
     let dir = tempfile::tempdir().unwrap();
@@ -92,31 +97,19 @@ fn kubectl_lists_sets_images_waits_and_rolls_back_against_the_sandbox() {
         &kubeconfig,
         &["rollout", "status", "deployment/checkout", "--timeout=60s"],
     );
-    let image_now = ok(
-        &kubeconfig,
-        &[
-            "get",
-            "deployment/checkout",
-            "-o",
-            "jsonpath={.spec.template.spec.containers[0].image}",
-        ],
+    assert_eq!(
+        image_now(&kubeconfig),
+        "registry.example.com/shop/checkout:2.3.1"
     );
-    assert_eq!(image_now, "registry.example.com/shop/checkout:2.3.1");
 
     ok(
         &kubeconfig,
         &["rollout", "undo", "deployment/checkout", "--to-revision=1"],
     );
-    let image_now = ok(
-        &kubeconfig,
-        &[
-            "get",
-            "deployment/checkout",
-            "-o",
-            "jsonpath={.spec.template.spec.containers[0].image}",
-        ],
+    assert_eq!(
+        image_now(&kubeconfig),
+        "registry.example.com/shop/checkout:2.2.0"
     );
-    assert_eq!(image_now, "registry.example.com/shop/checkout:2.2.0");
     let (success, text) = kubectl(
         &kubeconfig,
         &["rollout", "undo", "deployment/checkout", "--to-revision=99"],

@@ -487,14 +487,7 @@ fn copy_change_cause(d: &Deployment, notes: &mut BTreeMap<String, String>) {
     }
 }
 
-pub fn revision_of(rs: &ReplicaSet) -> u64 {
-    rs.metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(REVISION))
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(0)
-}
+pub use crate::adapters::kubernetes::history::revision_number as revision_of;
 
 fn spec_replicas(rs: &ReplicaSet) -> i32 {
     rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)

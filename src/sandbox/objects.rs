@@ -6,10 +6,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use serde_json::json;
 
-pub const REVISION: &str = "deployment.kubernetes.io/revision";
+pub use crate::adapters::kubernetes::history::{CHANGE_CAUSE, REVISION};
 pub const DESIRED_REPLICAS: &str = "deployment.kubernetes.io/desired-replicas";
 pub const MAX_REPLICAS: &str = "deployment.kubernetes.io/max-replicas";
-pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 pub const TEMPLATE_HASH: &str = "pod-template-hash";
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 

@@ -21,15 +21,7 @@ pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
             .map(|label| Line::styled(format!("  • {label}"), theme.style(Role::Warn))),
     );
     lines.push(Line::default());
-    lines.push(Line::from(vec![
-        Span::styled("y", theme.style(Role::Accent).add_modifier(Modifier::BOLD)),
-        Span::styled(" quit anyway    ", theme.style(Role::Text)),
-        Span::styled(
-            "any other key",
-            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(" cancel (default)", theme.style(Role::Text)),
-    ]));
+    lines.push(answers(&[("y", "quit anyway")], theme));
     let inner = dialog(
         frame,
         popup,
@@ -94,17 +86,7 @@ pub fn render_deploy(
         ));
     }
     lines.push(Line::default());
-    lines.push(Line::from(vec![
-        Span::styled("y", theme.style(Role::Accent).add_modifier(Modifier::BOLD)),
-        Span::styled(" deploy    ", theme.style(Role::Text)),
-        Span::styled("t", theme.style(Role::Accent).add_modifier(Modifier::BOLD)),
-        Span::styled(" toggle dry run    ", theme.style(Role::Text)),
-        Span::styled(
-            "any other key",
-            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(" cancel (default)", theme.style(Role::Text)),
-    ]));
+    lines.push(answers(&[("y", "deploy"), ("t", "toggle dry run")], theme));
     let inner = dialog(
         frame,
         popup,
@@ -123,4 +105,18 @@ fn split_image(image: &str) -> (&str, &str) {
         .and_then(|r| r.strip_suffix([':', '@']))
         .unwrap_or(image);
     (repo, tag)
+}
+
+/// The keys a dialog takes, then the default: any other key cancels.
+fn answers<'a>(keys: &[(&'a str, &'a str)], theme: &Theme) -> Line<'a> {
+    let key = theme.style(Role::Accent).add_modifier(Modifier::BOLD);
+    let text = theme.style(Role::Text);
+    let mut spans = Vec::new();
+    for (k, what) in keys {
+        spans.push(Span::styled(*k, key));
+        spans.push(Span::styled(format!(" {what}    "), text));
+    }
+    spans.push(Span::styled("any other key", key));
+    spans.push(Span::styled(" cancel (default)", text));
+    Line::from(spans)
 }

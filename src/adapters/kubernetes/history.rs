@@ -4,6 +4,8 @@ use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
 use crate::domain::rollout::Revision;
 
+/// The annotations the Deployment controller and kubectl write; the sandbox
+/// writes them too.
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 

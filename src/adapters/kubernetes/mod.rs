@@ -5,7 +5,7 @@
 mod actions;
 mod client;
 mod errors;
-mod history;
+pub mod history;
 mod status;
 mod target;
 mod watch;
