@@ -1,6 +1,7 @@
 //! `release-cockpit sandbox`: the demo world's Kubernetes API on loopback, for
 //! `kubectl`, scripts and a second cockpit, until Ctrl-C or SIGTERM.
 
+use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
@@ -52,13 +53,17 @@ async fn serve(args: &SandboxArgs, paths: Option<&Paths>) -> i32 {
         eprintln!("error: cannot write {}: {error}", kubeconfig.display());
         return 1;
     }
-    println!("sandbox cluster serving {}", sandbox.url());
-    println!("kubeconfig: {}", kubeconfig.display());
-    println!(
+    // Whoever reads stdout may stop reading (`| head -1`): the sandbox serves on.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "sandbox cluster serving {}", sandbox.url());
+    let _ = writeln!(out, "kubeconfig: {}", kubeconfig.display());
+    let _ = writeln!(
+        out,
         "try: KUBECONFIG={} kubectl get deployments -A",
         kubeconfig.display()
     );
-    println!("Ctrl-C stops it.");
+    let _ = writeln!(out, "Ctrl-C stops it.");
+    let _ = out.flush();
     wait_for_termination().await;
     0
 }

@@ -56,7 +56,10 @@ fn kubectl_lists_sets_images_waits_and_rolls_back_against_the_sandbox() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let served = Served(child);
-    let first = BufReader::new(stdout).lines().next().unwrap().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    // Keep reading, as a terminal would.
+    std::thread::spawn(move || lines.for_each(drop));
     assert!(
         first.starts_with("sandbox cluster serving http://127.0.0.1:"),
         "{first}"
