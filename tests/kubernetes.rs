@@ -351,6 +351,11 @@ async fn a_server_restart_reconnects_without_showing_stale_data_as_fresh() {
         2,
         "resumed from its resourceVersion, not listed again"
     );
+    let image = format!("{IMAGE}:3.0.0");
+    until(&mut rx, "checkout", |d| {
+        d.image == image && d.phase == RolloutPhase::Complete
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use super::key::{Key, KeyCode};
 use super::model::{Model, Overlay};
 use super::rollout_view::TargetView;
 use crate::domain::events::Event;
-use crate::domain::rollout::{DeployItem, DeployPlan, DeploymentState, with_tag};
+use crate::domain::rollout::{DeployItem, DeployPlan, DeploymentState, RolloutPhase, with_tag};
 
 /// Which Deployments a deploy is for.
 pub enum Scope<'a> {
@@ -35,6 +35,27 @@ impl Scope<'_> {
         }
     }
 
+    /// Whether a target might serve this scope, before knowing its rows: a
+    /// target with no environment of its own is judged by its namespaces.
+    fn may_include(&self, target: &TargetView) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Step {
+                target: Some(name), ..
+            } => target.name == *name,
+            Scope::Step { environment, .. } => match &target.environment {
+                Some(own) => own == environment,
+                None => {
+                    target.deployments.is_empty()
+                        || target
+                            .deployments
+                            .iter()
+                            .any(|d| d.namespace == *environment)
+                }
+            },
+        }
+    }
+
     fn step(&self) -> Option<String> {
         match self {
             Scope::Everything => None,
@@ -43,18 +64,15 @@ impl Scope<'_> {
     }
 }
 
-/// Whether any configured target serves the step; when none does, the step
-/// stays one done by hand.
+/// Whether any configured target serves (or, not having reported yet, may
+/// serve) the step; when none does, the step stays one done by hand.
 pub fn serves(model: &Model, environment: &str, target: Option<&str>) -> bool {
     let scope = Scope::Step {
         id: "",
         environment,
         target,
     };
-    match target {
-        Some(name) => model.rollout.targets.iter().any(|t| t.name == name),
-        None => model.rollout.rows().any(|(t, d)| scope.includes(t, d)),
-    }
+    model.rollout.targets.iter().any(|t| scope.may_include(t))
 }
 
 /// Opens the confirmation, or says why there is nothing to confirm.
@@ -74,18 +92,24 @@ pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
         .rows()
         .filter(|(target, d)| scope.includes(target, d))
         .collect();
-    let stale: Vec<&str> = chosen
-        .iter()
-        .filter(|(t, _)| t.stale.is_some())
-        .map(|(t, _)| t.name.as_str())
-        .collect();
-    if !stale.is_empty() && scope.step().is_some() {
-        // A step deploys all of its environment or nothing.
-        model.notice = Some(format!(
-            "cannot deploy: target {} is stale; wait until it is fresh again",
-            stale.join(", ")
-        ));
-        return Vec::new();
+    if scope.step().is_some() {
+        // A step deploys all of its environment or nothing: every target
+        // that may serve it must have fresh data.
+        let unsure: Vec<&str> = model
+            .rollout
+            .targets
+            .iter()
+            .filter(|t| scope.may_include(t))
+            .filter(|t| t.stale.is_some() || t.received.is_none())
+            .map(|t| t.name.as_str())
+            .collect();
+        if !unsure.is_empty() {
+            model.notice = Some(format!(
+                "cannot deploy yet: target {} has no fresh data; wait until it reports",
+                unsure.join(", ")
+            ));
+            return Vec::new();
+        }
     }
     let items: Vec<DeployItem> = chosen
         .into_iter()
@@ -104,15 +128,27 @@ pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
         .filter(|item| item.from != item.to)
         .collect();
     if items.is_empty() {
-        if let Some(step) = scope.step() {
+        let unfinished: Vec<String> = model
+            .rollout
+            .rows()
+            .filter(|(target, d)| scope.includes(target, d))
+            .filter(|(_, d)| d.phase != RolloutPhase::Complete)
+            .map(|(_, d)| format!("{}/{} ({})", d.namespace, d.name, d.phase.label()))
+            .collect();
+        if let Some(step) = scope.step().filter(|_| unfinished.is_empty()) {
             model.notice = Some(format!(
                 "every Deployment `{step}` deploys to already runs {version}: step completed"
             ));
             return vec![Effect::Record(Event::StepCompleted { step })];
         }
-        model.notice = Some(format!(
-            "nothing to deploy: every Deployment with fresh data already runs {version}"
-        ));
+        model.notice = Some(if unfinished.is_empty() {
+            format!("nothing to deploy: every Deployment with fresh data already runs {version}")
+        } else {
+            format!(
+                "{version} is already set but not rolled out: {}",
+                unfinished.join(", ")
+            )
+        });
         return Vec::new();
     }
     model.overlay = Some(Overlay::ConfirmDeploy(DeployPlan {

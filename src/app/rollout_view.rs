@@ -58,7 +58,9 @@ struct Start {
 pub struct RolloutView {
     pub targets: Vec<TargetView>,
     pub selected: usize,
-    starts: HashMap<(String, String), Start>,
+    /// Keyed by target, namespace and name: two clusters may both have
+    /// `production/checkout`.
+    starts: HashMap<(String, String, String), Start>,
 }
 
 impl RolloutView {
@@ -90,8 +92,14 @@ impl RolloutView {
                 target,
                 deployments,
             } => {
+                self.starts.retain(|(t, ns, name), _| {
+                    *t != target
+                        || deployments
+                            .iter()
+                            .any(|d| d.namespace == *ns && d.name == *name)
+                });
                 for d in &deployments {
-                    self.track(d, now);
+                    self.track(&target, d, now);
                 }
                 if let Some(view) = self.targets.iter_mut().find(|t| t.name == target) {
                     view.deployments = deployments;
@@ -109,8 +117,8 @@ impl RolloutView {
         self.selected = self.selected.min(self.len().saturating_sub(1));
     }
 
-    fn track(&mut self, d: &DeploymentState, now: DateTime<Utc>) {
-        let key = (d.namespace.clone(), d.name.clone());
+    fn track(&mut self, target: &str, d: &DeploymentState, now: DateTime<Utc>) {
+        let key = (target.to_owned(), d.namespace.clone(), d.name.clone());
         if d.phase != RolloutPhase::Progressing {
             self.starts.remove(&key);
             return;
@@ -129,8 +137,9 @@ impl RolloutView {
     }
 
     /// Time left at the speed the rollout has had since it was first seen.
-    pub fn eta(&self, d: &DeploymentState, now: DateTime<Utc>) -> Option<Duration> {
-        let start = self.starts.get(&(d.namespace.clone(), d.name.clone()))?;
+    pub fn eta(&self, target: &str, d: &DeploymentState, now: DateTime<Utc>) -> Option<Duration> {
+        let key = (target.to_owned(), d.namespace.clone(), d.name.clone());
+        let start = self.starts.get(&key)?;
         let moved = done(d) - start.done;
         let elapsed = now - start.at;
         if moved <= 0 || elapsed <= Duration::zero() {
@@ -254,9 +263,9 @@ mod tests {
         let moving = state("web:2", 2, 3, RolloutPhase::Progressing);
         view.apply(snapshot(moving.clone()), now);
         // One pod in 10 s, two to go.
-        assert_eq!(view.eta(&moving, now), Some(Duration::seconds(20)));
+        assert_eq!(view.eta("shop", &moving, now), Some(Duration::seconds(20)));
         let done = state("web:2", 4, 4, RolloutPhase::Complete);
         view.apply(snapshot(done.clone()), now);
-        assert_eq!(view.eta(&done, now), None);
+        assert_eq!(view.eta("shop", &done, now), None);
     }
 }

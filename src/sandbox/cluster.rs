@@ -56,6 +56,9 @@ pub struct Change {
     pub namespace: String,
     pub name: String,
     pub labels: BTreeMap<String, String>,
+    /// The labels before a modification: a watch by label selector sends
+    /// `DELETED` to an object that stops matching, and `ADDED` to one that starts.
+    pub previous_labels: Option<BTreeMap<String, String>>,
     pub event: &'static str,
     pub json: Bytes,
 }
@@ -79,6 +82,8 @@ pub struct State {
 
 pub struct Cluster {
     state: Mutex<State>,
+    /// Wakes the controller when a Deployment needs it, however it changed.
+    wake: tokio::sync::Notify,
 }
 
 /// What a watch starts from: the changes after its version, then the live feed.
@@ -105,6 +110,7 @@ impl Cluster {
                 compacted_to: 0,
                 changes,
             }),
+            wake: tokio::sync::Notify::new(),
         }
     }
 
@@ -114,6 +120,11 @@ impl Cluster {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Resolves once a Deployment has changed since the controller last looked.
+    pub async fn changed(&self) {
+        self.wake.notified().await;
     }
 
     /// Marks an image bad from now on (for tests and demos).
@@ -283,6 +294,8 @@ impl Cluster {
         }
         let json = state.store_deployment(next, "MODIFIED");
         state.active.insert(key);
+        drop(state);
+        self.wake.notify_one();
         Ok(json)
     }
 
@@ -297,6 +310,8 @@ impl Cluster {
         let key = key_of(&deployment.metadata);
         state.store_deployment(deployment, "ADDED");
         state.active.insert(key.clone());
+        drop(state);
+        self.wake.notify_one();
         key
     }
 
@@ -356,6 +371,7 @@ impl State {
                 namespace: key.0.clone(),
                 name: key.1.clone(),
                 labels: labels.cloned().unwrap_or_default(),
+                previous_labels: None,
                 event: "ADDED",
                 json: json.clone(),
             })
@@ -382,12 +398,23 @@ impl State {
         event: &'static str,
         json: Bytes,
     ) {
+        let previous = match kind {
+            Kind::Deployment => self
+                .deployments
+                .get(key)
+                .map(|s| s.object.metadata.labels.clone()),
+            Kind::ReplicaSet => self
+                .replicasets
+                .get(key)
+                .map(|s| s.object.metadata.labels.clone()),
+        };
         let change = Arc::new(Change {
             rv: self.rv,
             kind,
             namespace: key.0.clone(),
             name: key.1.clone(),
             labels,
+            previous_labels: previous.map(Option::unwrap_or_default),
             event,
             json,
         });

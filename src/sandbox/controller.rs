@@ -63,6 +63,20 @@ impl State {
                 Some(_) => {}
             }
             self.scale(&deployment, &owned, desired, now);
+        } else {
+            // Paused holds the rollout, not the size: with one ReplicaSet
+            // serving, a replica change still applies (upstream scales
+            // several proportionally; the sandbox leaves that case alone).
+            let serving: Vec<Key> = owned
+                .old
+                .iter()
+                .chain(owned.new.iter())
+                .filter(|k| spec_replicas(&self.replicasets[*k].object) > 0)
+                .cloned()
+                .collect();
+            if let [only] = serving.as_slice() {
+                self.set_replicas(only, desired);
+            }
         }
         let in_motion = self.sync_pods(&owned, now);
         let status = self.deployment_status(key, &deployment, &owned, desired, paused, now);

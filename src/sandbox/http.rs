@@ -165,7 +165,6 @@ async fn respond(
             let json = shared
                 .cluster
                 .patch_deployment(&namespace, &name, patch_type, &body, dry_run)?;
-            shared.wake_controller.notify_one();
             Ok(raw_json(StatusCode::OK, json))
         }
         (_, Route::Unknown) => Err(ApiError::new(

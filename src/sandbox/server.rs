@@ -15,7 +15,7 @@ use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde_json::json;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::cluster::Cluster;
@@ -58,7 +58,6 @@ pub struct Shared {
     pub faults: Faults,
     pub counts: RequestCounts,
     pub bookmark_every: Duration,
-    pub wake_controller: Notify,
     pub shutdown: watch::Sender<bool>,
     pub addr: SocketAddr,
 }
@@ -72,6 +71,9 @@ impl Shared {
 pub struct Sandbox {
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
+    /// The accept task `stop` aborted, awaited before binding again: until it
+    /// is dropped its listener still holds the port.
+    stopped: Option<JoinHandle<()>>,
     controller: JoinHandle<()>,
 }
 
@@ -87,7 +89,6 @@ impl Sandbox {
             faults: Faults::default(),
             counts: RequestCounts::default(),
             bookmark_every: Duration::from_secs(5),
-            wake_controller: Notify::new(),
             shutdown: watch::channel(false).0,
             addr,
         });
@@ -96,6 +97,7 @@ impl Sandbox {
         Ok(Self {
             shared,
             accept,
+            stopped: None,
             controller,
         })
     }
@@ -126,6 +128,7 @@ impl Sandbox {
         self.shared.shutdown.send_replace(true);
         if let Some(accept) = self.accept.take() {
             accept.abort();
+            self.stopped = Some(accept);
         }
     }
 
@@ -133,6 +136,9 @@ impl Sandbox {
     pub async fn resume(&mut self) -> io::Result<()> {
         if self.accept.is_some() {
             return Ok(());
+        }
+        if let Some(stopped) = self.stopped.take() {
+            let _ = stopped.await;
         }
         let listener = TcpListener::bind(self.shared.addr).await?;
         self.shared.shutdown.send_replace(false);
@@ -187,7 +193,7 @@ async fn run_controller(shared: Arc<Shared>) {
         if busy {
             tokio::time::sleep(TICK).await;
         } else {
-            shared.wake_controller.notified().await;
+            shared.cluster.changed().await;
         }
     }
 }

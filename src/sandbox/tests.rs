@@ -111,7 +111,7 @@ fn going_back_to_an_old_template_takes_its_replicaset_back_with_a_new_revision()
 }
 
 #[test]
-fn a_paused_deployment_does_not_roll() {
+fn a_paused_deployment_does_not_roll_but_still_scales() {
     let cluster = cluster(WorldDeployment::new("prod", "web", &["web:1"]).paused());
     set_image(&cluster, "web", "web:2");
     let now = Instant::now();
@@ -120,6 +120,20 @@ fn a_paused_deployment_does_not_roll() {
     assert_eq!(cluster.replicasets("prod").len(), 1);
     let d = cluster.deployment("prod", "web").unwrap();
     assert_eq!(condition(&d, "Progressing").1, "DeploymentPaused");
+
+    cluster
+        .patch_deployment(
+            "prod",
+            "web",
+            PatchType::Merge,
+            br#"{"spec":{"replicas":5}}"#,
+            false,
+        )
+        .unwrap();
+    cluster.reconcile(now + 11 * SECOND);
+    cluster.reconcile(now + 20 * SECOND);
+    let sets = cluster.replicasets("prod");
+    assert_eq!(replicas(&sets[0]), (5, 5));
 }
 
 #[test]
@@ -196,4 +210,34 @@ fn watches_resume_from_a_version_until_it_is_compacted() {
         .err()
         .unwrap();
     assert_eq!((error.code, error.reason), (410, "Expired"));
+}
+
+#[test]
+fn a_label_change_leaves_or_enters_a_selectors_watch() {
+    use super::selectors::{FieldSelector, LabelSelector};
+    use super::watch::Filter;
+    let cluster = cluster(WorldDeployment::new("prod", "web", &["web:1"]).label("tier", "front"));
+    let filter = Filter {
+        namespace: Some("prod".into()),
+        labels: LabelSelector::parse("tier=front").unwrap(),
+        fields: FieldSelector::default(),
+    };
+    let rv = cluster.resource_version();
+    let relabel = |tier: &str| {
+        let patch = format!(r#"{{"metadata":{{"labels":{{"tier":"{tier}"}}}}}}"#);
+        cluster
+            .patch_deployment("prod", "web", PatchType::Merge, patch.as_bytes(), false)
+            .unwrap();
+    };
+    relabel("back");
+    relabel("front");
+    let sub = cluster
+        .subscribe(super::Kind::Deployment, Some(rv))
+        .unwrap();
+    let events: Vec<_> = sub
+        .backlog
+        .iter()
+        .filter_map(|c| filter.event_for(c))
+        .collect();
+    assert_eq!(events, ["DELETED", "ADDED"]);
 }

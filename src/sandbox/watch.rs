@@ -1,6 +1,7 @@
 //! Watch streams: the backlog after the client's version, then live changes,
 //! bookmarks now and then, and an end after `timeoutSeconds` (or a fault).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,11 +23,32 @@ pub struct Filter {
 
 impl Filter {
     pub fn matches(&self, change: &Change) -> bool {
+        self.matches_with(change, &change.labels)
+    }
+
+    fn matches_with(&self, change: &Change, labels: &BTreeMap<String, String>) -> bool {
         self.namespace
             .as_ref()
             .is_none_or(|ns| *ns == change.namespace)
-            && self.labels.matches(&change.labels)
+            && self.labels.matches(labels)
             && self.fields.matches(&change.namespace, &change.name)
+    }
+
+    /// The event this watch sends for a change, if any: a modification that
+    /// takes an object out of the selection is `DELETED` for this watch, one
+    /// that brings it in is `ADDED`, as the API server does.
+    pub fn event_for(&self, change: &Change) -> Option<&'static str> {
+        let now = self.matches(change);
+        let before = change
+            .previous_labels
+            .as_ref()
+            .map(|labels| self.matches_with(change, labels));
+        match (before, now) {
+            (Some(false), true) => Some("ADDED"),
+            (Some(true), false) => Some("DELETED"),
+            (_, true) => Some(change.event),
+            (_, false) => None,
+        }
     }
 }
 
@@ -89,7 +111,9 @@ pub fn start(shared: Arc<Shared>, request: WatchRequest) -> mpsc::Receiver<Bytes
             }
         };
         for change in std::mem::take(&mut sub.backlog) {
-            if request.filter.matches(&change) && !send(line(change.event, &change.json)).await {
+            if let Some(event) = request.filter.event_for(&change)
+                && !send(line(event, &change.json)).await
+            {
                 return;
             }
             last_rv = last_rv.max(change.rv);
@@ -118,7 +142,9 @@ pub fn start(shared: Arc<Shared>, request: WatchRequest) -> mpsc::Receiver<Bytes
                             continue;
                         }
                         last_rv = change.rv;
-                        if request.filter.matches(&change) && !send(line(change.event, &change.json)).await {
+                        if let Some(event) = request.filter.event_for(&change)
+                            && !send(line(event, &change.json)).await
+                        {
                             return;
                         }
                     }

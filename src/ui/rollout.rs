@@ -117,7 +117,7 @@ fn row<'a>(
         .unwrap_or_default();
     let eta = model
         .rollout
-        .eta(d, now)
+        .eta(&target.name, d, now)
         .map(|left| format!("~{}", format_duration(left)))
         .unwrap_or_default();
     let base = if selected {

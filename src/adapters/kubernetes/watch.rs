@@ -39,11 +39,14 @@ struct Feeds {
 enum Item {
     Deployment(kube::Result<WatchEvent<Deployment>>),
     ReplicaSet(kube::Result<WatchEvent<ReplicaSet>>),
+    /// One of the two watches closed: both are opened again, or changes to
+    /// its kind would go unseen while the other keeps the target "fresh".
+    Closed,
 }
 
 enum Ended {
     /// The stream closed or broke: watch again from the versions we have.
-    Rewatch,
+    Rewatch { delivered: bool },
     /// `410 Gone`: our version is too old; list again.
     Relist,
     /// Nobody listens any more.
@@ -138,11 +141,11 @@ pub async fn watch_target(target: KubeTarget, send: impl Fn(RolloutUpdate) -> bo
                 }
             };
             match follow(merged, &mut feeds, &mut fresh, &target, &send, &doing).await {
-                Ended::Rewatch => {
-                    if !fresh {
-                        backoff.wait().await;
-                    }
-                }
+                // A watch that delivered something proves the API well; one
+                // closed before delivering anything is not retried at once,
+                // so a proxy that cuts every watch cannot make us spin.
+                Ended::Rewatch { delivered: true } if fresh => backoff.reset(),
+                Ended::Rewatch { .. } => backoff.wait().await,
                 Ended::Relist => break,
                 Ended::Stop => return,
             }
@@ -197,15 +200,18 @@ async fn open(
     params: &WatchParams,
     feeds: &Feeds,
 ) -> kube::Result<impl Stream<Item = Item> + Send + use<>> {
+    let closed = || futures::stream::once(async { Item::Closed });
     let d = deployments
         .watch(params, &feeds.deployments_rv)
         .await?
-        .map(Item::Deployment);
+        .map(Item::Deployment)
+        .chain(closed());
     let rs_params = WatchParams::default().timeout(WATCH_TIMEOUT_SECS);
     let r = replicasets
         .watch(&rs_params, &feeds.replicasets_rv)
         .await?
-        .map(Item::ReplicaSet);
+        .map(Item::ReplicaSet)
+        .chain(closed());
     Ok(futures::stream::select(d.boxed(), r.boxed()))
 }
 
@@ -221,27 +227,33 @@ async fn follow(
 ) -> Ended {
     let mut merged = std::pin::pin!(merged);
     let mut dirty = false;
+    let mut delivered = false;
     let mut tick = tokio::time::interval(COALESCE);
+    // After a quiet spell, the next change waits for the next tick instead of
+    // a burst of the ticks missed meanwhile.
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             item = merged.next() => {
-                let Some(item) = item else {
-                    return if dirty && *fresh && !send(snapshot(target, feeds)) { Ended::Stop } else { Ended::Rewatch };
-                };
                 let error = match item {
-                    Item::Deployment(event) => apply(&mut feeds.deployments, &mut feeds.deployments_rv, event),
-                    Item::ReplicaSet(event) => apply(&mut feeds.replicasets, &mut feeds.replicasets_rv, event),
+                    Some(Item::Deployment(event)) => apply(&mut feeds.deployments, &mut feeds.deployments_rv, event),
+                    Some(Item::ReplicaSet(event)) => apply(&mut feeds.replicasets, &mut feeds.replicasets_rv, event),
+                    Some(Item::Closed) | None => {
+                        let stop = dirty && *fresh && !send(snapshot(target, feeds));
+                        return if stop { Ended::Stop } else { Ended::Rewatch { delivered } };
+                    }
                 };
                 match error {
                     Ok(changed) => {
                         dirty |= changed || !*fresh;
                         *fresh = true;
+                        delivered = true;
                     }
                     Err(broken) if broken.code == 410 => return Ended::Relist,
                     Err(Broken { message, .. }) => {
                         *fresh = false;
                         let sent = send(RolloutUpdate::Stale { target: target.name.clone(), error: format!("{doing}: {message}") });
-                        return if sent { Ended::Rewatch } else { Ended::Stop };
+                        return if sent { Ended::Rewatch { delivered } } else { Ended::Stop };
                     }
                 }
             }

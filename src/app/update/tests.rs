@@ -440,3 +440,69 @@ mod deploy {
         );
     }
 }
+
+mod deploy_steps {
+    use super::*;
+    use crate::app::fixture::{sample_model_with_release, sample_rollout};
+    use crate::app::rollout_view::{RolloutView, TargetSpec};
+    use crate::domain::rollout::{RolloutPhase, RolloutUpdate};
+
+    /// The release with one target serving `staging`, in the given state.
+    fn with_staging(phase: RolloutPhase, tag: &str, report: bool) -> Model {
+        let mut model = sample_model_with_release();
+        let mut d = sample_rollout(model.clock.now).targets[0].deployments[3].clone();
+        d.namespace = "staging".into();
+        d.image = format!("registry.example.com/shop/web:{tag}");
+        d.phase = phase;
+        model.rollout = RolloutView::new([TargetSpec::named("stage")]);
+        if report {
+            model.rollout.apply(
+                RolloutUpdate::Snapshot {
+                    target: "stage".into(),
+                    deployments: vec![d],
+                },
+                model.clock.now,
+            );
+        }
+        model.focus = Pane::Checklist;
+        let now = model.clock.now;
+        model
+            .release
+            .as_mut()
+            .unwrap()
+            .select_step("deploy-staging", now);
+        model
+    }
+
+    fn space(model: &mut Model) -> Vec<Effect> {
+        update(model, Msg::Key("space".parse().unwrap()))
+    }
+
+    #[test]
+    fn a_target_that_has_not_reported_blocks_rather_than_completes() {
+        let mut model = with_staging(RolloutPhase::Complete, "2.3.1", false);
+        assert!(space(&mut model).is_empty());
+        assert!(model.overlay.is_none());
+        let notice = model.notice.clone().unwrap_or_default();
+        assert!(notice.contains("no fresh data"), "{notice}");
+    }
+
+    #[test]
+    fn a_step_already_rolled_out_completes_and_one_still_rolling_waits() {
+        let mut model = with_staging(RolloutPhase::Complete, "2.4.0", true);
+        let effects = space(&mut model);
+        assert_eq!(
+            effects,
+            vec![Effect::Record(Event::StepCompleted {
+                step: "deploy-staging".into()
+            })]
+        );
+        let mut model = with_staging(RolloutPhase::Failed, "2.4.0", true);
+        assert!(space(&mut model).is_empty());
+        let notice = model.notice.clone().unwrap_or_default();
+        assert!(
+            notice.contains("not rolled out: staging/web (failed)"),
+            "{notice}"
+        );
+    }
+}
