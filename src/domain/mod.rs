@@ -7,5 +7,6 @@ pub mod events;
 pub mod metrics;
 pub mod offset;
 pub mod playbook;
+pub mod policy;
 pub mod release;
 pub mod rollout;
