@@ -305,18 +305,7 @@ impl State {
         let mut pending = false;
         for key in owned.old.iter().chain(owned.new.iter()) {
             let rs = self.replicasets[key].object.clone();
-            let images: Vec<String> = rs
-                .spec
-                .as_ref()
-                .and_then(|s| s.template.as_ref())
-                .and_then(|t| t.spec.as_ref())
-                .map(|p| {
-                    p.containers
-                        .iter()
-                        .filter_map(|c| c.image.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let images = crate::adapters::kubernetes::history::images(&rs);
             let ready_after = self.images.ready_after(images.iter().map(String::as_str));
             let pods = self.pods.entry(key.clone()).or_default();
             pods.scale(spec_replicas(&rs), now, ready_after);
