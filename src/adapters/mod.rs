@@ -2,3 +2,5 @@
 //! domain's and back. Nothing here draws or decides.
 
 pub mod kubernetes;
+pub mod prometheus;
+pub mod scrape;
