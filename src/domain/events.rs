@@ -76,6 +76,68 @@ pub enum Event {
         ok: bool,
         results: Vec<String>,
     },
+    /// A signal's level before a deploy, taken when the deploy starts, so
+    /// that "2x baseline" means the same after a restart.
+    BaselineCaptured {
+        signal: String,
+        /// `None` when nothing was seen in the window.
+        value: Option<Number>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        points: usize,
+    },
+    /// A critical rule has held for its duration: a rollback trigger.
+    TriggerFired {
+        rule: String,
+        signal: String,
+        value: Number,
+        since: DateTime<Utc>,
+    },
+    /// The signal has been back within limits long enough.
+    TriggerCleared {
+        rule: String,
+        signal: String,
+    },
+}
+
+/// A measured value in a journal line. Compared bit for bit, so that events
+/// stay `Eq`; NaN and infinities are written as strings.
+#[derive(Debug, Clone, Copy)]
+pub struct Number(pub f64);
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Number {}
+
+impl Serialize for Number {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_finite() {
+            serializer.serialize_f64(self.0)
+        } else {
+            serializer.serialize_str(&crate::domain::health::Unit::Number.format(self.0))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Finite(f64),
+            Named(String),
+        }
+        match Written::deserialize(deserializer)? {
+            Written::Finite(value) => Ok(Self(value)),
+            Written::Named(text) => crate::domain::metrics::exposition::parse_value(&text)
+                .map(Self)
+                .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a number"))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,7 +159,10 @@ impl Event {
             | Self::OccurrenceSkipped { .. }
             | Self::OccurrenceRestored { .. }
             | Self::DeployRequested { .. }
-            | Self::DeployFinished { .. } => None,
+            | Self::DeployFinished { .. }
+            | Self::BaselineCaptured { .. }
+            | Self::TriggerFired { .. }
+            | Self::TriggerCleared { .. } => None,
             Self::StepCompleted { step }
             | Self::StepSkipped { step, .. }
             | Self::ApprovalGiven { step }
@@ -146,6 +211,33 @@ impl Event {
                 results.join("; ")
             ),
             Self::GoNoGoOverridden { reason, .. } => format!("go/no-go overridden: {reason}"),
+            Self::BaselineCaptured {
+                signal,
+                value,
+                from,
+                to,
+                points,
+            } => match value {
+                Some(value) => format!(
+                    "baseline of {signal}: {} (mean of {points} points, {} to {} UTC)",
+                    value.0,
+                    from.format("%H:%M"),
+                    to.format("%H:%M")
+                ),
+                None => format!(
+                    "no baseline of {signal}: nothing seen {} to {} UTC",
+                    from.format("%H:%M"),
+                    to.format("%H:%M")
+                ),
+            },
+            Self::TriggerFired {
+                rule, value, since, ..
+            } => format!(
+                "trigger fired: {rule} (value {} at {} UTC)",
+                value.0,
+                since.format("%H:%M:%S")
+            ),
+            Self::TriggerCleared { rule, .. } => format!("trigger cleared: {rule}"),
             Self::OccurrencePostponed {
                 train,
                 scheduled,

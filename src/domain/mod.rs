@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod checklist;
 pub mod events;
+pub mod health;
 pub mod metrics;
 pub mod offset;
 pub mod playbook;

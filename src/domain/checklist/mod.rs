@@ -76,6 +76,13 @@ pub struct Checklist {
     /// A deploy journaled as requested with no outcome yet: in flight, or cut
     /// off by a crash (then the cluster's live state is the truth).
     pub deploy_in_flight: Option<DeployInFlight>,
+    /// When the last real (not dry-run) deploy was requested: the start of
+    /// the post-deploy window the Health pane watches.
+    pub last_deploy: Option<DateTime<Utc>>,
+    /// Each signal's baseline as journaled at the last deploy.
+    pub baselines: BTreeMap<String, Option<crate::domain::events::Number>>,
+    /// Rules journaled as fired and not yet cleared, with when they fired.
+    pub open_triggers: BTreeMap<String, DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +102,9 @@ impl Checklist {
             records: BTreeMap::new(),
             last_seq: started.seq,
             deploy_in_flight: None,
+            last_deploy: None,
+            baselines: BTreeMap::new(),
+            open_triggers: BTreeMap::new(),
         }
     }
 
@@ -108,8 +118,13 @@ impl Checklist {
         self.last_seq = self.last_seq.max(recorded.seq);
         match &recorded.event {
             Event::DeployRequested {
-                version, targets, ..
+                version,
+                targets,
+                dry_run,
             } => {
+                if !dry_run {
+                    self.last_deploy = Some(recorded.at);
+                }
                 self.deploy_in_flight = Some(DeployInFlight {
                     at: recorded.at,
                     by: recorded.operator.clone(),
@@ -117,6 +132,15 @@ impl Checklist {
                 });
             }
             Event::DeployFinished { .. } => self.deploy_in_flight = None,
+            Event::BaselineCaptured { signal, value, .. } => {
+                self.baselines.insert(signal.clone(), *value);
+            }
+            Event::TriggerFired { rule, .. } => {
+                self.open_triggers.insert(rule.clone(), recorded.at);
+            }
+            Event::TriggerCleared { rule, .. } => {
+                self.open_triggers.remove(rule);
+            }
             _ => {}
         }
         let Some(step) = recorded.event.step() else {
@@ -138,7 +162,10 @@ impl Checklist {
             | Event::OccurrenceSkipped { .. }
             | Event::OccurrenceRestored { .. }
             | Event::DeployRequested { .. }
-            | Event::DeployFinished { .. } => {}
+            | Event::DeployFinished { .. }
+            | Event::BaselineCaptured { .. }
+            | Event::TriggerFired { .. }
+            | Event::TriggerCleared { .. } => {}
             Event::StepCompleted { .. } => {
                 record.completed = Some(mark);
                 record.undo.push((by, Undoable::Completion));

@@ -61,19 +61,26 @@ impl Rule {
     }
 }
 
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Rule {
+    /// The rule with its threshold written by `format` (`> 5.00%`).
+    pub fn describe(&self, format: impl Fn(f64) -> String) -> String {
         let condition = match self.comparison {
-            Comparison::Above(limit) => format!("> {limit}"),
-            Comparison::Below(limit) => format!("< {limit}"),
+            Comparison::Above(limit) => format!("> {}", format(limit)),
+            Comparison::Below(limit) => format!("< {}", format(limit)),
             Comparison::AboveBaseline(factor) => format!("> {factor}x baseline"),
             Comparison::Failing => "failing".to_owned(),
         };
-        write!(f, "{} {condition}", self.signal)?;
+        let mut text = format!("{} {condition}", self.signal);
         if self.hold > Duration::zero() {
-            write!(f, " for {}", format_duration(self.hold))?;
+            text.push_str(&format!(" for {}", format_duration(self.hold)));
         }
-        Ok(())
+        text
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(|limit| limit.to_string()))
     }
 }
 

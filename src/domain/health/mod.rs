@@ -1,0 +1,12 @@
+//! Health signals as data: what is measured (error rate, p99, CPU, a health
+//! endpoint), where it comes from (Prometheus, a service's own `/metrics`, an
+//! HTTP check), and the series of values seen. Pure: the adapters fetch, this
+//! module decides what the numbers mean.
+
+mod measure;
+mod points;
+mod signal;
+
+pub use measure::{Matcher, Measure, MeasureError, parse_measure};
+pub use points::{Points, downsample};
+pub use signal::{Signal, SignalReading, SignalUpdate, Source, Unit};
