@@ -6,6 +6,7 @@ mod locate;
 mod playbook_file;
 mod playbooks;
 mod schema;
+mod signals;
 mod source;
 mod targets;
 mod toml_dir;
@@ -18,4 +19,5 @@ pub use schema::{
     BlackoutConfig, Config, KeyList, LogConfig, OperatorConfig, TrainConfig, UiConfig,
 };
 pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};
+pub use signals::HealthSettings;
 pub use toml_dir::load_toml_dir;

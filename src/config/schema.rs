@@ -27,6 +27,50 @@ pub struct Config {
     /// `[[target]]`: what a release deploys to.
     #[serde(rename = "target")]
     pub targets: Vec<TargetConfig>,
+    /// Defaults for every signal.
+    pub health: HealthConfig,
+    /// `[[signal]]`: what the Health pane watches.
+    #[serde(rename = "signal")]
+    pub signals: Vec<SignalConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HealthConfig {
+    /// The Prometheus server `source = "prometheus"` signals query.
+    pub prometheus: Option<Spanned<String>>,
+    /// How often signals are read (15s).
+    pub interval: Option<Spanned<String>>,
+    /// How far before a deploy baselines are taken from (30m).
+    pub baseline: Option<Spanned<String>>,
+    /// How far back charts go (1h).
+    pub chart: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalConfig {
+    pub name: Spanned<String>,
+    /// `prometheus`, `scrape` (a service's own /metrics) or `health`.
+    pub source: Spanned<String>,
+    /// `ratio` (shown as %), `seconds`, `number`, `health`.
+    pub unit: Option<Spanned<String>>,
+    /// The endpoint for `scrape` and `health`; for `prometheus`, a server
+    /// other than `[health] prometheus`.
+    pub url: Option<Spanned<String>>,
+    /// PromQL, for `source = "prometheus"`.
+    pub query: Option<Spanned<String>>,
+    /// What to compute from a scrape: `ratio(...)`, `quantile(...)`, ...
+    pub measure: Option<Spanned<String>>,
+    pub expect_status: Option<u16>,
+    pub body_contains: Option<String>,
+    pub max_latency: Option<Spanned<String>>,
+    /// `> 1%`: shown in the warning colour.
+    pub warn: Option<Spanned<String>>,
+    /// `> 5% for 2m`, `> 2x baseline for 5m`, `failing for 5m`: the trigger.
+    pub critical: Option<Spanned<String>>,
+    pub interval: Option<Spanned<String>>,
+    pub baseline: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -120,6 +120,8 @@ pub struct Settings {
     pub trains: Vec<crate::domain::calendar::Train>,
     pub blackouts: Vec<crate::domain::calendar::Blackout>,
     pub targets: Vec<crate::adapters::kubernetes::KubeTarget>,
+    pub health: super::signals::HealthSettings,
+    pub signals: Vec<crate::domain::health::Signal>,
 }
 
 impl LoadedConfig {
@@ -145,11 +147,21 @@ impl LoadedConfig {
             .targets()
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
+        let health = self
+            .health()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
+        let signals = self
+            .signals(&health)
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
                 trains,
                 blackouts,
                 targets,
+                health,
+                signals,
                 keymap,
                 zone,
                 theme,

@@ -1,0 +1,266 @@
+//! `[health]` and `[[signal]]` tables turned into the signals the Health pane
+//! watches, with every problem pointing at its line and a fix.
+
+use chrono::Duration;
+use toml::Spanned;
+
+use super::error::{ConfigError, closest};
+use super::schema::SignalConfig;
+use super::source::LoadedConfig;
+use crate::domain::health::{Signal, Source, Unit, parse_measure};
+use crate::domain::offset::parse_duration;
+use crate::domain::playbook::HttpCheck;
+use crate::domain::policy::{Comparison, Rule, parse_rule};
+
+const SOURCES: [&str; 3] = ["prometheus", "scrape", "health"];
+
+/// The `[health]` settings every signal starts from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthSettings {
+    pub prometheus: Option<String>,
+    pub interval: Duration,
+    pub baseline: Duration,
+    pub chart: Duration,
+}
+
+impl Default for HealthSettings {
+    fn default() -> Self {
+        Self {
+            prometheus: None,
+            interval: Duration::seconds(15),
+            baseline: Duration::minutes(30),
+            chart: Duration::hours(1),
+        }
+    }
+}
+
+impl LoadedConfig {
+    pub(super) fn health(&self) -> Result<HealthSettings, Vec<ConfigError>> {
+        let h = &self.config.health;
+        let mut errors = Vec::new();
+        let defaults = HealthSettings::default();
+        let mut duration = |value: &Option<Spanned<String>>, key: &str, default: Duration| {
+            match value.as_ref().map(|v| self.duration(v, key)) {
+                Some(Ok(d)) => d,
+                Some(Err(e)) => {
+                    errors.push(*e);
+                    default
+                }
+                None => default,
+            }
+        };
+        let interval = duration(&h.interval, "health.interval", defaults.interval);
+        let baseline = duration(&h.baseline, "health.baseline", defaults.baseline);
+        let chart = duration(&h.chart, "health.chart", defaults.chart);
+        let prometheus = match &h.prometheus {
+            Some(url) => match self.http_url(url, "health.prometheus") {
+                Ok(url) => Some(url),
+                Err(e) => {
+                    errors.push(*e);
+                    None
+                }
+            },
+            None => None,
+        };
+        if errors.is_empty() {
+            Ok(HealthSettings {
+                prometheus,
+                interval,
+                baseline,
+                chart,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub(super) fn signals(&self, health: &HealthSettings) -> Result<Vec<Signal>, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        let mut signals: Vec<Signal> = Vec::new();
+        for (i, table) in self.config.signals.iter().enumerate() {
+            let name = table.name.get_ref();
+            if signals.iter().any(|s| &s.name == name) {
+                errors.push(
+                    self.error_at(
+                        &table.name,
+                        format!("two signals are named `{name}`"),
+                        "give each [[signal]] its own name",
+                    )
+                    .key(format!("signal[{i}].name")),
+                );
+                continue;
+            }
+            match self.signal(i, table, health) {
+                Ok(signal) => signals.push(signal),
+                Err(error) => errors.push(*error),
+            }
+        }
+        if errors.is_empty() {
+            Ok(signals)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn signal(
+        &self,
+        i: usize,
+        t: &SignalConfig,
+        health: &HealthSettings,
+    ) -> Result<Signal, Box<ConfigError>> {
+        let key = |field: &str| format!("signal[{i}].{field}");
+        let name = t.name.get_ref().clone();
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return Err(Box::new(
+                self.error_at(&t.name, format!("`{name}` is not a signal name"), "use one word, e.g. error_rate or p99")
+                    .key(key("name")),
+            ));
+        }
+        let source = self.source(i, t, health)?;
+        let unit = match &t.unit {
+            Some(unit) => Unit::parse(unit.get_ref()).ok_or_else(|| {
+                Box::new(
+                    self.error_at(unit, format!("unknown unit `{}`", unit.get_ref()), "set `unit` to one of the listed units")
+                        .key(key("unit"))
+                        .expected(Unit::NAMES.join(", "))
+                        .suggestion(closest(unit.get_ref(), &Unit::NAMES).map(|s| format!("did you mean `{s}`?"))),
+                )
+            })?,
+            None if matches!(source, Source::Health(_)) => Unit::Health,
+            None => Unit::Number,
+        };
+        let rule = |text: &Option<Spanned<String>>, field: &str| -> Result<Option<Rule>, Box<ConfigError>> {
+            let Some(text) = text else { return Ok(None) };
+            let rule = parse_rule(&format!("{name} {}", text.get_ref())).map_err(|e| {
+                Box::new(
+                    self.error_at(text, e.0.replace(&format!("`{name} "), "`"), "write the condition after the signal's name: `> 5% for 2m`, `> 2x baseline for 5m`, `< 10%` or `failing for 5m`")
+                        .key(key(field)),
+                )
+            })?;
+            let is_health = matches!(source, Source::Health(_));
+            if is_health != matches!(rule.comparison, Comparison::Failing) {
+                let fix = if is_health {
+                    "a health signal is up or down: write `failing for 5m`"
+                } else {
+                    "`failing` is for `source = \"health\"` signals; compare a number instead, e.g. `> 5% for 2m`"
+                };
+                return Err(Box::new(self.error_at(text, format!("`{}` does not fit a {} signal", text.get_ref(), source.kind()), fix).key(key(field))));
+            }
+            Ok(Some(rule))
+        };
+        let warn = rule(&t.warn, "warn")?;
+        let mut critical = rule(&t.critical, "critical")?;
+        if critical.is_none() && matches!(source, Source::Health(_)) {
+            // The seeds' rule: a health check failing for five minutes.
+            critical = parse_rule(&format!("{name} failing for 5m")).ok();
+        }
+        let interval = match &t.interval {
+            Some(v) => self.duration(v, &key("interval"))?,
+            None => health.interval,
+        };
+        let baseline_window = match &t.baseline {
+            Some(v) => self.duration(v, &key("baseline"))?,
+            None => health.baseline,
+        };
+        Ok(Signal {
+            name,
+            unit,
+            source,
+            interval,
+            warn,
+            critical,
+            baseline_window,
+        })
+    }
+
+    fn source(&self, i: usize, t: &SignalConfig, health: &HealthSettings) -> Result<Source, Box<ConfigError>> {
+        let key = |field: &str| format!("signal[{i}].{field}");
+        let kind = t.source.get_ref().as_str();
+        let missing = |field: &str, fix: &str| {
+            Box::new(
+                self.error_at(&t.name, format!("signal `{}` has `source = \"{kind}\"` but no `{field}`", t.name.get_ref()), fix)
+                    .key(key(field)),
+            )
+        };
+        let url = t.url.as_ref().map(|u| self.http_url(u, &key("url"))).transpose()?;
+        let stray = |field: &str, present: bool| -> Result<(), Box<ConfigError>> {
+            if present {
+                Err(Box::new(
+                    self.error_at(&t.source, format!("`{field}` does not apply to `source = \"{kind}\"`"), format!("remove `{field}`, or pick the source it belongs to"))
+                        .key(key(field)),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        match kind {
+            "prometheus" => {
+                stray("measure", t.measure.is_some())?;
+                let query = t.query.as_ref().ok_or_else(|| missing("query", "add the PromQL, e.g. query = 'sum(rate(http_requests_total{code=~\"5..\"}[1m])) / sum(rate(http_requests_total[1m]))'"))?;
+                let url = url.or_else(|| health.prometheus.clone()).ok_or_else(|| {
+                    missing("url", "set the server once under [health] as `prometheus = \"http://127.0.0.1:9090\"`, or per signal as `url`")
+                })?;
+                Ok(Source::Prometheus {
+                    url,
+                    query: query.get_ref().clone(),
+                })
+            }
+            "scrape" => {
+                stray("query", t.query.is_some())?;
+                let url = url.ok_or_else(|| missing("url", "add the service's metrics endpoint, e.g. url = \"http://127.0.0.1:8080/metrics\""))?;
+                let measure_text = t.measure.as_ref().ok_or_else(|| missing("measure", "say what to compute, e.g. measure = 'ratio(http_requests_total{code=\"5*\"}, http_requests_total)'"))?;
+                let measure = parse_measure(measure_text.get_ref()).map_err(|e| {
+                    Box::new(self.error_at(measure_text, e.0, "fix the expression as in the examples").key(key("measure")))
+                })?;
+                Ok(Source::Scrape { url, measure })
+            }
+            "health" => {
+                stray("query", t.query.is_some())?;
+                stray("measure", t.measure.is_some())?;
+                let url = url.ok_or_else(|| missing("url", "add the health endpoint, e.g. url = \"http://127.0.0.1:8080/health\""))?;
+                let max_latency = match &t.max_latency {
+                    Some(v) => self.duration(v, &key("max_latency"))?,
+                    None => Duration::seconds(5),
+                };
+                Ok(Source::Health(HttpCheck {
+                    url,
+                    expect_status: t.expect_status.unwrap_or(200),
+                    body_contains: t.body_contains.clone(),
+                    max_latency,
+                }))
+            }
+            other => Err(Box::new(
+                self.error_at(&t.source, format!("unknown signal source `{other}`"), "set `source` to prometheus, scrape or health")
+                    .key(key("source"))
+                    .expected(SOURCES.join(", "))
+                    .suggestion(closest(other, &SOURCES).map(|s| format!("did you mean `{s}`?"))),
+            )),
+        }
+    }
+
+    fn duration(&self, value: &Spanned<String>, key: &str) -> Result<Duration, Box<ConfigError>> {
+        match parse_duration(value.get_ref()) {
+            Ok(d) if d > Duration::zero() => Ok(d),
+            Ok(_) => Err(Box::new(self.error_at(value, "a zero duration", "give a positive duration, e.g. 15s").key(key))),
+            Err(e) => Err(Box::new(self.error_at(value, e.0, "write a duration such as 15s, 5m or 1h").key(key))),
+        }
+    }
+
+    fn http_url(&self, value: &Spanned<String>, key: &str) -> Result<String, Box<ConfigError>> {
+        let url = value.get_ref().trim();
+        let host = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("https://"))
+            .unwrap_or_default();
+        if host.is_empty() || host.starts_with('/') {
+            return Err(Box::new(
+                self.error_at(value, format!("`{url}` is not an http:// or https:// URL"), "write the full URL, e.g. http://127.0.0.1:9090")
+                    .key(key),
+            ));
+        }
+        Ok(url.trim_end_matches('/').to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests;
