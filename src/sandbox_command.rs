@@ -59,6 +59,12 @@ async fn serve(args: &SandboxArgs, paths: Option<&Paths>) -> i32 {
     let _ = writeln!(out, "kubeconfig: {}", kubeconfig.display());
     let _ = writeln!(
         out,
+        "metrics: {} (one service: {}/services/NAMESPACE/NAME/metrics and .../health)",
+        sandbox.metrics_url(),
+        sandbox.url()
+    );
+    let _ = writeln!(
+        out,
         "try: KUBECONFIG={} kubectl get deployments -A",
         kubeconfig.display()
     );

@@ -14,6 +14,10 @@ struct FaultState {
     forbidden: Vec<(String, Option<String>)>,
     conflicts: u32,
     watch_delay: Duration,
+    /// How long the services' `/metrics` and `/health` take to answer.
+    metrics_delay: Duration,
+    /// The status they answer instead, when set.
+    metrics_status: Option<u16>,
 }
 
 #[derive(Debug)]
@@ -60,6 +64,18 @@ impl Faults {
         self.state().watch_delay = delay;
     }
 
+    /// Holds every answer of the services' `/metrics` and `/health` back this
+    /// long, as an overloaded service or a slow network would.
+    pub fn metrics_delay(&self, delay: Duration) {
+        self.state().metrics_delay = delay;
+    }
+
+    /// The services' `/metrics` and `/health` answer this status (e.g. 500 or
+    /// 503) instead, until `None` puts them back.
+    pub fn metrics_fail(&self, status: Option<u16>) {
+        self.state().metrics_status = status;
+    }
+
     /// Ends every open watch now, as a load balancer cutting idle streams would.
     pub fn drop_watches(&self) {
         self.drops.send_modify(|n| *n += 1);
@@ -67,6 +83,12 @@ impl Faults {
 
     pub(super) fn watch_delay(&self) -> Duration {
         self.state().watch_delay
+    }
+
+    /// The delay and the failure status for the services' endpoints.
+    pub(super) fn metrics_faults(&self) -> (Duration, Option<u16>) {
+        let state = self.state();
+        (state.metrics_delay, state.metrics_status)
     }
 
     pub(super) fn drops(&self) -> watch::Receiver<u64> {

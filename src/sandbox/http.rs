@@ -1,5 +1,6 @@
 //! One request in, one response out: discovery, get, list (paged), watch and
-//! patch, each checked against the faults first.
+//! patch, each checked against the faults first; the simulated services'
+//! endpoints are answered in `services::endpoints`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -73,6 +74,9 @@ async fn respond(
         (Method::GET, Route::Groups) => Ok(json_ok(&discovery::api_groups())),
         (Method::GET, Route::CoreResources) => Ok(json_ok(&discovery::core_resources())),
         (Method::GET, Route::AppsResources) => Ok(json_ok(&discovery::apps_resources())),
+        (Method::GET, Route::Service(endpoint)) => {
+            Ok(super::services::respond(shared, endpoint).await)
+        }
         (Method::GET, Route::Namespaces) => Ok(json_ok(&namespaces(shared))),
         (Method::GET, Route::Pods { .. }) => Ok(json_ok(&json!({
             "kind": "PodList", "apiVersion": "v1",

@@ -4,7 +4,9 @@
 //! benchmarks' load; `kubectl` and kube-rs talk to it unchanged.
 //!
 //! What it serves: discovery, apps/v1 Deployments (get, list, watch, patch) and
-//! ReplicaSets (get, list, watch), and a `Status` for everything else.
+//! ReplicaSets (get, list, watch), the simulated services' Prometheus
+//! `/metrics` and `/services/{namespace}/{name}/{metrics,health}`, and a
+//! `Status` for everything else.
 
 mod cluster;
 mod controller;
@@ -18,6 +20,7 @@ mod pods;
 mod routes;
 mod selectors;
 mod server;
+mod services;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -29,4 +32,5 @@ pub use faults::Faults;
 pub use kubeconfig::write_kubeconfig;
 pub use patch::PatchType;
 pub use server::{RequestCounts, Sandbox};
-pub use world::{ImagePolicy, World, WorldDeployment};
+pub use services::{Health, Regression, ServicePolicy, Services, Snapshot};
+pub use world::{DEMO_REGRESSED, DEMO_REGRESSION, ImagePolicy, World, WorldDeployment};

@@ -23,6 +23,15 @@ impl PodSet {
         i32::try_from(ready).unwrap_or(i32::MAX)
     }
 
+    /// When each pod that is ready by `now` became ready: a pod serves from then.
+    pub fn ready_since(&self, now: Instant) -> impl Iterator<Item = Instant> + '_ {
+        self.ready_at
+            .iter()
+            .flatten()
+            .copied()
+            .filter(move |at| *at <= now)
+    }
+
     /// Whether some pod will become ready later: the controller must look again.
     pub fn pending(&self, now: Instant) -> bool {
         self.ready_at.iter().any(|at| at.is_some_and(|at| at > now))

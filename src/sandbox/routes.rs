@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::cluster::Kind;
+use super::services::Endpoint;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -26,6 +27,8 @@ pub enum Route {
         namespace: String,
         name: String,
     },
+    /// The simulated services' metrics and health.
+    Service(Endpoint),
     Unknown,
 }
 
@@ -69,6 +72,15 @@ pub fn route(path: &str) -> Route {
             },
             None => Route::Unknown,
         },
+        ["metrics"] => Route::Service(Endpoint::Metrics),
+        ["services", ns, name, "metrics"] => Route::Service(Endpoint::ServiceMetrics {
+            namespace: (*ns).to_owned(),
+            name: (*name).to_owned(),
+        }),
+        ["services", ns, name, "health"] => Route::Service(Endpoint::ServiceHealth {
+            namespace: (*ns).to_owned(),
+            name: (*name).to_owned(),
+        }),
         _ => Route::Unknown,
     }
 }
@@ -131,6 +143,15 @@ mod tests {
             }
         );
         assert_eq!(route("/apis/batch/v1/jobs"), Route::Unknown);
+        assert_eq!(route("/metrics"), Route::Service(Endpoint::Metrics));
+        assert_eq!(
+            route("/services/production/checkout/health"),
+            Route::Service(Endpoint::ServiceHealth {
+                namespace: "production".into(),
+                name: "checkout".into()
+            })
+        );
+        assert_eq!(route("/services/production/health"), Route::Unknown);
     }
 
     #[test]

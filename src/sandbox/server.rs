@@ -22,6 +22,7 @@ use super::cluster::Cluster;
 use super::faults::Faults;
 use super::objects::CHANGE_CAUSE;
 use super::patch::PatchType;
+use super::services::Services;
 use super::world::{ImagePolicy, World, WorldDeployment};
 
 /// Requests served, by verb: the benchmarks check that watching never lists again.
@@ -55,6 +56,8 @@ impl RequestCounts {
 
 pub struct Shared {
     pub cluster: Arc<Cluster>,
+    /// The Deployments' simulated traffic, behind `/metrics` and `/services/`.
+    pub services: Services,
     pub faults: Faults,
     pub counts: RequestCounts,
     pub bookmark_every: Duration,
@@ -84,8 +87,10 @@ impl Sandbox {
         seed(&cluster, &world);
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let services = Services::new(world.images.services().clone(), Instant::now());
         let shared = Arc::new(Shared {
             cluster,
+            services,
             faults: Faults::default(),
             counts: RequestCounts::default(),
             bookmark_every: Duration::from_secs(5),
@@ -112,6 +117,16 @@ impl Sandbox {
 
     pub fn cluster(&self) -> &Arc<Cluster> {
         &self.shared.cluster
+    }
+
+    /// The simulated services: change how an image serves while running.
+    pub fn services(&self) -> &Services {
+        &self.shared.services
+    }
+
+    /// Where Prometheus (or the cockpit) scrapes every service.
+    pub fn metrics_url(&self) -> String {
+        format!("{}/metrics", self.url())
     }
 
     pub fn faults(&self) -> &Faults {

@@ -4,12 +4,18 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
-/// How long a pod of each image takes to become ready, and which never do.
+use super::services::{Regression, ServicePolicy};
+
+/// How long a pod of each image takes to become ready, which never do, and
+/// how each serves traffic once ready.
 #[derive(Debug, Clone)]
 pub struct ImagePolicy {
     default_delay: Duration,
     delays: HashMap<String, Duration>,
     bad: HashSet<String>,
+    /// Kept here rather than as a field of `World`, so that worlds written
+    /// out field by field stay valid.
+    services: ServicePolicy,
 }
 
 impl Default for ImagePolicy {
@@ -24,6 +30,7 @@ impl ImagePolicy {
             default_delay,
             delays: HashMap::new(),
             bad: HashSet::new(),
+            services: ServicePolicy::default(),
         }
     }
 
@@ -36,6 +43,21 @@ impl ImagePolicy {
     /// Pods of this image never become ready. Tags ending in `-bad` are bad too.
     pub fn mark_bad(&mut self, image: &str) {
         self.bad.insert(image.to_owned());
+    }
+
+    /// Pods of this image serve badly once `regression` has set in.
+    pub fn regress(&mut self, image: &str, regression: Regression) {
+        self.services.regress(image, regression);
+    }
+
+    /// Pods of this image fail their health check while they serve.
+    pub fn mark_unhealthy(&mut self, image: &str) {
+        self.services.mark_unhealthy(image);
+    }
+
+    /// How the images serve: what the sandbox's services start from.
+    pub fn services(&self) -> &ServicePolicy {
+        &self.services
     }
 
     /// `None` when a pod running these images never becomes ready.
@@ -104,6 +126,15 @@ impl WorldDeployment {
     }
 }
 
+/// The demo's bad release and how it goes bad.
+pub const DEMO_REGRESSED: &str = "registry.example.com/shop/checkout:2.4.0";
+pub const DEMO_REGRESSION: Regression = Regression {
+    error_ratio: 0.07,
+    latency_factor: 3.0,
+    after: Duration::from_secs(60),
+    health_fails: false,
+};
+
 #[derive(Debug, Clone, Default)]
 pub struct World {
     pub deployments: Vec<WorldDeployment>,
@@ -112,7 +143,9 @@ pub struct World {
 
 impl World {
     /// `checkout`, `billing` and `web` in `staging` and `production`, each a
-    /// few releases old; staging already runs the release candidate.
+    /// few releases old; staging already runs the release candidate. The
+    /// next checkout, 2.4.0, is a bad release: a minute after its first pod
+    /// is ready, 7% of its requests fail and it answers three times slower.
     pub fn demo() -> Self {
         let mut deployments = Vec::new();
         for (name, replicas) in [("checkout", 3), ("billing", 2), ("web", 4)] {
@@ -130,7 +163,8 @@ impl World {
             deployments.push(staging);
             deployments.push(production);
         }
-        let images = ImagePolicy::new(Duration::from_secs(3));
+        let mut images = ImagePolicy::new(Duration::from_secs(3));
+        images.regress(DEMO_REGRESSED, DEMO_REGRESSION);
         Self {
             deployments,
             images,
