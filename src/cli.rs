@@ -61,6 +61,13 @@ pub enum CliCommand {
     },
     /// Print the release trains' releases with their freezes, windows and conflicts
     Calendar(CalendarArgs),
+    /// Print the targets' rollout state and every signal's value, rules and
+    /// trigger state once; exit 0 healthy, 1 a trigger firing, 2 an error
+    Status {
+        /// One JSON object, for scripts
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the sandbox cluster (the demo world's Kubernetes API) on loopback, without the TUI
     Sandbox(SandboxArgs),
     /// Print shell completions

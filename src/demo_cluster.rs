@@ -5,12 +5,19 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::adapters::kubernetes::KubeTarget;
+use crate::domain::health::{Signal, Source};
 use crate::sandbox::{Sandbox, World, write_kubeconfig};
 
-/// Starts the demo world and gives every target without a kubeconfig the
-/// sandbox's. The sandbox serves as long as the returned value lives.
+/// The host the demo config's signals name; it stands for the sandbox's
+/// address, which is only known once it serves.
+pub const SANDBOX_HOST: &str = "http://sandbox";
+
+/// Starts the demo world, gives every target without a kubeconfig the
+/// sandbox's, and points the signals at its services. The sandbox serves as
+/// long as the returned value lives.
 pub async fn start(
     targets: &mut [KubeTarget],
+    signals: &mut [Signal],
     kubeconfig: PathBuf,
     operator: &str,
 ) -> Result<Sandbox, String> {
@@ -35,6 +42,15 @@ pub async fn start(
     })?;
     for target in targets.iter_mut().filter(|t| t.kubeconfig.is_none()) {
         target.kubeconfig = Some(kubeconfig.clone());
+    }
+    for signal in signals.iter_mut() {
+        let url = match &mut signal.source {
+            Source::Scrape { url, .. } | Source::Prometheus { url, .. } => url,
+            Source::Health(check) => &mut check.url,
+        };
+        if let Some(path) = url.strip_prefix(SANDBOX_HOST) {
+            *url = format!("{}{path}", sandbox.url());
+        }
     }
     tracing::info!(url = %sandbox.url(), kubeconfig = %kubeconfig.display(), "demo sandbox cluster serving");
     Ok(sandbox)

@@ -23,4 +23,5 @@ pub mod sandbox;
 pub mod sandbox_command;
 pub mod session;
 pub mod startup;
+pub mod status_report;
 pub mod ui;

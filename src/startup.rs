@@ -24,7 +24,7 @@ use crate::current_release::open_current;
 use crate::domain::release::parse_t0;
 use crate::paths::{CONFIG_ENV, Paths};
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
-use crate::runtime::{Runner, Writer};
+use crate::runtime::{EffectRunner, Runner, Writer};
 use crate::session::open::parse_version;
 use crate::session::{NewRelease, ReleaseStore, start_release};
 use crate::ui::theme::{ThemeSet, no_color_requested};
@@ -83,6 +83,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
             }
         }
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
+        Some(CliCommand::Status { json }) => Ok(status_command(&cli, *json, paths.as_ref())),
         Some(CliCommand::Sandbox(args)) => Ok(crate::sandbox_command::run(args, paths.as_ref())),
         Some(CliCommand::Demo) => {
             let source = ConfigSource::Demo {
@@ -351,6 +352,12 @@ fn cockpit(
             environment: t.environment.clone(),
         }
     }));
+    model.health = crate::app::health_view::HealthView::new(
+        prepared.settings.signals.clone(),
+        prepared.settings.health.chart,
+    );
+    let mut signals = prepared.settings.signals.clone();
+    let chart_range = prepared.settings.health.chart;
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
     let demo_kubeconfig = paths
         .as_ref()
@@ -385,7 +392,7 @@ fn cockpit(
         debug_panic_on_request();
         // Served before the terminal is taken, so a failure prints plainly.
         let _sandbox = if demo_world {
-            match crate::demo_cluster::start(&mut targets, demo_kubeconfig, &operator).await {
+            match crate::demo_cluster::start(&mut targets, &mut signals, demo_kubeconfig, &operator).await {
                 Ok(sandbox) => Some(sandbox),
                 Err(problem) => {
                     model.notice = Some(problem);
@@ -419,6 +426,10 @@ fn cockpit(
             store,
             playbooks,
         );
+        if let Ok((width, _)) = crossterm::terminal::size() {
+            effects.run(crate::app::Effect::ChartColumns(width));
+        }
+        runtime::health::spawn_polls(signals, chart_range, effects.chart_columns(), &mailbox_tx);
         effects.set_targets(targets);
         if let Some(follow) = follow {
             effects.start_following(follow);
@@ -466,6 +477,56 @@ fn build_model(cli: &Cli, prepared: &Prepared) -> Model {
     };
     let zone = settings.zone.unwrap_or_else(system_zone);
     Model::new(session, settings.keymap.clone(), themes, Utc::now(), zone)
+}
+
+/// `release-cockpit status`: everything read once; see `status_report`.
+fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
+    let source = resolve_source(cli, paths);
+    let demo = uses_demo_store(&source, paths, false);
+    let prepared = match prepare(source, paths, None) {
+        Ok(prepared) => prepared,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_CONFIG;
+        }
+    };
+    let store = release_store(paths, demo);
+    // Read-only: the baselines journaled by the cockpit that writes it.
+    let current = open_current(&store, &prepared.playbooks, false, true, chrono_tz::UTC);
+    let baselines = current.checklist.map(|c| c.baselines).unwrap_or_default();
+    let baseline = |name: &str| baselines.get(name).copied().flatten().map(|n| n.0);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return crate::status_report::EXIT_ERROR;
+        }
+    };
+    let mut targets = prepared.settings.targets.clone();
+    let mut signals = prepared.settings.signals.clone();
+    let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    let report = runtime.block_on(async {
+        let kubeconfig = std::env::temp_dir().join(format!("release-cockpit-status-{}", std::process::id()));
+        let _sandbox = if demo_world {
+            let served = crate::demo_cluster::start(&mut targets, &mut signals, kubeconfig.clone(), "status").await;
+            served.map_err(|problem| eprintln!("warning: {problem}")).ok()
+        } else {
+            None
+        };
+        let report = crate::status_report::gather(targets, signals, prepared.settings.health.chart, baseline).await;
+        let _ = std::fs::remove_file(&kubeconfig);
+        report
+    });
+    if json {
+        print!("{}", crate::status_report::json(&report, baseline));
+    } else {
+        print!("{}", crate::status_report::text(&report, baseline));
+    }
+    crate::status_report::exit_code(&report)
 }
 
 /// `release-cockpit start`: writes the release's first journal line.

@@ -171,13 +171,19 @@ fn skip_reason_prompt() {
 fn read_only_and_alerts_in_the_status_bar() {
     let mut model = sample_model();
     model.session.read_only = true;
-    model.alerts.push("error rate 7.2% > 5%".into());
+    model.health = release_cockpit::app::fixture::sample_health(model.clock.now, 240);
     let terminal = render(&model, 200, 50);
-    let top: String = (0..200)
-        .map(|x| terminal.backend().buffer()[(x, 0)].symbol().to_owned())
-        .collect();
+    let line = |y: u16| -> String {
+        (0..200)
+            .map(|x| terminal.backend().buffer()[(x, y)].symbol().to_owned())
+            .collect()
+    };
+    let banner = line(0);
+    assert!(banner.contains("ROLLBACK TRIGGER: error_rate > 5% for 2m"), "{banner}");
+    // The status bar moves down a line while the banner shows.
+    let top = line(1);
     assert!(top.contains("READ-ONLY"), "{top}");
-    assert!(top.contains("1 ALERT: error rate 7.2% > 5%"), "{top}");
+    assert!(top.contains("2 TRIGGERS FIRING"), "{top}");
     assert!(top.contains("alice"), "{top}");
     assert!(top.contains("DEMO: no config file"), "{top}");
     assert!(top.contains("16:40 UTC"), "{top}");
@@ -228,19 +234,21 @@ fn each_theme_paints_roles_with_its_colours() {
     for (index, name) in themes.names().iter().enumerate() {
         let mut model = sample_model();
         model.themes.current = index;
-        model.alerts.push("p99 latency".into());
+        model.health = release_cockpit::app::fixture::sample_health(model.clock.now, 60);
         let theme = themes.theme(index);
         let terminal = render(&model, 200, 50);
         let fg = |role: Role| theme.style(role).fg.expect("themes set a foreground");
         // (row, text, role): status bar parts, then the unfocused and focused borders.
+        // The trigger banner takes row 0 and pushes the rest down a line.
         let expectations = [
-            (0, "release-cockpit", Role::Accent),
-            (0, "no release", Role::Muted),
-            (0, "DEMO", Role::Warn),
-            (0, "1 ALERT", Role::Critical),
-            (0, "alice", Role::Text),
-            (1, "┌", Role::Border),
-            (1, "┏", Role::Accent),
+            (0, "▲", Role::Critical),
+            (1, "release-cockpit", Role::Accent),
+            (1, "no release", Role::Muted),
+            (1, "DEMO", Role::Warn),
+            (1, "FIRING", Role::Critical),
+            (1, "alice", Role::Text),
+            (2, "┌", Role::Border),
+            (2, "┏", Role::Accent),
         ];
         for (row, text, role) in expectations {
             assert_eq!(
@@ -344,4 +352,82 @@ fn revision_history_of_the_selected_deployment() {
     model.rollout = release_cockpit::app::fixture::sample_rollout(model.clock.now);
     press(&mut model, &["3", "j", "enter"]);
     insta::assert_snapshot!(render(&model, 120, 20).backend());
+}
+
+/// The sample release deployed 12 minutes ago, with the sample signals.
+fn health_model() -> Model {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    model.health = release_cockpit::app::fixture::sample_health(now, 240);
+    let deploy = Recorded {
+        seq: 2,
+        at: now - chrono::Duration::minutes(12),
+        operator: "alice".into(),
+        event: Event::DeployRequested {
+            version: "2.4.0".into(),
+            targets: vec!["production/checkout".into()],
+            dry_run: false,
+        },
+    };
+    let baseline = Recorded {
+        seq: 3,
+        at: deploy.at,
+        operator: "alice".into(),
+        event: Event::BaselineCaptured {
+            signal: "p99".into(),
+            value: Some(release_cockpit::domain::events::Number(0.25)),
+            from: deploy.at - chrono::Duration::minutes(30),
+            to: deploy.at,
+            points: 120,
+        },
+    };
+    if let Some(view) = model.release.as_mut() {
+        view.checklist.apply(&deploy);
+        view.checklist.apply(&baseline);
+    }
+    model
+}
+
+#[test]
+fn health_pane_with_a_trigger_firing_shows_the_banner() {
+    let mut model = health_model();
+    press(&mut model, &["4"]);
+    insta::assert_snapshot!(render(&model, 200, 50).backend());
+}
+
+#[test]
+fn health_pane_zoomed_is_the_t_plus_one_hour_view() {
+    let mut model = health_model();
+    press(&mut model, &["4", "z", "j"]);
+    insta::assert_snapshot!(render(&model, 120, 40).backend());
+}
+
+#[test]
+fn health_pane_on_a_small_screen() {
+    let mut model = health_model();
+    press(&mut model, &["4"]);
+    insta::assert_snapshot!(render(&model, 80, 24).backend());
+}
+
+#[test]
+fn the_trigger_banner_and_a_firing_signal_paint_in_the_critical_colour() {
+    let mut model = health_model();
+    // Off the error_rate row: the selection paints over a row's colours.
+    press(&mut model, &["4", "j"]);
+    let themes = ThemeSet::builtin().expect("built-in themes");
+    let critical = themes.theme(0).style(Role::Critical).fg;
+    let terminal = render(&model, 200, 50);
+    let buffer = terminal.backend().buffer();
+    let banner = &buffer[(2, 0)];
+    assert!(banner.symbol() == "▲" || buffer[(1, 0)].symbol() == "▲", "the banner is the top line");
+    // The banner is reversed: the critical colour is its background.
+    assert!(banner.fg == critical.unwrap_or(Color::Reset) || banner.bg == critical.unwrap_or(Color::Reset));
+    // Below the banner and the status bar.
+    let row = (2..50)
+        .find(|y| (0..200).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("error_rate"))
+        .expect("the error_rate row");
+    let line: String = (0..200).map(|x| buffer[(x, row)].symbol()).collect();
+    let firing = line.find("FIRING").expect("FIRING on the row") as u16;
+    let x = line[..firing as usize].chars().count() as u16;
+    assert_eq!(buffer[(x, row)].fg, critical.unwrap_or(Color::Reset));
 }

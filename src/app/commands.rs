@@ -43,6 +43,8 @@ pub enum Command {
     RolloutDown,
     RolloutHistory,
     Deploy,
+    HealthUp,
+    HealthDown,
 }
 
 /// Where a command applies: everywhere, or in one pane.
@@ -52,6 +54,7 @@ pub enum Scope {
     Checklist,
     Calendar,
     Rollout,
+    Health,
 }
 
 impl Scope {
@@ -105,6 +108,22 @@ pub const COMMANDS: &[CommandSpec] = &[
         doc: "Select the Deployment below",
         hint: Some("move"),
         scope: Scope::Rollout,
+    },
+    CommandSpec {
+        command: Command::HealthUp,
+        name: "health-up",
+        default_keys: &["k", "up"],
+        doc: "Select the signal above",
+        hint: None,
+        scope: Scope::Health,
+    },
+    CommandSpec {
+        command: Command::HealthDown,
+        name: "health-down",
+        default_keys: &["j", "down"],
+        doc: "Select the signal below",
+        hint: Some("move"),
+        scope: Scope::Health,
     },
     CommandSpec {
         command: Command::FocusNext,

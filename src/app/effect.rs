@@ -28,4 +28,9 @@ pub enum Effect {
     RecordCalendar(Event),
     /// Journal the deploy, run it, report `Msg::DeployDone`.
     Deploy(Box<crate::domain::rollout::DeployPlan>),
+    /// Ring the terminal bell: a rollback trigger fired.
+    Bell,
+    /// Charts can show this many columns at most: range queries fetch no
+    /// more points than that.
+    ChartColumns(u16),
 }

@@ -231,3 +231,76 @@ pub fn many_deployments(
     );
     view
 }
+
+/// Health signals in every state, with an hour of points before `now`: an
+/// error rate that climbed past its rule 10 minutes ago and fired, a p99
+/// over its warn rule, a calm CPU, a health check up, and one that is stale.
+pub fn sample_health(now: chrono::DateTime<chrono::Utc>, points: usize) -> super::health_view::HealthView {
+    use crate::domain::health::{Signal, SignalReading, SignalUpdate, Source, Unit, parse_measure};
+    use crate::domain::playbook::HttpCheck;
+    use crate::domain::policy::parse_rule;
+    let scrape = |measure: &str| Source::Scrape {
+        url: "http://127.0.0.1:8080/metrics".to_owned(),
+        measure: parse_measure(measure).unwrap_or_else(|e| panic!("{e}")),
+    };
+    let rule = |text: &str| Some(parse_rule(text).unwrap_or_else(|e| panic!("{e}")));
+    let signal = |name: &str, unit, source, warn, critical| Signal {
+        name: name.to_owned(),
+        unit,
+        source,
+        interval: Duration::seconds(15),
+        warn,
+        critical,
+        baseline_window: Duration::minutes(30),
+    };
+    let health = |url: &str| {
+        Source::Health(HttpCheck {
+            url: url.to_owned(),
+            expect_status: 200,
+            body_contains: None,
+            max_latency: Duration::seconds(5),
+        })
+    };
+    let signals = vec![
+        signal("error_rate", Unit::Ratio, scrape("ratio(req{code=\"5*\"}, req)"), rule("error_rate > 1%"), rule("error_rate > 5% for 2m")),
+        signal("p99", Unit::Seconds, scrape("quantile(0.99, latency)"), rule("p99 > 500ms"), rule("p99 > 2x baseline for 5m")),
+        signal("cpu", Unit::Ratio, scrape("gauge(cpu)"), None, rule("cpu > 80% for 5m")),
+        signal("api_health", Unit::Health, health("http://127.0.0.1:8080/health"), None, rule("api_health failing for 5m")),
+        signal("queue_depth", Unit::Number, scrape("gauge(queue)"), None, rule("queue_depth > 1000")),
+    ];
+    let mut view = super::health_view::HealthView::new(signals, Duration::hours(1));
+    let points = points.max(2);
+    let step = Duration::hours(1) / i32::try_from(points).unwrap_or(i32::MAX);
+    for i in 0..points {
+        let at = now - Duration::hours(1) + step * i32::try_from(i).unwrap_or(0);
+        let minutes_left = (now - at).num_minutes();
+        let wave = ((i % 17) as f64) / 17.0;
+        let values = [
+            ("error_rate", if minutes_left < 10 { 0.068 + wave * 0.01 } else { 0.002 + wave * 0.001 }),
+            ("p99", if minutes_left < 10 { 0.62 + wave * 0.05 } else { 0.24 + wave * 0.02 }),
+            ("cpu", 0.35 + wave * 0.1),
+            ("api_health", 1.0),
+            ("queue_depth", 40.0 + wave * 20.0),
+        ];
+        for (name, value) in values {
+            let reading = SignalReading {
+                at,
+                value: Some(value),
+                note: (name == "api_health").then(|| "HTTP 200 in 12 ms".to_owned()),
+                history: None,
+                points_fetched: 0,
+            };
+            view.apply(SignalUpdate::Reading { signal: name.to_owned(), reading }, |_| Some(0.25), at);
+        }
+    }
+    view.apply(
+        SignalUpdate::Failed {
+            signal: "queue_depth".to_owned(),
+            at: now - Duration::seconds(42),
+            error: "GET http://127.0.0.1:8080/metrics: connection refused".to_owned(),
+        },
+        |_| None,
+        now,
+    );
+    view
+}

@@ -10,6 +10,8 @@ pub mod commands;
 pub mod deploy_actions;
 pub mod effect;
 pub mod fixture;
+pub mod health_actions;
+pub mod health_view;
 pub mod key;
 pub mod keymap;
 pub mod model;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::calendar_view::CalendarView;
 use super::clock::Clock;
+use super::health_view::HealthView;
 use super::keymap::Keymap;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
@@ -53,7 +54,7 @@ impl Pane {
             Pane::Calendar => super::commands::Scope::Calendar,
             Pane::Checklist => super::commands::Scope::Checklist,
             Pane::Rollout => super::commands::Scope::Rollout,
-            Pane::Health => super::commands::Scope::Global,
+            Pane::Health => super::commands::Scope::Health,
         }
     }
 
@@ -195,7 +196,7 @@ impl Themes {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub focus: Pane,
     pub zoomed: bool,
@@ -212,8 +213,10 @@ pub struct Model {
     pub release: Option<ReleaseView>,
     /// A one-line message for the status bar, replaced by the next one.
     pub notice: Option<String>,
-    /// Alerts raised by triggers; shown in the status bar.
-    pub alerts: Vec<String>,
+    /// The health signals, their values and rules.
+    pub health: HealthView,
+    /// The terminal's width, which bounds how many points a chart can show.
+    pub width: u16,
     changed: bool,
 }
 
@@ -237,7 +240,8 @@ impl Model {
             rollout: RolloutView::default(),
             release: None,
             notice: None,
-            alerts: Vec::new(),
+            health: HealthView::default(),
+            width: 0,
             changed: true,
         }
     }
@@ -263,10 +267,11 @@ impl Model {
     /// The next instant at which the screen would look different with no input:
     /// the runtime sleeps until then instead of redrawing on a timer.
     pub fn next_time_change(&self) -> Option<DateTime<Utc>> {
-        let clock = self.clock.next_change();
-        Some(match self.rollout.next_change(self.clock.now) {
-            Some(sooner) => sooner.min(clock),
-            None => clock,
-        })
+        let now = self.clock.now;
+        [self.rollout.next_change(now), self.health.next_change(now)]
+            .into_iter()
+            .flatten()
+            .chain([self.clock.next_change()])
+            .min()
     }
 }

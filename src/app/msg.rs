@@ -6,7 +6,7 @@ use crate::domain::events::{Event, GateOutcome, Recorded};
 use super::key::Key;
 
 /// Everything that can happen to the cockpit, as plain data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(Key),
     /// Text pasted into the terminal (bracketed paste).
@@ -55,4 +55,6 @@ pub enum Msg {
     DeployDone(super::deploy_actions::DeployOutcome),
     /// A rollout target's watch reported.
     Rollout(crate::domain::rollout::RolloutUpdate),
+    /// A health signal's poll reported.
+    Signal(crate::domain::health::SignalUpdate),
 }

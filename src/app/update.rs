@@ -3,6 +3,7 @@
 use super::calendar_actions;
 use super::commands::{COMMANDS, Command};
 use super::deploy_actions;
+use super::health_actions;
 use super::effect::Effect;
 use super::key::{Key, KeyCode};
 use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
@@ -25,10 +26,19 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.mark_changed();
             Vec::new()
         }
-        Msg::Resize { .. } | Msg::Resumed => {
+        Msg::Resize { width, .. } => {
+            model.mark_changed();
+            if width == model.width {
+                return Vec::new();
+            }
+            model.width = width;
+            vec![Effect::ChartColumns(width)]
+        }
+        Msg::Resumed => {
             model.mark_changed();
             Vec::new()
         }
+        Msg::Signal(reading) => health_actions::on_signal(model, reading),
         Msg::Tick(now) => {
             let before = model.clock.display();
             model.clock.now = now;
@@ -44,7 +54,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Terminate { exit_code, .. } => vec![Effect::Quit { code: exit_code }],
-        Msg::Recorded(recorded) => step_actions::recorded(model, recorded),
+        Msg::Recorded(recorded) => {
+            let mut effects = health_actions::after_recorded(model, &recorded);
+            effects.extend(step_actions::recorded(model, recorded));
+            effects
+        }
         Msg::Followed(recorded) => {
             if let Some(view) = model.release.as_mut() {
                 view.checklist.apply(&recorded);
@@ -305,6 +319,8 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::RolloutUp => model.rollout.move_selection(-1),
         Command::RolloutDown => model.rollout.move_selection(1),
         Command::Deploy => return deploy_actions::plan(model, &deploy_actions::Scope::Everything),
+        Command::HealthUp => model.health.move_selection(-1),
+        Command::HealthDown => model.health.move_selection(1),
         Command::RolloutHistory => {
             if let Some((_, d)) = model.rollout.selected_row() {
                 model.overlay = Some(Overlay::History {

@@ -1,5 +1,8 @@
 //! Carries out the effects `update` asks for, reporting results to the mailbox.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+
 use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
@@ -33,6 +36,8 @@ pub struct Runner {
     store: ReleaseStore,
     playbooks: PlaybookLibrary,
     targets: Vec<crate::adapters::kubernetes::KubeTarget>,
+    /// How many columns a chart has at most; the health polls read it.
+    chart_columns: Arc<AtomicU16>,
 }
 
 impl Runner {
@@ -51,6 +56,7 @@ impl Runner {
             store,
             playbooks,
             targets: Vec::new(),
+            chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
         }
     }
 
@@ -149,6 +155,11 @@ impl Runner {
         }
     }
 
+    /// What the health polls read to size their range queries.
+    pub fn chart_columns(&self) -> Arc<AtomicU16> {
+        self.chart_columns.clone()
+    }
+
     /// The rollout targets deploys go to.
     pub fn set_targets(&mut self, targets: Vec<crate::adapters::kubernetes::KubeTarget>) {
         self.targets = targets;
@@ -186,7 +197,8 @@ impl Runner {
 impl EffectRunner for Runner {
     fn run(&mut self, effect: Effect) {
         match effect {
-            Effect::Quit { .. } | Effect::Suspend => {}
+            Effect::Quit { .. } | Effect::Suspend | Effect::Bell => {}
+            Effect::ChartColumns(columns) => self.chart_columns.store(columns.max(1), Ordering::Relaxed),
             Effect::Record(event) => {
                 self.record(event);
             }

@@ -105,6 +105,11 @@ where
                             .map_err(|e| eyre!("clearing the terminal failed: {e}"))?;
                         update(model, Msg::Resumed);
                     }
+                    Effect::Bell => {
+                        if let Err(error) = control.bell() {
+                            tracing::warn!(%error, "bell failed");
+                        }
+                    }
                     other => effects.run(other),
                 }
             }

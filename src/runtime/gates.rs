@@ -106,7 +106,8 @@ fn kill_group(pid: u32) {
         .status();
 }
 
-async fn run_http(check: &HttpCheck) -> GateOutcome {
+/// Also what a health signal's poll runs: one GET, checked.
+pub async fn run_http(check: &HttpCheck) -> GateOutcome {
     let started = Instant::now();
     let limit = check.max_latency.to_std().unwrap_or(Duration::from_secs(5));
     let client = match reqwest::Client::builder().timeout(limit).build() {

@@ -5,8 +5,10 @@ pub mod effects;
 pub mod event_loop;
 pub mod follow;
 pub mod gates;
+pub mod health;
 pub mod input;
 pub mod rollout;
+pub mod signal_reader;
 pub mod signals;
 pub mod terminal;
 

@@ -67,6 +67,11 @@ pub trait TerminalControl {
     /// Hands the terminal to the shell and stops the process (Ctrl-Z); returns once
     /// the process is continued, with the terminal set up again.
     fn suspend(&mut self) -> io::Result<()>;
+
+    /// Rings the terminal bell. Tests count the rings; the default is silent.
+    fn bell(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The real terminal, driven through crossterm.
@@ -78,5 +83,12 @@ impl TerminalControl for Crossterm {
         // Raw mode turned ISIG off, so the terminal did not stop us; do it ourselves.
         signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
         enter()
+    }
+
+    fn bell(&mut self) -> io::Result<()> {
+        use std::io::Write;
+        let mut out = io::stdout();
+        out.write_all(b"\x07")?;
+        out.flush()
     }
 }

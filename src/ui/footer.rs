@@ -34,6 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 Pane::Checklist if model.release.is_some() => &[Scope::Checklist, Scope::Global],
                 Pane::Calendar if !model.calendar.is_empty() => &[Scope::Calendar, Scope::Global],
                 Pane::Rollout if !model.rollout.is_empty() => &[Scope::Rollout, Scope::Global],
+                Pane::Health if model.health.is_configured() => &[Scope::Health, Scope::Global],
                 _ => &[Scope::Global],
             };
             scopes

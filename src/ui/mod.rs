@@ -1,11 +1,13 @@
 //! Drawing: `view` turns a `Model` into a frame. Nothing here changes the model,
 //! does I/O or parses anything; it runs on every redraw and must stay cheap.
 
+mod banner;
 mod calendar;
 mod checklist;
 mod confirm;
 mod details;
 mod footer;
+mod health;
 mod help;
 mod history;
 pub mod layout;
@@ -19,6 +21,7 @@ mod tabs;
 pub mod theme;
 
 use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::Block;
 
 use crate::app::{Model, Overlay};
@@ -27,7 +30,17 @@ pub use theme::{Role, Theme, ThemeSet};
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.style(Role::Text)), area);
-    let layout = layout::screen_layout(area, model.focus, model.zoomed);
+    let firing = model.health.firing();
+    // A firing trigger takes the top line, above everything, until it clears.
+    let body = if firing.is_empty() || area.height < 3 {
+        area
+    } else {
+        let [banner, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        banner::render(frame, banner, &firing, model, theme);
+        rest
+    };
+    let layout = layout::screen_layout(body, model.focus, model.zoomed);
     status_bar::render(frame, layout.status, model, theme);
     if let Some(tabs) = layout.tabs {
         tabs::render(frame, tabs, model, theme);

@@ -39,6 +39,9 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
         (Pane::Rollout, _) if model.rollout.is_configured() => {
             super::rollout::render(frame, inner, model, theme)
         }
+        (Pane::Health, _) if model.health.is_configured() => {
+            super::health::render(frame, inner, model, theme)
+        }
         _ => render_empty(frame, inner, pane, theme),
     }
 }
@@ -72,7 +75,7 @@ fn empty_text(pane: Pane) -> (&'static str, &'static str) {
         ),
         Pane::Health => (
             "Nothing configured: no signals.",
-            "Error rate, latency and health checks against their thresholds appear here. This build has no metric sources yet.",
+            "Add [[signal]] tables (source = \"prometheus\", \"scrape\" or \"health\", a unit, warn and critical rules such as \"> 5% for 2m\") to the config; config.example.toml shows how, and `release-cockpit demo` watches the sandbox's services.",
         ),
     }
 }

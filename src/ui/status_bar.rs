@@ -50,16 +50,18 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     }
 
     let mut right = vec![Span::raw(" ")];
-    if model.alerts.is_empty() {
-        right.push(Span::styled("no alerts", theme.style(Role::Ok)));
-    } else {
-        let text = format!(
-            "{} ALERT{}: {}",
-            model.alerts.len(),
-            if model.alerts.len() == 1 { "" } else { "S" },
-            model.alerts.join("; ")
-        );
-        right.push(Span::styled(text, theme.style(Role::Critical)));
+    let firing = model.health.signals.iter().filter(|s| s.level() == 2).count();
+    let warning = model.health.signals.iter().filter(|s| s.level() == 1).count();
+    match (firing, warning) {
+        (0, 0) => right.push(Span::styled("no alerts", theme.style(Role::Ok))),
+        (0, n) => right.push(Span::styled(
+            format!("{n} WARNING{}", if n == 1 { "" } else { "S" }),
+            theme.style(Role::Warn),
+        )),
+        (n, _) => right.push(Span::styled(
+            format!("{n} TRIGGER{} FIRING", if n == 1 { "" } else { "S" }),
+            theme.style(Role::Critical).add_modifier(Modifier::BOLD),
+        )),
     }
     if let Some(writer) = &model.session.following {
         right.push(separator());

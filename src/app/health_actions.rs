@@ -1,0 +1,79 @@
+//! What health readings and the Health pane's keys do: fold a poll in, say
+//! at once when a rollback trigger fires (banner, bell, journal), and take
+//! each signal's baseline when a deploy starts.
+
+use super::effect::Effect;
+use super::model::Model;
+use super::health_view::RuleChange;
+use crate::domain::events::{Event, Number, Recorded};
+use crate::domain::health::SignalUpdate;
+
+pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
+    let now = model.clock.now;
+    let baselines = model.release.as_ref().map(|r| &r.checklist.baselines);
+    let change = model.health.apply(
+        update,
+        |signal| baselines.and_then(|b| b.get(signal).copied().flatten()).map(|n| n.0),
+        now,
+    );
+    model.mark_changed();
+    let Some(change) = change else {
+        return Vec::new();
+    };
+    // The writer journals; a follower sees the writer's lines instead.
+    let journals = model.release.is_some() && !model.session.is_read_only();
+    let open = |rule: &str| {
+        model
+            .release
+            .as_ref()
+            .is_some_and(|r| r.checklist.open_triggers.contains_key(rule))
+    };
+    match change {
+        RuleChange::Fired(firing) => {
+            let mut effects = vec![Effect::Bell];
+            if journals && !open(&firing.rule) {
+                effects.push(Effect::Record(Event::TriggerFired {
+                    rule: firing.rule,
+                    signal: firing.signal,
+                    value: Number(firing.value),
+                    since: firing.since,
+                }));
+            }
+            effects
+        }
+        RuleChange::Cleared { rule, signal } if journals && open(&rule) => {
+            vec![Effect::Record(Event::TriggerCleared { rule, signal })]
+        }
+        RuleChange::Cleared { .. } => Vec::new(),
+    }
+}
+
+/// A deploy is durable: journal each signal's level over its baseline window
+/// before it, from what the pane has seen (Prometheus brings the last hour).
+pub fn after_recorded(model: &Model, recorded: &Recorded) -> Vec<Effect> {
+    if model.session.is_read_only() {
+        return Vec::new();
+    }
+    let Event::DeployRequested { dry_run: false, .. } = &recorded.event else {
+        return Vec::new();
+    };
+    model
+        .health
+        .signals
+        .iter()
+        .map(|s| {
+            let (from, to) = (recorded.at - s.signal.baseline_window, recorded.at);
+            let mean = s.points.mean_between(from, to);
+            Effect::Record(Event::BaselineCaptured {
+                signal: s.signal.name.clone(),
+                value: mean.map(|(v, _)| Number(v)),
+                from,
+                to,
+                points: mean.map_or(0, |(_, n)| n),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

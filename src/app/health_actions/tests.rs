@@ -1,0 +1,144 @@
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+use crate::app::fixture::{sample_health, sample_model_with_release};
+use crate::app::{Msg, update};
+use crate::domain::health::SignalReading;
+
+fn firing_reading(at: DateTime<Utc>) -> Msg {
+    Msg::Signal(SignalUpdate::Reading {
+        signal: "error_rate".to_owned(),
+        reading: SignalReading {
+            at,
+            value: Some(0.09),
+            note: None,
+            history: None,
+            points_fetched: 0,
+        },
+    })
+}
+
+fn recorded(model: &Model, seq: u64, event: Event) -> Recorded {
+    Recorded {
+        seq,
+        at: model.clock.now,
+        operator: "alice".to_owned(),
+        event,
+    }
+}
+
+/// The sample release with the sample signals; error_rate pending (breached
+/// for a minute, not yet the rule's two).
+fn model() -> Model {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    model.health = crate::app::health_view::HealthView::new(
+        sample_health(now, 60).signals.into_iter().map(|s| s.signal).collect(),
+        Duration::hours(1),
+    );
+    update(&mut model, firing_reading(now - Duration::minutes(1)));
+    model
+}
+
+#[test]
+fn a_trigger_firing_rings_the_bell_and_is_journaled_once() {
+    let mut model = model();
+    let now = model.clock.now;
+    let effects = update(&mut model, firing_reading(now + Duration::seconds(65)));
+    let fired = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Record(event @ Event::TriggerFired { .. }) => Some(event.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no TriggerFired in {effects:?}"));
+    assert_eq!(effects.first(), Some(&Effect::Bell));
+    assert!(matches!(&fired, Event::TriggerFired { rule, .. } if rule == "error_rate > 5% for 2m"));
+    assert_eq!(model.health.firing().len(), 1, "the banner shows before the journal answers");
+    // Once durable, the same rule firing again (a restart) is not journaled again.
+    let seq = model.release.as_ref().map_or(0, |r| r.checklist.last_seq) + 1;
+    { let msg = Msg::Recorded(recorded(&model, seq, fired)); update(&mut model, msg) };
+    model.health = crate::app::health_view::HealthView::new(
+        model.health.signals.iter().map(|s| s.signal.clone()).collect(),
+        Duration::hours(1),
+    );
+    update(&mut model, firing_reading(now + Duration::seconds(70)));
+    let again = update(&mut model, firing_reading(now + Duration::seconds(200)));
+    assert_eq!(again, vec![Effect::Bell]);
+}
+
+#[test]
+fn a_follower_sees_the_trigger_but_leaves_the_journal_to_the_writer() {
+    let mut model = model();
+    model.session.following = Some("host/42".to_owned());
+    let now = model.clock.now;
+    let effects = update(&mut model, firing_reading(now + Duration::seconds(65)));
+    assert_eq!(effects, vec![Effect::Bell]);
+}
+
+#[test]
+fn a_deploy_takes_each_signals_baseline_from_the_window_before_it() {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    model.health = sample_health(now, 120);
+    let requested = Event::DeployRequested {
+        version: "2.4.0".to_owned(),
+        targets: vec!["production/checkout".to_owned()],
+        dry_run: false,
+    };
+    let effects = { let msg = Msg::Recorded(recorded(&model, 2, requested)); update(&mut model, msg) };
+    let baselines: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Record(Event::BaselineCaptured { signal, value, points, from, to }) => {
+                Some((signal.clone(), *value, *points, *to - *from))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(baselines.len(), 5, "{effects:?}");
+    let (name, value, points, window) = &baselines[2];
+    assert_eq!(name, "cpu");
+    assert_eq!(*window, Duration::minutes(30));
+    assert!(*points >= 59, "half the hour's 120 points: {points}");
+    let mean = value.map(|n| n.0).unwrap_or_default();
+    assert!((0.35..0.45).contains(&mean), "{mean}");
+    // A dry run takes none.
+    let dry = Event::DeployRequested {
+        version: "2.4.0".to_owned(),
+        targets: Vec::new(),
+        dry_run: true,
+    };
+    let effects = { let msg = Msg::Recorded(recorded(&model, 3, dry)); update(&mut model, msg) };
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Record(Event::BaselineCaptured { .. }))));
+}
+
+#[test]
+fn a_journaled_baseline_is_what_the_rules_compare_with() {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    model.health = crate::app::health_view::HealthView::new(
+        sample_health(now, 10).signals.into_iter().map(|s| s.signal).collect(),
+        Duration::hours(1),
+    );
+    let baseline = Event::BaselineCaptured {
+        signal: "p99".to_owned(),
+        value: Some(Number(0.2)),
+        from: now - Duration::minutes(30),
+        to: now,
+        points: 120,
+    };
+    { let msg = Msg::Recorded(recorded(&model, 2, baseline)); update(&mut model, msg) };
+    let p99 = |at: DateTime<Utc>, value: f64| {
+        Msg::Signal(SignalUpdate::Reading {
+            signal: "p99".to_owned(),
+            reading: SignalReading { at, value: Some(value), note: None, history: None, points_fetched: 0 },
+        })
+    };
+    update(&mut model, p99(now, 0.5));
+    let effects = update(&mut model, p99(now + Duration::minutes(5), 0.5));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Record(Event::TriggerFired { rule, .. }) if rule == "p99 > 2x baseline for 5m")),
+        "0.5 s is over twice the journaled 0.2 s: {effects:?}"
+    );
+}

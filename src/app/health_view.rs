@@ -1,0 +1,238 @@
+//! The Health pane's state: each signal's last value, its series, how fresh
+//! it is, and its warn and critical rules followed through time. Baselines
+//! are not kept here: they are journaled at deploy and read from the release.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::rollout_view::Stale;
+use crate::domain::health::{Points, Signal, SignalReading, SignalUpdate};
+use crate::domain::policy::{Transition, Trigger, TriggerState};
+
+/// A value older than this many poll intervals is shown as late.
+const LATE_AFTER_INTERVALS: i32 = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalView {
+    pub signal: Signal,
+    pub points: Points,
+    /// The last value read, `None` while the source gives no number.
+    pub value: Option<f64>,
+    /// Why there is no number, or what else the source said.
+    pub note: Option<String>,
+    /// When the last good reading came in.
+    pub received: Option<DateTime<Utc>>,
+    pub stale: Option<Stale>,
+    pub warn: Option<Trigger>,
+    pub critical: Option<Trigger>,
+    /// Points the last poll fetched (Prometheus range queries).
+    pub points_fetched: usize,
+}
+
+impl SignalView {
+    fn new(signal: Signal) -> Self {
+        Self {
+            warn: signal.warn.clone().map(Trigger::new),
+            critical: signal.critical.clone().map(Trigger::new),
+            signal,
+            points: Points::default(),
+            value: None,
+            note: None,
+            received: None,
+            stale: None,
+            points_fetched: 0,
+        }
+    }
+
+    /// When the value stops being fresh: a few poll intervals after it came.
+    pub fn late_at(&self) -> Option<DateTime<Utc>> {
+        self.received
+            .map(|at| at + self.signal.interval * LATE_AFTER_INTERVALS)
+    }
+
+    pub fn is_late(&self, now: DateTime<Utc>) -> bool {
+        self.late_at().is_some_and(|late| now >= late)
+    }
+
+    /// The worst state of its rules: 2 firing critical, 1 warn, 0 fine.
+    pub fn level(&self) -> u8 {
+        let firing = |t: &Option<Trigger>| t.as_ref().is_some_and(Trigger::is_firing);
+        if firing(&self.critical) {
+            2
+        } else if firing(&self.warn) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// A critical rule that fired, for the banner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Firing {
+    pub rule: String,
+    pub signal: String,
+    pub value: f64,
+    pub since: DateTime<Utc>,
+}
+
+/// What a reading changed in the critical rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleChange {
+    Fired(Firing),
+    Cleared { rule: String, signal: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthView {
+    pub signals: Vec<SignalView>,
+    pub selected: usize,
+    /// How far back the charts go.
+    pub chart_range: Duration,
+}
+
+impl Default for HealthView {
+    fn default() -> Self {
+        Self::new(Vec::new(), Duration::hours(1))
+    }
+}
+
+impl HealthView {
+    pub fn new(signals: Vec<Signal>, chart_range: Duration) -> Self {
+        Self {
+            signals: signals.into_iter().map(SignalView::new).collect(),
+            selected: 0,
+            chart_range,
+        }
+    }
+
+    pub fn is_configured(&self) -> bool {
+        !self.signals.is_empty()
+    }
+
+    /// Folds one poll in; `baseline` is the signal's journaled baseline.
+    /// Returns what changed in its critical rule.
+    pub fn apply(
+        &mut self,
+        update: SignalUpdate,
+        baseline: impl Fn(&str) -> Option<f64>,
+        now: DateTime<Utc>,
+    ) -> Option<RuleChange> {
+        let view = self
+            .signals
+            .iter_mut()
+            .find(|s| s.signal.name == update.signal())?;
+        match update {
+            SignalUpdate::Failed { error, .. } => {
+                let since = view.stale.as_ref().map_or(now, |s| s.since);
+                view.stale = Some(Stale { since, error });
+                None
+            }
+            SignalUpdate::Reading { reading, .. } => {
+                let baseline = baseline(&view.signal.name);
+                apply_reading(view, reading, baseline)
+            }
+        }
+    }
+
+    /// Every critical rule firing now, oldest first.
+    pub fn firing(&self) -> Vec<Firing> {
+        let mut out: Vec<Firing> = self
+            .signals
+            .iter()
+            .filter_map(|s| {
+                let trigger = s.critical.as_ref()?;
+                let (since, value) = match trigger.state {
+                    TriggerState::Firing { since, value } => (since, value),
+                    TriggerState::Clearing { fired, .. } => (fired, s.value.unwrap_or(f64::NAN)),
+                    _ => return None,
+                };
+                Some(Firing {
+                    rule: s.signal.describe(&trigger.rule),
+                    signal: s.signal.name.clone(),
+                    value,
+                    since,
+                })
+            })
+            .collect();
+        out.sort_by_key(|f| f.since);
+        out
+    }
+
+    /// The next moment the pane would look different with no new data: a
+    /// value turning late.
+    pub fn next_change(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.signals
+            .iter()
+            .filter_map(SignalView::late_at)
+            .filter(|at| *at > now)
+            .min()
+    }
+
+    pub fn move_selection(&mut self, delta: isize) {
+        let len = self.signals.len();
+        if len > 0 {
+            self.selected = self.selected.saturating_add_signed(delta).min(len - 1);
+        }
+    }
+}
+
+fn apply_reading(
+    view: &mut SignalView,
+    reading: SignalReading,
+    baseline: Option<f64>,
+) -> Option<RuleChange> {
+    let first = view.received.is_none();
+    view.stale = None;
+    view.received = Some(reading.at);
+    view.note = reading.note;
+    view.points_fetched = reading.points_fetched;
+    let mut replayed = None;
+    if let Some(history) = &reading.history {
+        // A trigger seeing its first data replays the history it brings, so a
+        // restart finds a breach that has been holding for minutes.
+        if first {
+            for (at, value) in history.iter().filter(|(at, _)| *at < reading.at) {
+                replayed = observe(view, *at, Some(*value), baseline).or(replayed);
+            }
+        }
+        view.points.replace_from(history);
+    }
+    view.value = reading.value;
+    if let Some(value) = reading.value {
+        view.points.push(reading.at, value);
+    }
+    observe(view, reading.at, reading.value, baseline).or(replayed)
+}
+
+/// Feeds both rules; reports the critical one's transitions.
+fn observe(
+    view: &mut SignalView,
+    at: DateTime<Utc>,
+    value: Option<f64>,
+    baseline: Option<f64>,
+) -> Option<RuleChange> {
+    if let Some(warn) = view.warn.as_mut() {
+        warn.observe(at, value, baseline);
+    }
+    let critical = view.critical.as_mut()?;
+    let rule = view.signal.describe(&critical.rule);
+    let signal = view.signal.name.clone();
+    match critical.observe(at, value, baseline)? {
+        Transition::Fired { at: _, value } => {
+            let since = match critical.state {
+                TriggerState::Firing { since, .. } => since,
+                _ => at,
+            };
+            Some(RuleChange::Fired(Firing {
+                rule,
+                signal,
+                value,
+                since,
+            }))
+        }
+        Transition::Cleared { .. } => Some(RuleChange::Cleared { rule, signal }),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,40 @@
+//! One poll task per health signal, each reporting into the mailbox at the
+//! signal's interval. A slow source delays only its own signal.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::MissedTickBehavior;
+
+use super::signal_reader::SignalReader;
+use crate::app::Msg;
+use crate::domain::health::Signal;
+
+/// Columns assumed until the terminal's width is known.
+pub const DEFAULT_COLUMNS: u16 = 200;
+
+pub fn spawn_polls(
+    signals: Vec<Signal>,
+    chart: chrono::Duration,
+    columns: Arc<AtomicU16>,
+    mailbox: &UnboundedSender<Msg>,
+) {
+    for signal in signals {
+        let mailbox = mailbox.clone();
+        let columns = columns.clone();
+        tokio::spawn(async move {
+            let period = signal.interval.to_std().unwrap_or(std::time::Duration::from_secs(15));
+            let mut reader = SignalReader::new(signal);
+            let mut ticks = tokio::time::interval(period);
+            ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let update = reader.read(columns.load(Ordering::Relaxed), chart).await;
+                if mailbox.send(Msg::Signal(update)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}

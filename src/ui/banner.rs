@@ -1,0 +1,38 @@
+//! The trigger banner: the first thing on screen while a rollback trigger
+//! fires, naming the rule, the value and since when.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+
+use super::theme::{Role, Theme};
+use crate::app::Model;
+use crate::app::health_view::Firing;
+
+pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, theme: &Theme) {
+    let Some(first) = firing.first() else {
+        return;
+    };
+    let style = theme.style(Role::Critical).add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    let unit = model
+        .health
+        .signals
+        .iter()
+        .find(|s| s.signal.name == first.signal)
+        .map(|s| s.signal.unit);
+    let value = unit.map_or_else(|| first.value.to_string(), |u| u.format(first.value));
+    let local = first.since.with_timezone(&model.clock.zone);
+    let mut text = format!(
+        " ▲ ROLLBACK TRIGGER: {} · now {value} · firing since {} ({} min) · roll back now",
+        first.rule,
+        local.format("%H:%M:%S"),
+        (model.clock.now - first.since).num_minutes(),
+    );
+    if firing.len() > 1 {
+        text.push_str(&format!(" · and {} more", firing.len() - 1));
+    }
+    let pad = usize::from(area.width).saturating_sub(text.chars().count());
+    text.push_str(&" ".repeat(pad));
+    frame.render_widget(Line::from(Span::styled(text, style)), area);
+}

@@ -1,0 +1,285 @@
+//! The Health pane: each signal's value against its rules and baseline, its
+//! state, a sparkline, and how fresh it is. Zoomed, it is the "T+1h" view:
+//! a tall chart per signal over the post-deploy window, for a second screen.
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
+
+use super::theme::{Role, Theme};
+use crate::app::Model;
+use crate::app::health_view::SignalView;
+use crate::domain::health::Unit;
+use crate::domain::offset::format_duration;
+use crate::domain::policy::{Rule, TriggerState};
+
+const VALUE: usize = 9;
+const STATE: usize = 11;
+/// Narrower than this, the pane leaves the baseline column out.
+const WITH_BASELINE: u16 = 90;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    if model.zoomed {
+        return render_t1h(frame, area, model, theme);
+    }
+    let now = model.clock.now;
+    let (from, _) = window(model);
+    let signals = &model.health.signals;
+    let name = signals.iter().map(|s| s.signal.name.chars().count()).max().unwrap_or(6).clamp(6, 24);
+    let rule = signals.iter().map(|s| rules(s).chars().count()).max().unwrap_or(8).clamp(15, 34);
+    let baseline_width = if area.width >= WITH_BASELINE { VALUE + 2 } else { 0 };
+    let header = format!(
+        "{:<name$} {:>VALUE$}  {:<rule$} {:>baseline_width$}{:<STATE$} CHART",
+        "SIGNAL",
+        "VALUE",
+        "CRITICAL (WARN)",
+        if baseline_width > 0 { "BASELINE  " } else { "" },
+        "STATE"
+    );
+    let mut lines = vec![Line::styled(header, theme.style(Role::Muted).add_modifier(Modifier::BOLD))];
+    let chart = usize::from(area.width).saturating_sub(name + VALUE + rule + baseline_width + STATE + 5);
+    for (index, s) in signals.iter().enumerate() {
+        let columns = Columns { name, rule, baseline: baseline_width, chart };
+        let selected = index == model.health.selected;
+        lines.push(row(s, baseline(model, s), selected, from, now, columns, theme));
+        if let Some(line) = detail(s, now, theme) {
+            lines.push(line);
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[derive(Clone, Copy)]
+struct Columns {
+    name: usize,
+    rule: usize,
+    /// 0 when the pane is too narrow for it.
+    baseline: usize,
+    chart: usize,
+}
+
+/// The chart's window, always up to now: from shortly before the last deploy
+/// if it was within the chart range, else the whole range; never from before
+/// the first point, so a cockpit just started fills its charts.
+fn window(model: &Model) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+    let now = model.clock.now;
+    let range_start = now - model.health.chart_range;
+    let deploy = model.release.as_ref().and_then(|r| r.checklist.last_deploy);
+    let from = match deploy {
+        Some(at) if at > range_start => at - Duration::minutes(5),
+        _ => range_start,
+    };
+    let first = model.health.signals.iter().filter_map(|s| s.points.first()).map(|(at, _)| at).min();
+    let from = first.map_or(from, |first| from.max(first)).max(range_start);
+    (from, deploy)
+}
+
+fn baseline(model: &Model, s: &SignalView) -> Option<f64> {
+    let release = model.release.as_ref()?;
+    release.checklist.baselines.get(&s.signal.name).copied().flatten().map(|n| n.0)
+}
+
+/// The critical rule and, in brackets, the warn rule, without the name.
+fn rules(s: &SignalView) -> String {
+    let show = |rule: &Rule| {
+        let text = s.signal.describe(rule);
+        text.strip_prefix(&s.signal.name).unwrap_or(&text).trim().to_owned()
+    };
+    match (&s.signal.critical, &s.signal.warn) {
+        (Some(c), Some(w)) => format!("{} ({})", show(c), show(w)),
+        (Some(c), None) => show(c),
+        (None, Some(w)) => format!("({})", show(w)),
+        (None, None) => String::new(),
+    }
+}
+
+/// The state word and its colour: the critical rule's, else the warn rule's.
+fn state(s: &SignalView, now: DateTime<Utc>) -> (String, Role) {
+    if s.stale.is_some() || s.is_late(now) {
+        return ("stale".to_owned(), Role::Stale);
+    }
+    if let Some(t) = &s.critical {
+        match t.state {
+            TriggerState::Firing { since, .. } => {
+                let minutes = (now - since).num_minutes();
+                let text = if minutes > 0 { format!("FIRING {minutes}m") } else { "FIRING".to_owned() };
+                return (text, Role::Critical);
+            }
+            TriggerState::Clearing { .. } => return ("clearing".to_owned(), Role::Warn),
+            TriggerState::Pending { .. } => return ("breached".to_owned(), Role::Warn),
+            TriggerState::Ok => {}
+        }
+    }
+    if s.level() == 1 {
+        return ("warning".to_owned(), Role::Warn);
+    }
+    match (s.value, s.received) {
+        (_, None) => ("waiting".to_owned(), Role::Muted),
+        (None, Some(_)) => ("no value".to_owned(), Role::Muted),
+        (Some(_), Some(_)) => ("ok".to_owned(), Role::Ok),
+    }
+}
+
+fn row<'a>(
+    s: &SignalView,
+    baseline: Option<f64>,
+    selected: bool,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+    columns: Columns,
+    theme: &Theme,
+) -> Line<'a> {
+    let Columns { name, rule, .. } = columns;
+    let unit = s.signal.unit;
+    let (state, role) = state(s, now);
+    let base = if selected { theme.style(Role::Selection) } else { Style::default() };
+    let text = |t: String, role: Role| Span::styled(t, theme.style(role).patch(base));
+    let value = s.value.map_or_else(|| "–".to_owned(), |v| unit.format(v));
+    let value_role = if role == Role::Stale { Role::Stale } else { role_of(role) };
+    let baseline = match unit {
+        Unit::Health => String::new(),
+        _ => baseline.map_or_else(String::new, |b| unit.format(b)),
+    };
+    let mut spans = vec![
+        text(format!("{:<name$.name$} ", s.signal.name), Role::Text),
+        text(format!("{value:>VALUE$}  "), value_role),
+        text(format!("{:<rule$.rule$} ", rules(s)), Role::Muted),
+    ];
+    if columns.baseline > 0 {
+        spans.push(text(format!("{baseline:>VALUE$}  "), Role::Muted));
+    }
+    spans.push(text(format!("{state:<STATE$.STATE$} "), role));
+    if columns.chart == 0 {
+        return Line::from(spans);
+    }
+    // A health check is up or down: what it answered says more than bars.
+    if s.signal.unit == Unit::Health {
+        let note = s.note.clone().unwrap_or_default();
+        spans.push(Span::styled(format!("{note:.width$}", width = columns.chart), theme.style(Role::Muted)));
+    } else {
+        let limit = s.signal.critical.as_ref().and_then(|r| r.threshold(None));
+        let bars = sparkline(s, from, now, columns.chart, limit);
+        spans.push(Span::styled(bars, theme.style(role_of(role))));
+    }
+    Line::from(spans)
+}
+
+/// The value's colour follows the state, but a fine value reads as text.
+fn role_of(state: Role) -> Role {
+    match state {
+        Role::Ok | Role::Muted => Role::Text,
+        other => other,
+    }
+}
+
+/// Why the signal is stale, late, or has no value; nothing when all is well.
+fn detail<'a>(s: &SignalView, now: DateTime<Utc>, theme: &Theme) -> Option<Line<'a>> {
+    let age = |at: DateTime<Utc>| format_duration(Duration::seconds((now - at).num_seconds().max(0)));
+    let text = match (&s.stale, s.received) {
+        (Some(stale), Some(at)) => format!("  stale since {} (last value {} ago): {}", stale.since.format("%H:%M:%S"), age(at), stale.error),
+        (Some(stale), None) => format!("  no data yet: {}", stale.error),
+        (None, Some(at)) if s.is_late(now) => format!("  late: last value {} ago", age(at)),
+        // Health notes sit in the row; others explain a missing value.
+        _ if s.signal.unit == Unit::Health || s.value.is_some() => return None,
+        _ => return s.note.as_ref().map(|n| Line::styled(format!("  {n}"), theme.style(Role::Muted))),
+    };
+    Some(Line::styled(text, theme.style(Role::Stale)))
+}
+
+/// One line of bars, one per column; a threshold lifts the scale so that a
+/// calm signal looks calm.
+fn sparkline(s: &SignalView, from: DateTime<Utc>, now: DateTime<Utc>, width: usize, limit: Option<f64>) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let columns = filled(s, from, now, width);
+    let top = scale_top(&columns, limit);
+    columns
+        .iter()
+        .map(|c| match c {
+            None => ' ',
+            Some(v) => BARS[((v / top).clamp(0.0, 1.0) * 7.0).round() as usize],
+        })
+        .collect()
+}
+
+/// The chart's columns, a value carried forward over the columns between two
+/// polls; a gap longer than three polls (an outage) stays empty.
+fn filled(s: &SignalView, from: DateTime<Utc>, now: DateTime<Utc>, width: usize) -> Vec<Option<f64>> {
+    let mut columns = s.points.chart(from, now, width);
+    let column_ms = ((now - from).num_milliseconds() / width.max(1) as i64).max(1);
+    let reach = usize::try_from((s.signal.interval * 3).num_milliseconds() / column_ms).unwrap_or(0);
+    let mut last: Option<(usize, f64)> = None;
+    for (i, cell) in columns.iter_mut().enumerate() {
+        match (*cell, last) {
+            (Some(v), _) => last = Some((i, v)),
+            (None, Some((at, v))) if i - at <= reach => *cell = Some(v),
+            _ => {}
+        }
+    }
+    columns
+}
+
+fn scale_top(columns: &[Option<f64>], limit: Option<f64>) -> f64 {
+    let peak = columns.iter().flatten().fold(0.0_f64, |a, b| a.max(*b));
+    let top = peak.max(limit.unwrap_or(0.0) * 1.2);
+    if top > 0.0 { top } else { 1.0 }
+}
+
+/// Zoomed: a tall chart per signal over the post-deploy window.
+fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let now = model.clock.now;
+    let (from, deploy) = window(model);
+    let signals = &model.health.signals;
+    let title = match deploy {
+        Some(at) => format!(
+            "T+1h view · deploy at {} (T+{}) · {} to now",
+            at.with_timezone(&model.clock.zone).format("%H:%M"),
+            format_duration(Duration::minutes((now - at).num_minutes().max(0))),
+            from.with_timezone(&model.clock.zone).format("%H:%M"),
+        ),
+        None => format!("T+1h view · no deploy yet · the last {}", format_duration(model.health.chart_range)),
+    };
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    frame.render_widget(Line::styled(title, theme.style(Role::Accent).add_modifier(Modifier::BOLD)), head);
+    if signals.is_empty() {
+        return;
+    }
+    let rows = Layout::vertical(signals.iter().map(|_| Constraint::Fill(1))).split(body);
+    for (index, (s, rect)) in signals.iter().zip(rows.iter()).enumerate() {
+        let name_style = if index == model.health.selected {
+            theme.style(Role::Selection)
+        } else {
+            theme.style(Role::Text)
+        };
+        let [label, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(*rect);
+        let baseline = baseline(model, s);
+        let (state, role) = state(s, now);
+        let value = s.value.map_or_else(|| "–".to_owned(), |v| s.signal.unit.format(v));
+        let base = baseline.map_or_else(String::new, |b| format!(" · baseline {}", s.signal.unit.format(b)));
+        frame.render_widget(
+            Line::from(vec![
+                Span::styled(format!("{} {value} ", s.signal.name), name_style.add_modifier(Modifier::BOLD)),
+                Span::styled(format!("{state} "), theme.style(role)),
+                Span::styled(format!("· {}{base}", rules(s)), theme.style(Role::Muted)),
+            ]),
+            label,
+        );
+        if chart.height == 0 {
+            continue;
+        }
+        let columns = filled(s, from, now, usize::from(chart.width));
+        let limit = s.signal.critical.as_ref().and_then(|r| r.threshold(baseline));
+        let top = scale_top(&columns, limit);
+        let bars = columns.iter().map(|c| {
+            let breached = limit.zip(*c).is_some_and(|(l, v)| v > l);
+            let bar = SparklineBar::from(c.map(|v| ((v / top).clamp(0.0, 1.0) * 1000.0) as u64));
+            if breached { bar.style(Some(theme.style(Role::Critical))) } else { bar }
+        });
+        frame.render_widget(
+            Sparkline::default().data(bars).max(1000).style(theme.style(role_of(role))),
+            chart,
+        );
+    }
+}
