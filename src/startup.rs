@@ -392,7 +392,9 @@ fn cockpit(
         debug_panic_on_request();
         // Served before the terminal is taken, so a failure prints plainly.
         let _sandbox = if demo_world {
-            match crate::demo_cluster::start(&mut targets, &mut signals, demo_kubeconfig, &operator).await {
+            match crate::demo_cluster::start(&mut targets, &mut signals, demo_kubeconfig, &operator)
+                .await
+            {
                 Ok(sandbox) => Some(sandbox),
                 Err(problem) => {
                     model.notice = Some(problem);
@@ -510,14 +512,29 @@ fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
     let mut signals = prepared.settings.signals.clone();
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
     let report = runtime.block_on(async {
-        let kubeconfig = std::env::temp_dir().join(format!("release-cockpit-status-{}", std::process::id()));
+        let kubeconfig =
+            std::env::temp_dir().join(format!("release-cockpit-status-{}", std::process::id()));
         let _sandbox = if demo_world {
-            let served = crate::demo_cluster::start(&mut targets, &mut signals, kubeconfig.clone(), "status").await;
-            served.map_err(|problem| eprintln!("warning: {problem}")).ok()
+            let served = crate::demo_cluster::start(
+                &mut targets,
+                &mut signals,
+                kubeconfig.clone(),
+                "status",
+            )
+            .await;
+            served
+                .map_err(|problem| eprintln!("warning: {problem}"))
+                .ok()
         } else {
             None
         };
-        let report = crate::status_report::gather(targets, signals, prepared.settings.health.chart, baseline).await;
+        let report = crate::status_report::gather(
+            targets,
+            signals,
+            prepared.settings.health.chart,
+            baseline,
+        )
+        .await;
         let _ = std::fs::remove_file(&kubeconfig);
         report
     });

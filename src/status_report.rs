@@ -94,7 +94,10 @@ pub fn exit_code(report: &Report) -> i32 {
     if states.iter().any(|s| matches!(*s, "firing" | "breached")) {
         return EXIT_FIRING;
     }
-    let target_failed = report.targets.iter().any(|t| matches!(t, RolloutUpdate::Stale { .. }));
+    let target_failed = report
+        .targets
+        .iter()
+        .any(|t| matches!(t, RolloutUpdate::Stale { .. }));
     if target_failed || states.contains(&"error") {
         EXIT_ERROR
     } else {
@@ -109,7 +112,10 @@ pub fn text(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
     }
     for target in &report.targets {
         match target {
-            RolloutUpdate::Snapshot { target, deployments } => {
+            RolloutUpdate::Snapshot {
+                target,
+                deployments,
+            } => {
                 if deployments.is_empty() {
                     out.push_str(&format!("{target}: no Deployments match\n"));
                 }
@@ -127,7 +133,9 @@ pub fn text(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
                     ));
                 }
             }
-            RolloutUpdate::Stale { target, error } => out.push_str(&format!("{target}: unreachable: {error}\n")),
+            RolloutUpdate::Stale { target, error } => {
+                out.push_str(&format!("{target}: unreachable: {error}\n"))
+            }
         }
     }
     if report.health.signals.is_empty() {
@@ -138,10 +146,21 @@ pub fn text(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
         let value = s.value.map_or_else(|| "–".to_owned(), |v| unit.format(v));
         let rules: Vec<String> = [("critical", &s.signal.critical), ("warn", &s.signal.warn)]
             .into_iter()
-            .filter_map(|(label, rule)| rule.as_ref().map(|r| format!("{label} {}", s.signal.describe(r))))
+            .filter_map(|(label, rule)| {
+                rule.as_ref()
+                    .map(|r| format!("{label} {}", s.signal.describe(r)))
+            })
             .collect();
-        let base = baseline(&s.signal.name).map(|b| format!(", baseline {}", unit.format(b))).unwrap_or_default();
-        let why = s.stale.as_ref().map(|e| e.error.clone()).or_else(|| s.note.clone()).map(|n| format!(" ({n})")).unwrap_or_default();
+        let base = baseline(&s.signal.name)
+            .map(|b| format!(", baseline {}", unit.format(b)))
+            .unwrap_or_default();
+        let why = s
+            .stale
+            .as_ref()
+            .map(|e| e.error.clone())
+            .or_else(|| s.note.clone())
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         out.push_str(&format!(
             "{}: {value} {}{base} [{}]{why}\n",
             s.signal.name,
@@ -157,7 +176,10 @@ pub fn json(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
         .targets
         .iter()
         .map(|t| match t {
-            RolloutUpdate::Snapshot { target, deployments } => json!({
+            RolloutUpdate::Snapshot {
+                target,
+                deployments,
+            } => json!({
                 "target": target,
                 "deployments": deployments.iter().map(|d| json!({
                     "namespace": d.namespace, "name": d.name, "image": d.image,

@@ -179,7 +179,10 @@ fn read_only_and_alerts_in_the_status_bar() {
             .collect()
     };
     let banner = line(0);
-    assert!(banner.contains("ROLLBACK TRIGGER: error_rate > 5% for 2m"), "{banner}");
+    assert!(
+        banner.contains("ROLLBACK TRIGGER: error_rate > 5% for 2m"),
+        "{banner}"
+    );
     // The status bar moves down a line while the banner shows.
     let top = line(1);
     assert!(top.contains("READ-ONLY"), "{top}");
@@ -419,12 +422,23 @@ fn the_trigger_banner_and_a_firing_signal_paint_in_the_critical_colour() {
     let terminal = render(&model, 200, 50);
     let buffer = terminal.backend().buffer();
     let banner = &buffer[(2, 0)];
-    assert!(banner.symbol() == "▲" || buffer[(1, 0)].symbol() == "▲", "the banner is the top line");
+    assert!(
+        banner.symbol() == "▲" || buffer[(1, 0)].symbol() == "▲",
+        "the banner is the top line"
+    );
     // The banner is reversed: the critical colour is its background.
-    assert!(banner.fg == critical.unwrap_or(Color::Reset) || banner.bg == critical.unwrap_or(Color::Reset));
+    assert!(
+        banner.fg == critical.unwrap_or(Color::Reset)
+            || banner.bg == critical.unwrap_or(Color::Reset)
+    );
     // Below the banner and the status bar.
     let row = (2..50)
-        .find(|y| (0..200).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("error_rate"))
+        .find(|y| {
+            (0..200)
+                .map(|x| buffer[(x, *y)].symbol())
+                .collect::<String>()
+                .contains("error_rate")
+        })
         .expect("the error_rate row");
     let line: String = (0..200).map(|x| buffer[(x, row)].symbol()).collect();
     let firing = line.find("FIRING").expect("FIRING on the row") as u16;

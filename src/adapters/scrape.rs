@@ -10,7 +10,11 @@ use crate::domain::metrics::exposition::parse;
 const MAX_BYTES: usize = 8 << 20;
 
 /// GETs `url` within `timeout` and parses what comes back.
-pub async fn scrape(client: &reqwest::Client, url: &str, timeout: Duration) -> Result<Exposition, String> {
+pub async fn scrape(
+    client: &reqwest::Client,
+    url: &str,
+    timeout: Duration,
+) -> Result<Exposition, String> {
     let response = client
         .get(url)
         .header(reqwest::header::ACCEPT, "text/plain; version=0.0.4")
@@ -33,7 +37,10 @@ pub async fn scrape(client: &reqwest::Client, url: &str, timeout: Duration) -> R
         .await
         .map_err(|e| format!("GET {url}: reading the body: {}", root_cause(&e)))?;
     if body.len() > MAX_BYTES {
-        return Err(format!("GET {url}: {} bytes is more than a metrics page should be", body.len()));
+        return Err(format!(
+            "GET {url}: {} bytes is more than a metrics page should be",
+            body.len()
+        ));
     }
     let text = String::from_utf8_lossy(&body);
     parse(&text).map_err(|e| format!("{url} is not in the Prometheus text format: {e}"))

@@ -235,7 +235,10 @@ pub fn many_deployments(
 /// Health signals in every state, with an hour of points before `now`: an
 /// error rate that climbed past its rule 10 minutes ago and fired, a p99
 /// over its warn rule, a calm CPU, a health check up, and one that is stale.
-pub fn sample_health(now: chrono::DateTime<chrono::Utc>, points: usize) -> super::health_view::HealthView {
+pub fn sample_health(
+    now: chrono::DateTime<chrono::Utc>,
+    points: usize,
+) -> super::health_view::HealthView {
     use crate::domain::health::{Signal, SignalReading, SignalUpdate, Source, Unit, parse_measure};
     use crate::domain::playbook::HttpCheck;
     use crate::domain::policy::parse_rule;
@@ -262,11 +265,41 @@ pub fn sample_health(now: chrono::DateTime<chrono::Utc>, points: usize) -> super
         })
     };
     let signals = vec![
-        signal("error_rate", Unit::Ratio, scrape("ratio(req{code=\"5*\"}, req)"), rule("error_rate > 1%"), rule("error_rate > 5% for 2m")),
-        signal("p99", Unit::Seconds, scrape("quantile(0.99, latency)"), rule("p99 > 500ms"), rule("p99 > 2x baseline for 5m")),
-        signal("cpu", Unit::Ratio, scrape("gauge(cpu)"), None, rule("cpu > 80% for 5m")),
-        signal("api_health", Unit::Health, health("http://127.0.0.1:8080/health"), None, rule("api_health failing for 5m")),
-        signal("queue_depth", Unit::Number, scrape("gauge(queue)"), None, rule("queue_depth > 1000")),
+        signal(
+            "error_rate",
+            Unit::Ratio,
+            scrape("ratio(req{code=\"5*\"}, req)"),
+            rule("error_rate > 1%"),
+            rule("error_rate > 5% for 2m"),
+        ),
+        signal(
+            "p99",
+            Unit::Seconds,
+            scrape("quantile(0.99, latency)"),
+            rule("p99 > 500ms"),
+            rule("p99 > 2x baseline for 5m"),
+        ),
+        signal(
+            "cpu",
+            Unit::Ratio,
+            scrape("gauge(cpu)"),
+            None,
+            rule("cpu > 80% for 5m"),
+        ),
+        signal(
+            "api_health",
+            Unit::Health,
+            health("http://127.0.0.1:8080/health"),
+            None,
+            rule("api_health failing for 5m"),
+        ),
+        signal(
+            "queue_depth",
+            Unit::Number,
+            scrape("gauge(queue)"),
+            None,
+            rule("queue_depth > 1000"),
+        ),
     ];
     let mut view = super::health_view::HealthView::new(signals, Duration::hours(1));
     let points = points.max(2);
@@ -276,8 +309,22 @@ pub fn sample_health(now: chrono::DateTime<chrono::Utc>, points: usize) -> super
         let minutes_left = (now - at).num_minutes();
         let wave = ((i % 17) as f64) / 17.0;
         let values = [
-            ("error_rate", if minutes_left < 10 { 0.068 + wave * 0.01 } else { 0.002 + wave * 0.001 }),
-            ("p99", if minutes_left < 10 { 0.62 + wave * 0.05 } else { 0.24 + wave * 0.02 }),
+            (
+                "error_rate",
+                if minutes_left < 10 {
+                    0.068 + wave * 0.01
+                } else {
+                    0.002 + wave * 0.001
+                },
+            ),
+            (
+                "p99",
+                if minutes_left < 10 {
+                    0.62 + wave * 0.05
+                } else {
+                    0.24 + wave * 0.02
+                },
+            ),
             ("cpu", 0.35 + wave * 0.1),
             ("api_health", 1.0),
             ("queue_depth", 40.0 + wave * 20.0),
@@ -290,7 +337,14 @@ pub fn sample_health(now: chrono::DateTime<chrono::Utc>, points: usize) -> super
                 history: None,
                 points_fetched: 0,
             };
-            view.apply(SignalUpdate::Reading { signal: name.to_owned(), reading }, |_| Some(0.25), at);
+            view.apply(
+                SignalUpdate::Reading {
+                    signal: name.to_owned(),
+                    reading,
+                },
+                |_| Some(0.25),
+                at,
+            );
         }
     }
     view.apply(

@@ -3,8 +3,8 @@
 //! each signal's baseline when a deploy starts.
 
 use super::effect::Effect;
-use super::model::Model;
 use super::health_view::RuleChange;
+use super::model::Model;
 use crate::domain::events::{Event, Number, Recorded};
 use crate::domain::health::SignalUpdate;
 
@@ -13,7 +13,11 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
     let baselines = model.release.as_ref().map(|r| &r.checklist.baselines);
     let change = model.health.apply(
         update,
-        |signal| baselines.and_then(|b| b.get(signal).copied().flatten()).map(|n| n.0),
+        |signal| {
+            baselines
+                .and_then(|b| b.get(signal).copied().flatten())
+                .map(|n| n.0)
+        },
         now,
     );
     model.mark_changed();

@@ -3,8 +3,8 @@
 use super::calendar_actions;
 use super::commands::{COMMANDS, Command};
 use super::deploy_actions;
-use super::health_actions;
 use super::effect::Effect;
+use super::health_actions;
 use super::key::{Key, KeyCode};
 use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::msg::Msg;

@@ -39,16 +39,18 @@ impl LoadedConfig {
         let h = &self.config.health;
         let mut errors = Vec::new();
         let defaults = HealthSettings::default();
-        let mut duration = |value: &Option<Spanned<String>>, key: &str, default: Duration| {
-            match value.as_ref().map(|v| self.duration(v, key)) {
+        let mut duration =
+            |value: &Option<Spanned<String>>, key: &str, default: Duration| match value
+                .as_ref()
+                .map(|v| self.duration(v, key))
+            {
                 Some(Ok(d)) => d,
                 Some(Err(e)) => {
                     errors.push(*e);
                     default
                 }
                 None => default,
-            }
-        };
+            };
         let interval = duration(&h.interval, "health.interval", defaults.interval);
         let baseline = duration(&h.baseline, "health.baseline", defaults.baseline);
         let chart = duration(&h.chart, "health.chart", defaults.chart);
@@ -112,24 +114,37 @@ impl LoadedConfig {
         let name = t.name.get_ref().clone();
         if name.is_empty() || name.contains(char::is_whitespace) {
             return Err(Box::new(
-                self.error_at(&t.name, format!("`{name}` is not a signal name"), "use one word, e.g. error_rate or p99")
-                    .key(key("name")),
+                self.error_at(
+                    &t.name,
+                    format!("`{name}` is not a signal name"),
+                    "use one word, e.g. error_rate or p99",
+                )
+                .key(key("name")),
             ));
         }
         let source = self.source(i, t, health)?;
         let unit = match &t.unit {
             Some(unit) => Unit::parse(unit.get_ref()).ok_or_else(|| {
                 Box::new(
-                    self.error_at(unit, format!("unknown unit `{}`", unit.get_ref()), "set `unit` to one of the listed units")
-                        .key(key("unit"))
-                        .expected(Unit::NAMES.join(", "))
-                        .suggestion(closest(unit.get_ref(), &Unit::NAMES).map(|s| format!("did you mean `{s}`?"))),
+                    self.error_at(
+                        unit,
+                        format!("unknown unit `{}`", unit.get_ref()),
+                        "set `unit` to one of the listed units",
+                    )
+                    .key(key("unit"))
+                    .expected(Unit::NAMES.join(", "))
+                    .suggestion(
+                        closest(unit.get_ref(), &Unit::NAMES)
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
                 )
             })?,
             None if matches!(source, Source::Health(_)) => Unit::Health,
             None => Unit::Number,
         };
-        let rule = |text: &Option<Spanned<String>>, field: &str| -> Result<Option<Rule>, Box<ConfigError>> {
+        let rule = |text: &Option<Spanned<String>>,
+                    field: &str|
+         -> Result<Option<Rule>, Box<ConfigError>> {
             let Some(text) = text else { return Ok(None) };
             let rule = parse_rule(&format!("{name} {}", text.get_ref())).map_err(|e| {
                 Box::new(
@@ -144,7 +159,18 @@ impl LoadedConfig {
                 } else {
                     "`failing` is for `source = \"health\"` signals; compare a number instead, e.g. `> 5% for 2m`"
                 };
-                return Err(Box::new(self.error_at(text, format!("`{}` does not fit a {} signal", text.get_ref(), source.kind()), fix).key(key(field))));
+                return Err(Box::new(
+                    self.error_at(
+                        text,
+                        format!(
+                            "`{}` does not fit a {} signal",
+                            text.get_ref(),
+                            source.kind()
+                        ),
+                        fix,
+                    )
+                    .key(key(field)),
+                ));
             }
             Ok(Some(rule))
         };
@@ -173,21 +199,41 @@ impl LoadedConfig {
         })
     }
 
-    fn source(&self, i: usize, t: &SignalConfig, health: &HealthSettings) -> Result<Source, Box<ConfigError>> {
+    fn source(
+        &self,
+        i: usize,
+        t: &SignalConfig,
+        health: &HealthSettings,
+    ) -> Result<Source, Box<ConfigError>> {
         let key = |field: &str| format!("signal[{i}].{field}");
         let kind = t.source.get_ref().as_str();
         let missing = |field: &str, fix: &str| {
             Box::new(
-                self.error_at(&t.name, format!("signal `{}` has `source = \"{kind}\"` but no `{field}`", t.name.get_ref()), fix)
-                    .key(key(field)),
+                self.error_at(
+                    &t.name,
+                    format!(
+                        "signal `{}` has `source = \"{kind}\"` but no `{field}`",
+                        t.name.get_ref()
+                    ),
+                    fix,
+                )
+                .key(key(field)),
             )
         };
-        let url = t.url.as_ref().map(|u| self.http_url(u, &key("url"))).transpose()?;
+        let url = t
+            .url
+            .as_ref()
+            .map(|u| self.http_url(u, &key("url")))
+            .transpose()?;
         let stray = |field: &str, present: bool| -> Result<(), Box<ConfigError>> {
             if present {
                 Err(Box::new(
-                    self.error_at(&t.source, format!("`{field}` does not apply to `source = \"{kind}\"`"), format!("remove `{field}`, or pick the source it belongs to"))
-                        .key(key(field)),
+                    self.error_at(
+                        &t.source,
+                        format!("`{field}` does not apply to `source = \"{kind}\"`"),
+                        format!("remove `{field}`, or pick the source it belongs to"),
+                    )
+                    .key(key(field)),
                 ))
             } else {
                 Ok(())
@@ -210,14 +256,22 @@ impl LoadedConfig {
                 let url = url.ok_or_else(|| missing("url", "add the service's metrics endpoint, e.g. url = \"http://127.0.0.1:8080/metrics\""))?;
                 let measure_text = t.measure.as_ref().ok_or_else(|| missing("measure", "say what to compute, e.g. measure = 'ratio(http_requests_total{code=\"5*\"}, http_requests_total)'"))?;
                 let measure = parse_measure(measure_text.get_ref()).map_err(|e| {
-                    Box::new(self.error_at(measure_text, e.0, "fix the expression as in the examples").key(key("measure")))
+                    Box::new(
+                        self.error_at(measure_text, e.0, "fix the expression as in the examples")
+                            .key(key("measure")),
+                    )
                 })?;
                 Ok(Source::Scrape { url, measure })
             }
             "health" => {
                 stray("query", t.query.is_some())?;
                 stray("measure", t.measure.is_some())?;
-                let url = url.ok_or_else(|| missing("url", "add the health endpoint, e.g. url = \"http://127.0.0.1:8080/health\""))?;
+                let url = url.ok_or_else(|| {
+                    missing(
+                        "url",
+                        "add the health endpoint, e.g. url = \"http://127.0.0.1:8080/health\"",
+                    )
+                })?;
                 let max_latency = match &t.max_latency {
                     Some(v) => self.duration(v, &key("max_latency"))?,
                     None => Duration::seconds(5),
@@ -230,10 +284,14 @@ impl LoadedConfig {
                 }))
             }
             other => Err(Box::new(
-                self.error_at(&t.source, format!("unknown signal source `{other}`"), "set `source` to prometheus, scrape or health")
-                    .key(key("source"))
-                    .expected(SOURCES.join(", "))
-                    .suggestion(closest(other, &SOURCES).map(|s| format!("did you mean `{s}`?"))),
+                self.error_at(
+                    &t.source,
+                    format!("unknown signal source `{other}`"),
+                    "set `source` to prometheus, scrape or health",
+                )
+                .key(key("source"))
+                .expected(SOURCES.join(", "))
+                .suggestion(closest(other, &SOURCES).map(|s| format!("did you mean `{s}`?"))),
             )),
         }
     }
@@ -241,8 +299,18 @@ impl LoadedConfig {
     fn duration(&self, value: &Spanned<String>, key: &str) -> Result<Duration, Box<ConfigError>> {
         match parse_duration(value.get_ref()) {
             Ok(d) if d > Duration::zero() => Ok(d),
-            Ok(_) => Err(Box::new(self.error_at(value, "a zero duration", "give a positive duration, e.g. 15s").key(key))),
-            Err(e) => Err(Box::new(self.error_at(value, e.0, "write a duration such as 15s, 5m or 1h").key(key))),
+            Ok(_) => Err(Box::new(
+                self.error_at(
+                    value,
+                    "a zero duration",
+                    "give a positive duration, e.g. 15s",
+                )
+                .key(key),
+            )),
+            Err(e) => Err(Box::new(
+                self.error_at(value, e.0, "write a duration such as 15s, 5m or 1h")
+                    .key(key),
+            )),
         }
     }
 
@@ -254,8 +322,12 @@ impl LoadedConfig {
             .unwrap_or_default();
         if host.is_empty() || host.starts_with('/') {
             return Err(Box::new(
-                self.error_at(value, format!("`{url}` is not an http:// or https:// URL"), "write the full URL, e.g. http://127.0.0.1:9090")
-                    .key(key),
+                self.error_at(
+                    value,
+                    format!("`{url}` is not an http:// or https:// URL"),
+                    "write the full URL, e.g. http://127.0.0.1:9090",
+                )
+                .key(key),
             ));
         }
         Ok(url.trim_end_matches('/').to_owned())

@@ -198,7 +198,9 @@ impl EffectRunner for Runner {
     fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Quit { .. } | Effect::Suspend | Effect::Bell => {}
-            Effect::ChartColumns(columns) => self.chart_columns.store(columns.max(1), Ordering::Relaxed),
+            Effect::ChartColumns(columns) => {
+                self.chart_columns.store(columns.max(1), Ordering::Relaxed)
+            }
             Effect::Record(event) => {
                 self.record(event);
             }

@@ -24,7 +24,10 @@ pub fn spawn_polls(
         let mailbox = mailbox.clone();
         let columns = columns.clone();
         tokio::spawn(async move {
-            let period = signal.interval.to_std().unwrap_or(std::time::Duration::from_secs(15));
+            let period = signal
+                .interval
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(15));
             let mut reader = SignalReader::new(signal);
             let mut ticks = tokio::time::interval(period);
             ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);

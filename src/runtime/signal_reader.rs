@@ -48,13 +48,17 @@ impl SignalReader {
         let name = self.signal.name.clone();
         let at = Utc::now();
         let result = match self.signal.source.clone() {
-            Source::Prometheus { url, query } => self.prometheus(&url, &query, columns, chart).await,
+            Source::Prometheus { url, query } => {
+                self.prometheus(&url, &query, columns, chart).await
+            }
             Source::Scrape { url, measure } => {
                 let timeout = request_timeout(&self.signal);
                 scrape(&self.http, &url, timeout).await.map(|now| {
                     let taken = Instant::now();
                     let previous = self.previous.take();
-                    let seconds = previous.as_ref().map_or(0.0, |(t, _)| (taken - *t).as_secs_f64());
+                    let seconds = previous
+                        .as_ref()
+                        .map_or(0.0, |(t, _)| (taken - *t).as_secs_f64());
                     let value = measure.evaluate(previous.as_ref().map(|(_, e)| e), &now, seconds);
                     self.previous = Some((taken, now));
                     reading(at, value)
@@ -72,8 +76,15 @@ impl SignalReader {
             }
         };
         match result {
-            Ok(reading) => SignalUpdate::Reading { signal: name, reading },
-            Err(error) => SignalUpdate::Failed { signal: name, at, error },
+            Ok(reading) => SignalUpdate::Reading {
+                signal: name,
+                reading,
+            },
+            Err(error) => SignalUpdate::Failed {
+                signal: name,
+                at,
+                error,
+            },
         }
     }
 
@@ -89,21 +100,33 @@ impl SignalReader {
             .as_ref()
             .ok_or_else(|| format!("`{url}` is not a usable Prometheus URL"))?;
         let at = Utc::now();
-        let samples = client.query(query, Some(at)).await.map_err(|e| e.to_string())?;
+        let samples = client
+            .query(query, Some(at))
+            .await
+            .map_err(|e| e.to_string())?;
         // Several series (one per service, say): the worst one counts.
         let value = samples
             .iter()
             .map(|s| s.value)
-            .fold(None, |worst: Option<f64>, v| Some(worst.map_or(v, |w| if v.is_nan() { w } else { w.max(v) })));
+            .fold(None, |worst: Option<f64>, v| {
+                Some(worst.map_or(v, |w| if v.is_nan() { w } else { w.max(v) }))
+            });
         let note = match samples.len() {
             0 => Some("the query returned no series".to_owned()),
-            1 => value.filter(|v| v.is_nan()).map(|_| "NaN: no traffic to divide by?".to_owned()),
+            1 => value
+                .filter(|v| v.is_nan())
+                .map(|_| "NaN: no traffic to divide by?".to_owned()),
             n => Some(format!("the highest of {n} series")),
         };
-        let interval = self.signal.interval.to_std().unwrap_or(Duration::from_secs(15));
+        let interval = self
+            .signal
+            .interval
+            .to_std()
+            .unwrap_or(Duration::from_secs(15));
         let step = choose_step(chart, columns, interval);
         // The chart is a nicety: when its query fails the value still counts.
-        let (history, points_fetched) = match client.query_range(query, at - chart, at, step).await {
+        let (history, points_fetched) = match client.query_range(query, at - chart, at, step).await
+        {
             Ok(series) => {
                 let fetched = series.iter().map(|s| s.points.len()).sum();
                 (Some(merge_highest(&series)), fetched)
@@ -138,7 +161,9 @@ fn reading(at: chrono::DateTime<Utc>, value: Result<f64, String>) -> SignalReadi
 }
 
 /// One point per step: the highest of the series at that time.
-fn merge_highest(series: &[crate::adapters::prometheus::RangeSeries]) -> Vec<(chrono::DateTime<Utc>, f64)> {
+fn merge_highest(
+    series: &[crate::adapters::prometheus::RangeSeries],
+) -> Vec<(chrono::DateTime<Utc>, f64)> {
     let mut merged: std::collections::BTreeMap<chrono::DateTime<Utc>, f64> = Default::default();
     for s in series {
         for (at, v) in &s.points {

@@ -14,7 +14,9 @@ pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, t
     let Some(first) = firing.first() else {
         return;
     };
-    let style = theme.style(Role::Critical).add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    let style = theme
+        .style(Role::Critical)
+        .add_modifier(Modifier::BOLD | Modifier::REVERSED);
     let unit = model
         .health
         .signals

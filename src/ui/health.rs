@@ -28,9 +28,23 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let now = model.clock.now;
     let (from, _) = window(model);
     let signals = &model.health.signals;
-    let name = signals.iter().map(|s| s.signal.name.chars().count()).max().unwrap_or(6).clamp(6, 24);
-    let rule = signals.iter().map(|s| rules(s).chars().count()).max().unwrap_or(8).clamp(15, 34);
-    let baseline_width = if area.width >= WITH_BASELINE { VALUE + 2 } else { 0 };
+    let name = signals
+        .iter()
+        .map(|s| s.signal.name.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 24);
+    let rule = signals
+        .iter()
+        .map(|s| rules(s).chars().count())
+        .max()
+        .unwrap_or(8)
+        .clamp(15, 34);
+    let baseline_width = if area.width >= WITH_BASELINE {
+        VALUE + 2
+    } else {
+        0
+    };
     let header = format!(
         "{:<name$} {:>VALUE$}  {:<rule$} {:>baseline_width$}{:<STATE$} CHART",
         "SIGNAL",
@@ -39,12 +53,29 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         if baseline_width > 0 { "BASELINE  " } else { "" },
         "STATE"
     );
-    let mut lines = vec![Line::styled(header, theme.style(Role::Muted).add_modifier(Modifier::BOLD))];
-    let chart = usize::from(area.width).saturating_sub(name + VALUE + rule + baseline_width + STATE + 5);
+    let mut lines = vec![Line::styled(
+        header,
+        theme.style(Role::Muted).add_modifier(Modifier::BOLD),
+    )];
+    let chart =
+        usize::from(area.width).saturating_sub(name + VALUE + rule + baseline_width + STATE + 5);
     for (index, s) in signals.iter().enumerate() {
-        let columns = Columns { name, rule, baseline: baseline_width, chart };
+        let columns = Columns {
+            name,
+            rule,
+            baseline: baseline_width,
+            chart,
+        };
         let selected = index == model.health.selected;
-        lines.push(row(s, baseline(model, s), selected, from, now, columns, theme));
+        lines.push(row(
+            s,
+            baseline(model, s),
+            selected,
+            from,
+            now,
+            columns,
+            theme,
+        ));
         if let Some(line) = detail(s, now, theme) {
             lines.push(line);
         }
@@ -72,21 +103,36 @@ fn window(model: &Model) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
         Some(at) if at > range_start => at - Duration::minutes(5),
         _ => range_start,
     };
-    let first = model.health.signals.iter().filter_map(|s| s.points.first()).map(|(at, _)| at).min();
+    let first = model
+        .health
+        .signals
+        .iter()
+        .filter_map(|s| s.points.first())
+        .map(|(at, _)| at)
+        .min();
     let from = first.map_or(from, |first| from.max(first)).max(range_start);
     (from, deploy)
 }
 
 fn baseline(model: &Model, s: &SignalView) -> Option<f64> {
     let release = model.release.as_ref()?;
-    release.checklist.baselines.get(&s.signal.name).copied().flatten().map(|n| n.0)
+    release
+        .checklist
+        .baselines
+        .get(&s.signal.name)
+        .copied()
+        .flatten()
+        .map(|n| n.0)
 }
 
 /// The critical rule and, in brackets, the warn rule, without the name.
 fn rules(s: &SignalView) -> String {
     let show = |rule: &Rule| {
         let text = s.signal.describe(rule);
-        text.strip_prefix(&s.signal.name).unwrap_or(&text).trim().to_owned()
+        text.strip_prefix(&s.signal.name)
+            .unwrap_or(&text)
+            .trim()
+            .to_owned()
     };
     match (&s.signal.critical, &s.signal.warn) {
         (Some(c), Some(w)) => format!("{} ({})", show(c), show(w)),
@@ -105,7 +151,11 @@ fn state(s: &SignalView, now: DateTime<Utc>) -> (String, Role) {
         match t.state {
             TriggerState::Firing { since, .. } => {
                 let minutes = (now - since).num_minutes();
-                let text = if minutes > 0 { format!("FIRING {minutes}m") } else { "FIRING".to_owned() };
+                let text = if minutes > 0 {
+                    format!("FIRING {minutes}m")
+                } else {
+                    "FIRING".to_owned()
+                };
                 return (text, Role::Critical);
             }
             TriggerState::Clearing { .. } => return ("clearing".to_owned(), Role::Warn),
@@ -135,10 +185,18 @@ fn row<'a>(
     let Columns { name, rule, .. } = columns;
     let unit = s.signal.unit;
     let (state, role) = state(s, now);
-    let base = if selected { theme.style(Role::Selection) } else { Style::default() };
+    let base = if selected {
+        theme.style(Role::Selection)
+    } else {
+        Style::default()
+    };
     let text = |t: String, role: Role| Span::styled(t, theme.style(role).patch(base));
     let value = s.value.map_or_else(|| "–".to_owned(), |v| unit.format(v));
-    let value_role = if role == Role::Stale { Role::Stale } else { role_of(role) };
+    let value_role = if role == Role::Stale {
+        Role::Stale
+    } else {
+        role_of(role)
+    };
     let baseline = match unit {
         Unit::Health => String::new(),
         _ => baseline.map_or_else(String::new, |b| unit.format(b)),
@@ -158,7 +216,10 @@ fn row<'a>(
     // A health check is up or down: what it answered says more than bars.
     if s.signal.unit == Unit::Health {
         let note = s.note.clone().unwrap_or_default();
-        spans.push(Span::styled(format!("{note:.width$}", width = columns.chart), theme.style(Role::Muted)));
+        spans.push(Span::styled(
+            format!("{note:.width$}", width = columns.chart),
+            theme.style(Role::Muted),
+        ));
     } else {
         let limit = s.signal.critical.as_ref().and_then(|r| r.threshold(None));
         let bars = sparkline(s, from, now, columns.chart, limit);
@@ -177,21 +238,38 @@ fn role_of(state: Role) -> Role {
 
 /// Why the signal is stale, late, or has no value; nothing when all is well.
 fn detail<'a>(s: &SignalView, now: DateTime<Utc>, theme: &Theme) -> Option<Line<'a>> {
-    let age = |at: DateTime<Utc>| format_duration(Duration::seconds((now - at).num_seconds().max(0)));
+    let age =
+        |at: DateTime<Utc>| format_duration(Duration::seconds((now - at).num_seconds().max(0)));
     let text = match (&s.stale, s.received) {
-        (Some(stale), Some(at)) => format!("  stale since {} (last value {} ago): {}", stale.since.format("%H:%M:%S"), age(at), stale.error),
+        (Some(stale), Some(at)) => format!(
+            "  stale since {} (last value {} ago): {}",
+            stale.since.format("%H:%M:%S"),
+            age(at),
+            stale.error
+        ),
         (Some(stale), None) => format!("  no data yet: {}", stale.error),
         (None, Some(at)) if s.is_late(now) => format!("  late: last value {} ago", age(at)),
         // Health notes sit in the row; others explain a missing value.
         _ if s.signal.unit == Unit::Health || s.value.is_some() => return None,
-        _ => return s.note.as_ref().map(|n| Line::styled(format!("  {n}"), theme.style(Role::Muted))),
+        _ => {
+            return s
+                .note
+                .as_ref()
+                .map(|n| Line::styled(format!("  {n}"), theme.style(Role::Muted)));
+        }
     };
     Some(Line::styled(text, theme.style(Role::Stale)))
 }
 
 /// One line of bars, one per column; a threshold lifts the scale so that a
 /// calm signal looks calm.
-fn sparkline(s: &SignalView, from: DateTime<Utc>, now: DateTime<Utc>, width: usize, limit: Option<f64>) -> String {
+fn sparkline(
+    s: &SignalView,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+    width: usize,
+    limit: Option<f64>,
+) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let columns = filled(s, from, now, width);
     let top = scale_top(&columns, limit);
@@ -206,10 +284,16 @@ fn sparkline(s: &SignalView, from: DateTime<Utc>, now: DateTime<Utc>, width: usi
 
 /// The chart's columns, a value carried forward over the columns between two
 /// polls; a gap longer than three polls (an outage) stays empty.
-fn filled(s: &SignalView, from: DateTime<Utc>, now: DateTime<Utc>, width: usize) -> Vec<Option<f64>> {
+fn filled(
+    s: &SignalView,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+    width: usize,
+) -> Vec<Option<f64>> {
     let mut columns = s.points.chart(from, now, width);
     let column_ms = ((now - from).num_milliseconds() / width.max(1) as i64).max(1);
-    let reach = usize::try_from((s.signal.interval * 3).num_milliseconds() / column_ms).unwrap_or(0);
+    let reach =
+        usize::try_from((s.signal.interval * 3).num_milliseconds() / column_ms).unwrap_or(0);
     let mut last: Option<(usize, f64)> = None;
     for (i, cell) in columns.iter_mut().enumerate() {
         match (*cell, last) {
@@ -239,10 +323,19 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             format_duration(Duration::minutes((now - at).num_minutes().max(0))),
             from.with_timezone(&model.clock.zone).format("%H:%M"),
         ),
-        None => format!("T+1h view · no deploy yet · the last {}", format_duration(model.health.chart_range)),
+        None => format!(
+            "T+1h view · no deploy yet · the last {}",
+            format_duration(model.health.chart_range)
+        ),
     };
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    frame.render_widget(Line::styled(title, theme.style(Role::Accent).add_modifier(Modifier::BOLD)), head);
+    frame.render_widget(
+        Line::styled(
+            title,
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        ),
+        head,
+    );
     if signals.is_empty() {
         return;
     }
@@ -253,14 +346,22 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         } else {
             theme.style(Role::Text)
         };
-        let [label, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(*rect);
+        let [label, chart] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(*rect);
         let baseline = baseline(model, s);
         let (state, role) = state(s, now);
-        let value = s.value.map_or_else(|| "–".to_owned(), |v| s.signal.unit.format(v));
-        let base = baseline.map_or_else(String::new, |b| format!(" · baseline {}", s.signal.unit.format(b)));
+        let value = s
+            .value
+            .map_or_else(|| "–".to_owned(), |v| s.signal.unit.format(v));
+        let base = baseline.map_or_else(String::new, |b| {
+            format!(" · baseline {}", s.signal.unit.format(b))
+        });
         frame.render_widget(
             Line::from(vec![
-                Span::styled(format!("{} {value} ", s.signal.name), name_style.add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!("{} {value} ", s.signal.name),
+                    name_style.add_modifier(Modifier::BOLD),
+                ),
                 Span::styled(format!("{state} "), theme.style(role)),
                 Span::styled(format!("· {}{base}", rules(s)), theme.style(Role::Muted)),
             ]),
@@ -270,15 +371,26 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             continue;
         }
         let columns = filled(s, from, now, usize::from(chart.width));
-        let limit = s.signal.critical.as_ref().and_then(|r| r.threshold(baseline));
+        let limit = s
+            .signal
+            .critical
+            .as_ref()
+            .and_then(|r| r.threshold(baseline));
         let top = scale_top(&columns, limit);
         let bars = columns.iter().map(|c| {
             let breached = limit.zip(*c).is_some_and(|(l, v)| v > l);
             let bar = SparklineBar::from(c.map(|v| ((v / top).clamp(0.0, 1.0) * 1000.0) as u64));
-            if breached { bar.style(Some(theme.style(Role::Critical))) } else { bar }
+            if breached {
+                bar.style(Some(theme.style(Role::Critical)))
+            } else {
+                bar
+            }
         });
         frame.render_widget(
-            Sparkline::default().data(bars).max(1000).style(theme.style(role_of(role))),
+            Sparkline::default()
+                .data(bars)
+                .max(1000)
+                .style(theme.style(role_of(role))),
             chart,
         );
     }

@@ -50,8 +50,18 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     }
 
     let mut right = vec![Span::raw(" ")];
-    let firing = model.health.signals.iter().filter(|s| s.level() == 2).count();
-    let warning = model.health.signals.iter().filter(|s| s.level() == 1).count();
+    let firing = model
+        .health
+        .signals
+        .iter()
+        .filter(|s| s.level() == 2)
+        .count();
+    let warning = model
+        .health
+        .signals
+        .iter()
+        .filter(|s| s.level() == 1)
+        .count();
     match (firing, warning) {
         (0, 0) => right.push(Span::styled("no alerts", theme.style(Role::Ok))),
         (0, n) => right.push(Span::styled(

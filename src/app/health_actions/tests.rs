@@ -33,7 +33,11 @@ fn model() -> Model {
     let mut model = sample_model_with_release();
     let now = model.clock.now;
     model.health = crate::app::health_view::HealthView::new(
-        sample_health(now, 60).signals.into_iter().map(|s| s.signal).collect(),
+        sample_health(now, 60)
+            .signals
+            .into_iter()
+            .map(|s| s.signal)
+            .collect(),
         Duration::hours(1),
     );
     update(&mut model, firing_reading(now - Duration::minutes(1)));
@@ -54,12 +58,24 @@ fn a_trigger_firing_rings_the_bell_and_is_journaled_once() {
         .unwrap_or_else(|| panic!("no TriggerFired in {effects:?}"));
     assert_eq!(effects.first(), Some(&Effect::Bell));
     assert!(matches!(&fired, Event::TriggerFired { rule, .. } if rule == "error_rate > 5% for 2m"));
-    assert_eq!(model.health.firing().len(), 1, "the banner shows before the journal answers");
+    assert_eq!(
+        model.health.firing().len(),
+        1,
+        "the banner shows before the journal answers"
+    );
     // Once durable, the same rule firing again (a restart) is not journaled again.
     let seq = model.release.as_ref().map_or(0, |r| r.checklist.last_seq) + 1;
-    { let msg = Msg::Recorded(recorded(&model, seq, fired)); update(&mut model, msg) };
+    {
+        let msg = Msg::Recorded(recorded(&model, seq, fired));
+        update(&mut model, msg)
+    };
     model.health = crate::app::health_view::HealthView::new(
-        model.health.signals.iter().map(|s| s.signal.clone()).collect(),
+        model
+            .health
+            .signals
+            .iter()
+            .map(|s| s.signal.clone())
+            .collect(),
         Duration::hours(1),
     );
     update(&mut model, firing_reading(now + Duration::seconds(70)));
@@ -86,13 +102,20 @@ fn a_deploy_takes_each_signals_baseline_from_the_window_before_it() {
         targets: vec!["production/checkout".to_owned()],
         dry_run: false,
     };
-    let effects = { let msg = Msg::Recorded(recorded(&model, 2, requested)); update(&mut model, msg) };
+    let effects = {
+        let msg = Msg::Recorded(recorded(&model, 2, requested));
+        update(&mut model, msg)
+    };
     let baselines: Vec<_> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Record(Event::BaselineCaptured { signal, value, points, from, to }) => {
-                Some((signal.clone(), *value, *points, *to - *from))
-            }
+            Effect::Record(Event::BaselineCaptured {
+                signal,
+                value,
+                points,
+                from,
+                to,
+            }) => Some((signal.clone(), *value, *points, *to - *from)),
             _ => None,
         })
         .collect();
@@ -109,8 +132,15 @@ fn a_deploy_takes_each_signals_baseline_from_the_window_before_it() {
         targets: Vec::new(),
         dry_run: true,
     };
-    let effects = { let msg = Msg::Recorded(recorded(&model, 3, dry)); update(&mut model, msg) };
-    assert!(!effects.iter().any(|e| matches!(e, Effect::Record(Event::BaselineCaptured { .. }))));
+    let effects = {
+        let msg = Msg::Recorded(recorded(&model, 3, dry));
+        update(&mut model, msg)
+    };
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Record(Event::BaselineCaptured { .. })))
+    );
 }
 
 #[test]
@@ -118,7 +148,11 @@ fn a_journaled_baseline_is_what_the_rules_compare_with() {
     let mut model = sample_model_with_release();
     let now = model.clock.now;
     model.health = crate::app::health_view::HealthView::new(
-        sample_health(now, 10).signals.into_iter().map(|s| s.signal).collect(),
+        sample_health(now, 10)
+            .signals
+            .into_iter()
+            .map(|s| s.signal)
+            .collect(),
         Duration::hours(1),
     );
     let baseline = Event::BaselineCaptured {
@@ -128,11 +162,20 @@ fn a_journaled_baseline_is_what_the_rules_compare_with() {
         to: now,
         points: 120,
     };
-    { let msg = Msg::Recorded(recorded(&model, 2, baseline)); update(&mut model, msg) };
+    {
+        let msg = Msg::Recorded(recorded(&model, 2, baseline));
+        update(&mut model, msg)
+    };
     let p99 = |at: DateTime<Utc>, value: f64| {
         Msg::Signal(SignalUpdate::Reading {
             signal: "p99".to_owned(),
-            reading: SignalReading { at, value: Some(value), note: None, history: None, points_fetched: 0 },
+            reading: SignalReading {
+                at,
+                value: Some(value),
+                note: None,
+                history: None,
+                points_fetched: 0,
+            },
         })
     };
     update(&mut model, p99(now, 0.5));

@@ -43,9 +43,15 @@ fn no_baseline(_: &str) -> Option<f64> {
 #[test]
 fn a_breach_held_for_its_duration_fires_once_and_clears_after_the_calm() {
     let mut view = HealthView::new(vec![signal("errors", "> 5% for 1m")], Duration::hours(1));
-    assert_eq!(view.apply(reading("errors", 0, 0.07), no_baseline, at(0)), None);
+    assert_eq!(
+        view.apply(reading("errors", 0, 0.07), no_baseline, at(0)),
+        None
+    );
     assert_eq!(view.signals[0].level(), 1, "over the warn rule at once");
-    assert_eq!(view.apply(reading("errors", 30, 0.08), no_baseline, at(30)), None);
+    assert_eq!(
+        view.apply(reading("errors", 30, 0.08), no_baseline, at(30)),
+        None
+    );
     let fired = view.apply(reading("errors", 60, 0.09), no_baseline, at(60));
     assert_eq!(
         fired,
@@ -57,9 +63,16 @@ fn a_breach_held_for_its_duration_fires_once_and_clears_after_the_calm() {
         }))
     );
     assert_eq!(view.firing().len(), 1);
-    assert_eq!(view.apply(reading("errors", 70, 0.09), no_baseline, at(70)), None, "fires once");
+    assert_eq!(
+        view.apply(reading("errors", 70, 0.09), no_baseline, at(70)),
+        None,
+        "fires once"
+    );
     for s in [80, 100, 120] {
-        assert_eq!(view.apply(reading("errors", s, 0.001), no_baseline, at(s)), None);
+        assert_eq!(
+            view.apply(reading("errors", s, 0.001), no_baseline, at(s)),
+            None
+        );
     }
     assert_eq!(view.firing().len(), 1, "still shown while clearing");
     assert_eq!(
@@ -86,7 +99,10 @@ fn a_failed_poll_keeps_the_last_value_and_marks_it_stale_from_its_first_failure(
     let s = &view.signals[0];
     assert_eq!(s.value, Some(0.02), "the last good value stays");
     assert_eq!(s.stale.as_ref().map(|st| st.since), Some(at(10)));
-    assert!(s.is_late(at(31)) && !s.is_late(at(29)), "three intervals after the last value");
+    assert!(
+        s.is_late(at(31)) && !s.is_late(at(29)),
+        "three intervals after the last value"
+    );
     assert_eq!(view.next_change(at(5)), Some(at(30)));
     view.apply(reading("errors", 40, 0.02), no_baseline, at(40));
     assert!(view.signals[0].stale.is_none());
@@ -103,7 +119,9 @@ fn a_baseline_rule_waits_for_a_baseline() {
 #[test]
 fn history_on_the_first_reading_restores_a_breach_that_was_already_holding() {
     let mut view = HealthView::new(vec![signal("errors", "> 5% for 2m")], Duration::hours(1));
-    let history: Vec<_> = (0..10).map(|i| (at(i * 15), if i >= 2 { 0.08 } else { 0.01 })).collect();
+    let history: Vec<_> = (0..10)
+        .map(|i| (at(i * 15), if i >= 2 { 0.08 } else { 0.01 }))
+        .collect();
     let update = SignalUpdate::Reading {
         signal: "errors".to_owned(),
         reading: SignalReading {
@@ -116,8 +134,15 @@ fn history_on_the_first_reading_restores_a_breach_that_was_already_holding() {
     };
     // Breached from 30 s on; 2 minutes later (150 s) the rule fires.
     let fired = view.apply(update, no_baseline, at(150));
-    assert!(matches!(fired, Some(RuleChange::Fired(Firing { since, .. })) if since == at(150)), "{fired:?}");
-    assert_eq!(view.signals[0].points.len(), 11, "the history's 10 points and the value at 150 s");
+    assert!(
+        matches!(fired, Some(RuleChange::Fired(Firing { since, .. })) if since == at(150)),
+        "{fired:?}"
+    );
+    assert_eq!(
+        view.signals[0].points.len(),
+        11,
+        "the history's 10 points and the value at 150 s"
+    );
     assert_eq!(view.signals[0].points_fetched, 10);
 }
 
@@ -125,6 +150,9 @@ fn history_on_the_first_reading_restores_a_breach_that_was_already_holding() {
 fn readings_for_unknown_signals_change_nothing() {
     let mut view = HealthView::new(vec![signal("errors", "> 5%")], Duration::hours(1));
     let before = view.clone();
-    assert_eq!(view.apply(reading("other", 0, 0.9), no_baseline, at(0)), None);
+    assert_eq!(
+        view.apply(reading("other", 0, 0.9), no_baseline, at(0)),
+        None
+    );
     assert_eq!(view, before);
 }

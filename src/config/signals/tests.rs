@@ -13,11 +13,15 @@ fn settings(text: &str) -> Result<super::super::source::Settings, Vec<ConfigErro
         text: text.to_owned(),
         config: parse(file, text).map_err(|ConfigErrors(e)| e)?,
     };
-    loaded.settings(&["dark".to_owned()]).map_err(|ConfigErrors(e)| e)
+    loaded
+        .settings(&["dark".to_owned()])
+        .map_err(|ConfigErrors(e)| e)
 }
 
 fn one_error(text: &str) -> ConfigError {
-    let mut errors = settings(text).err().unwrap_or_else(|| panic!("no error for:\n{text}"));
+    let mut errors = settings(text)
+        .err()
+        .unwrap_or_else(|| panic!("no error for:\n{text}"));
     assert_eq!(errors.len(), 1, "{errors:#?}");
     errors.remove(0)
 }
@@ -57,10 +61,16 @@ url = "http://127.0.0.1:8080/health"
     };
     assert_eq!(
         errors.source,
-        Source::Prometheus { url: "http://127.0.0.1:9090".into(), query: "sum(rate(x[1m]))".into() }
+        Source::Prometheus {
+            url: "http://127.0.0.1:9090".into(),
+            query: "sum(rate(x[1m]))".into()
+        }
     );
     assert_eq!(errors.interval, chrono::Duration::seconds(5));
-    assert_eq!(errors.critical.as_ref().map(|r| r.comparison), Some(Comparison::Above(0.05)));
+    assert_eq!(
+        errors.critical.as_ref().map(|r| r.comparison),
+        Some(Comparison::Above(0.05))
+    );
     assert_eq!(p99.baseline_window, chrono::Duration::hours(1));
     assert!(p99.needs_baseline());
     assert_eq!(api.unit, Unit::Health);
@@ -77,32 +87,64 @@ fn signal_mistakes_name_the_line_the_field_and_the_fix() {
     let error = one_error(&format!("{base}source = \"promethus\"\nquery = \"up\"\n"));
     assert_eq!(error.key.as_deref(), Some("signal[0].source"));
     assert_eq!(error.location.as_ref().map(|l| l.line), Some(3));
-    assert!(error.to_string().contains("did you mean `prometheus`"), "{error}");
+    assert!(
+        error.to_string().contains("did you mean `prometheus`"),
+        "{error}"
+    );
 
     let error = one_error(&format!("{base}source = \"prometheus\"\nquery = \"up\"\n"));
     assert!(error.fix.contains("[health]"), "no server named: {error}");
 
-    let error = one_error(&format!("{base}source = \"scrape\"\nurl = \"http://h/metrics\"\nmeasure = \"median(x)\"\n"));
-    assert_eq!((error.key.as_deref(), error.location.as_ref().map(|l| l.line)), (Some("signal[0].measure"), Some(5)));
-    assert!(error.problem.contains("unknown function `median`"), "{error}");
+    let error = one_error(&format!(
+        "{base}source = \"scrape\"\nurl = \"http://h/metrics\"\nmeasure = \"median(x)\"\n"
+    ));
+    assert_eq!(
+        (
+            error.key.as_deref(),
+            error.location.as_ref().map(|l| l.line)
+        ),
+        (Some("signal[0].measure"), Some(5))
+    );
+    assert!(
+        error.problem.contains("unknown function `median`"),
+        "{error}"
+    );
 
-    let error = one_error(&format!("{base}source = \"health\"\nurl = \"http://h/health\"\ncritical = \"> 5%\"\n"));
+    let error = one_error(&format!(
+        "{base}source = \"health\"\nurl = \"http://h/health\"\ncritical = \"> 5%\"\n"
+    ));
     assert!(error.fix.contains("failing for 5m"), "{error}");
 
-    let error = one_error(&format!("{base}source = \"scrape\"\nurl = \"http://h/m\"\nmeasure = \"gauge(x)\"\ncritical = \">= 5%\"\n"));
+    let error = one_error(&format!(
+        "{base}source = \"scrape\"\nurl = \"http://h/m\"\nmeasure = \"gauge(x)\"\ncritical = \">= 5%\"\n"
+    ));
     assert_eq!(error.key.as_deref(), Some("signal[0].critical"));
-    assert!(error.problem.contains("`>= 5%`"), "the text as written: {error}");
+    assert!(
+        error.problem.contains("`>= 5%`"),
+        "the text as written: {error}"
+    );
 
-    let error = one_error(&format!("{base}source = \"health\"\nurl = \"localhost:8080\"\n"));
-    assert!(error.problem.contains("not an http:// or https:// URL"), "{error}");
+    let error = one_error(&format!(
+        "{base}source = \"health\"\nurl = \"localhost:8080\"\n"
+    ));
+    assert!(
+        error.problem.contains("not an http:// or https:// URL"),
+        "{error}"
+    );
 
-    let error = one_error(&format!("{base}source = \"health\"\nurl = \"http://h\"\nquery = \"up\"\n"));
+    let error = one_error(&format!(
+        "{base}source = \"health\"\nurl = \"http://h\"\nquery = \"up\"\n"
+    ));
     assert_eq!(error.key.as_deref(), Some("signal[0].query"));
 
-    let error = one_error(&format!("{base}source = \"health\"\nurl = \"http://h\"\ninterval = \"0s\"\n"));
+    let error = one_error(&format!(
+        "{base}source = \"health\"\nurl = \"http://h\"\ninterval = \"0s\"\n"
+    ));
     assert_eq!(error.key.as_deref(), Some("signal[0].interval"));
 
-    let error = one_error(&format!("{base}source = \"health\"\nurl = \"http://h\"\n{base}source = \"health\"\nurl = \"http://h\"\n"));
+    let error = one_error(&format!(
+        "{base}source = \"health\"\nurl = \"http://h\"\n{base}source = \"health\"\nurl = \"http://h\"\n"
+    ));
     assert!(error.problem.contains("two signals"), "{error}");
 
     let error = one_error("[health]\ninterval = \"soon\"\n");

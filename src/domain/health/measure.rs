@@ -130,9 +130,12 @@ impl Measure {
                 bounds.dedup();
                 let by_bound: Vec<(f64, f64)> = bounds
                     .into_iter()
-                    .filter_map(|le| Some((parse_value(le)?, increase(before, now, &bucket, Some(le)))))
+                    .filter_map(|le| {
+                        Some((parse_value(le)?, increase(before, now, &bucket, Some(le))))
+                    })
                     .collect();
-                quantile(*q, &by_bound).ok_or_else(|| "nothing observed since the last scrape".to_owned())
+                quantile(*q, &by_bound)
+                    .ok_or_else(|| "nothing observed since the last scrape".to_owned())
             }
         }
     }
@@ -168,7 +171,14 @@ impl fmt::Display for Selector {
             let inner: Vec<String> = self
                 .matchers
                 .iter()
-                .map(|m| format!("{}=\"{}{}\"", m.label, m.value, if m.prefix { "*" } else { "" }))
+                .map(|m| {
+                    format!(
+                        "{}=\"{}{}\"",
+                        m.label,
+                        m.value,
+                        if m.prefix { "*" } else { "" }
+                    )
+                })
                 .collect();
             write!(f, "{{{}}}", inner.join(","))?;
         }
@@ -218,9 +228,14 @@ pub fn parse_measure(text: &str) -> Result<Measure, MeasureError> {
         }
         ("rate", [s]) => Ok(Measure::Rate(selector(s)?)),
         ("gauge", [s]) => Ok(Measure::Gauge(selector(s)?)),
-        ("ratio" | "quantile" | "rate" | "gauge", _) => {
-            Err(fail(format!("`{function}` takes {} argument(s)", if matches!(function, "ratio" | "quantile") { 2 } else { 1 })))
-        }
+        ("ratio" | "quantile" | "rate" | "gauge", _) => Err(fail(format!(
+            "`{function}` takes {} argument(s)",
+            if matches!(function, "ratio" | "quantile") {
+                2
+            } else {
+                1
+            }
+        ))),
         (other, _) => Err(fail(format!("unknown function `{other}`"))),
     }
 }
@@ -250,13 +265,18 @@ fn parse_selector(text: &str) -> Result<Selector, String> {
     let (name, labels) = match text.split_once('{') {
         Some((name, rest)) => (
             name.trim(),
-            Some(rest.strip_suffix('}').ok_or_else(|| format!("`{text}` lacks its closing `}}`"))?),
+            Some(
+                rest.strip_suffix('}')
+                    .ok_or_else(|| format!("`{text}` lacks its closing `}}`"))?,
+            ),
         ),
         None => (text, None),
     };
     let valid_name = !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
     if !valid_name {
         return Err(format!("`{name}` is not a metric name"));
     }
@@ -317,7 +337,15 @@ mod tests {
             let measure = parse_measure(text).unwrap();
             assert_eq!(measure.to_string(), text);
         }
-        for bad in ["ratio(a)", "median(a)", "rate(1x)", "quantile(2, h)", "gauge(a{b=c})", "rate(a{b=\"c\"", "gauge"] {
+        for bad in [
+            "ratio(a)",
+            "median(a)",
+            "rate(1x)",
+            "quantile(2, h)",
+            "gauge(a{b=c})",
+            "rate(a{b=\"c\"",
+            "gauge",
+        ] {
             let error = parse_measure(bad).unwrap_err();
             assert!(error.0.contains("e.g."), "{bad}: {error}");
         }
@@ -339,13 +367,18 @@ mod tests {
         assert_eq!(cpu.evaluate(None, &now, 0.0), Ok(0.6));
         // 10 new observations, all between 0.1 s and 1 s.
         let p50 = parse_measure("quantile(0.5, lat{svc=\"a\"})").unwrap();
-        let value = p50.evaluate(Some(&scrape(100, 0, 0)), &scrape(100, 0, 10), 10.0).unwrap();
+        let value = p50
+            .evaluate(Some(&scrape(100, 0, 0)), &scrape(100, 0, 10), 10.0)
+            .unwrap();
         assert!((value - 0.55).abs() < 1e-9, "{value}");
         assert_eq!(
             errors.evaluate(Some(&now), &now, 10.0),
             Err("no traffic since the last scrape".to_owned())
         );
         let missing = parse_measure("gauge(memory)").unwrap();
-        assert_eq!(missing.evaluate(None, &now, 0.0), Err("no series matches `memory`".to_owned()));
+        assert_eq!(
+            missing.evaluate(None, &now, 0.0),
+            Err("no series matches `memory`".to_owned())
+        );
     }
 }

@@ -67,11 +67,21 @@ impl Points {
             .filter(|(at, v)| *at >= from && *at <= to && v.is_finite())
             .map(|(_, v)| *v)
             .collect();
-        (!values.is_empty()).then(|| (values.iter().sum::<f64>() / values.len() as f64, values.len()))
+        (!values.is_empty()).then(|| {
+            (
+                values.iter().sum::<f64>() / values.len() as f64,
+                values.len(),
+            )
+        })
     }
 
     /// The points from `from` on, downsampled to `columns`.
-    pub fn chart(&self, from: DateTime<Utc>, to: DateTime<Utc>, columns: usize) -> Vec<Option<f64>> {
+    pub fn chart(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        columns: usize,
+    ) -> Vec<Option<f64>> {
         let start = self.points.partition_point(|(at, _)| *at < from);
         downsample(self.points.range(start..).copied(), from, to, columns)
     }
@@ -140,7 +150,9 @@ mod tests {
 
     #[test]
     fn downsampling_keeps_the_peak_of_each_column() {
-        let points: Vec<_> = (0..100).map(|s| (at(s), if s == 37 { 9.0 } else { 1.0 })).collect();
+        let points: Vec<_> = (0..100)
+            .map(|s| (at(s), if s == 37 { 9.0 } else { 1.0 }))
+            .collect();
         let chart = downsample(points.iter().copied(), at(0), at(100), 10);
         assert_eq!(chart.len(), 10);
         assert_eq!(chart[3], Some(9.0));

@@ -125,7 +125,12 @@ impl Signal {
         [&self.warn, &self.critical]
             .into_iter()
             .flatten()
-            .any(|rule| matches!(rule.comparison, crate::domain::policy::Comparison::AboveBaseline(_)))
+            .any(|rule| {
+                matches!(
+                    rule.comparison,
+                    crate::domain::policy::Comparison::AboveBaseline(_)
+                )
+            })
     }
 }
 
