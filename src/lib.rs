@@ -17,6 +17,7 @@ pub mod demo_cluster;
 pub mod domain;
 pub mod logging;
 pub mod paths;
+pub mod query_check;
 pub mod reports;
 pub mod runtime;
 pub mod sandbox;

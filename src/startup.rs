@@ -216,9 +216,18 @@ fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Paths>) -> i3
 fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
     let described = source.describe();
     match prepare(source, paths, None) {
-        Ok(_) => {
-            println!("ok: {described}");
-            0
+        Ok(prepared) => {
+            let (errors, notes) = crate::query_check::check(&prepared.loaded, &prepared.settings.signals);
+            for note in notes {
+                eprintln!("note: {note}");
+            }
+            if errors.is_empty() {
+                println!("ok: {described}");
+                0
+            } else {
+                eprintln!("{}", ConfigErrors(errors));
+                EXIT_CONFIG
+            }
         }
         Err(errors) => {
             eprintln!("{errors}");

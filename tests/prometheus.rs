@@ -234,3 +234,41 @@ async fn a_proxy_error_page_keeps_its_status() {
         "Prometheus answered 502: 502 Bad Gateway 502 Bad Gateway nginx"
     );
 }
+
+/// `check-config` asks a reachable Prometheus about each query: a refused one
+/// is an error at its line; a server that does not answer is only a note.
+#[tokio::test]
+async fn check_config_reports_a_query_prometheus_refuses() {
+    let peer = scraped_peer().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cockpit.toml");
+    let closed = free_port();
+    std::fs::write(
+        &config,
+        format!(
+            "[health]\nprometheus = \"{}\"\n\n[[signal]]\nname = \"ok\"\nsource = \"prometheus\"\nquery = \"up\"\n\n\
+             [[signal]]\nname = \"typo\"\nsource = \"prometheus\"\nquery = \"sum(rate(\"\n\n\
+             [[signal]]\nname = \"elsewhere\"\nsource = \"prometheus\"\nurl = \"http://127.0.0.1:{closed}\"\nquery = \"up\"\n",
+            peer.url
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))
+        .arg("check-config")
+        .arg(&config)
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("signal[1].query"), "{stderr}");
+    assert!(stderr.contains("line 12"), "the line of the bad query: {stderr}");
+    assert!(stderr.contains("parse error"), "{stderr}");
+    assert!(
+        stderr.contains("`elsewhere`: the query was not checked"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("signal[0]"), "`up` is fine: {stderr}");
+}

@@ -296,6 +296,16 @@ impl LoadedConfig {
         }
     }
 
+    /// An error at `[[signal]]` number `index`'s query, for a query the
+    /// server refused (`check-config` asks a reachable Prometheus).
+    pub fn bad_query(&self, index: usize, problem: &str) -> Option<ConfigError> {
+        let query = self.config.signals.get(index)?.query.as_ref()?;
+        Some(
+            self.error_at(query, format!("Prometheus refuses the query: {problem}"), "fix the PromQL; try it in Prometheus' own query page first")
+                .key(format!("signal[{index}].query")),
+        )
+    }
+
     fn duration(&self, value: &Spanned<String>, key: &str) -> Result<Duration, Box<ConfigError>> {
         match parse_duration(value.get_ref()) {
             Ok(d) if d > Duration::zero() => Ok(d),
