@@ -134,7 +134,11 @@ pub async fn run_http(check: &HttpCheck) -> GateOutcome {
         Err(error) => {
             return outcome(
                 false,
-                format!("GET {} failed: {error}", check.url),
+                format!(
+                    "GET {} failed: {}",
+                    check.url,
+                    crate::adapters::scrape::root_cause(&error)
+                ),
                 String::new(),
                 started,
             );
