@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::release::Release;
+use super::rollback::{RollbackItem, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -98,6 +99,64 @@ pub enum Event {
         rule: String,
         signal: String,
     },
+    /// The on-call's reading of the decision matrix.
+    SeverityAssessed {
+        severity: Severity,
+        reason: String,
+        /// The rule that fired, when a trigger started it.
+        trigger: Option<String>,
+    },
+    /// Written and synced before any target is touched.
+    RollbackStarted {
+        severity: Severity,
+        reason: String,
+        items: Vec<RollbackItem>,
+        /// Started by `on_trigger = "auto"` after its countdown.
+        automatic: bool,
+    },
+    /// One Deployment's revert, as the API answered.
+    RollbackItemFinished {
+        item: String,
+        ok: bool,
+        detail: String,
+    },
+    /// The verdict after the verification window.
+    RollbackVerified {
+        ok: bool,
+        detail: String,
+        /// From the trigger firing (or the rollback starting) to verified.
+        time_to_restore_secs: Option<i64>,
+    },
+    /// An automatic rollback's countdown was stopped by a key.
+    AutoRollbackCancelled {
+        rule: String,
+    },
+    IncidentWritten {
+        path: String,
+    },
+    /// A step added to the release after it started (a post-mortem).
+    FollowUpAdded {
+        id: String,
+        title: String,
+        instructions: String,
+        due: DateTime<Utc>,
+        owner: String,
+    },
+}
+
+/// Four significant digits: enough for a person reading the audit trail
+/// (the line itself keeps every digit).
+fn short(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return crate::domain::health::Unit::Number.format(value);
+    }
+    let digits = (3 - value.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let text = format!("{value:.digits$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
 }
 
 /// A measured value in a journal line. Compared bit for bit, so that events
@@ -162,7 +221,14 @@ impl Event {
             | Self::DeployFinished { .. }
             | Self::BaselineCaptured { .. }
             | Self::TriggerFired { .. }
-            | Self::TriggerCleared { .. } => None,
+            | Self::TriggerCleared { .. }
+            | Self::SeverityAssessed { .. }
+            | Self::RollbackStarted { .. }
+            | Self::RollbackItemFinished { .. }
+            | Self::RollbackVerified { .. }
+            | Self::AutoRollbackCancelled { .. }
+            | Self::IncidentWritten { .. } => None,
+            Self::FollowUpAdded { id, .. } => Some(id),
             Self::StepCompleted { step }
             | Self::StepSkipped { step, .. }
             | Self::ApprovalGiven { step }
@@ -220,7 +286,7 @@ impl Event {
             } => match value {
                 Some(value) => format!(
                     "baseline of {signal}: {} (mean of {points} points, {} to {} UTC)",
-                    value.0,
+                    short(value.0),
                     from.format("%H:%M"),
                     to.format("%H:%M")
                 ),
@@ -234,10 +300,53 @@ impl Event {
                 rule, value, since, ..
             } => format!(
                 "trigger fired: {rule} (value {} at {} UTC)",
-                value.0,
+                short(value.0),
                 since.format("%H:%M:%S")
             ),
             Self::TriggerCleared { rule, .. } => format!("trigger cleared: {rule}"),
+            Self::SeverityAssessed {
+                severity, reason, ..
+            } => format!("assessed {severity} ({}): {reason}", severity.action()),
+            Self::RollbackStarted {
+                severity,
+                items,
+                automatic,
+                ..
+            } => format!(
+                "{}rollback ({severity}) of {}",
+                if *automatic { "automatic " } else { "" },
+                items
+                    .iter()
+                    .map(RollbackItem::describe)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Self::RollbackItemFinished { item, ok, detail } => format!(
+                "rollback of {item} {}: {detail}",
+                if *ok { "sent" } else { "failed" }
+            ),
+            Self::RollbackVerified {
+                ok,
+                detail,
+                time_to_restore_secs,
+            } => match (ok, time_to_restore_secs) {
+                (true, Some(s)) => format!(
+                    "rollback verified, time to restore {}: {detail}",
+                    crate::domain::offset::format_duration(chrono::Duration::seconds(*s))
+                ),
+                (true, None) => format!("rollback verified: {detail}"),
+                (false, _) => format!("rollback NOT verified: {detail}"),
+            },
+            Self::AutoRollbackCancelled { rule } => {
+                format!("automatic rollback cancelled ({rule})")
+            }
+            Self::IncidentWritten { path } => format!("incident report written: {path}"),
+            Self::FollowUpAdded { title, due, .. } => {
+                format!(
+                    "follow-up added: {title}, due {}",
+                    due.format("%Y-%m-%d %H:%M UTC")
+                )
+            }
             Self::OccurrencePostponed {
                 train,
                 scheduled,

@@ -12,6 +12,7 @@ pub use state::{Blocker, StepState};
 use super::events::{Event, GateOutcome, Recorded};
 use super::playbook::Playbook;
 use super::release::Release;
+use super::rollback::{RollbackItem, Severity};
 
 /// Who did something and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +64,9 @@ impl Default for StepRecord {
     }
 }
 
+/// Where steps added after the start (a post-mortem) go.
+pub const FOLLOW_UP_PHASE: &str = "Follow-up";
+
 /// A release in progress: what it is, its playbook, and what has been done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checklist {
@@ -83,6 +87,30 @@ pub struct Checklist {
     pub baselines: BTreeMap<String, Option<crate::domain::events::Number>>,
     /// Rules journaled as fired and not yet cleared, with when they fired.
     pub open_triggers: BTreeMap<String, DateTime<Utc>>,
+    /// The last rollback journaled, and how far it got.
+    pub rollback: Option<RollbackRecord>,
+}
+
+/// A rollback as the journal tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollbackRecord {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub severity: Severity,
+    pub items: Vec<RollbackItem>,
+    /// Item key -> whether its revert went through.
+    pub finished: BTreeMap<String, bool>,
+    pub verified: Option<bool>,
+    pub incident: Option<String>,
+}
+
+impl RollbackRecord {
+    /// Started, and some item has no outcome: cut off by a crash, or running.
+    pub fn in_flight(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| !self.finished.contains_key(&i.key()))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +133,45 @@ impl Checklist {
             last_deploy: None,
             baselines: BTreeMap::new(),
             open_triggers: BTreeMap::new(),
+            rollback: None,
+        }
+    }
+
+    /// A step added after the start goes into a last "Follow-up" phase, due
+    /// at its time as an offset from T-0; a second with the same id is ignored.
+    fn add_follow_up(
+        &mut self,
+        id: &str,
+        title: &str,
+        instructions: &str,
+        due: DateTime<Utc>,
+        owner: &str,
+    ) {
+        if self.playbook.step(id).is_some() {
+            return;
+        }
+        let step = crate::domain::playbook::Step {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            instructions: instructions.to_owned(),
+            when: crate::domain::playbook::When::At(crate::domain::offset::Offset::from_duration(
+                due - self.release.t0,
+            )),
+            owner: owner.to_owned(),
+            required: true,
+            kind: crate::domain::playbook::StepKind::Manual,
+        };
+        match self
+            .playbook
+            .phases
+            .iter_mut()
+            .find(|p| p.name == FOLLOW_UP_PHASE)
+        {
+            Some(phase) => phase.steps.push(step),
+            None => self.playbook.phases.push(crate::domain::playbook::Phase {
+                name: FOLLOW_UP_PHASE.to_owned(),
+                steps: vec![step],
+            }),
         }
     }
 
@@ -141,6 +208,41 @@ impl Checklist {
             Event::TriggerCleared { rule, .. } => {
                 self.open_triggers.remove(rule);
             }
+            Event::RollbackStarted {
+                severity, items, ..
+            } => {
+                self.rollback = Some(RollbackRecord {
+                    at: recorded.at,
+                    by: recorded.operator.clone(),
+                    severity: *severity,
+                    items: items.clone(),
+                    finished: BTreeMap::new(),
+                    verified: None,
+                    incident: None,
+                });
+            }
+            Event::RollbackItemFinished { item, ok, .. } => {
+                if let Some(rollback) = self.rollback.as_mut() {
+                    rollback.finished.insert(item.clone(), *ok);
+                }
+            }
+            Event::RollbackVerified { ok, .. } => {
+                if let Some(rollback) = self.rollback.as_mut() {
+                    rollback.verified = Some(*ok);
+                }
+            }
+            Event::IncidentWritten { path } => {
+                if let Some(rollback) = self.rollback.as_mut() {
+                    rollback.incident = Some(path.clone());
+                }
+            }
+            Event::FollowUpAdded {
+                id,
+                title,
+                instructions,
+                due,
+                owner,
+            } => self.add_follow_up(id, title, instructions, *due, owner),
             _ => {}
         }
         let Some(step) = recorded.event.step() else {
@@ -165,7 +267,14 @@ impl Checklist {
             | Event::DeployFinished { .. }
             | Event::BaselineCaptured { .. }
             | Event::TriggerFired { .. }
-            | Event::TriggerCleared { .. } => {}
+            | Event::TriggerCleared { .. }
+            | Event::SeverityAssessed { .. }
+            | Event::RollbackStarted { .. }
+            | Event::RollbackItemFinished { .. }
+            | Event::RollbackVerified { .. }
+            | Event::AutoRollbackCancelled { .. }
+            | Event::IncidentWritten { .. }
+            | Event::FollowUpAdded { .. } => {}
             Event::StepCompleted { .. } => {
                 record.completed = Some(mark);
                 record.undo.push((by, Undoable::Completion));

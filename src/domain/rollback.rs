@@ -1,0 +1,278 @@
+//! Rollback as data: the severity matrix the on-call decides with, which
+//! Deployments a release changed and what each can go back to, and the plan
+//! that is journaled before anything is touched.
+
+use std::fmt;
+use std::str::FromStr;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::release::ReleaseType;
+use super::rollout::{DeploymentState, Revision, image_tag};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    P0,
+    P1,
+    P2,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::P0, Severity::P1, Severity::P2];
+
+    /// What the level covers, as the decision matrix reads.
+    pub fn covers(self) -> &'static str {
+        match self {
+            Self::P0 => "outage, data loss or corruption, security breach",
+            Self::P1 => "a major feature broken, performance degraded by more than 50%",
+            Self::P2 => "a minor issue, a workaround exists",
+        }
+    }
+
+    /// What the level asks for.
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::P0 => "roll back now",
+            Self::P1 => "roll back within the hour",
+            Self::P2 => "fix forward: a rollback is not called for",
+        }
+    }
+
+    pub fn calls_for_rollback(self) -> bool {
+        self != Self::P2
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::P0 => "P0",
+            Self::P1 => "P1",
+            Self::P2 => "P2",
+        })
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "P0" => Ok(Self::P0),
+            "P1" => Ok(Self::P1),
+            "P2" => Ok(Self::P2),
+            other => Err(format!("`{other}` is not a severity: P0, P1 or P2")),
+        }
+    }
+}
+
+/// What fired, as the assessment starts from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriggerFacts {
+    pub rule: String,
+    /// A health endpoint (up or down) rather than a measured level.
+    pub health_check: bool,
+    pub value: String,
+    pub since: DateTime<Utc>,
+}
+
+/// The matrix applied to a trigger: a failing health check is an outage (P0);
+/// a breached level (error rate, latency) is a major degradation (P1).
+pub fn suggest(trigger: &TriggerFacts) -> (Severity, String) {
+    let severity = if trigger.health_check {
+        Severity::P0
+    } else {
+        Severity::P1
+    };
+    (
+        severity,
+        format!("{} (now {})", trigger.rule, trigger.value),
+    )
+}
+
+/// One Deployment the rollback may revert, with where it can go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub target: String,
+    pub namespace: String,
+    pub name: String,
+    pub image: String,
+    pub revision: u64,
+    /// Older revisions with another image, newest first: where it can go.
+    pub choices: Vec<Revision>,
+    /// Whether this release changed it: its image carries the release's version.
+    pub changed: bool,
+}
+
+impl Candidate {
+    pub fn from_state(target: &str, d: &DeploymentState, version: &str) -> Self {
+        let current_images = d
+            .history
+            .iter()
+            .find(|r| r.number == d.revision)
+            .map(|r| r.images.clone())
+            .unwrap_or_else(|| vec![d.image.clone()]);
+        let choices = d
+            .history
+            .iter()
+            .filter(|r| r.number != d.revision && r.images != current_images)
+            .cloned()
+            .collect();
+        Self {
+            target: target.to_owned(),
+            namespace: d.namespace.clone(),
+            name: d.name.clone(),
+            image: d.image.clone(),
+            revision: d.revision,
+            choices,
+            changed: image_tag(&d.image) == version,
+        }
+    }
+
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+/// One Deployment to revert, as journaled and carried out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollbackItem {
+    pub target: String,
+    pub namespace: String,
+    pub name: String,
+    pub from_image: String,
+    pub from_revision: u64,
+    pub to_revision: u64,
+    pub to_image: String,
+}
+
+impl RollbackItem {
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    /// `production/checkout 2.4.0 (rev 4) -> 2.3.1 (rev 3)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} (rev {}) -> {} (rev {})",
+            self.key(),
+            image_tag(&self.from_image),
+            self.from_revision,
+            image_tag(&self.to_image),
+            self.to_revision
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollbackPlan {
+    pub release_id: String,
+    pub version: String,
+    pub items: Vec<RollbackItem>,
+}
+
+/// What a firing trigger does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnTrigger {
+    /// The banner says so; `R` starts the guided rollback.
+    Guided,
+    /// A countdown any key cancels, then the rollback of what changed.
+    Auto,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollbackSettings {
+    pub verify: Duration,
+    /// `None`: `<state dir>/incidents`.
+    pub incidents: Option<PathBuf>,
+    pub post_mortem: Duration,
+    pub on_trigger: OnTrigger,
+    pub on_trigger_for: BTreeMap<ReleaseType, OnTrigger>,
+    pub auto_countdown: Duration,
+}
+
+impl Default for RollbackSettings {
+    fn default() -> Self {
+        Self {
+            verify: Duration::minutes(5),
+            incidents: None,
+            post_mortem: Duration::hours(24),
+            on_trigger: OnTrigger::Guided,
+            on_trigger_for: BTreeMap::new(),
+            auto_countdown: Duration::seconds(30),
+        }
+    }
+}
+
+impl RollbackSettings {
+    pub fn on_trigger(&self, kind: Option<ReleaseType>) -> OnTrigger {
+        kind.and_then(|k| self.on_trigger_for.get(&k).copied())
+            .unwrap_or(self.on_trigger)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rollout::RolloutPhase;
+
+    fn revision(number: u64, tag: &str) -> Revision {
+        Revision {
+            number,
+            images: vec![format!("shop/checkout:{tag}")],
+            created: None,
+            change_cause: Some(format!("deploy {tag}")),
+            replicas: 0,
+        }
+    }
+
+    #[test]
+    fn a_candidate_goes_back_to_older_revisions_with_another_image() {
+        let state = DeploymentState {
+            namespace: "production".into(),
+            name: "checkout".into(),
+            container: "checkout".into(),
+            image: "shop/checkout:2.4.0".into(),
+            previous_image: None,
+            revision: 5,
+            desired: 3,
+            updated: 3,
+            ready: 3,
+            available: 3,
+            total: 3,
+            phase: RolloutPhase::Complete,
+            message: String::new(),
+            last_update: None,
+            // Revision 4 was 2.4.0 too (a restart): not a way back.
+            history: vec![
+                revision(5, "2.4.0"),
+                revision(4, "2.4.0"),
+                revision(3, "2.3.1"),
+                revision(2, "2.3.0"),
+            ],
+        };
+        let candidate = Candidate::from_state("shop", &state, "2.4.0");
+        assert!(candidate.changed);
+        let numbers: Vec<u64> = candidate.choices.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [3, 2]);
+        assert!(!Candidate::from_state("shop", &state, "2.5.0").changed);
+    }
+
+    #[test]
+    fn the_matrix_reads_a_failing_health_check_as_an_outage() {
+        let facts = |health_check| TriggerFacts {
+            rule: "x".into(),
+            health_check,
+            value: "7%".into(),
+            since: Utc::now(),
+        };
+        assert_eq!(suggest(&facts(true)).0, Severity::P0);
+        assert_eq!(suggest(&facts(false)).0, Severity::P1);
+        assert!(!Severity::P2.calls_for_rollback());
+        assert_eq!("p1".parse::<Severity>(), Ok(Severity::P1));
+    }
+}
