@@ -5,6 +5,7 @@ mod error;
 mod locate;
 mod playbook_file;
 mod playbooks;
+mod rollback;
 mod schema;
 mod signals;
 mod source;

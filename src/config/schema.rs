@@ -32,6 +32,25 @@ pub struct Config {
     /// `[[signal]]`: what the Health pane watches.
     #[serde(rename = "signal")]
     pub signals: Vec<SignalConfig>,
+    /// How rollbacks are verified and reported, and what a trigger starts.
+    pub rollback: RollbackConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RollbackConfig {
+    /// How long every target and signal must stay fine (5m).
+    pub verify: Option<Spanned<String>>,
+    /// Where incident reports go; `<state dir>/incidents` when unset.
+    pub incidents: Option<Spanned<String>>,
+    /// When the post-mortem step is due after the report (24h).
+    pub post_mortem: Option<Spanned<String>>,
+    /// `guided` (the banner asks for R) or `auto` (a countdown, then the rollback).
+    pub on_trigger: Option<Spanned<String>>,
+    /// Per release type: `hotfix = "auto"`.
+    pub on_trigger_for: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// How long an automatic rollback waits for a key that cancels it (30s).
+    pub auto_countdown: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -42,7 +42,7 @@ impl LoadedConfig {
         let mut duration =
             |value: &Option<Spanned<String>>, key: &str, default: Duration| match value
                 .as_ref()
-                .map(|v| self.duration(v, key))
+                .map(|v| self.duration_at(v, key))
             {
                 Some(Ok(d)) => d,
                 Some(Err(e)) => {
@@ -181,11 +181,11 @@ impl LoadedConfig {
             critical = parse_rule(&format!("{name} failing for 5m")).ok();
         }
         let interval = match &t.interval {
-            Some(v) => self.duration(v, &key("interval"))?,
+            Some(v) => self.duration_at(v, &key("interval"))?,
             None => health.interval,
         };
         let baseline_window = match &t.baseline {
-            Some(v) => self.duration(v, &key("baseline"))?,
+            Some(v) => self.duration_at(v, &key("baseline"))?,
             None => health.baseline,
         };
         Ok(Signal {
@@ -273,7 +273,7 @@ impl LoadedConfig {
                     )
                 })?;
                 let max_latency = match &t.max_latency {
-                    Some(v) => self.duration(v, &key("max_latency"))?,
+                    Some(v) => self.duration_at(v, &key("max_latency"))?,
                     None => Duration::seconds(5),
                 };
                 Ok(Source::Health(HttpCheck {
@@ -301,12 +301,20 @@ impl LoadedConfig {
     pub fn bad_query(&self, index: usize, problem: &str) -> Option<ConfigError> {
         let query = self.config.signals.get(index)?.query.as_ref()?;
         Some(
-            self.error_at(query, format!("Prometheus refuses the query: {problem}"), "fix the PromQL; try it in Prometheus' own query page first")
-                .key(format!("signal[{index}].query")),
+            self.error_at(
+                query,
+                format!("Prometheus refuses the query: {problem}"),
+                "fix the PromQL; try it in Prometheus' own query page first",
+            )
+            .key(format!("signal[{index}].query")),
         )
     }
 
-    fn duration(&self, value: &Spanned<String>, key: &str) -> Result<Duration, Box<ConfigError>> {
+    pub(super) fn duration_at(
+        &self,
+        value: &Spanned<String>,
+        key: &str,
+    ) -> Result<Duration, Box<ConfigError>> {
         match parse_duration(value.get_ref()) {
             Ok(d) if d > Duration::zero() => Ok(d),
             Ok(_) => Err(Box::new(

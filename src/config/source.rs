@@ -122,6 +122,7 @@ pub struct Settings {
     pub targets: Vec<crate::adapters::kubernetes::KubeTarget>,
     pub health: super::signals::HealthSettings,
     pub signals: Vec<crate::domain::health::Signal>,
+    pub rollback: crate::domain::rollback::RollbackSettings,
 }
 
 impl LoadedConfig {
@@ -155,6 +156,10 @@ impl LoadedConfig {
             .signals(&health)
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
+        let rollback = self
+            .rollback()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
                 trains,
@@ -162,6 +167,7 @@ impl LoadedConfig {
                 targets,
                 health,
                 signals,
+                rollback,
                 keymap,
                 zone,
                 theme,

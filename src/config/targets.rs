@@ -77,10 +77,7 @@ impl LoadedConfig {
         }
         Ok(KubeTarget {
             name: t.name.get_ref().clone(),
-            kubeconfig: t
-                .kubeconfig
-                .as_ref()
-                .map(|p| self.relative_path(p.get_ref())),
+            kubeconfig: t.kubeconfig.as_ref().map(|p| self.path_beside(p.get_ref())),
             context: t.context.clone(),
             namespace: t.namespace.clone(),
             deployment: t.deployment.as_ref().map(|d| d.get_ref().clone()),
@@ -92,7 +89,7 @@ impl LoadedConfig {
     }
 
     /// `~/` is the home directory; a relative path is beside the config file.
-    fn relative_path(&self, text: &str) -> PathBuf {
+    pub(super) fn path_beside(&self, text: &str) -> PathBuf {
         if let Some(rest) = text.strip_prefix("~/")
             && let Some(home) = std::env::var_os("HOME")
         {
