@@ -38,7 +38,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
     /// Open the cockpit on the built-in demo, whatever config exists
-    Demo,
+    Demo {
+        /// Run the demo's clock N times faster: pods, the bad release's
+        /// onset, polls, rule durations and the verification window
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=600))]
+        speed: u32,
+    },
     /// Validate a config file and exit (0 when valid, 2 when not)
     CheckConfig {
         /// The file to check (default: the one the cockpit would use)

@@ -4,7 +4,10 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
+use chrono::Duration;
+
 use crate::adapters::kubernetes::KubeTarget;
+use crate::config::Settings;
 use crate::domain::health::{Signal, Source};
 use crate::sandbox::{Sandbox, World, write_kubeconfig};
 
@@ -20,10 +23,14 @@ pub async fn start(
     signals: &mut [Signal],
     kubeconfig: PathBuf,
     operator: &str,
+    speed: u32,
 ) -> Result<Sandbox, String> {
-    let sandbox = Sandbox::start(World::demo(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .await
-        .map_err(|e| format!("the demo's sandbox cluster could not start: {e}"))?;
+    let sandbox = Sandbox::start(
+        World::demo_at_speed(speed),
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .map_err(|e| format!("the demo's sandbox cluster could not start: {e}"))?;
     let user: String = operator
         .chars()
         .map(|c| {
@@ -54,4 +61,27 @@ pub async fn start(
     }
     tracing::info!(url = %sandbox.url(), kubeconfig = %kubeconfig.display(), "demo sandbox cluster serving");
     Ok(sandbox)
+}
+
+/// `demo --speed N`: the demo's durations N times shorter, so that a release
+/// day's trigger, rollback and verification play out in a minute or two.
+/// Polls stay at least a second apart.
+pub fn speed_up(settings: &mut Settings, speed: u32) {
+    if speed <= 1 {
+        return;
+    }
+    let faster = |d: Duration| d / i32::try_from(speed).unwrap_or(i32::MAX);
+    for signal in &mut settings.signals {
+        signal.interval = faster(signal.interval).max(Duration::seconds(1));
+        signal.baseline_window = faster(signal.baseline_window);
+        for rule in [&mut signal.warn, &mut signal.critical]
+            .into_iter()
+            .flatten()
+        {
+            rule.hold = faster(rule.hold);
+        }
+    }
+    settings.rollback.verify = faster(settings.rollback.verify).max(Duration::seconds(5));
+    settings.rollback.auto_countdown =
+        faster(settings.rollback.auto_countdown).max(Duration::seconds(5));
 }

@@ -23,7 +23,10 @@ pub fn check(loaded: &LoadedConfig, signals: &[Signal]) -> (Vec<ConfigError>, Ve
     if queries.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => return (Vec::new(), vec![format!("queries not checked: {error}")]),
     };

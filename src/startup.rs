@@ -85,15 +85,15 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Status { json }) => Ok(status_command(&cli, *json, paths.as_ref())),
         Some(CliCommand::Sandbox(args)) => Ok(crate::sandbox_command::run(args, paths.as_ref())),
-        Some(CliCommand::Demo) => {
+        Some(CliCommand::Demo { speed }) => {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),
             };
-            cockpit(&cli, source, paths, true)
+            cockpit(&cli, source, paths, true, *speed)
         }
         None => {
             let source = resolve_source(&cli, paths.as_ref());
-            cockpit(&cli, source, paths, false)
+            cockpit(&cli, source, paths, false, 1)
         }
     }
 }
@@ -217,7 +217,8 @@ fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
     let described = source.describe();
     match prepare(source, paths, None) {
         Ok(prepared) => {
-            let (errors, notes) = crate::query_check::check(&prepared.loaded, &prepared.settings.signals);
+            let (errors, notes) =
+                crate::query_check::check(&prepared.loaded, &prepared.settings.signals);
             for note in notes {
                 eprintln!("note: {note}");
             }
@@ -283,10 +284,16 @@ fn cockpit(
     source: ConfigSource,
     paths: Option<Paths>,
     demo_requested: bool,
+    speed: u32,
 ) -> color_eyre::Result<i32> {
     let described = source.describe();
     let prepared = match prepare(source, paths.as_ref(), cli.theme.as_deref()) {
-        Ok(prepared) => prepared,
+        Ok(mut prepared) => {
+            if matches!(prepared.loaded.source, ConfigSource::Demo { .. }) {
+                crate::demo_cluster::speed_up(&mut prepared.settings, speed);
+            }
+            prepared
+        }
         Err(errors) => {
             eprintln!("{errors}");
             return Ok(EXIT_CONFIG);
@@ -367,6 +374,24 @@ fn cockpit(
     );
     let mut signals = prepared.settings.signals.clone();
     let chart_range = prepared.settings.health.chart;
+    model.rollback_settings = prepared.settings.rollback.clone();
+    let incidents = crate::runtime::rollback::IncidentFiles {
+        dir: prepared
+            .settings
+            .rollback
+            .incidents
+            .clone()
+            .unwrap_or_else(|| {
+                paths
+                    .as_ref()
+                    .map_or_else(
+                        || std::env::temp_dir().join("release-cockpit"),
+                        |p| p.state_dir.clone(),
+                    )
+                    .join("incidents")
+            }),
+        templates: paths.as_ref().map(|p| p.config_dir.join("templates")),
+    };
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
     let demo_kubeconfig = paths
         .as_ref()
@@ -401,8 +426,14 @@ fn cockpit(
         debug_panic_on_request();
         // Served before the terminal is taken, so a failure prints plainly.
         let _sandbox = if demo_world {
-            match crate::demo_cluster::start(&mut targets, &mut signals, demo_kubeconfig, &operator)
-                .await
+            match crate::demo_cluster::start(
+                &mut targets,
+                &mut signals,
+                demo_kubeconfig,
+                &operator,
+                speed,
+            )
+            .await
             {
                 Ok(sandbox) => Some(sandbox),
                 Err(problem) => {
@@ -442,6 +473,7 @@ fn cockpit(
         }
         runtime::health::spawn_polls(signals, chart_range, effects.chart_columns(), &mailbox_tx);
         effects.set_targets(targets);
+        effects.set_incidents(incidents);
         if let Some(follow) = follow {
             effects.start_following(follow);
         }
@@ -529,6 +561,7 @@ fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
                 &mut signals,
                 kubeconfig.clone(),
                 "status",
+                1,
             )
             .await;
             served

@@ -264,7 +264,10 @@ async fn check_config_reports_a_query_prometheus_refuses() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("signal[1].query"), "{stderr}");
-    assert!(stderr.contains("line 12"), "the line of the bad query: {stderr}");
+    assert!(
+        stderr.contains("line 12"),
+        "the line of the bad query: {stderr}"
+    );
     assert!(stderr.contains("parse error"), "{stderr}");
     assert!(
         stderr.contains("`elsewhere`: the query was not checked"),

@@ -45,6 +45,7 @@ pub enum Command {
     Deploy,
     HealthUp,
     HealthDown,
+    Rollback,
 }
 
 /// Where a command applies: everywhere, or in one pane.
@@ -124,6 +125,14 @@ pub const COMMANDS: &[CommandSpec] = &[
         doc: "Select the signal below",
         hint: Some("move"),
         scope: Scope::Health,
+    },
+    CommandSpec {
+        command: Command::Rollback,
+        name: "rollback",
+        default_keys: &["R"],
+        doc: "Guided rollback: severity, targets and revisions, confirm, execute, verify, incident report",
+        hint: Some("rollback"),
+        scope: Scope::Global,
     },
     CommandSpec {
         command: Command::FocusNext,

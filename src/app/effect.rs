@@ -28,6 +28,12 @@ pub enum Effect {
     RecordCalendar(Event),
     /// Journal the deploy, run it, report `Msg::DeployDone`.
     Deploy(Box<crate::domain::rollout::DeployPlan>),
+    /// Revert each Deployment of the plan (already journaled), in parallel;
+    /// each reports `Msg::RollbackItemDone`.
+    Rollback(Box<crate::domain::rollback::RollbackPlan>),
+    /// Render the incident report and the notice from their templates with
+    /// the journal's timeline; reported as `Msg::IncidentWritten`.
+    WriteIncident(Box<crate::domain::incident::IncidentDraft>),
     /// Ring the terminal bell: a rollback trigger fired.
     Bell,
     /// Charts can show this many columns at most: range queries fetch no

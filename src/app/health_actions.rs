@@ -34,8 +34,10 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
     };
     match change {
         RuleChange::Fired(firing) => {
+            let journal = journals && !open(&firing.rule);
+            super::rollback_actions::on_fired(model, &firing);
             let mut effects = vec![Effect::Bell];
-            if journals && !open(&firing.rule) {
+            if journal {
                 effects.push(Effect::Record(Event::TriggerFired {
                     rule: firing.rule,
                     signal: firing.signal,

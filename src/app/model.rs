@@ -83,6 +83,8 @@ pub enum Overlay {
     },
     /// A deploy waiting for `y`; any other key cancels.
     ConfirmDeploy(crate::domain::rollout::DeployPlan),
+    /// The guided rollback wizard (its state is `Model::rollback`).
+    Rollback,
     /// A line of text the operator types: a reason, a note, a new release.
     Prompt(Prompt),
     /// Everything about one step: instructions, gate output, history.
@@ -217,6 +219,12 @@ pub struct Model {
     pub health: HealthView,
     /// The terminal's width, which bounds how many points a chart can show.
     pub width: u16,
+    /// The guided rollback, from `R` (or a trigger in auto mode) until closed.
+    pub rollback: Option<super::rollback_wizard::Wizard>,
+    /// An automatic rollback counting down; any key cancels it.
+    pub countdown: Option<super::rollback_actions::Countdown>,
+    /// Verification window, post-mortem due time, what a trigger starts.
+    pub rollback_settings: crate::domain::rollback::RollbackSettings,
     changed: bool,
 }
 
@@ -242,6 +250,9 @@ impl Model {
             notice: None,
             health: HealthView::default(),
             width: 0,
+            rollback: None,
+            countdown: None,
+            rollback_settings: Default::default(),
             changed: true,
         }
     }
@@ -268,10 +279,20 @@ impl Model {
     /// the runtime sleeps until then instead of redrawing on a timer.
     pub fn next_time_change(&self) -> Option<DateTime<Utc>> {
         let now = self.clock.now;
-        [self.rollout.next_change(now), self.health.next_change(now)]
-            .into_iter()
-            .flatten()
-            .chain([self.clock.next_change()])
-            .min()
+        let rollback = self.rollback.as_ref().and_then(|w| w.next_check(now));
+        let countdown = self
+            .countdown
+            .as_ref()
+            .map(|_| now + chrono::Duration::seconds(1));
+        [
+            self.rollout.next_change(now),
+            self.health.next_change(now),
+            rollback,
+            countdown,
+        ]
+        .into_iter()
+        .flatten()
+        .chain([self.clock.next_change()])
+        .min()
     }
 }

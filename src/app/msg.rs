@@ -57,4 +57,12 @@ pub enum Msg {
     Rollout(crate::domain::rollout::RolloutUpdate),
     /// A health signal's poll reported.
     Signal(crate::domain::health::SignalUpdate),
+    /// The API answered one Deployment's revert.
+    RollbackItemDone {
+        item: String,
+        ok: bool,
+        detail: String,
+    },
+    /// The incident report and the notice are on disk (or could not be written).
+    IncidentWritten(Result<(String, String), String>),
 }

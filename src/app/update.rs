@@ -10,6 +10,7 @@ use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::msg::Msg;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
+use super::rollback_actions;
 use super::step_actions;
 use crate::domain::events::Event;
 
@@ -38,14 +39,22 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.mark_changed();
             Vec::new()
         }
-        Msg::Signal(reading) => health_actions::on_signal(model, reading),
+        Msg::Signal(reading) => {
+            let mut effects = health_actions::on_signal(model, reading);
+            effects.extend(rollback_actions::verify(model));
+            effects
+        }
+        Msg::RollbackItemDone { item, ok, detail } => {
+            rollback_actions::item_done(model, item, ok, detail)
+        }
+        Msg::IncidentWritten(result) => rollback_actions::incident_written(model, result),
         Msg::Tick(now) => {
             let before = model.clock.display();
             model.clock.now = now;
             if model.clock.display() != before || model.calendar.roll_over(now) {
                 model.mark_changed();
             }
-            Vec::new()
+            rollback_actions::tick(model)
         }
         Msg::CalendarRecorded(recorded) => {
             model.calendar.apply(&recorded, model.clock.now);
@@ -56,7 +65,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Terminate { exit_code, .. } => vec![Effect::Quit { code: exit_code }],
         Msg::Recorded(recorded) => {
             let mut effects = health_actions::after_recorded(model, &recorded);
-            effects.extend(step_actions::recorded(model, recorded));
+            effects.extend(step_actions::recorded(model, recorded.clone()));
+            effects.extend(rollback_actions::after_recorded(model, &recorded));
             effects
         }
         Msg::Followed(recorded) => {
@@ -107,7 +117,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Rollout(report) => {
             model.rollout.apply(report, model.clock.now);
             model.mark_changed();
-            Vec::new()
+            rollback_actions::verify(model)
         }
         Msg::ReleaseFailed(error) => {
             model.notice = Some(format!("no release started: {error}"));
@@ -118,6 +128,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 }
 
 fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
+    // Any key stops an automatic rollback's countdown, and does nothing else.
+    if model.countdown.is_some() {
+        return rollback_actions::cancel_countdown(model);
+    }
     match model.overlay.take() {
         None => match model.keymap.command_for(&key, model.focus.scope()) {
             Some(command) => run_command(model, command),
@@ -160,6 +174,7 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             Vec::new()
         }
         Some(Overlay::ConfirmDeploy(plan)) => deploy_actions::confirm_key(model, plan, key),
+        Some(Overlay::Rollback) => rollback_actions::key(model, key),
         // Any key closes the history; it has nothing to act on.
         Some(Overlay::History { .. }) => {
             model.mark_changed();
@@ -319,6 +334,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::RolloutUp => model.rollout.move_selection(-1),
         Command::RolloutDown => model.rollout.move_selection(1),
         Command::Deploy => return deploy_actions::plan(model, &deploy_actions::Scope::Everything),
+        Command::Rollback => return rollback_actions::open(model),
         Command::HealthUp => model.health.move_selection(-1),
         Command::HealthDown => model.health.move_selection(1),
         Command::RolloutHistory => {

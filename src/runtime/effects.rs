@@ -38,6 +38,7 @@ pub struct Runner {
     targets: Vec<crate::adapters::kubernetes::KubeTarget>,
     /// How many columns a chart has at most; the health polls read it.
     chart_columns: Arc<AtomicU16>,
+    incidents: Option<super::rollback::IncidentFiles>,
 }
 
 impl Runner {
@@ -57,6 +58,7 @@ impl Runner {
             playbooks,
             targets: Vec::new(),
             chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
+            incidents: None,
         }
     }
 
@@ -160,6 +162,11 @@ impl Runner {
         self.chart_columns.clone()
     }
 
+    /// Where incident reports are written, and a team's own templates.
+    pub fn set_incidents(&mut self, files: super::rollback::IncidentFiles) {
+        self.incidents = Some(files);
+    }
+
     /// The rollout targets deploys go to.
     pub fn set_targets(&mut self, targets: Vec<crate::adapters::kubernetes::KubeTarget>) {
         self.targets = targets;
@@ -250,6 +257,20 @@ impl EffectRunner for Runner {
             }
             Effect::RecordCalendar(event) => self.record_calendar(event),
             Effect::Deploy(plan) => self.deploy(*plan),
+            Effect::Rollback(plan) => super::rollback::spawn(&self.targets, *plan, &self.mailbox),
+            Effect::WriteIncident(draft) => {
+                let result = match &self.incidents {
+                    Some(files) => {
+                        files.write(&draft, self.writer.as_ref().map(|w| w.journal.path()))
+                    }
+                    None => Err("no directory for incident reports is known".to_owned()),
+                };
+                match &result {
+                    Ok((path, _)) => tracing::info!(%path, "incident report written"),
+                    Err(error) => tracing::error!(%error, "incident report not written"),
+                }
+                self.send(Msg::IncidentWritten(result));
+            }
             Effect::OpenRelease { id } => {
                 // Let go of the current release first, so reopening it is not
                 // refused by this process's own lock.

@@ -7,6 +7,7 @@ pub mod follow;
 pub mod gates;
 pub mod health;
 pub mod input;
+pub mod rollback;
 pub mod rollout;
 pub mod signal_reader;
 pub mod signals;

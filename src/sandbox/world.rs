@@ -147,6 +147,13 @@ impl World {
     /// next checkout, 2.4.0, is a bad release: a minute after its first pod
     /// is ready, 7% of its requests fail and it answers three times slower.
     pub fn demo() -> Self {
+        Self::demo_at_speed(1)
+    }
+
+    /// The demo with its clock `speed` times faster: pods get ready and the
+    /// bad release goes bad that much sooner (`release-cockpit demo --speed`).
+    pub fn demo_at_speed(speed: u32) -> Self {
+        let speed = speed.max(1);
         let mut deployments = Vec::new();
         for (name, replicas) in [("checkout", 3), ("billing", 2), ("web", 4)] {
             let image = |tag: &str| format!("registry.example.com/shop/{name}:{tag}");
@@ -163,8 +170,14 @@ impl World {
             deployments.push(staging);
             deployments.push(production);
         }
-        let mut images = ImagePolicy::new(Duration::from_secs(3));
-        images.regress(DEMO_REGRESSED, DEMO_REGRESSION);
+        let mut images = ImagePolicy::new(Duration::from_secs(3) / speed);
+        images.regress(
+            DEMO_REGRESSED,
+            Regression {
+                after: DEMO_REGRESSION.after / speed,
+                ..DEMO_REGRESSION
+            },
+        );
         Self {
             deployments,
             images,

@@ -26,6 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ("t".into(), "toggle dry run"),
             ("any other key".into(), "cancel"),
         ],
+        Some(Overlay::Rollback) => super::rollback::hints(model),
         Some(Overlay::Prompt(_)) => vec![("enter".into(), "record"), ("esc".into(), "cancel")],
         Some(Overlay::Details { .. }) => vec![("j/k".into(), "scroll"), ("esc".into(), "close")],
         None => {

@@ -15,6 +15,7 @@ mod palette;
 mod panes;
 mod popup;
 mod prompt;
+mod rollback;
 mod rollout;
 mod status_bar;
 mod tabs;
@@ -59,6 +60,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
             history::render(frame, area, namespace, name, model, theme);
         }
         Some(Overlay::Prompt(prompt)) => prompt::render(frame, area, prompt, theme),
+        Some(Overlay::Rollback) => rollback::render(frame, area, model, theme),
         Some(Overlay::Details { step, scroll }) => {
             details::render(frame, area, step, *scroll, model, theme)
         }

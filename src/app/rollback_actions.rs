@@ -1,0 +1,416 @@
+//! What `R`, the wizard's keys and the rollback's results do to the model:
+//! the wizard decides, this turns its outcomes into journal lines and
+//! effects, verifies against the live rollout and signals, and arms the
+//! automatic rollback when a trigger fires in `auto` mode.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::effect::Effect;
+use super::health_view::Firing;
+use super::key::Key;
+use super::model::{Model, Overlay};
+use super::rollback_wizard::{Checks, Outcome, Stage, Wizard};
+use crate::domain::events::{Event, Recorded};
+use crate::domain::health::Unit;
+use crate::domain::incident::IncidentDraft;
+use crate::domain::rollback::{Candidate, OnTrigger, RollbackPlan, TriggerFacts};
+
+/// An automatic rollback waiting to start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Countdown {
+    pub trigger: TriggerFacts,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// `R`: shows the rollback in progress, or starts the wizard.
+pub fn open(model: &mut Model) -> Vec<Effect> {
+    if model.rollback.is_some() {
+        model.overlay = Some(Overlay::Rollback);
+        return Vec::new();
+    }
+    match new_wizard(model) {
+        Ok(wizard) => {
+            model.rollback = Some(wizard);
+            model.overlay = Some(Overlay::Rollback);
+        }
+        Err(why) => model.notice = Some(why),
+    }
+    Vec::new()
+}
+
+fn new_wizard(model: &Model) -> Result<Wizard, String> {
+    let release = model.release.as_ref().ok_or_else(|| {
+        "no release is open: a rollback goes back from a release's version (start or open one)"
+            .to_owned()
+    })?;
+    let version = release.checklist.release.version.to_string();
+    let candidates: Vec<Candidate> = model
+        .rollout
+        .rows()
+        .map(|(target, d)| Candidate::from_state(&target.name, d, &version))
+        .collect();
+    if candidates.is_empty() {
+        return Err("no rollout targets with Deployments: nothing to roll back".to_owned());
+    }
+    let trigger = model.health.firing().first().map(|f| facts(model, f));
+    Ok(Wizard::new(
+        trigger,
+        candidates,
+        model.rollback_settings.verify,
+    ))
+}
+
+fn facts(model: &Model, firing: &Firing) -> TriggerFacts {
+    let unit = model
+        .health
+        .signals
+        .iter()
+        .find(|s| s.signal.name == firing.signal)
+        .map_or(Unit::Number, |s| s.signal.unit);
+    TriggerFacts {
+        rule: firing.rule.clone(),
+        health_check: unit == Unit::Health,
+        value: unit.format(firing.value),
+        since: firing.since,
+    }
+}
+
+/// A key while the wizard is shown.
+pub fn key(model: &mut Model, key: Key) -> Vec<Effect> {
+    model.mark_changed();
+    let version = model
+        .release
+        .as_ref()
+        .map(|r| r.checklist.release.version.to_string())
+        .unwrap_or_default();
+    let read_only = model.session.is_read_only();
+    let now = model.clock.now;
+    let Some(wizard) = model.rollback.as_mut() else {
+        return Vec::new();
+    };
+    model.overlay = Some(Overlay::Rollback);
+    match wizard.key(key, &version, read_only, now) {
+        Outcome::Nothing => Vec::new(),
+        Outcome::Close => {
+            model.rollback = None;
+            model.overlay = None;
+            Vec::new()
+        }
+        Outcome::Hide => {
+            model.overlay = None;
+            model.notice = Some("the rollback goes on: R shows it".to_owned());
+            Vec::new()
+        }
+        Outcome::Record(event) => vec![Effect::Record(*event)],
+    }
+}
+
+/// A journal line is durable: carry out what it stood for.
+pub fn after_recorded(model: &mut Model, recorded: &Recorded) -> Vec<Effect> {
+    let Some(release) = model.release.as_ref() else {
+        return Vec::new();
+    };
+    let (release_id, version) = (
+        release.checklist.release.id.clone(),
+        release.checklist.release.version.to_string(),
+    );
+    match &recorded.event {
+        // Write-ahead: the revert starts only once its line is on disk.
+        Event::RollbackStarted { items, .. }
+            if model.rollback.as_ref().is_some_and(Wizard::is_running) =>
+        {
+            vec![Effect::Rollback(Box::new(RollbackPlan {
+                release_id,
+                version,
+                items: items.clone(),
+            }))]
+        }
+        Event::RollbackVerified { .. } => draft(model, recorded.at)
+            .map(|d| vec![Effect::WriteIncident(Box::new(d))])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
+    let wizard = model.rollback.as_ref()?;
+    let release = &model.release.as_ref()?.checklist;
+    let verdict = wizard.verdict.as_ref()?;
+    let baselines = &release.baselines;
+    let signals = model
+        .health
+        .signals
+        .iter()
+        .map(|s| {
+            let unit = s.signal.unit;
+            let value = s
+                .value
+                .map_or_else(|| "no value".to_owned(), |v| unit.format(v));
+            let rule = s
+                .signal
+                .critical
+                .as_ref()
+                .map(|r| s.signal.describe(r))
+                .unwrap_or_default();
+            let baseline = baselines
+                .get(&s.signal.name)
+                .copied()
+                .flatten()
+                .map(|b| format!("; baseline {}", unit.format(b.0)))
+                .unwrap_or_default();
+            format!("{}: {value} (critical {rule}{baseline})", s.signal.name)
+        })
+        .collect();
+    let from = wizard
+        .trigger
+        .as_ref()
+        .map(|t| t.since)
+        .or(wizard.started_at);
+    Some(IncidentDraft {
+        release: release.release.name.clone(),
+        release_id: release.release.id.clone(),
+        version: release.release.version.to_string(),
+        severity: wizard.severity,
+        reason: wizard.reason_or_default(),
+        trigger: wizard.trigger.as_ref().map(|t| t.rule.clone()),
+        operator: model.session.operator.clone(),
+        items: wizard.progress.iter().map(|p| p.item.clone()).collect(),
+        verified: verdict.ok,
+        verdict: verdict.detail.clone(),
+        time_to_restore_secs: verdict
+            .ok
+            .then(|| from.map(|f| (verdict.at - f).num_seconds()))
+            .flatten(),
+        signals,
+        at: now,
+        post_mortem_due: now + model.rollback_settings.post_mortem,
+    })
+}
+
+/// One Deployment's revert came back.
+pub fn item_done(model: &mut Model, item: String, ok: bool, detail: String) -> Vec<Effect> {
+    model.mark_changed();
+    if let Some(wizard) = model.rollback.as_mut() {
+        wizard.item_done(&item, ok, &detail);
+    }
+    vec![Effect::Record(Event::RollbackItemFinished {
+        item,
+        ok,
+        detail,
+    })]
+}
+
+/// The report is written: say where, and add the post-mortem to the checklist.
+pub fn incident_written(
+    model: &mut Model,
+    result: Result<(String, String), String>,
+) -> Vec<Effect> {
+    model.mark_changed();
+    let (path, notice) = match result {
+        Ok(written) => written,
+        Err(error) => {
+            if let Some(wizard) = model.rollback.as_mut() {
+                wizard.message = Some(format!("the incident report could not be written: {error}"));
+            }
+            return Vec::new();
+        }
+    };
+    let due = model.clock.now + model.rollback_settings.post_mortem;
+    let id = follow_up_id(model);
+    let name = std::path::Path::new(&path)
+        .file_stem()
+        .map_or_else(|| path.clone(), |s| s.to_string_lossy().into_owned());
+    if let Some(wizard) = model.rollback.as_mut() {
+        wizard.incident = Some(path.clone());
+        wizard.notice = Some(notice);
+    }
+    vec![
+        Effect::Record(Event::IncidentWritten { path: path.clone() }),
+        Effect::Record(Event::FollowUpAdded {
+            id,
+            title: format!("Post-mortem of {name}"),
+            instructions: format!(
+                "Hold the post-mortem and complete the report's root cause and preventive measures: {path}"
+            ),
+            due,
+            owner: "incident-commander".to_owned(),
+        }),
+    ]
+}
+
+/// `post-mortem`, or `post-mortem-2` when the release had one already.
+fn follow_up_id(model: &Model) -> String {
+    let taken = |id: &str| {
+        model
+            .release
+            .as_ref()
+            .is_some_and(|r| r.checklist.playbook.step(id).is_some())
+    };
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                "post-mortem".to_owned()
+            } else {
+                format!("post-mortem-{n}")
+            }
+        })
+        .find(|id| !taken(id))
+        .unwrap_or_default()
+}
+
+/// Verification, on every change of the rollout, the signals or the clock.
+pub fn verify(model: &mut Model) -> Vec<Effect> {
+    let now = model.clock.now;
+    let Some(wizard) = model.rollback.as_ref() else {
+        return Vec::new();
+    };
+    if wizard.stage != Stage::Verify {
+        return Vec::new();
+    }
+    let checks = checks(model, wizard);
+    let Some(wizard) = model.rollback.as_mut() else {
+        return Vec::new();
+    };
+    let before = (wizard.waiting_for.clone(), wizard.healthy_since);
+    let outcome = wizard.check(&checks, now);
+    if (wizard.waiting_for.clone(), wizard.healthy_since) != before {
+        model.mark_changed();
+    }
+    match outcome {
+        Outcome::Record(event) => {
+            model.mark_changed();
+            vec![Effect::Record(*event)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn checks(model: &Model, wizard: &Wizard) -> Checks {
+    let reverted = wizard
+        .progress
+        .iter()
+        .filter(|p| {
+            model.rollout.rows().any(|(t, d)| {
+                t.stale.is_none()
+                    && d.namespace == p.item.namespace
+                    && d.name == p.item.name
+                    && d.image == p.item.to_image
+                    && d.phase == crate::domain::rollout::RolloutPhase::Complete
+                    && d.updated == d.desired
+                    && d.available == d.desired
+            })
+        })
+        .map(|p| p.item.key())
+        .collect();
+    let baselines = model.release.as_ref().map(|r| &r.checklist.baselines);
+    let mut problems = Vec::new();
+    for s in &model.health.signals {
+        let baseline = baselines
+            .and_then(|b| b.get(&s.signal.name).copied().flatten())
+            .map(|n| n.0);
+        if s.stale.is_some() || s.is_late(model.clock.now) {
+            problems.push(format!("{}: no fresh value", s.signal.name));
+            continue;
+        }
+        if let Some(rule) = &s.signal.critical
+            && rule.breached(s.value, baseline) == Some(true)
+        {
+            let value = s
+                .value
+                .map_or_else(String::new, |v| s.signal.unit.format(v));
+            problems.push(format!(
+                "{} breached (now {value})",
+                s.signal.describe(rule)
+            ));
+        }
+    }
+    Checks { reverted, problems }
+}
+
+/// A critical rule fired: in `auto` mode (and a writing cockpit with nothing
+/// running), the countdown starts.
+pub fn on_fired(model: &mut Model, firing: &Firing) {
+    let kind = model.release.as_ref().map(|r| r.checklist.release.kind);
+    let auto = model.rollback_settings.on_trigger(kind) == OnTrigger::Auto;
+    if !auto
+        || model.session.is_read_only()
+        || model.rollback.is_some()
+        || model.countdown.is_some()
+    {
+        return;
+    }
+    if new_wizard(model).is_err() {
+        return;
+    }
+    model.countdown = Some(Countdown {
+        trigger: facts(model, firing),
+        starts_at: model.clock.now + model.rollback_settings.auto_countdown,
+    });
+}
+
+/// Any key stops a countdown, and is used for nothing else.
+pub fn cancel_countdown(model: &mut Model) -> Vec<Effect> {
+    let Some(countdown) = model.countdown.take() else {
+        return Vec::new();
+    };
+    model.mark_changed();
+    model.notice = Some("automatic rollback cancelled: R starts a guided one".to_owned());
+    vec![Effect::Record(Event::AutoRollbackCancelled {
+        rule: countdown.trigger.rule,
+    })]
+}
+
+/// The clock moved: a countdown that ran out starts the rollback of what
+/// this release changed, to the revision before it.
+pub fn tick(model: &mut Model) -> Vec<Effect> {
+    let now = model.clock.now;
+    let due = model.countdown.as_ref().is_some_and(|c| now >= c.starts_at);
+    if model.countdown.is_some() {
+        model.mark_changed();
+    }
+    if !due {
+        return verify(model);
+    }
+    let Some(countdown) = model.countdown.take() else {
+        return Vec::new();
+    };
+    let Ok(mut wizard) = new_wizard(model) else {
+        return Vec::new();
+    };
+    wizard.trigger = Some(countdown.trigger.clone());
+    let (severity, reason) = crate::domain::rollback::suggest(&countdown.trigger);
+    wizard.severity = severity;
+    wizard.reason = reason;
+    wizard.automatic = true;
+    if wizard.items().is_empty() {
+        model.notice = Some(
+            "automatic rollback: this release changed no Deployment that has an older revision"
+                .to_owned(),
+        );
+        return Vec::new();
+    }
+    let assessed = Event::SeverityAssessed {
+        severity,
+        reason: wizard.reason_or_default(),
+        trigger: Some(countdown.trigger.rule),
+    };
+    let started = wizard.start(now);
+    model.rollback = Some(wizard);
+    model.overlay = Some(Overlay::Rollback);
+    let mut effects = vec![Effect::Record(assessed)];
+    if let Outcome::Record(event) = started {
+        effects.push(Effect::Record(*event));
+    }
+    effects
+}
+
+/// Seconds left on the countdown, for the banner.
+pub fn countdown_left(model: &Model) -> Option<Duration> {
+    model
+        .countdown
+        .as_ref()
+        .map(|c| (c.starts_at - model.clock.now).max(Duration::zero()))
+}
+
+#[cfg(test)]
+mod tests;

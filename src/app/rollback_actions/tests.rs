@@ -1,0 +1,359 @@
+use chrono::Duration;
+
+use super::*;
+use crate::app::fixture::{sample_health, sample_model_with_release};
+use crate::app::rollout_view::{RolloutView, TargetSpec};
+use crate::app::{Msg, update};
+use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
+
+fn checkout(tag: &str, revision: u64) -> RolloutUpdate {
+    let image = |tag: &str| format!("registry.example.com/shop/checkout:{tag}");
+    let history = vec![
+        Revision {
+            number: revision,
+            images: vec![image(tag)],
+            created: None,
+            change_cause: None,
+            replicas: 3,
+        },
+        Revision {
+            number: 4,
+            images: vec![image("2.4.0")],
+            created: None,
+            change_cause: None,
+            replicas: 0,
+        },
+        Revision {
+            number: 3,
+            images: vec![image("2.3.1")],
+            created: None,
+            change_cause: Some("release 2.3.1".into()),
+            replicas: 0,
+        },
+    ];
+    RolloutUpdate::Snapshot {
+        target: "shop".into(),
+        deployments: vec![DeploymentState {
+            namespace: "production".into(),
+            name: "checkout".into(),
+            container: "checkout".into(),
+            image: image(tag),
+            previous_image: None,
+            revision,
+            desired: 3,
+            updated: 3,
+            ready: 3,
+            available: 3,
+            total: 3,
+            phase: RolloutPhase::Complete,
+            message: String::new(),
+            last_update: None,
+            history: history
+                .into_iter()
+                .filter(|r| r.number <= revision)
+                .collect(),
+        }],
+    }
+}
+
+/// The sample release, checkout on 2.4.0, the sample signals firing.
+fn release_model() -> Model {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    model.rollout = RolloutView::new([TargetSpec::named("shop")]);
+    update(&mut model, Msg::Rollout(checkout("2.4.0", 4)));
+    model.health = sample_health(now, 120);
+    model.rollback_settings.verify = Duration::minutes(5);
+    model
+}
+
+fn press(model: &mut Model, keys: &str) -> Vec<Effect> {
+    keys.split_whitespace()
+        .flat_map(|k| {
+            let key: Key = k.parse().unwrap_or_else(|e| panic!("{k}: {e}"));
+            update(model, Msg::Key(key))
+        })
+        .collect()
+}
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        update(model, Msg::Key(Key::char(c)));
+    }
+}
+
+fn record(model: &mut Model, effect: &Effect) -> Vec<Effect> {
+    let Effect::Record(event) = effect else {
+        panic!("not a journal line: {effect:?}")
+    };
+    let seq = model.release.as_ref().map_or(0, |r| r.checklist.last_seq) + 1;
+    let recorded = Recorded {
+        seq,
+        at: model.clock.now,
+        operator: "alice".into(),
+        event: event.clone(),
+    };
+    update(model, Msg::Recorded(recorded))
+}
+
+fn tick(model: &mut Model, seconds: i64) -> Vec<Effect> {
+    let now = model.clock.now + Duration::seconds(seconds);
+    update(model, Msg::Tick(now))
+}
+
+#[test]
+fn r_needs_a_release_and_targets_and_shows_the_running_wizard_again() {
+    let mut model = sample_model_with_release();
+    press(&mut model, "R");
+    assert!(model.rollback.is_none());
+    assert!(
+        model
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("nothing to roll back"))
+    );
+    let mut model = model_with_wizard();
+    press(&mut model, "esc");
+    assert!(model.rollback.is_none(), "Esc at the first step closes it");
+    press(&mut model, "R enter enter");
+    press(&mut model, "esc esc");
+    assert_eq!(
+        model.rollback.as_ref().map(|w| w.stage),
+        Some(Stage::Assess)
+    );
+}
+
+fn model_with_wizard() -> Model {
+    let mut model = release_model();
+    press(&mut model, "R");
+    let wizard = model
+        .rollback
+        .as_ref()
+        .unwrap_or_else(|| panic!("no wizard: {:?}", model.notice));
+    assert_eq!(model.overlay, Some(Overlay::Rollback));
+    assert!(
+        wizard.trigger.is_some(),
+        "prefilled from the firing trigger"
+    );
+    model
+}
+
+#[test]
+fn the_whole_rollback_from_r_to_the_post_mortem_step() {
+    let mut model = model_with_wizard();
+    let assessed = press(&mut model, "enter");
+    assert!(matches!(
+        &assessed[..],
+        [Effect::Record(Event::SeverityAssessed { .. })]
+    ));
+    press(&mut model, "enter");
+    typed(&mut model, "2.4.0");
+    let started = press(&mut model, "tab enter");
+    assert!(
+        matches!(&started[..], [Effect::Record(Event::RollbackStarted { items, .. })] if items.len() == 1)
+    );
+    // Write-ahead: nothing is touched before the line is durable.
+    let effects = record(&mut model, &started[0]);
+    let plan = effects.iter().find_map(|e| match e {
+        Effect::Rollback(plan) => Some(plan.clone()),
+        _ => None,
+    });
+    assert_eq!(plan.map(|p| p.items[0].to_revision), Some(3));
+    let done = update(
+        &mut model,
+        Msg::RollbackItemDone {
+            item: "production/checkout".into(),
+            ok: true,
+            detail: "rolling back to revision 3".into(),
+        },
+    );
+    assert!(matches!(
+        &done[..],
+        [Effect::Record(Event::RollbackItemFinished { ok: true, .. })]
+    ));
+    assert_eq!(
+        model.rollback.as_ref().map(|w| w.stage),
+        Some(Stage::Verify)
+    );
+    // The cluster is back on 2.3.1 (a new revision 5) and the signals calm.
+    update(&mut model, Msg::Rollout(checkout("2.3.1", 5)));
+    model.health = crate::app::health_view::HealthView::new(
+        model
+            .health
+            .signals
+            .iter()
+            .map(|s| s.signal.clone())
+            .collect(),
+        Duration::hours(1),
+    );
+    let calm = |model: &mut Model, name: &str, value: f64| {
+        let reading = crate::domain::health::SignalReading {
+            at: model.clock.now,
+            value: Some(value),
+            note: None,
+            history: None,
+            points_fetched: 0,
+        };
+        update(
+            model,
+            Msg::Signal(crate::domain::health::SignalUpdate::Reading {
+                signal: name.into(),
+                reading,
+            }),
+        )
+    };
+    // Readings every 10 s (fresher than three poll intervals) for six minutes.
+    for _ in 0..36 {
+        let mut effects = tick(&mut model, 10);
+        for (name, value) in [
+            ("error_rate", 0.002),
+            ("p99", 0.2),
+            ("cpu", 0.3),
+            ("api_health", 1.0),
+            ("queue_depth", 10.0),
+        ] {
+            effects.extend(calm(&mut model, name, value));
+            if let Some(verdict) = effects
+                .iter()
+                .find(|e| matches!(e, Effect::Record(Event::RollbackVerified { .. })))
+            {
+                assert!(matches!(
+                    verdict,
+                    Effect::Record(Event::RollbackVerified { ok: true, .. })
+                ));
+                let write = record(&mut model, verdict);
+                let Some(Effect::WriteIncident(draft)) =
+                    write.iter().find(|e| matches!(e, Effect::WriteIncident(_)))
+                else {
+                    panic!("no incident report asked for: {write:?}");
+                };
+                assert!(draft.verified);
+                assert_eq!(draft.items.len(), 1);
+                let written = update(
+                    &mut model,
+                    Msg::IncidentWritten(Ok(("/tmp/x/INCIDENT-0001.md".into(), "notice".into()))),
+                );
+                assert_eq!(written.len(), 2, "{written:?}");
+                record(&mut model, &written[0]);
+                record(&mut model, &written[1]);
+                let checklist = &model
+                    .release
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("release"))
+                    .checklist;
+                let step = checklist
+                    .playbook
+                    .step("post-mortem")
+                    .unwrap_or_else(|| panic!("no post-mortem step"));
+                assert_eq!(step.title, "Post-mortem of INCIDENT-0001");
+                assert_eq!(
+                    checklist.rollback.as_ref().and_then(|r| r.verified),
+                    Some(true)
+                );
+                return;
+            }
+        }
+    }
+    panic!(
+        "never verified: {:?}",
+        model.rollback.as_ref().map(|w| (
+            &w.waiting_for,
+            w.stage,
+            w.healthy_since,
+            model.clock.now,
+            &w.verdict
+        ))
+    );
+}
+
+#[test]
+fn read_only_refuses_at_the_confirmation() {
+    let mut model = model_with_wizard();
+    model.session.read_only = true;
+    press(&mut model, "enter enter");
+    typed(&mut model, "2.4.0");
+    let effects = press(&mut model, "tab enter");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        model
+            .rollback
+            .as_ref()
+            .and_then(|w| w.message.clone())
+            .is_some_and(|m| m.starts_with("read-only"))
+    );
+}
+
+#[test]
+fn auto_mode_counts_down_then_rolls_back_and_any_key_cancels() {
+    let fire = |model: &mut Model| {
+        let now = model.clock.now;
+        for s in [0, 130] {
+            let reading = crate::domain::health::SignalReading {
+                at: now + Duration::seconds(s),
+                value: Some(0.09),
+                note: None,
+                history: None,
+                points_fetched: 0,
+            };
+            update(
+                model,
+                Msg::Signal(crate::domain::health::SignalUpdate::Reading {
+                    signal: "error_rate".into(),
+                    reading,
+                }),
+            );
+        }
+    };
+    let auto = |model: &mut Model| {
+        model.rollback_settings.on_trigger = OnTrigger::Auto;
+        model.rollback_settings.auto_countdown = Duration::seconds(30);
+        model.health = crate::app::health_view::HealthView::new(
+            model
+                .health
+                .signals
+                .iter()
+                .map(|s| s.signal.clone())
+                .collect(),
+            Duration::hours(1),
+        );
+    };
+    let mut model = release_model();
+    auto(&mut model);
+    fire(&mut model);
+    assert!(model.countdown.is_some(), "armed");
+    assert_eq!(countdown_left(&model), Some(Duration::seconds(30)));
+    let cancelled = press(&mut model, "x");
+    assert!(matches!(
+        &cancelled[..],
+        [Effect::Record(Event::AutoRollbackCancelled { .. })]
+    ));
+    assert!(model.countdown.is_none() && model.rollback.is_none());
+
+    let mut model = release_model();
+    auto(&mut model);
+    fire(&mut model);
+    assert!(
+        tick(&mut model, 10)
+            .iter()
+            .all(|e| !matches!(e, Effect::Record(_)))
+    );
+    let started = tick(&mut model, 31);
+    assert!(
+        started.iter().any(|e| matches!(
+            e,
+            Effect::Record(Event::RollbackStarted {
+                automatic: true,
+                ..
+            })
+        )),
+        "{started:?}"
+    );
+    assert_eq!(model.overlay, Some(Overlay::Rollback));
+
+    // Read-only never arms it.
+    let mut model = release_model();
+    auto(&mut model);
+    model.session.read_only = true;
+    fire(&mut model);
+    assert!(model.countdown.is_none());
+}

@@ -1,0 +1,465 @@
+//! The guided rollback as a pure state machine: assess (severity and why),
+//! scope and target (which Deployments, to which revision), confirm (type the
+//! version), execute, verify, incident. `Esc` steps back until execution
+//! starts; after that it only hides the wizard, which `R` shows again.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::key::{Key, KeyCode};
+use crate::domain::events::Event;
+use crate::domain::rollback::{Candidate, RollbackItem, Severity, TriggerFacts, suggest};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Assess,
+    /// P2: the matrix says fix forward; the operator may stop or go on.
+    FixForward,
+    Scope,
+    Confirm,
+    Execute,
+    Verify,
+    Incident,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub candidate: Candidate,
+    pub selected: bool,
+    /// Index into `candidate.choices`.
+    pub revision: usize,
+}
+
+impl Choice {
+    pub fn item(&self) -> Option<RollbackItem> {
+        let to = self.candidate.choices.get(self.revision)?;
+        Some(RollbackItem {
+            target: self.candidate.target.clone(),
+            namespace: self.candidate.namespace.clone(),
+            name: self.candidate.name.clone(),
+            from_image: self.candidate.image.clone(),
+            from_revision: self.candidate.revision,
+            to_revision: to.number,
+            to_image: to.images.first().cloned().unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemState {
+    /// Journaled; the API has not answered yet.
+    Sending,
+    /// The API took the revert; the rollout is on its way.
+    Sent,
+    Failed(String),
+    /// Running the old revision everywhere.
+    Reverted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub item: RollbackItem,
+    pub state: ItemState,
+}
+
+/// What verification looks at, read from the model by the caller.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Checks {
+    /// Item keys whose Deployment runs the target image, rollout complete.
+    pub reverted: Vec<String>,
+    /// What is not fine yet: a failing health check, a breached rule.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub ok: bool,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wizard {
+    pub stage: Stage,
+    pub severity: Severity,
+    pub reason: String,
+    pub trigger: Option<TriggerFacts>,
+    pub choices: Vec<Choice>,
+    pub cursor: usize,
+    /// What the operator typed to confirm.
+    pub typed: String,
+    /// Focus on the "roll back" button; it starts on Cancel.
+    pub confirm_focused: bool,
+    pub automatic: bool,
+    pub progress: Vec<Progress>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub healthy_since: Option<DateTime<Utc>>,
+    pub verify_window: Duration,
+    /// The last verification's open problems.
+    pub waiting_for: Vec<String>,
+    pub verdict: Option<Verdict>,
+    pub incident: Option<String>,
+    pub notice: Option<String>,
+    /// A refusal or error to show in the wizard.
+    pub message: Option<String>,
+}
+
+/// What a key or a check asks the caller to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Nothing,
+    /// Close the wizard for good.
+    Close,
+    /// Hide it; it goes on.
+    Hide,
+    Record(Box<Event>),
+}
+
+impl Wizard {
+    pub fn new(
+        trigger: Option<TriggerFacts>,
+        choices: Vec<Candidate>,
+        verify_window: Duration,
+    ) -> Self {
+        let (severity, reason) = match &trigger {
+            Some(t) => suggest(t),
+            None => (Severity::P1, String::new()),
+        };
+        let choices = choices
+            .into_iter()
+            .map(|candidate| Choice {
+                selected: candidate.changed && !candidate.choices.is_empty(),
+                candidate,
+                revision: 0,
+            })
+            .collect();
+        Self {
+            stage: Stage::Assess,
+            severity,
+            reason,
+            trigger,
+            choices,
+            cursor: 0,
+            typed: String::new(),
+            confirm_focused: false,
+            automatic: false,
+            progress: Vec::new(),
+            started_at: None,
+            healthy_since: None,
+            verify_window,
+            waiting_for: Vec::new(),
+            verdict: None,
+            incident: None,
+            notice: None,
+            message: None,
+        }
+    }
+
+    /// Whether execution has started: from then on nothing steps back.
+    pub fn is_running(&self) -> bool {
+        matches!(self.stage, Stage::Execute | Stage::Verify)
+    }
+
+    pub fn items(&self) -> Vec<RollbackItem> {
+        self.choices
+            .iter()
+            .filter(|c| c.selected)
+            .filter_map(Choice::item)
+            .collect()
+    }
+
+    fn assessed(&self) -> Outcome {
+        Outcome::Record(Box::new(Event::SeverityAssessed {
+            severity: self.severity,
+            reason: self.reason_or_default(),
+            trigger: self.trigger.as_ref().map(|t| t.rule.clone()),
+        }))
+    }
+
+    pub fn reason_or_default(&self) -> String {
+        if self.reason.trim().is_empty() {
+            "manual rollback".to_owned()
+        } else {
+            self.reason.trim().to_owned()
+        }
+    }
+
+    /// The write-ahead line; execution starts when it is durable.
+    pub fn start(&mut self, now: DateTime<Utc>) -> Outcome {
+        let items = self.items();
+        self.progress = items
+            .iter()
+            .map(|item| Progress {
+                item: item.clone(),
+                state: ItemState::Sending,
+            })
+            .collect();
+        self.stage = Stage::Execute;
+        self.started_at = Some(now);
+        self.message = None;
+        Outcome::Record(Box::new(Event::RollbackStarted {
+            severity: self.severity,
+            reason: self.reason_or_default(),
+            items,
+            automatic: self.automatic,
+        }))
+    }
+
+    pub fn key(&mut self, key: Key, version: &str, read_only: bool, now: DateTime<Utc>) -> Outcome {
+        self.message = None;
+        match self.stage {
+            Stage::Assess => self.assess_key(key),
+            Stage::FixForward => match key.code {
+                KeyCode::Char('c') => {
+                    self.stage = Stage::Scope;
+                    Outcome::Nothing
+                }
+                KeyCode::Esc => {
+                    self.stage = Stage::Assess;
+                    Outcome::Nothing
+                }
+                KeyCode::Enter => Outcome::Close,
+                _ => Outcome::Nothing,
+            },
+            Stage::Scope => self.scope_key(key),
+            Stage::Confirm => self.confirm_key(key, version, read_only, now),
+            Stage::Execute | Stage::Verify => match key.code {
+                KeyCode::Esc | KeyCode::Char('q') => Outcome::Hide,
+                KeyCode::Char('r') if read_only => {
+                    self.message = Some("read-only: a retry is refused".to_owned());
+                    Outcome::Nothing
+                }
+                KeyCode::Char('r') => self.retry(),
+                _ => Outcome::Nothing,
+            },
+            Stage::Incident => match key.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Outcome::Close,
+                _ => Outcome::Nothing,
+            },
+        }
+    }
+
+    fn assess_key(&mut self, key: Key) -> Outcome {
+        let index = Severity::ALL
+            .iter()
+            .position(|s| *s == self.severity)
+            .unwrap_or(1);
+        match key.code {
+            KeyCode::Esc => return Outcome::Close,
+            KeyCode::Up => self.severity = Severity::ALL[index.saturating_sub(1)],
+            KeyCode::Down => self.severity = Severity::ALL[(index + 1).min(2)],
+            KeyCode::Backspace => {
+                self.reason.pop();
+            }
+            KeyCode::Enter => {
+                self.stage = if self.severity.calls_for_rollback() {
+                    Stage::Scope
+                } else {
+                    Stage::FixForward
+                };
+                return self.assessed();
+            }
+            _ => {
+                if let Some(c) = key.typed_char() {
+                    self.reason.push(c);
+                }
+            }
+        }
+        Outcome::Nothing
+    }
+
+    fn scope_key(&mut self, key: Key) -> Outcome {
+        let len = self.choices.len();
+        match key.code {
+            KeyCode::Esc => self.stage = Stage::Assess,
+            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.cursor = (self.cursor + 1).min(len.saturating_sub(1))
+            }
+            KeyCode::Char(' ') => {
+                if let Some(c) = self.choices.get_mut(self.cursor) {
+                    if c.candidate.choices.is_empty() {
+                        self.message = Some(format!(
+                            "{} has no older revision to go back to",
+                            c.candidate.key()
+                        ));
+                    } else {
+                        c.selected = !c.selected;
+                    }
+                }
+            }
+            KeyCode::Left | KeyCode::Char('h') => self.move_revision(-1),
+            KeyCode::Right | KeyCode::Char('l') => self.move_revision(1),
+            KeyCode::Enter if self.items().is_empty() => {
+                self.message = Some("nothing selected: Space selects a Deployment".to_owned());
+            }
+            KeyCode::Enter => {
+                self.stage = Stage::Confirm;
+                self.typed.clear();
+                self.confirm_focused = false;
+            }
+            _ => {}
+        }
+        Outcome::Nothing
+    }
+
+    fn move_revision(&mut self, delta: isize) {
+        if let Some(c) = self.choices.get_mut(self.cursor) {
+            let last = c.candidate.choices.len().saturating_sub(1);
+            c.revision = c.revision.saturating_add_signed(delta).min(last);
+        }
+    }
+
+    fn confirm_key(
+        &mut self,
+        key: Key,
+        version: &str,
+        read_only: bool,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        match key.code {
+            KeyCode::Esc => self.stage = Stage::Scope,
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
+                self.confirm_focused = !self.confirm_focused
+            }
+            KeyCode::Backspace => {
+                self.typed.pop();
+            }
+            KeyCode::Enter if !self.confirm_focused => self.stage = Stage::Scope,
+            KeyCode::Enter if read_only => {
+                self.message = Some("read-only: this cockpit may not roll back (another one writes the release, or --read-only)".to_owned());
+            }
+            KeyCode::Enter if self.typed.trim() != version => {
+                self.message = Some(format!("type the release version `{version}` to confirm"));
+            }
+            KeyCode::Enter => return self.start(now),
+            _ => {
+                if let Some(c) = key.typed_char() {
+                    self.typed.push(c);
+                }
+            }
+        }
+        Outcome::Nothing
+    }
+
+    /// The failed items again, journaled as a rollback of their own.
+    fn retry(&mut self) -> Outcome {
+        let failed: Vec<RollbackItem> = self
+            .progress
+            .iter()
+            .filter(|p| matches!(p.state, ItemState::Failed(_)))
+            .map(|p| p.item.clone())
+            .collect();
+        if failed.is_empty() {
+            self.message = Some("nothing failed: nothing to retry".to_owned());
+            return Outcome::Nothing;
+        }
+        for p in self
+            .progress
+            .iter_mut()
+            .filter(|p| matches!(p.state, ItemState::Failed(_)))
+        {
+            p.state = ItemState::Sending;
+        }
+        self.stage = Stage::Execute;
+        Outcome::Record(Box::new(Event::RollbackStarted {
+            severity: self.severity,
+            reason: format!("retry: {}", self.reason_or_default()),
+            items: failed,
+            automatic: false,
+        }))
+    }
+
+    /// The API's answer for one item.
+    pub fn item_done(&mut self, key: &str, ok: bool, detail: &str) {
+        if let Some(p) = self.progress.iter_mut().find(|p| p.item.key() == key) {
+            p.state = if ok {
+                ItemState::Sent
+            } else {
+                ItemState::Failed(detail.to_owned())
+            };
+        }
+        let all_sent = self
+            .progress
+            .iter()
+            .all(|p| matches!(p.state, ItemState::Sent | ItemState::Reverted));
+        if self.stage == Stage::Execute && all_sent {
+            self.stage = Stage::Verify;
+        }
+    }
+
+    /// Verification: every item reverted and nothing wrong, held for the
+    /// window, is a verified rollback. Gives the verdict's journal line once.
+    pub fn check(&mut self, checks: &Checks, now: DateTime<Utc>) -> Outcome {
+        if self.stage != Stage::Verify || self.verdict.is_some() {
+            return Outcome::Nothing;
+        }
+        for p in &mut self.progress {
+            if checks.reverted.contains(&p.item.key()) {
+                p.state = ItemState::Reverted;
+            }
+        }
+        let mut waiting: Vec<String> = self
+            .progress
+            .iter()
+            .filter(|p| p.state != ItemState::Reverted)
+            .map(|p| {
+                format!(
+                    "{}: rollout to rev {} not complete",
+                    p.item.key(),
+                    p.item.to_revision
+                )
+            })
+            .collect();
+        waiting.extend(checks.problems.iter().cloned());
+        self.waiting_for = waiting;
+        if !self.waiting_for.is_empty() {
+            self.healthy_since = None;
+            let started = self.started_at.unwrap_or(now);
+            let deadline = started + (self.verify_window * 3).max(Duration::minutes(15));
+            if now < deadline {
+                return Outcome::Nothing;
+            }
+            return self.decide(
+                false,
+                format!(
+                    "still wrong after {}: {}",
+                    crate::domain::offset::format_duration(now - started),
+                    self.waiting_for.join("; ")
+                ),
+                now,
+            );
+        }
+        let since = *self.healthy_since.get_or_insert(now);
+        if now - since < self.verify_window {
+            return Outcome::Nothing;
+        }
+        let detail = format!(
+            "every target back on its old revision and every signal within limits for {}",
+            crate::domain::offset::format_duration(self.verify_window)
+        );
+        self.decide(true, detail, now)
+    }
+
+    fn decide(&mut self, ok: bool, detail: String, now: DateTime<Utc>) -> Outcome {
+        let from = self.trigger.as_ref().map(|t| t.since).or(self.started_at);
+        self.verdict = Some(Verdict {
+            ok,
+            detail: detail.clone(),
+            at: now,
+        });
+        self.stage = Stage::Incident;
+        Outcome::Record(Box::new(Event::RollbackVerified {
+            ok,
+            detail,
+            time_to_restore_secs: ok.then(|| from.map(|f| (now - f).num_seconds())).flatten(),
+        }))
+    }
+
+    /// When the verification window will have been held, for the clock.
+    pub fn next_check(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        (self.stage == Stage::Verify).then(|| now + Duration::seconds(1))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+//! Carries out a journaled rollback: `kubectl rollout undo` semantics on each
+//! Deployment, all at once, each reporting on its own; and writes the
+//! incident report and the notice from their templates.
+
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::adapters::kubernetes::{self, KubeTarget};
+use crate::app::Msg;
+use crate::domain::incident::{IncidentDraft, next_number, render, timeline};
+use crate::domain::rollback::{RollbackItem, RollbackPlan};
+
+pub const INCIDENT_TEMPLATE: &str = include_str!("../../assets/templates/incident.md");
+pub const NOTICE_TEMPLATE: &str = include_str!("../../assets/templates/rollback-notice.md");
+
+pub fn spawn(targets: &[KubeTarget], plan: RollbackPlan, mailbox: &UnboundedSender<Msg>) {
+    for item in plan.items {
+        let target = targets.iter().find(|t| t.name == item.target).cloned();
+        let mailbox = mailbox.clone();
+        tokio::spawn(async move {
+            let (ok, detail) = match target {
+                Some(target) => revert(&target, &item).await,
+                None => (false, format!("target `{}` is not configured", item.target)),
+            };
+            tracing::info!(item = %item.key(), ok, %detail, "rollback item done");
+            let _ = mailbox.send(Msg::RollbackItemDone {
+                item: item.key(),
+                ok,
+                detail,
+            });
+        });
+    }
+}
+
+async fn revert(target: &KubeTarget, item: &RollbackItem) -> (bool, String) {
+    let client = match kubernetes::connect(target).await {
+        Ok((client, _)) => client,
+        Err(error) => return (false, error),
+    };
+    match kubernetes::undo(
+        client,
+        &item.namespace,
+        &item.name,
+        Some(item.to_revision),
+        false,
+    )
+    .await
+    {
+        Ok(kubernetes::UndoOutcome::RolledBack { to }) => {
+            (true, format!("rolling back to revision {to}"))
+        }
+        Ok(kubernetes::UndoOutcome::Skipped { revision }) => (
+            true,
+            format!("already on revision {revision}'s template: nothing sent"),
+        ),
+        Err(error) => (false, error),
+    }
+}
+
+/// Where reports go, and where a team's own templates would be.
+#[derive(Debug, Clone)]
+pub struct IncidentFiles {
+    pub dir: PathBuf,
+    /// `incident.md` and `rollback-notice.md` here replace the built-in ones.
+    pub templates: Option<PathBuf>,
+}
+
+impl IncidentFiles {
+    fn template(&self, name: &str, builtin: &str) -> String {
+        self.templates
+            .as_ref()
+            .and_then(|dir| std::fs::read_to_string(dir.join(name)).ok())
+            .unwrap_or_else(|| builtin.to_owned())
+    }
+
+    /// Renders both and writes them as `INCIDENT-NNNN.md` (the next free
+    /// number) and `INCIDENT-NNNN-notice.md`; returns the report's path and
+    /// the notice's text.
+    pub fn write(
+        &self,
+        draft: &IncidentDraft,
+        journal: Option<&Path>,
+    ) -> Result<(String, String), String> {
+        let records = journal
+            .and_then(|p| std::fs::read(p).ok())
+            .map(|bytes| crate::session::journal::replay(&bytes).records)
+            .unwrap_or_default();
+        let lines = timeline(&records);
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
+        // create_new: two cockpits never write the same number.
+        for _ in 0..100 {
+            let names: Vec<String> = std::fs::read_dir(&self.dir)
+                .map_err(|e| format!("cannot read {}: {e}", self.dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect();
+            let id = format!(
+                "INCIDENT-{:04}",
+                next_number(names.iter().map(String::as_str))
+            );
+            let path = self.dir.join(format!("{id}.md"));
+            let report = render(
+                &self.template("incident.md", INCIDENT_TEMPLATE),
+                &id,
+                draft,
+                &lines,
+            );
+            let notice = render(
+                &self.template("rollback-notice.md", NOTICE_TEMPLATE),
+                &id,
+                draft,
+                &lines,
+            );
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    file.write_all(report.as_bytes())
+                        .and_then(|()| file.sync_all())
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    let notice_path = self.dir.join(format!("{id}-notice.md"));
+                    std::fs::write(&notice_path, &notice)
+                        .map_err(|e| format!("cannot write {}: {e}", notice_path.display()))?;
+                    return Ok((path.display().to_string(), notice));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(format!("cannot write {}: {e}", path.display())),
+            }
+        }
+        Err(format!("no free incident number in {}", self.dir.display()))
+    }
+}

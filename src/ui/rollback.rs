@@ -1,0 +1,387 @@
+//! The guided rollback wizard: one dialog, a header naming the six steps
+//! with the current one lit, and the step's own body.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{BorderType, Paragraph, Wrap};
+
+use super::layout::centered;
+use super::popup::dialog;
+use super::theme::{Role, Theme};
+use crate::app::Model;
+use crate::app::rollback_wizard::{ItemState, Stage, Wizard};
+use crate::domain::offset::format_duration;
+use crate::domain::rollback::Severity;
+use crate::domain::rollout::image_tag;
+
+const STEPS: [(&str, &[Stage]); 6] = [
+    ("1 Assess", &[Stage::Assess, Stage::FixForward]),
+    ("2 Scope", &[Stage::Scope]),
+    ("3 Confirm", &[Stage::Confirm]),
+    ("4 Execute", &[Stage::Execute]),
+    ("5 Verify", &[Stage::Verify]),
+    ("6 Incident", &[Stage::Incident]),
+];
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let Some(w) = &model.rollback else {
+        return;
+    };
+    let popup = centered(area, 110, 30);
+    let title = if w.automatic {
+        "Automatic rollback"
+    } else {
+        "Guided rollback"
+    };
+    let inner = dialog(
+        frame,
+        popup,
+        title,
+        BorderType::Double,
+        Role::Critical,
+        theme,
+    );
+    let mut lines = vec![steps(w, theme), Line::default()];
+    let body = match w.stage {
+        Stage::Assess => assess(w, theme),
+        Stage::FixForward => fix_forward(theme),
+        Stage::Scope => scope(w, theme),
+        Stage::Confirm => confirm(w, model, theme),
+        Stage::Execute | Stage::Verify => progress(w, model, theme),
+        Stage::Incident => incident(w, theme),
+    };
+    lines.extend(body);
+    if let Some(message) = &w.message {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            message.clone(),
+            theme.style(Role::Warn).add_modifier(Modifier::BOLD),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// What the footer offers while the wizard is shown.
+pub fn hints(model: &Model) -> Vec<(String, &'static str)> {
+    let pairs: &[(&str, &'static str)] = match model.rollback.as_ref().map(|w| w.stage) {
+        Some(Stage::Assess) => &[
+            ("↑/↓", "severity"),
+            ("type", "reason"),
+            ("enter", "next"),
+            ("esc", "close"),
+        ],
+        Some(Stage::FixForward) => &[
+            ("enter", "stop here"),
+            ("c", "roll back anyway"),
+            ("esc", "back"),
+        ],
+        Some(Stage::Scope) => &[
+            ("j/k", "move"),
+            ("space", "select"),
+            ("←/→", "revision"),
+            ("enter", "next"),
+            ("esc", "back"),
+        ],
+        Some(Stage::Confirm) => &[
+            ("type", "the version"),
+            ("tab", "cancel / roll back"),
+            ("enter", "choose"),
+            ("esc", "back"),
+        ],
+        Some(Stage::Execute | Stage::Verify) => {
+            &[("r", "retry failed"), ("esc", "hide (it goes on)")]
+        }
+        Some(Stage::Incident) | None => &[("enter", "close")],
+    };
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+}
+
+fn steps<'a>(w: &Wizard, theme: &Theme) -> Line<'a> {
+    let current = STEPS
+        .iter()
+        .position(|(_, stages)| stages.contains(&w.stage))
+        .unwrap_or(0);
+    let mut spans = Vec::new();
+    for (i, (label, _)) in STEPS.iter().enumerate() {
+        let style = match i.cmp(&current) {
+            std::cmp::Ordering::Less => theme.style(Role::Ok),
+            std::cmp::Ordering::Equal => theme
+                .style(Role::Accent)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            std::cmp::Ordering::Greater => theme.style(Role::Muted),
+        };
+        spans.push(Span::styled(format!(" {label} "), style));
+        if i + 1 < STEPS.len() {
+            spans.push(Span::styled(" › ", theme.style(Role::Border)));
+        }
+    }
+    Line::from(spans)
+}
+
+fn assess<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![match &w.trigger {
+        Some(t) => Line::styled(
+            format!(
+                "Trigger: {} (now {}), firing since {} UTC",
+                t.rule,
+                t.value,
+                t.since.format("%H:%M:%S")
+            ),
+            theme.style(Role::Critical),
+        ),
+        None => Line::styled(
+            "No trigger is firing: a manual rollback.",
+            theme.style(Role::Muted),
+        ),
+    }];
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "How bad is it? (the decision matrix)",
+        theme.style(Role::Text).add_modifier(Modifier::BOLD),
+    ));
+    for severity in Severity::ALL {
+        let chosen = severity == w.severity;
+        let style = if chosen {
+            theme.style(Role::Selection)
+        } else {
+            theme.style(Role::Text)
+        };
+        lines.push(Line::styled(
+            format!(
+                " {} {severity}  {:<58} {}",
+                if chosen { "▶" } else { " " },
+                severity.covers(),
+                severity.action()
+            ),
+            style,
+        ));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("Reason: ", theme.style(Role::Muted)),
+        Span::styled(format!("{}▏", w.reason), theme.style(Role::Text)),
+    ]));
+    lines
+}
+
+fn fix_forward<'a>(theme: &Theme) -> Vec<Line<'a>> {
+    vec![
+        Line::styled(
+            "P2: fix forward.",
+            theme.style(Role::Warn).add_modifier(Modifier::BOLD),
+        ),
+        Line::styled(
+            "The matrix does not call for a rollback: ship a fix through the hotfix playbook. Enter stops here (the assessment is journaled); c rolls back anyway.",
+            theme.style(Role::Text),
+        ),
+    ]
+}
+
+fn scope<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(
+        "Which Deployments, and to which revision (default: those this release changed, to the revision before it):",
+        theme.style(Role::Text).add_modifier(Modifier::BOLD),
+    )];
+    for (i, c) in w.choices.iter().enumerate() {
+        let cursor = i == w.cursor;
+        let base = if cursor {
+            theme.style(Role::Selection)
+        } else {
+            theme.style(Role::Text)
+        };
+        let to = c.candidate.choices.get(c.revision);
+        let target = match to {
+            Some(r) => format!(
+                "rev {} {} {}{}",
+                r.number,
+                r.images.first().map_or("", |i| image_tag(i)),
+                r.created
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default(),
+                r.change_cause
+                    .as_ref()
+                    .map(|c| format!("  {c}"))
+                    .unwrap_or_default()
+            ),
+            None => "no older revision".to_owned(),
+        };
+        lines.push(Line::styled(
+            format!(
+                " [{}] {:<28} {:>12} rev {:<3} → {}",
+                if c.selected { "x" } else { " " },
+                c.candidate.key(),
+                image_tag(&c.candidate.image),
+                c.candidate.revision,
+                target
+            ),
+            base,
+        ));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled("Will change:", theme.style(Role::Muted)));
+    let items = w.items();
+    if items.is_empty() {
+        lines.push(Line::styled("  nothing selected", theme.style(Role::Warn)));
+    }
+    lines.extend(
+        items
+            .iter()
+            .map(|i| Line::styled(format!("  {}", i.describe()), theme.style(Role::Warn))),
+    );
+    lines
+}
+
+fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+    let version = model
+        .release
+        .as_ref()
+        .map(|r| r.checklist.release.version.to_string())
+        .unwrap_or_default();
+    let mut lines = vec![Line::styled(
+        format!(
+            "Roll back {} Deployment(s), {} ({}):",
+            w.items().len(),
+            w.severity,
+            w.reason_or_default()
+        ),
+        theme.style(Role::Text).add_modifier(Modifier::BOLD),
+    )];
+    lines.extend(
+        w.items()
+            .iter()
+            .map(|i| Line::styled(format!("  {}", i.describe()), theme.style(Role::Warn))),
+    );
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("Type the release version ({version}) to confirm: "),
+            theme.style(Role::Text),
+        ),
+        Span::styled(
+            format!("{}▏", w.typed),
+            theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+        ),
+    ]));
+    lines.push(Line::default());
+    let button = |label: &str, focused: bool, role: Role| {
+        let style = if focused {
+            theme
+                .style(role)
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            theme.style(Role::Muted)
+        };
+        Span::styled(format!(" {label} "), style)
+    };
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        button("Cancel", !w.confirm_focused, Role::Text),
+        Span::raw("   "),
+        button("Roll back", w.confirm_focused, Role::Critical),
+    ]));
+    if model.session.is_read_only() {
+        lines.push(Line::styled(
+            "read-only: rolling back will be refused",
+            theme.style(Role::Warn),
+        ));
+    }
+    lines
+}
+
+fn progress<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for p in &w.progress {
+        let (state, role) = match &p.state {
+            ItemState::Sending => ("sending…".to_owned(), Role::Muted),
+            ItemState::Sent => ("rolling back".to_owned(), Role::Accent),
+            ItemState::Failed(why) => (format!("FAILED: {why} (r retries)"), Role::Critical),
+            ItemState::Reverted => ("back on the old revision".to_owned(), Role::Ok),
+        };
+        let pods = model
+            .rollout
+            .rows()
+            .find(|(_, d)| d.namespace == p.item.namespace && d.name == p.item.name)
+            .filter(|_| p.state != ItemState::Reverted)
+            .map(|(_, d)| format!(" ({}/{} up, {} av)", d.updated, d.desired, d.available))
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:<54} ", p.item.describe()),
+                theme.style(Role::Text),
+            ),
+            Span::styled(format!("{state}{pods}"), theme.style(role)),
+        ]));
+    }
+    if w.stage == Stage::Verify {
+        lines.push(Line::default());
+        let now = model.clock.now;
+        match w.healthy_since {
+            Some(since) => lines.push(Line::styled(
+                format!(
+                    "Verifying: all fine for {} of {}",
+                    format_duration(chrono::Duration::seconds(
+                        (now - since).num_seconds().max(0)
+                    )),
+                    format_duration(w.verify_window)
+                ),
+                theme.style(Role::Ok),
+            )),
+            None => {
+                lines.push(Line::styled(
+                    "Verifying: waiting for",
+                    theme.style(Role::Warn),
+                ));
+                lines.extend(
+                    w.waiting_for
+                        .iter()
+                        .map(|p| Line::styled(format!("  • {p}"), theme.style(Role::Warn))),
+                );
+            }
+        }
+    }
+    lines
+}
+
+fn incident<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    if let Some(verdict) = &w.verdict {
+        let (text, role) = if verdict.ok {
+            ("VERIFIED", Role::Ok)
+        } else {
+            ("NOT VERIFIED", Role::Critical)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{text}: "),
+                theme.style(role).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(verdict.detail.clone(), theme.style(Role::Text)),
+        ]));
+    }
+    lines.push(Line::default());
+    match &w.incident {
+        Some(path) => lines.push(Line::styled(
+            format!("Incident report: {path}"),
+            theme.style(Role::Accent),
+        )),
+        None => lines.push(Line::styled(
+            "Writing the incident report…",
+            theme.style(Role::Muted),
+        )),
+    }
+    if let Some(notice) = &w.notice {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            "Rollback notice for stakeholders:",
+            theme.style(Role::Muted),
+        ));
+        lines.extend(
+            notice
+                .lines()
+                .map(|l| Line::styled(format!("  {l}"), theme.style(Role::Text))),
+        );
+    }
+    lines
+}
