@@ -343,7 +343,22 @@ fn cockpit(
                 d.at.format("%Y-%m-%d %H:%M UTC")
             )
         });
-    model.notice = interrupted.or(current.notice).or(loaded.problem);
+    let rollback_cut_off = current
+        .checklist
+        .as_ref()
+        .and_then(|c| c.rollback.as_ref())
+        .filter(|r| r.in_flight())
+        .map(|r| {
+            format!(
+                "a rollback started by {} at {} has items with no recorded outcome (the cockpit stopped mid-rollback): the Rollout pane shows what the cluster runs now; R starts a new one",
+                r.by,
+                r.at.format("%Y-%m-%d %H:%M UTC")
+            )
+        });
+    model.notice = interrupted
+        .or(rollback_cut_off)
+        .or(current.notice)
+        .or(loaded.problem);
     if let Some(checklist) = current.checklist {
         let remembered = std::fs::read_to_string(
             store

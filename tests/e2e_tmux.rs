@@ -466,3 +466,89 @@ fn the_demo_deploys_its_version_to_the_sandbox_cluster_and_journals_it() {
         "the outcome is journaled too:\n{text}"
     );
 }
+
+/// Issue 8's demo: `demo --speed 60`, a bad checkout 2.4.0, the trigger
+/// banner, `R` through every step, the rollback verified, and an incident
+/// file whose timeline is the journal's.
+#[test]
+fn the_demo_rolls_back_a_bad_release_through_the_guided_rollback() {
+    let tmux = Tmux::start(&[], &["demo", "--speed", "60"]);
+    wait_for_frame(&tmux);
+    tmux.send("3");
+    tmux.wait_for("the sandbox's Deployments", |s| {
+        s.contains("production/checkout") && s.contains("complete")
+    });
+    tmux.send("d");
+    tmux.wait_for_text("Deploy 2.4.0 to 6 Deployment(s)");
+    tmux.send("y");
+    let banner = tmux.wait_for_text("ROLLBACK TRIGGER: checkout_errors > 5%");
+    assert!(
+        banner.contains("press R for the guided rollback"),
+        "{banner}"
+    );
+    tmux.send("R");
+    tmux.wait_for_text("How bad is it?");
+    tmux.send("Enter");
+    tmux.wait_for_text("Which Deployments");
+    tmux.send("Enter");
+    tmux.wait_for_text("Type the release version (2.4.0)");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "2.4.0"]);
+    tmux.send("Tab");
+    tmux.send("Enter");
+    tmux.wait_for_text("5 Verify");
+    let done = tmux.wait_for_text("Incident report:");
+    assert!(done.contains("VERIFIED"), "{done}");
+    let path = done
+        .lines()
+        .find_map(|l| l.split("Incident report: ").nth(1))
+        .and_then(|p| p.split_whitespace().next())
+        .map(str::to_owned)
+        .unwrap();
+    let report = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    tmux.send("Enter");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    let history = std::process::Command::new(BIN)
+        .args(["history"])
+        .env("XDG_STATE_HOME", tmux.home().join("state"))
+        .env("XDG_CONFIG_HOME", tmux.home().join("config"))
+        .env("RELEASE_COCKPIT_CONFIG", "")
+        .output()
+        .unwrap();
+    let journal = String::from_utf8_lossy(&history.stdout);
+    // Every line of the report's timeline is a line of the journal.
+    let timeline: Vec<&str> = report
+        .lines()
+        .skip_while(|l| !l.starts_with("## Timeline"))
+        .skip(2)
+        .take_while(|l| l.starts_with("- "))
+        .collect();
+    for what in [
+        "deploy 2.4.0",
+        "trigger fired",
+        "assessed P1",
+        "rollback (P1)",
+        "rollback verified",
+    ] {
+        assert!(
+            timeline.iter().any(|l| l.contains(what)),
+            "`{what}` missing from the timeline:\n{report}"
+        );
+        assert!(
+            journal.contains(what),
+            "`{what}` missing from the journal:\n{journal}"
+        );
+    }
+    for line in &timeline {
+        let what = line.split_once(": ").map_or(*line, |(_, w)| w);
+        assert!(
+            journal.contains(what),
+            "the timeline's `{what}` is not in the journal:\n{journal}"
+        );
+    }
+    assert!(journal.contains("incident report written"), "{journal}");
+    assert!(
+        journal.contains("follow-up added: Post-mortem of INCIDENT-0001"),
+        "{journal}"
+    );
+}

@@ -445,3 +445,31 @@ fn the_trigger_banner_and_a_firing_signal_paint_in_the_critical_colour() {
     let x = line[..firing as usize].chars().count() as u16;
     assert_eq!(buffer[(x, row)].fg, critical.unwrap_or(Color::Reset));
 }
+
+/// The health model with a Rollout pane whose checkout runs the release.
+fn rollback_model() -> Model {
+    let mut model = health_model();
+    model.rollout = release_cockpit::app::fixture::sample_rollout(model.clock.now);
+    model
+}
+
+#[test]
+fn rollback_wizard_assess_is_prefilled_from_the_trigger() {
+    let mut model = rollback_model();
+    press(&mut model, &["R"]);
+    insta::assert_snapshot!(render(&model, 140, 40).backend());
+}
+
+#[test]
+fn rollback_wizard_scope_previews_each_change() {
+    let mut model = rollback_model();
+    press(&mut model, &["R", "enter", "j", "right"]);
+    insta::assert_snapshot!(render(&model, 140, 40).backend());
+}
+
+#[test]
+fn rollback_wizard_confirm_starts_on_cancel() {
+    let mut model = rollback_model();
+    press(&mut model, &["R", "enter", "enter", "2", ".", "4"]);
+    insta::assert_snapshot!(render(&model, 140, 40).backend());
+}

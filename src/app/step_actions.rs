@@ -83,6 +83,22 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
         Command::Complete if matches!(step.kind, StepKind::Approval(_)) => {
             notice(format!("`{id}` is done by approvals: press a to approve"))
         }
+        // A rollback step is the guided rollback; it completes once one is verified.
+        Command::Complete
+            if step.kind == StepKind::Rollback
+                && !checklist
+                    .rollback
+                    .as_ref()
+                    .is_some_and(|r| r.verified == Some(true)) =>
+        {
+            let effects = super::rollback_actions::open(model);
+            if model.rollback.is_some() {
+                model.notice = Some(format!(
+                    "`{id}` completes with Space once the rollback is verified"
+                ));
+            }
+            effects
+        }
         Command::Complete => {
             let blockers = checklist.blockers(&step);
             if !blockers.is_empty() {

@@ -25,8 +25,20 @@ pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, t
         .map(|s| s.signal.unit);
     let value = unit.map_or_else(|| first.value.to_string(), |u| u.format(first.value));
     let local = first.since.with_timezone(&model.clock.zone);
+    let what_now = match (
+        crate::app::rollback_actions::countdown_left(model),
+        &model.rollback,
+    ) {
+        (Some(left), _) => format!(
+            "AUTOMATIC ROLLBACK in {} s: any key cancels",
+            left.num_seconds()
+        ),
+        (None, Some(w)) if w.is_running() => "rollback in progress: R shows it".to_owned(),
+        (None, Some(_)) => "R: back to the rollback".to_owned(),
+        (None, None) => "press R for the guided rollback".to_owned(),
+    };
     let mut text = format!(
-        " ▲ ROLLBACK TRIGGER: {} · now {value} · firing since {} ({} min) · roll back now",
+        " ▲ ROLLBACK TRIGGER: {} · now {value} · firing since {} ({} min) · {what_now}",
         first.rule,
         local.format("%H:%M:%S"),
         (model.clock.now - first.since).num_minutes(),

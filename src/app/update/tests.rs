@@ -139,7 +139,7 @@ fn terminate_quits_even_while_actions_run() {
 fn palette_filters_and_runs_the_selected_command() {
     let mut model = sample_model();
     press(&mut model, ":");
-    type_text(&mut model, "health");
+    type_text(&mut model, "focus-hea");
     let Some(Overlay::Palette(palette)) = &model.overlay else {
         panic!("palette open")
     };

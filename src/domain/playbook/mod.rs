@@ -119,7 +119,6 @@ impl StepKind {
     /// then they are completed by hand like manual steps.
     pub fn pending_capability(&self) -> Option<&'static str> {
         match self {
-            Self::Rollback => Some("the guided rollback capability"),
             Self::Tag => Some("the git capability"),
             Self::Notify { .. } => Some("the notify capability"),
             _ => None,
