@@ -86,10 +86,10 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
         // A rollback step is the guided rollback; it completes once one is verified.
         Command::Complete
             if step.kind == StepKind::Rollback
-                && !checklist
+                && checklist
                     .rollback
                     .as_ref()
-                    .is_some_and(|r| r.verified == Some(true)) =>
+                    .is_none_or(|r| r.verified != Some(true)) =>
         {
             let effects = super::rollback_actions::open(model);
             if model.rollback.is_some() {
