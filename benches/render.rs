@@ -71,5 +71,35 @@ fn rollout(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame, checklist, calendar, rollout);
+/// The budget's case: 1,000 Deployments and 10k metric points (five signals
+/// of 2,000 points each, one firing: the banner shows), four panes at 200x50.
+fn health(c: &mut Criterion) {
+    let mut model = sample_model_with_release();
+    model.rollout = release_cockpit::app::fixture::many_deployments(1_000, model.clock.now);
+    model.health = release_cockpit::app::fixture::sample_health(model.clock.now, 2_000);
+    let points: usize = model.health.signals.iter().map(|s| s.points.len()).sum();
+    assert!(points >= 10_000, "{points} points");
+    bench_draw(c, "full screen 200x50, 1000 deployments and 10k metric points", &model);
+    update(&mut model, Msg::Key(Key::char('4')));
+    update(&mut model, Msg::Key(Key::char('z')));
+    bench_draw(c, "health zoomed 200x50 (T+1h view, 10k metric points)", &model);
+    update(&mut model, Msg::Key(Key::char('z')));
+    // Keystroke to frame: the key through `update`, then the frame it changed
+    // (the loop draws at once when the last frame is older than 16 ms).
+    let themes = ThemeSet::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| match e {});
+    let mut down = true;
+    c.bench_function("keystroke to frame: j/k in the Health pane (1000 deployments, 10k points)", |b| {
+        b.iter(|| {
+            let key = if down { 'j' } else { 'k' };
+            down = !down;
+            update(&mut model, Msg::Key(Key::char(key)));
+            terminal
+                .draw(|frame| ui::view(frame, &model, themes.theme(0)))
+                .unwrap_or_else(|e| match e {});
+        });
+    });
+}
+
+criterion_group!(benches, frame, checklist, calendar, rollout, health);
 criterion_main!(benches);
