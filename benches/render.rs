@@ -79,26 +79,37 @@ fn health(c: &mut Criterion) {
     model.health = release_cockpit::app::fixture::sample_health(model.clock.now, 2_000);
     let points: usize = model.health.signals.iter().map(|s| s.points.len()).sum();
     assert!(points >= 10_000, "{points} points");
-    bench_draw(c, "full screen 200x50, 1000 deployments and 10k metric points", &model);
+    bench_draw(
+        c,
+        "full screen 200x50, 1000 deployments and 10k metric points",
+        &model,
+    );
     update(&mut model, Msg::Key(Key::char('4')));
     update(&mut model, Msg::Key(Key::char('z')));
-    bench_draw(c, "health zoomed 200x50 (T+1h view, 10k metric points)", &model);
+    bench_draw(
+        c,
+        "health zoomed 200x50 (T+1h view, 10k metric points)",
+        &model,
+    );
     update(&mut model, Msg::Key(Key::char('z')));
     // Keystroke to frame: the key through `update`, then the frame it changed
     // (the loop draws at once when the last frame is older than 16 ms).
     let themes = ThemeSet::builtin().unwrap_or_else(|e| panic!("{e}"));
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| match e {});
     let mut down = true;
-    c.bench_function("keystroke to frame: j/k in the Health pane (1000 deployments, 10k points)", |b| {
-        b.iter(|| {
-            let key = if down { 'j' } else { 'k' };
-            down = !down;
-            update(&mut model, Msg::Key(Key::char(key)));
-            terminal
-                .draw(|frame| ui::view(frame, &model, themes.theme(0)))
-                .unwrap_or_else(|e| match e {});
-        });
-    });
+    c.bench_function(
+        "keystroke to frame: j/k in the Health pane (1000 deployments, 10k points)",
+        |b| {
+            b.iter(|| {
+                let key = if down { 'j' } else { 'k' };
+                down = !down;
+                update(&mut model, Msg::Key(Key::char(key)));
+                terminal
+                    .draw(|frame| ui::view(frame, &model, themes.theme(0)))
+                    .unwrap_or_else(|e| match e {});
+            });
+        },
+    );
 }
 
 criterion_group!(benches, frame, checklist, calendar, rollout, health);

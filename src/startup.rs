@@ -350,7 +350,7 @@ fn cockpit(
         .filter(|r| r.in_flight())
         .map(|r| {
             format!(
-                "a rollback started by {} at {} has items with no recorded outcome (the cockpit stopped mid-rollback): the Rollout pane shows what the cluster runs now; R starts a new one",
+                "a rollback started by {} at {} has items with no recorded outcome (the cockpit stopped mid-rollback): the Rollout pane shows what the cluster runs now; R shows the rollback",
                 r.by,
                 r.at.format("%Y-%m-%d %H:%M UTC")
             )
@@ -390,6 +390,7 @@ fn cockpit(
     let mut signals = prepared.settings.signals.clone();
     let chart_range = prepared.settings.health.chart;
     model.rollback_settings = prepared.settings.rollback.clone();
+    crate::app::rollback_actions::release_opened(&mut model);
     let incidents = crate::runtime::rollback::IncidentFiles {
         dir: prepared
             .settings
@@ -551,8 +552,8 @@ fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
     let store = release_store(paths, demo);
     // Read-only: the baselines journaled by the cockpit that writes it.
     let current = open_current(&store, &prepared.playbooks, false, true, chrono_tz::UTC);
-    let baselines = current.checklist.map(|c| c.baselines).unwrap_or_default();
-    let baseline = |name: &str| baselines.get(name).copied().flatten().map(|n| n.0);
+    let checklist = current.checklist;
+    let baseline = |name: &str| checklist.as_ref().and_then(|c| c.baseline(name));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

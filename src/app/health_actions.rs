@@ -9,15 +9,14 @@ use crate::domain::events::{Event, Number, Recorded};
 use crate::domain::health::SignalUpdate;
 
 pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
+    // The clock moves on with the data: between its minute ticks it would
+    // stamp staleness, charts and countdowns with an old time.
+    model.clock.now = model.clock.now.max(update.at());
     let now = model.clock.now;
-    let baselines = model.release.as_ref().map(|r| &r.checklist.baselines);
+    let release = model.release.as_ref().map(|r| &r.checklist);
     let change = model.health.apply(
         update,
-        |signal| {
-            baselines
-                .and_then(|b| b.get(signal).copied().flatten())
-                .map(|n| n.0)
-        },
+        |signal| release.and_then(|c| c.baseline(signal)),
         now,
     );
     model.mark_changed();
@@ -47,10 +46,15 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
             }
             effects
         }
-        RuleChange::Cleared { rule, signal } if journals && open(&rule) => {
-            vec![Effect::Record(Event::TriggerCleared { rule, signal })]
+        RuleChange::Cleared { rule, signal } => {
+            let journal = journals && open(&rule);
+            super::rollback_actions::on_cleared(model, &rule);
+            if journal {
+                vec![Effect::Record(Event::TriggerCleared { rule, signal })]
+            } else {
+                Vec::new()
+            }
         }
-        RuleChange::Cleared { .. } => Vec::new(),
     }
 }
 

@@ -109,6 +109,28 @@ impl HealthView {
         !self.signals.is_empty()
     }
 
+    /// After a restart: rules the journal has as fired and not cleared start
+    /// out firing, so they clear (and are journaled as cleared) only through
+    /// the hysteresis, and fire again only after that.
+    pub fn restore_open<'a>(
+        &mut self,
+        open: impl IntoIterator<Item = (&'a String, &'a DateTime<Utc>)>,
+    ) {
+        for (rule, fired) in open {
+            for s in &mut self.signals {
+                let text = s.critical.as_ref().map(|t| s.signal.describe(&t.rule));
+                if text.as_ref() == Some(rule)
+                    && let Some(trigger) = s.critical.as_mut()
+                {
+                    trigger.state = TriggerState::Firing {
+                        since: *fired,
+                        value: f64::NAN,
+                    };
+                }
+            }
+        }
+    }
+
     /// Folds one poll in; `baseline` is the signal's journaled baseline.
     /// Returns what changed in its critical rule.
     pub fn apply(

@@ -136,7 +136,6 @@ fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
     let wizard = model.rollback.as_ref()?;
     let release = &model.release.as_ref()?.checklist;
     let verdict = wizard.verdict.as_ref()?;
-    let baselines = &release.baselines;
     let signals = model
         .health
         .signals
@@ -152,11 +151,9 @@ fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
                 .as_ref()
                 .map(|r| s.signal.describe(r))
                 .unwrap_or_default();
-            let baseline = baselines
-                .get(&s.signal.name)
-                .copied()
-                .flatten()
-                .map(|b| format!("; baseline {}", unit.format(b.0)))
+            let baseline = release
+                .baseline(&s.signal.name)
+                .map(|b| format!("; baseline {}", unit.format(b)))
                 .unwrap_or_default();
             format!("{}: {value} (critical {rule}{baseline})", s.signal.name)
         })
@@ -273,7 +270,10 @@ pub fn verify(model: &mut Model) -> Vec<Effect> {
     };
     let before = (wizard.waiting_for.clone(), wizard.healthy_since);
     let outcome = wizard.check(&checks, now);
-    if (wizard.waiting_for.clone(), wizard.healthy_since) != before {
+    // While the window runs, its "all fine for 42s" moves every second.
+    if (wizard.waiting_for.clone(), wizard.healthy_since) != before
+        || wizard.healthy_since.is_some()
+    {
         model.mark_changed();
     }
     match outcome {
@@ -302,14 +302,32 @@ fn checks(model: &Model, wizard: &Wizard) -> Checks {
         })
         .map(|p| p.item.key())
         .collect();
-    let baselines = model.release.as_ref().map(|r| &r.checklist.baselines);
+    let release = model.release.as_ref().map(|r| &r.checklist);
+    let started = wizard.started_at.unwrap_or(model.clock.now);
     let mut problems = Vec::new();
-    for s in &model.health.signals {
-        let baseline = baselines
-            .and_then(|b| b.get(&s.signal.name).copied().flatten())
-            .map(|n| n.0);
-        if s.stale.is_some() || s.is_late(model.clock.now) {
-            problems.push(format!("{}: no fresh value", s.signal.name));
+    // Signals with a critical rule are the evidence: each must have a fresh,
+    // finite value read since the rollback started.
+    for s in model
+        .health
+        .signals
+        .iter()
+        .filter(|s| s.signal.critical.is_some())
+    {
+        let baseline = release.and_then(|c| c.baseline(&s.signal.name));
+        let fresh = s.received.is_some_and(|at| at >= started) && !s.is_late(model.clock.now);
+        if s.stale.is_some() || !fresh {
+            problems.push(format!(
+                "{}: no fresh value since the rollback started",
+                s.signal.name
+            ));
+            continue;
+        }
+        if !s.value.is_some_and(f64::is_finite) {
+            problems.push(format!(
+                "{}: no value to judge by ({})",
+                s.signal.name,
+                s.note.clone().unwrap_or_default()
+            ));
             continue;
         }
         if let Some(rule) = &s.signal.critical
@@ -332,10 +350,18 @@ fn checks(model: &Model, wizard: &Wizard) -> Checks {
 pub fn on_fired(model: &mut Model, firing: &Firing) {
     let kind = model.release.as_ref().map(|r| r.checklist.release.kind);
     let auto = model.rollback_settings.on_trigger(kind) == OnTrigger::Auto;
+    // A rollback journaled and not verified (this run, or one cut off by a
+    // restart) is the one in charge.
+    let unfinished = model
+        .release
+        .as_ref()
+        .and_then(|r| r.checklist.rollback.as_ref())
+        .is_some_and(|r| r.verified.is_none());
     if !auto
         || model.session.is_read_only()
         || model.rollback.is_some()
         || model.countdown.is_some()
+        || unfinished
     {
         return;
     }
@@ -344,8 +370,20 @@ pub fn on_fired(model: &mut Model, firing: &Firing) {
     }
     model.countdown = Some(Countdown {
         trigger: facts(model, firing),
-        starts_at: model.clock.now + model.rollback_settings.auto_countdown,
+        starts_at: firing.since + model.rollback_settings.auto_countdown,
     });
+}
+
+/// The rule cleared before its countdown ran out: nothing to roll back.
+pub fn on_cleared(model: &mut Model, rule: &str) {
+    if model
+        .countdown
+        .as_ref()
+        .is_some_and(|c| c.trigger.rule == rule)
+    {
+        model.countdown = None;
+        model.notice = Some(format!("automatic rollback called off: {rule} cleared"));
+    }
 }
 
 /// Any key stops a countdown, and is used for nothing else.
@@ -404,12 +442,35 @@ pub fn tick(model: &mut Model) -> Vec<Effect> {
     effects
 }
 
+/// Another release is open (or the cockpit started on one): the wizard and
+/// countdown of the one before go, the triggers it journaled as firing start
+/// out firing, and a rollback it left unverified resumes its verification.
+pub fn release_opened(model: &mut Model) {
+    model.countdown = None;
+    model.rollback = None;
+    let Some(release) = model.release.as_ref() else {
+        return;
+    };
+    model.health.restore_open(&release.checklist.open_triggers);
+    if model.session.is_read_only() {
+        return;
+    }
+    let resumed = release
+        .checklist
+        .rollback
+        .as_ref()
+        .filter(|r| r.verified.is_none())
+        .map(|r| Wizard::resume(r, model.rollback_settings.verify));
+    model.rollback = resumed;
+}
+
 /// Seconds left on the countdown, for the banner.
 pub fn countdown_left(model: &Model) -> Option<Duration> {
-    model
-        .countdown
-        .as_ref()
-        .map(|c| (c.starts_at - model.clock.now).max(Duration::zero()))
+    model.countdown.as_ref().map(|c| {
+        // Rounded up: "1 s" until it starts, never "0 s" for a second.
+        let left = (c.starts_at - model.clock.now).max(Duration::zero());
+        Duration::seconds((left.num_milliseconds() + 999) / 1000)
+    })
 }
 
 #[cfg(test)]

@@ -32,6 +32,14 @@ pub struct Choice {
 impl Choice {
     pub fn item(&self) -> Option<RollbackItem> {
         let to = self.candidate.choices.get(self.revision)?;
+        // The image of the container the cockpit follows: same repository.
+        let to_image = to
+            .images
+            .iter()
+            .find(|i| repository(i) == repository(&self.candidate.image))
+            .or(to.images.first())
+            .cloned()
+            .unwrap_or_default();
         Some(RollbackItem {
             target: self.candidate.target.clone(),
             namespace: self.candidate.namespace.clone(),
@@ -39,7 +47,7 @@ impl Choice {
             from_image: self.candidate.image.clone(),
             from_revision: self.candidate.revision,
             to_revision: to.number,
-            to_image: to.images.first().cloned().unwrap_or_default(),
+            to_image,
         })
     }
 }
@@ -207,7 +215,7 @@ impl Wizard {
     pub fn key(&mut self, key: Key, version: &str, read_only: bool, now: DateTime<Utc>) -> Outcome {
         self.message = None;
         match self.stage {
-            Stage::Assess => self.assess_key(key),
+            Stage::Assess => self.assess_key(key, read_only),
             Stage::FixForward => match key.code {
                 KeyCode::Char('c') => {
                     self.stage = Stage::Scope;
@@ -229,6 +237,10 @@ impl Wizard {
                     Outcome::Nothing
                 }
                 KeyCode::Char('r') => self.retry(),
+                KeyCode::Char('c') if self.stage == Stage::Execute && self.all_answered() => {
+                    self.stage = Stage::Verify;
+                    Outcome::Nothing
+                }
                 _ => Outcome::Nothing,
             },
             Stage::Incident => match key.code {
@@ -238,7 +250,7 @@ impl Wizard {
         }
     }
 
-    fn assess_key(&mut self, key: Key) -> Outcome {
+    fn assess_key(&mut self, key: Key, read_only: bool) -> Outcome {
         let index = Severity::ALL
             .iter()
             .position(|s| *s == self.severity)
@@ -256,7 +268,12 @@ impl Wizard {
                 } else {
                     Stage::FixForward
                 };
-                return self.assessed();
+                // A follower may look through the steps; the writer journals.
+                return if read_only {
+                    Outcome::Nothing
+                } else {
+                    self.assessed()
+                };
             }
             _ => {
                 if let Some(c) = key.typed_char() {
@@ -384,7 +401,61 @@ impl Wizard {
             .all(|p| matches!(p.state, ItemState::Sent | ItemState::Reverted));
         if self.stage == Stage::Execute && all_sent {
             self.stage = Stage::Verify;
+        } else if self.stage == Stage::Execute && self.all_answered() {
+            self.message = Some(
+                "a revert failed: r retries it, c verifies anyway (a failed one counts against the verdict)"
+                    .to_owned(),
+            );
         }
+    }
+
+    fn all_answered(&self) -> bool {
+        !self.progress.iter().any(|p| p.state == ItemState::Sending)
+    }
+
+    /// Journaling the start failed: nothing was sent; back to the confirmation.
+    pub fn start_failed(&mut self, error: &str) {
+        let nothing_sent = self.progress.iter().all(|p| p.state == ItemState::Sending);
+        if self.stage == Stage::Execute && nothing_sent {
+            self.stage = Stage::Confirm;
+            self.progress.clear();
+            self.started_at = None;
+            self.message = Some(format!("not journaled, so not started: {error}"));
+        }
+    }
+
+    /// A rollback the journal has as started and not verified, after a
+    /// restart: on to verification of what it sent.
+    pub fn resume(
+        record: &crate::domain::checklist::RollbackRecord,
+        verify_window: Duration,
+    ) -> Self {
+        let mut wizard = Self::new(None, Vec::new(), verify_window);
+        wizard.severity = record.severity;
+        wizard.reason = "resumed after a restart".to_owned();
+        wizard.progress = record
+            .items
+            .iter()
+            .map(|item| Progress {
+                item: item.clone(),
+                state: match record.finished.get(&item.key()) {
+                    Some(true) => ItemState::Sent,
+                    Some(false) => ItemState::Failed("failed before the restart".to_owned()),
+                    None => ItemState::Failed(
+                        "no outcome recorded: the cockpit stopped mid-rollback (r retries)"
+                            .to_owned(),
+                    ),
+                },
+            })
+            .collect();
+        wizard.started_at = Some(record.at);
+        let all_sent = wizard.progress.iter().all(|p| p.state == ItemState::Sent);
+        wizard.stage = if all_sent {
+            Stage::Verify
+        } else {
+            Stage::Execute
+        };
+        wizard
     }
 
     /// Verification: every item reverted and nothing wrong, held for the
@@ -402,12 +473,13 @@ impl Wizard {
             .progress
             .iter()
             .filter(|p| p.state != ItemState::Reverted)
-            .map(|p| {
-                format!(
+            .map(|p| match &p.state {
+                ItemState::Failed(why) => format!("{}: the revert failed: {why}", p.item.key()),
+                _ => format!(
                     "{}: rollout to rev {} not complete",
                     p.item.key(),
                     p.item.to_revision
-                )
+                ),
             })
             .collect();
         waiting.extend(checks.problems.iter().cloned());
@@ -458,6 +530,16 @@ impl Wizard {
     /// When the verification window will have been held, for the clock.
     pub fn next_check(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         (self.stage == Stage::Verify).then(|| now + Duration::seconds(1))
+    }
+}
+
+/// `registry/app:1.2` -> `registry/app`.
+fn repository(image: &str) -> &str {
+    let image = image.split_once('@').map_or(image, |(repo, _)| repo);
+    let slash = image.rfind('/').map_or(0, |i| i + 1);
+    match image[slash..].find(':') {
+        Some(colon) => &image[..slash + colon],
+        None => image,
     }
 }
 

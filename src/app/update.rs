@@ -84,6 +84,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::RecordFailed { event, error } => {
+            if let (Event::RollbackStarted { .. }, Some(wizard)) =
+                (&*event, model.rollback.as_mut())
+            {
+                wizard.start_failed(&error);
+            }
             model.notice = Some(format!(
                 "not recorded, so not done: {} ({error})",
                 event.describe()
@@ -109,6 +114,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.session.following = following;
             model.calendar.remember(release);
             model.release = Some(ReleaseView::new(*checklist));
+            rollback_actions::release_opened(model);
             model.focus = Pane::Checklist;
             model.mark_changed();
             Vec::new()
@@ -296,6 +302,13 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Suspend => return vec![Effect::Suspend],
         Command::NewRelease if model.session.is_read_only() => {
             model.notice = Some("read-only: starting a release is refused".to_owned());
+        }
+        Command::NewRelease | Command::SwitchRelease
+            if model.rollback.as_ref().is_some_and(|w| w.is_running()) =>
+        {
+            model.notice = Some(
+                "a rollback is running: R shows it; switch releases once it is verified".to_owned(),
+            );
         }
         Command::SwitchRelease => {
             model.overlay = Some(Overlay::Prompt(Prompt {

@@ -172,6 +172,12 @@ impl LoadedConfig {
                     .key(key(field)),
                 ));
             }
+            if let Err(why) = threshold_fits(text.get_ref(), unit) {
+                return Err(Box::new(
+                    self.error_at(text, why, "write the threshold in the signal's unit: % for ratio, s or ms for seconds, a plain number otherwise")
+                        .key(key(field)),
+                ));
+            }
             Ok(Some(rule))
         };
         let warn = rule(&t.warn, "warn")?;
@@ -338,7 +344,8 @@ impl LoadedConfig {
             .strip_prefix("http://")
             .or_else(|| url.strip_prefix("https://"))
             .unwrap_or_default();
-        if host.is_empty() || host.starts_with('/') {
+        // The same URLs the Prometheus client takes: a host, no query or fragment.
+        if host.is_empty() || host.starts_with(['/', ':']) || url.contains(['?', '#']) {
             return Err(Box::new(
                 self.error_at(
                     value,
@@ -349,6 +356,35 @@ impl LoadedConfig {
             ));
         }
         Ok(url.trim_end_matches('/').to_owned())
+    }
+}
+
+/// A threshold's suffix must suit the unit: `> 250ms` on a ratio would
+/// silently mean 25%.
+fn threshold_fits(rule: &str, unit: Unit) -> Result<(), String> {
+    let mut words = rule.split_whitespace();
+    let Some(amount) = words
+        .find(|w| *w == ">" || *w == "<")
+        .and_then(|_| words.next())
+    else {
+        return Ok(());
+    };
+    if amount.ends_with('x') {
+        return Ok(());
+    }
+    let seconds = amount.ends_with("ms") || amount.ends_with('s');
+    let percent = amount.ends_with('%');
+    match unit {
+        Unit::Ratio if seconds => Err(format!(
+            "`{amount}` is a duration, but the signal is a ratio"
+        )),
+        Unit::Seconds if percent => Err(format!(
+            "`{amount}` is a percentage, but the signal is in seconds"
+        )),
+        Unit::Number if seconds || percent => Err(format!(
+            "`{amount}` has a unit, but the signal is a plain number (set `unit`)"
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -116,10 +116,17 @@ impl Candidate {
             .find(|r| r.number == d.revision)
             .map(|r| r.images.clone())
             .unwrap_or_else(|| vec![d.image.clone()]);
+        let is_release = |image: &str| {
+            let tag = image_tag(image);
+            tag == version || tag.strip_prefix('v') == Some(version)
+        };
+        // Never back to the release being rolled back (after a first
+        // rollback, its revision is the newest older one).
         let choices = d
             .history
             .iter()
             .filter(|r| r.number != d.revision && r.images != current_images)
+            .filter(|r| !r.images.iter().any(|i| is_release(i)))
             .cloned()
             .collect();
         Self {
@@ -129,7 +136,7 @@ impl Candidate {
             image: d.image.clone(),
             revision: d.revision,
             choices,
-            changed: image_tag(&d.image) == version,
+            changed: is_release(&d.image),
         }
     }
 
@@ -260,6 +267,24 @@ mod tests {
         let numbers: Vec<u64> = candidate.choices.iter().map(|r| r.number).collect();
         assert_eq!(numbers, [3, 2]);
         assert!(!Candidate::from_state("shop", &state, "2.5.0").changed);
+        // Rolled back once (rev 6 runs 2.3.1): the way back never leads to the release.
+        let mut again = state.clone();
+        again.image = "shop/checkout:2.3.1".into();
+        again.revision = 6;
+        again.history.insert(0, revision(6, "2.3.1"));
+        let numbers: Vec<u64> = Candidate::from_state("shop", &again, "2.4.0")
+            .choices
+            .iter()
+            .map(|r| r.number)
+            .collect();
+        assert_eq!(numbers, [2]);
+        assert!(Candidate::from_state("shop", &state, "2.4.0").changed);
+        let mut v = state.clone();
+        v.image = "shop/checkout:v2.4.0".into();
+        assert!(
+            Candidate::from_state("shop", &v, "2.4.0").changed,
+            "a v-prefixed tag is the release too"
+        );
     }
 
     #[test]

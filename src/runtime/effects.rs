@@ -259,17 +259,21 @@ impl EffectRunner for Runner {
             Effect::Deploy(plan) => self.deploy(*plan),
             Effect::Rollback(plan) => super::rollback::spawn(&self.targets, *plan, &self.mailbox),
             Effect::WriteIncident(draft) => {
-                let result = match &self.incidents {
-                    Some(files) => {
-                        files.write(&draft, self.writer.as_ref().map(|w| w.journal.path()))
+                let files = self.incidents.clone();
+                let journal = self.writer.as_ref().map(|w| w.journal.path().to_path_buf());
+                let mailbox = self.mailbox.clone();
+                // Off the loop: it replays the journal and syncs a file.
+                tokio::task::spawn_blocking(move || {
+                    let result = match files {
+                        Some(files) => files.write(&draft, journal.as_deref()),
+                        None => Err("no directory for incident reports is known".to_owned()),
+                    };
+                    match &result {
+                        Ok((path, _)) => tracing::info!(%path, "incident report written"),
+                        Err(error) => tracing::error!(%error, "incident report not written"),
                     }
-                    None => Err("no directory for incident reports is known".to_owned()),
-                };
-                match &result {
-                    Ok((path, _)) => tracing::info!(%path, "incident report written"),
-                    Err(error) => tracing::error!(%error, "incident report not written"),
-                }
-                self.send(Msg::IncidentWritten(result));
+                    let _ = mailbox.send(Msg::IncidentWritten(result));
+                });
             }
             Effect::OpenRelease { id } => {
                 // Let go of the current release first, so reopening it is not

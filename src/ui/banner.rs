@@ -23,7 +23,11 @@ pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, t
         .iter()
         .find(|s| s.signal.name == first.signal)
         .map(|s| s.signal.unit);
-    let value = unit.map_or_else(|| first.value.to_string(), |u| u.format(first.value));
+    let value = match unit {
+        _ if first.value.is_nan() => "no value yet".to_owned(),
+        Some(u) => u.format(first.value),
+        None => first.value.to_string(),
+    };
     let local = first.since.with_timezone(&model.clock.zone);
     let what_now = match (
         crate::app::rollback_actions::countdown_left(model),
@@ -35,6 +39,9 @@ pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, t
         ),
         (None, Some(w)) if w.is_running() => "rollback in progress: R shows it".to_owned(),
         (None, Some(_)) => "R: back to the rollback".to_owned(),
+        (None, None) if model.session.is_read_only() => {
+            "read-only here: the cockpit that writes the release rolls back".to_owned()
+        }
         (None, None) => "press R for the guided rollback".to_owned(),
     };
     let mut text = format!(

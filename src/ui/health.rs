@@ -115,14 +115,7 @@ fn window(model: &Model) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
 }
 
 fn baseline(model: &Model, s: &SignalView) -> Option<f64> {
-    let release = model.release.as_ref()?;
-    release
-        .checklist
-        .baselines
-        .get(&s.signal.name)
-        .copied()
-        .flatten()
-        .map(|n| n.0)
+    model.release.as_ref()?.checklist.baseline(&s.signal.name)
 }
 
 /// The critical rule and, in brackets, the warn rule, without the name.
@@ -356,6 +349,15 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         let base = baseline.map_or_else(String::new, |b| {
             format!(" · baseline {}", s.signal.unit.format(b))
         });
+        let read = s.received.map_or_else(
+            || " · no value yet".to_owned(),
+            |at| {
+                format!(
+                    " · read {}",
+                    at.with_timezone(&model.clock.zone).format("%H:%M:%S")
+                )
+            },
+        );
         frame.render_widget(
             Line::from(vec![
                 Span::styled(
@@ -363,7 +365,10 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                     name_style.add_modifier(Modifier::BOLD),
                 ),
                 Span::styled(format!("{state} "), theme.style(role)),
-                Span::styled(format!("· {}{base}", rules(s)), theme.style(Role::Muted)),
+                Span::styled(
+                    format!("· {}{base}{read}", rules(s)),
+                    theme.style(Role::Muted),
+                ),
             ]),
             label,
         );

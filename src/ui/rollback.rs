@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     );
     let mut lines = vec![steps(w, theme), Line::default()];
     let body = match w.stage {
-        Stage::Assess => assess(w, theme),
+        Stage::Assess => assess(w, model, theme),
         Stage::FixForward => fix_forward(theme),
         Stage::Scope => scope(w, theme),
         Stage::Confirm => confirm(w, model, theme),
@@ -120,14 +120,16 @@ fn steps<'a>(w: &Wizard, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-fn assess<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
+fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![match &w.trigger {
         Some(t) => Line::styled(
             format!(
-                "Trigger: {} (now {}), firing since {} UTC",
+                "Trigger: {} (now {}), firing since {}",
                 t.rule,
                 t.value,
-                t.since.format("%H:%M:%S")
+                t.since
+                    .with_timezone(&model.clock.zone)
+                    .format("%H:%M:%S %Z")
             ),
             theme.style(Role::Critical),
         ),
@@ -366,6 +368,7 @@ fn incident<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
             format!("Incident report: {path}"),
             theme.style(Role::Accent),
         )),
+        None if w.message.is_some() => {}
         None => lines.push(Line::styled(
             "Writing the incident report…",
             theme.style(Role::Muted),

@@ -216,3 +216,100 @@ fn a_rollback_that_never_settles_gets_a_verdict_too() {
         matches!(&verdict, Outcome::Record(e) if matches!(**e, Event::RollbackVerified { ok: false, .. }))
     );
 }
+
+#[test]
+fn after_a_failed_revert_c_goes_on_to_a_verdict_that_counts_it() {
+    let mut w = wizard(true);
+    press(&mut w, "enter j space enter", false);
+    typed(&mut w, "2.4.0");
+    press(&mut w, "tab enter", false);
+    w.item_done("production/checkout", true, "ok");
+    w.item_done("production/billing", false, "forbidden");
+    assert!(
+        w.message
+            .as_deref()
+            .is_some_and(|m| m.contains("c verifies anyway"))
+    );
+    press(&mut w, "c", false);
+    assert_eq!(w.stage, Stage::Verify);
+    let checks = Checks {
+        reverted: vec!["production/checkout".into()],
+        problems: Vec::new(),
+    };
+    assert_eq!(w.check(&checks, at(200)), Outcome::Nothing);
+    assert!(
+        w.waiting_for
+            .iter()
+            .any(|p| p.contains("the revert failed: forbidden"))
+    );
+    let verdict = w.check(&checks, at(100 + 15 * 60));
+    assert!(
+        matches!(&verdict, Outcome::Record(e) if matches!(**e, Event::RollbackVerified { ok: false, .. }))
+    );
+}
+
+#[test]
+fn a_start_that_could_not_be_journaled_goes_back_to_the_confirmation() {
+    let mut w = wizard(true);
+    press(&mut w, "enter enter", false);
+    typed(&mut w, "2.4.0");
+    press(&mut w, "tab enter", false);
+    assert_eq!(w.stage, Stage::Execute);
+    w.start_failed("disk full");
+    assert_eq!(w.stage, Stage::Confirm);
+    assert!(w.progress.is_empty());
+    assert_eq!(
+        w.message.as_deref(),
+        Some("not journaled, so not started: disk full")
+    );
+}
+
+#[test]
+fn a_rollback_cut_off_by_a_restart_resumes_where_the_journal_left_it() {
+    let item = |name: &str| RollbackItem {
+        target: "shop".into(),
+        namespace: "production".into(),
+        name: name.into(),
+        from_image: "shop/app:2.4.0".into(),
+        from_revision: 4,
+        to_revision: 3,
+        to_image: "shop/app:2.3.1".into(),
+    };
+    let mut record = crate::domain::checklist::RollbackRecord {
+        at: at(0),
+        by: "alice".into(),
+        severity: Severity::P0,
+        items: vec![item("checkout"), item("billing")],
+        finished: [("production/checkout".to_owned(), true)].into(),
+        verified: None,
+        incident: None,
+    };
+    let w = Wizard::resume(&record, Duration::minutes(5));
+    assert_eq!(
+        (w.stage, w.severity),
+        (Stage::Execute, Severity::P0),
+        "billing has no outcome: retry it"
+    );
+    assert!(
+        matches!(&w.progress[1].state, ItemState::Failed(why) if why.contains("stopped mid-rollback"))
+    );
+    record.finished.insert("production/billing".into(), true);
+    let w = Wizard::resume(&record, Duration::minutes(5));
+    assert_eq!(w.stage, Stage::Verify);
+    assert_eq!(w.started_at, Some(at(0)));
+}
+
+#[test]
+fn a_follower_walks_the_steps_without_journaling() {
+    let mut w = wizard(true);
+    assert_eq!(press(&mut w, "enter", true), [Outcome::Nothing]);
+    assert_eq!(w.stage, Stage::Scope);
+}
+
+#[test]
+fn the_target_image_is_the_followed_containers_own() {
+    let mut c = candidate("checkout", "2.4.0", &[(3, "2.3.1")]);
+    c.choices[0].images = vec!["mesh/sidecar:1.9".into(), "shop/app:2.3.1".into()];
+    let w = Wizard::new(None, vec![c], Duration::minutes(5));
+    assert_eq!(w.items()[0].to_image, "shop/app:2.3.1");
+}

@@ -147,6 +147,21 @@ fn signal_mistakes_name_the_line_the_field_and_the_fix() {
     ));
     assert!(error.problem.contains("two signals"), "{error}");
 
+    let error = one_error(&format!(
+        "{base}source = \"scrape\"\nurl = \"http://h/m\"\nunit = \"ratio\"\nmeasure = \"gauge(x)\"\ncritical = \"> 250ms\"\n"
+    ));
+    assert!(
+        error
+            .problem
+            .contains("is a duration, but the signal is a ratio"),
+        "{error}"
+    );
+
+    let error = one_error(&format!(
+        "{base}source = \"prometheus\"\nurl = \"http://:9090\"\nquery = \"up\"\n"
+    ));
+    assert_eq!(error.key.as_deref(), Some("signal[0].url"));
+
     let error = one_error("[health]\ninterval = \"soon\"\n");
     assert_eq!(error.key.as_deref(), Some("health.interval"));
 }

@@ -175,6 +175,11 @@ impl Checklist {
         }
     }
 
+    /// A signal's baseline as journaled at the last deploy.
+    pub fn baseline(&self, signal: &str) -> Option<f64> {
+        self.baselines.get(signal).copied().flatten().map(|n| n.0)
+    }
+
     pub fn record(&self, step: &str) -> Option<&StepRecord> {
         self.records.get(step)
     }

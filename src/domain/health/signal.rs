@@ -170,6 +170,14 @@ impl SignalUpdate {
             Self::Reading { signal, .. } | Self::Failed { signal, .. } => signal,
         }
     }
+
+    /// When the poll was taken.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Self::Reading { reading, .. } => reading.at,
+            Self::Failed { at, .. } => *at,
+        }
+    }
 }
 
 #[cfg(test)]
