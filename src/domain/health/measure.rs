@@ -10,6 +10,7 @@ use std::fmt;
 use crate::domain::metrics::Exposition;
 use crate::domain::metrics::exposition::parse_value;
 use crate::domain::metrics::histogram::quantile;
+use crate::domain::metrics::series::increase_where;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matcher {
@@ -144,24 +145,10 @@ impl Measure {
 /// The growth of every matching series (of one `le` bound, if given),
 /// summed; a counter that went down was reset and counts from zero.
 fn increase(before: &Exposition, now: &Exposition, selector: &Selector, le: Option<&str>) -> f64 {
-    now.samples
-        .iter()
-        .filter(|s| selector.matches(&s.name, &s.labels))
-        .filter(|s| le.is_none_or(|le| s.labels.get("le").map(String::as_str) == Some(le)))
-        .map(|sample| {
-            let previous = before
-                .samples
-                .iter()
-                .find(|b| b.name == sample.name && b.labels == sample.labels)
-                .map_or(0.0, |b| b.value);
-            if sample.value >= previous {
-                sample.value - previous
-            } else {
-                sample.value
-            }
-        })
-        .filter(|v| v.is_finite())
-        .sum()
+    increase_where(before, now, |s| {
+        selector.matches(&s.name, &s.labels)
+            && le.is_none_or(|le| s.labels.get("le").map(String::as_str) == Some(le))
+    })
 }
 
 impl fmt::Display for Selector {

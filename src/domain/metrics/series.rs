@@ -2,14 +2,31 @@
 //! (a counter that went down was reset and counts from zero), and the rates
 //! and ratios the health signals are made of.
 
-use super::exposition::Exposition;
 use super::exposition::parse_value;
+use super::exposition::{Exposition, Sample};
 use super::histogram::quantile;
 
 /// The growth of every series of `name` matching `labels`, summed. A series
 /// new in `now` counts from zero; one that went down was reset.
 pub fn increase(before: &Exposition, now: &Exposition, name: &str, labels: &[(&str, &str)]) -> f64 {
-    now.select(name, labels)
+    increase_where(before, now, |s| {
+        s.name == name
+            && labels
+                .iter()
+                .all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v))
+    })
+}
+
+/// The growth of every series of `now` that `keep` picks, summed, with the
+/// same rules: new series count from zero, one that went down was reset.
+pub fn increase_where(
+    before: &Exposition,
+    now: &Exposition,
+    keep: impl Fn(&Sample) -> bool,
+) -> f64 {
+    now.samples
+        .iter()
+        .filter(|s| keep(s))
         .map(|sample| {
             let previous = before
                 .samples
