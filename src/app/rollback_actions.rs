@@ -180,7 +180,7 @@ fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
             .flatten(),
         signals,
         at: now,
-        post_mortem_due: now + model.rollback_settings.post_mortem,
+        post_mortem_due: verdict.at + model.rollback_settings.post_mortem,
     })
 }
 
@@ -212,7 +212,13 @@ pub fn incident_written(
             return Vec::new();
         }
     };
-    let due = model.clock.now + model.rollback_settings.post_mortem;
+    // The same moment the report names: the verdict's, plus the delay.
+    let verdict_at = model
+        .rollback
+        .as_ref()
+        .and_then(|w| w.verdict.as_ref())
+        .map_or(model.clock.now, |v| v.at);
+    let due = verdict_at + model.rollback_settings.post_mortem;
     let id = follow_up_id(model);
     let name = std::path::Path::new(&path)
         .file_stem()
