@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
-use tokio::time::MissedTickBehavior;
+use tokio::time::{Instant, MissedTickBehavior};
 
 use super::signal_reader::SignalReader;
 use crate::app::Msg;
@@ -14,22 +15,28 @@ use crate::domain::health::Signal;
 /// Columns assumed until the terminal's width is known.
 pub const DEFAULT_COLUMNS: u16 = 200;
 
+/// The first poll waits this long, so that start-up draws its first frame
+/// undisturbed.
+const FIRST_POLL_AFTER: Duration = Duration::from_millis(150);
+
 pub fn spawn_polls(
     signals: Vec<Signal>,
     chart: chrono::Duration,
     columns: Arc<AtomicU16>,
     mailbox: &UnboundedSender<Msg>,
 ) {
-    for signal in signals {
+    let count = u32::try_from(signals.len()).unwrap_or(u32::MAX).max(1);
+    for (index, signal) in signals.into_iter().enumerate() {
         let mailbox = mailbox.clone();
         let columns = columns.clone();
+        let index = u32::try_from(index).unwrap_or(0);
         tokio::spawn(async move {
-            let period = signal
-                .interval
-                .to_std()
-                .unwrap_or(std::time::Duration::from_secs(15));
+            let period = signal.interval.to_std().unwrap_or(Duration::from_secs(15));
             let mut reader = SignalReader::new(signal);
-            let mut ticks = tokio::time::interval(period);
+            // Staggered over the interval: the polls neither wake the cockpit
+            // all at once nor compete with start-up.
+            let first = Instant::now() + FIRST_POLL_AFTER + period / count * index;
+            let mut ticks = tokio::time::interval_at(first, period);
             ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
             loop {
                 ticks.tick().await;
