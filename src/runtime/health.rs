@@ -15,7 +15,7 @@ use crate::domain::health::Signal;
 /// Columns assumed until the terminal's width is known.
 pub const DEFAULT_COLUMNS: u16 = 200;
 
-/// The first poll waits this long, so that start-up draws its first frame
+/// The first polls wait this long, so that start-up draws its first frame
 /// undisturbed.
 const FIRST_POLL_AFTER: Duration = Duration::from_millis(150);
 
@@ -25,17 +25,15 @@ pub fn spawn_polls(
     columns: Arc<AtomicU16>,
     mailbox: &UnboundedSender<Msg>,
 ) {
-    let count = u32::try_from(signals.len()).unwrap_or(u32::MAX).max(1);
-    for (index, signal) in signals.into_iter().enumerate() {
+    // One start for all: signals of one interval answer together, and the
+    // loop draws their readings in one frame.
+    let first = Instant::now() + FIRST_POLL_AFTER;
+    for signal in signals {
         let mailbox = mailbox.clone();
         let columns = columns.clone();
-        let index = u32::try_from(index).unwrap_or(0);
         tokio::spawn(async move {
             let period = signal.interval.to_std().unwrap_or(Duration::from_secs(15));
             let mut reader = SignalReader::new(signal);
-            // Staggered over the interval: the polls neither wake the cockpit
-            // all at once nor compete with start-up.
-            let first = Instant::now() + FIRST_POLL_AFTER + period / count * index;
             let mut ticks = tokio::time::interval_at(first, period);
             ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
             loop {
