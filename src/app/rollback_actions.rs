@@ -47,7 +47,10 @@ fn new_wizard(model: &Model) -> Result<Wizard, String> {
     let candidates: Vec<Candidate> = model
         .rollout
         .rows()
-        .map(|(target, d)| Candidate::from_state(&target.name, d, &version))
+        .map(|(target, d)| Candidate {
+            stale: target.stale.is_some(),
+            ..Candidate::from_state(&target.name, d, &version)
+        })
         .collect();
     if candidates.is_empty() {
         return Err("no rollout targets with Deployments: nothing to roll back".to_owned());

@@ -135,7 +135,7 @@ impl Wizard {
         let choices = choices
             .into_iter()
             .map(|candidate| Choice {
-                selected: candidate.changed && !candidate.choices.is_empty(),
+                selected: candidate.changed && !candidate.stale && !candidate.choices.is_empty(),
                 candidate,
                 revision: 0,
             })

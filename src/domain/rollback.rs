@@ -106,6 +106,8 @@ pub struct Candidate {
     pub choices: Vec<Revision>,
     /// Whether this release changed it: its image carries the release's version.
     pub changed: bool,
+    /// Its target's data is the last good, not live: shown, not preselected.
+    pub stale: bool,
 }
 
 impl Candidate {
@@ -137,6 +139,7 @@ impl Candidate {
             revision: d.revision,
             choices,
             changed: is_release(&d.image),
+            stale: false,
         }
     }
 

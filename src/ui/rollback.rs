@@ -209,6 +209,11 @@ fn scope<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
             ),
             None => "no older revision".to_owned(),
         };
+        let target = if c.candidate.stale {
+            format!("{target}  (stale)")
+        } else {
+            target
+        };
         lines.push(Line::styled(
             format!(
                 " [{}] {:<28} {:>12} rev {:<3} → {}",

@@ -26,6 +26,7 @@ fn candidate(name: &str, tag: &str, history: &[(u64, &str)]) -> Candidate {
         revision: 9,
         choices: history.iter().map(|(n, t)| revision(*n, t)).collect(),
         changed: tag == "2.4.0",
+        stale: false,
     }
 }
 
