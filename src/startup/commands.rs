@@ -1,0 +1,246 @@
+//! The subcommands that print and exit: `calendar`, `check-config`, `info`,
+//! `status` and `start`. They load the config as the cockpit does and never
+//! touch the terminal.
+
+use super::*;
+
+pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Paths>) -> i32 {
+    let source = resolve_source(cli, paths);
+    let demo = uses_demo_store(&source, paths, false);
+    let prepared = match prepare(source, paths, None) {
+        Ok(prepared) => prepared,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_CONFIG;
+        }
+    };
+    let day = |text: &Option<String>, flag: &str| -> Result<Option<DateTime<Utc>>, String> {
+        text.as_deref()
+            .map(|t| {
+                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                    .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+                    .map_err(|e| format!("{flag} `{t}` is not a date like 2026-12-01: {e}"))
+            })
+            .transpose()
+    };
+    let (from, to) = match (day(&args.from, "--from"), day(&args.to, "--to")) {
+        (Ok(from), Ok(to)) => {
+            let from = from.unwrap_or_else(|| {
+                Utc::now()
+                    .date_naive()
+                    .and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+            });
+            (from, to.unwrap_or(from + chrono::Duration::days(90)))
+        }
+        (Err(error), _) | (_, Err(error)) => {
+            eprintln!("error: {error}");
+            return EXIT_USAGE;
+        }
+    };
+    if to <= from {
+        eprintln!("error: --to must be after --from");
+        return EXIT_USAGE;
+    }
+    let store = release_store(paths, demo);
+    let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
+    if let Some(problem) = &loaded.problem {
+        eprintln!("warning: {problem}");
+    }
+    if loaded.calendar.trains.is_empty() {
+        eprintln!(
+            "no release trains are configured in {}: add [[train]] tables (see config.example.toml)",
+            prepared.loaded.source.describe()
+        );
+        return 1;
+    }
+    let occurrences = loaded.calendar.occurrences(from, to);
+    if args.ics {
+        print!(
+            "{}",
+            crate::calendar_report::ics(&loaded.calendar, &occurrences, Utc::now())
+        );
+    } else if args.json {
+        print!("{}", crate::calendar_report::json_lines(&occurrences));
+    } else {
+        print!("{}", crate::calendar_report::text(&occurrences));
+    }
+    0
+}
+
+pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
+    let described = source.describe();
+    match prepare(source, paths, None) {
+        Ok(prepared) => {
+            let (errors, notes) =
+                crate::query_check::check(&prepared.loaded, &prepared.settings.signals);
+            for note in notes {
+                eprintln!("note: {note}");
+            }
+            if errors.is_empty() {
+                println!("ok: {described}");
+                0
+            } else {
+                eprintln!("{}", ConfigErrors(errors));
+                EXIT_CONFIG
+            }
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            EXIT_CONFIG
+        }
+    }
+}
+
+pub(super) fn print_info(cli: &Cli, paths: Option<&Paths>) {
+    println!("release-cockpit {}", env!("CARGO_PKG_VERSION"));
+    println!("config in use:  {}", resolve_source(cli, paths).describe());
+    let Some(paths) = paths else {
+        println!("no home directory found: config, state and logs have no default location");
+        return;
+    };
+    let exists = |p: &std::path::Path| if p.exists() { "" } else { " (not present)" };
+    let rows = [
+        ("config file", paths.default_config_file()),
+        ("config dir", paths.config_dir.clone()),
+        ("themes dir", paths.themes_dir()),
+        ("playbooks dir", paths.playbooks_dir()),
+        ("state dir", paths.state_dir.clone()),
+        ("log file", paths.log_file()),
+    ];
+    for (label, path) in rows {
+        println!(
+            "{:<15} {}{}",
+            format!("{label}:"),
+            path.display(),
+            exists(&path)
+        );
+    }
+    let builtin = ThemeSet::builtin()
+        .map(|t| t.names().join(", "))
+        .unwrap_or_default();
+    println!("built-in themes: {builtin}");
+    let playbooks = PlaybookLibrary::load(Some(&paths.playbooks_dir()))
+        .map(|l| l.names().join(", "))
+        .unwrap_or_else(|e| format!("(errors: run check-config)\n{e}"));
+    println!("playbooks:      {playbooks}");
+    println!(
+        "releases:       {} ({} journals)",
+        paths.releases_dir().display(),
+        ReleaseStore::new(paths.releases_dir()).list().len()
+    );
+    println!(
+        "environment:    {CONFIG_ENV} names a config file; NO_COLOR=1 turns colour off; RUST_LOG sets log levels"
+    );
+}
+
+/// `release-cockpit status`: everything read once; see `status_report`.
+pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
+    let source = resolve_source(cli, paths);
+    let demo = uses_demo_store(&source, paths, false);
+    let prepared = match prepare(source, paths, None) {
+        Ok(prepared) => prepared,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_CONFIG;
+        }
+    };
+    let store = release_store(paths, demo);
+    // Read-only: the baselines journaled by the cockpit that writes it.
+    let current = open_current(&store, &prepared.playbooks, false, true, chrono_tz::UTC);
+    let checklist = current.checklist;
+    let baseline = |name: &str| checklist.as_ref().and_then(|c| c.baseline(name));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return crate::status_report::EXIT_ERROR;
+        }
+    };
+    let mut targets = prepared.settings.targets.clone();
+    let mut signals = prepared.settings.signals.clone();
+    let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    let report = runtime.block_on(async {
+        let kubeconfig =
+            std::env::temp_dir().join(format!("release-cockpit-status-{}", std::process::id()));
+        let _sandbox = if demo_world {
+            let served = crate::demo_cluster::start(
+                &mut targets,
+                &mut signals,
+                kubeconfig.clone(),
+                "status",
+                1,
+            )
+            .await;
+            served
+                .map_err(|problem| eprintln!("warning: {problem}"))
+                .ok()
+        } else {
+            None
+        };
+        let report = crate::status_report::gather(
+            targets,
+            signals,
+            prepared.settings.health.chart,
+            baseline,
+        )
+        .await;
+        let _ = std::fs::remove_file(&kubeconfig);
+        report
+    });
+    if json {
+        print!("{}", crate::status_report::json(&report, baseline));
+    } else {
+        print!("{}", crate::status_report::text(&report, baseline));
+    }
+    crate::status_report::exit_code(&report)
+}
+
+/// `release-cockpit start`: writes the release's first journal line.
+pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) -> i32 {
+    let prepared = match prepare(resolve_source(cli, paths), paths, None) {
+        Ok(prepared) => prepared,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_CONFIG;
+        }
+    };
+    let zone = prepared.settings.zone.unwrap_or_else(system_zone);
+    let new = parse_t0(&args.at, zone).and_then(|(t0, zone)| {
+        Ok(NewRelease {
+            kind: args.kind.parse()?,
+            version: parse_version(&args.version)?,
+            t0,
+            zone,
+            name: args.name.clone(),
+            playbook: args.playbook.clone(),
+        })
+    });
+    let store = release_store(paths, false);
+    let operator = operator_name(&prepared.settings);
+    match new
+        .and_then(|new| start_release(&store, &prepared.playbooks, &new, &operator, Utc::now()))
+    {
+        Ok(opened) => {
+            let release = &opened.checklist.release;
+            println!(
+                "started {} ({} {}, {} playbook), T-0 {}",
+                release.id,
+                release.kind,
+                release.version,
+                release.playbook,
+                release.t0_local().format("%Y-%m-%d %H:%M %Z")
+            );
+            println!("journal: {}", opened.journal.path().display());
+            0
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            EXIT_CONFIG
+        }
+    }
+}
