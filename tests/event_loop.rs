@@ -202,8 +202,19 @@ async fn palette_starts_a_release_and_space_records_a_step_on_disk() {
         &themes,
         &options,
     );
+    // Stop once the step is on disk (and a frame has had time to show it),
+    // or after 10 s: a loaded machine gets its time, a broken loop fails.
+    let journal_path = store.journal_path("patch-1.0.1-20261201");
     let stop = async {
-        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            let written = std::fs::read_to_string(&journal_path).unwrap_or_default();
+            if written.contains("\"type\":\"step_completed\"") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         tx.send(Msg::Terminate {
             reason: "test".into(),
             exit_code: 0,
