@@ -8,9 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::domain::metrics::Exposition;
-use crate::domain::metrics::exposition::parse_value;
-use crate::domain::metrics::histogram::quantile;
-use crate::domain::metrics::series::increase_where;
+use crate::domain::metrics::series::{increase_where, quantile_where};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matcher {
@@ -121,21 +119,7 @@ impl Measure {
                 };
                 present(&bucket)?;
                 let before = before.unwrap_or(now);
-                let mut bounds: Vec<&str> = now
-                    .samples
-                    .iter()
-                    .filter(|s| bucket.matches(&s.name, &s.labels))
-                    .filter_map(|s| s.labels.get("le").map(String::as_str))
-                    .collect();
-                bounds.sort_unstable();
-                bounds.dedup();
-                let by_bound: Vec<(f64, f64)> = bounds
-                    .into_iter()
-                    .filter_map(|le| {
-                        Some((parse_value(le)?, increase(before, now, &bucket, Some(le))))
-                    })
-                    .collect();
-                quantile(*q, &by_bound)
+                quantile_where(before, now, *q, |s| bucket.matches(&s.name, &s.labels))
                     .ok_or_else(|| "nothing observed since the last scrape".to_owned())
             }
         }

@@ -57,9 +57,27 @@ pub fn quantile_between(
     labels: &[(&str, &str)],
 ) -> Option<f64> {
     let bucket = format!("{histogram}_bucket");
-    // Each bound once, its increase summed over every matching series.
+    quantile_where(before, now, q, |s| {
+        s.name == bucket
+            && labels
+                .iter()
+                .all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v))
+    })
+}
+
+/// A quantile of what was observed between two scrapes, over the `_bucket`
+/// series that `bucket` picks: each `le` bound once, its increase summed over
+/// every picked series.
+pub fn quantile_where(
+    before: &Exposition,
+    now: &Exposition,
+    q: f64,
+    bucket: impl Fn(&Sample) -> bool,
+) -> Option<f64> {
     let mut bounds: Vec<&str> = now
-        .select(&bucket, labels)
+        .samples
+        .iter()
+        .filter(|s| bucket(s))
         .filter_map(|s| s.labels.get("le").map(String::as_str))
         .collect();
     bounds.sort_unstable();
@@ -68,9 +86,10 @@ pub fn quantile_between(
         .into_iter()
         .filter_map(|le| {
             let bound = parse_value(le)?;
-            let mut series_labels: Vec<(&str, &str)> = labels.to_vec();
-            series_labels.push(("le", le));
-            Some((bound, increase(before, now, &bucket, &series_labels)))
+            let grown = increase_where(before, now, |s| {
+                bucket(s) && s.labels.get("le").map(String::as_str) == Some(le)
+            });
+            Some((bound, grown))
         })
         .collect();
     quantile(q, &by_bound)
