@@ -12,7 +12,7 @@ use super::error::{ConfigError, ConfigErrors, closest};
 use crate::domain::offset::{Offset, parse_duration};
 use crate::domain::playbook::{
     ApprovalRule, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook, Step, StepKind, When,
-    validate,
+    default_go_no_go, validate,
 };
 use crate::domain::release::ReleaseType;
 
@@ -25,6 +25,8 @@ struct PlaybookFile {
     #[serde(default)]
     release_types: Vec<Spanned<String>>,
     grace: Option<Spanned<String>>,
+    /// Environments whose deploys wait for go/no-go.
+    go_no_go: Option<Vec<Spanned<String>>>,
     #[serde(rename = "phase", default)]
     phases: Vec<PhaseFile>,
 }
@@ -116,6 +118,20 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
         }),
     };
 
+    let go_no_go = match &raw.go_no_go {
+        None => default_go_no_go(),
+        Some(list) => {
+            for env in list.iter().filter(|e| e.get_ref().trim().is_empty()) {
+                errors.push(error(
+                    env.span(),
+                    "`go_no_go` names an empty environment".to_owned(),
+                    "list environments such as go_no_go = [\"production\"], or [] to gate none",
+                ));
+            }
+            list.iter().map(|e| e.get_ref().trim().to_owned()).collect()
+        }
+    };
+
     let mut id_spans = BTreeMap::new();
     let mut phases = Vec::new();
     for phase in raw.phases {
@@ -143,6 +159,7 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
         description: raw.description,
         release_types,
         grace,
+        go_no_go,
         phases,
     };
     if errors.is_empty() {
@@ -229,6 +246,7 @@ fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
                     Duration::minutes(DEFAULT_GATE_TIMEOUT_MINUTES),
                     &mut problem,
                 ),
+                deploys_to: raw.environment.clone(),
             })),
             None => {
                 problem(
@@ -312,12 +330,12 @@ fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
         ("role", raw.role.is_some(), "approval"),
         ("count", raw.count.is_some(), "approval"),
         ("allow_self", raw.allow_self.is_some(), "approval"),
-        ("environment", raw.environment.is_some(), "deploy"),
+        ("environment", raw.environment.is_some(), "deploy command"),
         ("target", raw.target.is_some(), "deploy"),
         ("channel", raw.channel.is_some(), "notify"),
     ]
     .into_iter()
-    .filter(|(_, set, owner)| *set && *owner != kind_name && kind.is_some())
+    .filter(|(_, set, owners)| *set && !owners.split(' ').any(|o| o == kind_name) && kind.is_some())
     .map(|(field, _, _)| field)
     .collect();
     if !foreign.is_empty() {

@@ -74,11 +74,15 @@ pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
         Ok(prepared) => {
             let (errors, notes) =
                 crate::query_check::check(&prepared.loaded, &prepared.settings.signals);
-            for note in notes {
+            let (gating, unmarked) = prepared.playbooks.gating_report();
+            for note in notes.into_iter().chain(unmarked) {
                 eprintln!("note: {note}");
             }
             if errors.is_empty() {
                 println!("ok: {described}");
+                for line in gating {
+                    println!("{line}");
+                }
                 0
             } else {
                 eprintln!("{}", ConfigErrors(errors));

@@ -251,9 +251,12 @@ mod deploy {
     use crate::app::fixture::{sample_model_with_release, sample_rollout};
     use crate::domain::rollout::DeployPlan;
 
+    /// Every sample Deployment is in `production`; its go/no-go is overridden
+    /// here so that these tests are about the dialog (go/no-go has its own).
     fn model() -> Model {
         let mut model = sample_model_with_release();
         model.rollout = sample_rollout(model.clock.now);
+        crate::app::fixture::override_go_no_go(&mut model, "deploy-production");
         model.focus = Pane::Rollout;
         model
     }
@@ -380,6 +383,8 @@ mod deploy {
         use crate::app::rollout_view::{RolloutView, TargetSpec};
         use crate::domain::rollout::RolloutUpdate;
         let mut model = model();
+        // Without the override: production waits for go/no-go.
+        model.release = sample_model_with_release().release;
         let mut staging = model.rollout.targets[0].deployments[3].clone();
         staging.namespace = "staging".to_owned();
         let mut rollout = RolloutView::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
