@@ -325,7 +325,18 @@ pub fn confirm_key(model: &mut Model, mut plan: DeployPlan, key: Key) -> Vec<Eff
                 plan.version,
                 plan.items.len()
             ));
-            vec![Effect::Deploy(Box::new(plan))]
+            let request = model.start_request(
+                format!(
+                    "deploy of {} to {} Deployment(s)",
+                    plan.version,
+                    plan.items.len()
+                ),
+                1,
+            );
+            vec![Effect::Deploy {
+                request,
+                plan: Box::new(plan),
+            }]
         }
         KeyCode::Char('t') if !key.ctrl => {
             plan.dry_run = !plan.dry_run;

@@ -18,6 +18,7 @@ pub mod model;
 pub mod msg;
 pub mod palette;
 pub mod release_view;
+pub mod requests;
 pub mod rollback_actions;
 pub mod rollback_wizard;
 pub mod rollout_view;

@@ -257,7 +257,9 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
         Event::GateStarted { step } => {
             if let Some(gate) = view.checklist.playbook.step(step).map(|s| s.kind.clone()) {
                 view.live_gates.insert(step.clone());
+                let request = model.start_request(format!("gate `{step}`"), 1);
                 effects.push(Effect::RunGate {
+                    request,
                     step: step.clone(),
                     gate,
                 });

@@ -112,7 +112,7 @@ fn d_offers_the_environments_go_no_go_allows_and_says_what_it_holds_back() {
         plan.held_back
     );
     let effects = key(&mut model, "y");
-    let [Effect::Deploy(sent)] = effects.as_slice() else {
+    let [Effect::Deploy { plan: sent, .. }] = effects.as_slice() else {
         panic!("{effects:?}");
     };
     assert!(sent.items.iter().all(|i| i.namespace == "staging"));
@@ -152,7 +152,7 @@ fn go_no_go_is_asked_again_when_the_deploy_is_confirmed() {
             .starts_with("go/no-go changed while the dialog was open")
     );
     let effects = key(&mut model, "y");
-    assert!(matches!(effects.as_slice(), [Effect::Deploy(_)]));
+    assert!(matches!(effects.as_slice(), [Effect::Deploy { .. }]));
 }
 
 #[test]

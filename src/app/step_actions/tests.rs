@@ -111,8 +111,12 @@ fn a_gate_runs_only_after_its_start_is_recorded() {
     );
     let follow_up = record(&mut model, effects);
     assert!(
-        matches!(follow_up.as_slice(), [Effect::RunGate { step, gate: StepKind::Command(_) }] if step == "lint")
+        matches!(follow_up.as_slice(), [Effect::RunGate { step, gate: StepKind::Command(_), .. }] if step == "lint")
     );
+    let Some(Effect::RunGate { request, .. }) = follow_up.first() else {
+        unreachable!()
+    };
+    let request = request.clone();
     assert_eq!(state(&model, "lint"), StepState::Running);
     assert_eq!(model.running_actions(), ["gate `lint`"]);
     assert!(
@@ -128,9 +132,12 @@ fn a_gate_runs_only_after_its_start_is_recorded() {
     };
     let effects = update(
         &mut model,
-        Msg::GateDone {
-            step: "lint".into(),
-            outcome: outcome.clone(),
+        Msg::Done {
+            request,
+            result: crate::app::requests::TaskResult::Gate {
+                step: "lint".into(),
+                outcome: outcome.clone(),
+            },
         },
     );
     assert_eq!(
