@@ -466,6 +466,20 @@ fn the_demo_deploys_its_version_to_the_sandbox_cluster_and_journals_it() {
         s.contains("2.3.1 → 2.4.0") || s.contains("progressing")
     });
     assert!(screen.contains("production/checkout"), "{screen}");
+    // `status` from another process reads the writer's world, where 2.4.0
+    // is rolling out, not a fresh sandbox of its own still on 2.3.1.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))
+        .args(["status"])
+        .env("XDG_STATE_HOME", tmux.home().join("state"))
+        .env("XDG_CONFIG_HOME", tmux.home().join("config"))
+        .env("RELEASE_COCKPIT_CONFIG", "")
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("production/checkout 2.4.0"),
+        "status sees the writer's world:\n{status}"
+    );
     tmux.send("q");
     tmux.wait_for_exit(0);
     let history = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))

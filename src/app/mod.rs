@@ -3,6 +3,7 @@
 //! Everything the operator can do is a [`Msg`] fed to [`update`], which changes the
 //! [`Model`] and returns the side effects to run as [`Effect`] values.
 
+pub mod alerts;
 pub mod calendar_actions;
 pub mod calendar_view;
 pub mod clock;

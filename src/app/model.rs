@@ -270,6 +270,18 @@ impl Model {
         running
     }
 
+    /// What the header counts: firing, breached, failed, warnings, stale.
+    pub fn alerts(&self) -> super::alerts::Alerts {
+        let checklist = self.release.as_ref().map(|r| &r.checklist);
+        super::alerts::Alerts::count(
+            &self.health,
+            &self.rollout,
+            |signal| checklist.and_then(|c| c.baseline(signal)),
+            checklist.is_some_and(|c| c.last_deploy.is_some()),
+            self.clock.now,
+        )
+    }
+
     /// The release on screen, if any.
     pub fn release_id(&self) -> Option<&str> {
         self.release

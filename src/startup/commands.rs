@@ -178,6 +178,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
                 kubeconfig.clone(),
                 "status",
                 1,
+                &store.dir().join(crate::demo_cluster::CLAIM_FILE),
             )
             .await;
             served
@@ -191,15 +192,16 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
             signals,
             prepared.settings.health.chart,
             baseline,
+            checklist.as_ref().is_some_and(|c| c.last_deploy.is_some()),
         )
         .await;
         let _ = std::fs::remove_file(&kubeconfig);
         report
     });
     if json {
-        print!("{}", crate::status_report::json(&report, baseline));
+        print!("{}", crate::status_report::json(&report));
     } else {
-        print!("{}", crate::status_report::text(&report, baseline));
+        print!("{}", crate::status_report::text(&report));
     }
     crate::status_report::exit_code(&report)
 }

@@ -282,6 +282,7 @@ fn cockpit(
         templates: paths.as_ref().map(|p| p.config_dir.join("templates")),
     };
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    let demo_claim = store.dir().join(crate::demo_cluster::CLAIM_FILE);
     let demo_kubeconfig = paths
         .as_ref()
         .map_or_else(
@@ -321,6 +322,7 @@ fn cockpit(
                 demo_kubeconfig,
                 &operator,
                 speed,
+                &demo_claim,
             )
             .await
             {

@@ -40,14 +40,31 @@ impl EnvironmentGate {
             Self::Overridden { step, by, reason } => {
                 format!("{environment}: go/no-go on `{step}` overridden by {by}: {reason}")
             }
-            Self::Blocked { step, blockers } => format!(
-                "{environment} waits for go/no-go on `{step}`: {}",
-                blockers
+            Self::Blocked { step, blockers } => {
+                // Approvals with their counts; unfinished steps by id (their
+                // titles are in the step's details).
+                let (approvals, steps): (Vec<&Blocker>, Vec<&Blocker>) = blockers
+                    .iter()
+                    .partition(|b| !b.reason.starts_with("required step"));
+                let mut parts: Vec<String> = approvals
                     .iter()
                     .map(|b| format!("{} ({})", b.step, b.reason))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
+                    .collect();
+                if !steps.is_empty() {
+                    parts.push(format!(
+                        "required steps not finished: {}",
+                        steps
+                            .iter()
+                            .map(|b| b.step.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                format!(
+                    "{environment} waits for go/no-go on `{step}`: {}",
+                    parts.join("; ")
+                )
+            }
         }
     }
 }
