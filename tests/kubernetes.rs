@@ -66,6 +66,7 @@ impl Fixture {
             container: None,
             image: None,
             environment: None,
+            liveness: kubernetes::Liveness::default(),
         }
     }
 
@@ -446,4 +447,218 @@ async fn slow_and_dropped_watches_still_deliver_every_change() {
         2,
         "and resumed, not listed again"
     );
+}
+
+/// A `release-cockpit sandbox` child process, as an operator runs it: stopped
+/// and continued by signal, as a hung API server would be; killed on drop.
+struct SandboxProcess {
+    child: std::process::Child,
+    kubeconfig: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SandboxProcess {
+    fn start() -> Self {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))
+            .args(["sandbox", "--port", "0", "--kubeconfig"])
+            .arg(&kubeconfig)
+            .env("XDG_STATE_HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the release-cockpit binary runs `sandbox`");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut first = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("the sandbox says where it serves");
+        assert!(
+            first.starts_with("sandbox cluster serving http://127.0.0.1:"),
+            "unexpected first line from `release-cockpit sandbox`: {first:?}"
+        );
+        assert!(kubeconfig.exists(), "the sandbox wrote its kubeconfig");
+        Self {
+            child,
+            kubeconfig,
+            _dir: dir,
+        }
+    }
+
+    /// `STOP` freezes the whole server: it accepts no request and its open
+    /// watches say nothing, as a hung API server does. `CONT` lets it go on.
+    fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill(1) runs");
+        assert!(status.success(), "kill -{name} {} failed", self.child.id());
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg("-CONT")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_hung_api_server_turns_stale_within_silence_and_probe_and_fresh_when_it_goes_on() {
+    let server = SandboxProcess::start();
+    let liveness = kubernetes::Liveness {
+        silence: Duration::from_millis(400),
+        answer_within: Duration::from_millis(600),
+    };
+    let target = KubeTarget {
+        name: "shop".into(),
+        kubeconfig: Some(server.kubeconfig.clone()),
+        context: None,
+        namespace: None,
+        deployment: None,
+        selector: None,
+        container: None,
+        image: None,
+        environment: None,
+        liveness,
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    tokio::spawn(kubernetes::watch_target(target, move |u| {
+        tx.send(u).is_ok()
+    }));
+    until(&mut rx, "checkout", |d| d.phase == RolloutPhase::Complete).await;
+
+    server.signal("STOP");
+    let stopped = tokio::time::Instant::now();
+    // Silence, then a probe that gets no answer; the rest is a loaded machine's slack.
+    let budget = liveness.silence + liveness.answer_within + Duration::from_secs(2);
+    let error = loop {
+        let update = tokio::time::timeout_at(stopped + budget, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("not stale within {budget:?} of SIGSTOP"))
+            .expect("the watch ended");
+        if let RolloutUpdate::Stale { error, .. } = update {
+            break error;
+        }
+    };
+    assert!(
+        error.contains("API server did not answer in 600ms"),
+        "the reason says what happened: {error}"
+    );
+    // While the server is stopped nothing may claim to be fresh.
+    let quiet = tokio::time::Instant::now() + Duration::from_secs(1);
+    while let Ok(update) = tokio::time::timeout_at(quiet, rx.recv()).await {
+        assert!(
+            matches!(update, Some(RolloutUpdate::Stale { .. })),
+            "a snapshot while the server is stopped: {update:?}"
+        );
+    }
+
+    server.signal("CONT");
+    until(&mut rx, "checkout", |_| true).await;
+}
+
+/// Starts a sandbox on `addr`, waiting for the old one's port to be free.
+async fn start_on(world: World, addr: SocketAddr) -> Sandbox {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match Sandbox::start(world.clone(), addr).await {
+            Ok(sandbox) => return sandbox,
+            Err(error) if tokio::time::Instant::now() < deadline => {
+                let _ = error;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(error) => panic!("cannot serve again on {addr}: {error}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_replaced_server_whose_versions_restarted_lower_is_shown_only_once_listed() {
+    let f = fixture().await;
+    let mut rx = f.watch(f.target(None));
+    until(&mut rx, "checkout", |_| true).await;
+    // Some history, so that the old server's versions are well ahead.
+    let client = f.client().await;
+    for tag in ["1.2.0", "1.3.0"] {
+        kubernetes::set_image(
+            client.clone(),
+            &deploy("checkout", &format!("{IMAGE}:{tag}")),
+        )
+        .await
+        .unwrap();
+        assert!(f.sandbox.settle(Duration::from_secs(10)).await);
+    }
+    let old = format!("{IMAGE}:1.3.0");
+    until(&mut rx, "checkout", |d| {
+        d.image == old && d.phase == RolloutPhase::Complete
+    })
+    .await;
+    let seen = f.sandbox.cluster().resource_version();
+
+    let Fixture {
+        sandbox,
+        kubeconfig: _kubeconfig,
+        _dir,
+    } = f;
+    let addr = sandbox.addr();
+    drop(sandbox);
+    // A new server on the same address, its store started afresh: only
+    // checkout, and an image set on it before the cockpit got back.
+    let new_world = World {
+        deployments: vec![
+            WorldDeployment::new("production", "checkout", &[&format!("{IMAGE}:1.1.0")])
+                .replicas(4),
+        ],
+        images: ImagePolicy::new(Duration::from_millis(150)),
+    };
+    let replaced = start_on(new_world, addr).await;
+    let new = format!("{IMAGE}:3.0.0");
+    let patch = format!(
+        r#"{{"spec":{{"template":{{"spec":{{"containers":[{{"name":"checkout","image":"{new}"}}]}}}}}}}}"#
+    );
+    replaced
+        .cluster()
+        .patch_deployment(
+            "production",
+            "checkout",
+            release_cockpit::sandbox::PatchType::Strategic,
+            patch.as_bytes(),
+            false,
+        )
+        .unwrap();
+    assert!(
+        replaced.cluster().resource_version() < seen,
+        "the new server's versions ({}) start below the old one's ({seen})",
+        replaced.cluster().resource_version()
+    );
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let update = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("no fresh snapshot of the new server within 15 s")
+            .expect("the watch ended");
+        let RolloutUpdate::Snapshot { deployments, .. } = update else {
+            continue;
+        };
+        let names: Vec<&str> = deployments.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["checkout"],
+            "a fresh snapshot is the new server's world, not the old one's"
+        );
+        assert_eq!(
+            deployments[0].image, new,
+            "a fresh snapshot has the image set while the cockpit was away"
+        );
+        break;
+    }
 }
