@@ -281,7 +281,7 @@ async fn a_dry_run_changes_nothing() {
 }
 
 #[tokio::test]
-async fn a_server_restart_reconnects_without_showing_stale_data_as_fresh() {
+async fn a_server_restart_is_stale_until_listed_again_and_then_shows_the_change_made_meanwhile() {
     let mut f = fixture().await;
     let mut rx = f.watch(f.target(None));
     until(&mut rx, "checkout", |_| true).await;
@@ -347,10 +347,12 @@ async fn a_server_restart_reconnects_without_showing_stale_data_as_fresh() {
             }
         }
     }
+    // The server that came back could have been another one: only a LIST
+    // can show what it holds now, so an outage costs one LIST of each kind.
     assert_eq!(
         f.sandbox.counts().lists(),
-        2,
-        "resumed from its resourceVersion, not listed again"
+        4,
+        "listed again once after the outage, not on every retry"
     );
     let image = format!("{IMAGE}:3.0.0");
     until(&mut rx, "checkout", |d| {
@@ -661,4 +663,28 @@ async fn a_replaced_server_whose_versions_restarted_lower_is_shown_only_once_lis
         );
         break;
     }
+}
+
+#[tokio::test]
+async fn an_idle_watch_costs_one_probe_per_silent_interval_and_no_listing() {
+    let f = fixture().await;
+    let mut target = f.target(None);
+    target.liveness.silence = Duration::from_millis(200);
+    let mut rx = f.watch(target);
+    until(&mut rx, "checkout", |d| d.phase == RolloutPhase::Complete).await;
+    assert!(f.sandbox.settle(Duration::from_secs(10)).await);
+    let probes = f.sandbox.counts().probes();
+    let idle = Duration::from_secs(2);
+    let quiet = tokio::time::Instant::now() + idle;
+    while let Ok(update) = tokio::time::timeout_at(quiet, rx.recv()).await {
+        assert!(
+            matches!(update, Some(RolloutUpdate::Snapshot { .. })),
+            "a server that answers is never stale: {update:?}"
+        );
+    }
+    let probed = f.sandbox.counts().probes() - probes;
+    // 2 s of silence at 200 ms each, at most; a loaded machine probes less.
+    assert!((1..=10).contains(&probed), "{probed} probes in {idle:?}");
+    assert_eq!(f.sandbox.counts().lists(), 2, "the probes list nothing");
+    assert_eq!(f.sandbox.counts().watches(), 2, "nor reopen the watches");
 }

@@ -5,6 +5,7 @@
 mod actions;
 mod client;
 mod errors;
+mod feeds;
 pub mod history;
 mod liveness;
 mod status;
