@@ -688,3 +688,120 @@ async fn an_idle_watch_costs_one_probe_per_silent_interval_and_no_listing() {
     assert_eq!(f.sandbox.counts().lists(), 2, "the probes list nothing");
     assert_eq!(f.sandbox.counts().watches(), 2, "nor reopen the watches");
 }
+
+/// A TCP front for API servers, as a load balancer or a DNS name is: the
+/// backend can be switched, cutting the connections open to the old one.
+struct Front {
+    addr: SocketAddr,
+    backend: std::sync::Arc<std::sync::Mutex<SocketAddr>>,
+    cut: tokio::sync::watch::Sender<u64>,
+}
+
+impl Front {
+    async fn start(backend: SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let backend = std::sync::Arc::new(std::sync::Mutex::new(backend));
+        let cut = tokio::sync::watch::channel(0).0;
+        let (to, cuts) = (backend.clone(), cut.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let to = *to.lock().unwrap();
+                let mut cut = cuts.subscribe();
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(to).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = cut.changed() => {}
+                    }
+                });
+            }
+        });
+        Self { addr, backend, cut }
+    }
+
+    fn switch_to(&self, backend: SocketAddr) {
+        *self.backend.lock().unwrap() = backend;
+        self.cut.send_modify(|n| *n += 1);
+    }
+}
+
+#[tokio::test]
+async fn a_backend_switched_to_a_store_with_lower_versions_is_listed_again_not_resumed() {
+    let old = Sandbox::start(world(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
+    let front = Front::start(old.addr()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    write_kubeconfig(
+        &kubeconfig,
+        &format!("http://{}", front.addr),
+        "production",
+        "alice",
+    )
+    .unwrap();
+    let f = Fixture {
+        sandbox: old,
+        kubeconfig,
+        _dir: dir,
+    };
+    let mut rx = f.watch(f.target(None));
+    until(&mut rx, "checkout", |d| d.phase == RolloutPhase::Complete).await;
+
+    let new = Sandbox::start(
+        World {
+            deployments: vec![
+                WorldDeployment::new("production", "checkout", &[&format!("{IMAGE}:3.0.0")])
+                    .replicas(1),
+            ],
+            images: ImagePolicy::new(Duration::from_millis(150)),
+        },
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .unwrap();
+    assert!(
+        new.cluster().resource_version() < f.sandbox.cluster().resource_version(),
+        "the new store's versions start below the old one's"
+    );
+    // The front answers all along: the cockpit sees its watches end, not fail.
+    front.switch_to(new.addr());
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let mut told = None;
+    loop {
+        let update = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("no fresh snapshot of the new store within 15 s")
+            .expect("the watch ended");
+        match update {
+            RolloutUpdate::Stale { error, .. } => told = Some(error),
+            RolloutUpdate::Snapshot { deployments, .. } => {
+                let shown: Vec<(&str, &str)> = deployments
+                    .iter()
+                    .map(|d| (d.name.as_str(), d.image.as_str()))
+                    .collect();
+                assert_eq!(
+                    shown,
+                    [("checkout", &*format!("{IMAGE}:3.0.0"))],
+                    "a fresh snapshot after the switch is the new store's"
+                );
+                break;
+            }
+        }
+    }
+    // Whether the first probe after the cut reached the new store (its
+    // versions are below ours) or a connection the cut had reset, the target
+    // is stale until the new store has been listed.
+    let told = told.expect("the target was stale between the two stores");
+    assert!(
+        told.contains("resourceVersion went back from") || told.contains("unreachable"),
+        "the reason says what happened: {told}"
+    );
+    assert_eq!(new.counts().lists(), 2, "the new store was listed");
+}
