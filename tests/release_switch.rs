@@ -102,3 +102,53 @@ async fn a_late_result_is_journaled_into_the_release_that_asked_for_it() {
     }));
     assert!(matches!(mailbox.recv().await, Some(Msg::Recorded(_))));
 }
+
+#[tokio::test]
+async fn a_follower_whose_writer_dies_is_told_and_takes_the_release_over() {
+    use release_cockpit::current_release::Follow;
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let library = PlaybookLibrary::builtin().unwrap();
+    // The writer: another runner holding the release's lock.
+    let (writer_tx, mut writer_box) = mpsc::unbounded_channel();
+    let mut writer = Runner::new(
+        writer_tx,
+        "alice".into(),
+        None,
+        store.clone(),
+        library.clone(),
+    );
+    start(&mut writer, "patch 1.0.1 2026-12-01 10:00 UTC");
+    let id = opened(writer_box.recv().await);
+
+    let (tx, mut mailbox) = mpsc::unbounded_channel();
+    let mut follower = Runner::new(tx, "bob".into(), None, store.clone(), library);
+    follower.start_following(Follow {
+        path: store.journal_path(&id),
+        offset: 0,
+        last_seq: 0,
+        writer: Some("host/1".into()),
+    });
+    assert!(matches!(mailbox.recv().await, Some(Msg::Followed(_))));
+    drop(writer); // The writer's process is gone: its lock with it.
+    let gone = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            match mailbox.recv().await {
+                Some(Msg::WriterGone) => return true,
+                Some(_) => continue,
+                None => return false,
+            }
+        }
+    })
+    .await;
+    assert_eq!(gone, Ok(true), "the follower was never told");
+    follower.run(Effect::TakeOver { id: id.clone() });
+    match mailbox.recv().await {
+        Some(Msg::ReleaseOpened { following, .. }) => assert_eq!(following, None),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        acquire(&store.lock_path(&id)).unwrap(),
+        LockOutcome::HeldBy(_)
+    ));
+}

@@ -24,6 +24,9 @@ pub enum Effect {
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
     OpenRelease { id: String },
+    /// The writer this cockpit followed is gone: become the release's writer
+    /// (as a new cockpit would), or follow whoever took it first.
+    TakeOver { id: String },
     /// Remember which pane has focus, so a restart comes back to it.
     RememberFocus(Pane),
     /// Start a release; reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.

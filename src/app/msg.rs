@@ -31,6 +31,8 @@ pub enum Msg {
     /// An event another cockpit wrote, seen while following its journal: folded
     /// in, never acted on.
     Followed(Recorded),
+    /// The cockpit this one follows is gone: nobody holds the release's lock.
+    WriterGone,
     /// A calendar event (postpone, skip, restore) is durable.
     CalendarRecorded(Recorded),
     /// An event could not be written; the action it stood for was not taken.

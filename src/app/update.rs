@@ -79,6 +79,29 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
     }
 }
 
+/// The followed writer exited or was killed. A follower takes over the
+/// release, as a new cockpit would; one started `--read-only` only says so.
+fn writer_gone(model: &mut Model) -> Vec<Effect> {
+    model.mark_changed();
+    let Some(writer) = model.session.following.clone() else {
+        return Vec::new();
+    };
+    let Some(id) = model.release_id().map(str::to_owned) else {
+        return Vec::new();
+    };
+    if model.session.read_only {
+        model.session.following = Some(format!("{writer} (gone)"));
+        model.notice = Some(format!(
+            "{writer}, which wrote {id}, is gone; start without --read-only to take over"
+        ));
+        return Vec::new();
+    }
+    model.notice = Some(format!(
+        "{writer}, which wrote {id}, is gone: taking over as its writer"
+    ));
+    vec![Effect::TakeOver { id }]
+}
+
 fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(model, key),
@@ -131,6 +154,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects.extend(rollback_actions::after_recorded(model, &recorded));
             effects
         }
+        Msg::WriterGone => writer_gone(model),
         Msg::Followed(recorded) => {
             if let Some(view) = model.release.as_mut() {
                 view.checklist.apply(&recorded);

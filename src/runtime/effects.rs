@@ -332,6 +332,10 @@ impl EffectRunner for Runner {
                     });
                 });
             }
+            Effect::TakeOver { id } => {
+                let current = open_by_id(&self.store, &id, false);
+                self.switch_to(current);
+            }
             Effect::OpenRelease { id } => {
                 let id = id.trim();
                 if self.release.as_deref() == Some(id) {

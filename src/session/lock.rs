@@ -81,6 +81,24 @@ impl ReleaseLock {
     }
 }
 
+/// Who holds the lock at `path` now, without taking it for longer than the
+/// look: `None` when nobody does (its writer exited or was killed).
+pub fn current_holder(path: &Path) -> io::Result<Option<String>> {
+    let mut file = OpenOptions::new().read(true).open(path)?;
+    match file.try_lock() {
+        Ok(()) => {
+            file.unlock()?;
+            Ok(None)
+        }
+        Err(TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            file.read_to_string(&mut holder)?;
+            Ok(Some(holder.trim().to_owned()))
+        }
+        Err(TryLockError::Error(error)) => Err(error),
+    }
+}
+
 impl Drop for ReleaseLock {
     /// A clean exit leaves the lock file empty, so the next start does not report
     /// a take-over. The lock itself goes with the file handle.

@@ -652,3 +652,38 @@ mod bound_results {
         assert_eq!(model.running_actions(), ["rollback of 2 Deployment(s)"]);
     }
 }
+
+mod writer_gone {
+    use super::*;
+    use crate::app::fixture::sample_model_with_release;
+
+    #[test]
+    fn a_follower_takes_over_and_a_read_only_one_says_so() {
+        let mut model = sample_model_with_release();
+        model.session.following = Some("host/4242".into());
+        let id = model.release_id().unwrap().to_owned();
+        assert_eq!(
+            update(&mut model, Msg::WriterGone),
+            vec![Effect::TakeOver { id }]
+        );
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .unwrap_or_default()
+                .contains("taking over")
+        );
+
+        let mut model = sample_model_with_release();
+        model.session.following = Some("host/4242".into());
+        model.session.read_only = true;
+        assert!(update(&mut model, Msg::WriterGone).is_empty());
+        assert_eq!(model.session.following.as_deref(), Some("host/4242 (gone)"));
+
+        let mut model = sample_model_with_release();
+        assert!(
+            update(&mut model, Msg::WriterGone).is_empty(),
+            "a writer ignores it"
+        );
+    }
+}
