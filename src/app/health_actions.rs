@@ -3,8 +3,11 @@
 //! each signal's baseline when a deploy starts.
 
 use super::effect::Effect;
+use chrono::{DateTime, Utc};
+
 use super::health_view::RuleChange;
 use super::model::Model;
+use super::rollout_view::ImageChange;
 use crate::domain::events::{Event, Number, Recorded};
 use crate::domain::health::SignalUpdate;
 
@@ -67,12 +70,17 @@ pub fn after_recorded(model: &Model, recorded: &Recorded) -> Vec<Effect> {
     let Event::DeployRequested { dry_run: false, .. } = &recorded.event else {
         return Vec::new();
     };
+    baselines(model, recorded.at)
+}
+
+/// Each signal's mean over its baseline window before `at`.
+fn baselines(model: &Model, at: DateTime<Utc>) -> Vec<Effect> {
     model
         .health
         .signals
         .iter()
         .map(|s| {
-            let (from, to) = (recorded.at - s.signal.baseline_window, recorded.at);
+            let (from, to) = (at - s.signal.baseline_window, at);
             let mean = s.points.mean_between(from, to);
             Effect::Record(Event::BaselineCaptured {
                 signal: s.signal.name.clone(),
@@ -83,6 +91,53 @@ pub fn after_recorded(model: &Model, recorded: &Recorded) -> Vec<Effect> {
             })
         })
         .collect()
+}
+
+/// A rollout moved that the journal holds nothing about (`kubectl set image`,
+/// CI): journal it, and take baselines from the series held before it, so
+/// that `> 2x baseline` rules hold it to the level before. Rollouts of this
+/// cockpit's own deploy or rollback are left alone.
+pub fn external_rollouts(model: &Model, changes: &[ImageChange]) -> Vec<Effect> {
+    let Some(checklist) = model.release.as_ref().map(|r| &r.checklist) else {
+        return Vec::new();
+    };
+    if model.session.is_read_only() || changes.is_empty() {
+        return Vec::new();
+    }
+    let now = model.clock.now;
+    let ours = |c: &ImageChange| {
+        checklist
+            .deploy_in_flight
+            .as_ref()
+            .is_some_and(|d| now - d.at < chrono::Duration::minutes(10))
+            || checklist.last_deploy_targets.contains(&c.as_deployed())
+            || checklist.rollback.as_ref().is_some_and(|r| {
+                now - r.at < chrono::Duration::hours(1)
+                    && r.items
+                        .iter()
+                        .any(|i| i.namespace == c.namespace && i.name == c.name)
+            })
+    };
+    let foreign: Vec<String> = changes
+        .iter()
+        .filter(|c| !ours(c))
+        .map(|c| format!("{}/{} {} -> {}", c.namespace, c.name, c.from, c.to))
+        .collect();
+    if foreign.is_empty() {
+        return Vec::new();
+    }
+    let mut effects = vec![Effect::Record(Event::ExternalRolloutSeen {
+        changes: foreign,
+    })];
+    // One rollout often moves several Deployments, seen a moment apart: the
+    // first takes the baselines, which the window after it would spoil.
+    let recent = checklist
+        .last_deploy
+        .is_some_and(|at| now - at < chrono::Duration::minutes(2));
+    if !recent {
+        effects.extend(baselines(model, now));
+    }
+    effects
 }
 
 #[cfg(test)]

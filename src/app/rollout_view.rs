@@ -46,6 +46,26 @@ pub struct TargetView {
     pub stale: Option<Stale>,
 }
 
+/// A Deployment whose image changed between two snapshots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageChange {
+    pub namespace: String,
+    pub name: String,
+    pub container: String,
+    pub from: String,
+    pub to: String,
+}
+
+impl ImageChange {
+    /// As a deploy journals it: `namespace/name container=image`.
+    pub fn as_deployed(&self) -> String {
+        format!(
+            "{}/{} {}={}",
+            self.namespace, self.name, self.container, self.to
+        )
+    }
+}
+
 /// Where a rollout started, to tell its speed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Start {
@@ -86,12 +106,32 @@ impl RolloutView {
         !self.targets.is_empty()
     }
 
-    pub fn apply(&mut self, update: RolloutUpdate, now: DateTime<Utc>) {
+    /// Folds a watch's report in; returns the Deployments whose image changed
+    /// since the last snapshot (rollouts that started).
+    pub fn apply(&mut self, update: RolloutUpdate, now: DateTime<Utc>) -> Vec<ImageChange> {
+        let mut changes = Vec::new();
         match update {
             RolloutUpdate::Snapshot {
                 target,
                 deployments,
             } => {
+                if let Some(view) = self.targets.iter().find(|t| t.name == target) {
+                    for d in &deployments {
+                        let before = view
+                            .deployments
+                            .iter()
+                            .find(|p| p.namespace == d.namespace && p.name == d.name);
+                        if let Some(before) = before.filter(|p| p.image != d.image) {
+                            changes.push(ImageChange {
+                                namespace: d.namespace.clone(),
+                                name: d.name.clone(),
+                                container: d.container.clone(),
+                                from: before.image.clone(),
+                                to: d.image.clone(),
+                            });
+                        }
+                    }
+                }
                 self.starts.retain(|(t, ns, name), _| {
                     *t != target
                         || deployments
@@ -115,6 +155,7 @@ impl RolloutView {
             }
         }
         self.selected = self.selected.min(self.len().saturating_sub(1));
+        changes
     }
 
     fn track(&mut self, target: &str, d: &DeploymentState, now: DateTime<Utc>) {

@@ -203,9 +203,11 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Rollout(report) => {
-            model.rollout.apply(report, model.clock.now);
+            let changes = model.rollout.apply(report, model.clock.now);
             model.mark_changed();
-            rollback_actions::verify(model)
+            let mut effects = health_actions::external_rollouts(model, &changes);
+            effects.extend(rollback_actions::verify(model));
+            effects
         }
         Msg::ReleaseFailed(error) => {
             model.notice = Some(format!("no release started: {error}"));

@@ -77,6 +77,12 @@ pub enum Event {
         ok: bool,
         results: Vec<String>,
     },
+    /// A rollout this cockpit did not start (kubectl, CI) was seen starting:
+    /// the post-deploy window opens, and baselines are taken as for a deploy.
+    ExternalRolloutSeen {
+        /// `namespace/name from-image -> to-image`, one per Deployment.
+        changes: Vec<String>,
+    },
     /// A signal's level before a deploy, taken when the deploy starts, so
     /// that "2x baseline" means the same after a restart.
     BaselineCaptured {
@@ -219,6 +225,7 @@ impl Event {
             | Self::OccurrenceRestored { .. }
             | Self::DeployRequested { .. }
             | Self::DeployFinished { .. }
+            | Self::ExternalRolloutSeen { .. }
             | Self::BaselineCaptured { .. }
             | Self::TriggerFired { .. }
             | Self::TriggerCleared { .. }
@@ -304,6 +311,9 @@ impl Event {
                 since.format("%H:%M:%S")
             ),
             Self::TriggerCleared { rule, .. } => format!("trigger cleared: {rule}"),
+            Self::ExternalRolloutSeen { changes } => {
+                format!("rollout not started here: {}", changes.join(", "))
+            }
             Self::SeverityAssessed {
                 severity, reason, ..
             } => format!("assessed {severity} ({}): {reason}", severity.action()),

@@ -185,3 +185,98 @@ fn a_journaled_baseline_is_what_the_rules_compare_with() {
         "0.5 s is over twice the journaled 0.2 s: {effects:?}"
     );
 }
+
+mod external_rollouts {
+    use super::*;
+    use crate::app::fixture::sample_rollout;
+    use crate::domain::rollout::RolloutUpdate;
+
+    /// The sample release watching the sample rollout, with an hour of
+    /// signal points held, and a snapshot whose `web` moved to `image`.
+    fn moved(image: &str) -> (Model, Msg) {
+        let mut model = sample_model_with_release();
+        let now = model.clock.now;
+        model.health = sample_health(now, 240);
+        model.rollout = sample_rollout(now);
+        let mut deployments = model.rollout.targets[0].deployments.clone();
+        deployments[3].image = image.to_owned();
+        let msg = Msg::Rollout(RolloutUpdate::Snapshot {
+            target: "shop".to_owned(),
+            deployments,
+        });
+        (model, msg)
+    }
+
+    #[test]
+    fn a_rollout_the_journal_does_not_hold_is_journaled_with_baselines_from_the_held_series() {
+        let (mut model, msg) = moved("registry.example.com/shop/web:2.4.1-hotfix");
+        let effects = update(&mut model, msg);
+        let Some(Effect::Record(Event::ExternalRolloutSeen { changes })) = effects.first() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(
+            changes,
+            &[
+                "production/web registry.example.com/shop/web:2.3.1 -> registry.example.com/shop/web:2.4.1-hotfix"
+            ]
+        );
+        let error_rate = effects.iter().find_map(|e| match e {
+            Effect::Record(Event::BaselineCaptured {
+                signal,
+                value,
+                points,
+                ..
+            }) if signal == "error_rate" => Some((*value, *points)),
+            _ => None,
+        });
+        let (value, points) = error_rate.unwrap_or_else(|| panic!("no baseline: {effects:?}"));
+        assert!(points > 0, "taken from the points held before the rollout");
+        assert!(
+            value.is_some_and(|v| v.0 > 0.0 && v.0 < 0.1),
+            "the level before: {value:?}"
+        );
+    }
+
+    #[test]
+    fn the_cockpits_own_deploy_is_not_taken_for_someone_elses() {
+        let (mut model, msg) = moved("registry.example.com/shop/web:2.4.0");
+        let now = model.clock.now;
+        if let Some(view) = model.release.as_mut() {
+            view.checklist.apply(&Recorded {
+                seq: 2,
+                at: now,
+                operator: "alice".to_owned(),
+                event: Event::DeployRequested {
+                    version: "2.4.0".to_owned(),
+                    targets: vec![
+                        "production/web web=registry.example.com/shop/web:2.4.0".to_owned(),
+                    ],
+                    dry_run: false,
+                },
+            });
+            view.checklist.apply(&Recorded {
+                seq: 3,
+                at: now,
+                operator: "alice".to_owned(),
+                event: Event::DeployFinished {
+                    ok: true,
+                    results: Vec::new(),
+                },
+            });
+        }
+        let effects = update(&mut model, msg);
+        assert!(
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::Record(Event::ExternalRolloutSeen { .. }))),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn a_follower_journals_nothing() {
+        let (mut model, msg) = moved("registry.example.com/shop/web:2.4.1-hotfix");
+        model.session.following = Some("host/1".to_owned());
+        assert!(update(&mut model, msg).is_empty());
+    }
+}

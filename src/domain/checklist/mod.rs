@@ -85,6 +85,8 @@ pub struct Checklist {
     /// When the last real (not dry-run) deploy was requested: the start of
     /// the post-deploy window the Health pane watches.
     pub last_deploy: Option<DateTime<Utc>>,
+    /// What the last real deploy set: `namespace/name container=image`.
+    pub last_deploy_targets: Vec<String>,
     /// Each signal's baseline as journaled at the last deploy.
     pub baselines: BTreeMap<String, Option<crate::domain::events::Number>>,
     /// Rules journaled as fired and not yet cleared, with when they fired.
@@ -133,6 +135,7 @@ impl Checklist {
             last_seq: started.seq,
             deploy_in_flight: None,
             last_deploy: None,
+            last_deploy_targets: Vec::new(),
             baselines: BTreeMap::new(),
             open_triggers: BTreeMap::new(),
             rollback: None,
@@ -198,6 +201,7 @@ impl Checklist {
             } => {
                 if !dry_run {
                     self.last_deploy = Some(recorded.at);
+                    self.last_deploy_targets = targets.clone();
                 }
                 self.deploy_in_flight = Some(DeployInFlight {
                     at: recorded.at,
@@ -206,6 +210,7 @@ impl Checklist {
                 });
             }
             Event::DeployFinished { .. } => self.deploy_in_flight = None,
+            Event::ExternalRolloutSeen { .. } => self.last_deploy = Some(recorded.at),
             Event::BaselineCaptured { signal, value, .. } => {
                 self.baselines.insert(signal.clone(), *value);
             }
@@ -272,6 +277,7 @@ impl Checklist {
             | Event::OccurrenceRestored { .. }
             | Event::DeployRequested { .. }
             | Event::DeployFinished { .. }
+            | Event::ExternalRolloutSeen { .. }
             | Event::BaselineCaptured { .. }
             | Event::TriggerFired { .. }
             | Event::TriggerCleared { .. }
