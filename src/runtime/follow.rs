@@ -26,18 +26,21 @@ pub fn follow(
         ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
         while !mailbox.is_closed() {
             ticks.tick().await;
-            let Ok(bytes) = read_from(&path, offset) else {
+            let Ok((bytes, len)) = read_from(&path, offset) else {
                 continue;
             };
+            if len < offset {
+                // The writer cut a failed append back to its last good line:
+                // the next line it writes starts at the new end.
+                offset = len;
+                continue;
+            }
             if bytes.is_empty() {
                 continue;
             }
             // A line still being written is left for the next read.
             let replayed = replay(&bytes);
-            offset += replayed
-                .bad_tail
-                .as_ref()
-                .map_or(bytes.len() as u64, |(at, _)| *at);
+            offset += replayed.complete_len;
             for recorded in replayed.records {
                 if recorded.seq > last_seq {
                     last_seq = recorded.seq;
@@ -48,13 +51,15 @@ pub fn follow(
     })
 }
 
-fn read_from(path: &PathBuf, offset: u64) -> std::io::Result<Vec<u8>> {
+/// The bytes from `offset` on, and the file's length.
+fn read_from(path: &PathBuf, offset: u64) -> std::io::Result<(Vec<u8>, u64)> {
     let mut file = std::fs::File::open(path)?;
-    if file.metadata()?.len() <= offset {
-        return Ok(Vec::new());
+    let len = file.metadata()?.len();
+    if len <= offset {
+        return Ok((Vec::new(), len));
     }
     file.seek(SeekFrom::Start(offset))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    Ok(bytes)
+    Ok((bytes, len))
 }
