@@ -114,6 +114,12 @@ pub fn format_duration(duration: Duration) -> String {
     out
 }
 
+/// A count of seconds as [`format_duration`] prints it, whatever its size:
+/// counts come from journals, and past chrono's range they print as seconds.
+pub fn format_seconds(seconds: i64) -> String {
+    Duration::try_seconds(seconds).map_or_else(|| format!("{seconds}s"), format_duration)
+}
+
 impl FromStr for Offset {
     type Err = OffsetError;
 
@@ -260,6 +266,13 @@ mod tests {
         ] {
             assert!(bad.parse::<Offset>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn any_count_of_seconds_formats_without_panicking() {
+        assert_eq!(format_seconds(5_400), "1h30m");
+        assert_eq!(format_seconds(i64::MAX), format!("{}s", i64::MAX));
+        assert_eq!(format_seconds(i64::MIN), format!("{}s", i64::MIN));
     }
 
     #[test]
