@@ -134,7 +134,7 @@ pub fn replay(bytes: &[u8]) -> Replay {
                 line: index as u64 + 1,
                 offset,
                 len,
-                reason,
+                reason: printable(&reason),
             })
         };
         if !text.iter().all(u8::is_ascii_whitespace) {
@@ -178,6 +178,30 @@ pub fn replay(bytes: &[u8]) -> Replay {
             .saturating_add(untrusted_after_highest),
         set_aside: None,
     }
+}
+
+/// The longest reason kept: decoder messages may quote the line.
+const MAX_REASON_CHARS: usize = 200;
+
+/// A reason fit for a terminal and a log: decoder messages quote what the line
+/// says, so control characters are escaped and the length is bounded.
+fn printable(reason: &str) -> String {
+    let mut out: String = reason
+        .chars()
+        .take(MAX_REASON_CHARS)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_unicode().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if reason.chars().nth(MAX_REASON_CHARS).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// How many records an untrusted line may have held: one, or more when a

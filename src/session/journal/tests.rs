@@ -266,3 +266,16 @@ fn a_fragment_that_cannot_be_cut_blocks_appends_until_it_can() {
     assert_eq!(seqs(&replayed), [1, 3]);
     assert_eq!((replayed.skipped, replayed.torn_tail), (vec![], None));
 }
+
+#[test]
+fn reasons_quote_no_control_characters_and_stay_short() {
+    let hostile = format!(
+        "{{\"v\":1,\"sum\":\"\\u001b[2J{}\",\"rec\":{{}}}}\n",
+        "x".repeat(500)
+    );
+    let replayed = replay(hostile.as_bytes());
+    let reason = &replayed.skipped[0].reason;
+    assert!(!reason.chars().any(char::is_control), "{reason:?}");
+    assert!(reason.contains("\\u{1b}[2J"), "{reason}");
+    assert!(reason.chars().count() < 300, "{}", reason.len());
+}
