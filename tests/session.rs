@@ -321,3 +321,18 @@ fn a_newer_format_opens_read_only_and_says_so() {
         "the file is untouched"
     );
 }
+
+#[test]
+fn a_journal_started_by_a_newer_build_says_upgrade() {
+    let (_dir, store, id, path) = release_with_two_steps();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("{\"v\":1,", "{\"v\":2,", 1)).unwrap();
+    let error = open_release_read_only(&store, &id)
+        .err()
+        .expect("nothing to fold into");
+    assert!(
+        error.contains("written by a newer release-cockpit (format 2"),
+        "{error}"
+    );
+    assert!(error.contains("upgrade"), "{error}");
+}

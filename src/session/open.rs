@@ -150,6 +150,13 @@ fn checklist_from(path: &Path, replay: &Replay) -> Result<Checklist, String> {
         .filter(|first| matches!(first.event, Event::ReleaseStarted { .. }));
     let first = match (first, replay.skipped.first()) {
         (Some(first), _) => first,
+        (None, Some(_)) if replay.newer_format.is_some() => {
+            return Err(format!(
+                "{}: {}",
+                path.display(),
+                replay.problems().join("; ")
+            ));
+        }
         (None, Some(lost)) => {
             return Err(format!(
                 "{}: line {}, which should hold the release_started event (the release and its playbook), cannot be used ({}); the release cannot be rebuilt without it. The file is left as it is, with the {} valid events after it: restore that line from a backup (or from a copy a follower kept), then open the release again",
