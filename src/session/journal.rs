@@ -11,10 +11,14 @@
 //! too (it refuses to append until the cut succeeds), so no later event lands
 //! after a fragment. The failed event's sequence number is burned: it is never
 //! handed out again by this journal, because a follower may have read a line
-//! that was written but whose sync failed. Replay allows such gaps. (A number
-//! burned this way leaves no trace on disk, so a writer opening the journal
-//! after a crash may hand it out again; a follower only ever reads it from a
-//! line the writer cut back, which it sees shrink.)
+//! that was written but whose sync failed. Replay allows such gaps.
+//!
+//! A number burned this way leaves no trace on disk, so a writer that starts
+//! after a crash may hand it out again. Only a follower that read the cut line
+//! (a sync that failed after its write succeeded) can have seen it; it goes on
+//! from the cut (`runtime::follow`) but would pass over the reused number. That
+//! takes a failed sync and then a crash before the next good append; closing
+//! it would need the number written somewhere durable, which a full disk is not.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
