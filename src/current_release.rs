@@ -9,7 +9,9 @@ use chrono_tz::Tz;
 use crate::config::PlaybookLibrary;
 use crate::domain::checklist::Checklist;
 use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
-use crate::session::{Journal, ReadOnly, ReleaseStore, open_release, open_release_read_only};
+use crate::session::{
+    Journal, OpenError, ReadOnly, ReleaseStore, open_release, open_release_read_only,
+};
 
 #[derive(Default)]
 pub struct Current {
@@ -102,7 +104,20 @@ pub fn open_by_id(store: &ReleaseStore, id: &str, read_only: bool) -> Current {
                     notice: Some(notes.join("; ")).filter(|n| !n.is_empty()),
                 }
             }
-            Err(error) => notice(format!("cannot open release {id}: {error}")),
+            Err(OpenError::WriteRefused(reason)) => {
+                tracing::warn!(
+                    release = id,
+                    reason,
+                    "journal not writable by this build; following read-only"
+                );
+                let mut current = follow(store, id, None);
+                current.notice = Some(match current.notice.take() {
+                    Some(more) => format!("{reason}; {more}"),
+                    None => reason,
+                });
+                current
+            }
+            Err(OpenError::Failed(error)) => notice(format!("cannot open release {id}: {error}")),
         },
         Ok(LockOutcome::HeldBy(writer)) => {
             tracing::info!(
@@ -124,8 +139,11 @@ fn follow(store: &ReleaseStore, id: &str, writer: Option<String>) -> Current {
         Ok(ReadOnly {
             checklist,
             valid_len,
+            problems,
             ..
         }) => Current {
+            notice: (!problems.is_empty())
+                .then(|| format!("journal of {id}: {}", problems.join("; "))),
             follow: Some(Follow {
                 path: store.journal_path(id),
                 offset: valid_len,

@@ -60,7 +60,8 @@ struct HistoryLine<'a> {
 }
 
 /// The audit trail of one release (the most recent when `id` is `None`): time,
-/// operator, step, what happened and why; or JSON lines with every field.
+/// operator, step, what happened and why, then a `!` line for each line of the
+/// journal that did not replay; or JSON lines with every field (records only).
 pub fn history(store: &ReleaseStore, id: Option<&str>, json: bool) -> Result<String, String> {
     let id = match id {
         Some(id) => id.to_owned(),
@@ -70,7 +71,9 @@ pub fn history(store: &ReleaseStore, id: Option<&str>, json: bool) -> Result<Str
             .next()
             .ok_or("no releases yet: start one with `release-cockpit start`")?,
     };
-    let ReadOnly { records, .. } = open_release_read_only(store, &id)?;
+    let ReadOnly {
+        records, problems, ..
+    } = open_release_read_only(store, &id)?;
     let mut out = String::new();
     for recorded in &records {
         if json {
@@ -91,6 +94,11 @@ pub fn history(store: &ReleaseStore, id: Option<&str>, json: bool) -> Result<Str
                 recorded.event.step().unwrap_or("-"),
                 recorded.event.describe()
             );
+        }
+    }
+    if !json {
+        for problem in problems {
+            let _ = writeln!(out, "! {problem}");
         }
     }
     Ok(out)

@@ -298,3 +298,152 @@ run = "npm run deploy:production"
         "{stderr}"
     );
 }
+
+/// A config with one train; `field` is its last line (line 7).
+fn train_config(home: &std::path::Path, rrule: &str, field: &str) -> std::path::PathBuf {
+    let file = home.join("trains.toml");
+    let config = format!(
+        "[[train]]\nname = \"modules\"\ntype = \"minor\"\ntimezone = \"UTC\"\nstart = \"2026-01-06 10:00\"\nrrule = \"{rrule}\"\n{field}\n"
+    );
+    std::fs::write(&file, config).expect("write");
+    file
+}
+
+fn assert_config_error(out: &Output, at: &str, problem: &str) {
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "exit 2, not a panic:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains(at), "{at}:\n{err}");
+    assert!(err.contains(problem), "{problem}:\n{err}");
+    assert!(err.contains("fix:"), "{err}");
+}
+
+#[test]
+fn check_config_bounds_a_train_offset_instead_of_panicking() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = train_config(home.path(), "FREQ=WEEKLY", "freeze = \"T-99999999999999d\"");
+    let out = run(
+        &["check-config", file.to_str().expect("utf-8")],
+        home.path(),
+    );
+    assert_config_error(
+        &out,
+        &format!(
+            "{}, line 7, column 10, key `train[0].freeze`",
+            file.display()
+        ),
+        "further from T-0 than 10 years (3653d)",
+    );
+}
+
+#[test]
+fn check_config_rejects_a_cadence_that_never_yields_a_release() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for rule in [
+        "FREQ=WEEKLY;INTERVAL=0",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+    ] {
+        let file = train_config(home.path(), rule, "freeze = \"T-2d\"");
+        let out = run(
+            &["check-config", file.to_str().expect("utf-8")],
+            home.path(),
+        );
+        assert_config_error(
+            &out,
+            &format!("{}, line 6, column 9, key `train[0].rrule`", file.display()),
+            "train `modules`: ",
+        );
+    }
+}
+
+/// The patch playbook under another name, with its first offset replaced.
+fn far_playbook(offset: &str) -> String {
+    include_str!("../assets/playbooks/patch.toml")
+        .replace("name = \"patch\"", "name = \"far\"")
+        .replace("release_types = [\"patch\"]", "release_types = []")
+        .replace("at = \"T-4h\"", &format!("at = \"{offset}\""))
+}
+
+#[test]
+fn check_config_bounds_a_playbook_offset_instead_of_panicking_later() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = home.path().join("config/release-cockpit/playbooks");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let playbook = dir.join("far.toml");
+    std::fs::write(&playbook, far_playbook("T-9999999999w")).expect("write");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
+    let out = run(&["check-config", example], home.path());
+    assert_config_error(
+        &out,
+        &format!(
+            "{}, line 14, column 6, key `phase.step.at`",
+            playbook.display()
+        ),
+        "`T-9999999999w` is further from T-0 than 10 years (3653d)",
+    );
+    let start = run(
+        &[
+            "start",
+            "--type",
+            "patch",
+            "--playbook",
+            "far",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-12-01 10:00 UTC",
+        ],
+        home.path(),
+    );
+    assert_eq!(start.status.code(), Some(2), "{}", text(&start.stderr));
+}
+
+#[test]
+fn a_journal_whose_recorded_playbook_is_out_of_range_is_an_error_not_a_panic() {
+    use release_cockpit::domain::events::Event;
+    use release_cockpit::session::journal::{encode, replay};
+
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        &[
+            "start",
+            "--type",
+            "patch",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-12-01 10:00 UTC",
+        ],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // What an older build wrote before offsets were bounded.
+    let journal = home
+        .path()
+        .join("state/release-cockpit/releases/patch-1.0.1-20261201.jsonl");
+    let mut records = replay(&std::fs::read(&journal).expect("read")).records;
+    let Event::ReleaseStarted { playbook_text, .. } = &mut records[0].event else {
+        panic!("the first line starts the release");
+    };
+    *playbook_text = playbook_text.replace("at = \"T-4h\"", "at = \"T-9999999999w\"");
+    let forged: String = records.iter().map(|r| encode(r).expect("encode")).collect();
+    std::fs::write(&journal, forged).expect("write");
+
+    {
+        let args = ["history", "--release", "patch-1.0.1-20261201"];
+        let out = run(&args, home.path());
+        let err = text(&out.stderr);
+        assert_ne!(out.status.code(), Some(101), "{args:?} panicked:\n{err}");
+        assert!(!err.contains("panicked"), "{args:?}:\n{err}");
+        assert!(
+            err.contains("the recorded playbook no longer parses")
+                && err.contains("10 years (3653d)"),
+            "{args:?}: a clear error\n{err}"
+        );
+    }
+    let listing = text(&run(&["releases"], home.path()).stdout);
+    assert!(
+        listing.contains("patch-1.0.1-20261201") && listing.contains("unreadable"),
+        "{listing}"
+    );
+}

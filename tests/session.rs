@@ -5,9 +5,12 @@
 use chrono::{TimeZone, Utc};
 
 use release_cockpit::config::PlaybookLibrary;
+use release_cockpit::current_release::open_by_id;
 use release_cockpit::domain::checklist::StepState;
 use release_cockpit::domain::events::Event;
-use release_cockpit::session::{NewRelease, ReleaseStore, open_release, start_release};
+use release_cockpit::session::{
+    NewRelease, OpenError, ReleaseStore, open_release, open_release_read_only, start_release,
+};
 
 fn new_release() -> NewRelease {
     NewRelease::parse(
@@ -128,7 +131,9 @@ fn a_torn_tail_is_reported_and_the_rest_kept() {
         .unwrap();
     drop(reopened);
     let again = open_release(&store, &id).unwrap();
-    assert_eq!((again.replay_problem, again.checklist.last_seq), (None, 3));
+    // The torn line may have carried #3 (a whole line whose newline was
+    // damaged, read by a follower), so the next event is #4.
+    assert_eq!((again.replay_problem, again.checklist.last_seq), (None, 4));
 }
 
 #[test]
@@ -198,4 +203,136 @@ fn a_version_1_journal_still_replays() {
     assert_eq!(state("scan-and-smoke"), StepState::Skipped);
     assert_eq!(state("owner-approval"), StepState::Done);
     assert_eq!(state("tag"), StepState::Pending);
+}
+
+/// A started release with two steps done after its first line; returns the
+/// store's dir, the id and the journal's path.
+fn release_with_two_steps() -> (tempfile::TempDir, ReleaseStore, String, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let library = PlaybookLibrary::builtin().unwrap();
+    let mut opened = start_release(&store, &library, &new_release(), "carol", Utc::now()).unwrap();
+    for step in ["announce", "code-freeze"] {
+        let event = Event::StepCompleted { step: step.into() };
+        opened.journal.append("alice", Utc::now(), event).unwrap();
+    }
+    let path = opened.journal.path().to_path_buf();
+    let id = opened.checklist.release.id.clone();
+    (dir, store, id, path)
+}
+
+/// Flips one byte inside line `line` (1-based) of the file.
+fn flip_in_line(path: &std::path::Path, line: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let start: usize = bytes
+        .split_inclusive(|b| *b == b'\n')
+        .take(line - 1)
+        .map(<[u8]>::len)
+        .sum();
+    bytes[start + 30] ^= 0x01;
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn a_flipped_byte_mid_journal_keeps_the_later_steps() {
+    let (_dir, store, id, path) = release_with_two_steps();
+    flip_in_line(&path, 2);
+    let before = std::fs::read(&path).unwrap();
+    let mut reopened = open_release(&store, &id).unwrap();
+    let problem = reopened
+        .replay_problem
+        .clone()
+        .expect("the damaged line is reported");
+    assert!(problem.starts_with("line 2 (byte "), "{problem}");
+    let checklist = &reopened.checklist;
+    let done = |step: &str| checklist.state(checklist.playbook.step(step).unwrap(), Utc::now());
+    assert_ne!(done("announce"), StepState::Done, "its line is damaged");
+    assert_eq!(
+        done("code-freeze"),
+        StepState::Done,
+        "the line after the damage replays"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "nothing is cut or moved"
+    );
+    let next = reopened
+        .journal
+        .append(
+            "alice",
+            Utc::now(),
+            Event::StepCompleted {
+                step: "announce".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(next.seq, 4);
+}
+
+#[test]
+fn a_damaged_first_line_is_a_clear_error_and_the_file_is_kept() {
+    let (_dir, store, id, path) = release_with_two_steps();
+    flip_in_line(&path, 1);
+    let before = std::fs::read(&path).unwrap();
+    let error = open_release(&store, &id)
+        .err()
+        .expect("no release without its first line");
+    let text = error.to_string();
+    assert!(
+        text.contains("line 1, which should hold the release_started event"),
+        "{text}"
+    );
+    assert!(text.contains("with the 2 valid events after it"), "{text}");
+    assert!(text.contains("restore that line"), "{text}");
+    let read_only = open_release_read_only(&store, &id)
+        .err()
+        .expect("read-only too");
+    assert!(read_only.contains("line 1"), "{read_only}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_newer_format_opens_read_only_and_says_so() {
+    let (_dir, store, id, path) = release_with_two_steps();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let newer = format!("{text}{{\"v\":2,\"future\":true}}\n");
+    std::fs::write(&path, &newer).unwrap();
+    let refused = open_release(&store, &id)
+        .err()
+        .expect("a newer format is not written");
+    assert!(matches!(refused, OpenError::WriteRefused(_)), "{refused}");
+    let current = open_by_id(&store, &id, false);
+    assert!(current.journal.is_none(), "no writer for a newer format");
+    assert!(current.follow.is_some(), "it is followed read-only");
+    assert_eq!(
+        current.checklist.map(|c| c.last_seq),
+        Some(3),
+        "every event this build reads"
+    );
+    let notice = current.notice.unwrap_or_default();
+    assert!(
+        notice.contains("newer release-cockpit") && notice.contains("read-only"),
+        "{notice}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        newer,
+        "the file is untouched"
+    );
+}
+
+#[test]
+fn a_journal_started_by_a_newer_build_says_upgrade() {
+    let (_dir, store, id, path) = release_with_two_steps();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("{\"v\":1,", "{\"v\":2,", 1)).unwrap();
+    let error = open_release_read_only(&store, &id)
+        .err()
+        .expect("nothing to fold into");
+    assert!(
+        error.contains("written by a newer release-cockpit (format 2"),
+        "{error}"
+    );
+    assert!(error.contains("upgrade"), "{error}");
 }

@@ -59,13 +59,13 @@ struct StepFile {
     env: Option<BTreeMap<String, String>>,
     timeout: Option<Spanned<String>>,
     // http
-    url: Option<String>,
+    url: Option<Spanned<String>>,
     expect_status: Option<u16>,
     body_contains: Option<String>,
     max_latency: Option<Spanned<String>>,
     // approval
     role: Option<String>,
-    count: Option<u32>,
+    count: Option<Spanned<u32>>,
     allow_self: Option<bool>,
     // deploy
     environment: Option<String>,
@@ -183,6 +183,29 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
 
 type StepProblem = (Range<usize>, String, String);
 
+/// An http gate's URL, which must be http or https with a host: the gate
+/// speaks HTTP and nothing else.
+fn http_url(url: &Spanned<String>, problem: &mut dyn FnMut(Range<usize>, String, &str)) -> String {
+    let text = url.get_ref();
+    let fix = "write an http or https URL, such as url = \"https://shop.example.com/health\"";
+    match reqwest::Url::parse(text) {
+        Ok(parsed) if !matches!(parsed.scheme(), "http" | "https") => problem(
+            url.span(),
+            format!(
+                "`{text}` is a {} URL: an http gate speaks HTTP only",
+                parsed.scheme()
+            ),
+            fix,
+        ),
+        Ok(parsed) if parsed.host_str().is_none_or(str::is_empty) => {
+            problem(url.span(), format!("`{text}` names no host"), fix)
+        }
+        Ok(_) => {}
+        Err(e) => problem(url.span(), format!("`{text}` is not a URL: {e}"), fix),
+    }
+    text.clone()
+}
+
 fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
     let id_span = raw.id.span();
     let id = raw.id.get_ref().clone();
@@ -222,6 +245,14 @@ fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
         }
     };
 
+    if id.trim().is_empty() {
+        problem(
+            id_span.clone(),
+            "has an empty id".to_owned(),
+            "give the step a short id such as `tag` or `deploy-production`: `after`, the journal and the keys name steps by it",
+        );
+    }
+
     let kind_name = raw.kind.as_ref().map_or("manual", |k| k.get_ref().as_str());
     let kind_span = raw.kind.as_ref().map_or(id_span.clone(), Spanned::span);
     let duration =
@@ -229,10 +260,24 @@ fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
          default: Duration,
          problem: &mut dyn FnMut(Range<usize>, String, &str)| match field {
             None => default,
-            Some(value) => parse_duration(value.get_ref()).unwrap_or_else(|e| {
-                problem(value.span(), e.0, "write a duration such as 30s, 10m or 1h");
-                default
-            }),
+            Some(value) => match parse_duration(value.get_ref()) {
+                Ok(d) if d > Duration::zero() => d,
+                Ok(_) => {
+                    problem(
+                        value.span(),
+                        format!(
+                            "`{}` is no time at all: the gate would fail before it starts",
+                            value.get_ref()
+                        ),
+                        "write a duration longer than zero, such as 30s, 10m or 1h",
+                    );
+                    default
+                }
+                Err(e) => {
+                    problem(value.span(), e.0, "write a duration such as 30s, 10m or 1h");
+                    default
+                }
+            },
         };
     let kind = match kind_name {
         "manual" => Some(StepKind::Manual),
@@ -259,7 +304,7 @@ fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
         },
         "http" => match &raw.url {
             Some(url) => Some(StepKind::Http(HttpCheck {
-                url: url.clone(),
+                url: http_url(url, &mut problem),
                 expect_status: raw.expect_status.unwrap_or(200),
                 body_contains: raw.body_contains.clone(),
                 max_latency: duration(
@@ -280,7 +325,18 @@ fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
         "approval" => match &raw.role {
             Some(role) => Some(StepKind::Approval(ApprovalRule {
                 role: role.clone(),
-                count: raw.count.unwrap_or(1).max(1),
+                count: match &raw.count {
+                    None => 1,
+                    Some(count) if *count.get_ref() == 0 => {
+                        problem(
+                            count.span(),
+                            "`count = 0` asks for no approval at all".to_owned(),
+                            "write how many people must approve, 1 or more, or make the step `manual`",
+                        );
+                        1
+                    }
+                    Some(count) => *count.get_ref(),
+                },
                 allow_self: raw.allow_self.unwrap_or(false),
             })),
             None => {
@@ -362,3 +418,6 @@ fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
         _ => Err(problems),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -342,7 +342,7 @@ impl Event {
             } => match (ok, time_to_restore_secs) {
                 (true, Some(s)) => format!(
                     "rollback verified, time to restore {}: {detail}",
-                    crate::domain::offset::format_duration(chrono::Duration::seconds(*s))
+                    crate::domain::offset::format_seconds(*s)
                 ),
                 (true, None) => format!("rollback verified: {detail}"),
                 (false, _) => format!("rollback NOT verified: {detail}"),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::events::{Event, Recorded};
-use super::offset::format_duration;
+use super::offset::format_seconds;
 use super::rollback::{RollbackItem, Severity};
 
 /// Everything the report says, gathered when the verdict is in.
@@ -91,10 +91,9 @@ pub fn render(template: &str, id: &str, draft: &IncidentDraft, timeline: &[Strin
         ),
         (
             "time_to_restore",
-            draft.time_to_restore_secs.map_or_else(
-                || "not restored".to_owned(),
-                |s| format_duration(chrono::Duration::seconds(s)),
-            ),
+            draft
+                .time_to_restore_secs
+                .map_or_else(|| "not restored".to_owned(), format_seconds),
         ),
         ("date", draft.at.format("%Y-%m-%d").to_string()),
         ("time", draft.at.format("%H:%M").to_string()),

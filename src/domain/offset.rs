@@ -27,6 +27,15 @@ const UNITS: [(char, i64); 5] = [
     ('s', 1),
 ];
 
+/// The furthest an offset or duration may reach, in days: 10 years. No release
+/// plans further ahead, and bounding every offset here keeps the date
+/// arithmetic done with it (T-0 plus an offset, a cadence's lead) far from
+/// chrono's limits, which panic.
+pub const MAX_DAYS: i64 = 3653;
+const MAX_SECONDS: i64 = MAX_DAYS * 86_400;
+/// How the bound reads in errors.
+pub const MAX_TEXT: &str = "10 years (3653d)";
+
 impl Offset {
     pub const ZERO: Offset = Offset(Duration::zero());
 
@@ -39,15 +48,28 @@ impl Offset {
     }
 }
 
-/// A plain duration such as `15m`, `2h`, `1h30m`, `10s` (no sign, no `T`).
+/// Why a duration did not parse.
+enum Bad {
+    Malformed,
+    TooLong,
+}
+
+/// A plain duration such as `15m`, `2h`, `1h30m`, `10s` (no sign, no `T`), at
+/// most [`MAX_DAYS`].
 pub fn parse_duration(text: &str) -> Result<Duration, OffsetError> {
-    let fail = || {
-        OffsetError(format!(
+    seconds_in(text).map(Duration::seconds).map_err(|bad| match bad {
+        Bad::Malformed => OffsetError(format!(
             "`{text}` is not a duration: write a number and a unit, e.g. 30s, 15m, 2h, 1d, 1w, or 1h30m"
-        ))
-    };
+        )),
+        Bad::TooLong => OffsetError(format!(
+            "`{text}` is longer than {MAX_TEXT}, the longest duration allowed: write a shorter one"
+        )),
+    })
+}
+
+fn seconds_in(text: &str) -> Result<i64, Bad> {
     if text.is_empty() {
-        return Err(fail());
+        return Err(Bad::Malformed);
     }
     let mut seconds: i64 = 0;
     let mut digits = String::new();
@@ -56,18 +78,23 @@ pub fn parse_duration(text: &str) -> Result<Duration, OffsetError> {
             digits.push(c);
             continue;
         }
-        let (_, unit) = UNITS.iter().find(|(u, _)| *u == c).ok_or_else(fail)?;
-        let n: i64 = digits.parse().map_err(|_| fail())?;
+        let (_, unit) = UNITS.iter().find(|(u, _)| *u == c).ok_or(Bad::Malformed)?;
+        if digits.is_empty() {
+            return Err(Bad::Malformed);
+        }
+        // Any number too big for an i64 is too long, not malformed.
+        let n: i64 = digits.parse().map_err(|_| Bad::TooLong)?;
         seconds = n
             .checked_mul(*unit)
             .and_then(|s| s.checked_add(seconds))
-            .ok_or_else(fail)?;
+            .filter(|s| *s <= MAX_SECONDS)
+            .ok_or(Bad::TooLong)?;
         digits.clear();
     }
     if !digits.is_empty() {
-        return Err(fail());
+        return Err(Bad::Malformed);
     }
-    Ok(Duration::seconds(seconds))
+    Ok(seconds)
 }
 
 /// `1h30m`, `7d`, `45s`: days, hours, minutes and seconds, largest first. Weeks
@@ -85,6 +112,12 @@ pub fn format_duration(duration: Duration) -> String {
         }
     }
     out
+}
+
+/// A count of seconds as [`format_duration`] prints it, whatever its size:
+/// counts come from journals, and past chrono's range they print as seconds.
+pub fn format_seconds(seconds: i64) -> String {
+    Duration::try_seconds(seconds).map_or_else(|| format!("{seconds}s"), format_duration)
 }
 
 impl FromStr for Offset {
@@ -105,8 +138,13 @@ impl FromStr for Offset {
             Some(("+", amount)) => (1, amount),
             _ => return Err(fail()),
         };
-        let duration = parse_duration(amount).map_err(|_| fail())?;
-        Ok(Offset(duration * sign))
+        let seconds = seconds_in(amount).map_err(|bad| match bad {
+            Bad::Malformed => fail(),
+            Bad::TooLong => OffsetError(format!(
+                "`{text}` is further from T-0 than {MAX_TEXT}, the furthest an offset may be: write a nearer one"
+            )),
+        })?;
+        Ok(Offset(Duration::seconds(seconds * sign)))
     }
 }
 
@@ -228,6 +266,44 @@ mod tests {
         ] {
             assert!(bad.parse::<Offset>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn any_count_of_seconds_formats_without_panicking() {
+        assert_eq!(format_seconds(5_400), "1h30m");
+        assert_eq!(format_seconds(i64::MAX), format!("{}s", i64::MAX));
+        assert_eq!(format_seconds(i64::MIN), format!("{}s", i64::MIN));
+    }
+
+    #[test]
+    fn offsets_and_durations_are_bounded_at_ten_years() {
+        for text in [
+            "T-9999999999w",
+            "T-99999999999999d",
+            "T+3654d",
+            "T-521w6d23h59m60s",
+            "T-99999999999999999999999s",
+        ] {
+            let error = text.parse::<Offset>().expect_err(text).0;
+            assert!(
+                error.contains("further from T-0 than 10 years (3653d)"),
+                "{error}"
+            );
+        }
+        for text in ["9999999999w", "3654d", "99999999999999999999999m"] {
+            let error = parse_duration(text).expect_err(text).0;
+            assert!(error.contains("longer than 10 years (3653d)"), "{error}");
+        }
+        let furthest: Offset = "T-3653d".parse().unwrap();
+        assert_eq!(furthest.duration(), -Duration::days(MAX_DAYS));
+        assert_eq!(parse_duration("3653d").unwrap(), Duration::days(MAX_DAYS));
+        // Malformed stays malformed, whatever its size.
+        assert!(
+            parse_duration("w")
+                .unwrap_err()
+                .0
+                .contains("is not a duration")
+        );
     }
 
     #[test]

@@ -43,18 +43,21 @@ pub fn follow(
                 tracing::warn!(lock = %lock.display(), "the writer of the followed release is gone");
                 let _ = mailbox.send(Msg::WriterGone);
             }
-            let Ok(bytes) = read_from(&path, offset) else {
+            let Ok((bytes, len)) = read_from(&path, offset) else {
                 continue;
             };
+            if len < offset {
+                // The writer cut a failed append back to its last good line:
+                // the next line it writes starts at the new end.
+                offset = len;
+                continue;
+            }
             if bytes.is_empty() {
                 continue;
             }
             // A line still being written is left for the next read.
             let replayed = replay(&bytes);
-            offset += replayed
-                .bad_tail
-                .as_ref()
-                .map_or(bytes.len() as u64, |(at, _)| *at);
+            offset += replayed.complete_len;
             for recorded in replayed.records {
                 if recorded.seq > last_seq {
                     last_seq = recorded.seq;
@@ -65,13 +68,79 @@ pub fn follow(
     })
 }
 
-fn read_from(path: &PathBuf, offset: u64) -> std::io::Result<Vec<u8>> {
+/// The bytes from `offset` on, and the file's length.
+fn read_from(path: &PathBuf, offset: u64) -> std::io::Result<(Vec<u8>, u64)> {
     let mut file = std::fs::File::open(path)?;
-    if file.metadata()?.len() <= offset {
-        return Ok(Vec::new());
+    let len = file.metadata()?.len();
+    if len <= offset {
+        return Ok((Vec::new(), len));
     }
     file.seek(SeekFrom::Start(offset))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    Ok(bytes)
+    Ok((bytes, len))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use chrono::Utc;
+    use tokio::sync::mpsc::unbounded_channel;
+
+    use super::*;
+    use crate::domain::events::{Event, Recorded};
+    use crate::session::journal::encode;
+
+    fn line(seq: u64, step: &str) -> String {
+        encode(&Recorded {
+            seq,
+            at: Utc::now(),
+            operator: "alice".into(),
+            event: Event::StepCompleted { step: step.into() },
+        })
+        .unwrap()
+    }
+
+    fn append(path: &std::path::Path, text: &str) {
+        let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+    }
+
+    async fn next_seq(mailbox: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>) -> u64 {
+        let msg = tokio::time::timeout(Duration::from_secs(5), mailbox.recv())
+            .await
+            .expect("the follower posts within 5 s")
+            .expect("the mailbox is open");
+        match msg {
+            Msg::Followed(recorded) => recorded.seq,
+            _ => panic!("only Followed is posted"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_journal_cut_back_by_its_writer_is_followed_from_its_new_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let first = line(1, "a");
+        std::fs::write(&path, &first).unwrap();
+        let (tx, mut mailbox) = unbounded_channel();
+        let task = follow(path.clone(), first.len() as u64, 1, tx);
+        // A line whose sync then fails: the follower may read it first.
+        append(&path, &line(2, "unsynced"));
+        assert_eq!(next_seq(&mut mailbox).await, 2);
+        // The writer cuts it back and, its number burned, writes #3: longer
+        // than #2, so a follower reading on from its old offset would start
+        // inside it.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(first.len() as u64)
+            .unwrap();
+        tokio::time::sleep(POLL * 2).await;
+        append(&path, &line(3, "a-much-longer-step-name-than-before"));
+        assert_eq!(next_seq(&mut mailbox).await, 3);
+        task.abort();
+    }
 }

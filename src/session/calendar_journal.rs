@@ -33,18 +33,16 @@ impl CalendarJournal {
         &self.path
     }
 
-    /// Every valid record. A missing file is an empty calendar; a bad tail is
-    /// reported but not repaired here (the next append repairs it).
+    /// Every valid record. A missing file is an empty calendar; what did not
+    /// replay is reported; a torn tail is not repaired here (the next append
+    /// sets it aside).
     pub fn read(&self) -> Result<(Vec<Recorded>, Option<String>), String> {
         match std::fs::read(&self.path) {
             Ok(bytes) => {
                 let replay = replay(&bytes);
-                let problem = replay.bad_tail.map(|(offset, reason)| {
-                    format!(
-                        "{}: ignored from byte {offset}: {reason}",
-                        self.path.display()
-                    )
-                });
+                let problems = replay.problems();
+                let problem = (!problems.is_empty())
+                    .then(|| format!("{}: {}", self.path.display(), problems.join("; ")));
                 Ok((replay.records, problem))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Vec::new(), None)),

@@ -1,32 +1,62 @@
 //! One release's journal: JSON lines, each an envelope with a format version, a
 //! CRC-32 of the record's exact text, and the record. Appends are fsync'ed before
-//! they are reported, so what the screen shows as done is on disk.
+//! they are reported, so what the screen shows as done is on disk. How a journal
+//! reads back is in `session::replay`.
+//!
+//! # A failed append
+//!
+//! A write or sync that fails (a full disk, an I/O error) may leave a fragment
+//! of the line, or the whole line unsynced. The journal cuts the file back to
+//! its last good length at once, and before any later append if that cut failed
+//! too (it refuses to append until the cut succeeds), so no later event lands
+//! after a fragment. The failed event's sequence number is burned: it is never
+//! handed out again by this journal, because a follower may have read a line
+//! that was written but whose sync failed. Replay allows such gaps.
+//!
+//! A number burned this way leaves no trace on disk, so a writer that starts
+//! after a crash may hand it out again. Only a follower that read the cut line
+//! (a sync that failed after its write succeeded) can have seen it; it goes on
+//! from the cut (`runtime::follow`) but would pass over the reused number. That
+//! takes a failed sync and then a crash before the next good append; closing
+//! it would need the number written somewhere durable, which a full disk is not.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 use crate::domain::events::{Event, Recorded};
 
-/// The line format version written today.
-pub const FORMAT_VERSION: u32 = 1;
-
-#[derive(Serialize, Deserialize)]
-struct Envelope<'a> {
-    v: u32,
-    sum: String,
-    #[serde(borrow)]
-    rec: &'a RawValue,
-}
+pub use super::replay::{FORMAT_VERSION, Replay, Skipped, replay};
 
 #[derive(Debug)]
 pub enum JournalError {
-    Io { path: PathBuf, error: io::Error },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
     Encode(serde_json::Error),
+    /// A line carries a newer format version: this build must not append.
+    NewerFormat {
+        path: PathBuf,
+        version: u32,
+    },
+    /// The append failed; the file was cut back to `len` unless `cut` says why
+    /// it could not be.
+    Append {
+        path: PathBuf,
+        seq: u64,
+        error: io::Error,
+        len: u64,
+        cut: Option<io::Error>,
+    },
+    /// An earlier failed append left bytes that could not be cut off yet.
+    Uncut {
+        path: PathBuf,
+        len: u64,
+        error: io::Error,
+    },
 }
 
 impl std::fmt::Display for JournalError {
@@ -34,23 +64,43 @@ impl std::fmt::Display for JournalError {
         match self {
             Self::Io { path, error } => write!(f, "journal {}: {error}", path.display()),
             Self::Encode(error) => write!(f, "cannot encode the event: {error}"),
+            Self::NewerFormat { path, version } => write!(
+                f,
+                "journal {} is written by a newer release-cockpit (format {version}; this build writes format {FORMAT_VERSION}): opened read-only; upgrade release-cockpit to write to it",
+                path.display()
+            ),
+            Self::Append {
+                path,
+                seq,
+                error,
+                len,
+                cut: None,
+            } => write!(
+                f,
+                "journal {}: event #{seq} was not recorded ({error}); the file is cut back to its last good line (byte {len}); free space and try again",
+                path.display()
+            ),
+            Self::Append {
+                path,
+                seq,
+                error,
+                len,
+                cut: Some(cut),
+            } => write!(
+                f,
+                "journal {}: event #{seq} was not recorded ({error}), and the fragment after byte {len} could not be cut ({cut}); nothing more is written until it can be",
+                path.display()
+            ),
+            Self::Uncut { path, len, error } => write!(
+                f,
+                "journal {}: a fragment after byte {len} left by a failed append still cannot be cut ({error}); nothing was recorded",
+                path.display()
+            ),
         }
     }
 }
 
 impl std::error::Error for JournalError {}
-
-/// What reading a journal found: the valid records, and where reading stopped
-/// if the rest could not be trusted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Replay {
-    pub records: Vec<Recorded>,
-    /// Byte offset of the first line that failed to parse or check, and why.
-    pub bad_tail: Option<(u64, String)>,
-    /// Where `Journal::open` moved that tail, so appends continue after the
-    /// last valid line and nothing is thrown away.
-    pub set_aside: Option<SetAside>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetAside {
@@ -73,15 +123,10 @@ impl std::fmt::Display for SetAside {
     }
 }
 
-/// Copies the untrusted tail to a side file next to the journal, synced, then
-/// cuts the journal back to its valid prefix.
-fn set_aside(
-    path: &Path,
-    file: &File,
-    bytes: &[u8],
-    offset: u64,
-    reason: &str,
-) -> io::Result<SetAside> {
+/// Copies the torn tail to a side file next to the journal, synced, then cuts
+/// the journal back to its complete lines.
+fn set_aside(path: &Path, file: &File, bytes: &[u8], offset: u64) -> io::Result<SetAside> {
+    let reason = "the last line is incomplete (torn write)";
     let start = usize::try_from(offset)
         .unwrap_or(bytes.len())
         .min(bytes.len());
@@ -106,14 +151,46 @@ fn set_aside(
     })
 }
 
+/// Where a journal's lines go: the file, or in tests a writer that fails on cue.
+pub trait Storage: Send {
+    /// Writes all of `bytes` at the end.
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// Makes what was appended durable.
+    fn sync(&mut self) -> io::Result<()>;
+    /// Cuts the file back to `len` bytes, durably.
+    fn cut(&mut self, len: u64) -> io::Result<()>;
+}
+
+impl Storage for File {
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.write_all(bytes)
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        self.sync_data()
+    }
+
+    fn cut(&mut self, len: u64) -> io::Result<()> {
+        self.set_len(len)?;
+        self.sync_all()
+    }
+}
+
 pub struct Journal {
     path: PathBuf,
-    file: File,
+    file: Box<dyn Storage>,
     next_seq: u64,
+    /// Bytes of complete, synced lines: what a failed append is cut back to.
+    len: u64,
+    /// A failed append may have left bytes past `len`.
+    needs_cut: bool,
 }
 
 impl Journal {
-    /// Opens (creating) the journal at `path` and replays what it holds.
+    /// Opens (creating) the journal at `path` and replays what it holds. A torn
+    /// last line is copied aside and cut; nothing else in the file changes. A
+    /// journal with lines of a newer format is refused untouched
+    /// ([`JournalError::NewerFormat`]): read it with [`replay`] instead.
     pub fn open(path: &Path) -> Result<(Self, Replay), JournalError> {
         let io = |error| JournalError::Io {
             path: path.to_path_buf(),
@@ -131,31 +208,58 @@ impl Journal {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
         let mut replay = replay(&bytes);
-        if let Some((offset, reason)) = &replay.bad_tail {
-            replay.set_aside = Some(set_aside(path, &file, &bytes, *offset, reason).map_err(io)?);
-        }
-        let next_seq = replay.records.last().map_or(1, |r| r.seq + 1);
-        Ok((
-            Self {
+        if let Some(version) = replay.newer_format {
+            return Err(JournalError::NewerFormat {
                 path: path.to_path_buf(),
-                file,
-                next_seq,
-            },
-            replay,
-        ))
+                version,
+            });
+        }
+        if let Some(offset) = replay.torn_tail {
+            replay.set_aside = Some(set_aside(path, &file, &bytes, offset).map_err(io)?);
+        }
+        for skipped in &replay.skipped {
+            tracing::warn!(journal = %path.display(), %skipped, "journal line kept but not replayed");
+        }
+        let journal =
+            Self::with_storage(path, Box::new(file), replay.complete_len, replay.next_seq);
+        Ok((journal, replay))
+    }
+
+    /// A journal over any storage that already holds `len` bytes of lines, the
+    /// next number to hand out being `next_seq`.
+    pub fn with_storage(path: &Path, file: Box<dyn Storage>, len: u64, next_seq: u64) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            file,
+            next_seq,
+            len,
+            needs_cut: false,
+        }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Appends an event and syncs it to disk; returns it as recorded.
+    /// Appends an event and syncs it to disk; returns it as recorded. On error
+    /// nothing is recorded and the file holds only its complete lines (see the
+    /// module doc).
     pub fn append(
         &mut self,
         operator: &str,
         at: DateTime<Utc>,
         event: Event,
     ) -> Result<Recorded, JournalError> {
+        if self.needs_cut {
+            self.file
+                .cut(self.len)
+                .map_err(|error| JournalError::Uncut {
+                    path: self.path.clone(),
+                    len: self.len,
+                    error,
+                })?;
+            self.needs_cut = false;
+        }
         let recorded = Recorded {
             seq: self.next_seq,
             at,
@@ -163,14 +267,30 @@ impl Journal {
             event,
         };
         let line = encode(&recorded)?;
-        let io = |error| JournalError::Io {
-            path: self.path.clone(),
-            error,
-        };
-        self.file.write_all(line.as_bytes()).map_err(io)?;
-        self.file.sync_data().map_err(io)?;
+        // Burned whatever happens next: a line whose sync fails may be read.
         self.next_seq += 1;
-        Ok(recorded)
+        let written = self
+            .file
+            .append(line.as_bytes())
+            .and_then(|()| self.file.sync());
+        match written {
+            Ok(()) => {
+                self.len += line.len() as u64;
+                Ok(recorded)
+            }
+            Err(error) => {
+                let cut = self.file.cut(self.len).err();
+                self.needs_cut = cut.is_some();
+                tracing::error!(journal = %self.path.display(), seq = recorded.seq, %error, cut_failed = ?cut, "journal append failed");
+                Err(JournalError::Append {
+                    path: self.path.clone(),
+                    seq: recorded.seq,
+                    error,
+                    len: self.len,
+                    cut,
+                })
+            }
+        }
     }
 }
 
@@ -183,145 +303,5 @@ pub fn encode(recorded: &Recorded) -> Result<String, JournalError> {
     ))
 }
 
-/// Every valid record up to the first line that is torn, corrupt or out of
-/// sequence; never panics, whatever the bytes.
-pub fn replay(bytes: &[u8]) -> Replay {
-    let mut records: Vec<Recorded> = Vec::new();
-    let mut offset = 0u64;
-    for line in bytes.split_inclusive(|b| *b == b'\n') {
-        let complete = line.ends_with(b"\n");
-        let text = line.strip_suffix(b"\n").unwrap_or(line);
-        if text.iter().all(u8::is_ascii_whitespace) && complete {
-            offset += line.len() as u64;
-            continue;
-        }
-        let parsed = if complete {
-            decode(text)
-        } else {
-            Err("the last line is incomplete (torn write)".to_owned())
-        };
-        match parsed {
-            Ok(record) if records.last().is_none_or(|last| record.seq > last.seq) => {
-                records.push(record)
-            }
-            Ok(record) => {
-                return Replay {
-                    records,
-                    set_aside: None,
-                    bad_tail: Some((
-                        offset,
-                        format!(
-                            "sequence number {} does not follow the previous one",
-                            record.seq
-                        ),
-                    )),
-                };
-            }
-            Err(reason) => {
-                return Replay {
-                    records,
-                    bad_tail: Some((offset, reason)),
-                    set_aside: None,
-                };
-            }
-        }
-        offset += line.len() as u64;
-    }
-    Replay {
-        records,
-        bad_tail: None,
-        set_aside: None,
-    }
-}
-
-fn decode(text: &[u8]) -> Result<Recorded, String> {
-    let text = std::str::from_utf8(text).map_err(|_| "not UTF-8".to_owned())?;
-    let envelope: Envelope =
-        serde_json::from_str(text).map_err(|e| format!("not a journal line: {e}"))?;
-    if envelope.v != FORMAT_VERSION {
-        return Err(format!(
-            "format version {} is not known to this build",
-            envelope.v
-        ));
-    }
-    let sum = format!("{:08x}", crc32fast::hash(envelope.rec.get().as_bytes()));
-    if sum != envelope.sum {
-        return Err(format!(
-            "checksum mismatch (line says {}, content gives {sum})",
-            envelope.sum
-        ));
-    }
-    serde_json::from_str(envelope.rec.get()).map_err(|e| format!("unreadable event: {e}"))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn event(step: &str) -> Event {
-        Event::StepCompleted {
-            step: step.to_owned(),
-        }
-    }
-
-    fn at() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 1, 18, 0, 0).unwrap()
-    }
-
-    #[test]
-    fn appends_survive_reopening_with_sequence_numbers() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("releases/r.jsonl");
-        let (mut journal, replayed) = Journal::open(&path).unwrap();
-        assert!(replayed.records.is_empty());
-        let first = journal.append("alice", at(), event("a")).unwrap();
-        let second = journal.append("bob", at(), event("b")).unwrap();
-        assert_eq!((first.seq, second.seq), (1, 2));
-        drop(journal);
-        let (mut journal, replayed) = Journal::open(&path).unwrap();
-        assert_eq!(replayed.records, vec![first, second]);
-        assert_eq!(journal.append("alice", at(), event("c")).unwrap().seq, 3);
-    }
-
-    #[test]
-    fn a_torn_last_line_keeps_everything_before_it() {
-        let a = encode(&Recorded {
-            seq: 1,
-            at: at(),
-            operator: "a".into(),
-            event: event("x"),
-        })
-        .unwrap();
-        let b = encode(&Recorded {
-            seq: 2,
-            at: at(),
-            operator: "a".into(),
-            event: event("y"),
-        })
-        .unwrap();
-        let mut bytes = format!("{a}{b}").into_bytes();
-        bytes.truncate(a.len() + b.len() / 2);
-        let replayed = replay(&bytes);
-        assert_eq!(replayed.records.len(), 1);
-        assert_eq!(
-            replayed.bad_tail.as_ref().map(|(o, _)| *o),
-            Some(a.len() as u64)
-        );
-    }
-
-    #[test]
-    fn a_flipped_byte_fails_the_checksum() {
-        let line = encode(&Recorded {
-            seq: 1,
-            at: at(),
-            operator: "alice".into(),
-            event: event("x"),
-        })
-        .unwrap();
-        let corrupt = line.replace("alice", "alicf");
-        let replayed = replay(corrupt.as_bytes());
-        assert!(replayed.records.is_empty());
-        assert!(replayed.bad_tail.unwrap().1.contains("checksum"));
-    }
-}
+mod tests;

@@ -4,9 +4,12 @@ pub mod calendar_journal;
 pub mod journal;
 pub mod lock;
 pub mod open;
+pub mod replay;
 pub mod store;
 
 pub use calendar_journal::CalendarJournal;
 pub use journal::{Journal, JournalError, Replay};
-pub use open::{NewRelease, Opened, ReadOnly, open_release, open_release_read_only, start_release};
+pub use open::{
+    NewRelease, OpenError, Opened, ReadOnly, open_release, open_release_read_only, start_release,
+};
 pub use store::ReleaseStore;

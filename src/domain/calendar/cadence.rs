@@ -18,6 +18,10 @@ pub struct Cadence {
 /// Iterating a rule that never matches stops here rather than spinning.
 const MAX_OCCURRENCES_SCANNED: usize = 100_000;
 
+/// A rule must put a release within this many years of its first one, or the
+/// train would sit silently empty on the calendar.
+pub const HORIZON_YEARS: i64 = 5;
+
 impl Cadence {
     /// Parses and validates the rule with its anchor. The anchor must exist and
     /// be unambiguous in `zone` (no DST gap or overlap).
@@ -38,15 +42,31 @@ impl Cadence {
             }
         };
         let parsed: RRule<Unvalidated> = rule.parse().map_err(|e| clean(&e))?;
+        if parsed.get_interval() == 0 {
+            return Err(
+                "INTERVAL=0 never repeats: INTERVAL counts the periods from one release to the next, 1 or more".to_owned(),
+            );
+        }
         let set = parsed
             .build(anchor.with_timezone(&rrule::Tz::from(zone)))
             .map_err(|e| clean(&e))?
             .limit();
-        Ok(Self {
+        let cadence = Self {
             rule,
             start: anchor,
             set,
-        })
+        };
+        let from = anchor.with_timezone(&Utc);
+        let horizon = chrono::Duration::days(HORIZON_YEARS * 366);
+        let yields = from
+            .checked_add_signed(horizon)
+            .is_some_and(|to| !cadence.between(from, to).is_empty());
+        if !yields {
+            return Err(format!(
+                "the rule puts no release in the {HORIZON_YEARS} years from {start}: check that its days exist (February has no 30th, BYMONTHDAY=31 skips short months only) and that COUNT or UNTIL leave one"
+            ));
+        }
+        Ok(cadence)
     }
 
     pub fn rule(&self) -> &str {
@@ -193,6 +213,27 @@ mod tests {
             got,
             ["2026-01-09", "2026-04-10", "2026-07-10", "2026-10-09"]
         );
+    }
+
+    #[test]
+    fn rules_that_never_yield_a_release_are_errors() {
+        let start = naive(2026, 1, 6, 10);
+        let err = Cadence::new("FREQ=WEEKLY;INTERVAL=0", start, Los_Angeles).unwrap_err();
+        assert!(err.contains("INTERVAL=0 never repeats"), "{err}");
+        for rule in [
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+            "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31",
+            "FREQ=YEARLY;INTERVAL=10;BYMONTH=1;BYMONTHDAY=1",
+        ] {
+            let err = Cadence::new(rule, start, Los_Angeles).unwrap_err();
+            assert!(
+                err.contains("no release in the 5 years from 2026-01-06 10:00"),
+                "{rule}: {err}"
+            );
+        }
+        // A leap day comes within the horizon, so it is a cadence.
+        let leap = Cadence::new("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", start, Los_Angeles);
+        assert!(leap.is_ok(), "{leap:?}");
     }
 
     #[test]

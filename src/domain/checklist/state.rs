@@ -84,10 +84,11 @@ impl Checklist {
     }
 
     /// When the step falls due: T-0 plus its offset, or when the step it follows
-    /// finished (`None` while that one is open).
+    /// finished (`None` while that one is open, or when T-0 read from a journal
+    /// is so far out that the offset passes chrono's last instant).
     pub fn due_at(&self, step: &Step) -> Option<DateTime<Utc>> {
         match &step.when {
-            When::At(offset) => Some(self.release.t0 + offset.duration()),
+            When::At(offset) => self.release.t0.checked_add_signed(offset.duration()),
             When::After(other) => self.playbook.step(other).and_then(|o| self.finished_at(o)),
         }
     }

@@ -1,0 +1,122 @@
+use super::parse_playbook;
+
+/// A one-step playbook whose step has `fields` (TOML lines) after its title;
+/// the step's fields start on line 7.
+fn playbook(fields: &str) -> String {
+    format!("name = \"p\"\n\n[[phase]]\nname = \"Release day\"\n\n[[phase.step]]\n{fields}\n")
+}
+
+/// The rendered errors of a playbook that must not parse.
+fn errors(fields: &str) -> String {
+    match parse_playbook("p.toml", &playbook(fields)) {
+        Ok(_) => panic!("accepted:\n{fields}"),
+        Err(errors) => errors.to_string(),
+    }
+}
+
+fn assert_points_at(text: &str, line: usize, key: &str, problem: &str, fix: &str) {
+    assert!(
+        text.contains(&format!("p.toml, line {line}, ")),
+        "line {line}: {text}"
+    );
+    assert!(text.contains(&format!("key `{key}`")), "key {key}: {text}");
+    assert!(text.contains(problem), "problem {problem}: {text}");
+    assert!(
+        text.contains(&format!("fix:      {fix}")),
+        "fix {fix}: {text}"
+    );
+}
+
+#[test]
+fn an_approval_of_nobody_is_an_error() {
+    let text = errors(
+        "id = \"ok\"\ntitle = \"Sign off\"\nat = \"T-1h\"\nkind = \"approval\"\nrole = \"lead\"\ncount = 0",
+    );
+    assert_points_at(
+        &text,
+        12,
+        "phase.step.count",
+        "`count = 0` asks for no approval at all",
+        "write how many people must approve, 1 or more",
+    );
+}
+
+#[test]
+fn a_gate_with_no_time_is_an_error() {
+    let text = errors(
+        "id = \"tests\"\ntitle = \"Tests\"\nat = \"T-1h\"\nkind = \"command\"\nrun = \"true\"\ntimeout = \"0s\"",
+    );
+    assert_points_at(
+        &text,
+        12,
+        "phase.step.timeout",
+        "`0s` is no time at all",
+        "write a duration longer than zero",
+    );
+    let text = errors(
+        "id = \"up\"\ntitle = \"Up\"\nat = \"T-1h\"\nkind = \"http\"\nurl = \"https://a.example/health\"\nmax_latency = \"0m\"",
+    );
+    assert_points_at(
+        &text,
+        12,
+        "phase.step.max_latency",
+        "`0m` is no time at all",
+        "write a duration longer than zero",
+    );
+}
+
+#[test]
+fn an_empty_step_id_is_an_error() {
+    for id in ["", "  "] {
+        let text = errors(&format!(
+            "id = \"{id}\"\ntitle = \"Nameless\"\nat = \"T-1h\""
+        ));
+        assert_points_at(
+            &text,
+            7,
+            "phase.step.id",
+            "has an empty id",
+            "give the step a short id",
+        );
+    }
+}
+
+#[test]
+fn an_http_gate_speaks_http_only() {
+    for (url, problem) in [
+        (
+            "gopher://shop.example/1",
+            "is a gopher URL: an http gate speaks HTTP only",
+        ),
+        ("file:///etc/passwd", "is a file URL"),
+        ("shop.example/health", "is not a URL"),
+        ("http://", "is not a URL"),
+    ] {
+        let text = errors(&format!(
+            "id = \"up\"\ntitle = \"Up\"\nat = \"T-1h\"\nkind = \"http\"\nurl = \"{url}\""
+        ));
+        assert_points_at(
+            &text,
+            11,
+            "phase.step.url",
+            problem,
+            "write an http or https URL",
+        );
+    }
+    let fine = playbook(
+        "id = \"up\"\ntitle = \"Up\"\nat = \"T-1h\"\nkind = \"http\"\nurl = \"http://127.0.0.1:8080/health\"",
+    );
+    assert!(parse_playbook("p.toml", &fine).is_ok());
+}
+
+#[test]
+fn an_offset_beyond_ten_years_is_an_error_not_a_panic() {
+    let text = errors("id = \"far\"\ntitle = \"Far\"\nat = \"T-9999999999w\"");
+    assert_points_at(
+        &text,
+        9,
+        "phase.step.at",
+        "further from T-0 than 10 years (3653d)",
+        "write the offset as",
+    );
+}
