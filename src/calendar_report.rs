@@ -140,8 +140,9 @@ pub fn json_lines(occurrences: &[Occurrence]) -> String {
 
 /// An iCalendar file: per occurrence its release (the deployment window),
 /// code freeze, announcement and notice. UIDs come from the train and the
-/// scheduled time, so a postponed release updates its event on re-import;
-/// a skipped one is sent as cancelled.
+/// scheduled time, and SEQUENCE counts the occurrence's changes, so a
+/// postponed release updates its event on re-import (RFC 5545 clients take
+/// the higher SEQUENCE); a skipped one is sent as cancelled.
 pub fn ics(calendar: &Calendar, occurrences: &[Occurrence], now: DateTime<Utc>) -> String {
     let mut out = icalendar::Calendar::new();
     out.name("Release trains");
@@ -158,6 +159,7 @@ pub fn ics(calendar: &Calendar, occurrences: &[Occurrence], now: DateTime<Utc>) 
         } else {
             EventStatus::Confirmed
         };
+        let sequence = calendar.changes.revision(&o.train, o.scheduled);
         let mut description = format!("{zone_note}\n{}", status_text(o));
         if o.merge_freeze {
             description.push_str("\nNo merges to main while the window is open.");
@@ -172,6 +174,7 @@ pub fn ics(calendar: &Calendar, occurrences: &[Occurrence], now: DateTime<Utc>) 
                         .starts(start)
                         .ends(end)
                         .timestamp(now)
+                        .sequence(sequence)
                         .status(status)
                         .done(),
                 );

@@ -209,6 +209,18 @@ fn ics_export_parses_back_to_the_same_events_and_a_postponement_keeps_its_uid() 
     ));
     let moved = again.iter().find(|e| e.0 == release.0).unwrap();
     assert_eq!(moved.2, release.2 + Duration::days(2));
+    // Clients update an event on re-import only for a higher SEQUENCE.
+    let sequence = |text: &str, uid: &str| -> Option<u32> {
+        let parsed: icalendar::Calendar = text.parse().unwrap();
+        parsed.components.iter().find_map(|c| match c {
+            CalendarComponent::Event(e) if e.get_uid() == Some(uid) => e.get_sequence(),
+            _ => None,
+        })
+    };
+    let before = calendar_report::ics(&demo_like(), &occurrences, now);
+    let after = calendar_report::ics(&calendar, &calendar.occurrences(from, to), now);
+    assert_eq!(sequence(&before, &release.0), Some(0));
+    assert_eq!(sequence(&after, &release.0), Some(1));
     let skipped = again
         .iter()
         .find(|e| e.0 == "modules-20261222T1830Z-release@release-cockpit")

@@ -76,6 +76,29 @@ impl Changes {
         self.history.push(recorded.clone());
     }
 
+    /// How many times this occurrence was changed (postponed, skipped,
+    /// restored): its iCalendar SEQUENCE, so that a re-import updates it.
+    pub fn revision(&self, train: &str, scheduled: DateTime<Utc>) -> u32 {
+        let about = |r: &&Recorded| match &r.event {
+            Event::OccurrencePostponed {
+                train: t,
+                scheduled: s,
+                ..
+            }
+            | Event::OccurrenceSkipped {
+                train: t,
+                scheduled: s,
+                ..
+            }
+            | Event::OccurrenceRestored {
+                train: t,
+                scheduled: s,
+            } => t == train && *s == scheduled,
+            _ => false,
+        };
+        u32::try_from(self.history.iter().filter(about).count()).unwrap_or(u32::MAX)
+    }
+
     pub fn get(&self, train: &str, scheduled: DateTime<Utc>) -> Option<&Change> {
         self.by_occurrence.get(&(train.to_owned(), scheduled))
     }
