@@ -255,3 +255,74 @@ fn releases_and_history_read_the_journals() {
     let out = run(&["history", "--release", "nope"], home.path());
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A playbook whose `deploy` gate gets `env`, in the user's playbook dir.
+fn secret_playbook(home: &std::path::Path, env: &str) {
+    let dir = home.join("config/release-cockpit/playbooks");
+    std::fs::create_dir_all(&dir).expect("playbooks dir");
+    std::fs::write(
+        dir.join("secret.toml"),
+        format!(
+            "name = \"secret\"\n\n[[phase]]\nname = \"ship\"\n\n[[phase.step]]\nid = \"deploy\"\ntitle = \"Deploy\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"echo $TOKEN\"\nenv = {env}\n"
+        ),
+    )
+    .expect("write playbook");
+}
+
+const START_SECRET: [&str; 9] = [
+    "start",
+    "--type",
+    "patch",
+    "--version",
+    "1.0.1",
+    "--at",
+    "2026-12-01 10:00 UTC",
+    "--playbook",
+    "secret",
+];
+
+#[test]
+fn a_secret_never_enters_the_journal_or_history() {
+    let home = tempfile::tempdir().expect("tempdir");
+    secret_playbook(
+        home.path(),
+        "{ TOKEN = { from_env = \"DEPLOY_TOKEN\" }, RUST_LOG = \"info\" }",
+    );
+    let out = Command::new(BIN)
+        .args(START_SECRET)
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("DEPLOY_TOKEN", "s3cr3t-xyz")
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let journal = std::fs::read_to_string(
+        home.path()
+            .join("state/release-cockpit/releases/patch-1.0.1-20261201.jsonl"),
+    )
+    .expect("journal written");
+    assert!(!journal.contains("s3cr3t-xyz"), "{journal}");
+    assert!(
+        journal.contains("from_env"),
+        "the reference is kept: {journal}"
+    );
+    let history = run(&["history", "--json"], home.path());
+    assert_eq!(history.status.code(), Some(0), "{}", text(&history.stderr));
+    assert!(text(&history.stdout).contains("DEPLOY_TOKEN"));
+    assert!(!text(&history.stdout).contains("s3cr3t-xyz"));
+}
+
+#[test]
+fn a_literal_secret_in_a_playbook_is_a_config_error_that_does_not_repeat_it() {
+    let home = tempfile::tempdir().expect("tempdir");
+    secret_playbook(home.path(), "{ TOKEN = \"s3cr3t-xyz\" }");
+    let out = run(&START_SECRET, home.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("secret.toml, line 12"), "{err}");
+    assert!(err.contains("env `TOKEN` has a literal value"), "{err}");
+    assert!(err.contains("use { from_env = \"TOKEN\" }"), "{err}");
+    assert!(!err.contains("s3cr3t-xyz"), "{err}");
+    assert!(!home.path().join("state/release-cockpit/releases").exists());
+}

@@ -2,12 +2,14 @@
 //! offset from T-0 or after another step, has an owner role, and a kind that says
 //! how it is carried out.
 
+mod env;
 mod validate;
 
 use std::collections::BTreeMap;
 
 use chrono::Duration;
 
+pub use env::{EnvValue, MIN_MASKED_LEN, looks_secret, mask};
 pub use validate::{Problem, validate};
 
 use super::offset::Offset;
@@ -71,7 +73,8 @@ pub struct CommandGate {
     /// Run by `sh -c`.
     pub run: String,
     pub workdir: Option<String>,
-    pub env: BTreeMap<String, String>,
+    /// Literals and references; see `EnvValue`.
+    pub env: BTreeMap<String, EnvValue>,
     pub timeout: Duration,
 }
 
