@@ -167,7 +167,8 @@ fn a_release_whose_lock_is_held_is_opened_to_follow() {
     assert_eq!(follow.last_seq, 1);
 
     drop(writer);
-    let LockOutcome::Acquired { took_over, .. } = acquire(&store.lock_path(&id)).unwrap() else {
+    let LockOutcome::Acquired { took_over, .. } = acquire(&store.lock_path(&id).unwrap()).unwrap()
+    else {
         panic!("free again")
     };
     assert_eq!(took_over, None, "a clean exit leaves nothing to take over");
@@ -186,7 +187,7 @@ fn a_version_1_journal_still_replays() {
     let dir = tempfile::tempdir().unwrap();
     let store = ReleaseStore::new(dir.path());
     let fixture = include_str!("fixtures/journals/v1-patch.jsonl");
-    std::fs::write(store.journal_path("patch-1.0.1-20261201"), fixture).unwrap();
+    std::fs::write(store.journal_path("patch-1.0.1-20261201").unwrap(), fixture).unwrap();
     let read =
         release_cockpit::session::open_release_read_only(&store, "patch-1.0.1-20261201").unwrap();
     assert_eq!(read.records.len(), 6);
@@ -198,4 +199,30 @@ fn a_version_1_journal_still_replays() {
     assert_eq!(state("scan-and-smoke"), StepState::Skipped);
     assert_eq!(state("owner-approval"), StepState::Done);
     assert_eq!(state("tag"), StepState::Pending);
+}
+
+#[test]
+fn an_id_that_is_a_path_opens_nothing_and_touches_nothing_outside_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path().join("state/releases"));
+    std::fs::create_dir_all(store.dir()).unwrap();
+    let outside = dir.path().join("x");
+    std::fs::create_dir_all(&outside).unwrap();
+    let victim = outside.join("victim.jsonl");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let id = "../../x/victim";
+    for read_only in [false, true] {
+        let current = release_cockpit::current_release::open_by_id(&store, id, read_only);
+        assert!(current.checklist.is_none() && current.journal.is_none());
+        let notice = current.notice.unwrap_or_default();
+        assert!(notice.contains("is not a release id"), "{notice}");
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    let beside: Vec<_> = std::fs::read_dir(&outside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["victim.jsonl"], "no lock was created beside it");
+    assert!(open_release(&store, id).is_err());
+    assert!(release_cockpit::session::open_release_read_only(&store, id).is_err());
 }

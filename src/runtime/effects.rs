@@ -240,11 +240,14 @@ impl EffectRunner for Runner {
                 match started {
                     Ok(opened) => {
                         tracing::info!(release = %opened.checklist.release.id, "release started");
-                        let lock =
-                            match acquire(&self.store.lock_path(&opened.checklist.release.id)) {
-                                Ok(LockOutcome::Acquired { lock, .. }) => Some(lock),
-                                _ => None,
-                            };
+                        let lock = match self
+                            .store
+                            .lock_path(&opened.checklist.release.id)
+                            .map(|path| acquire(&path))
+                        {
+                            Ok(Ok(LockOutcome::Acquired { lock, .. })) => Some(lock),
+                            _ => None,
+                        };
                         self.switch_to(Current {
                             checklist: Some(opened.checklist),
                             journal: Some(opened.journal),

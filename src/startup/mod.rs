@@ -233,13 +233,11 @@ fn cockpit(
         .or(current.notice)
         .or(loaded.problem);
     if let Some(checklist) = current.checklist {
-        let remembered = std::fs::read_to_string(
-            store
-                .journal_path(&checklist.release.id)
-                .with_extension("view"),
-        );
-        model.focus = remembered
+        let remembered = store
+            .view_path(&checklist.release.id)
             .ok()
+            .and_then(|path| std::fs::read_to_string(path).ok());
+        model.focus = remembered
             .and_then(|t| Pane::from_title(&t))
             .unwrap_or(Pane::Checklist);
         model.release = Some(ReleaseView::new(checklist));
