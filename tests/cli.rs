@@ -326,3 +326,74 @@ fn a_literal_secret_in_a_playbook_is_a_config_error_that_does_not_repeat_it() {
     assert!(!err.contains("s3cr3t-xyz"), "{err}");
     assert!(!home.path().join("state/release-cockpit/releases").exists());
 }
+
+#[test]
+fn history_and_its_json_never_print_raw_control_characters() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let hostile = "eve\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}1m";
+    let out = Command::new(BIN)
+        .args([
+            "start",
+            "--type",
+            "patch",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-12-01 10:00 UTC",
+        ])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("USER", hostile)
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let trail = run(&["history"], home.path());
+    let shown = text(&trail.stdout);
+    assert!(shown.contains("eve]0;owned[2J1m"), "{shown:?}");
+    assert!(
+        !shown.chars().any(|c| c.is_control() && c != '\n'),
+        "{shown:?}"
+    );
+
+    let json = run(&["history", "--json"], home.path());
+    let lines = text(&json.stdout);
+    assert!(
+        !lines.chars().any(|c| c.is_control() && c != '\n'),
+        "{lines:?}"
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(lines.lines().next().expect("a line")).expect("json");
+    assert_eq!(first["operator"], hostile, "JSON keeps the text, escaped");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_every_printing_command_quietly() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for args in [
+        vec!["info"],
+        vec!["releases"],
+        vec!["completions", "bash"],
+        vec!["check-config"],
+    ] {
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env_remove("RELEASE_COCKPIT_CONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // Closed before the program can have written: as `| head -0` would.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(
+            out.status.code(),
+            Some(141),
+            "{args:?}: 128 + SIGPIPE; {err}"
+        );
+    }
+}

@@ -41,12 +41,9 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
     let paths = Paths::discover();
     match &cli.command {
         Some(CliCommand::Completions { shell }) => {
-            clap_complete::generate(
-                *shell,
-                &mut Cli::command(),
-                "release-cockpit",
-                &mut stdout(),
-            );
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "release-cockpit", &mut script);
+            crate::output::print_raw(&script);
             Ok(0)
         }
         Some(CliCommand::Info) => {
@@ -66,7 +63,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
                 paths.as_ref(),
                 uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
             );
-            print!("{}", crate::reports::releases(&store, Utc::now()));
+            crate::output::print_text(&crate::reports::releases(&store, Utc::now()));
             Ok(0)
         }
         Some(CliCommand::History { release, json }) => {
@@ -75,12 +72,16 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
                 uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
             );
             match crate::reports::history(&store, release.as_deref(), *json) {
+                Ok(text) if *json => {
+                    crate::output::print_json(&text);
+                    Ok(0)
+                }
                 Ok(text) => {
-                    print!("{text}");
+                    crate::output::print_text(&text);
                     Ok(0)
                 }
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    eprintln!("error: {}", crate::output::strip_controls(&error));
                     Ok(1)
                 }
             }
@@ -168,7 +169,7 @@ fn cockpit(
             prepared
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
             return Ok(EXIT_CONFIG);
         }
     };
