@@ -244,6 +244,30 @@ fn sighup_restores_the_terminal() {
 }
 
 #[test]
+fn every_catchable_terminating_signal_restores_the_terminal() {
+    for (signal, code) in [
+        ("-INT", 130),
+        ("-QUIT", 131),
+        ("-USR1", 138),
+        ("-USR2", 140),
+        ("-ALRM", 142),
+    ] {
+        let tmux = Tmux::start(&[], &[]);
+        wait_for_frame(&tmux);
+        kill(tmux.cockpit_pid(), signal);
+        let screen = tmux.wait_for_exit(code);
+        assert!(
+            screen.contains("TTY: icanon echo"),
+            "{signal}: tty not restored:\n{screen}"
+        );
+        assert!(
+            !tmux.alternate_screen(),
+            "{signal}: still on the alternate screen"
+        );
+    }
+}
+
+#[test]
 fn a_panic_in_a_background_task_restores_the_terminal() {
     let tmux = Tmux::start(&[("RELEASE_COCKPIT_DEBUG_PANIC", "1")], &[]);
     let screen = tmux.wait_for_exit(101);
