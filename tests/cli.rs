@@ -397,3 +397,55 @@ fn a_reader_that_stops_early_ends_every_printing_command_quietly() {
         );
     }
 }
+
+/// Every file and dir under `root` with its permission bits.
+fn modes(root: &std::path::Path) -> Vec<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    let mut queue = vec![root.to_path_buf()];
+    while let Some(path) = queue.pop() {
+        let meta = std::fs::symlink_metadata(&path).expect("stat");
+        found.push((path.clone(), meta.permissions().mode() & 0o777));
+        if meta.is_dir() {
+            queue.extend(
+                std::fs::read_dir(&path)
+                    .expect("list")
+                    .map(|e| e.expect("entry").path()),
+            );
+        }
+    }
+    found
+}
+
+/// Asserts the cockpit's state is private: dirs 0700, files 0600.
+pub fn assert_private(root: &std::path::Path) {
+    let found = modes(root);
+    assert!(found.len() > 2, "something was created: {found:?}");
+    for (path, mode) in found {
+        let wanted = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, wanted, "{} is {mode:o}", path.display());
+    }
+}
+
+#[test]
+fn state_files_are_private_even_under_umask_000() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = Command::new("sh")
+        .args(["-c", "umask 000; exec \"$@\"", "sh", BIN])
+        .args([
+            "start",
+            "--type",
+            "patch",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-12-01 10:00 UTC",
+        ])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_private(&home.path().join("state"));
+}

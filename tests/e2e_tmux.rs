@@ -47,6 +47,13 @@ impl Tmux {
         Self::launch(home, false, &[], args)
     }
 
+    /// Like `start_in_home`, under `umask 000`.
+    fn start_in_home_umask_000(previous: Tmux, args: &[&str]) -> Self {
+        let home = previous.home.clone();
+        drop(previous);
+        Self::launch_with(home, "umask 000; ", false, &[], args)
+    }
+
     /// Another cockpit in the same home, alongside this one.
     fn another_in_home(&self, args: &[&str]) -> Self {
         Self::launch(self.home.clone(), false, &[], args)
@@ -58,6 +65,17 @@ impl Tmux {
 
     fn launch(
         home: std::rc::Rc<tempfile::TempDir>,
+        interactive: bool,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Self {
+        Self::launch_with(home, "", interactive, env, args)
+    }
+
+    /// `prefix` is shell text run before the cockpit, in the same shell.
+    fn launch_with(
+        home: std::rc::Rc<tempfile::TempDir>,
+        prefix: &str,
         interactive: bool,
         env: &[(&str, &str)],
         args: &[&str],
@@ -76,7 +94,7 @@ impl Tmux {
             "RELEASE_COCKPIT_CONFIG=".to_owned(),
         ];
         vars.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
-        let cockpit = format!("env {} {BIN} {}", vars.join(" "), args.join(" "));
+        let cockpit = format!("{prefix}env {} {BIN} {}", vars.join(" "), args.join(" "));
         let this = Self { socket, home };
         let new_session = [
             "-f",
@@ -444,6 +462,40 @@ fn a_second_cockpit_follows_the_first_read_only_within_a_second() {
         "followed in {:?}",
         seen.elapsed()
     );
+}
+
+#[test]
+fn everything_a_running_cockpit_writes_is_private_under_umask_000() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmux = Tmux::start(&[], &["--version"]);
+    let config = home_with_release(&tmux);
+    let state = tmux.home().join("state");
+    let tmux = Tmux::start_in_home_umask_000(tmux, &[&config]);
+    tmux.wait_for_text("minor 2.4.0");
+    tmux.send("4");
+    tmux.wait_for_text("┏ 4 Health");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    let mut queue = vec![state.clone()];
+    let mut seen = Vec::new();
+    while let Some(path) = queue.pop() {
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        let mode = meta.permissions().mode() & 0o777;
+        let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+        if path != state {
+            assert_eq!(mode, wanted, "{} is {mode:o}", path.display());
+        }
+        if meta.is_dir() {
+            queue.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+        seen.push(path.strip_prefix(&state).unwrap().display().to_string());
+    }
+    for written in [".log", ".lock", ".view", ".jsonl"] {
+        assert!(
+            seen.iter().any(|p| p.ends_with(written)),
+            "a {written} file was written: {seen:?}"
+        );
+    }
 }
 
 fn process_state(pid: u32) -> char {

@@ -224,7 +224,7 @@ impl EffectRunner for Runner {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");
                     // Best effort: losing it only means starting on another pane.
-                    if let Err(error) = std::fs::write(&path, pane.title()) {
+                    if let Err(error) = crate::paths::write_private(&path, pane.title()) {
                         tracing::warn!(%error, path = %path.display(), "cannot remember the focused pane");
                     }
                 }

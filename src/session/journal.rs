@@ -2,7 +2,7 @@
 //! CRC-32 of the record's exact text, and the record. Appends are fsync'ed before
 //! they are reported, so what the screen shows as done is on disk.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -89,7 +89,7 @@ fn set_aside(
     let mut side_path = path.as_os_str().to_owned();
     side_path.push(format!(".{stamp}.tail"));
     let side_file = PathBuf::from(side_path);
-    let mut side = OpenOptions::new()
+    let mut side = crate::paths::private_file()
         .create_new(true)
         .write(true)
         .open(&side_file)?;
@@ -120,9 +120,9 @@ impl Journal {
             error,
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
+            crate::paths::create_private_dir_all(dir).map_err(io)?;
         }
-        let mut file = OpenOptions::new()
+        let mut file = crate::paths::private_file()
             .create(true)
             .read(true)
             .append(true)

@@ -3,7 +3,7 @@
 //! read-only. The operating system drops the lock with its process, so a lock
 //! left by a dead process is simply free, and taken over with a message.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -38,9 +38,9 @@ pub fn holder_name() -> String {
 
 pub fn acquire(path: &Path) -> io::Result<LockOutcome> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::paths::create_private_dir_all(dir)?;
     }
-    let mut file = OpenOptions::new()
+    let mut file = crate::paths::private_file()
         .create(true)
         .truncate(false)
         .read(true)
