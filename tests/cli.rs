@@ -449,3 +449,48 @@ fn state_files_are_private_even_under_umask_000() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_private(&home.path().join("state"));
 }
+
+/// Every path under `root` with its size and modification time.
+pub fn snapshot(root: &std::path::Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut found: Vec<_> = modes(root)
+        .into_iter()
+        .map(|(path, _)| {
+            let meta = std::fs::symlink_metadata(&path).expect("stat");
+            (path, meta.len(), meta.modified().expect("mtime"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn start_under_read_only_is_refused_and_writes_nothing() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let start = |extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend([
+            "start",
+            "--type",
+            "patch",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-12-01 10:00 UTC",
+        ]);
+        run(&args, home.path())
+    };
+    let out = start(&["--read-only"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--read-only writes nothing"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!home.path().join("state").exists(), "no state dir was made");
+
+    assert_eq!(start(&[]).status.code(), Some(0));
+    let before = snapshot(&home.path().join("state"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(start(&["--read-only"]).status.code(), Some(2));
+    assert_eq!(snapshot(&home.path().join("state")), before);
+}

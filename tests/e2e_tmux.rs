@@ -498,6 +498,45 @@ fn everything_a_running_cockpit_writes_is_private_under_umask_000() {
     }
 }
 
+/// Every path under `root` with its size and modification time.
+fn snapshot(root: &std::path::Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+    let mut found = Vec::new();
+    let mut queue = vec![root.to_path_buf()];
+    while let Some(path) = queue.pop() {
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.is_dir() {
+            queue.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+        found.push((path, meta.len(), meta.modified().unwrap()));
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_read_only_cockpit_changes_nothing_under_the_state_dir() {
+    let tmux = Tmux::start(&[], &["--version"]);
+    let config = home_with_release(&tmux);
+    let state = tmux.home().join("state");
+    let before = snapshot(&state);
+    let tmux = Tmux::start_in_home(tmux, &["--read-only", &config]);
+    tmux.wait_for_text("minor 2.4.0");
+    tmux.send("4");
+    tmux.wait_for_text("┏ 4 Health");
+    tmux.send("j");
+    tmux.send("Space");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    assert_eq!(snapshot(&state), before);
+
+    // With no config and no release: the demo, read-only, makes no state dir.
+    let tmux = Tmux::start(&[], &["--read-only"]);
+    wait_for_frame(&tmux);
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    assert!(!tmux.home().join("state").exists(), "a state dir was made");
+}
+
 fn process_state(pid: u32) -> char {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // The state follows the parenthesised command name.

@@ -226,6 +226,12 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
 
 /// `release-cockpit start`: writes the release's first journal line.
 pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) -> i32 {
+    if cli.read_only {
+        eprintln!(
+            "error: `start` writes a new release's journal, and --read-only writes nothing; fix: run it without --read-only"
+        );
+        return EXIT_USAGE;
+    }
     let prepared = match prepare(resolve_source(cli, paths), paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {

@@ -173,7 +173,8 @@ fn cockpit(
             return Ok(EXIT_CONFIG);
         }
     };
-    if let Some(paths) = &paths {
+    // `--read-only` writes nothing under the state dir, not even the log.
+    if let Some(paths) = paths.as_ref().filter(|_| !cli.read_only) {
         let log_file = paths.log_file();
         if let Err(error) = crate::logging::init(
             &log_file,
@@ -281,14 +282,17 @@ fn cockpit(
         templates: paths.as_ref().map(|p| p.config_dir.join("templates")),
     };
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
-    let demo_kubeconfig = paths
-        .as_ref()
-        .map_or_else(
-            || std::env::temp_dir().join("release-cockpit"),
-            |p| p.state_dir.clone(),
-        )
-        .join("demo")
-        .join("kubeconfig");
+    let demo_kubeconfig = match paths.as_ref().filter(|_| !cli.read_only) {
+        Some(paths) => paths.state_dir.join("demo").join("kubeconfig"),
+        // Read-only: the state dir stays as it is; the file goes with the process.
+        None => std::env::temp_dir()
+            .join(format!("release-cockpit-{}", std::process::id()))
+            .join("kubeconfig"),
+    };
+    let scratch = demo_kubeconfig
+        .parent()
+        .filter(|_| cli.read_only)
+        .map(std::path::Path::to_path_buf);
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let playbooks = prepared.playbooks.clone();
     let operator = model.session.operator.clone();
@@ -379,6 +383,9 @@ fn cockpit(
         drop(guard);
         result
     })?;
+    if let Some(scratch) = scratch {
+        let _ = std::fs::remove_dir_all(scratch);
+    }
     let _ = stdout().flush();
     tracing::info!(code, "exiting");
     Ok(code)
