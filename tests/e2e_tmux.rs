@@ -498,6 +498,92 @@ fn everything_a_running_cockpit_writes_is_private_under_umask_000() {
     }
 }
 
+#[test]
+fn a_gate_secret_is_masked_in_the_journal_and_history() {
+    let tmux = Tmux::start(&[], &["--version"]);
+    let home = tmux.home();
+    let playbooks = home.join("config/release-cockpit/playbooks");
+    std::fs::create_dir_all(&playbooks).unwrap();
+    std::fs::write(
+        playbooks.join("secret.toml"),
+        "name = \"secret\"\n\n[[phase]]\nname = \"ship\"\n\n[[phase.step]]\nid = \"publish\"\ntitle = \"Publish with the token\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"echo token=$TOKEN; echo \\\"auth $TOKEN\\\" >&2\"\nenv = { TOKEN = { from_env = \"DEPLOY_TOKEN\" } }\n",
+    )
+    .unwrap();
+    let config = home.join("cockpit.toml");
+    std::fs::write(
+        &config,
+        "[operator]\nname = \"alice\"\ntimezone = \"UTC\"\n",
+    )
+    .unwrap();
+    let start = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "start",
+            "--type",
+            "patch",
+        ])
+        .args([
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-01-06 10:00 UTC",
+            "--playbook",
+            "secret",
+        ])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+    let journal = home.join("state/release-cockpit/releases/patch-1.0.1-20260106.jsonl");
+    let config_arg = format!("--config {}", config.display());
+    let home_dir = tmux.home.clone();
+    drop(tmux);
+    let tmux = Tmux::launch(
+        home_dir,
+        false,
+        &[("DEPLOY_TOKEN", "s3cr3t-xyz")],
+        &[&config_arg],
+    );
+    tmux.wait_for_text("Publish with the token");
+    tmux.send("j");
+    tmux.send("Space");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let written = loop {
+        let written = std::fs::read_to_string(&journal).unwrap();
+        if written.contains("gate_finished") {
+            break written;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the gate did not finish:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    assert!(
+        written.contains("token=***") && written.contains("auth ***"),
+        "{written}"
+    );
+    assert!(!written.contains("s3cr3t-xyz"), "{written}");
+    let history = Command::new(BIN)
+        .args(["history", "--json"])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    let history = String::from_utf8_lossy(&history.stdout);
+    assert!(history.contains("gate_finished"), "{history}");
+    assert!(!history.contains("s3cr3t-xyz"), "{history}");
+}
+
 /// Every path under `root` with its size and modification time.
 fn snapshot(root: &std::path::Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
     let mut found = Vec::new();
