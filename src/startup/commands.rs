@@ -46,7 +46,7 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
     let store = release_store(paths, demo);
     let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
     if let Some(problem) = &loaded.problem {
-        eprintln!("warning: {}", crate::output::strip_controls(&problem));
+        eprintln!("warning: {}", crate::output::strip_controls(problem));
     }
     if loaded.calendar.trains.is_empty() {
         eprintln!(
