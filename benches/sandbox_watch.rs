@@ -74,6 +74,7 @@ async fn one_run(themes: &ThemeSet, roll: bool) -> (Duration, u64, Duration) {
         container: None,
         image: None,
         environment: None,
+        liveness: kubernetes::Liveness::default(),
     };
     let mut model = sample_model_with_release();
     model.rollout = RolloutView::new([TargetSpec::named("bench")]);

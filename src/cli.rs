@@ -68,7 +68,8 @@ pub enum CliCommand {
     /// Print the release trains' releases with their freezes, windows and conflicts
     Calendar(CalendarArgs),
     /// Print the targets' rollout state and every signal's value, rules and
-    /// trigger state once; exit 0 healthy, 1 a trigger firing, 2 an error
+    /// trigger state once; exit 0 healthy, 1 a critical rule breached or
+    /// firing or a rollout failed, 2 something unreadable, 3 warnings only
     Status {
         /// One JSON object, for scripts
         #[arg(long)]

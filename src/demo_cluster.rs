@@ -1,8 +1,11 @@
 //! The demo's Kubernetes: the sandbox cluster served in-process, and the demo
 //! targets pointed at it.
 
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 
@@ -15,22 +18,105 @@ use crate::sandbox::{Sandbox, World, write_kubeconfig};
 /// address, which is only known once it serves.
 pub const SANDBOX_HOST: &str = "http://sandbox";
 
-/// Starts the demo world, gives every target without a kubeconfig the
-/// sandbox's, and points the signals at its services. The sandbox serves as
-/// long as the returned value lives.
+/// Beside the demo's journals: who serves the demo world, and where.
+pub const CLAIM_FILE: &str = "demo-world.lock";
+
+/// The demo world this process reads: the sandbox it serves, or the one a
+/// cockpit on the same demo store already serves (so that a follower and
+/// `status` see the writer's world, not a fresh one of their own).
+pub struct DemoWorld {
+    _sandbox: Option<Sandbox>,
+    /// Held while this process serves the world; the OS lets go at exit.
+    _claim: Option<File>,
+    pub url: String,
+    /// `true` when another process serves it.
+    pub shared: bool,
+}
+
+enum Claim {
+    Mine(File),
+    Theirs(String),
+}
+
+/// Takes the claim on serving the demo world, or finds who serves it. The
+/// claim is an advisory lock on `path` whose holder writes its URL there.
+async fn claim(path: &Path) -> Result<Claim, String> {
+    let problem = |e: std::io::Error| format!("demo world claim {}: {e}", path.display());
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(problem)?;
+    }
+    for _ in 0..40 {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(problem)?;
+        match file.try_lock() {
+            Ok(()) => return Ok(Claim::Mine(file)),
+            Err(TryLockError::WouldBlock) => {
+                let mut url = String::new();
+                file.read_to_string(&mut url).map_err(problem)?;
+                let url = url.trim();
+                if url.starts_with("http://") {
+                    return Ok(Claim::Theirs(url.to_owned()));
+                }
+                // The holder has not written its address yet.
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(TryLockError::Error(error)) => return Err(problem(error)),
+        }
+    }
+    Err(format!(
+        "{} is held by a process that never said where its demo world serves",
+        path.display()
+    ))
+}
+
+/// Starts the demo world (or joins the one already served from the same
+/// demo store, as `claim_path` says), gives every target without a
+/// kubeconfig one for it, and points the signals at its services. An own
+/// sandbox serves as long as the returned value lives.
 pub async fn start(
     targets: &mut [KubeTarget],
     signals: &mut [Signal],
     kubeconfig: PathBuf,
     operator: &str,
     speed: u32,
-) -> Result<Sandbox, String> {
-    let sandbox = Sandbox::start(
-        World::demo_at_speed(speed),
-        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-    )
-    .await
-    .map_err(|e| format!("the demo's sandbox cluster could not start: {e}"))?;
+    claim_path: &Path,
+) -> Result<DemoWorld, String> {
+    let world = match claim(claim_path).await? {
+        Claim::Theirs(url) => {
+            tracing::info!(%url, "joining the demo world another cockpit serves");
+            DemoWorld {
+                _sandbox: None,
+                _claim: None,
+                url,
+                shared: true,
+            }
+        }
+        Claim::Mine(mut file) => {
+            let sandbox = Sandbox::start(
+                World::demo_at_speed(speed),
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            )
+            .await
+            .map_err(|e| format!("the demo's sandbox cluster could not start: {e}"))?;
+            let url = sandbox.url();
+            file.set_len(0)
+                .and_then(|()| file.write_all(url.as_bytes()))
+                .and_then(|()| file.sync_all())
+                .map_err(|e| format!("demo world claim {}: {e}", claim_path.display()))?;
+            DemoWorld {
+                _sandbox: Some(sandbox),
+                _claim: Some(file),
+                url,
+                shared: false,
+            }
+        }
+    };
     let user: String = operator
         .chars()
         .map(|c| {
@@ -41,7 +127,7 @@ pub async fn start(
             }
         })
         .collect();
-    write_kubeconfig(&kubeconfig, &sandbox.url(), "production", &user).map_err(|e| {
+    write_kubeconfig(&kubeconfig, &world.url, "production", &user).map_err(|e| {
         format!(
             "cannot write the demo kubeconfig {}: {e}",
             kubeconfig.display()
@@ -56,11 +142,11 @@ pub async fn start(
             Source::Health(check) => &mut check.url,
         };
         if let Some(path) = url.strip_prefix(SANDBOX_HOST) {
-            *url = format!("{}{path}", sandbox.url());
+            *url = format!("{}{path}", world.url);
         }
     }
-    tracing::info!(url = %sandbox.url(), kubeconfig = %kubeconfig.display(), "demo sandbox cluster serving");
-    Ok(sandbox)
+    tracing::info!(url = %world.url, shared = world.shared, kubeconfig = %kubeconfig.display(), "demo sandbox cluster");
+    Ok(world)
 }
 
 /// `demo --speed N`: the demo's durations N times shorter, so that a release

@@ -1,8 +1,12 @@
 //! `release-cockpit status`: the targets' rollout state and every signal's
-//! value, rules and trigger state, read once, for scripts. Exit code 0 when
-//! healthy, 1 when a critical rule fires (or is breached now), 2 when
-//! something could not be read.
+//! value, rules and trigger state, read once, for scripts. Each signal's state
+//! is the one the Health pane shows (`app::alerts`). Exit codes, worst first:
+//! 1 a critical rule fires or is breached, or a rollout failed; 2 something
+//! could not be read (an unreachable target, a source that failed or gave no
+//! value); 3 warnings only (a warn rule, a baseline rule with no baseline);
+//! 0 healthy.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -10,15 +14,16 @@ use serde_json::json;
 use tokio::sync::mpsc;
 
 use crate::adapters::kubernetes::{KubeTarget, watch_target};
+use crate::app::alerts::Condition;
 use crate::app::health_view::{HealthView, SignalView};
 use crate::domain::health::{Signal, SignalUpdate};
-use crate::domain::policy::TriggerState;
 use crate::domain::rollout::{RolloutPhase, RolloutUpdate};
 use crate::runtime::signal_reader::SignalReader;
 
 pub const EXIT_HEALTHY: i32 = 0;
 pub const EXIT_FIRING: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
+pub const EXIT_WARNING: i32 = 3;
 
 /// How long a target's first LIST may take before it counts as unreachable.
 const TARGET_WAIT: Duration = Duration::from_secs(15);
@@ -26,6 +31,20 @@ const TARGET_WAIT: Duration = Duration::from_secs(15);
 pub struct Report {
     pub targets: Vec<RolloutUpdate>,
     pub health: HealthView,
+    /// Each signal's journaled baseline.
+    pub baselines: BTreeMap<String, f64>,
+    /// Whether the release has deployed (a baseline rule says nothing before).
+    pub deployed: bool,
+}
+
+impl Report {
+    fn baseline(&self, signal: &str) -> Option<f64> {
+        self.baselines.get(signal).copied()
+    }
+
+    fn condition(&self, s: &SignalView) -> Condition {
+        s.condition(self.baseline(&s.signal.name), self.deployed, Utc::now())
+    }
 }
 
 /// Reads everything once. Scrape signals are read twice, a short gap apart,
@@ -35,7 +54,12 @@ pub async fn gather(
     signals: Vec<Signal>,
     chart: chrono::Duration,
     baseline: impl Fn(&str) -> Option<f64>,
+    deployed: bool,
 ) -> Report {
+    let baselines = signals
+        .iter()
+        .filter_map(|s| baseline(&s.name).map(|b| (s.name.clone(), b)))
+        .collect();
     let rollouts = futures::future::join_all(targets.into_iter().map(first_report));
     let readings = futures::future::join_all(signals.iter().cloned().map(|signal| async move {
         let mut reader = SignalReader::new(signal);
@@ -55,7 +79,12 @@ pub async fn gather(
     for update in readings {
         health.apply(update, &baseline, Utc::now());
     }
-    Report { targets, health }
+    Report {
+        targets,
+        health,
+        baselines,
+        deployed,
+    }
 }
 
 async fn first_report(target: KubeTarget) -> RolloutUpdate {
@@ -76,36 +105,61 @@ async fn first_report(target: KubeTarget) -> RolloutUpdate {
     }
 }
 
-/// `firing`, `breached`, `ok`, `unknown` or `error` for one signal.
-fn signal_state(s: &SignalView) -> &'static str {
-    if s.stale.is_some() {
-        return "error";
-    }
-    match s.critical.as_ref().map(|t| t.state) {
-        Some(TriggerState::Firing { .. } | TriggerState::Clearing { .. }) => "firing",
-        Some(TriggerState::Pending { .. }) => "breached",
-        _ if s.value.is_none() => "unknown",
-        _ => "ok",
+/// One signal's state as `status` prints it: the pane's word, but `error`
+/// for a source that could not be read.
+fn signal_state(report: &Report, s: &SignalView) -> &'static str {
+    match report.condition(s) {
+        Condition::Stale => "error",
+        Condition::Firing { .. } | Condition::Clearing => "firing",
+        other => other.word(),
     }
 }
 
 pub fn exit_code(report: &Report) -> i32 {
-    let states: Vec<&str> = report.health.signals.iter().map(signal_state).collect();
-    if states.iter().any(|s| matches!(*s, "firing" | "breached")) {
+    let conditions: Vec<Condition> = report
+        .health
+        .signals
+        .iter()
+        .map(|s| report.condition(s))
+        .collect();
+    let failed_rollout = report.targets.iter().any(|t| match t {
+        RolloutUpdate::Snapshot { deployments, .. } => {
+            deployments.iter().any(|d| d.phase == RolloutPhase::Failed)
+        }
+        RolloutUpdate::Stale { .. } => false,
+    });
+    let critical = conditions.iter().any(|c| {
+        matches!(
+            c,
+            Condition::Firing { .. } | Condition::Clearing | Condition::Breached
+        )
+    });
+    if critical || failed_rollout {
         return EXIT_FIRING;
     }
-    let target_failed = report
+    let unreadable = report
         .targets
         .iter()
-        .any(|t| matches!(t, RolloutUpdate::Stale { .. }));
-    if target_failed || states.contains(&"error") {
-        EXIT_ERROR
-    } else {
-        EXIT_HEALTHY
+        .any(|t| matches!(t, RolloutUpdate::Stale { .. }))
+        || conditions.iter().any(|c| {
+            matches!(
+                c,
+                Condition::Stale | Condition::Waiting | Condition::NoValue
+            )
+        });
+    if unreadable {
+        return EXIT_ERROR;
     }
+    if conditions
+        .iter()
+        .any(|c| matches!(c, Condition::Warning | Condition::NoBaseline))
+    {
+        return EXIT_WARNING;
+    }
+    EXIT_HEALTHY
 }
 
-pub fn text(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
+pub fn text(report: &Report) -> String {
     let mut out = String::new();
     if report.targets.is_empty() {
         out.push_str("targets: none configured\n");
@@ -151,7 +205,8 @@ pub fn text(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
                     .map(|r| format!("{label} {}", s.signal.describe(r)))
             })
             .collect();
-        let base = baseline(&s.signal.name)
+        let base = report
+            .baseline(&s.signal.name)
             .map(|b| format!(", baseline {}", unit.format(b)))
             .unwrap_or_default();
         let why = s
@@ -164,14 +219,14 @@ pub fn text(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
         out.push_str(&format!(
             "{}: {value} {}{base} [{}]{why}\n",
             s.signal.name,
-            signal_state(s),
+            signal_state(report, s),
             rules.join("; ")
         ));
     }
     out
 }
 
-pub fn json(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
+pub fn json(report: &Report) -> String {
     let targets: Vec<_> = report
         .targets
         .iter()
@@ -202,10 +257,10 @@ pub fn json(report: &Report, baseline: impl Fn(&str) -> Option<f64>) -> String {
                 "from": s.signal.source.describe(),
                 "value": finite(s.value),
                 "shown": s.value.map(|v| s.signal.unit.format(v)),
-                "baseline": finite(baseline(&s.signal.name)),
+                "baseline": finite(report.baseline(&s.signal.name)),
                 "warn": s.signal.warn.as_ref().map(|r| s.signal.describe(r)),
                 "critical": s.signal.critical.as_ref().map(|r| s.signal.describe(r)),
-                "state": signal_state(s),
+                "state": signal_state(report, s),
                 "note": s.note,
                 "error": s.stale.as_ref().map(|e| e.error.clone()),
             })
@@ -226,3 +281,6 @@ fn phase(phase: RolloutPhase) -> &'static str {
         RolloutPhase::Paused => "paused",
     }
 }
+
+#[cfg(test)]
+mod tests;

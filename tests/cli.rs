@@ -494,3 +494,46 @@ fn start_under_read_only_is_refused_and_writes_nothing() {
     assert_eq!(start(&["--read-only"]).status.code(), Some(2));
     assert_eq!(snapshot(&home.path().join("state")), before);
 }
+
+#[test]
+fn check_config_says_which_steps_go_no_go_gates_and_flags_unmarked_deploys() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let playbooks = home.path().join("config/release-cockpit/playbooks");
+    std::fs::create_dir_all(&playbooks).expect("mkdir");
+    std::fs::write(
+        playbooks.join("render.toml"),
+        r#"
+name = "render"
+
+[[phase]]
+name = "Release day"
+
+[[phase.step]]
+id = "ship"
+title = "Deploy"
+at = "T-0"
+kind = "command"
+run = "npm run deploy:production"
+"#,
+    )
+    .expect("write");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
+    let out = run(&["check-config", example], home.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("go/no-go: playbook `minor` gates deploy-production (production)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("go/no-go: playbook `render` gates nothing: no step deploys to production"),
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "note: playbook `render`, step `ship` runs a command that reads like a deploy"
+        ),
+        "{stderr}"
+    );
+}

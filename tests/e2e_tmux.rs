@@ -631,6 +631,27 @@ fn process_state(pid: u32) -> char {
         .unwrap_or('?')
 }
 
+/// The demo's production go/no-go is blocked (one approval of two, a failed
+/// gate): `d` offers staging alone and holds production back, `O` in the
+/// dialog overrides with a reason, and then `d` `y` deploys everywhere.
+fn override_go_no_go_and_deploy(tmux: &Tmux) {
+    tmux.send("d");
+    let dialog = tmux.wait_for_text("Held back by go/no-go");
+    assert!(
+        dialog.contains("Deploy 2.4.0 to 3 Deployment(s)")
+            && dialog.contains("production waits for go/no-go on `deploy-production`"),
+        "{dialog}"
+    );
+    tmux.send("O");
+    tmux.wait_for_text("Override go/no-go for `deploy-production`");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "demo: ship the bad build"]);
+    tmux.send("Enter");
+    tmux.wait_for_text("go/no-go overridden");
+    tmux.send("d");
+    tmux.wait_for_text("Deploy 2.4.0 to 6 Deployment(s)");
+    tmux.send("y");
+}
+
 #[test]
 fn the_demo_deploys_its_version_to_the_sandbox_cluster_and_journals_it() {
     let tmux = Tmux::start(&[], &[]);
@@ -640,14 +661,26 @@ fn the_demo_deploys_its_version_to_the_sandbox_cluster_and_journals_it() {
     tmux.wait_for("the sandbox's Deployments", |s| {
         s.contains("production/checkout") && s.contains("staging/web") && s.contains("complete")
     });
-    tmux.send("d");
-    tmux.wait_for_text("Deploy 2.4.0 to 6 Deployment(s)");
-    tmux.send("y");
+    override_go_no_go_and_deploy(&tmux);
     tmux.wait_for_text("deploy sent");
     let screen = tmux.wait_for("a rollout in motion", |s| {
         s.contains("2.3.1 → 2.4.0") || s.contains("progressing")
     });
     assert!(screen.contains("production/checkout"), "{screen}");
+    // `status` from another process reads the writer's world, where 2.4.0
+    // is rolling out, not a fresh sandbox of its own still on 2.3.1.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))
+        .args(["status"])
+        .env("XDG_STATE_HOME", tmux.home().join("state"))
+        .env("XDG_CONFIG_HOME", tmux.home().join("config"))
+        .env("RELEASE_COCKPIT_CONFIG", "")
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("production/checkout 2.4.0"),
+        "status sees the writer's world:\n{status}"
+    );
     tmux.send("q");
     tmux.wait_for_exit(0);
     let history = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))
@@ -679,9 +712,7 @@ fn the_demo_rolls_back_a_bad_release_through_the_guided_rollback() {
     tmux.wait_for("the sandbox's Deployments", |s| {
         s.contains("production/checkout") && s.contains("complete")
     });
-    tmux.send("d");
-    tmux.wait_for_text("Deploy 2.4.0 to 6 Deployment(s)");
-    tmux.send("y");
+    override_go_no_go_and_deploy(&tmux);
     let banner = tmux.wait_for_text("ROLLBACK TRIGGER: checkout_errors > 5%");
     assert!(
         banner.contains("press R for the guided rollback"),

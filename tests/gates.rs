@@ -18,6 +18,7 @@ fn command(run: &str, timeout: Duration) -> StepKind {
         workdir: None,
         env: BTreeMap::new(),
         timeout,
+        deploys_to: None,
     })
 }
 
@@ -57,6 +58,7 @@ async fn env_and_workdir_are_applied() {
         workdir: Some(dir.path().display().to_string()),
         env: BTreeMap::from([("RELEASE".to_owned(), EnvValue::Literal("2.4.0".to_owned()))]),
         timeout: Duration::seconds(10),
+        deploys_to: None,
     });
     let outcome = gates::run(&gate).await;
     let dir = std::fs::canonicalize(dir.path()).unwrap();
@@ -213,6 +215,7 @@ fn with_env(run: &str, env: &[(&str, EnvValue)]) -> StepKind {
             .map(|(name, value)| ((*name).to_owned(), value.clone()))
             .collect(),
         timeout: Duration::seconds(10),
+        deploys_to: None,
     })
 }
 

@@ -66,6 +66,7 @@ async fn kube_client(sandbox: &Sandbox, dir: &tempfile::TempDir) -> kube::Client
         container: None,
         image: None,
         environment: None,
+        liveness: kubernetes::Liveness::default(),
     };
     kubernetes::connect(&target).await.unwrap().0
 }

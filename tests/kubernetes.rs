@@ -66,6 +66,7 @@ impl Fixture {
             container: None,
             image: None,
             environment: None,
+            liveness: kubernetes::Liveness::default(),
         }
     }
 
@@ -280,7 +281,7 @@ async fn a_dry_run_changes_nothing() {
 }
 
 #[tokio::test]
-async fn a_server_restart_reconnects_without_showing_stale_data_as_fresh() {
+async fn a_server_restart_is_stale_until_listed_again_and_then_shows_the_change_made_meanwhile() {
     let mut f = fixture().await;
     let mut rx = f.watch(f.target(None));
     until(&mut rx, "checkout", |_| true).await;
@@ -346,10 +347,12 @@ async fn a_server_restart_reconnects_without_showing_stale_data_as_fresh() {
             }
         }
     }
+    // The server that came back could have been another one: only a LIST
+    // can show what it holds now, so an outage costs one LIST of each kind.
     assert_eq!(
         f.sandbox.counts().lists(),
-        2,
-        "resumed from its resourceVersion, not listed again"
+        4,
+        "listed again once after the outage, not on every retry"
     );
     let image = format!("{IMAGE}:3.0.0");
     until(&mut rx, "checkout", |d| {
@@ -446,4 +449,359 @@ async fn slow_and_dropped_watches_still_deliver_every_change() {
         2,
         "and resumed, not listed again"
     );
+}
+
+/// A `release-cockpit sandbox` child process, as an operator runs it: stopped
+/// and continued by signal, as a hung API server would be; killed on drop.
+struct SandboxProcess {
+    child: std::process::Child,
+    kubeconfig: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SandboxProcess {
+    fn start() -> Self {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))
+            .args(["sandbox", "--port", "0", "--kubeconfig"])
+            .arg(&kubeconfig)
+            .env("XDG_STATE_HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the release-cockpit binary runs `sandbox`");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut first = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("the sandbox says where it serves");
+        assert!(
+            first.starts_with("sandbox cluster serving http://127.0.0.1:"),
+            "unexpected first line from `release-cockpit sandbox`: {first:?}"
+        );
+        assert!(kubeconfig.exists(), "the sandbox wrote its kubeconfig");
+        Self {
+            child,
+            kubeconfig,
+            _dir: dir,
+        }
+    }
+
+    /// `STOP` freezes the whole server: it accepts no request and its open
+    /// watches say nothing, as a hung API server does. `CONT` lets it go on.
+    fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill(1) runs");
+        assert!(status.success(), "kill -{name} {} failed", self.child.id());
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg("-CONT")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_hung_api_server_turns_stale_within_silence_and_probe_and_fresh_when_it_goes_on() {
+    let server = SandboxProcess::start();
+    let liveness = kubernetes::Liveness {
+        silence: Duration::from_millis(400),
+        answer_within: Duration::from_millis(600),
+    };
+    let target = KubeTarget {
+        name: "shop".into(),
+        kubeconfig: Some(server.kubeconfig.clone()),
+        context: None,
+        namespace: None,
+        deployment: None,
+        selector: None,
+        container: None,
+        image: None,
+        environment: None,
+        liveness,
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    tokio::spawn(kubernetes::watch_target(target, move |u| {
+        tx.send(u).is_ok()
+    }));
+    until(&mut rx, "checkout", |d| d.phase == RolloutPhase::Complete).await;
+
+    server.signal("STOP");
+    let stopped = tokio::time::Instant::now();
+    // Silence, then a probe that gets no answer; the rest is a loaded machine's slack.
+    let budget = liveness.silence + liveness.answer_within + Duration::from_secs(2);
+    let error = loop {
+        let update = tokio::time::timeout_at(stopped + budget, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("not stale within {budget:?} of SIGSTOP"))
+            .expect("the watch ended");
+        if let RolloutUpdate::Stale { error, .. } = update {
+            break error;
+        }
+    };
+    assert!(
+        error.contains("API server did not answer in 600ms"),
+        "the reason says what happened: {error}"
+    );
+    // While the server is stopped nothing may claim to be fresh.
+    let quiet = tokio::time::Instant::now() + Duration::from_secs(1);
+    while let Ok(update) = tokio::time::timeout_at(quiet, rx.recv()).await {
+        assert!(
+            matches!(update, Some(RolloutUpdate::Stale { .. })),
+            "a snapshot while the server is stopped: {update:?}"
+        );
+    }
+
+    server.signal("CONT");
+    until(&mut rx, "checkout", |_| true).await;
+}
+
+/// Starts a sandbox on `addr`, waiting for the old one's port to be free.
+async fn start_on(world: World, addr: SocketAddr) -> Sandbox {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match Sandbox::start(world.clone(), addr).await {
+            Ok(sandbox) => return sandbox,
+            Err(error) if tokio::time::Instant::now() < deadline => {
+                let _ = error;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(error) => panic!("cannot serve again on {addr}: {error}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_replaced_server_whose_versions_restarted_lower_is_shown_only_once_listed() {
+    let f = fixture().await;
+    let mut rx = f.watch(f.target(None));
+    until(&mut rx, "checkout", |_| true).await;
+    // Some history, so that the old server's versions are well ahead.
+    let client = f.client().await;
+    for tag in ["1.2.0", "1.3.0"] {
+        kubernetes::set_image(
+            client.clone(),
+            &deploy("checkout", &format!("{IMAGE}:{tag}")),
+        )
+        .await
+        .unwrap();
+        assert!(f.sandbox.settle(Duration::from_secs(10)).await);
+    }
+    let old = format!("{IMAGE}:1.3.0");
+    until(&mut rx, "checkout", |d| {
+        d.image == old && d.phase == RolloutPhase::Complete
+    })
+    .await;
+    let seen = f.sandbox.cluster().resource_version();
+
+    let Fixture {
+        sandbox,
+        kubeconfig: _kubeconfig,
+        _dir,
+    } = f;
+    let addr = sandbox.addr();
+    drop(sandbox);
+    // A new server on the same address, its store started afresh: only
+    // checkout, and an image set on it before the cockpit got back.
+    let new_world = World {
+        deployments: vec![
+            WorldDeployment::new("production", "checkout", &[&format!("{IMAGE}:1.1.0")])
+                .replicas(4),
+        ],
+        images: ImagePolicy::new(Duration::from_millis(150)),
+    };
+    let replaced = start_on(new_world, addr).await;
+    let new = format!("{IMAGE}:3.0.0");
+    let patch = format!(
+        r#"{{"spec":{{"template":{{"spec":{{"containers":[{{"name":"checkout","image":"{new}"}}]}}}}}}}}"#
+    );
+    replaced
+        .cluster()
+        .patch_deployment(
+            "production",
+            "checkout",
+            release_cockpit::sandbox::PatchType::Strategic,
+            patch.as_bytes(),
+            false,
+        )
+        .unwrap();
+    assert!(
+        replaced.cluster().resource_version() < seen,
+        "the new server's versions ({}) start below the old one's ({seen})",
+        replaced.cluster().resource_version()
+    );
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let update = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("no fresh snapshot of the new server within 15 s")
+            .expect("the watch ended");
+        let RolloutUpdate::Snapshot { deployments, .. } = update else {
+            continue;
+        };
+        let names: Vec<&str> = deployments.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["checkout"],
+            "a fresh snapshot is the new server's world, not the old one's"
+        );
+        assert_eq!(
+            deployments[0].image, new,
+            "a fresh snapshot has the image set while the cockpit was away"
+        );
+        break;
+    }
+}
+
+#[tokio::test]
+async fn an_idle_watch_costs_one_probe_per_silent_interval_and_no_listing() {
+    let f = fixture().await;
+    let mut target = f.target(None);
+    target.liveness.silence = Duration::from_millis(200);
+    let mut rx = f.watch(target);
+    until(&mut rx, "checkout", |d| d.phase == RolloutPhase::Complete).await;
+    assert!(f.sandbox.settle(Duration::from_secs(10)).await);
+    let probes = f.sandbox.counts().probes();
+    let idle = Duration::from_secs(2);
+    let quiet = tokio::time::Instant::now() + idle;
+    while let Ok(update) = tokio::time::timeout_at(quiet, rx.recv()).await {
+        assert!(
+            matches!(update, Some(RolloutUpdate::Snapshot { .. })),
+            "a server that answers is never stale: {update:?}"
+        );
+    }
+    let probed = f.sandbox.counts().probes() - probes;
+    // 2 s of silence at 200 ms each, at most; a loaded machine probes less.
+    assert!((1..=10).contains(&probed), "{probed} probes in {idle:?}");
+    assert_eq!(f.sandbox.counts().lists(), 2, "the probes list nothing");
+    assert_eq!(f.sandbox.counts().watches(), 2, "nor reopen the watches");
+}
+
+/// A TCP front for API servers, as a load balancer or a DNS name is: the
+/// backend can be switched, cutting the connections open to the old one.
+struct Front {
+    addr: SocketAddr,
+    backend: std::sync::Arc<std::sync::Mutex<SocketAddr>>,
+    cut: tokio::sync::watch::Sender<u64>,
+}
+
+impl Front {
+    async fn start(backend: SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let backend = std::sync::Arc::new(std::sync::Mutex::new(backend));
+        let cut = tokio::sync::watch::channel(0).0;
+        let (to, cuts) = (backend.clone(), cut.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let to = *to.lock().unwrap();
+                let mut cut = cuts.subscribe();
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(to).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = cut.changed() => {}
+                    }
+                });
+            }
+        });
+        Self { addr, backend, cut }
+    }
+
+    fn switch_to(&self, backend: SocketAddr) {
+        *self.backend.lock().unwrap() = backend;
+        self.cut.send_modify(|n| *n += 1);
+    }
+}
+
+#[tokio::test]
+async fn a_backend_switched_to_a_store_with_lower_versions_is_listed_again_not_resumed() {
+    let old = Sandbox::start(world(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
+    let front = Front::start(old.addr()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    write_kubeconfig(
+        &kubeconfig,
+        &format!("http://{}", front.addr),
+        "production",
+        "alice",
+    )
+    .unwrap();
+    let f = Fixture {
+        sandbox: old,
+        kubeconfig,
+        _dir: dir,
+    };
+    let mut rx = f.watch(f.target(None));
+    until(&mut rx, "checkout", |d| d.phase == RolloutPhase::Complete).await;
+
+    let new = Sandbox::start(
+        World {
+            deployments: vec![
+                WorldDeployment::new("production", "checkout", &[&format!("{IMAGE}:3.0.0")])
+                    .replicas(1),
+            ],
+            images: ImagePolicy::new(Duration::from_millis(150)),
+        },
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .unwrap();
+    assert!(
+        new.cluster().resource_version() < f.sandbox.cluster().resource_version(),
+        "the new store's versions start below the old one's"
+    );
+    // The front answers all along: the cockpit sees its watches end, not fail.
+    front.switch_to(new.addr());
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let mut told = None;
+    loop {
+        let update = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("no fresh snapshot of the new store within 15 s")
+            .expect("the watch ended");
+        match update {
+            RolloutUpdate::Stale { error, .. } => told = Some(error),
+            RolloutUpdate::Snapshot { deployments, .. } => {
+                let shown: Vec<(&str, &str)> = deployments
+                    .iter()
+                    .map(|d| (d.name.as_str(), d.image.as_str()))
+                    .collect();
+                assert_eq!(
+                    shown,
+                    [("checkout", &*format!("{IMAGE}:3.0.0"))],
+                    "a fresh snapshot after the switch is the new store's"
+                );
+                break;
+            }
+        }
+    }
+    // Whether the first probe after the cut reached the new store (its
+    // versions are below ours) or a connection the cut had reset, the target
+    // is stale until the new store has been listed.
+    let told = told.expect("the target was stale between the two stores");
+    assert!(
+        told.contains("resourceVersion went back from") || told.contains("unreachable"),
+        "the reason says what happened: {told}"
+    );
+    assert_eq!(new.counts().lists(), 2, "the new store was listed");
 }

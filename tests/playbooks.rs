@@ -181,3 +181,54 @@ fn each_invalid_fixture_gives_its_specific_error() {
         assert!(!error.fix.is_empty(), "{name} has a fix");
     }
 }
+
+#[test]
+fn go_no_go_and_a_deploying_command_are_read_from_the_playbook() {
+    let text = r#"
+name = "shipit"
+go_no_go = ["production", "eu-production"]
+
+[[phase]]
+name = "Release day"
+
+[[phase.step]]
+id = "sign-off"
+title = "Sign-off"
+at = "T-1h"
+kind = "approval"
+role = "tech-lead"
+
+[[phase.step]]
+id = "ship-eu"
+title = "Deploy to the EU"
+at = "T-0"
+kind = "command"
+run = "npm run deploy:eu"
+environment = "eu-production"
+"#;
+    let playbook = parse_playbook("shipit.toml", text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(playbook.go_no_go, ["production", "eu-production"]);
+    let ship = playbook.step("ship-eu").unwrap();
+    assert_eq!(ship.kind.deploys_to(), Some("eu-production"));
+    assert!(playbook.is_gated(ship));
+    assert_eq!(playbook.gating_summary(), "gates ship-eu (eu-production)");
+
+    let bad = text.replace(
+        r#"["production", "eu-production"]"#,
+        r#"["production", " "]"#,
+    );
+    let errors = parse_playbook("shipit.toml", &bad).unwrap_err().to_string();
+    assert!(
+        errors.contains("shipit.toml, line 3") && errors.contains("empty environment"),
+        "{errors}"
+    );
+    // `environment` on a kind that deploys nowhere is still a typo.
+    let manual = text.replace("kind = \"command\"\nrun = \"npm run deploy:eu\"\n", "");
+    let errors = parse_playbook("shipit.toml", &manual)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        errors.contains("`environment` do not apply to a `manual` step"),
+        "{errors}"
+    );
+}

@@ -81,6 +81,7 @@ fn confirm_quit_while_an_action_runs() {
         .unwrap()
         .live_gates
         .insert("code-quality".into());
+    model.start_request("gate `code-quality`".into(), 1);
     press(&mut model, &["q"]);
     insta::assert_snapshot!(render(&model, 120, 40).backend());
 }
@@ -186,7 +187,11 @@ fn read_only_and_alerts_in_the_status_bar() {
     // The status bar moves down a line while the banner shows.
     let top = line(1);
     assert!(top.contains("READ-ONLY"), "{top}");
-    assert!(top.contains("2 TRIGGERS FIRING"), "{top}");
+    assert!(top.contains("2 FIRING"), "{top}");
+    assert!(
+        top.contains("1 STALE"),
+        "the stale signal is counted: {top}"
+    );
     assert!(top.contains("alice"), "{top}");
     assert!(top.contains("DEMO: no config file"), "{top}");
     assert!(top.contains("16:40 UTC"), "{top}");
@@ -343,6 +348,15 @@ fn rollout_pane_in_every_state() {
 
 #[test]
 fn deploy_confirmation_lists_current_and_new_images() {
+    let mut model = sample_model_with_release();
+    model.rollout = release_cockpit::app::fixture::sample_rollout(model.clock.now);
+    release_cockpit::app::fixture::override_go_no_go(&mut model, "deploy-production");
+    press(&mut model, &["3", "d"]);
+    insta::assert_snapshot!(render(&model, 120, 24).backend());
+}
+
+#[test]
+fn deploy_dialog_holds_back_what_go_no_go_does_not_allow() {
     let mut model = sample_model_with_release();
     model.rollout = release_cockpit::app::fixture::sample_rollout(model.clock.now);
     press(&mut model, &["3", "d"]);

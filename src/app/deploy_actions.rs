@@ -1,6 +1,7 @@
 //! Deploying the release's version: `d` on the Rollout pane (every Deployment
 //! shown) or `Space` on a playbook `deploy` step (the targets serving its
-//! environment). Either plans, asks for confirmation (default: cancel), then
+//! environment). Either plans, holds back what go/no-go does not allow, asks
+//! for confirmation (default: cancel), checks go/no-go again on `y`, then
 //! hands the plan to the runner, which journals it before and after touching
 //! the cluster.
 
@@ -8,8 +9,11 @@ use super::effect::Effect;
 use super::key::{Key, KeyCode};
 use super::model::{Model, Overlay};
 use super::rollout_view::TargetView;
+use crate::domain::checklist::{Checklist, EnvironmentGate};
 use crate::domain::events::Event;
-use crate::domain::rollout::{DeployItem, DeployPlan, DeploymentState, RolloutPhase, with_tag};
+use crate::domain::rollout::{
+    DeployItem, DeployPlan, DeploymentState, HeldBack, RolloutPhase, with_tag,
+};
 
 /// Which Deployments a deploy is for.
 pub enum Scope<'a> {
@@ -53,6 +57,33 @@ impl Scope<'_> {
                             .any(|d| d.namespace == *environment)
                 }
             },
+        }
+    }
+
+    /// The go/no-go that decides a deploy of this scope to `environment`: a
+    /// step's own (its blockers, or its override), or, for a deploy outside
+    /// the playbook, that of the step that would deploy there.
+    fn gate(&self, checklist: &Checklist, environment: &str) -> EnvironmentGate {
+        let step = match self {
+            Scope::Step { id, .. } => checklist.playbook.step(id),
+            Scope::Everything => None,
+        };
+        match step {
+            Some(step) if checklist.playbook.is_gated(step) => {
+                let blockers = checklist.blockers(step);
+                if blockers.is_empty() {
+                    EnvironmentGate::Clear {
+                        step: step.id.clone(),
+                    }
+                } else {
+                    EnvironmentGate::Blocked {
+                        step: step.id.clone(),
+                        blockers,
+                    }
+                }
+            }
+            Some(_) => EnvironmentGate::NotGated,
+            None => checklist.environment_gate(environment),
         }
     }
 
@@ -116,6 +147,7 @@ pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
         .filter(|(target, _)| target.stale.is_none())
         .map(|(target, d)| DeployItem {
             target: target.name.clone(),
+            environment: environment_of(target, d).to_owned(),
             namespace: d.namespace.clone(),
             name: d.name.clone(),
             container: d.container.clone(),
@@ -151,14 +183,76 @@ pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
         });
         return Vec::new();
     }
+    let Some(view) = model.release.as_ref() else {
+        return Vec::new();
+    };
+    let (items, held_back) = go_no_go(&view.checklist, scope, items);
+    if items.is_empty() {
+        model.notice = Some(format!(
+            "go/no-go holds this deploy: {}; O overrides with a reason",
+            describe(&held_back)
+        ));
+    }
+    // The dialog opens even when everything is held back: it lists why, and
+    // `O` there overrides (with a reason, journaled) instead of `y`.
     model.overlay = Some(Overlay::ConfirmDeploy(DeployPlan {
         version,
         release_id: release.id.clone(),
         items,
         dry_run: false,
         step: scope.step(),
+        held_back,
     }));
     Vec::new()
+}
+
+/// The environment a row serves: its target's, or its namespace.
+fn environment_of<'a>(target: &'a TargetView, d: &'a DeploymentState) -> &'a str {
+    target.environment.as_deref().unwrap_or(&d.namespace)
+}
+
+fn describe(held_back: &[HeldBack]) -> String {
+    held_back
+        .iter()
+        .map(|h| h.why.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Splits a deploy by go/no-go: the items whose environment may go now, and
+/// each environment held back, saying why. Every deploy path goes through
+/// here, when it is planned and again when it is confirmed.
+fn go_no_go(
+    checklist: &Checklist,
+    scope: &Scope,
+    items: Vec<DeployItem>,
+) -> (Vec<DeployItem>, Vec<HeldBack>) {
+    let mut gates: Vec<(String, EnvironmentGate)> = Vec::new();
+    for item in &items {
+        if !gates.iter().any(|(env, _)| *env == item.environment) {
+            gates.push((
+                item.environment.clone(),
+                scope.gate(checklist, &item.environment),
+            ));
+        }
+    }
+    let allowed = |env: &str| gates.iter().any(|(e, g)| e == env && g.allows());
+    let held_back = gates
+        .iter()
+        .filter_map(|(env, gate)| match gate {
+            EnvironmentGate::Blocked { step, .. } => Some(HeldBack {
+                environment: env.clone(),
+                step: step.clone(),
+                why: gate.describe(env),
+            }),
+            _ => None,
+        })
+        .collect();
+    let items = items
+        .into_iter()
+        .filter(|i| allowed(&i.environment))
+        .collect();
+    (items, held_back)
 }
 
 /// A key in the confirmation: `y` deploys, `t` toggles the dry run, anything
@@ -166,7 +260,61 @@ pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
 pub fn confirm_key(model: &mut Model, mut plan: DeployPlan, key: Key) -> Vec<Effect> {
     model.mark_changed();
     match key.code {
+        KeyCode::Char('O') if !key.ctrl => match plan.held_back.first() {
+            Some(held) => {
+                model.overlay = Some(Overlay::Prompt(super::model::Prompt {
+                    purpose: super::model::PromptPurpose::OverrideReason {
+                        step: held.step.clone(),
+                    },
+                    text: String::new(),
+                }));
+                Vec::new()
+            }
+            None => {
+                model.notice = Some("deploy cancelled: nothing is held back".to_owned());
+                Vec::new()
+            }
+        },
+        KeyCode::Char('y' | 'Y') if !key.ctrl && plan.items.is_empty() => {
+            model.notice = Some(format!(
+                "nothing may deploy: {}; O overrides with a reason",
+                describe(&plan.held_back)
+            ));
+            model.overlay = Some(Overlay::ConfirmDeploy(plan));
+            Vec::new()
+        }
         KeyCode::Char('y' | 'Y') if !key.ctrl => {
+            // The go/no-go may have changed while the dialog was open (an
+            // approval undone, a gate run again): the deploy goes only as far
+            // as it allows now.
+            let Some(view) = model.release.as_ref() else {
+                model.notice = Some("deploy cancelled: no release is open".to_owned());
+                return Vec::new();
+            };
+            if view.checklist.release.id != plan.release_id {
+                model.notice = Some("deploy cancelled: another release is open now".to_owned());
+                return Vec::new();
+            }
+            let scope = match &plan.step {
+                Some(id) => Scope::Step {
+                    id,
+                    environment: "",
+                    target: None,
+                },
+                None => Scope::Everything,
+            };
+            let before = plan.items.len();
+            let (items, held_back) = go_no_go(&view.checklist, &scope, plan.items.clone());
+            if items.len() != before {
+                model.notice = Some(format!(
+                    "go/no-go changed while the dialog was open: {}",
+                    describe(&held_back)
+                ));
+                plan.items = items;
+                plan.held_back = held_back;
+                model.overlay = Some(Overlay::ConfirmDeploy(plan));
+                return Vec::new();
+            }
             model.notice = Some(format!(
                 "{} {} to {} Deployment(s)…",
                 if plan.dry_run {
@@ -177,7 +325,18 @@ pub fn confirm_key(model: &mut Model, mut plan: DeployPlan, key: Key) -> Vec<Eff
                 plan.version,
                 plan.items.len()
             ));
-            vec![Effect::Deploy(Box::new(plan))]
+            let request = model.start_request(
+                format!(
+                    "deploy of {} to {} Deployment(s)",
+                    plan.version,
+                    plan.items.len()
+                ),
+                1,
+            );
+            vec![Effect::Deploy {
+                request,
+                plan: Box::new(plan),
+            }]
         }
         KeyCode::Char('t') if !key.ctrl => {
             plan.dry_run = !plan.dry_run;
@@ -223,3 +382,6 @@ pub struct DeployOutcome {
     pub step: Option<String>,
     pub dry_run: bool,
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,4 +1,5 @@
 use super::model::Pane;
+use super::requests::Request;
 use crate::domain::events::Event;
 use crate::domain::playbook::StepKind;
 use crate::domain::release::NewRelease;
@@ -14,8 +15,12 @@ pub enum Effect {
     /// Append to the release's journal and sync; reported back as `Msg::Recorded`
     /// (or `Msg::RecordFailed`).
     Record(Event),
-    /// Run a command or HTTP gate in the background; reported as `Msg::GateDone`.
-    RunGate { step: String, gate: StepKind },
+    /// Run a command or HTTP gate in the background; reported as `Msg::Done`.
+    RunGate {
+        request: Request,
+        step: String,
+        gate: StepKind,
+    },
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
     OpenRelease { id: String },
@@ -26,14 +31,26 @@ pub enum Effect {
     /// Append a calendar event (postpone, skip, restore) to the calendar's
     /// journal; reported as `Msg::CalendarRecorded` or `Msg::RecordFailed`.
     RecordCalendar(Event),
-    /// Journal the deploy, run it, report `Msg::DeployDone`.
-    Deploy(Box<crate::domain::rollout::DeployPlan>),
+    /// Journal the deploy, run it, report `Msg::Done`.
+    Deploy {
+        request: Request,
+        plan: Box<crate::domain::rollout::DeployPlan>,
+    },
     /// Revert each Deployment of the plan (already journaled), in parallel;
-    /// each reports `Msg::RollbackItemDone`.
-    Rollback(Box<crate::domain::rollback::RollbackPlan>),
+    /// each reports `Msg::Done`.
+    Rollback {
+        request: Request,
+        plan: Box<crate::domain::rollback::RollbackPlan>,
+    },
     /// Render the incident report and the notice from their templates with
-    /// the journal's timeline; reported as `Msg::IncidentWritten`.
-    WriteIncident(Box<crate::domain::incident::IncidentDraft>),
+    /// the journal's timeline; reported as `Msg::Done`.
+    WriteIncident {
+        request: Request,
+        draft: Box<crate::domain::incident::IncidentDraft>,
+    },
+    /// Journal a result into the release that asked for it, which is no
+    /// longer the one open here.
+    RecordInto { release: String, event: Event },
     /// Ring the terminal bell: a rollback trigger fired.
     Bell,
     /// Charts can show this many columns at most: range queries fetch no

@@ -99,6 +99,24 @@ pub fn sample_model_with_release() -> Model {
     model
 }
 
+/// Records, as `dave`, an override of go/no-go on a step of the open release,
+/// as if it had come back durable from the journal.
+pub fn override_go_no_go(model: &mut Model, step: &str) {
+    let now = model.clock.now;
+    if let Some(view) = model.release.as_mut() {
+        let seq = view.checklist.last_seq + 1;
+        view.checklist.apply(&Recorded {
+            seq,
+            at: now,
+            operator: "dave".to_owned(),
+            event: Event::GoNoGoOverridden {
+                step: step.to_owned(),
+                reason: "hotfix for a customer outage".to_owned(),
+            },
+        });
+    }
+}
+
 /// Rollout targets in every state: `shop` live with a complete, a rolling, a
 /// failed and a paused Deployment; `edge` stale since 42 s before the clock.
 pub fn sample_rollout(now: chrono::DateTime<chrono::Utc>) -> super::rollout_view::RolloutView {

@@ -3,6 +3,7 @@
 //! Everything the operator can do is a [`Msg`] fed to [`update`], which changes the
 //! [`Model`] and returns the side effects to run as [`Effect`] values.
 
+pub mod alerts;
 pub mod calendar_actions;
 pub mod calendar_view;
 pub mod clock;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod msg;
 pub mod palette;
 pub mod release_view;
+pub mod requests;
 pub mod rollback_actions;
 pub mod rollback_wizard;
 pub mod rollout_view;

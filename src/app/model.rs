@@ -225,6 +225,9 @@ pub struct Model {
     pub countdown: Option<super::rollback_actions::Countdown>,
     /// Verification window, post-mortem due time, what a trigger starts.
     pub rollback_settings: crate::domain::rollback::RollbackSettings,
+    /// Gates, deploys, reverts and reports under way, each bound to the
+    /// release that started it.
+    pub requests: super::requests::Requests,
     changed: bool,
 }
 
@@ -253,16 +256,63 @@ impl Model {
             rollback: None,
             countdown: None,
             rollback_settings: Default::default(),
+            requests: Default::default(),
             changed: true,
         }
     }
 
     /// Actions this process is carrying out; quitting asks while any run.
     pub fn running_actions(&self) -> Vec<String> {
+        let mut running = self.requests.running();
+        if self.rollback.as_ref().is_some_and(|w| w.is_running()) && running.is_empty() {
+            running.push("a rollback being verified".to_owned());
+        }
+        running
+    }
+
+    /// What the header counts: firing, breached, failed, warnings, stale.
+    pub fn alerts(&self) -> super::alerts::Alerts {
+        let checklist = self.release.as_ref().map(|r| &r.checklist);
+        super::alerts::Alerts::count(
+            &self.health,
+            &self.rollout,
+            |signal| checklist.and_then(|c| c.baseline(signal)),
+            checklist.is_some_and(|c| c.last_deploy.is_some()),
+            self.clock.now,
+        )
+    }
+
+    /// The release on screen, if any.
+    pub fn release_id(&self) -> Option<&str> {
         self.release
             .as_ref()
-            .map(ReleaseView::running_actions)
-            .unwrap_or_default()
+            .map(|v| v.checklist.release.id.as_str())
+    }
+
+    /// Starts a request for the open release (see `requests`).
+    pub fn start_request(&mut self, what: String, results: usize) -> super::requests::Request {
+        let release = self.release_id().unwrap_or_default().to_owned();
+        self.requests.start(&release, what, results)
+    }
+
+    /// Whether another release may be opened or started now: not while
+    /// something this process started for the open one is under way, so that
+    /// its result cannot land in the wrong release. Every path that opens a
+    /// release goes through `update`, which asks this.
+    pub fn may_switch_release(&self) -> Result<(), String> {
+        let running = self.running_actions();
+        if running.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "{} running for this release: switch releases once {} done (R shows a rollback)",
+            running.join(", "),
+            if running.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
+        ))
     }
 
     /// Records that something visible changed, so the next frame must be drawn.

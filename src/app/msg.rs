@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::checklist::Checklist;
-use crate::domain::events::{Event, GateOutcome, Recorded};
+use crate::domain::events::{Event, Recorded};
 
 use super::key::Key;
 
@@ -38,10 +38,12 @@ pub enum Msg {
         event: Box<Event>,
         error: String,
     },
-    /// A gate this process ran has finished.
-    GateDone {
-        step: String,
-        outcome: GateOutcome,
+    /// Work this process started (a gate, a deploy, a revert, an incident
+    /// report) reports back, bound to the request, and so the release, that
+    /// started it.
+    Done {
+        request: super::requests::Request,
+        result: super::requests::TaskResult,
     },
     /// A release was started or switched to. `following` names the cockpit that
     /// writes it when this one only follows.
@@ -51,18 +53,8 @@ pub enum Msg {
     },
     /// Starting a release failed (bad input, a journal that exists already, ...).
     ReleaseFailed(String),
-    /// A deploy the runner carried out.
-    DeployDone(super::deploy_actions::DeployOutcome),
     /// A rollout target's watch reported.
     Rollout(crate::domain::rollout::RolloutUpdate),
     /// A health signal's poll reported.
     Signal(crate::domain::health::SignalUpdate),
-    /// The API answered one Deployment's revert.
-    RollbackItemDone {
-        item: String,
-        ok: bool,
-        detail: String,
-    },
-    /// The incident report and the notice are on disk (or could not be written).
-    IncidentWritten(Result<(String, String), String>),
 }

@@ -122,15 +122,26 @@ pub fn after_recorded(model: &mut Model, recorded: &Recorded) -> Vec<Effect> {
         Event::RollbackStarted { items, .. }
             if model.rollback.as_ref().is_some_and(Wizard::is_running) =>
         {
-            vec![Effect::Rollback(Box::new(RollbackPlan {
-                release_id,
-                version,
-                items: items.clone(),
-            }))]
+            let request = model.start_request(
+                format!("rollback of {} Deployment(s)", items.len()),
+                items.len(),
+            );
+            vec![Effect::Rollback {
+                request,
+                plan: Box::new(RollbackPlan {
+                    release_id,
+                    version,
+                    items: items.clone(),
+                }),
+            }]
         }
-        Event::RollbackVerified { .. } => draft(model, recorded.at)
-            .map(|d| vec![Effect::WriteIncident(Box::new(d))])
-            .unwrap_or_default(),
+        Event::RollbackVerified { .. } => match draft(model, recorded.at) {
+            Some(draft) => vec![Effect::WriteIncident {
+                request: model.start_request("the incident report".to_owned(), 1),
+                draft: Box::new(draft),
+            }],
+            None => Vec::new(),
+        },
         _ => Vec::new(),
     }
 }

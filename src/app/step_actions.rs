@@ -72,7 +72,19 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
         model.notice = Some(text);
         Vec::new()
     };
+    let blockers = checklist.blockers(&step);
+    let held = |id: &str| {
+        format!(
+            "go/no-go: `{id}` is blocked by {} (Enter lists them; O overrides with a reason)",
+            blockers.len()
+        )
+    };
     match command {
+        // A gate that deploys (a command with `environment`) waits for
+        // go/no-go like a deploy step.
+        Command::Complete | Command::RunGate if step.kind.is_gate() && !blockers.is_empty() => {
+            notice(held(&id))
+        }
         Command::Complete if step.kind.is_gate() => start_gate(live, &id, &mut notice),
         Command::RunGate if step.kind.is_gate() => start_gate(live, &id, &mut notice),
         Command::RunGate => notice(format!("`{id}` has no gate to run")),
@@ -100,12 +112,8 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
             effects
         }
         Command::Complete => {
-            let blockers = checklist.blockers(&step);
             if !blockers.is_empty() {
-                return notice(format!(
-                    "go/no-go: `{id}` is blocked by {} (Enter lists them; O overrides with a reason)",
-                    blockers.len()
-                ));
+                return notice(held(&id));
             }
             if let StepKind::Deploy {
                 environment,
@@ -172,12 +180,15 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
             vec![Effect::Record(Event::StepUndone { step: id })]
         }
         Command::Undo => notice(format!("nothing of yours to undo on `{id}`")),
-        Command::Override if !step.kind.is_production_deploy() => {
-            notice("go/no-go applies to production deploy steps".to_owned())
-        }
-        Command::Override if checklist.blockers(&step).is_empty() => {
-            notice(format!("`{id}` is not blocked"))
-        }
+        Command::Override if !checklist.playbook.is_gated(&step) => notice(format!(
+            "go/no-go does not gate `{id}`: it gates steps that deploy to {}; this playbook {}",
+            match checklist.playbook.go_no_go.as_slice() {
+                [] => "no environment".to_owned(),
+                envs => envs.join(" or "),
+            },
+            checklist.playbook.gating_summary()
+        )),
+        Command::Override if blockers.is_empty() => notice(format!("`{id}` is not blocked")),
         Command::Override => prompt(model, PromptPurpose::OverrideReason { step: id }),
         _ => Vec::new(),
     }
@@ -246,7 +257,9 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
         Event::GateStarted { step } => {
             if let Some(gate) = view.checklist.playbook.step(step).map(|s| s.kind.clone()) {
                 view.live_gates.insert(step.clone());
+                let request = model.start_request(format!("gate `{step}`"), 1);
                 effects.push(Effect::RunGate {
+                    request,
                     step: step.clone(),
                     gate,
                 });

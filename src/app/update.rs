@@ -10,11 +10,76 @@ use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::msg::Msg;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
+use super::requests::{Binding, Request, TaskResult};
 use super::rollback_actions;
 use super::step_actions;
 use crate::domain::events::Event;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let effects = handle(model, msg);
+    guard_release_switch(model, effects)
+}
+
+/// The one check between every path that opens or starts a release (the
+/// palette, a prompt, the calendar's `Enter`) and the runner: refused while
+/// work started for the open release is under way.
+fn guard_release_switch(model: &mut Model, effects: Vec<Effect>) -> Vec<Effect> {
+    let switches = |e: &Effect| matches!(e, Effect::OpenRelease { .. } | Effect::StartRelease(_));
+    if !effects.iter().any(switches) {
+        return effects;
+    }
+    match model.may_switch_release() {
+        Ok(()) => effects,
+        Err(why) => {
+            model.notice = Some(why);
+            model.overlay = None;
+            model.mark_changed();
+            effects.into_iter().filter(|e| !switches(e)).collect()
+        }
+    }
+}
+
+/// A result came back: folded into the release on screen if it is the one
+/// that asked, else journaled into its own.
+fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> {
+    let open = model.release_id().map(str::to_owned);
+    match model.requests.finish(&request, open.as_deref()) {
+        Binding::Current => match result {
+            TaskResult::Gate { step, outcome } => {
+                vec![Effect::Record(Event::GateFinished { step, outcome })]
+            }
+            TaskResult::Deploy(outcome) => deploy_actions::done(model, outcome),
+            TaskResult::RollbackItem { item, ok, detail } => {
+                rollback_actions::item_done(model, item, ok, detail)
+            }
+            TaskResult::Incident(written) => rollback_actions::incident_written(model, written),
+        },
+        Binding::Elsewhere(release) => {
+            model.mark_changed();
+            let Some(event) = result.event() else {
+                model.notice = Some(format!(
+                    "a result for release {release} arrived after switching releases, with nothing to record"
+                ));
+                return Vec::new();
+            };
+            model.notice = Some(format!(
+                "{} (release {release}) arrived after switching releases: recorded in {release}, not here",
+                event.describe()
+            ));
+            vec![Effect::RecordInto { release, event }]
+        }
+        Binding::Unknown => {
+            model.notice = Some(format!(
+                "ignored a result no request of this cockpit is waiting for (release {}, request {})",
+                request.release, request.id
+            ));
+            model.mark_changed();
+            Vec::new()
+        }
+    }
+}
+
+fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => {
@@ -44,10 +109,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects.extend(rollback_actions::verify(model));
             effects
         }
-        Msg::RollbackItemDone { item, ok, detail } => {
-            rollback_actions::item_done(model, item, ok, detail)
-        }
-        Msg::IncidentWritten(result) => rollback_actions::incident_written(model, result),
+        Msg::Done { request, result } => done(model, request, result),
         Msg::Tick(now) => {
             let before = model.clock.display();
             model.clock.now = now;
@@ -96,9 +158,6 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.mark_changed();
             Vec::new()
         }
-        Msg::GateDone { step, outcome } => {
-            vec![Effect::Record(Event::GateFinished { step, outcome })]
-        }
         Msg::ReleaseOpened {
             checklist,
             following,
@@ -119,7 +178,6 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.mark_changed();
             Vec::new()
         }
-        Msg::DeployDone(outcome) => deploy_actions::done(model, outcome),
         Msg::Rollout(report) => {
             model.rollout.apply(report, model.clock.now);
             model.mark_changed();
@@ -303,12 +361,8 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::NewRelease if model.session.is_read_only() => {
             model.notice = Some("read-only: starting a release is refused".to_owned());
         }
-        Command::NewRelease | Command::SwitchRelease
-            if model.rollback.as_ref().is_some_and(|w| w.is_running()) =>
-        {
-            model.notice = Some(
-                "a rollback is running: R shows it; switch releases once it is verified".to_owned(),
-            );
+        Command::NewRelease | Command::SwitchRelease if model.may_switch_release().is_err() => {
+            model.notice = model.may_switch_release().err();
         }
         Command::SwitchRelease => {
             model.overlay = Some(Overlay::Prompt(Prompt {

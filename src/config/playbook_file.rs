@@ -13,8 +13,8 @@ use super::error::{ConfigError, ConfigErrors, closest};
 use super::playbook_env::{RawEnv, convert_env, secret_literals};
 use crate::domain::offset::{Offset, parse_duration};
 use crate::domain::playbook::{
-    ApprovalRule, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook, Step, StepKind, When, mask,
-    validate,
+    ApprovalRule, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook, Step, StepKind, When,
+    default_go_no_go, mask, validate,
 };
 use crate::domain::release::ReleaseType;
 
@@ -27,6 +27,8 @@ struct PlaybookFile {
     #[serde(default)]
     release_types: Vec<Spanned<String>>,
     grace: Option<Spanned<String>>,
+    /// Environments whose deploys wait for go/no-go.
+    go_no_go: Option<Vec<Spanned<String>>>,
     #[serde(rename = "phase", default)]
     phases: Vec<PhaseFile>,
 }
@@ -118,6 +120,20 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
         }),
     };
 
+    let go_no_go = match &raw.go_no_go {
+        None => default_go_no_go(),
+        Some(list) => {
+            for env in list.iter().filter(|e| e.get_ref().trim().is_empty()) {
+                errors.push(error(
+                    env.span(),
+                    "`go_no_go` names an empty environment".to_owned(),
+                    "list environments such as go_no_go = [\"production\"], or [] to gate none",
+                ));
+            }
+            list.iter().map(|e| e.get_ref().trim().to_owned()).collect()
+        }
+    };
+
     // `file` references in a gate's env are relative to the playbook's directory.
     let base = Path::new(file).parent().unwrap_or(Path::new(""));
     let mut id_spans = BTreeMap::new();
@@ -151,6 +167,7 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
         description: raw.description,
         release_types,
         grace,
+        go_no_go,
         phases,
     };
     if errors.is_empty() {
@@ -246,6 +263,7 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
                     Duration::minutes(DEFAULT_GATE_TIMEOUT_MINUTES),
                     &mut problem,
                 ),
+                deploys_to: raw.environment.clone(),
             })),
             None => {
                 problem(
@@ -329,12 +347,12 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
         ("role", raw.role.is_some(), "approval"),
         ("count", raw.count.is_some(), "approval"),
         ("allow_self", raw.allow_self.is_some(), "approval"),
-        ("environment", raw.environment.is_some(), "deploy"),
+        ("environment", raw.environment.is_some(), "deploy command"),
         ("target", raw.target.is_some(), "deploy"),
         ("channel", raw.channel.is_some(), "notify"),
     ]
     .into_iter()
-    .filter(|(_, set, owner)| *set && *owner != kind_name && kind.is_some())
+    .filter(|(_, set, owners)| *set && !owners.split(' ').any(|o| o == kind_name) && kind.is_some())
     .map(|(field, _, _)| field)
     .collect();
     if !foreign.is_empty() {

@@ -103,6 +103,33 @@ impl PlaybookLibrary {
             .find(|e| e.playbook.release_types.contains(&kind))
     }
 
+    pub fn playbooks(&self) -> impl Iterator<Item = &Playbook> {
+        self.entries.iter().map(|e| &e.playbook)
+    }
+
+    /// What go/no-go gates in each playbook, and the command steps that read
+    /// like deploys but name no environment: `check-config` says both.
+    pub fn gating_report(&self) -> (Vec<String>, Vec<String>) {
+        let summary = self
+            .playbooks()
+            .map(|p| format!("go/no-go: playbook `{}` {}", p.name, p.gating_summary()))
+            .collect();
+        let notes = self
+            .playbooks()
+            .flat_map(|p| {
+                p.unmarked_deploys().into_iter().map(move |s| {
+                    format!(
+                        "playbook `{}`, step `{}` runs a command that reads like a deploy but names no \
+                         environment, so go/no-go does not gate it: add `environment = \"production\"` \
+                         (or where it deploys) to the step",
+                        p.name, s.id
+                    )
+                })
+            })
+            .collect();
+        (summary, notes)
+    }
+
     pub fn names(&self) -> Vec<&str> {
         self.entries
             .iter()

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::error::{ConfigError, closest};
 use super::schema::TargetConfig;
 use super::source::LoadedConfig;
-use crate::adapters::kubernetes::KubeTarget;
+use crate::adapters::kubernetes::{KubeTarget, Liveness};
 
 const KINDS: [&str; 1] = ["kubernetes"];
 
@@ -85,6 +85,7 @@ impl LoadedConfig {
             container: t.container.clone(),
             image: t.image.as_ref().map(|s| s.get_ref().clone()),
             environment: t.environment.clone().or_else(|| t.namespace.clone()),
+            liveness: Liveness::default(),
         })
     }
 

@@ -123,6 +123,8 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeployItem {
     pub target: String,
+    /// The environment it serves: its target's, or its namespace.
+    pub environment: String,
     pub namespace: String,
     pub name: String,
     pub container: String,
@@ -150,4 +152,15 @@ pub struct DeployPlan {
     pub dry_run: bool,
     /// The playbook `deploy` step this carries out, if any.
     pub step: Option<String>,
+    /// Environments left out because go/no-go holds them, each with why.
+    pub held_back: Vec<HeldBack>,
+}
+
+/// An environment a deploy leaves out: go/no-go on `step` holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBack {
+    pub environment: String,
+    pub step: String,
+    /// `production waits for go/no-go on deploy-production: …`
+    pub why: String,
 }

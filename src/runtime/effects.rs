@@ -7,6 +7,7 @@ use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::app::requests::{Request, TaskResult};
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
 use crate::current_release::{Current, Follow, open_by_id};
@@ -31,6 +32,8 @@ pub struct Runner {
     mailbox: UnboundedSender<Msg>,
     operator: String,
     writer: Option<Writer>,
+    /// The release written or followed, as its id.
+    release: Option<String>,
     /// The task following another cockpit's journal, when this one follows.
     follower: Option<JoinHandle<()>>,
     store: ReleaseStore,
@@ -52,6 +55,7 @@ impl Runner {
         Self {
             mailbox,
             operator,
+            release: None,
             writer,
             follower: None,
             store,
@@ -80,11 +84,9 @@ impl Runner {
         let _ = self.mailbox.send(msg);
     }
 
-    /// Makes `current` the release this runner writes or follows.
+    /// Makes `current` the release this runner writes or follows. When it
+    /// could not be opened, everything stays as it was.
     fn switch_to(&mut self, current: Current) {
-        if let Some(task) = self.follower.take() {
-            task.abort();
-        }
         let Some(checklist) = current.checklist else {
             self.send(Msg::ReleaseFailed(
                 current
@@ -93,6 +95,10 @@ impl Runner {
             ));
             return;
         };
+        if let Some(task) = self.follower.take() {
+            task.abort();
+        }
+        self.release = Some(checklist.release.id.clone());
         self.writer = current.journal.map(|journal| Writer {
             journal,
             lock: current.lock,
@@ -125,6 +131,48 @@ impl Runner {
                     error,
                 });
             }
+        }
+    }
+
+    /// Journals a late result into the release that asked for it, which is no
+    /// longer open here: under its lock, if no other cockpit writes it now.
+    fn record_into(&mut self, release: &str, event: crate::domain::events::Event) {
+        if self.release.as_deref() == Some(release) {
+            self.record(event);
+            return;
+        }
+        let failed = |runner: &Self, error: String| {
+            tracing::error!(release, %error, "late result not journaled");
+            runner.send(Msg::RecordFailed {
+                event: Box::new(event.clone()),
+                error,
+            });
+        };
+        let (lock_path, journal_path) = match (
+            self.store.lock_path(release),
+            self.store.journal_path(release),
+        ) {
+            (Ok(lock), Ok(journal)) => (lock, journal),
+            (Err(error), _) | (_, Err(error)) => return failed(self, error.to_string()),
+        };
+        let lock = match acquire(&lock_path) {
+            Ok(LockOutcome::Acquired { lock, .. }) => lock,
+            Ok(LockOutcome::HeldBy(writer)) => {
+                return failed(
+                    self,
+                    format!("release {release} is written by {writer} now"),
+                );
+            }
+            Err(error) => return failed(self, format!("lock of release {release}: {error}")),
+        };
+        let appended = Journal::open(&journal_path)
+            .and_then(|(mut journal, _)| journal.append(&self.operator, Utc::now(), event.clone()));
+        drop(lock);
+        match appended {
+            Ok(recorded) => {
+                tracing::info!(release, seq = recorded.seq, event = %recorded.event.describe(), "late result recorded in its release")
+            }
+            Err(error) => failed(self, error.to_string()),
         }
     }
 
@@ -173,8 +221,8 @@ impl Runner {
     }
 
     /// Journals the request (synced) before touching any cluster; the outcome
-    /// comes back as `Msg::DeployDone`, which `update` journals in turn.
-    fn deploy(&mut self, plan: crate::domain::rollout::DeployPlan) {
+    /// comes back as `Msg::Done`, which `update` journals in turn.
+    fn deploy(&mut self, request: Request, plan: crate::domain::rollout::DeployPlan) {
         let requested = crate::domain::events::Event::DeployRequested {
             version: plan.version.clone(),
             targets: plan.items.iter().map(|i| i.describe()).collect(),
@@ -191,12 +239,15 @@ impl Runner {
         );
         tokio::spawn(async move {
             let (ok, results) = super::deploy::run(&targets, &plan, &cause).await;
-            let _ = mailbox.send(Msg::DeployDone(crate::app::deploy_actions::DeployOutcome {
-                ok,
-                results,
-                step: plan.step,
-                dry_run: plan.dry_run,
-            }));
+            let _ = mailbox.send(Msg::Done {
+                request,
+                result: TaskResult::Deploy(crate::app::deploy_actions::DeployOutcome {
+                    ok,
+                    results,
+                    step: plan.step,
+                    dry_run: plan.dry_run,
+                }),
+            });
         });
     }
 }
@@ -211,13 +262,20 @@ impl EffectRunner for Runner {
             Effect::Record(event) => {
                 self.record(event);
             }
-            Effect::RunGate { step, gate } => {
+            Effect::RunGate {
+                request,
+                step,
+                gate,
+            } => {
                 let mailbox = self.mailbox.clone();
-                tracing::info!(step, "gate started");
+                tracing::info!(step, release = request.release, "gate started");
                 tokio::spawn(async move {
                     let outcome = super::gates::run(&gate).await;
                     tracing::info!(step, passed = outcome.passed, summary = %outcome.summary, "gate finished");
-                    let _ = mailbox.send(Msg::GateDone { step, outcome });
+                    let _ = mailbox.send(Msg::Done {
+                        request,
+                        result: TaskResult::Gate { step, outcome },
+                    });
                 });
             }
             Effect::RememberFocus(pane) => {
@@ -259,9 +317,12 @@ impl EffectRunner for Runner {
                 }
             }
             Effect::RecordCalendar(event) => self.record_calendar(event),
-            Effect::Deploy(plan) => self.deploy(*plan),
-            Effect::Rollback(plan) => super::rollback::spawn(&self.targets, *plan, &self.mailbox),
-            Effect::WriteIncident(draft) => {
+            Effect::Deploy { request, plan } => self.deploy(request, *plan),
+            Effect::Rollback { request, plan } => {
+                super::rollback::spawn(&self.targets, request, *plan, &self.mailbox)
+            }
+            Effect::RecordInto { release, event } => self.record_into(&release, event),
+            Effect::WriteIncident { request, draft } => {
                 let files = self.incidents.clone();
                 let journal = self.writer.as_ref().map(|w| w.journal.path().to_path_buf());
                 let mailbox = self.mailbox.clone();
@@ -275,14 +336,22 @@ impl EffectRunner for Runner {
                         Ok((path, _)) => tracing::info!(%path, "incident report written"),
                         Err(error) => tracing::error!(%error, "incident report not written"),
                     }
-                    let _ = mailbox.send(Msg::IncidentWritten(result));
+                    let _ = mailbox.send(Msg::Done {
+                        request,
+                        result: TaskResult::Incident(result),
+                    });
                 });
             }
             Effect::OpenRelease { id } => {
-                // Let go of the current release first, so reopening it is not
-                // refused by this process's own lock.
-                self.writer = None;
-                let current = open_by_id(&self.store, id.trim(), false);
+                let id = id.trim();
+                if self.release.as_deref() == Some(id) {
+                    self.send(Msg::ReleaseFailed(format!("release {id} is open already")));
+                    return;
+                }
+                // The new release is opened (and its lock taken) before the
+                // current one is let go: a release that cannot be opened
+                // leaves this cockpit writing the one it shows.
+                let current = open_by_id(&self.store, id, false);
                 self.switch_to(current);
             }
         }

@@ -8,26 +8,36 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::adapters::kubernetes::{self, KubeTarget};
 use crate::app::Msg;
+use crate::app::requests::{Request, TaskResult};
 use crate::domain::incident::{IncidentDraft, next_number, render, timeline};
 use crate::domain::rollback::{RollbackItem, RollbackPlan};
 
 pub const INCIDENT_TEMPLATE: &str = include_str!("../../assets/templates/incident.md");
 pub const NOTICE_TEMPLATE: &str = include_str!("../../assets/templates/rollback-notice.md");
 
-pub fn spawn(targets: &[KubeTarget], plan: RollbackPlan, mailbox: &UnboundedSender<Msg>) {
+pub fn spawn(
+    targets: &[KubeTarget],
+    request: Request,
+    plan: RollbackPlan,
+    mailbox: &UnboundedSender<Msg>,
+) {
     for item in plan.items {
         let target = targets.iter().find(|t| t.name == item.target).cloned();
         let mailbox = mailbox.clone();
+        let request = request.clone();
         tokio::spawn(async move {
             let (ok, detail) = match target {
                 Some(target) => revert(&target, &item).await,
                 None => (false, format!("target `{}` is not configured", item.target)),
             };
             tracing::info!(item = %item.key(), ok, %detail, "rollback item done");
-            let _ = mailbox.send(Msg::RollbackItemDone {
-                item: item.key(),
-                ok,
-                detail,
+            let _ = mailbox.send(Msg::Done {
+                request,
+                result: TaskResult::RollbackItem {
+                    item: item.key(),
+                    ok,
+                    detail,
+                },
             });
         });
     }

@@ -196,6 +196,9 @@ impl Cluster {
                     ),
                 ));
             }
+            Some(since) if since > state.rv => {
+                return Err(ApiError::too_large_version(since, state.rv));
+            }
             Some(since) => state
                 .history
                 .iter()

@@ -98,11 +98,18 @@ async fn respond(
                 shared.counts.watches.fetch_add(1, Ordering::Relaxed);
                 Ok(watch_response(shared, kind, filter, &q)?)
             } else {
-                // A LIST is counted once, however many pages it takes.
-                if q.get("continue").is_none_or(String::is_empty) {
-                    shared.counts.lists.fetch_add(1, Ordering::Relaxed);
+                // A LIST is counted once, however many pages it takes; a
+                // one-item LIST is a probe (a watch asking whether the server
+                // answers and where its versions are), not a listing.
+                let first_page = q.get("continue").is_none_or(String::is_empty);
+                if first_page && q.get("limit").is_some_and(|l| l == "1") {
+                    shared.counts.probes.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    if first_page {
+                        shared.counts.lists.fetch_add(1, Ordering::Relaxed);
+                    }
+                    shared.counts.list_pages.fetch_add(1, Ordering::Relaxed);
                 }
-                shared.counts.list_pages.fetch_add(1, Ordering::Relaxed);
                 if as_table {
                     let (rv, items) = shared.cluster.list(kind, |c| filter.matches(c));
                     return Ok(json_ok(&super::table::table(kind, &items, rv)));

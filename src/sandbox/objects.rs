@@ -18,6 +18,8 @@ pub struct ApiError {
     pub code: u16,
     pub reason: &'static str,
     pub message: String,
+    /// `details.causes[0].reason`, where the API server gives one.
+    pub cause: Option<&'static str>,
 }
 
 impl ApiError {
@@ -26,6 +28,21 @@ impl ApiError {
             code,
             reason,
             message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// A watch from a version the store has not reached: it is not the store
+    /// the client watched. The API server waits up to 3 s for its cache to
+    /// catch up first; the sandbox's store is never behind, so it answers at once.
+    pub fn too_large_version(since: u64, current: u64) -> Self {
+        Self {
+            cause: Some("ResourceVersionTooLarge"),
+            ..Self::new(
+                504,
+                "Timeout",
+                format!("Too large resource version: {since}, current: {current}"),
+            )
         }
     }
 
@@ -61,7 +78,7 @@ impl ApiError {
     }
 
     pub fn status_json(&self) -> serde_json::Value {
-        json!({
+        let mut status = json!({
             "kind": "Status",
             "apiVersion": "v1",
             "metadata": {},
@@ -69,7 +86,14 @@ impl ApiError {
             "message": self.message,
             "reason": self.reason,
             "code": self.code,
-        })
+        });
+        if let Some(cause) = self.cause {
+            status["details"] = json!({
+                "causes": [{"reason": cause, "message": self.message}],
+                "retryAfterSeconds": 1,
+            });
+        }
+        status
     }
 }
 

@@ -25,12 +25,15 @@ use super::patch::PatchType;
 use super::services::Services;
 use super::world::{ImagePolicy, World, WorldDeployment};
 
-/// Requests served, by verb: the benchmarks check that watching never lists again.
+/// Requests served, by verb: the benchmarks check that watching never lists
+/// again, and the probes show what a silent watch costs.
 #[derive(Debug, Default)]
 pub struct RequestCounts {
     pub total: AtomicU64,
     pub lists: AtomicU64,
     pub list_pages: AtomicU64,
+    /// One-item LISTs: a watch's liveness and version probes.
+    pub probes: AtomicU64,
     pub watches: AtomicU64,
     pub gets: AtomicU64,
     pub patches: AtomicU64,
@@ -42,6 +45,9 @@ impl RequestCounts {
     }
     pub fn list_pages(&self) -> u64 {
         self.list_pages.load(Ordering::Relaxed)
+    }
+    pub fn probes(&self) -> u64 {
+        self.probes.load(Ordering::Relaxed)
     }
     pub fn watches(&self) -> u64 {
         self.watches.load(Ordering::Relaxed)

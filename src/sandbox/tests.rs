@@ -213,6 +213,28 @@ fn watches_resume_from_a_version_until_it_is_compacted() {
 }
 
 #[test]
+fn a_watch_from_a_version_the_store_never_reached_is_refused_as_too_large() {
+    let cluster = cluster(WorldDeployment::new("prod", "web", &["web:1"]));
+    let ahead = cluster.resource_version() + 50;
+    let error = cluster
+        .subscribe(super::Kind::Deployment, Some(ahead))
+        .err()
+        .unwrap();
+    assert_eq!((error.code, error.reason), (504, "Timeout"));
+    let status = error.status_json();
+    assert_eq!(
+        status["details"]["causes"][0]["reason"],
+        "ResourceVersionTooLarge"
+    );
+    assert!(
+        cluster
+            .subscribe(super::Kind::Deployment, Some(ahead - 50))
+            .is_ok(),
+        "the current version itself resumes"
+    );
+}
+
+#[test]
 fn a_label_change_leaves_or_enters_a_selectors_watch() {
     use super::selectors::{FieldSelector, LabelSelector};
     use super::watch::Filter;

@@ -76,11 +76,17 @@ pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
         Ok(prepared) => {
             let (errors, notes) =
                 crate::query_check::check(&prepared.loaded, &prepared.settings.signals);
-            for note in notes {
+            let (gating, unmarked) = prepared.playbooks.gating_report();
+            for note in notes.into_iter().chain(unmarked) {
                 eprintln!("note: {note}");
             }
             if errors.is_empty() {
-                print_text(&format!("ok: {described}\n"));
+                let mut out = format!("ok: {described}\n");
+                for line in gating {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+                print_text(&out);
                 0
             } else {
                 eprintln!(
@@ -196,6 +202,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
                 kubeconfig.clone(),
                 "status",
                 1,
+                &store.dir().join(crate::demo_cluster::CLAIM_FILE),
             )
             .await;
             served
@@ -211,15 +218,16 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
             signals,
             prepared.settings.health.chart,
             baseline,
+            checklist.as_ref().is_some_and(|c| c.last_deploy.is_some()),
         )
         .await;
         let _ = std::fs::remove_file(&kubeconfig);
         report
     });
     if json {
-        print_json(&crate::status_report::json(&report, baseline));
+        print_json(&crate::status_report::json(&report));
     } else {
-        print_text(&crate::status_report::text(&report, baseline));
+        print_text(&crate::status_report::text(&report));
     }
     crate::status_report::exit_code(&report)
 }

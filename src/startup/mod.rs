@@ -293,6 +293,14 @@ fn cockpit(
         .parent()
         .filter(|_| cli.read_only)
         .map(std::path::Path::to_path_buf);
+    // Read-only joins the world a writer serves when there is a claim to read,
+    // and otherwise serves its own, claimed in the scratch dir, not the store.
+    let demo_claim = match &scratch {
+        Some(scratch) if !store.dir().join(crate::demo_cluster::CLAIM_FILE).exists() => {
+            scratch.join(crate::demo_cluster::CLAIM_FILE)
+        }
+        _ => store.dir().join(crate::demo_cluster::CLAIM_FILE),
+    };
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let playbooks = prepared.playbooks.clone();
     let operator = model.session.operator.clone();
@@ -324,6 +332,7 @@ fn cockpit(
                 demo_kubeconfig,
                 &operator,
                 speed,
+                &demo_claim,
             )
             .await
             {

@@ -41,19 +41,28 @@ pub fn render_deploy(
     theme: &Theme,
 ) {
     const SHOWN: usize = 12;
-    let height = u16::try_from(plan.items.len().min(SHOWN) + 7).unwrap_or(20);
+    let held = if plan.held_back.is_empty() {
+        0
+    } else {
+        plan.held_back.len() * 2 + 2
+    };
+    let height = u16::try_from(plan.items.len().min(SHOWN) + 7 + held).unwrap_or(20);
     let popup = centered(area, 100, height);
     let mut lines = vec![Line::styled(
-        format!(
-            "Deploy {} to {} Deployment(s){}:",
-            plan.version,
-            plan.items.len(),
-            if plan.dry_run {
-                " as a server-side DRY RUN"
-            } else {
-                ""
-            }
-        ),
+        if plan.items.is_empty() {
+            format!("Nothing may deploy {} now:", plan.version)
+        } else {
+            format!(
+                "Deploy {} to {} Deployment(s){}:",
+                plan.version,
+                plan.items.len(),
+                if plan.dry_run {
+                    " as a server-side DRY RUN"
+                } else {
+                    ""
+                }
+            )
+        },
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     )];
     for item in plan.items.iter().take(SHOWN) {
@@ -85,8 +94,33 @@ pub fn render_deploy(
             theme.style(Role::Muted),
         ));
     }
+    if !plan.held_back.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            "Held back by go/no-go:",
+            theme.style(Role::Critical).add_modifier(Modifier::BOLD),
+        ));
+        for held in &plan.held_back {
+            lines.push(Line::styled(
+                format!("  ⛔ {}", held.why),
+                theme.style(Role::Critical),
+            ));
+        }
+    }
     lines.push(Line::default());
-    lines.push(answers(&[("y", "deploy"), ("t", "toggle dry run")], theme));
+    let override_hint = plan
+        .held_back
+        .first()
+        .map(|h| format!("override go/no-go on {} (with a reason)", h.step));
+    let mut keys = Vec::new();
+    if !plan.items.is_empty() {
+        keys.push(("y", "deploy"));
+        keys.push(("t", "toggle dry run"));
+    }
+    if let Some(hint) = &override_hint {
+        keys.push(("O", hint.as_str()));
+    }
+    lines.push(answers(&keys, theme));
     let inner = dialog(
         frame,
         popup,

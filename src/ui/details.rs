@@ -190,6 +190,40 @@ pub fn render(
         }
     }
     let blockers = checklist.blockers(step);
+    lines.push(Line::from(vec![
+        label("go/no-go"),
+        match step.kind.deploys_to() {
+            Some(env) if checklist.playbook.is_gated(step) => Span::styled(
+                match checklist
+                    .record(&step.id)
+                    .and_then(|r| r.overridden.as_ref())
+                {
+                    Some((mark, reason)) => format!(
+                        "gates this step ({env}); overridden by {}: {reason}",
+                        mark.by
+                    ),
+                    None if blockers.is_empty() => format!("gates this step ({env}); clear"),
+                    None => format!("gates this step ({env}); blocked"),
+                },
+                theme.style(if blockers.is_empty() {
+                    Role::Ok
+                } else {
+                    Role::Critical
+                }),
+            ),
+            Some(env) => Span::styled(
+                format!("does not gate this step: the playbook gates no deploy to {env}"),
+                theme.style(Role::Muted),
+            ),
+            None => Span::styled(
+                format!(
+                    "does not gate this step; the playbook {}",
+                    checklist.playbook.gating_summary()
+                ),
+                theme.style(Role::Muted),
+            ),
+        },
+    ]));
     if !blockers.is_empty() {
         lines.push(Line::default());
         lines.push(heading("Go / no-go: blocked by"));

@@ -21,11 +21,18 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ("any other key".into(), "cancel"),
         ],
         Some(Overlay::History { .. }) => vec![("any key".into(), "close")],
-        Some(Overlay::ConfirmDeploy(_)) => vec![
-            ("y".into(), "deploy"),
-            ("t".into(), "toggle dry run"),
-            ("any other key".into(), "cancel"),
-        ],
+        Some(Overlay::ConfirmDeploy(plan)) => {
+            let mut keys = Vec::new();
+            if !plan.items.is_empty() {
+                keys.push(("y".into(), "deploy"));
+                keys.push(("t".into(), "toggle dry run"));
+            }
+            if !plan.held_back.is_empty() {
+                keys.push(("O".into(), "override go/no-go"));
+            }
+            keys.push(("any other key".into(), "cancel"));
+            keys
+        }
         Some(Overlay::Rollback) => super::rollback::hints(model),
         Some(Overlay::Prompt(_)) => vec![("enter".into(), "record"), ("esc".into(), "cancel")],
         Some(Overlay::Details { .. }) => vec![("j/k".into(), "scroll"), ("esc".into(), "close")],

@@ -11,10 +11,11 @@ use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
 
 use super::theme::{Role, Theme};
 use crate::app::Model;
+use crate::app::alerts::Condition;
 use crate::app::health_view::SignalView;
 use crate::domain::health::Unit;
 use crate::domain::offset::format_duration;
-use crate::domain::policy::{Rule, TriggerState};
+use crate::domain::policy::Rule;
 
 const VALUE: usize = 9;
 const STATE: usize = 11;
@@ -70,6 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         lines.push(row(
             s,
             baseline(model, s),
+            deployed(model),
             selected,
             from,
             now,
@@ -114,6 +116,14 @@ fn window(model: &Model) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
     (from, deploy)
 }
 
+/// Whether the release has deployed: a baseline rule says nothing before.
+fn deployed(model: &Model) -> bool {
+    model
+        .release
+        .as_ref()
+        .is_some_and(|r| r.checklist.last_deploy.is_some())
+}
+
 fn baseline(model: &Model, s: &SignalView) -> Option<f64> {
     model.release.as_ref()?.checklist.baseline(&s.signal.name)
 }
@@ -135,40 +145,38 @@ fn rules(s: &SignalView) -> String {
     }
 }
 
-/// The state word and its colour: the critical rule's, else the warn rule's.
-fn state(s: &SignalView, now: DateTime<Utc>) -> (String, Role) {
-    if s.stale.is_some() || s.is_late(now) {
-        return ("stale".to_owned(), Role::Stale);
-    }
-    if let Some(t) = &s.critical {
-        match t.state {
-            TriggerState::Firing { since, .. } => {
-                let minutes = (now - since).num_minutes();
-                let text = if minutes > 0 {
-                    format!("FIRING {minutes}m")
-                } else {
-                    "FIRING".to_owned()
-                };
-                return (text, Role::Critical);
-            }
-            TriggerState::Clearing { .. } => return ("clearing".to_owned(), Role::Warn),
-            TriggerState::Pending { .. } => return ("breached".to_owned(), Role::Warn),
-            TriggerState::Ok => {}
+/// The state word and its colour, as the header and `status` count it.
+fn state(
+    s: &SignalView,
+    baseline: Option<f64>,
+    deployed: bool,
+    now: DateTime<Utc>,
+) -> (String, Role) {
+    let condition = s.condition(baseline, deployed, now);
+    let role = match condition {
+        Condition::Stale => Role::Stale,
+        Condition::Firing { .. } => Role::Critical,
+        Condition::Clearing | Condition::Breached | Condition::Warning | Condition::NoBaseline => {
+            Role::Warn
         }
-    }
-    if s.level() == 1 {
-        return ("warning".to_owned(), Role::Warn);
-    }
-    match (s.value, s.received) {
-        (_, None) => ("waiting".to_owned(), Role::Muted),
-        (None, Some(_)) => ("no value".to_owned(), Role::Muted),
-        (Some(_), Some(_)) => ("ok".to_owned(), Role::Ok),
-    }
+        Condition::Waiting | Condition::NoValue => Role::Muted,
+        Condition::Ok => Role::Ok,
+    };
+    let text = match condition {
+        Condition::Firing { since } => match (now - since).num_minutes() {
+            minutes if minutes > 0 => format!("FIRING {minutes}m"),
+            _ => "FIRING".to_owned(),
+        },
+        other => other.word().to_owned(),
+    };
+    (text, role)
 }
 
+#[allow(clippy::too_many_arguments)] // One row's inputs, all plain values.
 fn row<'a>(
     s: &SignalView,
     baseline: Option<f64>,
+    deployed: bool,
     selected: bool,
     from: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -177,7 +185,7 @@ fn row<'a>(
 ) -> Line<'a> {
     let Columns { name, rule, .. } = columns;
     let unit = s.signal.unit;
-    let (state, role) = state(s, now);
+    let (state, role) = state(s, baseline, deployed, now);
     let base = if selected {
         theme.style(Role::Selection)
     } else {
@@ -342,7 +350,7 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         let [label, chart] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(*rect);
         let baseline = baseline(model, s);
-        let (state, role) = state(s, now);
+        let (state, role) = state(s, baseline, deployed(model), now);
         let value = s
             .value
             .map_or_else(|| "–".to_owned(), |v| s.signal.unit.format(v));

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::{Role, Theme};
 use crate::app::Model;
+use crate::app::alerts::Severity;
 use crate::app::model::ConfigOrigin;
 use crate::domain::offset::format_t_clock;
 
@@ -50,28 +51,23 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     }
 
     let mut right = vec![Span::raw(" ")];
-    let firing = model
-        .health
-        .signals
-        .iter()
-        .filter(|s| s.level() == 2)
-        .count();
-    let warning = model
-        .health
-        .signals
-        .iter()
-        .filter(|s| s.level() == 1)
-        .count();
-    match (firing, warning) {
-        (0, 0) => right.push(Span::styled("no alerts", theme.style(Role::Ok))),
-        (0, n) => right.push(Span::styled(
-            format!("{n} WARNING{}", if n == 1 { "" } else { "S" }),
-            theme.style(Role::Warn),
-        )),
-        (n, _) => right.push(Span::styled(
-            format!("{n} TRIGGER{} FIRING", if n == 1 { "" } else { "S" }),
-            theme.style(Role::Critical).add_modifier(Modifier::BOLD),
-        )),
+    let parts = model.alerts().parts();
+    if parts.is_empty() {
+        right.push(Span::styled("no alerts", theme.style(Role::Ok)));
+    }
+    for (i, (text, severity)) in parts.into_iter().enumerate() {
+        if i > 0 {
+            right.push(Span::raw(" "));
+        }
+        right.push(match severity {
+            Severity::Critical => Span::styled(
+                text,
+                theme.style(Role::Critical).add_modifier(Modifier::BOLD),
+            ),
+            Severity::Warning => Span::styled(text, theme.style(Role::Warn)),
+            Severity::Stale => Span::styled(text, theme.style(Role::Stale)),
+            Severity::Quiet => Span::styled(text, theme.style(Role::Muted)),
+        });
     }
     if let Some(writer) = &model.session.following {
         right.push(separator());

@@ -5,7 +5,9 @@
 mod actions;
 mod client;
 mod errors;
+mod feeds;
 pub mod history;
+mod liveness;
 mod status;
 mod target;
 mod watch;
@@ -14,6 +16,7 @@ pub use crate::domain::rollout::RolloutUpdate;
 pub use actions::{Deploy, UndoOutcome, set_image, undo};
 pub use client::connect;
 pub use errors::describe;
+pub use liveness::Liveness;
 pub use status::deployment_state;
 pub use target::KubeTarget;
 pub use watch::watch_target;

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use super::liveness::Liveness;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KubeTarget {
     pub name: String,
@@ -23,6 +25,8 @@ pub struct KubeTarget {
     /// Which playbook deploy steps this target serves (`environment =` of a
     /// `deploy` step); its namespace when unset.
     pub environment: Option<String>,
+    /// When its watch probes a silent server, and how long the server may take.
+    pub liveness: Liveness,
 }
 
 impl KubeTarget {

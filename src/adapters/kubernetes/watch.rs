@@ -1,24 +1,48 @@
 //! Keeps a target's Deployments current: one paged LIST, then WATCH from its
 //! resourceVersion for as long as the API lets us, resuming from the last
-//! version seen (bookmarks included) and listing again only on `410 Gone`.
+//! version seen (bookmarks included).
 //!
 //! kube-runtime's watcher would do the listing and resuming, but it hides
 //! bookmarks and reconnects, so it cannot say when data is fresh again after
-//! an outage. Here the target stays stale until the reopened watch has
-//! delivered an event or a bookmark: proof that we are caught up.
+//! an outage. Here the rule for "fresh" is explicit:
+//!
+//! 1. A complete (paged) LIST makes the target fresh at the LIST's version,
+//!    whatever version we had before: it is what the server holds now.
+//! 2. A watch the server ends cleanly (its timeout, a proxy cutting idle
+//!    streams) is resumed from our versions and the target stays fresh: the
+//!    server replays every change after them, or refuses and we LIST again.
+//!    Before the resumed watch opens, the server is asked its current version
+//!    (a one-item LIST, bounded); below ours, its versions went backwards (a
+//!    new server, a restored store) and we LIST again. A cut connection looks
+//!    like a clean end to the client, so this check is what keeps a server
+//!    that came back as another from being resumed as if it were the same.
+//! 3. Any failure (a watch that cannot be opened or carries an error, a probe
+//!    or page with no answer in time) marks the target stale at once, and
+//!    only a new LIST (rule 1) makes it fresh again: a server that came back
+//!    may not hold the store we watched, and a resumed watch on it cannot
+//!    prove that it has caught up. An outage costs one LIST of each kind.
+//! 4. A watch that has delivered nothing for [`Liveness::silence`] probes the
+//!    server (rule 2's question). No answer within `answer_within` is a
+//!    failure (rule 3) whose reason says so; an answer below our version is a
+//!    new LIST. At idle that is one small request per target per interval.
+//! 5. An event or bookmark older than our version, `410 Gone` and "too large
+//!    resource version" each mean a new LIST.
+//!
+//! While the target is stale the cockpit keeps its last rows, marked stale.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kube::Api;
-use kube::api::{ListParams, WatchEvent, WatchParams};
+use kube::api::{ListParams, WatchParams};
 use kube::core::ResourceExt;
+use tokio::time::Instant;
 
 use super::client::connect;
-use super::errors::describe;
-use super::status::deployment_state;
+use super::feeds::{self, Broken, Feeds, refuses_our_version, snapshot};
+use super::liveness::{Failure, Liveness, bounded, current_version};
 use super::target::KubeTarget;
 use crate::domain::rollout::RolloutUpdate;
 
@@ -26,29 +50,26 @@ use crate::domain::rollout::RolloutUpdate;
 const COALESCE: Duration = Duration::from_millis(100);
 /// How long the server may keep one watch open.
 const WATCH_TIMEOUT_SECS: u32 = 290;
+/// How long one page of a LIST may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const PAGE: u32 = 500;
 
-#[derive(Default)]
-struct Feeds {
-    deployments: BTreeMap<String, Deployment>,
-    replicasets: BTreeMap<String, ReplicaSet>,
-    deployments_rv: String,
-    replicasets_rv: String,
-}
-
 enum Item {
-    Deployment(kube::Result<WatchEvent<Deployment>>),
-    ReplicaSet(kube::Result<WatchEvent<ReplicaSet>>),
+    Deployment(kube::Result<kube::api::WatchEvent<Deployment>>),
+    ReplicaSet(kube::Result<kube::api::WatchEvent<ReplicaSet>>),
     /// One of the two watches closed: both are opened again, or changes to
     /// its kind would go unseen while the other keeps the target "fresh".
     Closed,
 }
 
+/// Why watching from the versions a LIST gave ended.
 enum Ended {
-    /// The stream closed or broke: watch again from the versions we have.
-    Rewatch { delivered: bool },
-    /// `410 Gone`: our version is too old; list again.
+    /// The server will not resume from our version: LIST again, still fresh.
     Relist,
+    /// The server's versions went backwards: stale, then LIST again.
+    Backwards { ours: String, theirs: String },
+    /// The server failed or went silent: stale, back off, LIST again.
+    Failed(String),
     /// Nobody listens any more.
     Stop,
 }
@@ -67,6 +88,26 @@ impl Backoff {
     fn reset(&mut self) {
         self.0 = Self::FIRST;
     }
+}
+
+/// The two kinds a target reads, and how it asks for them.
+struct Apis {
+    deployments: Api<Deployment>,
+    replicasets: Api<ReplicaSet>,
+    list: ListParams,
+    watch: WatchParams,
+    liveness: Liveness,
+    /// What a watch failure says was attempted.
+    doing: String,
+}
+
+/// How one watch ended.
+enum Followed {
+    /// The server closed the stream: resume from our versions (rule 2).
+    Closed {
+        delivered: bool,
+    },
+    Ended(Ended),
 }
 
 /// Runs until `send` returns false (the cockpit has gone).
@@ -89,8 +130,6 @@ pub async fn watch_target(target: KubeTarget, send: impl Fn(RolloutUpdate) -> bo
             }
         }
     };
-    let deployments: Api<Deployment> = Api::namespaced(client.clone(), &namespace);
-    let replicasets: Api<ReplicaSet> = Api::namespaced(client, &namespace);
     let mut list_params = ListParams::default().limit(PAGE);
     let mut watch_params = WatchParams::default().timeout(WATCH_TIMEOUT_SECS);
     if let Some(name) = &target.deployment {
@@ -101,22 +140,26 @@ pub async fn watch_target(target: KubeTarget, send: impl Fn(RolloutUpdate) -> bo
         list_params = list_params.labels(selector);
         watch_params = watch_params.labels(selector);
     }
-    let doing = format!("watch deployments in {namespace}");
+    let apis = Apis {
+        deployments: Api::namespaced(client.clone(), &namespace),
+        replicasets: Api::namespaced(client, &namespace),
+        list: list_params,
+        watch: watch_params,
+        liveness: target.liveness,
+        doing: format!("watch deployments in {namespace}"),
+    };
     loop {
-        let mut feeds = match list(&deployments, &replicasets, &list_params).await {
+        // Rule 1: only a LIST makes the target fresh.
+        let mut feeds = match list(&apis).await {
             Ok(feeds) => feeds,
-            Err(error) => {
-                if !stale(describe(
-                    &format!("list deployments in {namespace}"),
-                    &error,
-                )) {
+            Err(failure) => {
+                if !stale(failure.describe(&format!("list deployments in {namespace}"))) {
                     return;
                 }
                 backoff.wait().await;
                 continue;
             }
         };
-        backoff.reset();
         if target.deployment.is_some() && feeds.deployments.is_empty() {
             let name = target.deployment.as_deref().unwrap_or_default();
             if !stale(format!("deployment {namespace}/{name} not found")) {
@@ -125,64 +168,101 @@ pub async fn watch_target(target: KubeTarget, send: impl Fn(RolloutUpdate) -> bo
         } else if !send(snapshot(&target, &feeds)) {
             return;
         }
-        let mut fresh = true;
-        loop {
-            let opened = open(&deployments, &replicasets, &watch_params, &feeds).await;
-            let merged = match opened {
-                Ok(merged) => merged,
-                Err(error) if is_gone(&error) => break,
-                Err(error) => {
-                    fresh = false;
-                    if !stale(describe(&doing, &error)) {
-                        return;
-                    }
-                    backoff.wait().await;
-                    continue;
+        match watch_from_list(&apis, &mut feeds, &target, &send, &mut backoff).await {
+            Ended::Relist => {}
+            Ended::Backwards { ours, theirs } => {
+                let why = format!(
+                    "{}: the API server's resourceVersion went back from {ours} to {theirs} \
+                     (a new or restored server); listing again",
+                    apis.doing
+                );
+                if !stale(why) {
+                    return;
                 }
-            };
-            match follow(merged, &mut feeds, &mut fresh, &target, &send, &doing).await {
-                // A watch that delivered something proves the API well; one
-                // closed before delivering anything is not retried at once,
-                // so a proxy that cuts every watch cannot make us spin.
-                Ended::Rewatch { delivered: true } if fresh => backoff.reset(),
-                Ended::Rewatch { .. } => backoff.wait().await,
-                Ended::Relist => break,
-                Ended::Stop => return,
             }
+            Ended::Failed(why) => {
+                if !stale(why) {
+                    return;
+                }
+                backoff.wait().await;
+            }
+            Ended::Stop => return,
         }
     }
 }
 
-fn is_gone(error: &kube::Error) -> bool {
-    matches!(error, kube::Error::Api(status) if status.code == 410)
+/// Watches from the versions a LIST gave, resuming each watch the server
+/// closes (rule 2), until the target needs a new LIST or nobody listens.
+async fn watch_from_list(
+    apis: &Apis,
+    feeds: &mut Feeds,
+    target: &KubeTarget,
+    send: &(impl Fn(RolloutUpdate) -> bool + Send),
+    backoff: &mut Backoff,
+) -> Ended {
+    let mut resuming = false;
+    loop {
+        if resuming && let Err(ended) = still_ours(apis, feeds).await {
+            return ended;
+        }
+        resuming = true;
+        // A server answers a watch's request at once; events come later.
+        let merged = match bounded(apis.liveness.answer_within, open(apis, feeds)).await {
+            Ok(merged) => merged,
+            Err(Failure::Api(kube::Error::Api(status))) if refuses_our_version(&status) => {
+                return Ended::Relist;
+            }
+            Err(failure) => return Ended::Failed(failure.describe(&apis.doing)),
+        };
+        match follow(merged, feeds, apis, target, send, backoff).await {
+            // A watch that delivered something proves the API well; one
+            // closed before delivering anything is not retried at once, so a
+            // proxy that cuts every watch cannot make us spin.
+            Followed::Closed { delivered: true } => {}
+            Followed::Closed { delivered: false } => backoff.wait().await,
+            Followed::Ended(ended) => return ended,
+        }
+    }
 }
 
-async fn list(
-    deployments: &Api<Deployment>,
-    replicasets: &Api<ReplicaSet>,
-    params: &ListParams,
-) -> kube::Result<Feeds> {
-    let mut feeds = Feeds::default();
-    let (objects, rv) = list_all(deployments, params).await?;
-    feeds.deployments = objects;
-    feeds.deployments_rv = rv;
-    let (objects, rv) = list_all(replicasets, &ListParams::default().limit(PAGE)).await?;
-    feeds.replicasets = objects;
-    feeds.replicasets_rv = rv;
-    Ok(feeds)
+/// Rules 2 and 4: whether the server answers in time, from the store we
+/// watch (its current version is not below ours).
+async fn still_ours(apis: &Apis, feeds: &Feeds) -> Result<(), Ended> {
+    let within = apis.liveness.answer_within;
+    match current_version(&apis.deployments, &apis.list, within).await {
+        Ok(theirs) if feeds.ahead_of(&theirs) => {
+            let ours = feeds.newest().map(|v| v.to_string()).unwrap_or_default();
+            Err(Ended::Backwards { ours, theirs })
+        }
+        Ok(_) => Ok(()),
+        Err(failure) => Err(Ended::Failed(failure.describe(&apis.doing))),
+    }
+}
+
+/// Both kinds, every page, each page bounded.
+async fn list(apis: &Apis) -> Result<Feeds, Failure> {
+    let (deployments, deployments_rv) = list_all(&apis.deployments, &apis.list).await?;
+    let (replicasets, replicasets_rv) =
+        list_all(&apis.replicasets, &ListParams::default().limit(PAGE)).await?;
+    Ok(Feeds {
+        deployments,
+        replicasets,
+        deployments_rv,
+        replicasets_rv,
+    })
 }
 
 async fn list_all<K>(
     api: &Api<K>,
     params: &ListParams,
-) -> kube::Result<(BTreeMap<String, K>, String)>
+) -> Result<(BTreeMap<String, K>, String), Failure>
 where
     K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
 {
     let mut objects = BTreeMap::new();
     let mut params = params.clone();
     loop {
-        let page = api.list(&params).await?;
+        let page = bounded(REQUEST_TIMEOUT, api.list(&params)).await?;
         let rv = page.metadata.resource_version.clone().unwrap_or_default();
         for object in page.items {
             objects.insert(object.name_any(), object);
@@ -194,20 +274,17 @@ where
     }
 }
 
-async fn open(
-    deployments: &Api<Deployment>,
-    replicasets: &Api<ReplicaSet>,
-    params: &WatchParams,
-    feeds: &Feeds,
-) -> kube::Result<impl Stream<Item = Item> + Send + use<>> {
+async fn open(apis: &Apis, feeds: &Feeds) -> kube::Result<impl Stream<Item = Item> + Send + use<>> {
     let closed = || futures::stream::once(async { Item::Closed });
-    let d = deployments
-        .watch(params, &feeds.deployments_rv)
+    let d = apis
+        .deployments
+        .watch(&apis.watch, &feeds.deployments_rv)
         .await?
         .map(Item::Deployment)
         .chain(closed());
     let rs_params = WatchParams::default().timeout(WATCH_TIMEOUT_SECS);
-    let r = replicasets
+    let r = apis
+        .replicasets
         .watch(&rs_params, &feeds.replicasets_rv)
         .await?
         .map(Item::ReplicaSet)
@@ -216,15 +293,15 @@ async fn open(
 }
 
 /// Applies events until the stream ends; sends a snapshot at most every
-/// [`COALESCE`], and only once the data is known to be current.
+/// [`COALESCE`]; probes the server when the watch falls silent (rule 4).
 async fn follow(
     merged: impl Stream<Item = Item> + Send,
     feeds: &mut Feeds,
-    fresh: &mut bool,
+    apis: &Apis,
     target: &KubeTarget,
     send: &(impl Fn(RolloutUpdate) -> bool + Send),
-    doing: &str,
-) -> Ended {
+    backoff: &mut Backoff,
+) -> Followed {
     let mut merged = std::pin::pin!(merged);
     let mut dirty = false;
     let mut delivered = false;
@@ -232,109 +309,47 @@ async fn follow(
     // After a quiet spell, the next change waits for the next tick instead of
     // a burst of the ticks missed meanwhile.
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let silence = apis.liveness.silence;
+    let mut heard = Instant::now();
     loop {
         tokio::select! {
             item = merged.next() => {
-                let error = match item {
-                    Some(Item::Deployment(event)) => apply(&mut feeds.deployments, &mut feeds.deployments_rv, event),
-                    Some(Item::ReplicaSet(event)) => apply(&mut feeds.replicasets, &mut feeds.replicasets_rv, event),
+                heard = Instant::now();
+                let folded = match item {
+                    Some(Item::Deployment(event)) => feeds::apply(&mut feeds.deployments, &mut feeds.deployments_rv, event),
+                    Some(Item::ReplicaSet(event)) => feeds::apply(&mut feeds.replicasets, &mut feeds.replicasets_rv, event),
                     Some(Item::Closed) | None => {
-                        let stop = dirty && *fresh && !send(snapshot(target, feeds));
-                        return if stop { Ended::Stop } else { Ended::Rewatch { delivered } };
+                        let stop = dirty && !send(snapshot(target, feeds));
+                        return if stop { Followed::Ended(Ended::Stop) } else { Followed::Closed { delivered } };
                     }
                 };
-                match error {
+                match folded {
                     Ok(changed) => {
-                        dirty |= changed || !*fresh;
-                        *fresh = true;
-                        delivered = true;
+                        dirty |= changed;
+                        if !delivered {
+                            delivered = true;
+                            backoff.reset();
+                        }
                     }
-                    Err(broken) if broken.code == 410 => return Ended::Relist,
-                    Err(Broken { message, .. }) => {
-                        *fresh = false;
-                        let sent = send(RolloutUpdate::Stale { target: target.name.clone(), error: format!("{doing}: {message}") });
-                        return if sent { Ended::Rewatch { delivered } } else { Ended::Stop };
-                    }
+                    Err(Broken::Relist) => return Followed::Ended(Ended::Relist),
+                    Err(Broken::Backwards { ours, theirs }) => return Followed::Ended(Ended::Backwards { ours, theirs }),
+                    Err(Broken::Failed(message)) => return Followed::Ended(Ended::Failed(format!("{}: {message}", apis.doing))),
+                }
+            }
+            () = tokio::time::sleep_until(heard + silence) => {
+                // Events that arrive meanwhile wait in the connection; the
+                // probe is bounded, and nothing is dirty after a silence.
+                match still_ours(apis, feeds).await {
+                    Ok(()) => heard = Instant::now(),
+                    Err(ended) => return Followed::Ended(ended),
                 }
             }
             _ = tick.tick(), if dirty => {
                 dirty = false;
                 if !send(snapshot(target, feeds)) {
-                    return Ended::Stop;
+                    return Followed::Ended(Ended::Stop);
                 }
             }
         }
-    }
-}
-
-/// Why a watch stream broke: the API's status code (0 for a transport error).
-struct Broken {
-    code: u16,
-    message: String,
-}
-
-/// Folds one event into a feed: whether something shown changed, or the error.
-fn apply<K: kube::Resource>(
-    objects: &mut BTreeMap<String, K>,
-    rv: &mut String,
-    event: kube::Result<WatchEvent<K>>,
-) -> Result<bool, Broken> {
-    let mut remember = |object: &K| {
-        if let Some(version) = object.meta().resource_version.clone() {
-            *rv = version;
-        }
-    };
-    match event {
-        Ok(WatchEvent::Added(object) | WatchEvent::Modified(object)) => {
-            remember(&object);
-            objects.insert(object.meta().name.clone().unwrap_or_default(), object);
-            Ok(true)
-        }
-        Ok(WatchEvent::Deleted(object)) => {
-            remember(&object);
-            objects.remove(object.meta().name.as_deref().unwrap_or_default());
-            Ok(true)
-        }
-        Ok(WatchEvent::Bookmark(bookmark)) => {
-            *rv = bookmark.metadata.resource_version;
-            Ok(false)
-        }
-        Ok(WatchEvent::Error(status)) | Err(kube::Error::Api(status)) => Err(Broken {
-            code: status.code,
-            message: status.message,
-        }),
-        Err(error) => Err(Broken {
-            code: 0,
-            message: error.to_string(),
-        }),
-    }
-}
-
-fn snapshot(target: &KubeTarget, feeds: &Feeds) -> RolloutUpdate {
-    let mut by_owner: HashMap<&str, Vec<&ReplicaSet>> = HashMap::new();
-    for rs in feeds.replicasets.values() {
-        for owner in rs.metadata.owner_references.iter().flatten() {
-            if owner.controller == Some(true) {
-                by_owner.entry(owner.uid.as_str()).or_default().push(rs);
-            }
-        }
-    }
-    let deployments = feeds
-        .deployments
-        .values()
-        .map(|d| {
-            let owned = d
-                .metadata
-                .uid
-                .as_deref()
-                .and_then(|uid| by_owner.get(uid))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            deployment_state(d, owned, target.container.as_deref())
-        })
-        .collect();
-    RolloutUpdate::Snapshot {
-        target: target.name.clone(),
-        deployments,
     }
 }

@@ -154,17 +154,23 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
     );
     // Write-ahead: nothing is touched before the line is durable.
     let effects = record(&mut model, &started[0]);
-    let plan = effects.iter().find_map(|e| match e {
-        Effect::Rollback(plan) => Some(plan.clone()),
-        _ => None,
-    });
-    assert_eq!(plan.map(|p| p.items[0].to_revision), Some(3));
+    let (request, plan) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Rollback { request, plan } => Some((request.clone(), plan.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no rollback: {effects:?}"));
+    assert_eq!(plan.items[0].to_revision, 3);
     let done = update(
         &mut model,
-        Msg::RollbackItemDone {
-            item: "production/checkout".into(),
-            ok: true,
-            detail: "rolling back to revision 3".into(),
+        Msg::Done {
+            request,
+            result: crate::app::requests::TaskResult::RollbackItem {
+                item: "production/checkout".into(),
+                ok: true,
+                detail: "rolling back to revision 3".into(),
+            },
         },
     );
     assert!(matches!(
@@ -222,8 +228,9 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
                     Effect::Record(Event::RollbackVerified { ok: true, .. })
                 ));
                 let write = record(&mut model, verdict);
-                let Some(Effect::WriteIncident(draft)) =
-                    write.iter().find(|e| matches!(e, Effect::WriteIncident(_)))
+                let Some(Effect::WriteIncident { request, draft }) = write
+                    .iter()
+                    .find(|e| matches!(e, Effect::WriteIncident { .. }))
                 else {
                     panic!("no incident report asked for: {write:?}");
                 };
@@ -231,7 +238,13 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
                 assert_eq!(draft.items.len(), 1);
                 let written = update(
                     &mut model,
-                    Msg::IncidentWritten(Ok(("/tmp/x/INCIDENT-0001.md".into(), "notice".into()))),
+                    Msg::Done {
+                        request: request.clone(),
+                        result: crate::app::requests::TaskResult::Incident(Ok((
+                            "/tmp/x/INCIDENT-0001.md".into(),
+                            "notice".into(),
+                        ))),
+                    },
                 );
                 assert_eq!(written.len(), 2, "{written:?}");
                 record(&mut model, &written[0]);

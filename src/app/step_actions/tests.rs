@@ -111,8 +111,12 @@ fn a_gate_runs_only_after_its_start_is_recorded() {
     );
     let follow_up = record(&mut model, effects);
     assert!(
-        matches!(follow_up.as_slice(), [Effect::RunGate { step, gate: StepKind::Command(_) }] if step == "lint")
+        matches!(follow_up.as_slice(), [Effect::RunGate { step, gate: StepKind::Command(_), .. }] if step == "lint")
     );
+    let Some(Effect::RunGate { request, .. }) = follow_up.first() else {
+        unreachable!()
+    };
+    let request = request.clone();
     assert_eq!(state(&model, "lint"), StepState::Running);
     assert_eq!(model.running_actions(), ["gate `lint`"]);
     assert!(
@@ -128,9 +132,12 @@ fn a_gate_runs_only_after_its_start_is_recorded() {
     };
     let effects = update(
         &mut model,
-        Msg::GateDone {
-            step: "lint".into(),
-            outcome: outcome.clone(),
+        Msg::Done {
+            request,
+            result: crate::app::requests::TaskResult::Gate {
+                step: "lint".into(),
+                outcome: outcome.clone(),
+            },
         },
     );
     assert_eq!(
@@ -170,6 +177,7 @@ fn gate_model() -> Model {
                 workdir: None,
                 env: Default::default(),
                 timeout: Duration::minutes(1),
+                deploys_to: None,
             }),
         });
     model
@@ -359,5 +367,77 @@ fn release_switch_asks_for_an_id_and_opens_it() {
         vec![Effect::OpenRelease {
             id: "patch-1.0.1-20261201".into()
         }]
+    );
+}
+
+/// The sample release with a command step that deploys to production
+/// (`npm run deploy:production`) in its last phase.
+fn deploying_command_model() -> Model {
+    let mut model = sample_model_with_release();
+    let view = model.release.as_mut().unwrap();
+    let last = view.checklist.playbook.phases.len() - 1;
+    view.checklist.playbook.phases[last]
+        .steps
+        .push(crate::domain::playbook::Step {
+            id: "ship".into(),
+            title: "npm run deploy:production".into(),
+            instructions: String::new(),
+            when: crate::domain::playbook::When::At("T+2h".parse().unwrap()),
+            owner: "release-manager".into(),
+            required: true,
+            kind: StepKind::Command(crate::domain::playbook::CommandGate {
+                run: "npm run deploy:production".into(),
+                workdir: None,
+                env: Default::default(),
+                timeout: Duration::minutes(1),
+                deploys_to: Some("production".into()),
+            }),
+        });
+    model
+}
+
+#[test]
+fn a_command_step_that_deploys_to_production_waits_for_go_no_go_then_o_overrides_it() {
+    let mut model = deploying_command_model();
+    select(&mut model, "ship");
+    for key in ["space", "r"] {
+        assert!(press(&mut model, &[key]).is_empty(), "{key} runs nothing");
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.starts_with("go/no-go: `ship` is blocked by")),
+            "{key}: {:?}",
+            model.notice
+        );
+    }
+    press(&mut model, &["O"]);
+    assert!(
+        matches!(&model.overlay, Some(Overlay::Prompt(p)) if p.purpose == PromptPurpose::OverrideReason { step: "ship".into() }),
+        "O asks why: {:?} {:?}",
+        model.overlay,
+        model.notice
+    );
+    type_text(&mut model, "hotfix approved by the CTO");
+    let effects = press(&mut model, &["enter"]);
+    record(&mut model, effects);
+    assert_eq!(
+        press(&mut model, &["space"]),
+        vec![Effect::Record(Event::GateStarted {
+            step: "ship".into()
+        })]
+    );
+}
+
+#[test]
+fn o_on_a_step_go_no_go_does_not_gate_says_which_steps_it_gates() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "deploy-staging");
+    assert!(press(&mut model, &["O"]).is_empty());
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("go/no-go does not gate `deploy-staging`")
+            && notice.contains("gates deploy-production (production)"),
+        "{notice}"
     );
 }

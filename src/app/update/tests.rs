@@ -9,6 +9,7 @@ fn running_model() -> Model {
     if let Some(view) = model.release.as_mut() {
         view.live_gates.insert("code-quality".into());
     }
+    model.start_request("gate `code-quality`".into(), 1);
     model
 }
 
@@ -251,9 +252,12 @@ mod deploy {
     use crate::app::fixture::{sample_model_with_release, sample_rollout};
     use crate::domain::rollout::DeployPlan;
 
+    /// Every sample Deployment is in `production`; its go/no-go is overridden
+    /// here so that these tests are about the dialog (go/no-go has its own).
     fn model() -> Model {
         let mut model = sample_model_with_release();
         model.rollout = sample_rollout(model.clock.now);
+        crate::app::fixture::override_go_no_go(&mut model, "deploy-production");
         model.focus = Pane::Rollout;
         model
     }
@@ -286,7 +290,7 @@ mod deploy {
         key(&mut model, "d");
         assert!(key(&mut model, "t").is_empty());
         let effects = key(&mut model, "y");
-        let [Effect::Deploy(plan)] = effects.as_slice() else {
+        let [Effect::Deploy { plan, .. }] = effects.as_slice() else {
             panic!("{effects:?}");
         };
         let plan: &DeployPlan = plan;
@@ -335,15 +339,19 @@ mod deploy {
     fn the_outcome_is_journaled_and_shown() {
         let mut model = model();
         let results = vec!["production/checkout patched".to_owned()];
-        let outcome = |step: Option<&str>, ok: bool, dry_run: bool| {
-            Msg::DeployDone(crate::app::deploy_actions::DeployOutcome {
-                ok,
-                results: results.clone(),
-                step: step.map(str::to_owned),
-                dry_run,
-            })
+        let outcome = |model: &mut Model, step: Option<&str>, ok: bool, dry_run: bool| Msg::Done {
+            request: model.start_request("deploy".to_owned(), 1),
+            result: crate::app::requests::TaskResult::Deploy(
+                crate::app::deploy_actions::DeployOutcome {
+                    ok,
+                    results: results.clone(),
+                    step: step.map(str::to_owned),
+                    dry_run,
+                },
+            ),
         };
-        let effects = update(&mut model, outcome(None, true, false));
+        let msg = outcome(&mut model, None, true, false);
+        let effects = update(&mut model, msg);
         let finished = |ok: bool| {
             Effect::Record(Event::DeployFinished {
                 ok,
@@ -362,15 +370,24 @@ mod deploy {
             step: "deploy-production".to_owned(),
         });
         assert_eq!(
-            update(&mut model, outcome(step, true, false)),
+            {
+                let msg = outcome(&mut model, step, true, false);
+                update(&mut model, msg)
+            },
             vec![finished(true), completed]
         );
         assert_eq!(
-            update(&mut model, outcome(step, true, true)),
+            {
+                let msg = outcome(&mut model, step, true, true);
+                update(&mut model, msg)
+            },
             vec![finished(true)]
         );
         assert_eq!(
-            update(&mut model, outcome(step, false, false)),
+            {
+                let msg = outcome(&mut model, step, false, false);
+                update(&mut model, msg)
+            },
             vec![finished(false)]
         );
     }
@@ -380,6 +397,8 @@ mod deploy {
         use crate::app::rollout_view::{RolloutView, TargetSpec};
         use crate::domain::rollout::RolloutUpdate;
         let mut model = model();
+        // Without the override: production waits for go/no-go.
+        model.release = sample_model_with_release().release;
         let mut staging = model.rollout.targets[0].deployments[3].clone();
         staging.namespace = "staging".to_owned();
         let mut rollout = RolloutView::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
@@ -504,5 +523,132 @@ mod deploy_steps {
             notice.contains("not rolled out: staging/web (failed)"),
             "{notice}"
         );
+    }
+}
+
+mod bound_results {
+    use super::*;
+    use crate::app::fixture::sample_model_with_release;
+    use crate::app::requests::TaskResult;
+    use crate::domain::events::GateOutcome;
+
+    fn gate_result() -> TaskResult {
+        TaskResult::Gate {
+            step: "code-quality".into(),
+            outcome: GateOutcome {
+                passed: true,
+                summary: "exit 0".into(),
+                output: String::new(),
+                duration_ms: 5,
+            },
+        }
+    }
+
+    /// The sample release, with another release (the same playbook, another
+    /// id) opened in its place.
+    fn other_release(model: &mut Model) {
+        let mut other = sample_model_with_release().release.unwrap();
+        other.checklist.release.id = "minor-2.5.0-20261208T1800Z".into();
+        model.release = Some(other);
+    }
+
+    #[test]
+    fn a_result_for_another_release_is_journaled_there_and_not_folded_in_here() {
+        let mut model = sample_model_with_release();
+        let asked_by = model.release_id().unwrap().to_owned();
+        let request = model.start_request("gate `code-quality`".into(), 1);
+        other_release(&mut model);
+        let before = model.release.clone();
+        let effects = update(
+            &mut model,
+            Msg::Done {
+                request,
+                result: gate_result(),
+            },
+        );
+        let [Effect::RecordInto { release, event }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(*release, asked_by);
+        assert!(matches!(event, Event::GateFinished { .. }));
+        assert_eq!(model.release, before, "the open release is untouched");
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .unwrap_or_default()
+                .contains("recorded in minor-2.4.0")
+        );
+    }
+
+    #[test]
+    fn a_result_nobody_waits_for_is_dropped() {
+        let mut model = sample_model_with_release();
+        let request = model.start_request("gate `code-quality`".into(), 1);
+        let msg = || Msg::Done {
+            request: request.clone(),
+            result: gate_result(),
+        };
+        assert_eq!(update(&mut model, msg()).len(), 1);
+        assert!(
+            update(&mut model, msg()).is_empty(),
+            "a second report is ignored"
+        );
+    }
+
+    #[test]
+    fn every_path_that_opens_a_release_is_refused_while_a_request_runs() {
+        let mut model = sample_model_with_release();
+        // The palette's switch and new release.
+        let _request = model.start_request("deploy of 2.4.0 to 3 Deployment(s)".into(), 1);
+        for command in [Command::SwitchRelease, Command::NewRelease] {
+            assert!(run_command(&mut model, command).is_empty());
+            assert!(model.overlay.is_none(), "{command:?} opened its prompt");
+            assert!(
+                model
+                    .notice
+                    .as_deref()
+                    .unwrap_or_default()
+                    .starts_with("deploy of 2.4.0 to 3 Deployment(s) running for this release"),
+                "{:?}",
+                model.notice
+            );
+        }
+        // A prompt opened before the deploy started, submitted now.
+        model.overlay = Some(Overlay::Prompt(Prompt {
+            purpose: PromptPurpose::SwitchRelease,
+            text: "patch-1.0.1-20261201T1000Z".into(),
+        }));
+        let effects = press(&mut model, "enter");
+        assert!(
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::OpenRelease { .. })),
+            "{effects:?}"
+        );
+        // The calendar's Enter on a known release, and starting one.
+        let new = crate::domain::release::NewRelease::parse(
+            "patch 1.0.1 2026-12-01 10:00 UTC",
+            chrono_tz::UTC,
+        )
+        .unwrap();
+        let through = guard_release_switch(
+            &mut model,
+            vec![
+                Effect::OpenRelease { id: "x".into() },
+                Effect::StartRelease(Box::new(new)),
+                Effect::Bell,
+            ],
+        );
+        assert_eq!(through, vec![Effect::Bell]);
+    }
+
+    #[test]
+    fn quitting_asks_while_a_deploy_or_rollback_runs_not_only_a_gate() {
+        let mut model = sample_model_with_release();
+        let _request = model.start_request("rollback of 2 Deployment(s)".into(), 2);
+        assert!(press(&mut model, "q").is_empty());
+        assert_eq!(model.overlay, Some(Overlay::ConfirmQuit));
+        assert_eq!(model.running_actions(), ["rollback of 2 Deployment(s)"]);
     }
 }

@@ -1,12 +1,14 @@
 //! The checklist of a running release: a fold over its recorded events, and the
 //! state, due time and go/no-go of each step at a given instant.
 
+mod go_no_go;
 mod state;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+pub use go_no_go::EnvironmentGate;
 pub use state::{Blocker, StepState};
 
 use super::events::{Event, GateOutcome, Recorded};

@@ -120,12 +120,12 @@ impl Checklist {
         }
     }
 
-    /// Reasons a production deploy step may not run: required steps before it
-    /// that are not finished, and approvals before it that are not met. Empty when
-    /// it may go, or when go/no-go was overridden (the override is recorded).
+    /// Reasons a gated step (one that deploys to an environment the playbook's
+    /// `go_no_go` names) may not run: required steps before it that are not
+    /// finished, and approvals before it that are not met. Empty when it may go,
+    /// or when go/no-go was overridden (the override is recorded).
     pub fn blockers(&self, step: &Step) -> Vec<Blocker> {
-        if !step.kind.is_production_deploy() || self.record_or_empty(&step.id).overridden.is_some()
-        {
+        if !self.playbook.is_gated(step) || self.record_or_empty(&step.id).overridden.is_some() {
             return Vec::new();
         }
         let mut blockers = Vec::new();

@@ -3,6 +3,7 @@
 //! how it is carried out.
 
 mod env;
+mod gating;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -23,7 +24,17 @@ pub struct Playbook {
     pub release_types: Vec<ReleaseType>,
     /// How long after its due time a step counts as overdue.
     pub grace: Duration,
+    /// Environments whose deploys wait for go/no-go: every required step and
+    /// approval before the step that deploys there must be finished, or the
+    /// go/no-go overridden with a reason. `["production"]` unless the playbook
+    /// says otherwise.
+    pub go_no_go: Vec<String>,
     pub phases: Vec<Phase>,
+}
+
+/// The environments gated when a playbook names none.
+pub fn default_go_no_go() -> Vec<String> {
+    vec!["production".to_owned()]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +87,9 @@ pub struct CommandGate {
     /// Literals and references; see `EnvValue`.
     pub env: BTreeMap<String, EnvValue>,
     pub timeout: Duration,
+    /// The environment this command deploys to (`npm run deploy:production`),
+    /// so that go/no-go gates it like a `deploy` step.
+    pub deploys_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,8 +142,18 @@ impl StepKind {
         }
     }
 
+    /// The environment a step of this kind changes: a `deploy` step's, or a
+    /// command's that says it deploys.
+    pub fn deploys_to(&self) -> Option<&str> {
+        match self {
+            Self::Deploy { environment, .. } => Some(environment),
+            Self::Command(gate) => gate.deploys_to.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn is_production_deploy(&self) -> bool {
-        matches!(self, Self::Deploy { environment, .. } if environment == "production")
+        self.deploys_to() == Some("production")
     }
 }
 
@@ -144,6 +168,25 @@ impl Playbook {
 
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps().map(|(_, s)| s).find(|s| s.id == id)
+    }
+
+    /// Whether go/no-go gates this step: it deploys to a gated environment.
+    pub fn is_gated(&self, step: &Step) -> bool {
+        step.kind
+            .deploys_to()
+            .is_some_and(|env| self.gates_environment(env))
+    }
+
+    pub fn gates_environment(&self, environment: &str) -> bool {
+        self.go_no_go.iter().any(|e| e == environment)
+    }
+
+    /// The steps go/no-go gates, in playbook order, with their environment.
+    pub fn gated_steps(&self) -> impl Iterator<Item = (&Step, &str)> {
+        self.steps()
+            .map(|(_, s)| s)
+            .filter_map(|s| s.kind.deploys_to().map(|env| (s, env)))
+            .filter(|(_, env)| self.gates_environment(env))
     }
 
     /// The position of a step in playbook order.

@@ -142,6 +142,7 @@ mod tests {
             description: String::new(),
             release_types: Vec::new(),
             grace: chrono::Duration::minutes(15),
+            go_no_go: crate::domain::playbook::default_go_no_go(),
             phases: phases
                 .iter()
                 .enumerate()

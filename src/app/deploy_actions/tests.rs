@@ -1,0 +1,183 @@
+//! Go/no-go on every deploy path: `d` on the Rollout pane is held to the same
+//! bar as the playbook step that would deploy there.
+
+use crate::app::fixture::{override_go_no_go, sample_model_with_release, sample_rollout};
+use crate::app::model::{Model, Overlay, Pane};
+use crate::app::rollout_view::{RolloutView, TargetSpec};
+use crate::app::{Effect, Msg, update};
+use crate::domain::rollout::RolloutUpdate;
+
+fn key(model: &mut Model, text: &str) -> Vec<Effect> {
+    update(model, Msg::Key(text.parse().unwrap()))
+}
+
+/// The sample release (no approvals in) with a `shop` target in production and
+/// a `stage` target in staging, each with a Deployment still on 2.3.1.
+fn two_environments() -> Model {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    let sample = sample_rollout(now);
+    let web = sample.targets[0].deployments[3].clone();
+    let mut staging = web.clone();
+    staging.namespace = "staging".to_owned();
+    let mut production = web;
+    production.phase = crate::domain::rollout::RolloutPhase::Complete;
+    let mut rollout = RolloutView::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
+    for (target, d) in [("shop", production), ("stage", staging)] {
+        rollout.apply(
+            RolloutUpdate::Snapshot {
+                target: target.to_owned(),
+                deployments: vec![d],
+            },
+            now,
+        );
+    }
+    model.rollout = rollout;
+    model.focus = Pane::Rollout;
+    model
+}
+
+fn plan(model: &Model) -> &crate::domain::rollout::DeployPlan {
+    match &model.overlay {
+        Some(Overlay::ConfirmDeploy(plan)) => plan,
+        other => panic!("no deploy dialog: {other:?}, notice {:?}", model.notice),
+    }
+}
+
+#[test]
+fn d_with_only_production_shown_is_refused_while_go_no_go_is_blocked() {
+    let mut model = sample_model_with_release();
+    model.rollout = sample_rollout(model.clock.now);
+    model.focus = Pane::Rollout;
+    assert!(key(&mut model, "d").is_empty(), "nothing may run");
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("go/no-go holds this deploy")
+            && notice.contains("production waits for go/no-go on `deploy-production`")
+            && notice.contains("approvals from"),
+        "the blockers are listed: {notice}"
+    );
+    let plan = plan(&model).clone();
+    assert!(plan.items.is_empty());
+    assert_eq!(plan.held_back[0].step, "deploy-production");
+    assert!(
+        key(&mut model, "y").is_empty(),
+        "y deploys nothing held back"
+    );
+    assert!(matches!(model.overlay, Some(Overlay::ConfirmDeploy(_))));
+}
+
+#[test]
+fn o_in_the_deploy_dialog_asks_why_and_journals_an_override_of_the_step_that_holds_it() {
+    let mut model = two_environments();
+    key(&mut model, "d");
+    key(&mut model, "O");
+    let Some(Overlay::Prompt(prompt)) = &model.overlay else {
+        panic!("no prompt: {:?}", model.overlay);
+    };
+    assert_eq!(
+        prompt.purpose,
+        crate::app::model::PromptPurpose::OverrideReason {
+            step: "deploy-production".to_owned()
+        }
+    );
+    assert!(key(&mut model, "enter").is_empty(), "a reason is required");
+    for c in "CTO approved, incident 42".chars() {
+        update(&mut model, Msg::Key(crate::app::Key::char(c)));
+    }
+    assert_eq!(
+        key(&mut model, "enter"),
+        vec![Effect::Record(
+            crate::domain::events::Event::GoNoGoOverridden {
+                step: "deploy-production".to_owned(),
+                reason: "CTO approved, incident 42".to_owned(),
+            }
+        )]
+    );
+}
+
+#[test]
+fn d_offers_the_environments_go_no_go_allows_and_says_what_it_holds_back() {
+    let mut model = two_environments();
+    assert!(key(&mut model, "d").is_empty());
+    let plan = plan(&model);
+    let environments: Vec<&str> = plan.items.iter().map(|i| i.environment.as_str()).collect();
+    assert_eq!(environments, ["staging"], "staging alone may go");
+    assert_eq!(plan.held_back.len(), 1);
+    assert!(
+        plan.held_back[0]
+            .why
+            .starts_with("production waits for go/no-go on `deploy-production`"),
+        "{:?}",
+        plan.held_back
+    );
+    let effects = key(&mut model, "y");
+    let [Effect::Deploy { plan: sent, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert!(sent.items.iter().all(|i| i.namespace == "staging"));
+}
+
+#[test]
+fn an_override_recorded_on_the_production_step_lets_d_deploy_there() {
+    let mut model = two_environments();
+    override_go_no_go(&mut model, "deploy-production");
+    key(&mut model, "d");
+    let plan = plan(&model);
+    assert_eq!(plan.items.len(), 2);
+    assert!(plan.held_back.is_empty());
+}
+
+#[test]
+fn go_no_go_is_asked_again_when_the_deploy_is_confirmed() {
+    let mut model = two_environments();
+    override_go_no_go(&mut model, "deploy-production");
+    key(&mut model, "d");
+    assert_eq!(plan(&model).items.len(), 2);
+    // While the dialog is open, the release is replayed without the override
+    // (as a restart from a journal without it would).
+    let fresh = sample_model_with_release().release;
+    model.release = fresh;
+    assert!(
+        key(&mut model, "y").is_empty(),
+        "nothing is sent past a go/no-go that no longer holds"
+    );
+    let plan = plan(&model);
+    assert!(plan.items.iter().all(|i| i.environment == "staging"));
+    assert!(
+        model
+            .notice
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("go/no-go changed while the dialog was open")
+    );
+    let effects = key(&mut model, "y");
+    assert!(matches!(effects.as_slice(), [Effect::Deploy { .. }]));
+}
+
+#[test]
+fn a_playbook_that_gates_no_environment_lets_d_deploy_anywhere() {
+    let mut model = two_environments();
+    if let Some(view) = model.release.as_mut() {
+        view.checklist.playbook.go_no_go.clear();
+    }
+    key(&mut model, "d");
+    assert_eq!(plan(&model).items.len(), 2);
+}
+
+#[test]
+fn a_gated_environment_of_the_playbooks_own_choosing_is_held_too() {
+    let mut model = two_environments();
+    if let Some(view) = model.release.as_mut() {
+        view.checklist.playbook.go_no_go = vec!["production".to_owned(), "staging".to_owned()];
+    }
+    key(&mut model, "d");
+    // `deploy-staging` needs the earlier required steps too, so nothing goes.
+    assert!(plan(&model).items.is_empty());
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("staging waits for go/no-go on `deploy-staging`")
+            && notice.contains("production waits"),
+        "{notice}"
+    );
+}

@@ -1,0 +1,104 @@
+//! Switching releases never leaves the cockpit showing a release it cannot
+//! write, and a result that arrives after a switch lands in its own release.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+use tokio::sync::mpsc;
+
+use release_cockpit::app::{Effect, Msg};
+use release_cockpit::config::PlaybookLibrary;
+use release_cockpit::domain::events::Event;
+use release_cockpit::domain::release::NewRelease;
+use release_cockpit::runtime::{EffectRunner, Runner};
+use release_cockpit::session::ReleaseStore;
+use release_cockpit::session::lock::{LockOutcome, acquire};
+
+fn start(runner: &mut Runner, spec: &str) {
+    let new = NewRelease::parse(spec, chrono_tz::UTC).unwrap();
+    runner.run(Effect::StartRelease(Box::new(new)));
+}
+
+fn opened(msg: Option<Msg>) -> String {
+    match msg {
+        Some(Msg::ReleaseOpened { checklist, .. }) => checklist.release.id.clone(),
+        other => panic!("no release opened: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_switch_to_a_release_that_does_not_open_keeps_the_current_journal_and_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let (tx, mut mailbox) = mpsc::unbounded_channel();
+    let library = PlaybookLibrary::builtin().unwrap();
+    let mut runner = Runner::new(tx, "alice".into(), None, store.clone(), library);
+    start(&mut runner, "patch 1.0.1 2026-12-01 10:00 UTC");
+    let id = opened(mailbox.recv().await);
+
+    runner.run(Effect::OpenRelease { id: "typo".into() });
+    match mailbox.recv().await {
+        Some(Msg::ReleaseFailed(why)) => assert!(why.contains("typo"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // Still this release's writer: the lock is held, and a step is recorded.
+    assert!(
+        matches!(
+            acquire(&store.lock_path(&id).unwrap()).unwrap(),
+            LockOutcome::HeldBy(_)
+        ),
+        "the lock of {id} was let go"
+    );
+    runner.run(Effect::Record(Event::NoteAdded {
+        step: "deploy-production".into(),
+        text: "still writing".into(),
+    }));
+    match mailbox.recv().await {
+        Some(Msg::Recorded(recorded)) => assert_eq!(recorded.seq, 2),
+        other => panic!("not recorded after the failed switch: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_late_result_is_journaled_into_the_release_that_asked_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let (tx, mut mailbox) = mpsc::unbounded_channel();
+    let library = PlaybookLibrary::builtin().unwrap();
+    let mut runner = Runner::new(tx, "alice".into(), None, store.clone(), library);
+    start(&mut runner, "patch 1.0.1 2026-12-01 10:00 UTC");
+    let first = opened(mailbox.recv().await);
+    start(&mut runner, "patch 1.0.2 2026-12-08 10:00 UTC");
+    let second = opened(mailbox.recv().await);
+    assert_ne!(first, second);
+
+    runner.run(Effect::RecordInto {
+        release: first.clone(),
+        event: Event::DeployFinished {
+            ok: true,
+            results: vec!["production/checkout patched".into()],
+        },
+    });
+    let read = |id: &str| release_cockpit::session::open_release_read_only(&store, id).unwrap();
+    let events = |id: &str| -> Vec<String> {
+        read(id)
+            .records
+            .iter()
+            .map(|r| r.event.describe())
+            .collect()
+    };
+    assert!(
+        events(&first).iter().any(|e| e.starts_with("deploy done")),
+        "{:?}",
+        events(&first)
+    );
+    assert!(
+        !events(&second).iter().any(|e| e.starts_with("deploy")),
+        "{:?}",
+        events(&second)
+    );
+    // And the cockpit still writes the second.
+    runner.run(Effect::Record(Event::NoteAdded {
+        step: "deploy-production".into(),
+        text: "on the second".into(),
+    }));
+    assert!(matches!(mailbox.recv().await, Some(Msg::Recorded(_))));
+}
