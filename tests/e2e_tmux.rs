@@ -499,6 +499,33 @@ fn everything_a_running_cockpit_writes_is_private_under_umask_000() {
 }
 
 #[test]
+fn the_demo_writes_its_state_private_under_umask_000() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = std::rc::Rc::new(tempfile::tempdir().unwrap());
+    let state = home.path().join("state");
+    let tmux = Tmux::launch_with(home, "umask 000; ", false, &[], &[]);
+    wait_for_frame(&tmux);
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    let mut queue = vec![state.clone()];
+    let mut seen = Vec::new();
+    while let Some(path) = queue.pop() {
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        let mode = meta.permissions().mode() & 0o777;
+        let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, wanted, "{} is {mode:o}", path.display());
+        if meta.is_dir() {
+            queue.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+        seen.push(path);
+    }
+    assert!(
+        seen.iter().any(|p| p.ends_with("kubeconfig")),
+        "the demo's kubeconfig is among them: {seen:?}"
+    );
+}
+
+#[test]
 fn a_gate_secret_is_masked_in_the_journal_and_history() {
     let tmux = Tmux::start(&[], &["--version"]);
     let home = tmux.home();
