@@ -638,6 +638,14 @@ fn a_read_only_cockpit_changes_nothing_under_the_state_dir() {
     tmux.wait_for_text("┏ 4 Health");
     tmux.send("j");
     tmux.send("Space");
+    // Switching (here to the same release) opens it to follow, without a lock.
+    tmux.send(":");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "release-switch"]);
+    tmux.send("Enter");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "minor-2.4.0-20260106"]);
+    tmux.send("Enter");
+    tmux.wait_for_text("minor 2.4.0");
+    std::thread::sleep(Duration::from_millis(300));
     tmux.send("q");
     tmux.wait_for_exit(0);
     assert_eq!(snapshot(&state), before);

@@ -226,3 +226,35 @@ fn an_id_that_is_a_path_opens_nothing_and_touches_nothing_outside_the_store() {
     assert!(open_release(&store, id).is_err());
     assert!(release_cockpit::session::open_release_read_only(&store, id).is_err());
 }
+
+#[tokio::test]
+async fn a_read_only_cockpit_switches_to_a_release_as_a_follower_and_writes_nothing() {
+    use release_cockpit::app::{Effect, Msg};
+    use release_cockpit::runtime::{EffectRunner, Runner};
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let library = PlaybookLibrary::builtin().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let id = start_release(&store, &library, &new_release(), "carol", now)
+        .unwrap()
+        .checklist
+        .release
+        .id;
+    let before: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let (tx, mut mailbox) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(tx, "alice".into(), None, store.clone(), library);
+    runner.set_read_only(true);
+    runner.run(Effect::OpenRelease { id: id.clone() });
+    match mailbox.recv().await {
+        Some(Msg::ReleaseOpened { checklist, .. }) => assert_eq!(checklist.release.id, id),
+        other => panic!("not opened: {other:?}"),
+    }
+    let after: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(after, before, "no lock was taken");
+}

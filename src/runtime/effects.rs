@@ -42,6 +42,8 @@ pub struct Runner {
     /// How many columns a chart has at most; the health polls read it.
     chart_columns: Arc<AtomicU16>,
     incidents: Option<super::rollback::IncidentFiles>,
+    /// `--read-only`: a release switched to is followed, never locked.
+    read_only: bool,
 }
 
 impl Runner {
@@ -63,7 +65,13 @@ impl Runner {
             targets: Vec::new(),
             chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
             incidents: None,
+            read_only: false,
         }
+    }
+
+    /// Under `--read-only`, every release opened later is opened to follow.
+    pub fn set_read_only(&mut self, read_only: bool) {
+        self.read_only = read_only;
     }
 
     /// Follows a journal another cockpit writes, instead of any followed before.
@@ -351,7 +359,7 @@ impl EffectRunner for Runner {
                 // The new release is opened (and its lock taken) before the
                 // current one is let go: a release that cannot be opened
                 // leaves this cockpit writing the one it shows.
-                let current = open_by_id(&self.store, id, false);
+                let current = open_by_id(&self.store, id, self.read_only);
                 self.switch_to(current);
             }
         }

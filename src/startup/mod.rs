@@ -302,6 +302,7 @@ fn cockpit(
         _ => store.dir().join(crate::demo_cluster::CLAIM_FILE),
     };
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
+    let read_only = cli.read_only;
     let playbooks = prepared.playbooks.clone();
     let operator = model.session.operator.clone();
     let themes = if no_color_requested() {
@@ -375,6 +376,7 @@ fn cockpit(
         runtime::health::spawn_polls(signals, chart_range, effects.chart_columns(), &mailbox_tx);
         effects.set_targets(targets);
         effects.set_incidents(incidents);
+        effects.set_read_only(read_only);
         if let Some(follow) = follow {
             effects.start_following(follow);
         }
