@@ -15,7 +15,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// Watch only: every action that would change anything is refused
+    /// Watch only: every action that would change anything is refused, and nothing
+    /// is written under the state dir (no journal, lock, pane memory or log)
     #[arg(long, global = true)]
     pub read_only: bool,
 

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 
 use crate::config::PlaybookLibrary;
 use crate::domain::checklist::Checklist;
+use crate::domain::release::InvalidReleaseId;
 use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
 use crate::session::{
     Journal, OpenError, ReadOnly, ReleaseStore, open_release, open_release_read_only,
@@ -49,8 +50,8 @@ pub fn open_current(
         return match crate::demo::start_demo_release(store, playbooks, zone, Utc::now()) {
             Ok(opened) => {
                 let id = opened.checklist.release.id.clone();
-                let lock = match acquire(&store.lock_path(&id)) {
-                    Ok(LockOutcome::Acquired { lock, .. }) => Some(lock),
+                let lock = match store.lock_path(&id).map(|path| acquire(&path)) {
+                    Ok(Ok(LockOutcome::Acquired { lock, .. })) => Some(lock),
                     _ => None,
                 };
                 Current {
@@ -69,7 +70,14 @@ pub fn open_current(
 /// Opens one release: as its writer when its lock is free (and not `read_only`),
 /// else following whoever writes it.
 pub fn open_by_id(store: &ReleaseStore, id: &str, read_only: bool) -> Current {
-    if !store.journal_path(id).exists() {
+    // Checked first: an id is never a path (`../../x` must not create a lock).
+    let (Ok(journal), Ok(lock_path)) = (store.journal_path(id), store.lock_path(id)) else {
+        return notice(format!(
+            "cannot open release: {}",
+            InvalidReleaseId(id.to_owned())
+        ));
+    };
+    if !journal.exists() {
         return notice(format!(
             "no release `{id}` (see `release-cockpit releases`)"
         ));
@@ -77,7 +85,7 @@ pub fn open_by_id(store: &ReleaseStore, id: &str, read_only: bool) -> Current {
     if read_only {
         return follow(store, id, None);
     }
-    match acquire(&store.lock_path(id)) {
+    match acquire(&lock_path) {
         Ok(LockOutcome::Acquired { lock, took_over }) => match open_release(store, id) {
             Ok(opened) => {
                 let mut notes = Vec::new();
@@ -144,8 +152,8 @@ fn follow(store: &ReleaseStore, id: &str, writer: Option<String>) -> Current {
         }) => Current {
             notice: (!problems.is_empty())
                 .then(|| format!("journal of {id}: {}", problems.join("; "))),
-            follow: Some(Follow {
-                path: store.journal_path(id),
+            follow: store.journal_path(id).ok().map(|path| Follow {
+                path,
                 offset: valid_len,
                 last_seq: checklist.last_seq,
                 writer,

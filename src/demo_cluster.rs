@@ -1,10 +1,9 @@
 //! The demo's Kubernetes: the sandbox cluster served in-process, and the demo
 //! targets pointed at it.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::Duration;
@@ -43,15 +42,14 @@ enum Claim {
 async fn claim(path: &Path) -> Result<Claim, String> {
     let problem = |e: std::io::Error| format!("demo world claim {}: {e}", path.display());
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(problem)?;
+        crate::paths::create_private_dir_all(dir).map_err(problem)?;
     }
     for _ in 0..40 {
-        let mut file = OpenOptions::new()
+        let mut file = crate::paths::private_file()
             .create(true)
             .truncate(false)
             .read(true)
             .write(true)
-            .mode(0o600)
             .open(path)
             .map_err(problem)?;
         match file.try_lock() {

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod demo_cluster;
 pub mod domain;
 pub mod logging;
+pub mod output;
 pub mod paths;
 pub mod query_check;
 pub mod reports;

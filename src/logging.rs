@@ -1,6 +1,5 @@
 //! Logs go to a file in the state dir: the terminal belongs to the cockpit.
 
-use std::fs::OpenOptions;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -14,9 +13,12 @@ pub fn init(
     config_level: Option<&str>,
 ) -> std::io::Result<()> {
     if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::paths::create_private_dir_all(dir)?;
     }
-    let writer = OpenOptions::new().create(true).append(true).open(file)?;
+    let writer = crate::paths::private_file()
+        .create(true)
+        .append(true)
+        .open(file)?;
     let filter = match (cli_level, std::env::var("RUST_LOG").ok(), config_level) {
         (Some(level), _, _) => EnvFilter::new(level),
         (None, Some(env), _) if !env.is_empty() => EnvFilter::new(env),

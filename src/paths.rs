@@ -58,3 +58,38 @@ impl Paths {
         self.log_dir().join("release-cockpit.log")
     }
 }
+
+/// Directories the cockpit creates for its state (journals, locks, logs,
+/// incidents): only the user may list or enter them, whatever the umask.
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+/// Files the cockpit creates: only the user may read or write them.
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
+
+/// `create_dir_all`, with every directory it creates private. The mode is
+/// narrowed by the umask, never widened, so it holds under umask 000 too.
+pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(PRIVATE_DIR_MODE)
+        .create(dir)
+}
+
+/// `OpenOptions` that create a private file; set the rest as usual.
+pub fn private_file() -> std::fs::OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.mode(PRIVATE_FILE_MODE);
+    options
+}
+
+/// `fs::write` for a private file (created, or truncated and rewritten).
+pub fn write_private(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
+    use std::io::Write;
+    private_file()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)?
+        .write_all(bytes.as_ref())
+}

@@ -256,6 +256,245 @@ fn releases_and_history_read_the_journals() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// A playbook whose `deploy` gate gets `env`, in the user's playbook dir.
+fn secret_playbook(home: &std::path::Path, env: &str) {
+    let dir = home.join("config/release-cockpit/playbooks");
+    std::fs::create_dir_all(&dir).expect("playbooks dir");
+    std::fs::write(
+        dir.join("secret.toml"),
+        format!(
+            "name = \"secret\"\n\n[[phase]]\nname = \"ship\"\n\n[[phase.step]]\nid = \"deploy\"\ntitle = \"Deploy\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"echo $TOKEN\"\nenv = {env}\n"
+        ),
+    )
+    .expect("write playbook");
+}
+
+const START_SECRET: [&str; 9] = [
+    "start",
+    "--type",
+    "patch",
+    "--version",
+    "1.0.1",
+    "--at",
+    "2026-12-01 10:00 UTC",
+    "--playbook",
+    "secret",
+];
+
+#[test]
+fn a_secret_never_enters_the_journal_or_history() {
+    let home = tempfile::tempdir().expect("tempdir");
+    secret_playbook(
+        home.path(),
+        "{ TOKEN = { from_env = \"DEPLOY_TOKEN\" }, RUST_LOG = \"info\" }",
+    );
+    let out = Command::new(BIN)
+        .args(START_SECRET)
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("DEPLOY_TOKEN", "s3cr3t-xyz")
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let journal = std::fs::read_to_string(
+        home.path()
+            .join("state/release-cockpit/releases/patch-1.0.1-20261201.jsonl"),
+    )
+    .expect("journal written");
+    assert!(!journal.contains("s3cr3t-xyz"), "{journal}");
+    assert!(
+        journal.contains("from_env"),
+        "the reference is kept: {journal}"
+    );
+    let history = run(&["history", "--json"], home.path());
+    assert_eq!(history.status.code(), Some(0), "{}", text(&history.stderr));
+    assert!(text(&history.stdout).contains("DEPLOY_TOKEN"));
+    assert!(!text(&history.stdout).contains("s3cr3t-xyz"));
+}
+
+#[test]
+fn a_literal_secret_in_a_playbook_is_a_config_error_that_does_not_repeat_it() {
+    let home = tempfile::tempdir().expect("tempdir");
+    secret_playbook(home.path(), "{ TOKEN = \"s3cr3t-xyz\" }");
+    let out = run(&START_SECRET, home.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("secret.toml, line 12"), "{err}");
+    assert!(err.contains("env `TOKEN` has a literal value"), "{err}");
+    assert!(err.contains("use { from_env = \"TOKEN\" }"), "{err}");
+    assert!(!err.contains("s3cr3t-xyz"), "{err}");
+    assert!(!home.path().join("state/release-cockpit/releases").exists());
+}
+
+#[test]
+fn history_and_its_json_never_print_raw_control_characters() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let hostile = "eve\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}1m";
+    let out = Command::new(BIN)
+        .args([
+            "start",
+            "--type",
+            "patch",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-12-01 10:00 UTC",
+        ])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("USER", hostile)
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let trail = run(&["history"], home.path());
+    let shown = text(&trail.stdout);
+    assert!(shown.contains("eve]0;owned[2J1m"), "{shown:?}");
+    assert!(
+        !shown.chars().any(|c| c.is_control() && c != '\n'),
+        "{shown:?}"
+    );
+
+    let json = run(&["history", "--json"], home.path());
+    let lines = text(&json.stdout);
+    assert!(
+        !lines.chars().any(|c| c.is_control() && c != '\n'),
+        "{lines:?}"
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(lines.lines().next().expect("a line")).expect("json");
+    assert_eq!(first["operator"], hostile, "JSON keeps the text, escaped");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_every_printing_command_quietly() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for args in [
+        vec!["info"],
+        vec!["releases"],
+        vec!["completions", "bash"],
+        vec!["check-config"],
+    ] {
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env_remove("RELEASE_COCKPIT_CONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // Closed before the program can have written: as `| head -0` would.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(
+            out.status.code(),
+            Some(141),
+            "{args:?}: 128 + SIGPIPE; {err}"
+        );
+    }
+}
+
+/// Every file and dir under `root` with its permission bits.
+fn modes(root: &std::path::Path) -> Vec<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    let mut queue = vec![root.to_path_buf()];
+    while let Some(path) = queue.pop() {
+        let meta = std::fs::symlink_metadata(&path).expect("stat");
+        found.push((path.clone(), meta.permissions().mode() & 0o777));
+        if meta.is_dir() {
+            queue.extend(
+                std::fs::read_dir(&path)
+                    .expect("list")
+                    .map(|e| e.expect("entry").path()),
+            );
+        }
+    }
+    found
+}
+
+/// Asserts the cockpit's state is private: dirs 0700, files 0600.
+pub fn assert_private(root: &std::path::Path) {
+    let found = modes(root);
+    assert!(found.len() > 2, "something was created: {found:?}");
+    for (path, mode) in found {
+        let wanted = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, wanted, "{} is {mode:o}", path.display());
+    }
+}
+
+#[test]
+fn state_files_are_private_even_under_umask_000() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = Command::new("sh")
+        .args(["-c", "umask 000; exec \"$@\"", "sh", BIN])
+        .args([
+            "start",
+            "--type",
+            "patch",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-12-01 10:00 UTC",
+        ])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_private(&home.path().join("state"));
+}
+
+/// Every path under `root` with its size and modification time.
+pub fn snapshot(root: &std::path::Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut found: Vec<_> = modes(root)
+        .into_iter()
+        .map(|(path, _)| {
+            let meta = std::fs::symlink_metadata(&path).expect("stat");
+            (path, meta.len(), meta.modified().expect("mtime"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn start_under_read_only_is_refused_and_writes_nothing() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let start = |extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend([
+            "start",
+            "--type",
+            "patch",
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-12-01 10:00 UTC",
+        ]);
+        run(&args, home.path())
+    };
+    let out = start(&["--read-only"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--read-only writes nothing"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!home.path().join("state").exists(), "no state dir was made");
+
+    assert_eq!(start(&[]).status.code(), Some(0));
+    let before = snapshot(&home.path().join("state"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(start(&["--read-only"]).status.code(), Some(2));
+    assert_eq!(snapshot(&home.path().join("state")), before);
+}
+
 #[test]
 fn check_config_says_which_steps_go_no_go_gates_and_flags_unmarked_deploys() {
     let home = tempfile::tempdir().expect("tempdir");

@@ -47,6 +47,13 @@ impl Tmux {
         Self::launch(home, false, &[], args)
     }
 
+    /// Like `start_in_home`, under `umask 000`.
+    fn start_in_home_umask_000(previous: Tmux, args: &[&str]) -> Self {
+        let home = previous.home.clone();
+        drop(previous);
+        Self::launch_with(home, "umask 000; ", false, &[], args)
+    }
+
     /// Another cockpit in the same home, alongside this one.
     fn another_in_home(&self, args: &[&str]) -> Self {
         Self::launch(self.home.clone(), false, &[], args)
@@ -58,6 +65,17 @@ impl Tmux {
 
     fn launch(
         home: std::rc::Rc<tempfile::TempDir>,
+        interactive: bool,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Self {
+        Self::launch_with(home, "", interactive, env, args)
+    }
+
+    /// `prefix` is shell text run before the cockpit, in the same shell.
+    fn launch_with(
+        home: std::rc::Rc<tempfile::TempDir>,
+        prefix: &str,
         interactive: bool,
         env: &[(&str, &str)],
         args: &[&str],
@@ -76,7 +94,7 @@ impl Tmux {
             "RELEASE_COCKPIT_CONFIG=".to_owned(),
         ];
         vars.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
-        let cockpit = format!("env {} {BIN} {}", vars.join(" "), args.join(" "));
+        let cockpit = format!("{prefix}env {} {BIN} {}", vars.join(" "), args.join(" "));
         let this = Self { socket, home };
         let new_session = [
             "-f",
@@ -241,6 +259,30 @@ fn sighup_restores_the_terminal() {
     kill(tmux.cockpit_pid(), "-HUP");
     let screen = tmux.wait_for_exit(129);
     tmux.assert_restored(&screen);
+}
+
+#[test]
+fn every_catchable_terminating_signal_restores_the_terminal() {
+    for (signal, code) in [
+        ("-INT", 130),
+        ("-QUIT", 131),
+        ("-USR1", 138),
+        ("-USR2", 140),
+        ("-ALRM", 142),
+    ] {
+        let tmux = Tmux::start(&[], &[]);
+        wait_for_frame(&tmux);
+        kill(tmux.cockpit_pid(), signal);
+        let screen = tmux.wait_for_exit(code);
+        assert!(
+            screen.contains("TTY: icanon echo"),
+            "{signal}: tty not restored:\n{screen}"
+        );
+        assert!(
+            !tmux.alternate_screen(),
+            "{signal}: still on the alternate screen"
+        );
+    }
 }
 
 #[test]
@@ -420,6 +462,200 @@ fn a_second_cockpit_follows_the_first_read_only_within_a_second() {
         "followed in {:?}",
         seen.elapsed()
     );
+}
+
+#[test]
+fn everything_a_running_cockpit_writes_is_private_under_umask_000() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmux = Tmux::start(&[], &["--version"]);
+    let config = home_with_release(&tmux);
+    let state = tmux.home().join("state");
+    let tmux = Tmux::start_in_home_umask_000(tmux, &[&config]);
+    tmux.wait_for_text("minor 2.4.0");
+    tmux.send("4");
+    tmux.wait_for_text("┏ 4 Health");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    let mut queue = vec![state.clone()];
+    let mut seen = Vec::new();
+    while let Some(path) = queue.pop() {
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        let mode = meta.permissions().mode() & 0o777;
+        let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+        if path != state {
+            assert_eq!(mode, wanted, "{} is {mode:o}", path.display());
+        }
+        if meta.is_dir() {
+            queue.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+        seen.push(path.strip_prefix(&state).unwrap().display().to_string());
+    }
+    for written in [".log", ".lock", ".view", ".jsonl"] {
+        assert!(
+            seen.iter().any(|p| p.ends_with(written)),
+            "a {written} file was written: {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_writes_its_state_private_under_umask_000() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = std::rc::Rc::new(tempfile::tempdir().unwrap());
+    let state = home.path().join("state");
+    let tmux = Tmux::launch_with(home, "umask 000; ", false, &[], &[]);
+    wait_for_frame(&tmux);
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    let mut queue = vec![state.clone()];
+    let mut seen = Vec::new();
+    while let Some(path) = queue.pop() {
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        let mode = meta.permissions().mode() & 0o777;
+        let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, wanted, "{} is {mode:o}", path.display());
+        if meta.is_dir() {
+            queue.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+        seen.push(path);
+    }
+    assert!(
+        seen.iter().any(|p| p.ends_with("kubeconfig")),
+        "the demo's kubeconfig is among them: {seen:?}"
+    );
+}
+
+#[test]
+fn a_gate_secret_is_masked_in_the_journal_and_history() {
+    let tmux = Tmux::start(&[], &["--version"]);
+    let home = tmux.home();
+    let playbooks = home.join("config/release-cockpit/playbooks");
+    std::fs::create_dir_all(&playbooks).unwrap();
+    std::fs::write(
+        playbooks.join("secret.toml"),
+        "name = \"secret\"\n\n[[phase]]\nname = \"ship\"\n\n[[phase.step]]\nid = \"publish\"\ntitle = \"Publish with the token\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"echo token=$TOKEN; echo \\\"auth $TOKEN\\\" >&2\"\nenv = { TOKEN = { from_env = \"DEPLOY_TOKEN\" } }\n",
+    )
+    .unwrap();
+    let config = home.join("cockpit.toml");
+    std::fs::write(
+        &config,
+        "[operator]\nname = \"alice\"\ntimezone = \"UTC\"\n",
+    )
+    .unwrap();
+    let start = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "start",
+            "--type",
+            "patch",
+        ])
+        .args([
+            "--version",
+            "1.0.1",
+            "--at",
+            "2026-01-06 10:00 UTC",
+            "--playbook",
+            "secret",
+        ])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+    let journal = home.join("state/release-cockpit/releases/patch-1.0.1-20260106.jsonl");
+    let config_arg = format!("--config {}", config.display());
+    let home_dir = tmux.home.clone();
+    drop(tmux);
+    let tmux = Tmux::launch(
+        home_dir,
+        false,
+        &[("DEPLOY_TOKEN", "s3cr3t-xyz")],
+        &[&config_arg],
+    );
+    tmux.wait_for_text("Publish with the token");
+    tmux.send("j");
+    tmux.send("Space");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let written = loop {
+        let written = std::fs::read_to_string(&journal).unwrap();
+        if written.contains("gate_finished") {
+            break written;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the gate did not finish:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    assert!(
+        written.contains("token=***") && written.contains("auth ***"),
+        "{written}"
+    );
+    assert!(!written.contains("s3cr3t-xyz"), "{written}");
+    let history = Command::new(BIN)
+        .args(["history", "--json"])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    let history = String::from_utf8_lossy(&history.stdout);
+    assert!(history.contains("gate_finished"), "{history}");
+    assert!(!history.contains("s3cr3t-xyz"), "{history}");
+}
+
+/// Every path under `root` with its size and modification time.
+fn snapshot(root: &std::path::Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+    let mut found = Vec::new();
+    let mut queue = vec![root.to_path_buf()];
+    while let Some(path) = queue.pop() {
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.is_dir() {
+            queue.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+        found.push((path, meta.len(), meta.modified().unwrap()));
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_read_only_cockpit_changes_nothing_under_the_state_dir() {
+    let tmux = Tmux::start(&[], &["--version"]);
+    let config = home_with_release(&tmux);
+    let state = tmux.home().join("state");
+    let before = snapshot(&state);
+    let tmux = Tmux::start_in_home(tmux, &["--read-only", &config]);
+    tmux.wait_for_text("minor 2.4.0");
+    tmux.send("4");
+    tmux.wait_for_text("┏ 4 Health");
+    tmux.send("j");
+    tmux.send("Space");
+    // Switching (here to the same release) opens it to follow, without a lock.
+    tmux.send(":");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "release-switch"]);
+    tmux.send("Enter");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "minor-2.4.0-20260106"]);
+    tmux.send("Enter");
+    tmux.wait_for_text("minor 2.4.0");
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    assert_eq!(snapshot(&state), before);
+
+    // With no config and no release: the demo, read-only, makes no state dir.
+    let tmux = Tmux::start(&[], &["--read-only"]);
+    wait_for_frame(&tmux);
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    assert!(!tmux.home().join("state").exists(), "a state dir was made");
 }
 
 fn process_state(pid: u32) -> char {

@@ -204,7 +204,7 @@ async fn palette_starts_a_release_and_space_records_a_step_on_disk() {
     );
     // Stop once the step is on disk (and a frame has had time to show it),
     // or after 10 s: a loaded machine gets its time, a broken loop fails.
-    let journal_path = store.journal_path("patch-1.0.1-20261201");
+    let journal_path = store.journal_path("patch-1.0.1-20261201").unwrap();
     let stop = async {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while std::time::Instant::now() < deadline {
@@ -225,8 +225,8 @@ async fn palette_starts_a_release_and_space_records_a_step_on_disk() {
     assert_eq!(code.expect("loop runs"), 0);
     let view = model.release.as_ref().expect("release opened");
     assert_eq!(view.checklist.release.id, "patch-1.0.1-20261201");
-    let journal =
-        std::fs::read_to_string(store.journal_path("patch-1.0.1-20261201")).expect("journal");
+    let journal = std::fs::read_to_string(store.journal_path("patch-1.0.1-20261201").unwrap())
+        .expect("journal");
     assert!(
         journal.contains("\"type\":\"step_completed\",\"step\":\"fix-merged\""),
         "{journal}"

@@ -9,7 +9,7 @@ use chrono::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use release_cockpit::domain::playbook::{CommandGate, HttpCheck, StepKind};
+use release_cockpit::domain::playbook::{CommandGate, EnvValue, HttpCheck, StepKind};
 use release_cockpit::runtime::gates;
 
 fn command(run: &str, timeout: Duration) -> StepKind {
@@ -56,7 +56,7 @@ async fn env_and_workdir_are_applied() {
     let gate = StepKind::Command(CommandGate {
         run: "echo \"$RELEASE $(pwd)\"".into(),
         workdir: Some(dir.path().display().to_string()),
-        env: BTreeMap::from([("RELEASE".to_owned(), "2.4.0".to_owned())]),
+        env: BTreeMap::from([("RELEASE".to_owned(), EnvValue::Literal("2.4.0".to_owned()))]),
         timeout: Duration::seconds(10),
         deploys_to: None,
     });
@@ -180,6 +180,96 @@ async fn http_check_reports_a_refused_connection() {
     assert!(!outcome.passed);
     assert!(
         outcome.summary.starts_with("GET http://"),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[tokio::test]
+async fn a_command_filling_stderr_finishes_at_once_with_its_output() {
+    // 1 MiB to stderr is far more than a pipe holds: reading stdout to its end
+    // first would leave the shell blocked on stderr until the timeout.
+    let run = "head -c 1048576 /dev/zero | tr '\\0' e >&2; echo done >&2";
+    let started = Instant::now();
+    let outcome = gates::run(&command(run, Duration::seconds(20))).await;
+    assert!(outcome.passed, "{}", outcome.summary);
+    assert!(
+        started.elapsed() < StdDuration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(outcome.output.starts_with("[... earlier output cut ...]\n"));
+    assert!(
+        outcome.output.ends_with("eeedone\n"),
+        "{}",
+        &outcome.output[outcome.output.len() - 20..]
+    );
+}
+
+fn with_env(run: &str, env: &[(&str, EnvValue)]) -> StepKind {
+    StepKind::Command(CommandGate {
+        run: run.into(),
+        workdir: None,
+        env: env
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect(),
+        timeout: Duration::seconds(10),
+        deploys_to: None,
+    })
+}
+
+#[tokio::test]
+async fn references_are_resolved_when_the_gate_runs_and_masked_in_its_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "f1le-secret\n").unwrap();
+    // A variable of this process's environment stands for the secret (tests
+    // may not set variables: that is unsafe in a threaded process).
+    let secret = std::env::var("CARGO_MANIFEST_DIR")
+        .expect("cargo sets CARGO_MANIFEST_DIR for the tests it runs");
+    assert!(secret.len() >= 4);
+    let gate = with_env(
+        "echo \"token=$TOKEN\"; echo \"cert $CERT\" >&2; echo \"$LEVEL\"",
+        &[
+            ("TOKEN", EnvValue::FromEnv("CARGO_MANIFEST_DIR".into())),
+            ("CERT", EnvValue::File(file)),
+            ("LEVEL", EnvValue::Literal("info".into())),
+        ],
+    );
+    let outcome = gates::run(&gate).await;
+    assert!(outcome.passed, "{outcome:?}");
+    assert_eq!(outcome.output, "token=***\ninfo\ncert ***\n");
+    assert!(!outcome.output.contains(&secret));
+}
+
+#[tokio::test]
+async fn an_unresolved_reference_fails_the_gate_naming_the_variable_not_running_it() {
+    let marker = tempfile::tempdir().unwrap();
+    let ran = marker.path().join("ran");
+    let gate = with_env(
+        &format!("touch {}", ran.display()),
+        &[("TOKEN", EnvValue::FromEnv("GATES_TEST_NEVER_SET_42".into()))],
+    );
+    let outcome = gates::run(&gate).await;
+    assert!(!outcome.passed);
+    assert_eq!(
+        outcome.summary,
+        "env `TOKEN`: the environment variable `GATES_TEST_NEVER_SET_42` is not set in the cockpit's environment"
+    );
+    assert!(!ran.exists(), "the command did not run");
+
+    let missing = marker.path().join("no-such-file");
+    let outcome = gates::run(&with_env(
+        "true",
+        &[("KEY", EnvValue::File(missing.clone()))],
+    ))
+    .await;
+    assert!(!outcome.passed);
+    assert!(
+        outcome
+            .summary
+            .starts_with(&format!("env `KEY`: cannot read {}: ", missing.display())),
         "{}",
         outcome.summary
     );

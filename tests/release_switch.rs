@@ -42,7 +42,7 @@ async fn a_switch_to_a_release_that_does_not_open_keeps_the_current_journal_and_
     // Still this release's writer: the lock is held, and a step is recorded.
     assert!(
         matches!(
-            acquire(&store.lock_path(&id)).unwrap(),
+            acquire(&store.lock_path(&id).unwrap()).unwrap(),
             LockOutcome::HeldBy(_)
         ),
         "the lock of {id} was let go"
@@ -124,7 +124,7 @@ async fn a_follower_whose_writer_dies_is_told_and_takes_the_release_over() {
     let (tx, mut mailbox) = mpsc::unbounded_channel();
     let mut follower = Runner::new(tx, "bob".into(), None, store.clone(), library);
     follower.start_following(Follow {
-        path: store.journal_path(&id),
+        path: store.journal_path(&id).unwrap(),
         offset: 0,
         last_seq: 0,
         writer: Some("host/1".into()),
@@ -148,7 +148,7 @@ async fn a_follower_whose_writer_dies_is_told_and_takes_the_release_over() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        acquire(&store.lock_path(&id)).unwrap(),
+        acquire(&store.lock_path(&id).unwrap()).unwrap(),
         LockOutcome::HeldBy(_)
     ));
 }

@@ -172,7 +172,8 @@ fn a_release_whose_lock_is_held_is_opened_to_follow() {
     assert_eq!(follow.last_seq, 1);
 
     drop(writer);
-    let LockOutcome::Acquired { took_over, .. } = acquire(&store.lock_path(&id)).unwrap() else {
+    let LockOutcome::Acquired { took_over, .. } = acquire(&store.lock_path(&id).unwrap()).unwrap()
+    else {
         panic!("free again")
     };
     assert_eq!(took_over, None, "a clean exit leaves nothing to take over");
@@ -191,7 +192,7 @@ fn a_version_1_journal_still_replays() {
     let dir = tempfile::tempdir().unwrap();
     let store = ReleaseStore::new(dir.path());
     let fixture = include_str!("fixtures/journals/v1-patch.jsonl");
-    std::fs::write(store.journal_path("patch-1.0.1-20261201"), fixture).unwrap();
+    std::fs::write(store.journal_path("patch-1.0.1-20261201").unwrap(), fixture).unwrap();
     let read =
         release_cockpit::session::open_release_read_only(&store, "patch-1.0.1-20261201").unwrap();
     assert_eq!(read.records.len(), 6);
@@ -335,4 +336,62 @@ fn a_journal_started_by_a_newer_build_says_upgrade() {
         "{error}"
     );
     assert!(error.contains("upgrade"), "{error}");
+}
+
+#[test]
+fn an_id_that_is_a_path_opens_nothing_and_touches_nothing_outside_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path().join("state/releases"));
+    std::fs::create_dir_all(store.dir()).unwrap();
+    let outside = dir.path().join("x");
+    std::fs::create_dir_all(&outside).unwrap();
+    let victim = outside.join("victim.jsonl");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let id = "../../x/victim";
+    for read_only in [false, true] {
+        let current = release_cockpit::current_release::open_by_id(&store, id, read_only);
+        assert!(current.checklist.is_none() && current.journal.is_none());
+        let notice = current.notice.unwrap_or_default();
+        assert!(notice.contains("is not a release id"), "{notice}");
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    let beside: Vec<_> = std::fs::read_dir(&outside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["victim.jsonl"], "no lock was created beside it");
+    assert!(open_release(&store, id).is_err());
+    assert!(release_cockpit::session::open_release_read_only(&store, id).is_err());
+}
+
+#[tokio::test]
+async fn a_read_only_cockpit_switches_to_a_release_as_a_follower_and_writes_nothing() {
+    use release_cockpit::app::{Effect, Msg};
+    use release_cockpit::runtime::{EffectRunner, Runner};
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    let library = PlaybookLibrary::builtin().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let id = start_release(&store, &library, &new_release(), "carol", now)
+        .unwrap()
+        .checklist
+        .release
+        .id;
+    let before: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let (tx, mut mailbox) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(tx, "alice".into(), None, store.clone(), library);
+    runner.set_read_only(true);
+    runner.run(Effect::OpenRelease { id: id.clone() });
+    match mailbox.recv().await {
+        Some(Msg::ReleaseOpened { checklist, .. }) => assert_eq!(checklist.release.id, id),
+        other => panic!("not opened: {other:?}"),
+    }
+    let after: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(after, before, "no lock was taken");
 }

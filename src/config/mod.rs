@@ -3,6 +3,7 @@
 
 mod error;
 mod locate;
+mod playbook_env;
 mod playbook_file;
 mod playbooks;
 mod rollback;

@@ -3,16 +3,18 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::path::Path;
 
 use chrono::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::{ConfigError, ConfigErrors, closest};
+use super::playbook_env::{RawEnv, convert_env, secret_literals};
 use crate::domain::offset::{Offset, parse_duration};
 use crate::domain::playbook::{
     ApprovalRule, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook, Step, StepKind, When,
-    default_go_no_go, validate,
+    default_go_no_go, mask, validate,
 };
 use crate::domain::release::ReleaseType;
 
@@ -56,7 +58,7 @@ struct StepFile {
     // command
     run: Option<String>,
     workdir: Option<String>,
-    env: Option<BTreeMap<String, String>>,
+    env: Option<RawEnv>,
     timeout: Option<Spanned<String>>,
     // http
     url: Option<Spanned<String>>,
@@ -132,6 +134,8 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
         }
     };
 
+    // `file` references in a gate's env are relative to the playbook's directory.
+    let base = Path::new(file).parent().unwrap_or(Path::new(""));
     let mut id_spans = BTreeMap::new();
     let mut phases = Vec::new();
     for phase in raw.phases {
@@ -140,13 +144,17 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
             id_spans
                 .entry(step.id.get_ref().clone())
                 .or_insert_with(|| step.id.span());
-            match convert_step(step) {
+            // A refused secret literal is not echoed back in the error's line.
+            let refused = step.env.as_ref().map(secret_literals).unwrap_or_default();
+            match convert_step(step, base) {
                 Ok(step) => steps.push(step),
-                Err(problems) => errors.extend(
-                    problems
-                        .into_iter()
-                        .map(|(span, problem, fix)| error(span, problem, &fix)),
-                ),
+                Err(problems) => errors.extend(problems.into_iter().map(|(span, problem, fix)| {
+                    let mut error = error(span, problem, &fix);
+                    if let Some(location) = &mut error.location {
+                        location.line_text = mask(&location.line_text, &refused);
+                    }
+                    error
+                })),
             }
         }
         phases.push(Phase {
@@ -206,7 +214,7 @@ fn http_url(url: &Spanned<String>, problem: &mut dyn FnMut(Range<usize>, String,
     text.clone()
 }
 
-fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
+fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
     let id_span = raw.id.span();
     let id = raw.id.get_ref().clone();
     let mut problems: Vec<StepProblem> = Vec::new();
@@ -285,7 +293,16 @@ fn convert_step(raw: StepFile) -> Result<Step, Vec<StepProblem>> {
             Some(run) => Some(StepKind::Command(CommandGate {
                 run: run.clone(),
                 workdir: raw.workdir.clone(),
-                env: raw.env.clone().unwrap_or_default(),
+                env: match raw.env.as_ref().map(|env| convert_env(env, base)) {
+                    None => BTreeMap::new(),
+                    Some(Ok(env)) => env,
+                    Some(Err(env_problems)) => {
+                        for (span, text, fix) in env_problems {
+                            problem(span, text, &fix);
+                        }
+                        BTreeMap::new()
+                    }
+                },
                 timeout: duration(
                     &raw.timeout,
                     Duration::minutes(DEFAULT_GATE_TIMEOUT_MINUTES),

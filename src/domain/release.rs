@@ -95,6 +95,41 @@ impl Release {
     }
 }
 
+/// Longer ids are refused: no release name needs them, and file systems limit
+/// a name to 255 bytes.
+const MAX_ID_LEN: usize = 200;
+
+/// A text that is not a release id (and so never becomes a path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidReleaseId(pub String);
+
+impl std::fmt::Display for InvalidReleaseId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} is not a release id: an id such as minor-2.4.0-20261201 holds only letters, digits, `.`, `-` and `+`, and does not start with `.` (see `release-cockpit releases`)",
+            self.0
+        )
+    }
+}
+
+/// Whether `id` can be a release id, as `Release::make_id` makes them (its
+/// semver part may add `+` and capitals). Every place that turns an id into a
+/// file name checks this first, so `../x` or `a/b` never reaches the file system.
+pub fn check_id(id: &str) -> Result<(), InvalidReleaseId> {
+    let valid = !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+    if valid {
+        Ok(())
+    } else {
+        Err(InvalidReleaseId(id.to_owned()))
+    }
+}
+
 /// The version after `last` for a release of `kind`: majors bump the major,
 /// minors the minor, the rest the patch.
 pub fn next_version(last: &semver::Version, kind: ReleaseType) -> semver::Version {
@@ -182,6 +217,34 @@ pub fn parse_version(text: &str) -> Result<semver::Version, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn made_ids_are_ids_and_paths_are_not() {
+        let version = semver::Version::parse("2.4.0-rc.1+Build.7").unwrap();
+        let t0 = Utc::now();
+        for id in [
+            Release::make_id("Mobile App / iOS", &version, t0),
+            "minor-2.4.0-20261201".to_owned(),
+        ] {
+            assert_eq!(check_id(&id), Ok(()), "{id}");
+        }
+        for id in [
+            "",
+            ".",
+            "..",
+            "../victim",
+            "a/b",
+            "/etc/passwd",
+            ".hidden",
+            "a\\b",
+            "a b",
+            "a\u{1b}b",
+        ] {
+            assert!(check_id(id).is_err(), "{id:?}");
+        }
+        assert!(check_id(&"a".repeat(201)).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -42,6 +42,8 @@ pub struct Runner {
     /// How many columns a chart has at most; the health polls read it.
     chart_columns: Arc<AtomicU16>,
     incidents: Option<super::rollback::IncidentFiles>,
+    /// `--read-only`: a release switched to is followed, never locked.
+    read_only: bool,
 }
 
 impl Runner {
@@ -63,7 +65,13 @@ impl Runner {
             targets: Vec::new(),
             chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
             incidents: None,
+            read_only: false,
         }
+    }
+
+    /// Under `--read-only`, every release opened later is opened to follow.
+    pub fn set_read_only(&mut self, read_only: bool) {
+        self.read_only = read_only;
     }
 
     /// Follows a journal another cockpit writes, instead of any followed before.
@@ -148,7 +156,14 @@ impl Runner {
                 error,
             });
         };
-        let lock = match acquire(&self.store.lock_path(release)) {
+        let (lock_path, journal_path) = match (
+            self.store.lock_path(release),
+            self.store.journal_path(release),
+        ) {
+            (Ok(lock), Ok(journal)) => (lock, journal),
+            (Err(error), _) | (_, Err(error)) => return failed(self, error.to_string()),
+        };
+        let lock = match acquire(&lock_path) {
             Ok(LockOutcome::Acquired { lock, .. }) => lock,
             Ok(LockOutcome::HeldBy(writer)) => {
                 return failed(
@@ -158,7 +173,7 @@ impl Runner {
             }
             Err(error) => return failed(self, format!("lock of release {release}: {error}")),
         };
-        let appended = Journal::open(&self.store.journal_path(release))
+        let appended = Journal::open(&journal_path)
             .and_then(|(mut journal, _)| journal.append(&self.operator, Utc::now(), event.clone()));
         drop(lock);
         match appended {
@@ -275,7 +290,7 @@ impl EffectRunner for Runner {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");
                     // Best effort: losing it only means starting on another pane.
-                    if let Err(error) = std::fs::write(&path, pane.title()) {
+                    if let Err(error) = crate::paths::write_private(&path, pane.title()) {
                         tracing::warn!(%error, path = %path.display(), "cannot remember the focused pane");
                     }
                 }
@@ -291,11 +306,14 @@ impl EffectRunner for Runner {
                 match started {
                     Ok(opened) => {
                         tracing::info!(release = %opened.checklist.release.id, "release started");
-                        let lock =
-                            match acquire(&self.store.lock_path(&opened.checklist.release.id)) {
-                                Ok(LockOutcome::Acquired { lock, .. }) => Some(lock),
-                                _ => None,
-                            };
+                        let lock = match self
+                            .store
+                            .lock_path(&opened.checklist.release.id)
+                            .map(|path| acquire(&path))
+                        {
+                            Ok(Ok(LockOutcome::Acquired { lock, .. })) => Some(lock),
+                            _ => None,
+                        };
                         self.switch_to(Current {
                             checklist: Some(opened.checklist),
                             journal: Some(opened.journal),
@@ -345,7 +363,7 @@ impl EffectRunner for Runner {
                 // The new release is opened (and its lock taken) before the
                 // current one is let go: a release that cannot be opened
                 // leaves this cockpit writing the one it shows.
-                let current = open_by_id(&self.store, id, false);
+                let current = open_by_id(&self.store, id, self.read_only);
                 self.switch_to(current);
             }
         }

@@ -4,12 +4,13 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 
+use super::gate_env::resolve;
 use crate::domain::events::GateOutcome;
 use crate::domain::offset::format_duration;
-use crate::domain::playbook::{CommandGate, HttpCheck, StepKind};
+use crate::domain::playbook::{CommandGate, HttpCheck, StepKind, mask};
 
 /// Output kept per gate run: the end of it, where failures are reported.
 const OUTPUT_LIMIT: usize = 16 * 1024;
@@ -29,11 +30,15 @@ pub async fn run(gate: &StepKind) -> GateOutcome {
 
 async fn run_command(gate: &CommandGate) -> GateOutcome {
     let started = Instant::now();
+    let env = match resolve(&gate.env) {
+        Ok(env) => env,
+        Err(reason) => return outcome(false, reason, String::new(), started),
+    };
     let mut command = Command::new("sh");
     command
         .arg("-c")
         .arg(&gate.run)
-        .envs(&gate.env)
+        .envs(&env.vars)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -54,33 +59,35 @@ async fn run_command(gate: &CommandGate) -> GateOutcome {
             );
         }
     };
-    let (mut stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
-    let read_all = async {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        if let Some(s) = stdout.as_mut() {
-            let _ = s.read_to_end(&mut out).await;
-        }
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.read_to_end(&mut err).await;
-        }
-        (out, err)
-    };
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let (mut out, mut err) = (Capture::default(), Capture::default());
     let timeout = gate.timeout.to_std().unwrap_or(Duration::from_secs(600));
-    let waited =
-        tokio::time::timeout(timeout, async { tokio::join!(child.wait(), read_all) }).await;
+    // Both streams are drained at once: a command that fills one pipe while
+    // the other is being read to its end would block until the timeout.
+    let waited = tokio::time::timeout(timeout, async {
+        let (status, (), ()) = tokio::join!(child.wait(), out.read(stdout), err.read(stderr));
+        status
+    })
+    .await;
+    // Secrets are masked before the output goes anywhere: journal, screen, log.
+    let output = |out: &Capture, err: &Capture| {
+        tail(&mask(
+            &String::from_utf8_lossy(&[&out.bytes[..], &err.bytes[..]].concat()),
+            &env.secrets,
+        ))
+    };
     match waited {
-        Ok((Ok(status), (out, err))) => {
-            let output = tail(&[out, err].concat());
+        Ok(Ok(status)) => {
             let summary = match status.code() {
                 Some(code) => format!("exit {code} in {}", seconds(started)),
                 None => format!("killed by a signal after {}", seconds(started)),
             };
-            outcome(status.success(), summary, output, started)
+            outcome(status.success(), summary, output(&out, &err), started)
         }
-        Ok((Err(error), _)) => outcome(
+        Ok(Err(error)) => outcome(
             false,
             format!("waiting for the command failed: {error}"),
-            String::new(),
+            output(&out, &err),
             started,
         ),
         Err(_) => {
@@ -91,9 +98,38 @@ async fn run_command(gate: &CommandGate) -> GateOutcome {
             outcome(
                 false,
                 format!("timed out after {}", format_duration(gate.timeout)),
-                String::new(),
+                output(&out, &err),
                 started,
             )
+        }
+    }
+}
+
+/// What a stream said, bounded: the end is kept, where failures are reported.
+/// Twice the shown limit is kept, so the shown tail never starts inside what
+/// was dropped (a secret cut in two would escape masking).
+#[derive(Default)]
+struct Capture {
+    bytes: Vec<u8>,
+}
+
+impl Capture {
+    const KEEP: usize = 2 * OUTPUT_LIMIT;
+
+    async fn read(&mut self, stream: Option<impl AsyncRead + Unpin>) {
+        let Some(mut stream) = stream else { return };
+        let mut chunk = [0u8; 8192];
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    self.bytes.extend_from_slice(&chunk[..n]);
+                    if self.bytes.len() > 2 * Self::KEEP {
+                        let drop = self.bytes.len() - Self::KEEP;
+                        self.bytes.drain(..drop);
+                    }
+                }
+            }
         }
     }
 }
@@ -157,7 +193,7 @@ pub async fn run_http(check: &HttpCheck) -> GateOutcome {
         }
     };
     let elapsed = started.elapsed();
-    let excerpt = tail(body.as_bytes());
+    let excerpt = tail(&body);
     let took = format!("{} ms", elapsed.as_millis());
     if status != check.expect_status {
         return outcome(
@@ -204,11 +240,10 @@ fn seconds(started: Instant) -> String {
     format!("{:.1}s", started.elapsed().as_secs_f64())
 }
 
-/// The last `OUTPUT_LIMIT` bytes as text, cut at a character boundary.
-fn tail(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
+/// The last `OUTPUT_LIMIT` bytes of the text, cut at a character boundary.
+fn tail(text: &str) -> String {
     if text.len() <= OUTPUT_LIMIT {
-        return text.into_owned();
+        return text.to_owned();
     }
     let mut start = text.len() - OUTPUT_LIMIT;
     while !text.is_char_boundary(start) {

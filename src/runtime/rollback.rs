@@ -97,7 +97,7 @@ impl IncidentFiles {
             .map(|bytes| crate::session::journal::replay(&bytes).records)
             .unwrap_or_default();
         let lines = timeline(&records);
-        std::fs::create_dir_all(&self.dir)
+        crate::paths::create_private_dir_all(&self.dir)
             .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
         // create_new: two cockpits never write the same number.
         for _ in 0..100 {
@@ -122,7 +122,7 @@ impl IncidentFiles {
                 draft,
                 &lines,
             );
-            match std::fs::OpenOptions::new()
+            match crate::paths::private_file()
                 .write(true)
                 .create_new(true)
                 .open(&path)
@@ -133,7 +133,7 @@ impl IncidentFiles {
                         .and_then(|()| file.sync_all())
                         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                     let notice_path = self.dir.join(format!("{id}-notice.md"));
-                    std::fs::write(&notice_path, &notice)
+                    crate::paths::write_private(&notice_path, &notice)
                         .map_err(|e| format!("cannot write {}: {e}", notice_path.display()))?;
                     return Ok((path.display().to_string(), notice));
                 }
@@ -142,5 +142,52 @@ impl IncidentFiles {
             }
         }
         Err(format!("no free incident number in {}", self.dir.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+    use crate::domain::incident::IncidentDraft;
+    use crate::domain::rollback::Severity;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Under the usual umask 022 a plain create gives 0755 and 0644; the umask
+    /// 000 case is covered by the CLI and tmux tests, which can set it.
+    #[test]
+    fn incident_files_and_their_dir_are_private() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("state/incidents");
+        let files = IncidentFiles {
+            dir: dir.clone(),
+            templates: None,
+        };
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let draft = IncidentDraft {
+            release: "minor".into(),
+            release_id: "minor-2.4.0".into(),
+            version: "2.4.0".into(),
+            severity: Severity::P1,
+            reason: "errors > 5%".into(),
+            trigger: None,
+            operator: "alice".into(),
+            items: Vec::new(),
+            verified: true,
+            verdict: "ok".into(),
+            time_to_restore_secs: None,
+            signals: Vec::new(),
+            at,
+            post_mortem_due: at,
+        };
+        let (path, _) = files.write(&draft, None).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&home.path().join("state")), 0o700);
+        assert_eq!(mode(Path::new(&path)), 0o600);
+        assert_eq!(mode(&dir.join("INCIDENT-0001-notice.md")), 0o600);
     }
 }

@@ -3,7 +3,6 @@
 //! an exclusive lock on `calendar.lock` for the moment it takes, and reads the
 //! journal afresh under it so sequence numbers never collide.
 
-use std::fs::OpenOptions;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -58,9 +57,10 @@ impl CalendarJournal {
         event: Event,
     ) -> Result<Recorded, String> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            crate::paths::create_private_dir_all(dir)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
         }
-        let lock = OpenOptions::new()
+        let lock = crate::paths::private_file()
             .create(true)
             .truncate(false)
             .write(true)

@@ -20,7 +20,7 @@
 //! takes a failed sync and then a crash before the next good append; closing
 //! it would need the number written somewhere durable, which a full disk is not.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -134,7 +134,7 @@ fn set_aside(path: &Path, file: &File, bytes: &[u8], offset: u64) -> io::Result<
     let mut side_path = path.as_os_str().to_owned();
     side_path.push(format!(".{stamp}.tail"));
     let side_file = PathBuf::from(side_path);
-    let mut side = OpenOptions::new()
+    let mut side = crate::paths::private_file()
         .create_new(true)
         .write(true)
         .open(&side_file)?;
@@ -197,9 +197,9 @@ impl Journal {
             error,
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
+            crate::paths::create_private_dir_all(dir).map_err(io)?;
         }
-        let mut file = OpenOptions::new()
+        let mut file = crate::paths::private_file()
             .create(true)
             .read(true)
             .append(true)

@@ -73,7 +73,7 @@ pub fn start_release(
         playbook: entry.playbook.name.clone(),
         targets: Vec::new(),
     };
-    let path = store.journal_path(&release.id);
+    let path = store.journal_path(&release.id).map_err(|e| e.to_string())?;
     if path.exists() {
         return Err(format!(
             "release {} exists already ({})",
@@ -99,7 +99,9 @@ pub fn start_release(
 
 /// Opens a release by id and replays its journal into a checklist.
 pub fn open_release(store: &ReleaseStore, id: &str) -> Result<Opened, OpenError> {
-    let path = store.journal_path(id);
+    let path = store
+        .journal_path(id)
+        .map_err(|e| OpenError::Failed(e.to_string()))?;
     let (journal, replay) = Journal::open(&path).map_err(|e| match e {
         JournalError::NewerFormat { .. } => OpenError::WriteRefused(e.to_string()),
         e => OpenError::Failed(e.to_string()),
@@ -127,7 +129,7 @@ pub struct ReadOnly {
 /// Reads a release without opening it for writing: no lock, no repair of a bad
 /// tail (the writer owns that). For the audit commands and followers.
 pub fn open_release_read_only(store: &ReleaseStore, id: &str) -> Result<ReadOnly, String> {
-    let path = store.journal_path(id);
+    let path = store.journal_path(id).map_err(|e| e.to_string())?;
     let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let replay = super::journal::replay(&bytes);
     let checklist = checklist_from(&path, &replay)?;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::journal::replay;
 use crate::domain::events::Event;
-use crate::domain::release::Release;
+use crate::domain::release::{InvalidReleaseId, Release, check_id};
 use std::time::SystemTime;
 
 #[derive(Debug, Clone)]
@@ -22,13 +22,25 @@ impl ReleaseStore {
         &self.dir
     }
 
-    pub fn journal_path(&self, release_id: &str) -> PathBuf {
-        self.dir.join(format!("{release_id}.jsonl"))
+    /// The journal of a release; refused for a text that is not a release id,
+    /// so that no id (typed, or from a file) can name a file outside the store.
+    pub fn journal_path(&self, release_id: &str) -> Result<PathBuf, InvalidReleaseId> {
+        self.file(release_id, "jsonl")
     }
 
     /// The lock that makes one process the writer of a release.
-    pub fn lock_path(&self, release_id: &str) -> PathBuf {
-        self.dir.join(format!("{release_id}.lock"))
+    pub fn lock_path(&self, release_id: &str) -> Result<PathBuf, InvalidReleaseId> {
+        self.file(release_id, "lock")
+    }
+
+    /// Which pane the release's writer last focused.
+    pub fn view_path(&self, release_id: &str) -> Result<PathBuf, InvalidReleaseId> {
+        self.file(release_id, "view")
+    }
+
+    fn file(&self, release_id: &str, extension: &str) -> Result<PathBuf, InvalidReleaseId> {
+        check_id(release_id)?;
+        Ok(self.dir.join(format!("{release_id}.{extension}")))
     }
 
     /// Release ids with journals, most recently written first.
@@ -45,6 +57,8 @@ impl ReleaseStore {
                     .to_str()?
                     .strip_suffix(".jsonl")?
                     .to_owned();
+                // A file put there by hand under another name is not a release.
+                check_id(&id).ok()?;
                 let modified = entry
                     .metadata()
                     .and_then(|m| m.modified())
@@ -62,7 +76,7 @@ impl ReleaseStore {
         self.list()
             .into_iter()
             .filter_map(|id| {
-                let file = std::fs::File::open(self.journal_path(&id)).ok()?;
+                let file = std::fs::File::open(self.journal_path(&id).ok()?).ok()?;
                 let mut first = Vec::new();
                 BufReader::new(file).read_until(b'\n', &mut first).ok()?;
                 match &replay(&first).records.first()?.event {

@@ -3,6 +3,7 @@
 //! touch the terminal.
 
 use super::*;
+use crate::output::{print_json, print_text};
 
 pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Paths>) -> i32 {
     let source = resolve_source(cli, paths);
@@ -10,7 +11,7 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
     let prepared = match prepare(source, paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
             return EXIT_CONFIG;
         }
     };
@@ -34,7 +35,7 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
             (from, to.unwrap_or(from + chrono::Duration::days(90)))
         }
         (Err(error), _) | (_, Err(error)) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", crate::output::strip_controls(&error));
             return EXIT_USAGE;
         }
     };
@@ -45,7 +46,7 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
     let store = release_store(paths, demo);
     let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
     if let Some(problem) = &loaded.problem {
-        eprintln!("warning: {problem}");
+        eprintln!("warning: {}", crate::output::strip_controls(problem));
     }
     if loaded.calendar.trains.is_empty() {
         eprintln!(
@@ -56,14 +57,15 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
     }
     let occurrences = loaded.calendar.occurrences(from, to);
     if args.ics {
-        print!(
-            "{}",
-            crate::calendar_report::ics(&loaded.calendar, &occurrences, Utc::now())
-        );
+        print_text(&crate::calendar_report::ics(
+            &loaded.calendar,
+            &occurrences,
+            Utc::now(),
+        ));
     } else if args.json {
-        print!("{}", crate::calendar_report::json_lines(&occurrences));
+        print_json(&crate::calendar_report::json_lines(&occurrences));
     } else {
-        print!("{}", crate::calendar_report::text(&occurrences));
+        print_text(&crate::calendar_report::text(&occurrences));
     }
     0
 }
@@ -79,29 +81,47 @@ pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
                 eprintln!("note: {note}");
             }
             if errors.is_empty() {
-                println!("ok: {described}");
+                let mut out = format!("ok: {described}\n");
                 for line in gating {
-                    println!("{line}");
+                    out.push_str(&line);
+                    out.push('\n');
                 }
+                print_text(&out);
                 0
             } else {
-                eprintln!("{}", ConfigErrors(errors));
+                eprintln!(
+                    "{}",
+                    crate::output::strip_controls(&ConfigErrors(errors).to_string())
+                );
                 EXIT_CONFIG
             }
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
             EXIT_CONFIG
         }
     }
 }
 
 pub(super) fn print_info(cli: &Cli, paths: Option<&Paths>) {
-    println!("release-cockpit {}", env!("CARGO_PKG_VERSION"));
-    println!("config in use:  {}", resolve_source(cli, paths).describe());
+    print_text(&info_text(cli, paths));
+}
+
+fn info_text(cli: &Cli, paths: Option<&Paths>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "release-cockpit {}", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(
+        out,
+        "config in use:  {}",
+        resolve_source(cli, paths).describe()
+    );
     let Some(paths) = paths else {
-        println!("no home directory found: config, state and logs have no default location");
-        return;
+        let _ = writeln!(
+            out,
+            "no home directory found: config, state and logs have no default location"
+        );
+        return out;
     };
     let exists = |p: &std::path::Path| if p.exists() { "" } else { " (not present)" };
     let rows = [
@@ -113,7 +133,8 @@ pub(super) fn print_info(cli: &Cli, paths: Option<&Paths>) {
         ("log file", paths.log_file()),
     ];
     for (label, path) in rows {
-        println!(
+        let _ = writeln!(
+            out,
             "{:<15} {}{}",
             format!("{label}:"),
             path.display(),
@@ -123,19 +144,22 @@ pub(super) fn print_info(cli: &Cli, paths: Option<&Paths>) {
     let builtin = ThemeSet::builtin()
         .map(|t| t.names().join(", "))
         .unwrap_or_default();
-    println!("built-in themes: {builtin}");
+    let _ = writeln!(out, "built-in themes: {builtin}");
     let playbooks = PlaybookLibrary::load(Some(&paths.playbooks_dir()))
         .map(|l| l.names().join(", "))
         .unwrap_or_else(|e| format!("(errors: run check-config)\n{e}"));
-    println!("playbooks:      {playbooks}");
-    println!(
+    let _ = writeln!(out, "playbooks:      {playbooks}");
+    let _ = writeln!(
+        out,
         "releases:       {} ({} journals)",
         paths.releases_dir().display(),
         ReleaseStore::new(paths.releases_dir()).list().len()
     );
-    println!(
+    let _ = writeln!(
+        out,
         "environment:    {CONFIG_ENV} names a config file; NO_COLOR=1 turns colour off; RUST_LOG sets log levels"
     );
+    out
 }
 
 /// `release-cockpit status`: everything read once; see `status_report`.
@@ -145,7 +169,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
     let prepared = match prepare(source, paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
             return EXIT_CONFIG;
         }
     };
@@ -182,7 +206,9 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
             )
             .await;
             served
-                .map_err(|problem| eprintln!("warning: {problem}"))
+                .map_err(|problem| {
+                    eprintln!("warning: {}", crate::output::strip_controls(&problem))
+                })
                 .ok()
         } else {
             None
@@ -199,19 +225,25 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         report
     });
     if json {
-        print!("{}", crate::status_report::json(&report));
+        print_json(&crate::status_report::json(&report));
     } else {
-        print!("{}", crate::status_report::text(&report));
+        print_text(&crate::status_report::text(&report));
     }
     crate::status_report::exit_code(&report)
 }
 
 /// `release-cockpit start`: writes the release's first journal line.
 pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) -> i32 {
+    if cli.read_only {
+        eprintln!(
+            "error: `start` writes a new release's journal, and --read-only writes nothing; fix: run it without --read-only"
+        );
+        return EXIT_USAGE;
+    }
     let prepared = match prepare(resolve_source(cli, paths), paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
             return EXIT_CONFIG;
         }
     };
@@ -233,19 +265,19 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
     {
         Ok(opened) => {
             let release = &opened.checklist.release;
-            println!(
-                "started {} ({} {}, {} playbook), T-0 {}",
+            print_text(&format!(
+                "started {} ({} {}, {} playbook), T-0 {}\n",
                 release.id,
                 release.kind,
                 release.version,
                 release.playbook,
                 release.t0_local().format("%Y-%m-%d %H:%M %Z")
-            );
-            println!("journal: {}", opened.journal.path().display());
+            ));
+            print_text(&format!("journal: {}\n", opened.journal.path().display()));
             0
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", crate::output::strip_controls(&error));
             EXIT_CONFIG
         }
     }

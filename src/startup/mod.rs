@@ -41,12 +41,9 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
     let paths = Paths::discover();
     match &cli.command {
         Some(CliCommand::Completions { shell }) => {
-            clap_complete::generate(
-                *shell,
-                &mut Cli::command(),
-                "release-cockpit",
-                &mut stdout(),
-            );
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "release-cockpit", &mut script);
+            crate::output::print_raw(&script);
             Ok(0)
         }
         Some(CliCommand::Info) => {
@@ -66,7 +63,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
                 paths.as_ref(),
                 uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
             );
-            print!("{}", crate::reports::releases(&store, Utc::now()));
+            crate::output::print_text(&crate::reports::releases(&store, Utc::now()));
             Ok(0)
         }
         Some(CliCommand::History { release, json }) => {
@@ -75,12 +72,16 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
                 uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
             );
             match crate::reports::history(&store, release.as_deref(), *json) {
+                Ok(text) if *json => {
+                    crate::output::print_json(&text);
+                    Ok(0)
+                }
                 Ok(text) => {
-                    print!("{text}");
+                    crate::output::print_text(&text);
                     Ok(0)
                 }
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    eprintln!("error: {}", crate::output::strip_controls(&error));
                     Ok(1)
                 }
             }
@@ -168,11 +169,12 @@ fn cockpit(
             prepared
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
             return Ok(EXIT_CONFIG);
         }
     };
-    if let Some(paths) = &paths {
+    // `--read-only` writes nothing under the state dir, not even the log.
+    if let Some(paths) = paths.as_ref().filter(|_| !cli.read_only) {
         let log_file = paths.log_file();
         if let Err(error) = crate::logging::init(
             &log_file,
@@ -233,13 +235,11 @@ fn cockpit(
         .or(current.notice)
         .or(loaded.problem);
     if let Some(checklist) = current.checklist {
-        let remembered = std::fs::read_to_string(
-            store
-                .journal_path(&checklist.release.id)
-                .with_extension("view"),
-        );
-        model.focus = remembered
+        let remembered = store
+            .view_path(&checklist.release.id)
             .ok()
+            .and_then(|path| std::fs::read_to_string(path).ok());
+        model.focus = remembered
             .and_then(|t| Pane::from_title(&t))
             .unwrap_or(Pane::Checklist);
         model.release = Some(ReleaseView::new(checklist));
@@ -282,16 +282,27 @@ fn cockpit(
         templates: paths.as_ref().map(|p| p.config_dir.join("templates")),
     };
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
-    let demo_claim = store.dir().join(crate::demo_cluster::CLAIM_FILE);
-    let demo_kubeconfig = paths
-        .as_ref()
-        .map_or_else(
-            || std::env::temp_dir().join("release-cockpit"),
-            |p| p.state_dir.clone(),
-        )
-        .join("demo")
-        .join("kubeconfig");
+    let demo_kubeconfig = match paths.as_ref().filter(|_| !cli.read_only) {
+        Some(paths) => paths.state_dir.join("demo").join("kubeconfig"),
+        // Read-only: the state dir stays as it is; the file goes with the process.
+        None => std::env::temp_dir()
+            .join(format!("release-cockpit-{}", std::process::id()))
+            .join("kubeconfig"),
+    };
+    let scratch = demo_kubeconfig
+        .parent()
+        .filter(|_| cli.read_only)
+        .map(std::path::Path::to_path_buf);
+    // Read-only joins the world a writer serves when there is a claim to read,
+    // and otherwise serves its own, claimed in the scratch dir, not the store.
+    let demo_claim = match &scratch {
+        Some(scratch) if !store.dir().join(crate::demo_cluster::CLAIM_FILE).exists() => {
+            scratch.join(crate::demo_cluster::CLAIM_FILE)
+        }
+        _ => store.dir().join(crate::demo_cluster::CLAIM_FILE),
+    };
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
+    let read_only = cli.read_only;
     let playbooks = prepared.playbooks.clone();
     let operator = model.session.operator.clone();
     let themes = if no_color_requested() {
@@ -365,6 +376,7 @@ fn cockpit(
         runtime::health::spawn_polls(signals, chart_range, effects.chart_columns(), &mailbox_tx);
         effects.set_targets(targets);
         effects.set_incidents(incidents);
+        effects.set_read_only(read_only);
         if let Some(follow) = follow {
             effects.start_following(follow);
         }
@@ -382,6 +394,9 @@ fn cockpit(
         drop(guard);
         result
     })?;
+    if let Some(scratch) = scratch {
+        let _ = std::fs::remove_dir_all(scratch);
+    }
     let _ = stdout().flush();
     tracing::info!(code, "exiting");
     Ok(code)

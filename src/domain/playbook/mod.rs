@@ -2,6 +2,7 @@
 //! offset from T-0 or after another step, has an owner role, and a kind that says
 //! how it is carried out.
 
+mod env;
 mod gating;
 mod validate;
 
@@ -9,6 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 
+pub use env::{EnvValue, MIN_MASKED_LEN, looks_secret, mask};
 pub use validate::{Problem, validate};
 
 use super::offset::Offset;
@@ -82,7 +84,8 @@ pub struct CommandGate {
     /// Run by `sh -c`.
     pub run: String,
     pub workdir: Option<String>,
-    pub env: BTreeMap<String, String>,
+    /// Literals and references; see `EnvValue`.
+    pub env: BTreeMap<String, EnvValue>,
     pub timeout: Duration,
     /// The environment this command deploys to (`npm run deploy:production`),
     /// so that go/no-go gates it like a `deploy` step.
