@@ -83,6 +83,13 @@ pub enum Overlay {
     },
     /// A deploy waiting for `y`; any other key cancels.
     ConfirmDeploy(crate::domain::rollout::DeployPlan),
+    /// A command step that deploys (`environment =`), waiting for `y`
+    /// before it runs; any other key cancels.
+    ConfirmRun {
+        step: String,
+        run: String,
+        environment: String,
+    },
     /// The guided rollback wizard (its state is `Model::rollback`).
     Rollback,
     /// A line of text the operator types: a reason, a note, a new release.

@@ -85,6 +85,21 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
         Command::Complete | Command::RunGate if step.kind.is_gate() && !blockers.is_empty() => {
             notice(held(&id))
         }
+        // A command that deploys changes the world: it asks first.
+        Command::Complete | Command::RunGate
+            if !live && step.kind.is_gate() && step.kind.deploys_to().is_some() =>
+        {
+            if let (StepKind::Command(gate), Some(environment)) =
+                (&step.kind, step.kind.deploys_to())
+            {
+                model.overlay = Some(Overlay::ConfirmRun {
+                    step: id.clone(),
+                    run: gate.run.clone(),
+                    environment: environment.to_owned(),
+                });
+            }
+            Vec::new()
+        }
         Command::Complete if step.kind.is_gate() => start_gate(live, &id, &mut notice),
         Command::RunGate if step.kind.is_gate() => start_gate(live, &id, &mut notice),
         Command::RunGate => notice(format!("`{id}` has no gate to run")),
@@ -192,6 +207,41 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
         Command::Override => prompt(model, PromptPurpose::OverrideReason { step: id }),
         _ => Vec::new(),
     }
+}
+
+/// A key in the "run this deploying command?" dialog: `y` runs it, if
+/// go/no-go still allows; anything else cancels.
+pub fn confirm_run_key(model: &mut Model, step: String, key: crate::app::Key) -> Vec<Effect> {
+    model.mark_changed();
+    if !matches!(key.code, crate::app::key::KeyCode::Char('y' | 'Y')) || key.ctrl {
+        model.notice = Some(format!("`{step}` not run"));
+        return Vec::new();
+    }
+    if model.session.is_read_only() {
+        model.notice = Some(format!("read-only: `{step}` is refused"));
+        return Vec::new();
+    }
+    let Some(view) = model.release.as_ref() else {
+        return Vec::new();
+    };
+    let blocked = view
+        .checklist
+        .playbook
+        .step(&step)
+        .map(|s| view.checklist.blockers(s).len())
+        .unwrap_or(0);
+    if blocked > 0 {
+        model.notice = Some(format!(
+            "go/no-go: `{step}` is blocked by {blocked} (Enter lists them; O overrides with a reason)"
+        ));
+        return Vec::new();
+    }
+    let live = view.live_gates.contains(&step);
+    let mut notice = |text: String| {
+        model.notice = Some(text);
+        Vec::new()
+    };
+    start_gate(live, &step, &mut notice)
 }
 
 fn start_gate(live: bool, id: &str, notice: &mut impl FnMut(String) -> Vec<Effect>) -> Vec<Effect> {

@@ -132,6 +132,40 @@ pub fn render_deploy(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
+/// A command step that deploys, before it runs.
+pub fn render_run(
+    frame: &mut Frame,
+    area: Rect,
+    step: &str,
+    run: &str,
+    environment: &str,
+    theme: &Theme,
+) {
+    let popup = centered(area, 90, 9);
+    let lines = vec![
+        Line::styled(
+            format!("`{step}` deploys to {environment}. It runs:"),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Line::styled(format!("  {run}"), theme.style(Role::Accent)),
+        Line::styled(
+            "Journaled before it starts and when it ends.",
+            theme.style(Role::Muted),
+        ),
+        Line::default(),
+        answers(&[("y", "run it")], theme),
+    ];
+    let inner = dialog(
+        frame,
+        popup,
+        "Run a deploy?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
 fn split_image(image: &str) -> (&str, &str) {
     let tag = crate::domain::rollout::image_tag(image);
     let repo = image

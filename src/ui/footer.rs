@@ -21,6 +21,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             ("any other key".into(), "cancel"),
         ],
         Some(Overlay::History { .. }) => vec![("any key".into(), "close")],
+        Some(Overlay::ConfirmRun { .. }) => {
+            vec![("y".into(), "run it"), ("any other key".into(), "cancel")]
+        }
         Some(Overlay::ConfirmDeploy(plan)) => {
             let mut keys = Vec::new();
             if !plan.items.is_empty() {

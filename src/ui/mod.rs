@@ -56,6 +56,11 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         Some(Overlay::Palette(palette)) => palette::render(frame, area, palette, model, theme),
         Some(Overlay::ConfirmQuit) => confirm::render_quit(frame, area, model, theme),
         Some(Overlay::ConfirmDeploy(plan)) => confirm::render_deploy(frame, area, plan, theme),
+        Some(Overlay::ConfirmRun {
+            step,
+            run,
+            environment,
+        }) => confirm::render_run(frame, area, step, run, environment, theme),
         Some(Overlay::History { namespace, name }) => {
             history::render(frame, area, namespace, name, model, theme);
         }

@@ -421,8 +421,18 @@ fn a_command_step_that_deploys_to_production_waits_for_go_no_go_then_o_overrides
     type_text(&mut model, "hotfix approved by the CTO");
     let effects = press(&mut model, &["enter"]);
     record(&mut model, effects);
+    // A command that deploys asks first; the default is cancel.
+    assert!(press(&mut model, &["space"]).is_empty());
+    assert!(
+        matches!(&model.overlay, Some(Overlay::ConfirmRun { step, environment, .. }) if step == "ship" && environment == "production"),
+        "{:?}",
+        model.overlay
+    );
+    assert!(press(&mut model, &["enter"]).is_empty(), "enter is not yes");
+    assert!(model.overlay.is_none());
+    press(&mut model, &["r"]);
     assert_eq!(
-        press(&mut model, &["space"]),
+        press(&mut model, &["y"]),
         vec![Effect::Record(Event::GateStarted {
             step: "ship".into()
         })]
