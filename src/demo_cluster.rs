@@ -53,7 +53,11 @@ async fn claim(path: &Path) -> Result<Claim, String> {
             .open(path)
             .map_err(problem)?;
         match file.try_lock() {
-            Ok(()) => return Ok(Claim::Mine(file)),
+            Ok(()) => {
+                // A dead holder's address must not be read as this one's.
+                file.set_len(0).map_err(problem)?;
+                return Ok(Claim::Mine(file));
+            }
             Err(TryLockError::WouldBlock) => {
                 let mut url = String::new();
                 file.read_to_string(&mut url).map_err(problem)?;
@@ -76,7 +80,9 @@ async fn claim(path: &Path) -> Result<Claim, String> {
 /// Starts the demo world (or joins the one already served from the same
 /// demo store, as `claim_path` says), gives every target without a
 /// kubeconfig one for it, and points the signals at its services. An own
-/// sandbox serves as long as the returned value lives.
+/// sandbox serves as long as the returned value lives. `serve_others` is
+/// false for a process that lives only seconds (`status`): it serves a world
+/// of its own when none is served, and no cockpit joins it.
 pub async fn start(
     targets: &mut [KubeTarget],
     signals: &mut [Signal],
@@ -84,9 +90,33 @@ pub async fn start(
     operator: &str,
     speed: u32,
     claim_path: &Path,
+    serve_others: bool,
 ) -> Result<DemoWorld, String> {
-    let world = match claim(claim_path).await? {
-        Claim::Theirs(url) => {
+    let claimed = match claim(claim_path).await? {
+        Claim::Mine(file) if !serve_others => {
+            file.unlock()
+                .map_err(|e| format!("demo world claim {}: {e}", claim_path.display()))?;
+            None
+        }
+        Claim::Mine(file) => Some(Claim::Mine(file)),
+        theirs => Some(theirs),
+    };
+    let world = match claimed {
+        None => {
+            let sandbox = Sandbox::start(
+                World::demo_at_speed(speed),
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            )
+            .await
+            .map_err(|e| format!("the demo's sandbox cluster could not start: {e}"))?;
+            DemoWorld {
+                url: sandbox.url(),
+                _sandbox: Some(sandbox),
+                _claim: None,
+                shared: false,
+            }
+        }
+        Some(Claim::Theirs(url)) => {
             tracing::info!(%url, "joining the demo world another cockpit serves");
             DemoWorld {
                 _sandbox: None,
@@ -95,7 +125,7 @@ pub async fn start(
                 shared: true,
             }
         }
-        Claim::Mine(mut file) => {
+        Some(Claim::Mine(mut file)) => {
             let sandbox = Sandbox::start(
                 World::demo_at_speed(speed),
                 SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -103,8 +133,7 @@ pub async fn start(
             .await
             .map_err(|e| format!("the demo's sandbox cluster could not start: {e}"))?;
             let url = sandbox.url();
-            file.set_len(0)
-                .and_then(|()| file.write_all(url.as_bytes()))
+            file.write_all(format!("{url}\n").as_bytes())
                 .and_then(|()| file.sync_all())
                 .map_err(|e| format!("demo world claim {}: {e}", claim_path.display()))?;
             DemoWorld {

@@ -465,6 +465,30 @@ fn a_second_cockpit_follows_the_first_read_only_within_a_second() {
 }
 
 #[test]
+fn a_follower_whose_writer_is_killed_takes_the_release_over_and_writes() {
+    let tmux = Tmux::start(&[], &["--version"]);
+    let config = home_with_release(&tmux);
+    let writer = Tmux::start_in_home(tmux, &[&config]);
+    writer.wait_for_text("minor 2.4.0");
+    let follower = writer.another_in_home(&[&config]);
+    let screen = follower.wait_for_text("minor 2.4.0");
+    assert!(screen.contains("following "), "{screen}");
+    let pid = writer.cockpit_pid();
+    kill(pid, "-KILL");
+    follower.wait_for("the follower to take over", |s| {
+        s.contains("taking over") || !s.contains("following ")
+    });
+    let screen = follower.wait_for("no longer following", |s| !s.contains("following "));
+    assert!(!screen.contains("READ-ONLY"), "{screen}");
+    // It writes now: a step it completes is done.
+    follower.send("j");
+    follower.send("Space");
+    follower.wait_for("the step done by the new writer", |s| {
+        row(s, FIRST_THREE[0]).contains("✓ done")
+    });
+}
+
+#[test]
 fn everything_a_running_cockpit_writes_is_private_under_umask_000() {
     use std::os::unix::fs::PermissionsExt;
     let tmux = Tmux::start(&[], &["--version"]);

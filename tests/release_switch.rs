@@ -129,7 +129,7 @@ async fn a_follower_whose_writer_dies_is_told_and_takes_the_release_over() {
         last_seq: 0,
         writer: Some("host/1".into()),
     });
-    assert!(matches!(mailbox.recv().await, Some(Msg::Followed(_))));
+    assert!(matches!(mailbox.recv().await, Some(Msg::Followed { .. })));
     drop(writer); // The writer's process is gone: its lock with it.
     let gone = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {

@@ -110,6 +110,9 @@ pub struct Alerts {
     pub stale: usize,
     /// Sources that have not reported yet.
     pub waiting: usize,
+    /// Sources that answer without a number (an empty query result): not
+    /// healthy either, as `status` says.
+    pub no_value: usize,
 }
 
 impl Alerts {
@@ -130,6 +133,7 @@ impl Alerts {
                 Condition::Breached => alerts.breached += 1,
                 Condition::Warning | Condition::NoBaseline => alerts.warnings += 1,
                 Condition::Waiting => alerts.waiting += 1,
+                Condition::NoValue => alerts.no_value += 1,
                 _ => {}
             }
         }
@@ -164,6 +168,7 @@ impl Alerts {
             ),
             (self.warnings, "WARNING", "WARNINGS", Severity::Warning),
             (self.stale, "STALE", "STALE", Severity::Stale),
+            (self.no_value, "NO VALUE", "NO VALUE", Severity::Stale),
             (self.waiting, "WAITING", "WAITING", Severity::Quiet),
         ]
         .into_iter()

@@ -64,8 +64,13 @@ impl Scope<'_> {
     /// step's own (its blockers, or its override), or, for a deploy outside
     /// the playbook, that of the step that would deploy there.
     fn gate(&self, checklist: &Checklist, environment: &str) -> EnvironmentGate {
+        // A step's own go/no-go decides only for its own environment: a
+        // named target that also serves another is held to that one's.
         let step = match self {
-            Scope::Step { id, .. } => checklist.playbook.step(id),
+            Scope::Step { id, .. } => checklist
+                .playbook
+                .step(id)
+                .filter(|s| s.kind.deploys_to() == Some(environment)),
             Scope::Everything => None,
         };
         match step {
@@ -109,7 +114,7 @@ pub fn serves(model: &Model, environment: &str, target: Option<&str>) -> bool {
 /// Opens the confirmation, or says why there is nothing to confirm.
 pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
     model.mark_changed();
-    if model.session.read_only {
+    if model.session.is_read_only() {
         model.notice = Some("read-only: deploys are refused in this cockpit".to_owned());
         return Vec::new();
     }
@@ -281,6 +286,10 @@ pub fn confirm_key(model: &mut Model, mut plan: DeployPlan, key: Key) -> Vec<Eff
                 describe(&plan.held_back)
             ));
             model.overlay = Some(Overlay::ConfirmDeploy(plan));
+            Vec::new()
+        }
+        KeyCode::Char('y' | 'Y') if !key.ctrl && model.session.is_read_only() => {
+            model.notice = Some("read-only: deploys are refused in this cockpit".to_owned());
             Vec::new()
         }
         KeyCode::Char('y' | 'Y') if !key.ctrl => {

@@ -106,11 +106,7 @@ pub fn external_rollouts(model: &Model, changes: &[ImageChange]) -> Vec<Effect> 
     }
     let now = model.clock.now;
     let ours = |c: &ImageChange| {
-        checklist
-            .deploy_in_flight
-            .as_ref()
-            .is_some_and(|d| now - d.at < chrono::Duration::minutes(10))
-            || checklist.last_deploy_targets.contains(&c.as_deployed())
+        checklist.last_deploy_targets.contains(&c.as_deployed())
             || checklist.rollback.as_ref().is_some_and(|r| {
                 now - r.at < chrono::Duration::hours(1)
                     && r.items

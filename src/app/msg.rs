@@ -30,7 +30,10 @@ pub enum Msg {
     Recorded(Recorded),
     /// An event another cockpit wrote, seen while following its journal: folded
     /// in, never acted on.
-    Followed(Recorded),
+    Followed {
+        release: String,
+        recorded: Recorded,
+    },
     /// The cockpit this one follows is gone: nobody holds the release's lock.
     WriterGone,
     /// A calendar event (postpone, skip, restore) is durable.

@@ -31,6 +31,9 @@ pub enum TaskResult {
     },
     /// The incident report's path and the notice's text, or why not.
     Incident(Result<(String, String), String>),
+    /// The work never started (its write-ahead line could not be written):
+    /// nothing to record, and nothing runs any more.
+    NotStarted(String),
 }
 
 impl TaskResult {
@@ -52,7 +55,7 @@ impl TaskResult {
                 detail: detail.clone(),
             }),
             Self::Incident(Ok((path, _))) => Some(Event::IncidentWritten { path: path.clone() }),
-            Self::Incident(Err(_)) => None,
+            Self::Incident(Err(_)) | Self::NotStarted(_) => None,
         }
     }
 }
@@ -92,11 +95,15 @@ impl Requests {
             release: release.to_owned(),
             id: self.next,
         };
-        self.in_flight.push(InFlight {
-            request: request.clone(),
-            what,
-            remaining: results.max(1),
-        });
+        // Work that will report nothing (a rollback of no items) is never
+        // under way: it must not hold up a switch or a quit.
+        if results > 0 {
+            self.in_flight.push(InFlight {
+                request: request.clone(),
+                what,
+                remaining: results,
+            });
+        }
         request
     }
 
@@ -155,5 +162,8 @@ mod tests {
             Binding::Elsewhere("r1".into())
         );
         assert!(requests.is_empty());
+        let nothing = requests.start("r1", "rollback".into(), 0);
+        assert!(requests.is_empty(), "no results to wait for");
+        assert_eq!(requests.finish(&nothing, Some("r1")), Binding::Unknown);
     }
 }

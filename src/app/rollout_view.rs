@@ -116,17 +116,27 @@ impl RolloutView {
                 deployments,
             } => {
                 if let Some(view) = self.targets.iter().find(|t| t.name == target) {
+                    let first = view.received.is_none();
                     for d in &deployments {
                         let before = view
                             .deployments
                             .iter()
                             .find(|p| p.namespace == d.namespace && p.name == d.name);
-                        if let Some(before) = before.filter(|p| p.image != d.image) {
+                        // A change since the last snapshot; or, on the first,
+                        // a rollout already under way when the cockpit started.
+                        let from = match before {
+                            Some(before) if before.image != d.image => Some(before.image.clone()),
+                            None if first && d.phase == RolloutPhase::Progressing => {
+                                d.previous_image.clone()
+                            }
+                            _ => None,
+                        };
+                        if let Some(from) = from {
                             changes.push(ImageChange {
                                 namespace: d.namespace.clone(),
                                 name: d.name.clone(),
                                 container: d.container.clone(),
-                                from: before.image.clone(),
+                                from,
                                 to: d.image.clone(),
                             });
                         }

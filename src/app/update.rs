@@ -53,6 +53,11 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
                 rollback_actions::item_done(model, item, ok, detail)
             }
             TaskResult::Incident(written) => rollback_actions::incident_written(model, written),
+            // The failed write-ahead line has said so already.
+            TaskResult::NotStarted(_) => {
+                model.mark_changed();
+                Vec::new()
+            }
         },
         Binding::Elsewhere(release) => {
             model.mark_changed();
@@ -155,7 +160,9 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::WriterGone => writer_gone(model),
-        Msg::Followed(recorded) => {
+        // A line of the release followed before a switch: not this one's.
+        Msg::Followed { release, .. } if model.release_id() != Some(release.as_str()) => Vec::new(),
+        Msg::Followed { recorded, .. } => {
             if let Some(view) = model.release.as_mut() {
                 view.checklist.apply(&recorded);
                 model.notice = recorded.event.step().map(|step| {

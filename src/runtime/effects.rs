@@ -83,6 +83,7 @@ impl Runner {
             follow.path,
             follow.offset,
             follow.last_seq,
+            follow.writer.is_some(),
             self.mailbox.clone(),
         ));
     }
@@ -237,6 +238,10 @@ impl Runner {
             dry_run: plan.dry_run,
         };
         if !self.record(requested) {
+            self.send(Msg::Done {
+                request,
+                result: TaskResult::NotStarted("the deploy could not be journaled".to_owned()),
+            });
             return;
         }
         let targets = self.targets.clone();

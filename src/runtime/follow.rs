@@ -20,18 +20,27 @@ const WRITER_CHECK_EVERY: u32 = 8;
 /// Starts following `path` from byte `offset`, past sequence number `last_seq`.
 /// When nobody holds the release's lock any more (`lock`, beside it), it says
 /// `Msg::WriterGone` once and goes on following.
+/// `watch_writer` is false when no writer was seen holding the lock (a
+/// journal this build may not write): its lock being free says nothing.
 pub fn follow(
     path: PathBuf,
     mut offset: u64,
     mut last_seq: u64,
+    watch_writer: bool,
     mailbox: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
     let lock = path.with_extension("lock");
+    // Every line is posted with the release it is from: one that arrives
+    // after a switch is not folded into the next release.
+    let release = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(POLL);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
         let mut polls = 0u32;
-        let mut writer_gone = false;
+        let mut writer_gone = !watch_writer;
         while !mailbox.is_closed() {
             ticks.tick().await;
             polls = polls.wrapping_add(1);
@@ -61,7 +70,10 @@ pub fn follow(
             for recorded in replayed.records {
                 if recorded.seq > last_seq {
                     last_seq = recorded.seq;
-                    let _ = mailbox.send(Msg::Followed(recorded));
+                    let _ = mailbox.send(Msg::Followed {
+                        release: release.clone(),
+                        recorded,
+                    });
                 }
             }
         }
@@ -113,7 +125,7 @@ mod tests {
             .expect("the follower posts within 5 s")
             .expect("the mailbox is open");
         match msg {
-            Msg::Followed(recorded) => recorded.seq,
+            Msg::Followed { recorded, .. } => recorded.seq,
             _ => panic!("only Followed is posted"),
         }
     }
@@ -125,7 +137,7 @@ mod tests {
         let first = line(1, "a");
         std::fs::write(&path, &first).unwrap();
         let (tx, mut mailbox) = unbounded_channel();
-        let task = follow(path.clone(), first.len() as u64, 1, tx);
+        let task = follow(path.clone(), first.len() as u64, 1, true, tx);
         // A line whose sync then fails: the follower may read it first.
         append(&path, &line(2, "unsynced"));
         assert_eq!(next_seq(&mut mailbox).await, 2);

@@ -203,6 +203,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
                 "status",
                 1,
                 &store.dir().join(crate::demo_cluster::CLAIM_FILE),
+                false,
             )
             .await;
             served

@@ -245,7 +245,13 @@ fn cockpit(
         model.release = Some(ReleaseView::new(checklist));
     }
     if let Some(follow) = &current.follow {
-        model.session.read_only = true;
+        // Following a writer makes the session read-only by itself (and
+        // writable again when the writer is gone and this one takes over);
+        // with no writer to follow (`--read-only`, a journal this build may
+        // not write) it is read-only for good.
+        if follow.writer.is_none() {
+            model.session.read_only = true;
+        }
         model.session.following = follow.writer.clone();
     }
     let mut targets = prepared.settings.targets.clone();
@@ -334,6 +340,7 @@ fn cockpit(
                 &operator,
                 speed,
                 &demo_claim,
+                true,
             )
             .await
             {

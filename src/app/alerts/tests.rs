@@ -136,3 +136,11 @@ fn a_value_over_its_warn_rule_is_a_warning_and_a_baseline_rule_without_one_is_to
         1
     );
 }
+
+#[test]
+fn a_source_with_no_number_is_counted_as_status_counts_it() {
+    let mut health = calm();
+    set(&mut health, "cpu", |s| s.value = None);
+    let alerts = count(&health, &RolloutView::default());
+    assert_eq!(alerts.parts(), [("1 NO VALUE".to_owned(), Severity::Stale)]);
+}

@@ -1,6 +1,7 @@
 //! Go/no-go on every deploy path: `d` on the Rollout pane is held to the same
 //! bar as the playbook step that would deploy there.
 
+use super::Scope;
 use crate::app::fixture::{override_go_no_go, sample_model_with_release, sample_rollout};
 use crate::app::model::{Model, Overlay, Pane};
 use crate::app::rollout_view::{RolloutView, TargetSpec};
@@ -180,4 +181,33 @@ fn a_gated_environment_of_the_playbooks_own_choosing_is_held_too() {
             && notice.contains("production waits"),
         "{notice}"
     );
+}
+
+#[test]
+fn a_step_naming_a_target_that_serves_production_is_held_to_productions_go_no_go() {
+    let mut model = two_environments();
+    // `deploy-staging` names the `shop` target, whose rows are in production.
+    if let Some(view) = model.release.as_mut()
+        && let Some(step) = view
+            .checklist
+            .playbook
+            .phases
+            .iter_mut()
+            .flat_map(|p| p.steps.iter_mut())
+            .find(|s| s.id == "deploy-staging")
+    {
+        step.kind = crate::domain::playbook::StepKind::Deploy {
+            environment: "staging".to_owned(),
+            target: Some("shop".to_owned()),
+        };
+    }
+    let scope = Scope::Step {
+        id: "deploy-staging",
+        environment: "staging",
+        target: Some("shop"),
+    };
+    super::plan(&mut model, &scope);
+    let plan = plan(&model);
+    assert!(plan.items.is_empty(), "{:?}", plan.items);
+    assert_eq!(plan.held_back[0].environment, "production");
 }

@@ -279,4 +279,28 @@ mod external_rollouts {
         model.session.following = Some("host/1".to_owned());
         assert!(update(&mut model, msg).is_empty());
     }
+
+    #[test]
+    fn a_rollout_already_under_way_at_start_up_is_seen_on_the_first_snapshot() {
+        let mut model = sample_model_with_release();
+        let now = model.clock.now;
+        model.health = sample_health(now, 240);
+        let deployments = sample_rollout(now).targets[0].deployments.clone();
+        model.rollout = crate::app::rollout_view::RolloutView::new([
+            crate::app::rollout_view::TargetSpec::named("shop"),
+        ]);
+        let effects = update(
+            &mut model,
+            Msg::Rollout(RolloutUpdate::Snapshot {
+                target: "shop".to_owned(),
+                deployments,
+            }),
+        );
+        let Some(Effect::Record(Event::ExternalRolloutSeen { changes })) = effects.first() else {
+            panic!("{effects:?}");
+        };
+        // checkout is rolling from 2.3.1; the others are done, failed or paused.
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert!(changes[0].starts_with("production/checkout"), "{changes:?}");
+    }
 }
