@@ -74,20 +74,7 @@ impl Scope<'_> {
             Scope::Everything => None,
         };
         match step {
-            Some(step) if checklist.playbook.is_gated(step) => {
-                let blockers = checklist.blockers(step);
-                if blockers.is_empty() {
-                    EnvironmentGate::Clear {
-                        step: step.id.clone(),
-                    }
-                } else {
-                    EnvironmentGate::Blocked {
-                        step: step.id.clone(),
-                        blockers,
-                    }
-                }
-            }
-            Some(_) => EnvironmentGate::NotGated,
+            Some(step) => checklist.step_gate(step),
             None => checklist.environment_gate(environment),
         }
     }

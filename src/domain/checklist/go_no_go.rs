@@ -84,13 +84,21 @@ impl Checklist {
             .filter(|(_, env)| *env == environment)
             .map(|(step, _)| step)
             .collect();
-        let Some(step) = steps
+        match steps
             .iter()
             .find(|s| self.finished_at(s).is_none())
             .or(steps.last())
-        else {
+        {
+            Some(step) => self.step_gate(step),
+            None => EnvironmentGate::NotGated,
+        }
+    }
+
+    /// The go/no-go of one step: not gated, overridden, clear or blocked.
+    pub fn step_gate(&self, step: &Step) -> EnvironmentGate {
+        if !self.playbook.is_gated(step) {
             return EnvironmentGate::NotGated;
-        };
+        }
         let record = self.record(&step.id);
         if let Some((mark, reason)) = record.and_then(|r| r.overridden.as_ref()) {
             return EnvironmentGate::Overridden {
