@@ -234,9 +234,16 @@ fn first_frame_help_and_quit_restore_the_terminal() {
     assert!(tmux.alternate_screen());
 
     tmux.send("?");
-    tmux.wait_for_text("Keys");
+    // The whole dialog, down to its last line: a capture can land while a
+    // frame is still being written, and an Escape sent then can reach the
+    // cockpit together with the next key, which a terminal reads as Alt-q.
+    tmux.wait_for("the whole help", |s| {
+        s.contains("Keys") && s.contains("Remap any command")
+    });
     tmux.send("Escape");
-    tmux.wait_for("help to close", |s| !s.contains("Remap any command"));
+    tmux.wait_for("help to close", |s| {
+        !s.contains("Remap any command") && s.contains("┏ 2 Checklist")
+    });
 
     tmux.send("q");
     let screen = tmux.wait_for_exit(0);
