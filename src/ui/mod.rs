@@ -4,6 +4,7 @@
 mod banner;
 mod calendar;
 mod checklist;
+mod columns;
 mod confirm;
 mod details;
 mod footer;
