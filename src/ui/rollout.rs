@@ -37,7 +37,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             lines.push(line);
         }
     }
-    let widths = columns::fit(&table(model), usize::from(area.width));
+    let (table, longest_name) = table(model);
+    let widths = columns::fit(&table, usize::from(area.width));
     lines.push(header(&widths, theme));
     // Keep one line for the selected row's status message.
     let room = usize::from(area.height).saturating_sub(lines.len() + 1);
@@ -47,7 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             d,
             target,
             index == view.selected,
-            &widths,
+            (&widths, longest_name),
             now,
             model,
             theme,
@@ -63,20 +64,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 
 /// The name and state go last, then the pods (how far it is), the image;
 /// the revision first, then the bar (the pods say it in figures). A name
-/// shortens its namespace before itself: `prod…/checkout`.
-fn table(model: &Model) -> [Column; 8] {
+/// shortens its namespace before itself: `prod…/checkout`. Also the longest
+/// name without its namespace.
+fn table(model: &Model) -> ([Column; 8], usize) {
     // Over every row, so that scrolling does not move the columns; Kubernetes
     // names are ASCII, so their lengths are their widths.
-    let (full, short) = model
-        .rollout
-        .rows()
-        .fold((10, 10), |(full, short), (_, d)| {
-            let whole = d.namespace.len() + d.name.len() + 1;
-            (full.max(whole), short.max(whole.min(d.name.len() + 2)))
-        });
-    [
+    let (mut full, mut short, mut longest) = (10, 10, 0);
+    for (_, d) in model.rollout.rows() {
+        let whole = d.namespace.len() + d.name.len() + 1;
+        full = full.max(whole);
+        short = short.max(whole.min(d.name.len() + 2));
+        longest = longest.max(d.name.len());
+    }
+    let columns = [
         Column::new(9, short, full, GAPS[NAME]),
-        // `2.3.1 → 2.4.0-bad`, or the new tag alone: `→ 2.4.0-bad`.
+        // `2.3.1 → 2.4.0-bad`, or where it goes: `→ 2.4.0-bad`, `2.4.0-bad`.
         Column::new(5, 10, 17, GAPS[IMAGE]),
         Column::new(1, 4, 4, GAPS[REV]),
         Column::new(2, BAR, BAR, GAPS[PODS_BAR]),
@@ -84,10 +86,11 @@ fn table(model: &Model) -> [Column; 8] {
         Column::new(6, 5, 11, GAPS[PODS]),
         // `progressing`, or `rolling`.
         Column::new(8, 7, 11, GAPS[STATE]),
-        // `40s ago`, or `40s`.
-        Column::new(3, 4, 8, GAPS[MOVED]),
+        // `40s ago`, or `40s` (under its five-letter label).
+        Column::new(3, 5, 8, GAPS[MOVED]),
         Column::new(4, 5, 7, GAPS[ETA]),
-    ]
+    ];
+    (columns, longest)
 }
 
 fn header<'a>(widths: &[Option<usize>; 8], theme: &Theme) -> Line<'a> {
@@ -126,19 +129,21 @@ fn header<'a>(widths: &[Option<usize>; 8], theme: &Theme) -> Line<'a> {
     )
 }
 
-/// `production/checkout`, else as much of the namespace as fits before the
-/// whole name (`prod…/checkout`), else the name cut.
-fn deployment_name(namespace: &str, name: &str, width: usize) -> String {
+/// `production/checkout`, else the namespace cut to what leaves room for the
+/// longest name, the same in every row (`prod…/checkout`, `prod…/web`), else
+/// the name cut.
+fn deployment_name(namespace: &str, name: &str, width: usize, longest_name: usize) -> String {
     let whole = format!("{namespace}/{name}");
     let name_width = name.chars().count();
     if whole.chars().count() <= width {
-        whole
-    } else if name_width + 2 <= width {
-        let kept: String = namespace.chars().take(width - name_width - 2).collect();
-        format!("{kept}…/{name}")
-    } else {
-        columns::clip(name, width)
+        return whole;
     }
+    if name_width + 2 > width {
+        return columns::clip(name, width);
+    }
+    let kept = width.saturating_sub(longest_name.max(name_width) + 2);
+    let namespace: String = namespace.chars().take(kept).collect();
+    format!("{namespace}…/{name}")
 }
 
 fn target_notice<'a>(target: &TargetView, now: DateTime<Utc>, theme: &Theme) -> Option<Line<'a>> {
@@ -170,7 +175,7 @@ fn row<'a>(
     d: &DeploymentState,
     target: &TargetView,
     selected: bool,
-    widths: &[Option<usize>; 8],
+    (widths, longest_name): (&[Option<usize>; 8], usize),
     now: DateTime<Utc>,
     model: &Model,
     theme: &Theme,
@@ -195,7 +200,7 @@ fn row<'a>(
     let text = |s: String, role: Role| Span::styled(s, theme.style(role).patch(base));
     let mut spans = Vec::with_capacity(10);
     if let Some(w) = widths[NAME] {
-        let name = deployment_name(&d.namespace, &d.name, w);
+        let name = deployment_name(&d.namespace, &d.name, w, longest_name);
         spans.push(text(format!("{name:<w$}  "), Role::Text));
     }
     if let Some(w) = widths[IMAGE] {
@@ -203,7 +208,8 @@ fn row<'a>(
         let image = match &d.previous_image {
             Some(old) => {
                 let (change, arrival) = (format!("{} → {new}", image_tag(old)), format!("→ {new}"));
-                columns::pick(&[change.as_str(), arrival.as_str()], w)
+                // The state says it is moving; the tag it moves to matters more.
+                columns::pick(&[change.as_str(), arrival.as_str(), new], w)
             }
             None => columns::clip(new, w),
         };
