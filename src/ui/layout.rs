@@ -44,7 +44,13 @@ pub struct ScreenLayout {
     pub footer: Rect,
 }
 
-pub fn screen_layout(area: Rect, focus: Pane, zoomed: bool, needs: Needs) -> ScreenLayout {
+/// `needs` is asked only when the grid shows.
+pub fn screen_layout(
+    area: Rect,
+    focus: Pane,
+    zoomed: bool,
+    needs: impl FnOnce() -> Needs,
+) -> ScreenLayout {
     let [status, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -61,6 +67,7 @@ pub fn screen_layout(area: Rect, focus: Pane, zoomed: bool, needs: Needs) -> Scr
     }
     if area.width >= GRID_MIN_WIDTH && area.height >= GRID_MIN_HEIGHT {
         let [top, bottom] = Layout::vertical([Constraint::Fill(1); 2]).areas(body);
+        let needs = needs();
         let calendar_width = share(top.width, needs.calendar, needs.checklist);
         let [calendar, checklist] =
             Layout::horizontal([Constraint::Length(calendar_width), Constraint::Fill(1)])
@@ -136,7 +143,7 @@ mod tests {
     };
 
     fn screen_layout(area: Rect, focus: Pane, zoomed: bool) -> ScreenLayout {
-        super::screen_layout(area, focus, zoomed, NEEDS)
+        super::screen_layout(area, focus, zoomed, || NEEDS)
     }
 
     fn need(min: u16, preferred: u16) -> Need {
@@ -177,7 +184,8 @@ mod tests {
             calendar: need(40, 110),
             checklist: need(58, 70),
         };
-        let layout = super::screen_layout(Rect::new(0, 0, 200, 50), Pane::Calendar, false, needs);
+        let layout =
+            super::screen_layout(Rect::new(0, 0, 200, 50), Pane::Calendar, false, || needs);
         let width = |pane| {
             layout
                 .panes

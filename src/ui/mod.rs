@@ -52,7 +52,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         banner::render(frame, banner, &firing, model, theme);
         rest
     };
-    let layout = layout::screen_layout(body, model.focus, model.zoomed, needs(model, theme));
+    let layout = layout::screen_layout(body, model.focus, model.zoomed, || needs(model, theme));
     status_bar::render(frame, layout.status, model, theme);
     if let Some(tabs) = layout.tabs {
         tabs::render(frame, tabs, model, theme);
