@@ -487,3 +487,178 @@ fn rollback_wizard_confirm_starts_on_cancel() {
     press(&mut model, &["R", "enter", "enter", "2", ".", "4"]);
     insta::assert_snapshot!(render(&model, 140, 40).backend());
 }
+
+/// The text inside the pane titled `title` (`4 Health`), one string a row.
+fn pane_rows(terminal: &Terminal<TestBackend>, title: &str) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    let row = |y: u16| -> Vec<String> {
+        (0..area.width)
+            .map(|x| buffer[(x, y)].symbol().to_owned())
+            .collect()
+    };
+    let (top, left) = (0..area.height)
+        .find_map(|y| {
+            let cells = row(y);
+            let text = cells.concat();
+            // A border's corner starts the title (the tab strip names panes too).
+            let at = ["┌", "┏"]
+                .iter()
+                .find_map(|corner| text.find(&format!("{corner} {title} ")))?;
+            Some((y, text[..at].chars().count()))
+        })
+        .unwrap_or_else(|| panic!("no pane titled `{title}`"));
+    let cells = row(top);
+    let right = (left + 1..cells.len())
+        .find(|&x| cells[x] == "┐" || cells[x] == "┓")
+        .expect("the pane's top right corner");
+    (top + 1..area.height)
+        .map(row)
+        .take_while(|cells| cells[left] == "│" || cells[left] == "┃")
+        .map(|cells| cells[left + 1..right].concat())
+        .collect()
+}
+
+/// The row of `rows` that names `name`.
+fn row_of<'a>(rows: &'a [String], name: &str) -> &'a str {
+    rows.iter()
+        .find(|r| r.contains(name))
+        .unwrap_or_else(|| panic!("no row with `{name}` in {rows:#?}"))
+}
+
+/// The sizes the issue names, and 100x31: a firing trigger's banner takes a
+/// line, so the grid of 50-column panes starts one line below 100x30.
+const SIZES: [(u16, u16); 5] = [(80, 24), (100, 30), (100, 31), (120, 40), (200, 50)];
+
+/// Whether the screen shows a pane titled `title` (`4 Health`).
+fn shows(terminal: &Terminal<TestBackend>, title: &str) -> bool {
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    screen.contains(&format!("┌ {title} ")) || screen.contains(&format!("┏ {title} "))
+}
+
+/// Whatever the width, a table keeps each row's name and state: FIRING and
+/// stale in Health, failed and stale in Rollout.
+#[test]
+fn health_and_rollout_keep_name_and_state_at_every_size() {
+    for (width, height) in SIZES {
+        let mut model = rollback_model();
+        // Focus each in turn: below the grid, one pane shows at a time.
+        for key in ["3", "4"] {
+            press(&mut model, &[key]);
+            let terminal = render(&model, width, height);
+            let at = format!("{width}x{height}");
+            assert!(shows(
+                &terminal,
+                if key == "3" { "3 Rollout" } else { "4 Health" }
+            ));
+            if shows(&terminal, "3 Rollout") {
+                let rollout = pane_rows(&terminal, "3 Rollout");
+                assert!(row_of(&rollout, "DEPLOYMENT").contains("STATE"), "{at}");
+                for (name, state, short) in [
+                    ("/checkout", "progressing", "rolling"),
+                    ("/search", "failed", "failed"),
+                    ("/billing", "complete", "done"),
+                    ("/gateway", "stale", "stale"),
+                ] {
+                    let row = row_of(&rollout, name);
+                    // Full, or the short form a narrow pane uses.
+                    assert!(
+                        row.contains(&format!(" {state} ")) || row.contains(&format!(" {short} ")),
+                        "{at}: `{row}` lacks {state}"
+                    );
+                }
+            }
+            if shows(&terminal, "4 Health") {
+                let health = pane_rows(&terminal, "4 Health");
+                assert!(row_of(&health, "SIGNAL").contains("STATE"), "{at}");
+                for (name, state) in [
+                    ("error_rate ", "FIRING"),
+                    ("p99 ", "FIRING"),
+                    ("queue_depth ", "stale"),
+                    ("cpu ", "ok"),
+                ] {
+                    let row = row_of(&health, name);
+                    assert!(
+                        row.contains(&format!(" {state}")),
+                        "{at}: `{row}` lacks {state}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn health_and_rollout_at_every_size() {
+    for (width, height) in SIZES {
+        let mut model = rollback_model();
+        press(&mut model, &["3"]);
+        let terminal = render(&model, width, height);
+        if shows(&terminal, "4 Health") {
+            insta::assert_snapshot!(
+                format!("health_and_rollout_at_{width}x{height}"),
+                terminal.backend()
+            );
+            continue;
+        }
+        insta::assert_snapshot!(format!("rollout_at_{width}x{height}"), terminal.backend());
+        press(&mut model, &["4"]);
+        insta::assert_snapshot!(
+            format!("health_at_{width}x{height}"),
+            render(&model, width, height).backend()
+        );
+    }
+}
+
+/// On a wide screen the Calendar takes the width its text needs and the
+/// Checklist beside it keeps its offset and owner columns.
+#[test]
+fn calendar_and_checklist_share_a_wide_row_by_need() {
+    let model = sample_model_with_release();
+    let terminal = render(&model, 200, 50);
+    let calendar = pane_rows(&terminal, "1 Calendar");
+    row_of(
+        &calendar,
+        "⚠ Mon 4 Jan 10:00: production freeze starts in production's window",
+    );
+    row_of(&calendar, "code freeze in 1d 1h (10:00 PST)");
+    let checklist = pane_rows(&terminal, "2 Checklist");
+    let announce = row_of(&checklist, "Announce the release");
+    assert!(
+        announce.contains("T-7d") && announce.contains("release-manager"),
+        "{announce}"
+    );
+    insta::assert_snapshot!(terminal.backend());
+}
+
+/// The postpone prompt's hint (what to type) is never cut: a wide screen
+/// widens the prompt, a narrow one puts the hint inside it.
+#[test]
+fn the_postpone_prompt_shows_its_whole_hint() {
+    for (width, height) in [(200, 50), (80, 24)] {
+        let mut model = sample_model();
+        press(&mut model, &["1", "right", "right", "right", "p"]);
+        let terminal = render(&model, width, height);
+        let screen: String = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(
+            screen.contains("to when, and why? (+1w reason, or YYYY-MM-DD [HH:MM] reason)"),
+            "{width}x{height}: {}",
+            terminal.backend()
+        );
+        if width < 100 {
+            insta::assert_snapshot!(terminal.backend());
+        }
+    }
+}

@@ -8,12 +8,69 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row as TableRow, Table, TableState};
 
+use super::layout::{Need, PANE_FRAME};
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::release_view::{ReleaseView, Row};
 use crate::domain::checklist::{Checklist, StepState};
 use crate::domain::offset::{format_relative, format_t_clock};
 use crate::domain::playbook::{Step, When};
+
+/// The columns beside the title: state, offset, due time; the owner's is
+/// as wide as the widest owner, up to `OWNER`.
+const BADGE: u16 = 10;
+const OFFSET: u16 = 8;
+const DUE: u16 = 14;
+const NARROW_DUE: u16 = 12;
+const OWNER: u16 = 16;
+/// The table puts one space between its five columns.
+const SPACING: u16 = 4;
+const NARROW_FIXED: u16 = BADGE + NARROW_DUE + SPACING;
+/// The offset and owner show once the title keeps this much (or all it needs).
+const TITLE_WIDE: u16 = 40;
+/// A narrow pane still gives titles this much.
+const TITLE_NARROW: u16 = 30;
+
+/// What the table's text needs, folded phases included, so that the
+/// columns stay put when a phase opens.
+struct Measure {
+    /// The widest step title with its marks.
+    title: u16,
+    owner: u16,
+}
+
+impl Measure {
+    fn of(view: &ReleaseView, now: DateTime<Utc>, theme: &Theme) -> Self {
+        let steps = || view.checklist.playbook.phases.iter().flat_map(|p| &p.steps);
+        let width = |w: usize| u16::try_from(w).unwrap_or(u16::MAX);
+        let title = steps()
+            .map(|step| title(view, step, view.checklist.state(step, now), theme).width())
+            .max()
+            .unwrap_or(0);
+        let owner = steps()
+            .map(|step| step.owner.chars().count())
+            .max()
+            .unwrap_or(0);
+        Self {
+            title: width(title),
+            owner: width(owner).min(OWNER),
+        }
+    }
+
+    /// Every column but the title, in the wide table.
+    fn wide_fixed(&self) -> u16 {
+        BADGE + OFFSET + DUE + self.owner + SPACING
+    }
+}
+
+/// Every title in full beside every column; at least the narrow table.
+pub fn need(view: &ReleaseView, model: &Model, theme: &Theme) -> Need {
+    let measure = Measure::of(view, model.clock.now, theme);
+    Need {
+        min: PANE_FRAME + NARROW_FIXED + measure.title.min(TITLE_NARROW),
+        preferred: PANE_FRAME + measure.wide_fixed() + measure.title,
+    }
+}
 
 pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseView, model: &Model, theme: &Theme) {
     let now = model.clock.now;
@@ -37,20 +94,21 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseView, model: &Model, 
         })
         .collect();
     // Narrow panes keep state, title and due time; the offset and owner go first.
-    let widths = if area.width >= 100 {
+    let measure = Measure::of(view, now, theme);
+    let widths = if area.width >= measure.wide_fixed() + measure.title.min(TITLE_WIDE) {
         [
-            Constraint::Length(10),
+            Constraint::Length(BADGE),
             Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(14),
-            Constraint::Length(16),
+            Constraint::Length(OFFSET),
+            Constraint::Length(DUE),
+            Constraint::Length(measure.owner),
         ]
     } else {
         [
-            Constraint::Length(10),
+            Constraint::Length(BADGE),
             Constraint::Fill(1),
             Constraint::Length(0),
-            Constraint::Length(12),
+            Constraint::Length(NARROW_DUE),
             Constraint::Length(0),
         ]
     };
@@ -142,24 +200,7 @@ fn step_row<'a>(
     } else {
         badge(state)
     };
-    let mut title = vec![Span::styled(
-        step.title.as_str(),
-        theme.style(if state.is_finished() {
-            Role::Muted
-        } else {
-            Role::Text
-        }),
-    )];
-    let blockers = checklist.blockers(step);
-    if !blockers.is_empty() && !state.is_finished() {
-        title.push(Span::styled(
-            format!("  ⛔ blocked ({})", blockers.len()),
-            theme.style(Role::Critical),
-        ));
-    }
-    if !step.required {
-        title.push(Span::styled("  optional", theme.style(Role::Muted)));
-    }
+    let title = title(view, step, state, theme);
     let when = match &step.when {
         When::At(offset) => offset.to_string(),
         When::After(other) => format!("↳{other}"),
@@ -177,7 +218,7 @@ fn step_row<'a>(
     };
     TableRow::new(vec![
         Cell::from(Span::styled(badge, theme.style(role))),
-        Cell::from(Line::from(title)),
+        Cell::from(title),
         Cell::from(Span::styled(when, theme.style(Role::Muted))),
         Cell::from(Span::styled(
             relative,
@@ -189,6 +230,30 @@ fn step_row<'a>(
         )),
         Cell::from(Span::styled(step.owner.as_str(), theme.style(Role::Muted))),
     ])
+}
+
+/// A step's title, with `⛔ blocked (n)` while it waits on others and
+/// `optional` when it is.
+fn title<'a>(view: &'a ReleaseView, step: &'a Step, state: StepState, theme: &Theme) -> Line<'a> {
+    let mut title = vec![Span::styled(
+        step.title.as_str(),
+        theme.style(if state.is_finished() {
+            Role::Muted
+        } else {
+            Role::Text
+        }),
+    )];
+    let blockers = view.checklist.blockers(step);
+    if !blockers.is_empty() && !state.is_finished() {
+        title.push(Span::styled(
+            format!("  ⛔ blocked ({})", blockers.len()),
+            theme.style(Role::Critical),
+        ));
+    }
+    if !step.required {
+        title.push(Span::styled("  optional", theme.style(Role::Muted)));
+    }
+    Line::from(title)
 }
 
 /// The state column: a symbol that survives `NO_COLOR`, and its colour role.

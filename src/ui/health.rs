@@ -9,6 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
 
+use super::columns::{self, Column};
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::alerts::Condition;
@@ -17,10 +18,28 @@ use crate::domain::health::Unit;
 use crate::domain::offset::format_duration;
 use crate::domain::policy::Rule;
 
-const VALUE: usize = 9;
-const STATE: usize = 11;
-/// Narrower than this, the pane leaves the baseline column out.
-const WITH_BASELINE: u16 = 90;
+/// The table's columns, in screen order.
+const NAME: usize = 0;
+const VALUE: usize = 1;
+const RULE: usize = 2;
+const BASELINE: usize = 3;
+const STATE: usize = 4;
+const CHART: usize = 5;
+/// Spaces after each column: a right-aligned value keeps two from the text
+/// beside it.
+const GAPS: [usize; 6] = [1, 2, 1, 2, 1, 0];
+
+/// One signal's cells, worked out once per frame: the widths are measured
+/// from them before any row is drawn.
+struct Cells {
+    value: String,
+    /// The critical rule with the warn rule in brackets, then the critical alone.
+    rule: [String; 2],
+    baseline: String,
+    /// `FIRING 7m`, then `FIRING`: the short form keeps FIRING whole.
+    state: [String; 2],
+    role: Role,
+}
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     if model.zoomed {
@@ -29,55 +48,15 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let now = model.clock.now;
     let (from, _) = window(model);
     let signals = &model.health.signals;
-    let name = signals
+    let cells: Vec<Cells> = signals
         .iter()
-        .map(|s| s.signal.name.chars().count())
-        .max()
-        .unwrap_or(6)
-        .clamp(6, 24);
-    let rule = signals
-        .iter()
-        .map(|s| rules(s).chars().count())
-        .max()
-        .unwrap_or(8)
-        .clamp(15, 34);
-    let baseline_width = if area.width >= WITH_BASELINE {
-        VALUE + 2
-    } else {
-        0
-    };
-    let header = format!(
-        "{:<name$} {:>VALUE$}  {:<rule$} {:>baseline_width$}{:<STATE$} CHART",
-        "SIGNAL",
-        "VALUE",
-        "CRITICAL (WARN)",
-        if baseline_width > 0 { "BASELINE  " } else { "" },
-        "STATE"
-    );
-    let mut lines = vec![Line::styled(
-        header,
-        theme.style(Role::Muted).add_modifier(Modifier::BOLD),
-    )];
-    let chart =
-        usize::from(area.width).saturating_sub(name + VALUE + rule + baseline_width + STATE + 5);
-    for (index, s) in signals.iter().enumerate() {
-        let columns = Columns {
-            name,
-            rule,
-            baseline: baseline_width,
-            chart,
-        };
+        .map(|s| cells(s, baseline(model, s), deployed(model), now))
+        .collect();
+    let widths = columns::fit(&table(signals, &cells), usize::from(area.width));
+    let mut lines = vec![header(&widths, theme)];
+    for (index, (s, cells)) in signals.iter().zip(&cells).enumerate() {
         let selected = index == model.health.selected;
-        lines.push(row(
-            s,
-            baseline(model, s),
-            deployed(model),
-            selected,
-            from,
-            now,
-            columns,
-            theme,
-        ));
+        lines.push(row(s, cells, selected, from, now, &widths, theme));
         if let Some(line) = detail(s, now, theme) {
             lines.push(line);
         }
@@ -85,13 +64,66 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-#[derive(Clone, Copy)]
-struct Columns {
-    name: usize,
-    rule: usize,
-    /// 0 when the pane is too narrow for it.
-    baseline: usize,
-    chart: usize,
+/// Name and state go last, then the value; the chart before the rules, and
+/// the baseline first. Each takes the width of its widest cell.
+fn table(signals: &[SignalView], cells: &[Cells]) -> [Column; 6] {
+    let widest = |f: &dyn Fn(&Cells) -> usize, floor: usize| {
+        cells.iter().map(f).max().unwrap_or(0).max(floor)
+    };
+    let name = signals
+        .iter()
+        .map(|s| s.signal.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(6, 24);
+    let width = |t: &String| t.chars().count();
+    [
+        Column::new(6, name, name, GAPS[NAME]),
+        Column::new(4, widest(&|c| width(&c.value), 5), 0, GAPS[VALUE]),
+        Column::new(
+            2,
+            widest(&|c| width(&c.rule[1]), 8),
+            widest(&|c| width(&c.rule[0]), 15),
+            GAPS[RULE],
+        ),
+        Column::new(1, widest(&|c| width(&c.baseline), 8), 0, GAPS[BASELINE]),
+        Column::new(
+            5,
+            widest(&|c| width(&c.state[1]), 5),
+            widest(&|c| width(&c.state[0]), 5),
+            GAPS[STATE],
+        ),
+        Column::new(3, 8, 8, GAPS[CHART]).filling(),
+    ]
+}
+
+fn header<'a>(widths: &[Option<usize>; 6], theme: &Theme) -> Line<'a> {
+    // Each column's labels, full first, and whether it is right-aligned.
+    const LABELS: [(&[&str], bool); 6] = [
+        (&["SIGNAL"], false),
+        (&["VALUE"], true),
+        (&["CRITICAL (WARN)", "CRITICAL"], false),
+        (&["BASELINE"], true),
+        (&["STATE"], false),
+        (&["CHART"], false),
+    ];
+    let mut text = String::new();
+    for (column, (forms, right)) in LABELS.iter().enumerate() {
+        let Some(width) = widths[column] else {
+            continue;
+        };
+        let label = columns::pick(forms, width);
+        let gap = " ".repeat(GAPS[column]);
+        text.push_str(&if *right {
+            format!("{label:>width$}{gap}")
+        } else {
+            format!("{label:<width$}{gap}")
+        });
+    }
+    Line::styled(
+        text.trim_end().to_owned(),
+        theme.style(Role::Muted).add_modifier(Modifier::BOLD),
+    )
 }
 
 /// The chart's window, always up to now: from shortly before the last deploy
@@ -130,6 +162,12 @@ fn baseline(model: &Model, s: &SignalView) -> Option<f64> {
 
 /// The critical rule and, in brackets, the warn rule, without the name.
 fn rules(s: &SignalView) -> String {
+    let [full, _] = rule_forms(s);
+    full
+}
+
+/// The rules in full, then the critical rule alone (a warn rule alone stays).
+fn rule_forms(s: &SignalView) -> [String; 2] {
     let show = |rule: &Rule| {
         let text = s.signal.describe(rule);
         text.strip_prefix(&s.signal.name)
@@ -138,20 +176,36 @@ fn rules(s: &SignalView) -> String {
             .to_owned()
     };
     match (&s.signal.critical, &s.signal.warn) {
-        (Some(c), Some(w)) => format!("{} ({})", show(c), show(w)),
-        (Some(c), None) => show(c),
-        (None, Some(w)) => format!("({})", show(w)),
-        (None, None) => String::new(),
+        (Some(c), Some(w)) => [format!("{} ({})", show(c), show(w)), show(c)],
+        (Some(c), None) => [show(c), show(c)],
+        (None, Some(w)) => [format!("({})", show(w)), format!("({})", show(w))],
+        (None, None) => [String::new(), String::new()],
     }
 }
 
-/// The state word and its colour, as the header and `status` count it.
+fn cells(s: &SignalView, baseline: Option<f64>, deployed: bool, now: DateTime<Utc>) -> Cells {
+    let unit = s.signal.unit;
+    let (state, role) = state(s, baseline, deployed, now);
+    Cells {
+        value: s.value.map_or_else(|| "–".to_owned(), |v| unit.format(v)),
+        rule: rule_forms(s),
+        baseline: match unit {
+            Unit::Health => String::new(),
+            _ => baseline.map_or_else(String::new, |b| unit.format(b)),
+        },
+        state,
+        role,
+    }
+}
+
+/// The state word in full and short, and its colour, as the header and
+/// `status` count it.
 fn state(
     s: &SignalView,
     baseline: Option<f64>,
     deployed: bool,
     now: DateTime<Utc>,
-) -> (String, Role) {
+) -> ([String; 2], Role) {
     let condition = s.condition(baseline, deployed, now);
     let role = match condition {
         Condition::Stale => Role::Stale,
@@ -162,68 +216,75 @@ fn state(
         Condition::Waiting | Condition::NoValue => Role::Muted,
         Condition::Ok => Role::Ok,
     };
-    let text = match condition {
+    let forms = match condition {
         Condition::Firing { since } => match (now - since).num_minutes() {
-            minutes if minutes > 0 => format!("FIRING {minutes}m"),
-            _ => "FIRING".to_owned(),
+            minutes if minutes > 0 => [format!("FIRING {minutes}m"), "FIRING".to_owned()],
+            _ => ["FIRING".to_owned(), "FIRING".to_owned()],
         },
-        other => other.word().to_owned(),
+        Condition::NoBaseline => [condition.word().to_owned(), "no base".to_owned()],
+        other => [other.word().to_owned(), other.word().to_owned()],
     };
-    (text, role)
+    (forms, role)
 }
 
-#[allow(clippy::too_many_arguments)] // One row's inputs, all plain values.
 fn row<'a>(
     s: &SignalView,
-    baseline: Option<f64>,
-    deployed: bool,
+    cells: &Cells,
     selected: bool,
     from: DateTime<Utc>,
     now: DateTime<Utc>,
-    columns: Columns,
+    widths: &[Option<usize>; 6],
     theme: &Theme,
 ) -> Line<'a> {
-    let Columns { name, rule, .. } = columns;
-    let unit = s.signal.unit;
-    let (state, role) = state(s, baseline, deployed, now);
+    let role = cells.role;
     let base = if selected {
         theme.style(Role::Selection)
     } else {
         Style::default()
     };
     let text = |t: String, role: Role| Span::styled(t, theme.style(role).patch(base));
-    let value = s.value.map_or_else(|| "–".to_owned(), |v| unit.format(v));
     let value_role = if role == Role::Stale {
         Role::Stale
     } else {
         role_of(role)
     };
-    let baseline = match unit {
-        Unit::Health => String::new(),
-        _ => baseline.map_or_else(String::new, |b| unit.format(b)),
-    };
-    let mut spans = vec![
-        text(format!("{:<name$.name$} ", s.signal.name), Role::Text),
-        text(format!("{value:>VALUE$}  "), value_role),
-        text(format!("{:<rule$.rule$} ", rules(s)), Role::Muted),
-    ];
-    if columns.baseline > 0 {
-        spans.push(text(format!("{baseline:>VALUE$}  "), Role::Muted));
+    let mut spans = Vec::with_capacity(6);
+    if let Some(w) = widths[NAME] {
+        let name = columns::clip(&s.signal.name, w);
+        spans.push(text(format!("{name:<w$} "), Role::Text));
     }
-    spans.push(text(format!("{state:<STATE$.STATE$} "), role));
-    if columns.chart == 0 {
+    if let Some(w) = widths[VALUE] {
+        let value = columns::clip(&cells.value, w);
+        spans.push(text(format!("{value:>w$}  "), value_role));
+    }
+    if let Some(w) = widths[RULE] {
+        let forms = [cells.rule[0].as_str(), cells.rule[1].as_str()];
+        spans.push(text(
+            format!("{:<w$} ", columns::pick(&forms, w)),
+            Role::Muted,
+        ));
+    }
+    if let Some(w) = widths[BASELINE] {
+        let baseline = columns::clip(&cells.baseline, w);
+        spans.push(text(format!("{baseline:>w$}  "), Role::Muted));
+    }
+    if let Some(w) = widths[STATE] {
+        let forms = [cells.state[0].as_str(), cells.state[1].as_str()];
+        spans.push(text(format!("{:<w$} ", columns::pick(&forms, w)), role));
+    }
+    let Some(chart) = widths[CHART] else {
         return Line::from(spans);
-    }
+    };
     // A health check is up or down: what it answered says more than bars.
     if s.signal.unit == Unit::Health {
-        let note = s.note.clone().unwrap_or_default();
+        let note = s.note.as_deref().unwrap_or_default();
         spans.push(Span::styled(
-            format!("{note:.width$}", width = columns.chart),
+            columns::clip(note, chart),
             theme.style(Role::Muted),
         ));
     } else {
         let limit = s.signal.critical.as_ref().and_then(|r| r.threshold(None));
-        let bars = sparkline(s, from, now, columns.chart, limit);
+        let bars = sparkline(s, from, now, chart, limit);
         spans.push(Span::styled(bars, theme.style(role_of(role))));
     }
     Line::from(spans)
@@ -350,7 +411,7 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         let [label, chart] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(*rect);
         let baseline = baseline(model, s);
-        let (state, role) = state(s, baseline, deployed(model), now);
+        let ([state, _], role) = state(s, baseline, deployed(model), now);
         let value = s
             .value
             .map_or_else(|| "–".to_owned(), |v| s.signal.unit.format(v));

@@ -4,6 +4,7 @@
 mod banner;
 mod calendar;
 mod checklist;
+mod columns;
 mod confirm;
 mod details;
 mod footer;
@@ -28,6 +29,16 @@ use ratatui::widgets::Block;
 use crate::app::{Model, Overlay};
 pub use theme::{Role, Theme, ThemeSet};
 
+/// What the grid's top row needs: the Calendar's text, the Checklist's titles.
+fn needs(model: &Model, theme: &Theme) -> layout::Needs {
+    layout::Needs {
+        calendar: calendar::need(model, theme),
+        checklist: model.release.as_ref().map_or(layout::Need::EMPTY, |view| {
+            checklist::need(view, model, theme)
+        }),
+    }
+}
+
 pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.style(Role::Text)), area);
@@ -41,7 +52,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         banner::render(frame, banner, &firing, model, theme);
         rest
     };
-    let layout = layout::screen_layout(body, model.focus, model.zoomed);
+    let layout = layout::screen_layout(body, model.focus, model.zoomed, || needs(model, theme));
     status_bar::render(frame, layout.status, model, theme);
     if let Some(tabs) = layout.tabs {
         tabs::render(frame, tabs, model, theme);

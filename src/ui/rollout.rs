@@ -8,6 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::columns::{self, Column};
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::rollout_view::TargetView;
@@ -15,6 +16,17 @@ use crate::domain::offset::format_duration;
 use crate::domain::rollout::{DeploymentState, RolloutPhase, image_tag};
 
 const BAR: usize = 10;
+
+/// The table's columns, in screen order.
+const NAME: usize = 0;
+const IMAGE: usize = 1;
+const REV: usize = 2;
+const PODS_BAR: usize = 3;
+const PODS: usize = 4;
+const STATE: usize = 5;
+const MOVED: usize = 6;
+const ETA: usize = 7;
+const GAPS: [usize; 8] = [2, 1, 2, 1, 2, 1, 1, 0];
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let view = &model.rollout;
@@ -25,20 +37,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             lines.push(line);
         }
     }
-    let width = usize::from(area.width);
-    let name_width = view
-        .rows()
-        .map(|(_, d)| d.namespace.len() + d.name.len() + 1)
-        .max()
-        .unwrap_or(10)
-        .clamp(10, (width / 3).max(10));
-    lines.push(Line::styled(
-        format!(
-            "{:<name_width$}  {:<17} {:>4}  {:<BAR$} {:<11}  {:<12} {:<8} {}",
-            "DEPLOYMENT", "IMAGE", "REV", "PODS", "", "STATE", "MOVED", "ETA"
-        ),
-        theme.style(Role::Muted).add_modifier(Modifier::BOLD),
-    ));
+    let (table, longest_name) = table(model);
+    let widths = columns::fit(&table, usize::from(area.width));
+    lines.push(header(&widths, theme));
     // Keep one line for the selected row's status message.
     let room = usize::from(area.height).saturating_sub(lines.len() + 1);
     let first = view.selected.saturating_sub(room.saturating_sub(1));
@@ -47,7 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             d,
             target,
             index == view.selected,
-            name_width,
+            (&widths, longest_name),
             now,
             model,
             theme,
@@ -59,6 +60,90 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         lines.push(Line::styled(d.message.clone(), theme.style(Role::Muted)));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The name and state go last, then the pods (how far it is), the image;
+/// the revision first, then the bar (the pods say it in figures). A name
+/// shortens its namespace before itself: `prod…/checkout`. Also the longest
+/// name without its namespace.
+fn table(model: &Model) -> ([Column; 8], usize) {
+    // Over every row, so that scrolling does not move the columns; Kubernetes
+    // names are ASCII, so their lengths are their widths.
+    let (mut full, mut short, mut longest) = (10, 10, 0);
+    for (_, d) in model.rollout.rows() {
+        let whole = d.namespace.len() + d.name.len() + 1;
+        full = full.max(whole);
+        short = short.max(whole.min(d.name.len() + 2));
+        longest = longest.max(d.name.len());
+    }
+    let columns = [
+        Column::new(9, short, full, GAPS[NAME]),
+        // `2.3.1 → 2.4.0-bad`, or where it goes: `→ 2.4.0-bad`, `2.4.0-bad`.
+        Column::new(5, 10, 17, GAPS[IMAGE]),
+        Column::new(1, 4, 4, GAPS[REV]),
+        Column::new(2, BAR, BAR, GAPS[PODS_BAR]),
+        // `2/4 up 3 av`, or `2/4`.
+        Column::new(6, 5, 11, GAPS[PODS]),
+        // `progressing`, or `rolling`.
+        Column::new(8, 7, 11, GAPS[STATE]),
+        // `40s ago`, or `40s` (under its five-letter label).
+        Column::new(3, 5, 8, GAPS[MOVED]),
+        Column::new(4, 5, 7, GAPS[ETA]),
+    ];
+    (columns, longest)
+}
+
+fn header<'a>(widths: &[Option<usize>; 8], theme: &Theme) -> Line<'a> {
+    // The bar carries the PODS label; without it, the figures do.
+    let pods = if widths[PODS_BAR].is_some() {
+        ""
+    } else {
+        "PODS"
+    };
+    let labels = [
+        "DEPLOYMENT",
+        "IMAGE",
+        "REV",
+        "PODS",
+        pods,
+        "STATE",
+        "MOVED",
+        "ETA",
+    ];
+    let mut text = String::new();
+    for (column, label) in labels.iter().enumerate() {
+        let Some(width) = widths[column] else {
+            continue;
+        };
+        let label = columns::clip(label, width);
+        let gap = " ".repeat(GAPS[column]);
+        text.push_str(&if column == REV {
+            format!("{label:>width$}{gap}")
+        } else {
+            format!("{label:<width$}{gap}")
+        });
+    }
+    Line::styled(
+        text.trim_end().to_owned(),
+        theme.style(Role::Muted).add_modifier(Modifier::BOLD),
+    )
+}
+
+/// `production/checkout`, else the namespace cut to what leaves room for the
+/// longest name, the same in every row (`prod…/checkout`, `prod…/web`), else
+/// the name cut.
+fn deployment_name(namespace: &str, name: &str, width: usize, longest_name: usize) -> String {
+    let whole = format!("{namespace}/{name}");
+    let name_width = name.chars().count();
+    if whole.chars().count() <= width {
+        return whole;
+    }
+    if name_width + 2 > width {
+        return columns::clip(name, width);
+    }
+    let kept = width.saturating_sub(longest_name.max(name_width) + 2);
+    let namespace: String = namespace.chars().take(kept).collect();
+    format!("{namespace}…/{name}")
 }
 
 fn target_notice<'a>(target: &TargetView, now: DateTime<Utc>, theme: &Theme) -> Option<Line<'a>> {
@@ -90,64 +175,85 @@ fn row<'a>(
     d: &DeploymentState,
     target: &TargetView,
     selected: bool,
-    name_width: usize,
+    (widths, longest_name): (&[Option<usize>; 8], usize),
     now: DateTime<Utc>,
     model: &Model,
     theme: &Theme,
 ) -> Line<'a> {
     let stale = target.stale.is_some();
-    let name = format!("{}/{}", d.namespace, d.name);
-    let image = match &d.previous_image {
-        Some(old) => format!("{} → {}", image_tag(old), image_tag(&d.image)),
-        None => image_tag(&d.image).to_owned(),
-    };
+    // Each state in full, then short enough for a narrow pane.
     let (state, role) = if stale {
-        ("stale", Role::Stale)
+        (["stale"; 2], Role::Stale)
     } else {
         match d.phase {
-            RolloutPhase::Complete => ("complete", Role::Ok),
-            RolloutPhase::Progressing => ("progressing", Role::Accent),
-            RolloutPhase::Failed => ("failed", Role::Critical),
-            RolloutPhase::Paused => ("paused", Role::Warn),
+            RolloutPhase::Complete => (["complete", "done"], Role::Ok),
+            RolloutPhase::Progressing => (["progressing", "rolling"], Role::Accent),
+            RolloutPhase::Failed => (["failed"; 2], Role::Critical),
+            RolloutPhase::Paused => (["paused"; 2], Role::Warn),
         }
     };
-    let moved = d
-        .last_update
-        .map(|at| format!("{} ago", coarse(now - at)))
-        .unwrap_or_default();
-    let eta = model
-        .rollout
-        .eta(&target.name, d, now)
-        .map(|left| format!("~{}", format_duration(left)))
-        .unwrap_or_default();
     let base = if selected {
         theme.style(Role::Selection)
     } else {
         Style::default()
     };
     let text = |s: String, role: Role| Span::styled(s, theme.style(role).patch(base));
-    let (filled, partial) = bar(d);
-    Line::from(vec![
-        text(format!("{:<name_width$.name_width$}  ", name), Role::Text),
-        text(format!("{image:<17.17} "), Role::Text),
-        text(format!("{:>4}  ", d.revision), Role::Muted),
-        text(
+    let mut spans = Vec::with_capacity(10);
+    if let Some(w) = widths[NAME] {
+        let name = deployment_name(&d.namespace, &d.name, w, longest_name);
+        spans.push(text(format!("{name:<w$}  "), Role::Text));
+    }
+    if let Some(w) = widths[IMAGE] {
+        let new = image_tag(&d.image);
+        let image = match &d.previous_image {
+            Some(old) => {
+                let (change, arrival) = (format!("{} → {new}", image_tag(old)), format!("→ {new}"));
+                // The state says it is moving; the tag it moves to matters more.
+                columns::pick(&[change.as_str(), arrival.as_str(), new], w)
+            }
+            None => columns::clip(new, w),
+        };
+        spans.push(text(format!("{image:<w$} "), Role::Text));
+    }
+    if let Some(w) = widths[REV] {
+        spans.push(text(format!("{:>w$}  ", d.revision), Role::Muted));
+    }
+    if widths[PODS_BAR].is_some() {
+        let (filled, partial) = bar(d);
+        spans.push(text(
             "█".repeat(filled),
             if stale { Role::Stale } else { Role::Ok },
-        ),
-        text("▒".repeat(partial), Role::Accent),
-        text("░".repeat(BAR - filled - partial), Role::Border),
-        text(
-            format!(
-                " {:<11}  ",
-                format!("{}/{} up {} av", d.updated, d.desired, d.available)
-            ),
-            Role::Text,
-        ),
-        text(format!("{state:<12} "), role),
-        text(format!("{moved:<8} "), Role::Muted),
-        text(eta, Role::Muted),
-    ])
+        ));
+        spans.push(text("▒".repeat(partial), Role::Accent));
+        spans.push(text("░".repeat(BAR - filled - partial), Role::Border));
+        spans.push(text(" ".to_owned(), Role::Text));
+    }
+    if let Some(w) = widths[PODS] {
+        let counts = format!("{}/{}", d.updated, d.desired);
+        let full = format!("{counts} up {} av", d.available);
+        let pods = columns::pick(&[full.as_str(), counts.as_str()], w);
+        spans.push(text(format!("{pods:<w$}  "), Role::Text));
+    }
+    if let Some(w) = widths[STATE] {
+        spans.push(text(format!("{:<w$} ", columns::pick(&state, w)), role));
+    }
+    if let Some(w) = widths[MOVED] {
+        let moved = d.last_update.map_or_else(String::new, |at| {
+            let age = coarse(now - at);
+            let ago = format!("{age} ago");
+            columns::pick(&[ago.as_str(), age.as_str()], w)
+        });
+        spans.push(text(format!("{moved:<w$} "), Role::Muted));
+    }
+    if let Some(w) = widths[ETA] {
+        let eta = model
+            .rollout
+            .eta(&target.name, d, now)
+            .map(|left| columns::clip(&format!("~{}", format_duration(left)), w))
+            .unwrap_or_default();
+        spans.push(text(eta, Role::Muted));
+    }
+    Line::from(spans)
 }
 
 /// The largest unit only, so that an old rollout's age does not redraw
