@@ -397,6 +397,25 @@ mod frame_timing {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_flood_of_keys_shows_a_frame_every_64_keys() {
+        // 64 focus moves arrive with a zoom behind them: the loop draws after
+        // the 64th (`INPUT_PER_FRAME`), then at once again for the zoom.
+        let mut flood: Vec<&'static str> = (0..64).map(|i| ["3", "4"][i % 2]).collect();
+        flood.push("z");
+        let run = run_timed(vec![(101, flood)], Vec::new(), 300).await;
+        let key_at = run.keys_arrived[0];
+        let after: Vec<&Frame> = run.frames.iter().filter(|f| f.at >= key_at).collect();
+        assert!(after.len() >= 2, "frames at {:?}", run.times());
+        assert!(
+            !zoomed(&after[0].screen) && zoomed(&after[1].screen),
+            "the first frame shows the 64 moves, the next one the zoom:\n{}\n{}",
+            after[0].screen,
+            after[1].screen
+        );
+        assert!(after[1].at - key_at < ms(1), "frames at {:?}", run.times());
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn background_messages_share_one_frame_per_interval() {
         let run = run_timed(
             Vec::new(),
