@@ -237,3 +237,226 @@ async fn palette_starts_a_release_and_space_records_a_step_on_disk() {
         screen(&terminal)
     );
 }
+
+#[path = "support/timed_backend.rs"]
+mod timed_backend;
+
+mod frame_timing {
+    //! When frames are drawn, in tokio's paused (virtual) time: input at once,
+    //! background messages at most one frame per interval.
+
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use futures::{StreamExt, stream};
+    use ratatui::Terminal;
+    use tokio::sync::mpsc;
+    use tokio::time::{Instant, sleep_until};
+
+    use super::timed_backend::{Frame, TimedBackend};
+    use super::{FakeTerminal, NoEffects, keys};
+    use release_cockpit::app::Msg;
+    use release_cockpit::app::fixture::sample_model;
+    use release_cockpit::runtime::{LoopOptions, Sources, run_loop};
+    use release_cockpit::ui::ThemeSet;
+
+    fn interval() -> Duration {
+        LoopOptions::default().frame_interval
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// A mailbox message that changes the screen: its notice in the status bar.
+    fn notice(text: &str) -> Msg {
+        Msg::ReleaseFailed(text.to_owned())
+    }
+
+    /// What a run drew, and when each group of keys reached the loop.
+    struct Run {
+        frames: Vec<Frame>,
+        keys_arrived: Vec<Instant>,
+    }
+
+    impl Run {
+        fn first_frame_showing(&self, what: impl Fn(&str) -> bool) -> &Frame {
+            self.frames
+                .iter()
+                .find(|frame| what(&frame.screen))
+                .unwrap_or_else(|| panic!("no frame shows it; drawn at {:?}", self.times()))
+        }
+
+        fn times(&self) -> Vec<Duration> {
+            let start = self.frames[0].at;
+            self.frames.iter().map(|f| f.at - start).collect()
+        }
+    }
+
+    /// Runs the real loop at 120x40 from virtual time 0: each group of keys
+    /// arrives at once at its time, each mailbox message is posted at its
+    /// time, and a SIGTERM-like message ends the run at `stop_ms`.
+    async fn run_timed(
+        key_groups: Vec<(u64, Vec<&'static str>)>,
+        background: Vec<(u64, Msg)>,
+        stop_ms: u64,
+    ) -> Run {
+        let start = Instant::now();
+        let arrived = Arc::new(Mutex::new(Vec::new()));
+        let arrivals = arrived.clone();
+        let input = stream::iter(key_groups)
+            .then(move |(at, group)| {
+                let arrivals = arrivals.clone();
+                async move {
+                    sleep_until(start + ms(at)).await;
+                    arrivals.lock().unwrap().push(Instant::now());
+                    stream::iter(keys(&group))
+                }
+            })
+            .flatten()
+            .chain(stream::pending());
+        let (tx, mailbox) = mpsc::unbounded_channel();
+        let post = async move {
+            for (at, msg) in background {
+                sleep_until(start + ms(at)).await;
+                tx.send(msg).expect("send");
+            }
+            sleep_until(start + ms(stop_ms)).await;
+            tx.send(Msg::Terminate {
+                reason: "test".into(),
+                exit_code: 143,
+            })
+            .expect("send");
+        };
+        let mut terminal = Terminal::new(TimedBackend::new(120, 40)).expect("terminal");
+        let mut model = sample_model();
+        let themes = ThemeSet::builtin().expect("themes");
+        let options = LoopOptions::default();
+        let mut control = FakeTerminal::default();
+        let mut effects = NoEffects;
+        let run = run_loop(
+            &mut terminal,
+            &mut control,
+            &mut effects,
+            Sources {
+                input: Box::pin(input),
+                mailbox,
+            },
+            &mut model,
+            &themes,
+            &options,
+        );
+        let (code, ()) = tokio::join!(run, post);
+        assert_eq!(code.expect("loop runs"), 143);
+        let frames = std::mem::take(&mut terminal.backend_mut().frames);
+        let keys_arrived = arrived.lock().unwrap().clone();
+        Run {
+            frames,
+            keys_arrived,
+        }
+    }
+
+    fn zoomed(screen: &str) -> bool {
+        !screen.contains("2 Checklist")
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_key_just_after_a_background_frame_is_drawn_at_once() {
+        let run = run_timed(vec![(101, vec!["z"])], vec![(100, notice("ntc-one"))], 300).await;
+        let background = run.first_frame_showing(|s| s.contains("ntc-one") && !zoomed(s));
+        let key_at = run.keys_arrived[0];
+        assert!(
+            key_at > background.at && key_at - background.at < interval(),
+            "the key must land inside the interval after a background frame"
+        );
+        let keyed = run.first_frame_showing(zoomed);
+        assert!(
+            keyed.at - key_at < ms(1),
+            "the key's frame waited {:?} after the key (frames at {:?})",
+            keyed.at - key_at,
+            run.times()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_keys_shares_the_frame_drawn_at_once() {
+        let run = run_timed(
+            vec![(101, vec!["4", "z"])],
+            vec![(100, notice("ntc-one"))],
+            300,
+        )
+        .await;
+        let key_at = run.keys_arrived[0];
+        let after: Vec<&Frame> = run.frames.iter().filter(|f| f.at >= key_at).collect();
+        let shown = &after.first().expect("a frame after the keys").screen;
+        assert!(
+            after[0].at - key_at < ms(1) && zoomed(shown) && shown.contains("4 Health"),
+            "the first frame after the burst, at {:?}, must show both keys:\n{shown}",
+            after[0].at - key_at
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flood_of_keys_shows_a_frame_every_64_keys() {
+        // 64 focus moves arrive with a zoom behind them: the loop draws after
+        // the 64th (`INPUT_PER_FRAME`), then at once again for the zoom.
+        let mut flood: Vec<&'static str> = (0..64).map(|i| ["3", "4"][i % 2]).collect();
+        flood.push("z");
+        let run = run_timed(vec![(101, flood)], Vec::new(), 300).await;
+        let key_at = run.keys_arrived[0];
+        let after: Vec<&Frame> = run.frames.iter().filter(|f| f.at >= key_at).collect();
+        assert!(after.len() >= 2, "frames at {:?}", run.times());
+        assert!(
+            !zoomed(&after[0].screen) && zoomed(&after[1].screen),
+            "the first frame shows the 64 moves, the next one the zoom:\n{}\n{}",
+            after[0].screen,
+            after[1].screen
+        );
+        assert!(after[1].at - key_at < ms(1), "frames at {:?}", run.times());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn background_messages_share_one_frame_per_interval() {
+        let run = run_timed(
+            Vec::new(),
+            vec![
+                (100, notice("ntc-one")),
+                (101, notice("ntc-two")),
+                (102, notice("ntc-three")),
+            ],
+            300,
+        )
+        .await;
+        let first = run.first_frame_showing(|s| s.contains("ntc-one"));
+        let third = run.first_frame_showing(|s| s.contains("ntc-three"));
+        assert!(
+            third.at - first.at >= interval(),
+            "background frames {:?} apart (frames at {:?})",
+            third.at - first.at,
+            run.times()
+        );
+        let between = run
+            .frames
+            .iter()
+            .filter(|f| f.at > first.at && f.at < third.at)
+            .count();
+        assert_eq!(between, 0, "frames at {:?}", run.times());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_key_that_changes_nothing_does_not_bring_background_frames_forward() {
+        let run = run_timed(
+            vec![(102, vec!["f12"])],
+            vec![(100, notice("ntc-one")), (101, notice("ntc-two"))],
+            300,
+        )
+        .await;
+        let first = run.first_frame_showing(|s| s.contains("ntc-one"));
+        let second = run.first_frame_showing(|s| s.contains("ntc-two"));
+        assert!(
+            second.at - first.at >= interval(),
+            "frames at {:?}",
+            run.times()
+        );
+    }
+}

@@ -4,6 +4,7 @@ pub mod deploy;
 pub mod effects;
 pub mod event_loop;
 pub mod follow;
+mod frame_pacing;
 pub mod gate_env;
 pub mod gates;
 pub mod health;
