@@ -108,6 +108,30 @@ pub fn clip(text: &str, width: usize) -> String {
     }
 }
 
+/// A table's header line: each shown column's label (`labels` gives it for
+/// its width, and whether it is right-aligned) padded to its width, then its
+/// gap; hidden columns leave nothing.
+pub fn header(
+    widths: &[Option<usize>],
+    gaps: &[usize],
+    label: impl Fn(usize, usize) -> (String, bool),
+) -> String {
+    let mut text = String::new();
+    for (column, width) in widths.iter().enumerate() {
+        let Some(width) = *width else {
+            continue;
+        };
+        let (label, right) = label(column, width);
+        let gap = " ".repeat(gaps.get(column).copied().unwrap_or(0));
+        text.push_str(&if right {
+            format!("{label:>width$}{gap}")
+        } else {
+            format!("{label:<width$}{gap}")
+        });
+    }
+    text.trim_end().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

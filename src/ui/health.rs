@@ -107,23 +107,11 @@ fn header<'a>(widths: &[Option<usize>; 6], theme: &Theme) -> Line<'a> {
         (&["STATE"], false),
         (&["CHART"], false),
     ];
-    let mut text = String::new();
-    for (column, (forms, right)) in LABELS.iter().enumerate() {
-        let Some(width) = widths[column] else {
-            continue;
-        };
-        let label = columns::pick(forms, width);
-        let gap = " ".repeat(GAPS[column]);
-        text.push_str(&if *right {
-            format!("{label:>width$}{gap}")
-        } else {
-            format!("{label:<width$}{gap}")
-        });
-    }
-    Line::styled(
-        text.trim_end().to_owned(),
-        theme.style(Role::Muted).add_modifier(Modifier::BOLD),
-    )
+    let text = columns::header(widths, &GAPS, |column, width| {
+        let (forms, right) = LABELS[column];
+        (columns::pick(forms, width), right)
+    });
+    Line::styled(text, theme.style(Role::Muted).add_modifier(Modifier::BOLD))
 }
 
 /// The chart's window, always up to now: from shortly before the last deploy

@@ -110,23 +110,10 @@ fn header<'a>(widths: &[Option<usize>; 8], theme: &Theme) -> Line<'a> {
         "MOVED",
         "ETA",
     ];
-    let mut text = String::new();
-    for (column, label) in labels.iter().enumerate() {
-        let Some(width) = widths[column] else {
-            continue;
-        };
-        let label = columns::clip(label, width);
-        let gap = " ".repeat(GAPS[column]);
-        text.push_str(&if column == REV {
-            format!("{label:>width$}{gap}")
-        } else {
-            format!("{label:<width$}{gap}")
-        });
-    }
-    Line::styled(
-        text.trim_end().to_owned(),
-        theme.style(Role::Muted).add_modifier(Modifier::BOLD),
-    )
+    let text = columns::header(widths, &GAPS, |column, width| {
+        (columns::clip(labels[column], width), column == REV)
+    });
+    Line::styled(text, theme.style(Role::Muted).add_modifier(Modifier::BOLD))
 }
 
 /// `production/checkout`, else the namespace cut to what leaves room for the
