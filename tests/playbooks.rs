@@ -20,7 +20,7 @@ fn every_release_type_has_a_valid_builtin_playbook() {
             entry
                 .playbook
                 .steps()
-                .any(|(_, s)| s.kind.is_production_deploy()),
+                .any(|(_, s)| s.kind.deploys_to() == Some("production")),
             "{kind} deploys to production"
         );
     }

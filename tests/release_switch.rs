@@ -17,6 +17,23 @@ fn start(runner: &mut Runner, spec: &str) {
     runner.run(Effect::StartRelease(Box::new(new)));
 }
 
+/// A release store in a temp dir (kept while the dir lives).
+fn store() -> (tempfile::TempDir, ReleaseStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ReleaseStore::new(dir.path());
+    (dir, store)
+}
+
+/// A runner for `operator` on `store`, and the mailbox it reports to.
+fn runner(store: &ReleaseStore, operator: &str) -> (Runner, mpsc::UnboundedReceiver<Msg>) {
+    let (tx, mailbox) = mpsc::unbounded_channel();
+    let library = PlaybookLibrary::builtin().unwrap();
+    (
+        Runner::new(tx, operator.into(), None, store.clone(), library),
+        mailbox,
+    )
+}
+
 fn opened(msg: Option<Msg>) -> String {
     match msg {
         Some(Msg::ReleaseOpened { checklist, .. }) => checklist.release.id.clone(),
@@ -26,11 +43,8 @@ fn opened(msg: Option<Msg>) -> String {
 
 #[tokio::test]
 async fn a_switch_to_a_release_that_does_not_open_keeps_the_current_journal_and_lock() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = ReleaseStore::new(dir.path());
-    let (tx, mut mailbox) = mpsc::unbounded_channel();
-    let library = PlaybookLibrary::builtin().unwrap();
-    let mut runner = Runner::new(tx, "alice".into(), None, store.clone(), library);
+    let (_dir, store) = store();
+    let (mut runner, mut mailbox) = runner(&store, "alice");
     start(&mut runner, "patch 1.0.1 2026-12-01 10:00 UTC");
     let id = opened(mailbox.recv().await);
 
@@ -59,11 +73,8 @@ async fn a_switch_to_a_release_that_does_not_open_keeps_the_current_journal_and_
 
 #[tokio::test]
 async fn a_late_result_is_journaled_into_the_release_that_asked_for_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = ReleaseStore::new(dir.path());
-    let (tx, mut mailbox) = mpsc::unbounded_channel();
-    let library = PlaybookLibrary::builtin().unwrap();
-    let mut runner = Runner::new(tx, "alice".into(), None, store.clone(), library);
+    let (_dir, store) = store();
+    let (mut runner, mut mailbox) = runner(&store, "alice");
     start(&mut runner, "patch 1.0.1 2026-12-01 10:00 UTC");
     let first = opened(mailbox.recv().await);
     start(&mut runner, "patch 1.0.2 2026-12-08 10:00 UTC");
@@ -106,23 +117,13 @@ async fn a_late_result_is_journaled_into_the_release_that_asked_for_it() {
 #[tokio::test]
 async fn a_follower_whose_writer_dies_is_told_and_takes_the_release_over() {
     use release_cockpit::current_release::Follow;
-    let dir = tempfile::tempdir().unwrap();
-    let store = ReleaseStore::new(dir.path());
-    let library = PlaybookLibrary::builtin().unwrap();
+    let (_dir, store) = store();
     // The writer: another runner holding the release's lock.
-    let (writer_tx, mut writer_box) = mpsc::unbounded_channel();
-    let mut writer = Runner::new(
-        writer_tx,
-        "alice".into(),
-        None,
-        store.clone(),
-        library.clone(),
-    );
+    let (mut writer, mut writer_box) = runner(&store, "alice");
     start(&mut writer, "patch 1.0.1 2026-12-01 10:00 UTC");
     let id = opened(writer_box.recv().await);
 
-    let (tx, mut mailbox) = mpsc::unbounded_channel();
-    let mut follower = Runner::new(tx, "bob".into(), None, store.clone(), library);
+    let (mut follower, mut mailbox) = runner(&store, "bob");
     follower.start_following(Follow {
         path: store.journal_path(&id).unwrap(),
         offset: 0,

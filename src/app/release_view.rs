@@ -106,12 +106,4 @@ impl ReleaseView {
             self.selected = position;
         }
     }
-
-    /// Labels of the actions this process is running, for the quit question.
-    pub fn running_actions(&self) -> Vec<String> {
-        self.live_gates
-            .iter()
-            .map(|step| format!("gate `{step}`"))
-            .collect()
-    }
 }

@@ -57,11 +57,13 @@ pub struct ImageChange {
 }
 
 impl ImageChange {
-    /// As a deploy journals it: `namespace/name container=image`.
+    /// As a deploy journals it (`domain::rollout::deployed_line`).
     pub fn as_deployed(&self) -> String {
-        format!(
-            "{}/{} {}={}",
-            self.namespace, self.name, self.container, self.to
+        crate::domain::rollout::deployed_line(
+            &self.namespace,
+            &self.name,
+            &self.container,
+            &self.to,
         )
     }
 }

@@ -132,13 +132,17 @@ pub struct DeployItem {
     pub to: String,
 }
 
+/// A Deployment's container set to an image, as a deploy journals it:
+/// `production/checkout checkout=registry/app:2.4.0`. The watch compares what
+/// it sees with these lines to tell this cockpit's deploys from others'.
+pub fn deployed_line(namespace: &str, name: &str, container: &str, image: &str) -> String {
+    format!("{namespace}/{name} {container}={image}")
+}
+
 impl DeployItem {
-    /// As journaled: `production/checkout checkout=registry/app:2.4.0`.
+    /// As journaled: see [`deployed_line`].
     pub fn describe(&self) -> String {
-        format!(
-            "{}/{} {}={}",
-            self.namespace, self.name, self.container, self.to
-        )
+        deployed_line(&self.namespace, &self.name, &self.container, &self.to)
     }
 }
 

@@ -151,10 +151,6 @@ impl StepKind {
             _ => None,
         }
     }
-
-    pub fn is_production_deploy(&self) -> bool {
-        self.deploys_to() == Some("production")
-    }
 }
 
 impl Playbook {
