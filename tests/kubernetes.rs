@@ -219,7 +219,8 @@ async fn undo_goes_back_to_the_previous_or_a_chosen_revision_and_skips_when_ther
     assert_eq!(outcome, UndoOutcome::Skipped { revision: 5 });
     let missing = kubernetes::undo(client, "production", "checkout", Some(42), false)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(missing.contains("unable to find revision 42"), "{missing}");
 }
 
@@ -228,7 +229,8 @@ async fn undo_of_a_paused_deployment_is_refused_with_the_reason() {
     let f = fixture().await;
     let error = kubernetes::undo(f.client().await, "production", "frozen", None, false)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("paused"), "{error}");
     assert!(
         error.contains("rollout resume deployment/frozen"),
@@ -390,7 +392,8 @@ async fn forbidden_names_the_verb_the_namespace_and_the_user() {
         &deploy("checkout", &format!("{IMAGE}:2.0.0")),
     )
     .await
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         error.starts_with("patch deployment production/checkout:"),
         "{error}"
@@ -411,13 +414,15 @@ async fn a_conflict_and_a_missing_container_are_told_plainly() {
         &deploy("checkout", &format!("{IMAGE}:2.0.0")),
     )
     .await
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(error.contains("the object has been modified"), "{error}");
     let mut wrong = deploy("checkout", &format!("{IMAGE}:2.0.0"));
     wrong.container = Some("sidecar".into());
     let error = kubernetes::set_image(f.client().await, &wrong)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         error,
         "deployment production/checkout has no container `sidecar`; it has: checkout"

@@ -5,6 +5,8 @@
 //! into its own release instead, and never shown as this one's.
 
 use crate::domain::events::{Event, GateOutcome};
+use crate::domain::rollback::UndoOutcome;
+use crate::domain::rollout::ActionError;
 
 use super::deploy_actions::DeployOutcome;
 
@@ -26,8 +28,7 @@ pub enum TaskResult {
     /// One Deployment's revert: a rollback reports once per item.
     RollbackItem {
         item: String,
-        ok: bool,
-        detail: String,
+        result: Result<UndoOutcome, ActionError>,
     },
     /// The incident report's path and the notice's text, or why not.
     Incident(Result<(String, String), String>),
@@ -49,10 +50,10 @@ impl TaskResult {
                 ok: outcome.ok,
                 results: outcome.results.clone(),
             }),
-            Self::RollbackItem { item, ok, detail } => Some(Event::RollbackItemFinished {
+            Self::RollbackItem { item, result } => Some(Event::RollbackItemFinished {
                 item: item.clone(),
-                ok: *ok,
-                detail: detail.clone(),
+                ok: result.is_ok(),
+                detail: super::rollback_actions::revert_detail(result),
             }),
             Self::Incident(Ok((path, _))) => Some(Event::IncidentWritten { path: path.clone() }),
             Self::Incident(Err(_)) | Self::NotStarted(_) => None,

@@ -13,7 +13,8 @@ use super::rollback_wizard::{Checks, Outcome, Stage, Wizard};
 use crate::domain::events::{Event, Recorded};
 use crate::domain::health::Unit;
 use crate::domain::incident::IncidentDraft;
-use crate::domain::rollback::{Candidate, OnTrigger, RollbackPlan, TriggerFacts};
+use crate::domain::rollback::{Candidate, OnTrigger, RollbackPlan, TriggerFacts, UndoOutcome};
+use crate::domain::rollout::ActionError;
 
 /// An automatic rollback waiting to start.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,9 +199,22 @@ fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
     })
 }
 
+/// How the wizard and the journal tell a revert's result.
+pub fn revert_detail(result: &Result<UndoOutcome, ActionError>) -> String {
+    match result {
+        Ok(outcome) => outcome.to_string(),
+        Err(error) => error.to_string(),
+    }
+}
+
 /// One Deployment's revert came back.
-pub fn item_done(model: &mut Model, item: String, ok: bool, detail: String) -> Vec<Effect> {
+pub fn item_done(
+    model: &mut Model,
+    item: String,
+    result: &Result<UndoOutcome, ActionError>,
+) -> Vec<Effect> {
     model.mark_changed();
+    let (ok, detail) = (result.is_ok(), revert_detail(result));
     if let Some(wizard) = model.rollback.as_mut() {
         wizard.item_done(&item, ok, &detail);
     }

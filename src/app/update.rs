@@ -49,8 +49,8 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
                 vec![Effect::Record(Event::GateFinished { step, outcome })]
             }
             TaskResult::Deploy(outcome) => deploy_actions::done(model, outcome),
-            TaskResult::RollbackItem { item, ok, detail } => {
-                rollback_actions::item_done(model, item, ok, detail)
+            TaskResult::RollbackItem { item, result } => {
+                rollback_actions::item_done(model, item, &result)
             }
             TaskResult::Incident(written) => rollback_actions::incident_written(model, written),
             // The failed write-ahead line has said so already.

@@ -160,6 +160,26 @@ pub struct RollbackItem {
     pub to_image: String,
 }
 
+/// What `rollout undo` did to one Deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UndoOutcome {
+    /// The template of this revision is being rolled out.
+    RolledBack { to: u64 },
+    /// The Deployment already runs that revision's template; nothing was sent.
+    Skipped { revision: u64 },
+}
+
+impl fmt::Display for UndoOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::RolledBack { to } => write!(f, "rolling back to revision {to}"),
+            Self::Skipped { revision } => {
+                write!(f, "already on revision {revision}'s template: nothing sent")
+            }
+        }
+    }
+}
+
 impl RollbackItem {
     pub fn key(&self) -> String {
         format!("{}/{}", self.namespace, self.name)

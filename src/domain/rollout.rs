@@ -3,6 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
+mod errors;
+pub use errors::{ActionError, CallError, CallFailure, ConnectError, DeploymentId};
+
 /// Where a Deployment's rollout stands, decided as `kubectl rollout status` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RolloutPhase {

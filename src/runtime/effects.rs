@@ -7,6 +7,7 @@ use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::adapters::kubernetes::Clients;
 use crate::app::requests::{Request, TaskResult};
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
@@ -39,6 +40,8 @@ pub struct Runner {
     store: ReleaseStore,
     playbooks: PlaybookLibrary,
     targets: Vec<crate::adapters::kubernetes::KubeTarget>,
+    /// One client per target, shared by the watches, deploys and rollbacks.
+    clients: Clients,
     /// How many columns a chart has at most; the health polls read it.
     chart_columns: Arc<AtomicU16>,
     incidents: Option<super::rollback::IncidentFiles>,
@@ -63,6 +66,7 @@ impl Runner {
             store,
             playbooks,
             targets: Vec::new(),
+            clients: Clients::default(),
             chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
             incidents: None,
             read_only: false,
@@ -224,9 +228,14 @@ impl Runner {
         self.incidents = Some(files);
     }
 
-    /// The rollout targets deploys go to.
-    pub fn set_targets(&mut self, targets: Vec<crate::adapters::kubernetes::KubeTarget>) {
+    /// The rollout targets deploys go to, and their clients.
+    pub fn set_targets(
+        &mut self,
+        targets: Vec<crate::adapters::kubernetes::KubeTarget>,
+        clients: Clients,
+    ) {
         self.targets = targets;
+        self.clients = clients;
     }
 
     /// Journals the request (synced) before touching any cluster; the outcome
@@ -245,13 +254,14 @@ impl Runner {
             return;
         }
         let targets = self.targets.clone();
+        let clients = self.clients.clone();
         let mailbox = self.mailbox.clone();
         let cause = format!(
             "release-cockpit: {} {} by {}",
             plan.release_id, plan.version, self.operator
         );
         tokio::spawn(async move {
-            let (ok, results) = super::deploy::run(&targets, &plan, &cause).await;
+            let (ok, results) = super::deploy::run(&clients, &targets, &plan, &cause).await;
             let _ = mailbox.send(Msg::Done {
                 request,
                 result: TaskResult::Deploy(crate::app::deploy_actions::DeployOutcome {
@@ -332,7 +342,7 @@ impl EffectRunner for Runner {
             Effect::RecordCalendar(event) => self.record_calendar(event),
             Effect::Deploy { request, plan } => self.deploy(request, *plan),
             Effect::Rollback { request, plan } => {
-                super::rollback::spawn(&self.targets, request, *plan, &self.mailbox)
+                super::rollback::spawn(&self.clients, &self.targets, request, *plan, &self.mailbox)
             }
             Effect::RecordInto { release, event } => self.record_into(&release, event),
             Effect::WriteIncident { request, draft } => {

@@ -6,16 +6,18 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::adapters::kubernetes::{self, KubeTarget};
+use crate::adapters::kubernetes::{self, Clients, KubeTarget};
 use crate::app::Msg;
 use crate::app::requests::{Request, TaskResult};
 use crate::domain::incident::{IncidentDraft, next_number, render, timeline};
-use crate::domain::rollback::{RollbackItem, RollbackPlan};
+use crate::domain::rollback::{RollbackItem, RollbackPlan, UndoOutcome};
+use crate::domain::rollout::ActionError;
 
 pub const INCIDENT_TEMPLATE: &str = include_str!("../../assets/templates/incident.md");
 pub const NOTICE_TEMPLATE: &str = include_str!("../../assets/templates/rollback-notice.md");
 
 pub fn spawn(
+    clients: &Clients,
     targets: &[KubeTarget],
     request: Request,
     plan: RollbackPlan,
@@ -25,30 +27,36 @@ pub fn spawn(
         let target = targets.iter().find(|t| t.name == item.target).cloned();
         let mailbox = mailbox.clone();
         let request = request.clone();
+        let clients = clients.clone();
         tokio::spawn(async move {
-            let (ok, detail) = match target {
-                Some(target) => revert(&target, &item).await,
-                None => (false, format!("target `{}` is not configured", item.target)),
+            let result = match target {
+                Some(target) => revert(&clients, &target, &item).await,
+                None => Err(ActionError::UnknownTarget {
+                    target: item.target.clone(),
+                }),
             };
-            tracing::info!(item = %item.key(), ok, %detail, "rollback item done");
+            match &result {
+                Ok(outcome) => tracing::info!(item = %item.key(), %outcome, "rollback item done"),
+                Err(error) => tracing::warn!(item = %item.key(), %error, "rollback item failed"),
+            }
             let _ = mailbox.send(Msg::Done {
                 request,
                 result: TaskResult::RollbackItem {
                     item: item.key(),
-                    ok,
-                    detail,
+                    result,
                 },
             });
         });
     }
 }
 
-async fn revert(target: &KubeTarget, item: &RollbackItem) -> (bool, String) {
-    let client = match kubernetes::connect(target).await {
-        Ok((client, _)) => client,
-        Err(error) => return (false, error),
-    };
-    match kubernetes::undo(
+async fn revert(
+    clients: &Clients,
+    target: &KubeTarget,
+    item: &RollbackItem,
+) -> Result<UndoOutcome, ActionError> {
+    let (client, _) = clients.get(target).await?;
+    kubernetes::undo(
         client,
         &item.namespace,
         &item.name,
@@ -56,16 +64,6 @@ async fn revert(target: &KubeTarget, item: &RollbackItem) -> (bool, String) {
         false,
     )
     .await
-    {
-        Ok(kubernetes::UndoOutcome::RolledBack { to }) => {
-            (true, format!("rolling back to revision {to}"))
-        }
-        Ok(kubernetes::UndoOutcome::Skipped { revision }) => (
-            true,
-            format!("already on revision {revision}'s template: nothing sent"),
-        ),
-        Err(error) => (false, error),
-    }
 }
 
 /// Where reports go, and where a team's own templates would be.

@@ -353,7 +353,8 @@ fn cockpit(
         } else {
             None
         };
-        runtime::rollout::spawn_watches(targets.clone(), &mailbox_tx);
+        let clients = crate::adapters::kubernetes::Clients::default();
+        runtime::rollout::spawn_watches(targets.clone(), &clients, &mailbox_tx);
         let guard = TerminalGuard::enter().wrap_err("setting up the terminal")?;
         let mut terminal =
             Terminal::new(CrosstermBackend::new(stdout())).map_err(|e| eyre!("terminal: {e}"))?;
@@ -381,7 +382,7 @@ fn cockpit(
             effects.run(crate::app::Effect::ChartColumns(width));
         }
         runtime::health::spawn_polls(signals, chart_range, effects.chart_columns(), &mailbox_tx);
-        effects.set_targets(targets);
+        effects.set_targets(targets, clients);
         effects.set_incidents(incidents);
         effects.set_read_only(read_only);
         if let Some(follow) = follow {

@@ -9,8 +9,10 @@ use kube::Api;
 use kube::api::{ListParams, Patch, PatchParams};
 use serde_json::json;
 
-use super::errors::describe;
+use super::errors::call_error;
 use super::history::{CHANGE_CAUSE, REVISION, controls, revision_number};
+pub use crate::domain::rollback::UndoOutcome;
+use crate::domain::rollout::{ActionError, CallError, CallFailure, DeploymentId};
 
 /// Every call to the API gives up after this long.
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -29,17 +31,27 @@ pub struct Deploy {
     pub dry_run: bool,
 }
 
-async fn bounded<T>(doing: &str, call: impl Future<Output = kube::Result<T>>) -> Result<T, String> {
+async fn bounded<T>(
+    doing: &str,
+    call: impl Future<Output = kube::Result<T>>,
+) -> Result<T, CallError> {
     match tokio::time::timeout(CALL_TIMEOUT, call).await {
-        Ok(result) => result.map_err(|e| describe(doing, &e)),
-        Err(_) => Err(format!("{doing}: no answer in {}s", CALL_TIMEOUT.as_secs())),
+        Ok(result) => result.map_err(|e| call_error(doing, &e)),
+        Err(_) => Err(CallError {
+            doing: doing.to_owned(),
+            failure: CallFailure::NoAnswer(CALL_TIMEOUT),
+        }),
     }
 }
 
 /// Sets the image; returns the Deployment's new generation.
-pub async fn set_image(client: kube::Client, deploy: &Deploy) -> Result<i64, String> {
+pub async fn set_image(client: kube::Client, deploy: &Deploy) -> Result<i64, ActionError> {
     let api: Api<Deployment> = Api::namespaced(client, &deploy.namespace);
-    let target = format!("deployment {}/{}", deploy.namespace, deploy.name);
+    let deployment = DeploymentId {
+        namespace: deploy.namespace.clone(),
+        name: deploy.name.clone(),
+    };
+    let target = deployment.to_string();
     let current = bounded(&format!("get {target}"), api.get(&deploy.name)).await?;
     let containers: Vec<String> = current
         .spec
@@ -50,15 +62,16 @@ pub async fn set_image(client: kube::Client, deploy: &Deploy) -> Result<i64, Str
     let container = match &deploy.container {
         Some(wanted) if containers.contains(wanted) => wanted.clone(),
         Some(wanted) => {
-            return Err(format!(
-                "{target} has no container `{wanted}`; it has: {}",
-                containers.join(", ")
-            ));
+            return Err(ActionError::NoSuchContainer {
+                deployment,
+                wanted: wanted.clone(),
+                containers,
+            });
         }
         None => containers
             .first()
             .cloned()
-            .ok_or_else(|| format!("{target} has no containers"))?,
+            .ok_or(ActionError::NoContainers { deployment })?,
     };
     let patch = json!({
         "metadata": {"annotations": {CHANGE_CAUSE: deploy.change_cause}},
@@ -75,14 +88,6 @@ pub async fn set_image(client: kube::Client, deploy: &Deploy) -> Result<i64, Str
     )
     .await?;
     Ok(patched.metadata.generation.unwrap_or(0))
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UndoOutcome {
-    /// The template of this revision is being rolled out.
-    RolledBack { to: u64 },
-    /// The Deployment already runs that revision's template; nothing was sent.
-    Skipped { revision: u64 },
 }
 
 /// Annotations a rollback keeps from the Deployment instead of the revision.
@@ -102,16 +107,18 @@ pub async fn undo(
     name: &str,
     to_revision: Option<u64>,
     dry_run: bool,
-) -> Result<UndoOutcome, String> {
+) -> Result<UndoOutcome, ActionError> {
     let deployments: Api<Deployment> = Api::namespaced(client.clone(), namespace);
     let replicasets: Api<ReplicaSet> = Api::namespaced(client, namespace);
-    let target = format!("deployment {namespace}/{name}");
+    let id = DeploymentId {
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+    };
+    let target = id.to_string();
     let deployment = bounded(&format!("get {target}"), deployments.get(name)).await?;
     let spec = deployment.spec.clone().unwrap_or_default();
     if spec.paused.unwrap_or(false) {
-        return Err(format!(
-            "cannot roll back {target}: it is paused; resume it first (kubectl rollout resume deployment/{name}) and try again"
-        ));
+        return Err(ActionError::Paused { deployment: id });
     }
     let selector = spec
         .selector
@@ -131,14 +138,16 @@ pub async fn undo(
         .iter()
         .filter(|rs| controls(&deployment, rs))
         .collect();
-    let chosen = pick_revision(&owned, to_revision)
-        .map_err(|why| format!("cannot roll back {target}: {why}"))?;
+    let chosen = pick_revision(&owned, to_revision, &id)?;
     let revision = revision_number(chosen);
     let mut template = chosen
         .spec
         .as_ref()
         .and_then(|s| s.template.clone())
-        .ok_or_else(|| format!("revision {revision} of {target} has no pod template"))?;
+        .ok_or_else(|| ActionError::NoPodTemplate {
+            deployment: id.clone(),
+            revision,
+        })?;
     if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
         labels.remove("pod-template-hash");
     }
@@ -165,7 +174,10 @@ pub async fn undo(
         {"op": "replace", "path": "/spec/template", "value": template},
         {"op": "replace", "path": "/metadata/annotations", "value": annotations},
     ]))
-    .map_err(|e| format!("building the rollback patch for {target}: {e}"))?;
+    .map_err(|e| ActionError::Patch {
+        deployment: id.clone(),
+        cause: e.to_string(),
+    })?;
     let params = PatchParams {
         dry_run,
         field_manager: Some("release-cockpit".to_owned()),
@@ -183,23 +195,28 @@ pub async fn undo(
 fn pick_revision<'a>(
     owned: &[&'a ReplicaSet],
     wanted: Option<u64>,
-) -> Result<&'a ReplicaSet, String> {
+    deployment: &DeploymentId,
+) -> Result<&'a ReplicaSet, ActionError> {
+    let deployment = deployment.clone();
     if owned.is_empty() {
-        return Err("no rollout history found".to_owned());
+        return Err(ActionError::NoHistory { deployment });
     }
     match wanted {
         Some(revision) => owned
             .iter()
             .find(|rs| revision_number(rs) == revision)
             .copied()
-            .ok_or_else(|| format!("unable to find revision {revision} in its history")),
+            .ok_or(ActionError::NoSuchRevision {
+                deployment,
+                revision,
+            }),
         None => {
             let mut sorted: Vec<&ReplicaSet> = owned.to_vec();
             sorted.sort_by_key(|rs| std::cmp::Reverse(revision_number(rs)));
             sorted
                 .get(1)
                 .copied()
-                .ok_or_else(|| "no previous revision to roll back to".to_owned())
+                .ok_or(ActionError::NoPreviousRevision { deployment })
         }
     }
 }

@@ -7,27 +7,30 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
 use super::target::KubeTarget;
+use crate::domain::rollout::ConnectError;
 
 /// The client and the namespace the target means.
-pub async fn connect(target: &KubeTarget) -> Result<(Client, String), String> {
+pub async fn connect(target: &KubeTarget) -> Result<(Client, String), ConnectError> {
     let options = KubeConfigOptions {
         context: target.context.clone(),
         ..KubeConfigOptions::default()
     };
     let mut config = match &target.kubeconfig {
         Some(path) => {
-            let kubeconfig = Kubeconfig::read_from(path).map_err(|e| {
-                format!(
-                    "target {}: cannot read kubeconfig {}: {e}",
-                    target.name,
-                    path.display()
-                )
-            })?;
+            let kubeconfig =
+                Kubeconfig::read_from(path).map_err(|e| ConnectError::ReadKubeconfig {
+                    target: target.name.clone(),
+                    path: path.clone(),
+                    cause: e.to_string(),
+                })?;
             Config::from_custom_kubeconfig(kubeconfig, &options).await
         }
         None => Config::from_kubeconfig(&options).await,
     }
-    .map_err(|e| format!("target {}: kubeconfig: {e}", target.name))?;
+    .map_err(|e| ConnectError::Kubeconfig {
+        target: target.name.clone(),
+        cause: e.to_string(),
+    })?;
     config.connect_timeout = Some(Duration::from_secs(5));
     // Long enough for a watch to wait for its next event.
     config.read_timeout = Some(Duration::from_secs(330));
@@ -35,6 +38,9 @@ pub async fn connect(target: &KubeTarget) -> Result<(Client, String), String> {
         .namespace
         .clone()
         .unwrap_or_else(|| config.default_namespace.clone());
-    let client = Client::try_from(config).map_err(|e| format!("target {}: {e}", target.name))?;
+    let client = Client::try_from(config).map_err(|e| ConnectError::Client {
+        target: target.name.clone(),
+        cause: e.to_string(),
+    })?;
     Ok((client, namespace))
 }

@@ -4,6 +4,7 @@
 
 mod actions;
 mod client;
+pub(crate) mod clients;
 mod errors;
 mod feeds;
 pub mod history;
@@ -15,8 +16,9 @@ mod watch;
 pub use crate::domain::rollout::RolloutUpdate;
 pub use actions::{Deploy, UndoOutcome, set_image, undo};
 pub use client::connect;
+pub use clients::{Clients, Connected, Connecting};
 pub use errors::describe;
 pub use liveness::Liveness;
 pub use status::deployment_state;
 pub use target::KubeTarget;
-pub use watch::watch_target;
+pub use watch::{watch_target, watch_target_with};

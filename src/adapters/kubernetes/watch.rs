@@ -40,7 +40,7 @@ use kube::api::{ListParams, WatchParams};
 use kube::core::ResourceExt;
 use tokio::time::Instant;
 
-use super::client::connect;
+use super::clients::Clients;
 use super::feeds::{self, Broken, Feeds, refuses_our_version, snapshot};
 use super::liveness::{Failure, Liveness, bounded, current_version};
 use super::target::KubeTarget;
@@ -110,8 +110,19 @@ enum Followed {
     Ended(Ended),
 }
 
-/// Runs until `send` returns false (the cockpit has gone).
+/// Runs until `send` returns false (the cockpit has gone), with a client of
+/// its own.
 pub async fn watch_target(target: KubeTarget, send: impl Fn(RolloutUpdate) -> bool + Send) {
+    watch_target_with(&Clients::default(), target, send).await;
+}
+
+/// [`watch_target`] with the target's client from `clients`, shared with
+/// the deploys and rollbacks that go to it.
+pub async fn watch_target_with(
+    clients: &Clients,
+    target: KubeTarget,
+    send: impl Fn(RolloutUpdate) -> bool + Send,
+) {
     let mut backoff = Backoff(Backoff::FIRST);
     let stale = |error: String| {
         send(RolloutUpdate::Stale {
@@ -120,10 +131,10 @@ pub async fn watch_target(target: KubeTarget, send: impl Fn(RolloutUpdate) -> bo
         })
     };
     let (client, namespace) = loop {
-        match connect(&target).await {
+        match clients.get(&target).await {
             Ok(connected) => break connected,
             Err(error) => {
-                if !stale(error) {
+                if !stale(error.to_string()) {
                     return;
                 }
                 backoff.wait().await;

@@ -168,8 +168,7 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
             request,
             result: crate::app::requests::TaskResult::RollbackItem {
                 item: "production/checkout".into(),
-                ok: true,
-                detail: "rolling back to revision 3".into(),
+                result: Ok(crate::domain::rollback::UndoOutcome::RolledBack { to: 3 }),
             },
         },
     );
