@@ -5,6 +5,7 @@
 //! into its own release instead, and never shown as this one's.
 
 use crate::domain::events::{Event, GateOutcome};
+use crate::domain::incident::{IncidentError, IncidentWritten};
 use crate::domain::rollback::UndoOutcome;
 use crate::domain::rollout::ActionError;
 
@@ -31,7 +32,7 @@ pub enum TaskResult {
         result: Result<UndoOutcome, ActionError>,
     },
     /// The incident report's path and the notice's text, or why not.
-    Incident(Result<(String, String), String>),
+    Incident(Result<IncidentWritten, IncidentError>),
     /// The work never started (its write-ahead line could not be written):
     /// nothing to record, and nothing runs any more.
     NotStarted(String),
@@ -55,7 +56,9 @@ impl TaskResult {
                 ok: result.is_ok(),
                 detail: super::rollback_actions::revert_detail(result),
             }),
-            Self::Incident(Ok((path, _))) => Some(Event::IncidentWritten { path: path.clone() }),
+            Self::Incident(Ok(written)) => Some(Event::IncidentWritten {
+                path: written.path.clone(),
+            }),
             Self::Incident(Err(_)) | Self::NotStarted(_) => None,
         }
     }

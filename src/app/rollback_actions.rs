@@ -12,7 +12,7 @@ use super::model::{Model, Overlay};
 use super::rollback_wizard::{Checks, Outcome, Stage, Wizard};
 use crate::domain::events::{Event, Recorded};
 use crate::domain::health::Unit;
-use crate::domain::incident::IncidentDraft;
+use crate::domain::incident::{IncidentDraft, IncidentError, IncidentWritten};
 use crate::domain::rollback::{Candidate, OnTrigger, RollbackPlan, TriggerFacts, UndoOutcome};
 use crate::domain::rollout::ActionError;
 
@@ -228,10 +228,10 @@ pub fn item_done(
 /// The report is written: say where, and add the post-mortem to the checklist.
 pub fn incident_written(
     model: &mut Model,
-    result: Result<(String, String), String>,
+    result: Result<IncidentWritten, IncidentError>,
 ) -> Vec<Effect> {
     model.mark_changed();
-    let (path, notice) = match result {
+    let IncidentWritten { path, notice } = match result {
         Ok(written) => written,
         Err(error) => {
             if let Some(wizard) = model.rollback.as_mut() {

@@ -8,6 +8,9 @@ use super::events::{Event, Recorded};
 use super::offset::format_seconds;
 use super::rollback::{RollbackItem, Severity};
 
+mod written;
+pub use written::{IncidentError, IncidentWritten};
+
 /// Everything the report says, gathered when the verdict is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentDraft {

@@ -12,6 +12,7 @@ use crate::app::requests::{Request, TaskResult};
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
 use crate::current_release::{Current, Follow, open_by_id};
+use crate::domain::incident::IncidentError;
 use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
 use crate::session::{CalendarJournal, Journal, ReleaseStore, start_release};
 
@@ -353,10 +354,12 @@ impl EffectRunner for Runner {
                 tokio::task::spawn_blocking(move || {
                     let result = match files {
                         Some(files) => files.write(&draft, journal.as_deref()),
-                        None => Err("no directory for incident reports is known".to_owned()),
+                        None => Err(IncidentError::NoDirectory),
                     };
                     match &result {
-                        Ok((path, _)) => tracing::info!(%path, "incident report written"),
+                        Ok(written) => {
+                            tracing::info!(path = %written.path, "incident report written")
+                        }
                         Err(error) => tracing::error!(%error, "incident report not written"),
                     }
                     let _ = mailbox.send(Msg::Done {

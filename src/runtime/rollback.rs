@@ -9,7 +9,9 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::adapters::kubernetes::{self, Clients, KubeTarget};
 use crate::app::Msg;
 use crate::app::requests::{Request, TaskResult};
-use crate::domain::incident::{IncidentDraft, next_number, render, timeline};
+use crate::domain::incident::{
+    IncidentDraft, IncidentError, IncidentWritten, next_number, render, timeline,
+};
 use crate::domain::rollback::{RollbackItem, RollbackPlan, UndoOutcome};
 use crate::domain::rollout::ActionError;
 
@@ -83,31 +85,40 @@ impl IncidentFiles {
     }
 
     /// Renders both and writes them as `INCIDENT-NNNN.md` (the next free
-    /// number) and `INCIDENT-NNNN-notice.md`; returns the report's path and
-    /// the notice's text.
+    /// number) and `INCIDENT-NNNN-notice.md`.
     pub fn write(
         &self,
         draft: &IncidentDraft,
         journal: Option<&Path>,
-    ) -> Result<(String, String), String> {
+    ) -> Result<IncidentWritten, IncidentError> {
         let records = journal
             .and_then(|p| std::fs::read(p).ok())
             .map(|bytes| crate::session::journal::replay(&bytes).records)
             .unwrap_or_default();
         let lines = timeline(&records);
-        crate::paths::create_private_dir_all(&self.dir)
-            .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
+        let dir = &self.dir;
+        crate::paths::create_private_dir_all(dir).map_err(|e| IncidentError::CreateDir {
+            dir: dir.clone(),
+            cause: e.to_string(),
+        })?;
+        let cannot_write = |path: &Path, e: std::io::Error| IncidentError::Write {
+            path: path.to_path_buf(),
+            cause: e.to_string(),
+        };
         // create_new: two cockpits never write the same number.
         for _ in 0..100 {
-            let names: Vec<String> = std::fs::read_dir(&self.dir)
-                .map_err(|e| format!("cannot read {}: {e}", self.dir.display()))?
+            let names: Vec<String> = std::fs::read_dir(dir)
+                .map_err(|e| IncidentError::ReadDir {
+                    dir: dir.clone(),
+                    cause: e.to_string(),
+                })?
                 .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
                 .collect();
             let id = format!(
                 "INCIDENT-{:04}",
                 next_number(names.iter().map(String::as_str))
             );
-            let path = self.dir.join(format!("{id}.md"));
+            let path = dir.join(format!("{id}.md"));
             let report = render(
                 &self.template("incident.md", INCIDENT_TEMPLATE),
                 &id,
@@ -129,17 +140,20 @@ impl IncidentFiles {
                     use std::io::Write;
                     file.write_all(report.as_bytes())
                         .and_then(|()| file.sync_all())
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                    let notice_path = self.dir.join(format!("{id}-notice.md"));
+                        .map_err(|e| cannot_write(&path, e))?;
+                    let notice_path = dir.join(format!("{id}-notice.md"));
                     crate::paths::write_private(&notice_path, &notice)
-                        .map_err(|e| format!("cannot write {}: {e}", notice_path.display()))?;
-                    return Ok((path.display().to_string(), notice));
+                        .map_err(|e| cannot_write(&notice_path, e))?;
+                    return Ok(IncidentWritten {
+                        path: path.display().to_string(),
+                        notice,
+                    });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(format!("cannot write {}: {e}", path.display())),
+                Err(e) => return Err(cannot_write(&path, e)),
             }
         }
-        Err(format!("no free incident number in {}", self.dir.display()))
+        Err(IncidentError::NoFreeNumber { dir: dir.clone() })
     }
 }
 
@@ -182,7 +196,7 @@ mod tests {
             at,
             post_mortem_due: at,
         };
-        let (path, _) = files.write(&draft, None).unwrap();
+        let path = files.write(&draft, None).unwrap().path;
         assert_eq!(mode(&dir), 0o700);
         assert_eq!(mode(&home.path().join("state")), 0o700);
         assert_eq!(mode(Path::new(&path)), 0o600);

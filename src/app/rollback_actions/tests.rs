@@ -239,10 +239,12 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
                     &mut model,
                     Msg::Done {
                         request: request.clone(),
-                        result: crate::app::requests::TaskResult::Incident(Ok((
-                            "/tmp/x/INCIDENT-0001.md".into(),
-                            "notice".into(),
-                        ))),
+                        result: crate::app::requests::TaskResult::Incident(Ok(
+                            crate::domain::incident::IncidentWritten {
+                                path: "/tmp/x/INCIDENT-0001.md".into(),
+                                notice: "notice".into(),
+                            },
+                        )),
                     },
                 );
                 assert_eq!(written.len(), 2, "{written:?}");
