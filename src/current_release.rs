@@ -115,17 +115,17 @@ pub fn open_by_id(store: &ReleaseStore, id: &str, read_only: bool) -> Current {
             Err(OpenError::WriteRefused(reason)) => {
                 tracing::warn!(
                     release = id,
-                    reason,
+                    %reason,
                     "journal not writable by this build; following read-only"
                 );
                 let mut current = follow(store, id, None);
                 current.notice = Some(match current.notice.take() {
                     Some(more) => format!("{reason}; {more}"),
-                    None => reason,
+                    None => reason.to_string(),
                 });
                 current
             }
-            Err(OpenError::Failed(error)) => notice(format!("cannot open release {id}: {error}")),
+            Err(error) => notice(format!("cannot open release {id}: {error}")),
         },
         Ok(LockOutcome::HeldBy(writer)) => {
             tracing::info!(

@@ -8,18 +8,37 @@ use chrono_tz::Tz;
 use crate::config::PlaybookLibrary;
 use crate::domain::events::{Event, GateOutcome};
 use crate::domain::release::ReleaseType;
-use crate::session::{NewRelease, Opened, ReleaseStore, start_release};
+use crate::session::{JournalError, NewRelease, Opened, ReleaseStore, StartError, start_release};
 
 /// Who ran the demo release until now. The operator at the keyboard is someone
 /// else, so approving is not self-approval.
 const RELEASE_MANAGER: &str = "carol";
+
+/// Why the demo release was not started: its first line, or a line of its
+/// history, was not written.
+#[derive(Debug)]
+pub enum DemoReleaseError {
+    Start(StartError),
+    History(JournalError),
+}
+
+impl std::fmt::Display for DemoReleaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Start(error) => error.fmt(f),
+            Self::History(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for DemoReleaseError {}
 
 pub fn start_demo_release(
     store: &ReleaseStore,
     playbooks: &PlaybookLibrary,
     zone: Tz,
     now: DateTime<Utc>,
-) -> Result<Opened, String> {
+) -> Result<Opened, DemoReleaseError> {
     let t0 = now + Duration::minutes(80);
     let t0 = t0.duration_trunc(Duration::minutes(10)).unwrap_or(t0);
     let new = NewRelease {
@@ -36,7 +55,8 @@ pub fn start_demo_release(
         &new,
         RELEASE_MANAGER,
         t0 - Duration::days(8),
-    )?;
+    )
+    .map_err(DemoReleaseError::Start)?;
     let gate = |passed: bool, summary: &str, output: &str| GateOutcome {
         passed,
         summary: summary.to_owned(),
@@ -131,7 +151,7 @@ pub fn start_demo_release(
         let recorded = opened
             .journal
             .append(who, t0 + offset, event)
-            .map_err(|e| e.to_string())?;
+            .map_err(DemoReleaseError::History)?;
         opened.checklist.apply(&recorded);
     }
     Ok(opened)

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::events::Recorded;
-use crate::session::{ReadOnly, ReleaseStore, open_release_read_only};
+use crate::session::{ReadError, ReadOnly, ReleaseStore, open_release_read_only};
 
 /// One line per release, most recent first: id, type, version, T-0, progress and
 /// outcome.
@@ -52,6 +52,28 @@ pub fn releases(store: &ReleaseStore, now: DateTime<Utc>) -> String {
     out
 }
 
+/// Why `history` printed nothing.
+#[derive(Debug)]
+pub enum HistoryError {
+    NoReleases,
+    Read(ReadError),
+    Encode(serde_json::Error),
+}
+
+impl std::fmt::Display for HistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoReleases => {
+                f.write_str("no releases yet: start one with `release-cockpit start`")
+            }
+            Self::Read(error) => error.fmt(f),
+            Self::Encode(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for HistoryError {}
+
 #[derive(Serialize)]
 struct HistoryLine<'a> {
     release: &'a str,
@@ -62,18 +84,18 @@ struct HistoryLine<'a> {
 /// The audit trail of one release (the most recent when `id` is `None`): time,
 /// operator, step, what happened and why, then a `!` line for each line of the
 /// journal that did not replay; or JSON lines with every field (records only).
-pub fn history(store: &ReleaseStore, id: Option<&str>, json: bool) -> Result<String, String> {
+pub fn history(store: &ReleaseStore, id: Option<&str>, json: bool) -> Result<String, HistoryError> {
     let id = match id {
         Some(id) => id.to_owned(),
         None => store
             .list()
             .into_iter()
             .next()
-            .ok_or("no releases yet: start one with `release-cockpit start`")?,
+            .ok_or(HistoryError::NoReleases)?,
     };
     let ReadOnly {
         records, problems, ..
-    } = open_release_read_only(store, &id)?;
+    } = open_release_read_only(store, &id).map_err(HistoryError::Read)?;
     let mut out = String::new();
     for recorded in &records {
         if json {
@@ -81,7 +103,7 @@ pub fn history(store: &ReleaseStore, id: Option<&str>, json: bool) -> Result<Str
                 release: &id,
                 recorded,
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(HistoryError::Encode)?;
             out.push_str(&line);
             out.push('\n');
         } else {

@@ -288,7 +288,8 @@ fn a_damaged_first_line_is_a_clear_error_and_the_file_is_kept() {
     assert!(text.contains("restore that line"), "{text}");
     let read_only = open_release_read_only(&store, &id)
         .err()
-        .expect("read-only too");
+        .expect("read-only too")
+        .to_string();
     assert!(read_only.contains("line 1"), "{read_only}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
@@ -330,7 +331,8 @@ fn a_journal_started_by_a_newer_build_says_upgrade() {
     std::fs::write(&path, text.replacen("{\"v\":1,", "{\"v\":2,", 1)).unwrap();
     let error = open_release_read_only(&store, &id)
         .err()
-        .expect("nothing to fold into");
+        .expect("nothing to fold into")
+        .to_string();
     assert!(
         error.contains("written by a newer release-cockpit (format 2"),
         "{error}"

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use super::commands::Command;
 use super::effect::Effect;
 use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
-use crate::domain::calendar::{Change, Occurrence, parse_postpone};
+use crate::domain::calendar::{Change, Occurrence, PostponeError, parse_postpone};
 use crate::domain::events::Event;
-use crate::domain::release::{NewRelease, parse_version};
+use crate::domain::release::{NewRelease, VersionError, parse_version};
 
 pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
     // From the palette a calendar command brings the calendar into view.
@@ -29,12 +29,85 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::CalendarPickNext => view.pick_next(),
         Command::CalendarOpen => return open(model),
-        Command::CalendarPostpone | Command::CalendarSkip | Command::CalendarRestore => {
-            return change(model, command);
-        }
+        Command::CalendarPostpone => return change(model, Action::Postpone),
+        Command::CalendarSkip => return change(model, Action::Skip),
+        Command::CalendarRestore => return change(model, Action::Restore),
         _ => {}
     }
     Vec::new()
+}
+
+/// What the operator asked to do with the selected release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Start,
+    Postpone,
+    Skip,
+    Restore,
+}
+
+impl Action {
+    /// How a refusal names it: `read-only: postponing is refused`.
+    fn doing(self) -> &'static str {
+        match self {
+            Self::Start => "starting a release",
+            Self::Postpone => "postponing",
+            Self::Skip => "skipping",
+            Self::Restore => "restoring",
+        }
+    }
+
+    /// Whether a skipped release must be restored before this.
+    fn needs_it_scheduled(self) -> bool {
+        match self {
+            Self::Start | Self::Postpone | Self::Skip => true,
+            Self::Restore => false,
+        }
+    }
+}
+
+/// Why an action on the selected release is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Refusal {
+    ReadOnly(Action),
+    Skipped { label: String },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ReadOnly(action) => write!(f, "read-only: {} is refused", action.doing()),
+            Self::Skipped { label } => write!(f, "{label} is skipped: restore it first (u)"),
+        }
+    }
+}
+
+/// Why a calendar prompt's text was not acted on.
+#[derive(Debug)]
+enum SubmitError {
+    /// The configuration changed under the prompt.
+    Gone {
+        train: String,
+    },
+    NoTrain {
+        train: String,
+    },
+    Postpone(PostponeError),
+    Version(VersionError),
+}
+
+impl std::fmt::Display for SubmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Gone { train } => write!(
+                f,
+                "train {train} no longer has that release (was the config changed?)"
+            ),
+            Self::NoTrain { train } => write!(f, "no train named {train}"),
+            Self::Postpone(error) => error.fmt(f),
+            Self::Version(error) => error.fmt(f),
+        }
+    }
 }
 
 /// The selected release, or a notice saying why there is none.
@@ -68,8 +141,8 @@ fn open(model: &mut Model) -> Vec<Effect> {
             id: known.id.clone(),
         }];
     }
-    if let Some(refusal) = refusal(model, "starting a release", &occurrence) {
-        model.notice = Some(refusal);
+    if let Some(refusal) = refusal(model, Action::Start, &occurrence) {
+        model.notice = Some(refusal.to_string());
         return Vec::new();
     }
     let text = model
@@ -88,28 +161,22 @@ fn open(model: &mut Model) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Why an action on `occurrence` is refused, if it is.
-fn refusal(model: &Model, what: &str, occurrence: &Occurrence) -> Option<String> {
+/// Why `action` on `occurrence` is refused, if it is.
+fn refusal(model: &Model, action: Action, occurrence: &Occurrence) -> Option<Refusal> {
     if model.session.is_read_only() {
-        return Some(format!("read-only: {what} is refused"));
+        return Some(Refusal::ReadOnly(action));
     }
-    occurrence
-        .is_skipped()
-        .then(|| format!("{} is skipped: restore it first (u)", label(occurrence)))
-        .filter(|_| what != "restoring")
+    (occurrence.is_skipped() && action.needs_it_scheduled()).then(|| Refusal::Skipped {
+        label: label(occurrence),
+    })
 }
 
-fn change(model: &mut Model, command: Command) -> Vec<Effect> {
+fn change(model: &mut Model, action: Action) -> Vec<Effect> {
     let Some(occurrence) = picked(model) else {
         return Vec::new();
     };
-    let what = match command {
-        Command::CalendarPostpone => "postponing",
-        Command::CalendarSkip => "skipping",
-        _ => "restoring",
-    };
-    if let Some(refusal) = refusal(model, what, &occurrence) {
-        model.notice = Some(refusal);
+    if let Some(refusal) = refusal(model, action, &occurrence) {
+        model.notice = Some(refusal.to_string());
         return Vec::new();
     }
     let (train, scheduled, label) = (
@@ -117,18 +184,19 @@ fn change(model: &mut Model, command: Command) -> Vec<Effect> {
         occurrence.scheduled,
         label(&occurrence),
     );
-    let purpose = match command {
-        Command::CalendarPostpone => PromptPurpose::Postpone {
+    let purpose = match action {
+        Action::Postpone => PromptPurpose::Postpone {
             train,
             scheduled,
             label,
         },
-        Command::CalendarSkip => PromptPurpose::SkipOccurrence {
+        Action::Skip => PromptPurpose::SkipOccurrence {
             train,
             scheduled,
             label,
         },
-        _ => {
+        Action::Start => return open(model),
+        Action::Restore => {
             return match model.calendar.calendar.changes.get(&train, scheduled) {
                 Some(Change::Postponed { .. } | Change::Skipped { .. }) => {
                     vec![Effect::RecordCalendar(Event::OccurrenceRestored {
@@ -174,20 +242,24 @@ pub fn submit(model: &mut Model, purpose: PromptPurpose, text: String) -> Vec<Ef
         Ok(effect) => vec![effect],
         Err(problem) => {
             // Keep what was typed so it can be corrected.
-            model.notice = Some(problem);
+            model.notice = Some(problem.to_string());
             model.overlay = Some(Overlay::Prompt(Prompt { purpose, text }));
             Vec::new()
         }
     }
 }
 
-fn occurrence(model: &Model, train: &str, scheduled: DateTime<Utc>) -> Result<Occurrence, String> {
+fn occurrence(
+    model: &Model,
+    train: &str,
+    scheduled: DateTime<Utc>,
+) -> Result<Occurrence, SubmitError> {
     model
         .calendar
         .calendar
         .occurrence(train, scheduled)
-        .ok_or_else(|| {
-            format!("train {train} no longer has that release (was the config changed?)")
+        .ok_or_else(|| SubmitError::Gone {
+            train: train.to_owned(),
         })
 }
 
@@ -196,9 +268,9 @@ fn postpone(
     train: &str,
     scheduled: DateTime<Utc>,
     text: &str,
-) -> Result<Effect, String> {
+) -> Result<Effect, SubmitError> {
     let current = occurrence(model, train, scheduled)?;
-    let (to, reason) = parse_postpone(text, current.t0_local())?;
+    let (to, reason) = parse_postpone(text, current.t0_local()).map_err(SubmitError::Postpone)?;
     Ok(Effect::RecordCalendar(Event::OccurrencePostponed {
         train: train.to_owned(),
         scheduled,
@@ -212,16 +284,18 @@ fn start(
     train: &str,
     scheduled: DateTime<Utc>,
     text: &str,
-) -> Result<Effect, String> {
+) -> Result<Effect, SubmitError> {
     let current = occurrence(model, train, scheduled)?;
     let config = model
         .calendar
         .calendar
         .train(train)
-        .ok_or_else(|| format!("no train named {train}"))?;
+        .ok_or_else(|| SubmitError::NoTrain {
+            train: train.to_owned(),
+        })?;
     Ok(Effect::StartRelease(Box::new(NewRelease {
         kind: config.kind,
-        version: parse_version(text)?,
+        version: parse_version(text).map_err(SubmitError::Version)?,
         t0: current.t0,
         zone: config.zone,
         name: Some(train.to_owned()),

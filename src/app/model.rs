@@ -171,6 +171,27 @@ impl Session {
     }
 }
 
+/// Another release may not be opened yet: what still runs for this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SwitchRefused {
+    pub running: Vec<String>,
+}
+
+impl std::fmt::Display for SwitchRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} running for this release: switch releases once {} done (R shows a rollback)",
+            self.running.join(", "),
+            if self.running.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
+        )
+    }
+}
+
 /// Where the configuration came from, shown in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigOrigin {
@@ -306,20 +327,12 @@ impl Model {
     /// something this process started for the open one is under way, so that
     /// its result cannot land in the wrong release. Every path that opens a
     /// release goes through `update`, which asks this.
-    pub fn may_switch_release(&self) -> Result<(), String> {
+    pub fn may_switch_release(&self) -> Result<(), SwitchRefused> {
         let running = self.running_actions();
         if running.is_empty() {
             return Ok(());
         }
-        Err(format!(
-            "{} running for this release: switch releases once {} done (R shows a rollback)",
-            running.join(", "),
-            if running.len() == 1 {
-                "it is"
-            } else {
-                "they are"
-            }
-        ))
+        Err(SwitchRefused { running })
     }
 
     /// Records that something visible changed, so the next frame must be drawn.

@@ -170,4 +170,23 @@ mod tests {
         assert!(requests.is_empty(), "no results to wait for");
         assert_eq!(requests.finish(&nothing, Some("r1")), Binding::Unknown);
     }
+
+    #[test]
+    fn a_refused_switch_names_what_still_runs() {
+        use crate::app::model::SwitchRefused;
+        let one = SwitchRefused {
+            running: vec!["gate `smoke`".into()],
+        };
+        assert_eq!(
+            one.to_string(),
+            "gate `smoke` running for this release: switch releases once it is done (R shows a rollback)"
+        );
+        let two = SwitchRefused {
+            running: vec!["gate `smoke`".into(), "rollback".into()],
+        };
+        assert_eq!(
+            two.to_string(),
+            "gate `smoke`, rollback running for this release: switch releases once they are done (R shows a rollback)"
+        );
+    }
 }

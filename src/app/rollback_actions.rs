@@ -34,16 +34,31 @@ pub fn open(model: &mut Model) -> Vec<Effect> {
             model.rollback = Some(wizard);
             model.overlay = Some(Overlay::Rollback);
         }
-        Err(why) => model.notice = Some(why),
+        Err(why) => model.notice = Some(why.to_string()),
     }
     Vec::new()
 }
 
-fn new_wizard(model: &Model) -> Result<Wizard, String> {
-    let release = model.release.as_ref().ok_or_else(|| {
-        "no release is open: a rollback goes back from a release's version (start or open one)"
-            .to_owned()
-    })?;
+/// Why `R` has nothing to roll back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoRollback {
+    NoRelease,
+    NoTargets,
+}
+
+impl std::fmt::Display for NoRollback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NoRelease => {
+                "no release is open: a rollback goes back from a release's version (start or open one)"
+            }
+            Self::NoTargets => "no rollout targets with Deployments: nothing to roll back",
+        })
+    }
+}
+
+fn new_wizard(model: &Model) -> Result<Wizard, NoRollback> {
+    let release = model.release.as_ref().ok_or(NoRollback::NoRelease)?;
     let version = release.checklist.release.version.to_string();
     let candidates: Vec<Candidate> = model
         .rollout
@@ -54,7 +69,7 @@ fn new_wizard(model: &Model) -> Result<Wizard, String> {
         })
         .collect();
     if candidates.is_empty() {
-        return Err("no rollout targets with Deployments: nothing to roll back".to_owned());
+        return Err(NoRollback::NoTargets);
     }
     let trigger = model.health.firing().first().map(|f| facts(model, f));
     Ok(Wizard::new(

@@ -277,7 +277,7 @@ pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
             return match NewRelease::parse(&text, model.clock.zone) {
                 Ok(new) => vec![Effect::StartRelease(Box::new(new))],
                 Err(problem) => {
-                    model.notice = Some(problem);
+                    model.notice = Some(problem.to_string());
                     model.overlay = Some(Overlay::Prompt(Prompt {
                         purpose: PromptPurpose::NewRelease,
                         text,

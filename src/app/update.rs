@@ -31,7 +31,7 @@ fn guard_release_switch(model: &mut Model, effects: Vec<Effect>) -> Vec<Effect> 
     match model.may_switch_release() {
         Ok(()) => effects,
         Err(why) => {
-            model.notice = Some(why);
+            model.notice = Some(why.to_string());
             model.overlay = None;
             model.mark_changed();
             effects.into_iter().filter(|e| !switches(e)).collect()
@@ -396,7 +396,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
             model.notice = Some("read-only: starting a release is refused".to_owned());
         }
         Command::NewRelease | Command::SwitchRelease if model.may_switch_release().is_err() => {
-            model.notice = model.may_switch_release().err();
+            model.notice = model.may_switch_release().err().map(|why| why.to_string());
         }
         Command::SwitchRelease => {
             model.overlay = Some(Overlay::Prompt(Prompt {

@@ -103,7 +103,7 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
             Ok(kind) => release_types.push(kind),
             Err(problem) => errors.push(error(
                 kind.span(),
-                problem,
+                problem.to_string(),
                 "use patch, minor, major, hotfix or emergency",
             )),
         }

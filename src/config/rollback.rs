@@ -47,7 +47,7 @@ impl LoadedConfig {
             let parsed_kind = kind.get_ref().parse::<ReleaseType>().map_err(|problem| {
                 let names: Vec<&str> = ReleaseType::ALL.iter().map(|k| k.name()).collect();
                 Box::new(
-                    self.error_at(kind, problem, "use a release type as the key")
+                    self.error_at(kind, problem.to_string(), "use a release type as the key")
                         .key(key.clone())
                         .expected(names.join(", "))
                         .suggestion(

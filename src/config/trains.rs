@@ -49,12 +49,16 @@ impl LoadedConfig {
         let kind = t.kind.get_ref().parse::<ReleaseType>().map_err(|problem| {
             let names: Vec<&str> = ReleaseType::ALL.iter().map(|k| k.name()).collect();
             errors.push(
-                self.error_at(&t.kind, problem, "set `type` to one of the release types")
-                    .key(key("type"))
-                    .expected(names.join(", "))
-                    .suggestion(
-                        closest(t.kind.get_ref(), &names).map(|s| format!("did you mean `{s}`?")),
-                    ),
+                self.error_at(
+                    &t.kind,
+                    problem.to_string(),
+                    "set `type` to one of the release types",
+                )
+                .key(key("type"))
+                .expected(names.join(", "))
+                .suggestion(
+                    closest(t.kind.get_ref(), &names).map(|s| format!("did you mean `{s}`?")),
+                ),
             )
         });
         let zone = Tz::from_str(t.timezone.get_ref()).map_err(|_| {

@@ -7,6 +7,9 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+mod errors;
+pub use errors::{NewReleaseError, T0Error, UnknownReleaseType, VersionError};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum ReleaseType {
@@ -44,17 +47,13 @@ impl fmt::Display for ReleaseType {
 }
 
 impl FromStr for ReleaseType {
-    type Err = String;
+    type Err = UnknownReleaseType;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
             .find(|t| t.name() == text.to_ascii_lowercase())
-            .ok_or_else(|| {
-                format!(
-                    "`{text}` is not a release type: use patch, minor, major, hotfix or emergency"
-                )
-            })
+            .ok_or_else(|| UnknownReleaseType(text.to_owned()))
     }
 }
 
@@ -145,34 +144,33 @@ pub fn next_version(last: &semver::Version, kind: ReleaseType) -> semver::Versio
 /// Parses `2026-12-01 10:00 America/Los_Angeles` (zone optional: `default_zone`).
 /// A local time that does not exist (DST gap) or is ambiguous (DST overlap) is an
 /// error that says so, rather than a silent guess.
-pub fn parse_t0(text: &str, default_zone: Tz) -> Result<(DateTime<Utc>, Tz), String> {
+pub fn parse_t0(text: &str, default_zone: Tz) -> Result<(DateTime<Utc>, Tz), T0Error> {
     let parts: Vec<&str> = text.split_whitespace().collect();
     let (stamp, zone) = match parts.as_slice() {
         [date, time] => (format!("{date} {time}"), default_zone),
         [date, time, zone] => {
-            let zone: Tz = zone.parse().map_err(|_| {
-                format!("`{zone}` is not an IANA time zone (e.g. America/Los_Angeles, UTC)")
-            })?;
+            let zone: Tz = zone
+                .parse()
+                .map_err(|_| T0Error::UnknownZone((*zone).to_owned()))?;
             (format!("{date} {time}"), zone)
         }
-        _ => {
-            return Err(format!(
-                "`{text}` is not a time: write \"2026-12-01 10:00 America/Los_Angeles\""
-            ));
-        }
+        _ => return Err(T0Error::NotATime(text.to_owned())),
     };
-    let naive = NaiveDateTime::parse_from_str(&stamp, "%Y-%m-%d %H:%M")
-        .map_err(|e| format!("`{stamp}` is not \"YYYY-MM-DD HH:MM\": {e}"))?;
+    let naive = NaiveDateTime::parse_from_str(&stamp, "%Y-%m-%d %H:%M").map_err(|cause| {
+        T0Error::BadStamp {
+            stamp: stamp.clone(),
+            cause,
+        }
+    })?;
     match zone.from_local_datetime(&naive) {
         chrono::LocalResult::Single(t) => Ok((t.with_timezone(&Utc), zone)),
-        chrono::LocalResult::Ambiguous(a, b) => Err(format!(
-            "{stamp} happens twice in {zone} (clocks go back): use {} or {} in UTC",
-            a.with_timezone(&Utc).format("%H:%M"),
-            b.with_timezone(&Utc).format("%H:%M")
-        )),
-        chrono::LocalResult::None => Err(format!(
-            "{stamp} does not exist in {zone} (clocks go forward)"
-        )),
+        chrono::LocalResult::Ambiguous(a, b) => Err(T0Error::Ambiguous {
+            stamp,
+            zone,
+            earlier: a.with_timezone(&Utc),
+            later: b.with_timezone(&Utc),
+        }),
+        chrono::LocalResult::None => Err(T0Error::Skipped { stamp, zone }),
     }
 }
 
@@ -191,10 +189,10 @@ pub struct NewRelease {
 
 impl NewRelease {
     /// Parses the palette's `TYPE VERSION YYYY-MM-DD HH:MM [ZONE]`.
-    pub fn parse(spec: &str, default_zone: Tz) -> Result<Self, String> {
+    pub fn parse(spec: &str, default_zone: Tz) -> Result<Self, NewReleaseError> {
         let words: Vec<&str> = spec.split_whitespace().collect();
         let [kind, version, rest @ ..] = words.as_slice() else {
-            return Err("write TYPE VERSION YYYY-MM-DD HH:MM [ZONE], e.g. minor 2.4.0 2026-12-01 10:00 America/Los_Angeles".to_owned());
+            return Err(NewReleaseError::Shape);
         };
         let kind = kind.parse()?;
         let version = parse_version(version)?;
@@ -210,9 +208,11 @@ impl NewRelease {
     }
 }
 
-pub fn parse_version(text: &str) -> Result<semver::Version, String> {
-    semver::Version::parse(text.trim_start_matches('v'))
-        .map_err(|e| format!("`{text}` is not a semantic version like 2.4.0: {e}"))
+pub fn parse_version(text: &str) -> Result<semver::Version, VersionError> {
+    semver::Version::parse(text.trim_start_matches('v')).map_err(|cause| VersionError {
+        text: text.to_owned(),
+        cause,
+    })
 }
 
 #[cfg(test)]
@@ -261,9 +261,13 @@ mod tests {
 
     #[test]
     fn dst_gaps_and_overlaps_are_errors_not_guesses() {
-        let gap = parse_t0("2026-03-08 02:30 America/Los_Angeles", chrono_tz::UTC).unwrap_err();
+        let gap = parse_t0("2026-03-08 02:30 America/Los_Angeles", chrono_tz::UTC)
+            .unwrap_err()
+            .to_string();
         assert!(gap.contains("does not exist"), "{gap}");
-        let overlap = parse_t0("2026-11-01 01:30 America/Los_Angeles", chrono_tz::UTC).unwrap_err();
+        let overlap = parse_t0("2026-11-01 01:30 America/Los_Angeles", chrono_tz::UTC)
+            .unwrap_err()
+            .to_string();
         assert!(overlap.contains("happens twice"), "{overlap}");
     }
 

@@ -337,7 +337,7 @@ impl EffectRunner for Runner {
                             ..Current::default()
                         });
                     }
-                    Err(error) => self.send(Msg::ReleaseFailed(error)),
+                    Err(error) => self.send(Msg::ReleaseFailed(error.to_string())),
                 }
             }
             Effect::RecordCalendar(event) => self.record_calendar(event),

@@ -10,6 +10,7 @@ pub mod store;
 pub use calendar_journal::CalendarJournal;
 pub use journal::{Journal, JournalError, Replay};
 pub use open::{
-    NewRelease, OpenError, Opened, ReadOnly, open_release, open_release_read_only, start_release,
+    NewRelease, OpenError, Opened, ReadError, ReadOnly, StartError, UnusableJournal, open_release,
+    open_release_read_only, start_release,
 };
 pub use store::ReleaseStore;

@@ -12,6 +12,9 @@ use crate::domain::events::{Event, Recorded};
 use crate::domain::release::Release;
 pub use crate::domain::release::{NewRelease, parse_version};
 
+mod errors;
+pub use errors::{OpenError, ReadError, StartError, Unusable, UnusableJournal};
+
 /// An open release: the journal to append to and the state replayed from it.
 pub struct Opened {
     pub journal: Journal,
@@ -19,25 +22,6 @@ pub struct Opened {
     /// What replay skipped or set aside, one problem after another.
     pub replay_problem: Option<String>,
 }
-
-/// Why a release did not open for writing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OpenError {
-    /// This build must not write the journal (a newer format): follow it
-    /// read-only instead.
-    WriteRefused(String),
-    Failed(String),
-}
-
-impl std::fmt::Display for OpenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::WriteRefused(reason) | Self::Failed(reason) => f.write_str(reason),
-        }
-    }
-}
-
-impl std::error::Error for OpenError {}
 
 /// Writes the first line of a new release's journal. Refuses to touch a release
 /// that exists already.
@@ -47,17 +31,17 @@ pub fn start_release(
     new: &NewRelease,
     operator: &str,
     now: DateTime<Utc>,
-) -> Result<Opened, String> {
+) -> Result<Opened, StartError> {
     let entry = match &new.playbook {
-        Some(name) => library.get(name).ok_or_else(|| {
-            format!(
-                "no playbook named `{name}` (there are: {})",
-                library.names().join(", ")
-            )
-        })?,
+        Some(name) => library
+            .get(name)
+            .ok_or_else(|| StartError::NoSuchPlaybook {
+                name: name.clone(),
+                known: library.names().into_iter().map(str::to_owned).collect(),
+            })?,
         None => library
             .for_type(new.kind)
-            .ok_or_else(|| format!("no playbook for {} releases", new.kind))?,
+            .ok_or(StartError::NoPlaybookFor(new.kind))?,
     };
     let name = new
         .name
@@ -73,23 +57,20 @@ pub fn start_release(
         playbook: entry.playbook.name.clone(),
         targets: Vec::new(),
     };
-    let path = store.journal_path(&release.id).map_err(|e| e.to_string())?;
+    let path = store.journal_path(&release.id)?;
     if path.exists() {
-        return Err(format!(
-            "release {} exists already ({})",
-            release.id,
-            path.display()
-        ));
+        return Err(StartError::Exists {
+            id: release.id,
+            path,
+        });
     }
-    let (mut journal, _) = Journal::open(&path).map_err(|e| e.to_string())?;
+    let (mut journal, _) = Journal::open(&path)?;
     let event = Event::ReleaseStarted {
         release: release.clone(),
         playbook_file: entry.file.clone(),
         playbook_text: entry.text.clone(),
     };
-    let started = journal
-        .append(operator, now, event)
-        .map_err(|e| e.to_string())?;
+    let started = journal.append(operator, now, event)?;
     Ok(Opened {
         journal,
         checklist: Checklist::new(release, entry.playbook.clone(), &started),
@@ -99,14 +80,12 @@ pub fn start_release(
 
 /// Opens a release by id and replays its journal into a checklist.
 pub fn open_release(store: &ReleaseStore, id: &str) -> Result<Opened, OpenError> {
-    let path = store
-        .journal_path(id)
-        .map_err(|e| OpenError::Failed(e.to_string()))?;
+    let path = store.journal_path(id).map_err(OpenError::InvalidId)?;
     let (journal, replay) = Journal::open(&path).map_err(|e| match e {
-        JournalError::NewerFormat { .. } => OpenError::WriteRefused(e.to_string()),
-        e => OpenError::Failed(e.to_string()),
+        JournalError::NewerFormat { .. } => OpenError::WriteRefused(e),
+        e => OpenError::Journal(e),
     })?;
-    let checklist = checklist_from(&path, &replay).map_err(OpenError::Failed)?;
+    let checklist = checklist_from(&path, &replay).map_err(OpenError::Unusable)?;
     let problems = replay.problems();
     Ok(Opened {
         journal,
@@ -128,11 +107,14 @@ pub struct ReadOnly {
 
 /// Reads a release without opening it for writing: no lock, no repair of a bad
 /// tail (the writer owns that). For the audit commands and followers.
-pub fn open_release_read_only(store: &ReleaseStore, id: &str) -> Result<ReadOnly, String> {
-    let path = store.journal_path(id).map_err(|e| e.to_string())?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn open_release_read_only(store: &ReleaseStore, id: &str) -> Result<ReadOnly, ReadError> {
+    let path = store.journal_path(id).map_err(ReadError::InvalidId)?;
+    let bytes = std::fs::read(&path).map_err(|error| ReadError::Io {
+        path: path.clone(),
+        error,
+    })?;
     let replay = super::journal::replay(&bytes);
-    let checklist = checklist_from(&path, &replay)?;
+    let checklist = checklist_from(&path, &replay).map_err(ReadError::Unusable)?;
     Ok(ReadOnly {
         checklist,
         valid_len: replay.complete_len,
@@ -145,7 +127,11 @@ pub fn open_release_read_only(store: &ReleaseStore, id: &str) -> Result<ReadOnly
 /// release. Without a trusted first line there is no release and no playbook
 /// to fold the rest into, so the journal does not open; the file is left as it
 /// is, its other events with it.
-fn checklist_from(path: &Path, replay: &Replay) -> Result<Checklist, String> {
+fn checklist_from(path: &Path, replay: &Replay) -> Result<Checklist, UnusableJournal> {
+    let unusable = |why| UnusableJournal {
+        path: path.to_path_buf(),
+        why,
+    };
     let first = replay
         .records
         .first()
@@ -153,30 +139,19 @@ fn checklist_from(path: &Path, replay: &Replay) -> Result<Checklist, String> {
     let first = match (first, replay.skipped.first()) {
         (Some(first), _) => first,
         (None, Some(_)) if replay.newer_format.is_some() => {
-            return Err(format!(
-                "{}: {}",
-                path.display(),
-                replay.problems().join("; ")
-            ));
+            return Err(unusable(Unusable::NewerFormat {
+                problems: replay.problems(),
+            }));
         }
         (None, Some(lost)) => {
-            return Err(format!(
-                "{}: line {}, which should hold the release_started event (the release and its playbook), cannot be used ({}); the release cannot be rebuilt without it. The file is left as it is, with the {} valid events after it: restore that line from a backup (or from a copy a follower kept), then open the release again",
-                path.display(),
-                lost.line,
-                lost.reason,
-                replay.records.len()
-            ));
+            return Err(unusable(Unusable::FirstLineLost {
+                line: lost.line,
+                reason: lost.reason.clone(),
+                valid: replay.records.len(),
+            }));
         }
-        (None, None) if replay.records.is_empty() => {
-            return Err(format!("{} holds no valid events", path.display()));
-        }
-        (None, None) => {
-            return Err(format!(
-                "{}: it does not start with a release_started event",
-                path.display()
-            ));
-        }
+        (None, None) if replay.records.is_empty() => return Err(unusable(Unusable::NoEvents)),
+        (None, None) => return Err(unusable(Unusable::NotStarted)),
     };
     let Event::ReleaseStarted {
         release,
@@ -184,17 +159,10 @@ fn checklist_from(path: &Path, replay: &Replay) -> Result<Checklist, String> {
         playbook_text,
     } = &first.event
     else {
-        return Err(format!(
-            "{}: it does not start with a release_started event",
-            path.display()
-        ));
+        return Err(unusable(Unusable::NotStarted));
     };
-    let playbook = parse_playbook(playbook_file, playbook_text).map_err(|e| {
-        format!(
-            "{}: the recorded playbook no longer parses: {e}",
-            path.display()
-        )
-    })?;
+    let playbook = parse_playbook(playbook_file, playbook_text)
+        .map_err(|e| unusable(Unusable::Playbook(e)))?;
     let mut checklist = Checklist::new(release.clone(), playbook, first);
     replay.records[1..]
         .iter()

@@ -15,15 +15,6 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
             return EXIT_CONFIG;
         }
     };
-    let day = |text: &Option<String>, flag: &str| -> Result<Option<DateTime<Utc>>, String> {
-        text.as_deref()
-            .map(|t| {
-                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                    .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-                    .map_err(|e| format!("{flag} `{t}` is not a date like 2026-12-01: {e}"))
-            })
-            .transpose()
-    };
     let (from, to) = match (day(&args.from, "--from"), day(&args.to, "--to")) {
         (Ok(from), Ok(to)) => {
             let from = from.unwrap_or_else(|| {
@@ -35,7 +26,10 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
             (from, to.unwrap_or(from + chrono::Duration::days(90)))
         }
         (Err(error), _) | (_, Err(error)) => {
-            eprintln!("error: {}", crate::output::strip_controls(&error));
+            eprintln!(
+                "error: {}",
+                crate::output::strip_controls(&error.to_string())
+            );
             return EXIT_USAGE;
         }
     };
@@ -68,6 +62,39 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
         print_text(&crate::calendar_report::text(&occurrences));
     }
     0
+}
+
+/// A `--from` or `--to` that is not a date.
+#[derive(Debug)]
+struct BadDate {
+    flag: &'static str,
+    text: String,
+    cause: chrono::ParseError,
+}
+
+impl std::fmt::Display for BadDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} `{}` is not a date like 2026-12-01: {}",
+            self.flag, self.text, self.cause
+        )
+    }
+}
+
+/// The start of the day `text` names, in UTC, if given.
+fn day(text: &Option<String>, flag: &'static str) -> Result<Option<DateTime<Utc>>, BadDate> {
+    text.as_deref()
+        .map(|t| {
+            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+                .map_err(|cause| BadDate {
+                    flag,
+                    text: t.to_owned(),
+                    cause,
+                })
+        })
+        .transpose()
 }
 
 pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
@@ -249,21 +276,19 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
         }
     };
     let zone = prepared.settings.zone.unwrap_or_else(system_zone);
-    let new = parse_t0(&args.at, zone).and_then(|(t0, zone)| {
-        Ok(NewRelease {
-            kind: args.kind.parse()?,
-            version: parse_version(&args.version)?,
-            t0,
-            zone,
-            name: args.name.clone(),
-            playbook: args.playbook.clone(),
-        })
-    });
+    let new = match new_release(args, zone) {
+        Ok(new) => new,
+        Err(error) => {
+            eprintln!(
+                "error: {}",
+                crate::output::strip_controls(&error.to_string())
+            );
+            return EXIT_CONFIG;
+        }
+    };
     let store = release_store(paths, false);
     let operator = operator_name(&prepared.settings);
-    match new
-        .and_then(|new| start_release(&store, &prepared.playbooks, &new, &operator, Utc::now()))
-    {
+    match start_release(&store, &prepared.playbooks, &new, &operator, Utc::now()) {
         Ok(opened) => {
             let release = &opened.checklist.release;
             print_text(&format!(
@@ -278,8 +303,24 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
             0
         }
         Err(error) => {
-            eprintln!("error: {}", crate::output::strip_controls(&error));
+            eprintln!(
+                "error: {}",
+                crate::output::strip_controls(&error.to_string())
+            );
             EXIT_CONFIG
         }
     }
+}
+
+/// The release `start`'s flags describe; T-0 in `zone` unless it names one.
+fn new_release(args: &StartArgs, zone: Tz) -> Result<NewRelease, NewReleaseError> {
+    let (t0, zone) = parse_t0(&args.at, zone)?;
+    Ok(NewRelease {
+        kind: args.kind.parse()?,
+        version: parse_version(&args.version)?,
+        t0,
+        zone,
+        name: args.name.clone(),
+        playbook: args.playbook.clone(),
+    })
 }

@@ -21,7 +21,7 @@ use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
 use crate::current_release::open_current;
-use crate::domain::release::parse_t0;
+use crate::domain::release::{NewReleaseError, parse_t0};
 use crate::paths::{CONFIG_ENV, Paths};
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
 use crate::runtime::{EffectRunner, Runner, Writer};
@@ -81,7 +81,10 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
                     Ok(0)
                 }
                 Err(error) => {
-                    eprintln!("error: {}", crate::output::strip_controls(&error));
+                    eprintln!(
+                        "error: {}",
+                        crate::output::strip_controls(&error.to_string())
+                    );
                     Ok(1)
                 }
             }

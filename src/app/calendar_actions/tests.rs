@@ -235,3 +235,45 @@ fn a_day_without_a_release_says_so() {
             .is_some_and(|n| n.contains("no release on the selected day"))
     );
 }
+
+#[test]
+fn refusals_and_unusable_answers_read_as_the_operator_is_told_them() {
+    let lines = [
+        (
+            Refusal::ReadOnly(Action::Postpone).to_string(),
+            "read-only: postponing is refused",
+        ),
+        (
+            Refusal::ReadOnly(Action::Start).to_string(),
+            "read-only: starting a release is refused",
+        ),
+        (
+            Refusal::Skipped {
+                label: "modules Tue 8 Dec 10:00 PST".into(),
+            }
+            .to_string(),
+            "modules Tue 8 Dec 10:00 PST is skipped: restore it first (u)",
+        ),
+        (
+            SubmitError::Gone {
+                train: "modules".into(),
+            }
+            .to_string(),
+            "train modules no longer has that release (was the config changed?)",
+        ),
+        (
+            SubmitError::NoTrain {
+                train: "modules".into(),
+            }
+            .to_string(),
+            "no train named modules",
+        ),
+    ];
+    for (text, line) in lines {
+        assert_eq!(text, line);
+    }
+    assert!(
+        !Action::Restore.needs_it_scheduled(),
+        "a skipped release is restored, not refused"
+    );
+}

@@ -23,6 +23,6 @@ pub use cadence::Cadence;
 pub use changes::{Change, Changes};
 pub use conflicts::{Conflict, ConflictKind, conflicts};
 pub use local::{resolve_local, shift_local};
-pub use postpone::parse_postpone;
+pub use postpone::{PostponeError, parse_postpone};
 pub use schedule::{Calendar, Occurrence, Status};
 pub use train::Train;

@@ -10,10 +10,12 @@ use crate::domain::offset::parse_duration;
 /// `2026-12-15 14:00 why` against the release's current T-0 (in its train's
 /// zone). A duration moves by calendar days on the train's clock; a date keeps
 /// the time of day unless a time is given. The reason is required.
-pub fn parse_postpone(text: &str, t0: DateTime<Tz>) -> Result<(DateTime<Utc>, String), String> {
-    let usage = "write where to and why: `+1w critical bug in staging`, `2026-12-15 retest`, or `2026-12-15 14:00 retest`";
+pub fn parse_postpone(
+    text: &str,
+    t0: DateTime<Tz>,
+) -> Result<(DateTime<Utc>, String), PostponeError> {
     let mut words = text.split_whitespace().peekable();
-    let first = words.next().ok_or(usage)?;
+    let first = words.next().ok_or(PostponeError::Usage)?;
     let zone = t0.timezone();
     let to = if let Ok(date) = NaiveDate::parse_from_str(first, "%Y-%m-%d") {
         let time = match words
@@ -29,22 +31,50 @@ pub fn parse_postpone(text: &str, t0: DateTime<Tz>) -> Result<(DateTime<Utc>, St
         resolve_local(zone, date.and_time(time))
     } else {
         let amount = first.strip_prefix('+').unwrap_or(first);
-        let by = parse_duration(amount).map_err(|_| usage.to_owned())?;
+        let by = parse_duration(amount).map_err(|_| PostponeError::Usage)?;
         shift_local(t0, by)
     };
     let reason = words.collect::<Vec<_>>().join(" ");
     if reason.is_empty() {
-        return Err(format!("a reason is required: {usage}"));
+        return Err(PostponeError::NoReason);
     }
     if to <= t0 {
-        return Err(format!(
-            "{} is not later than the release ({}); postponing moves it later",
-            to.format("%Y-%m-%d %H:%M %Z"),
-            t0.format("%Y-%m-%d %H:%M %Z")
-        ));
+        return Err(PostponeError::NotLater { to, t0 });
     }
     Ok((to.with_timezone(&Utc), reason))
 }
+
+const USAGE: &str = "write where to and why: `+1w critical bug in staging`, `2026-12-15 retest`, or `2026-12-15 14:00 retest`";
+
+/// Why a postponement as typed cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostponeError {
+    /// Neither a duration nor a date first.
+    Usage,
+    NoReason,
+    /// Where to is not after the release's T-0 (both in the train's zone).
+    NotLater {
+        to: DateTime<Tz>,
+        t0: DateTime<Tz>,
+    },
+}
+
+impl std::fmt::Display for PostponeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Usage => f.write_str(USAGE),
+            Self::NoReason => write!(f, "a reason is required: {USAGE}"),
+            Self::NotLater { to, t0 } => write!(
+                f,
+                "{} is not later than the release ({}); postponing moves it later",
+                to.format("%Y-%m-%d %H:%M %Z"),
+                t0.format("%Y-%m-%d %H:%M %Z")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PostponeError {}
 
 #[cfg(test)]
 mod tests {
@@ -87,16 +117,19 @@ mod tests {
         assert!(
             parse_postpone("+1w", t0)
                 .unwrap_err()
+                .to_string()
                 .contains("reason is required")
         );
         assert!(
             parse_postpone("2026-12-01 oops", t0)
                 .unwrap_err()
+                .to_string()
                 .contains("not later")
         );
         assert!(
             parse_postpone("soon please", t0)
                 .unwrap_err()
+                .to_string()
                 .contains("+1w")
         );
     }
