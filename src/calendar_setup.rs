@@ -16,7 +16,7 @@ pub struct LoadedCalendar {
 pub fn load_calendar(settings: &Settings, store: &ReleaseStore) -> LoadedCalendar {
     let (records, problem) = match CalendarJournal::for_store(store).read() {
         Ok(read) => read,
-        Err(error) => (Vec::new(), Some(error)),
+        Err(error) => (Vec::new(), Some(error.to_string())),
     };
     let releases = store
         .headers()

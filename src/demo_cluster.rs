@@ -39,8 +39,11 @@ enum Claim {
 
 /// Takes the claim on serving the demo world, or finds who serves it. The
 /// claim is an advisory lock on `path` whose holder writes its URL there.
-async fn claim(path: &Path) -> Result<Claim, String> {
-    let problem = |e: std::io::Error| format!("demo world claim {}: {e}", path.display());
+async fn claim(path: &Path) -> Result<Claim, DemoWorldError> {
+    let problem = |error| DemoWorldError::Claim {
+        path: path.to_path_buf(),
+        error,
+    };
     if let Some(dir) = path.parent() {
         crate::paths::create_private_dir_all(dir).map_err(problem)?;
     }
@@ -71,10 +74,57 @@ async fn claim(path: &Path) -> Result<Claim, String> {
             Err(TryLockError::Error(error)) => return Err(problem(error)),
         }
     }
-    Err(format!(
-        "{} is held by a process that never said where its demo world serves",
-        path.display()
-    ))
+    Err(DemoWorldError::Unannounced(path.to_path_buf()))
+}
+
+/// Why the demo world is not served here nor joined.
+#[derive(Debug)]
+pub enum DemoWorldError {
+    Claim {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// Its holder never wrote where it serves.
+    Unannounced(PathBuf),
+    Sandbox(std::io::Error),
+    Kubeconfig {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for DemoWorldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Claim { path, error } => {
+                write!(f, "demo world claim {}: {error}", path.display())
+            }
+            Self::Unannounced(path) => write!(
+                f,
+                "{} is held by a process that never said where its demo world serves",
+                path.display()
+            ),
+            Self::Sandbox(error) => {
+                write!(f, "the demo's sandbox cluster could not start: {error}")
+            }
+            Self::Kubeconfig { path, error } => write!(
+                f,
+                "cannot write the demo kubeconfig {}: {error}",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DemoWorldError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Claim { error, .. } | Self::Sandbox(error) | Self::Kubeconfig { error, .. } => {
+                Some(error)
+            }
+            Self::Unannounced(_) => None,
+        }
+    }
 }
 
 /// Starts the demo world (or joins the one already served from the same
@@ -91,11 +141,14 @@ pub async fn start(
     speed: u32,
     claim_path: &Path,
     serve_others: bool,
-) -> Result<DemoWorld, String> {
+) -> Result<DemoWorld, DemoWorldError> {
+    let claim_problem = |error| DemoWorldError::Claim {
+        path: claim_path.to_path_buf(),
+        error,
+    };
     let claimed = match claim(claim_path).await? {
         Claim::Mine(file) if !serve_others => {
-            file.unlock()
-                .map_err(|e| format!("demo world claim {}: {e}", claim_path.display()))?;
+            file.unlock().map_err(claim_problem)?;
             None
         }
         Claim::Mine(file) => Some(Claim::Mine(file)),
@@ -108,7 +161,7 @@ pub async fn start(
                 SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             )
             .await
-            .map_err(|e| format!("the demo's sandbox cluster could not start: {e}"))?;
+            .map_err(DemoWorldError::Sandbox)?;
             DemoWorld {
                 url: sandbox.url(),
                 _sandbox: Some(sandbox),
@@ -131,11 +184,11 @@ pub async fn start(
                 SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             )
             .await
-            .map_err(|e| format!("the demo's sandbox cluster could not start: {e}"))?;
+            .map_err(DemoWorldError::Sandbox)?;
             let url = sandbox.url();
             file.write_all(format!("{url}\n").as_bytes())
                 .and_then(|()| file.sync_all())
-                .map_err(|e| format!("demo world claim {}: {e}", claim_path.display()))?;
+                .map_err(claim_problem)?;
             DemoWorld {
                 _sandbox: Some(sandbox),
                 _claim: Some(file),
@@ -154,11 +207,11 @@ pub async fn start(
             }
         })
         .collect();
-    write_kubeconfig(&kubeconfig, &world.url, "production", &user).map_err(|e| {
-        format!(
-            "cannot write the demo kubeconfig {}: {e}",
-            kubeconfig.display()
-        )
+    write_kubeconfig(&kubeconfig, &world.url, "production", &user).map_err(|error| {
+        DemoWorldError::Kubeconfig {
+            path: kubeconfig.clone(),
+            error,
+        }
     })?;
     for target in targets.iter_mut().filter(|t| t.kubeconfig.is_none()) {
         target.kubeconfig = Some(kubeconfig.clone());
@@ -197,4 +250,33 @@ pub fn speed_up(settings: &mut Settings, speed: u32) {
     settings.rollback.verify = faster(settings.rollback.verify).max(Duration::seconds(5));
     settings.rollback.auto_countdown =
         faster(settings.rollback.auto_countdown).max(Duration::seconds(5));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_world_not_served_says_which_file_or_part() {
+        let lines = [
+            (
+                DemoWorldError::Unannounced("/s/demo-world.lock".into()),
+                "/s/demo-world.lock is held by a process that never said where its demo world serves",
+            ),
+            (
+                DemoWorldError::Sandbox(std::io::Error::from(std::io::ErrorKind::AddrInUse)),
+                "the demo's sandbox cluster could not start: address in use",
+            ),
+            (
+                DemoWorldError::Kubeconfig {
+                    path: "/s/demo/kubeconfig".into(),
+                    error: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+                },
+                "cannot write the demo kubeconfig /s/demo/kubeconfig: permission denied",
+            ),
+        ];
+        for (error, line) in lines {
+            assert_eq!(error.to_string(), line);
+        }
+    }
 }

@@ -58,7 +58,7 @@ enum Answer {
 async fn ask(url: &str, query: &str) -> Answer {
     let client = match PrometheusClient::new(url, TIMEOUT) {
         Ok(client) => client,
-        Err(why) => return Answer::Unanswered(why),
+        Err(why) => return Answer::Unanswered(why.to_string()),
     };
     match client.query(query, None).await {
         Ok(_) => Answer::Accepted,

@@ -174,7 +174,7 @@ impl LoadedConfig {
             }
             if let Err(why) = threshold_fits(text.get_ref(), unit) {
                 return Err(Box::new(
-                    self.error_at(text, why, "write the threshold in the signal's unit: % for ratio, s or ms for seconds, a plain number otherwise")
+                    self.error_at(text, why.to_string(), "write the threshold in the signal's unit: % for ratio, s or ms for seconds, a plain number otherwise")
                         .key(key(field)),
                 ));
             }
@@ -263,8 +263,12 @@ impl LoadedConfig {
                 let measure_text = t.measure.as_ref().ok_or_else(|| missing("measure", "say what to compute, e.g. measure = 'ratio(http_requests_total{code=\"5*\"}, http_requests_total)'"))?;
                 let measure = parse_measure(measure_text.get_ref()).map_err(|e| {
                     Box::new(
-                        self.error_at(measure_text, e.0, "fix the expression as in the examples")
-                            .key(key("measure")),
+                        self.error_at(
+                            measure_text,
+                            e.to_string(),
+                            "fix the expression as in the examples",
+                        )
+                        .key(key("measure")),
                     )
                 })?;
                 Ok(Source::Scrape { url, measure })
@@ -361,7 +365,7 @@ impl LoadedConfig {
 
 /// A threshold's suffix must suit the unit: `> 250ms` on a ratio would
 /// silently mean 25%.
-fn threshold_fits(rule: &str, unit: Unit) -> Result<(), String> {
+fn threshold_fits(rule: &str, unit: Unit) -> Result<(), UnitMismatch> {
     let mut words = rule.split_whitespace();
     let Some(amount) = words
         .find(|w| *w == ">" || *w == "<")
@@ -374,17 +378,40 @@ fn threshold_fits(rule: &str, unit: Unit) -> Result<(), String> {
     }
     let seconds = amount.ends_with("ms") || amount.ends_with('s');
     let percent = amount.ends_with('%');
+    let amount = amount.to_owned();
     match unit {
-        Unit::Ratio if seconds => Err(format!(
-            "`{amount}` is a duration, but the signal is a ratio"
-        )),
-        Unit::Seconds if percent => Err(format!(
-            "`{amount}` is a percentage, but the signal is in seconds"
-        )),
-        Unit::Number if seconds || percent => Err(format!(
-            "`{amount}` has a unit, but the signal is a plain number (set `unit`)"
-        )),
+        Unit::Ratio if seconds => Err(UnitMismatch::DurationForRatio(amount)),
+        Unit::Seconds if percent => Err(UnitMismatch::PercentForSeconds(amount)),
+        Unit::Number if seconds || percent => Err(UnitMismatch::UnitForNumber(amount)),
         _ => Ok(()),
+    }
+}
+
+/// A threshold written in another unit than its signal's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum UnitMismatch {
+    DurationForRatio(String),
+    PercentForSeconds(String),
+    UnitForNumber(String),
+}
+
+impl std::fmt::Display for UnitMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::DurationForRatio(amount) => {
+                write!(f, "`{amount}` is a duration, but the signal is a ratio")
+            }
+            Self::PercentForSeconds(amount) => {
+                write!(
+                    f,
+                    "`{amount}` is a percentage, but the signal is in seconds"
+                )
+            }
+            Self::UnitForNumber(amount) => write!(
+                f,
+                "`{amount}` has a unit, but the signal is a plain number (set `unit`)"
+            ),
+        }
     }
 }
 

@@ -93,7 +93,7 @@ impl LoadedConfig {
                 (Ok(start), Ok(zone)) => {
                     Cadence::new(t.rrule.get_ref(), *start, *zone)
                         .map_err(|problem| {
-                            let field = if problem.contains("clocks go") {
+                            let field = if problem.is_about_the_start() {
                                 &t.start
                             } else {
                                 &t.rrule
@@ -105,7 +105,7 @@ impl LoadedConfig {
                             "write an RFC 5545 rule such as FREQ=WEEKLY;INTERVAL=2;BYDAY=TU \
                              (every other Tuesday) or FREQ=MONTHLY;BYDAY=1TU (first Tuesday)",
                         )
-                        .key(key(if problem.contains("clocks go") { "start" } else { "rrule" }))
+                        .key(key(if problem.is_about_the_start() { "start" } else { "rrule" }))
                         .expected("an RRULE: FREQ=...;INTERVAL=...;BYDAY=..."),
                     )
                         })

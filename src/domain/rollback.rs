@@ -58,17 +58,29 @@ impl fmt::Display for Severity {
 }
 
 impl FromStr for Severity {
-    type Err = String;
+    type Err = UnknownSeverity;
 
-    fn from_str(text: &str) -> Result<Self, String> {
+    fn from_str(text: &str) -> Result<Self, UnknownSeverity> {
         match text.trim().to_ascii_uppercase().as_str() {
             "P0" => Ok(Self::P0),
             "P1" => Ok(Self::P1),
             "P2" => Ok(Self::P2),
-            other => Err(format!("`{other}` is not a severity: P0, P1 or P2")),
+            other => Err(UnknownSeverity(other.to_owned())),
         }
     }
 }
+
+/// A word that is not a severity (as written, upper-cased).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSeverity(pub String);
+
+impl fmt::Display for UnknownSeverity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a severity: P0, P1 or P2", self.0)
+    }
+}
+
+impl std::error::Error for UnknownSeverity {}
 
 /// What fired, as the assessment starts from it.
 #[derive(Debug, Clone, PartialEq)]
@@ -307,6 +319,14 @@ mod tests {
         assert!(
             Candidate::from_state("shop", &v, "2.4.0").changed,
             "a v-prefixed tag is the release too"
+        );
+    }
+
+    #[test]
+    fn a_word_that_is_no_severity_lists_the_severities() {
+        assert_eq!(
+            "p4".parse::<Severity>().map_err(|e| e.to_string()),
+            Err("`P4` is not a severity: P0, P1 or P2".to_owned())
         );
     }
 

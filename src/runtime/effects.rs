@@ -142,7 +142,7 @@ impl Runner {
                 tracing::error!(%error, "calendar journal append failed");
                 self.send(Msg::RecordFailed {
                     event: Box::new(event),
-                    error,
+                    error: error.to_string(),
                 });
             }
         }

@@ -32,7 +32,7 @@ async fn run_command(gate: &CommandGate) -> GateOutcome {
     let started = Instant::now();
     let env = match resolve(&gate.env) {
         Ok(env) => env,
-        Err(reason) => return outcome(false, reason, String::new(), started),
+        Err(reason) => return outcome(false, reason.to_string(), String::new(), started),
     };
     let mut command = Command::new("sh");
     command

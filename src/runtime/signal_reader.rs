@@ -6,14 +6,33 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
-use crate::adapters::prometheus::{PrometheusClient, choose_step};
-use crate::adapters::scrape::scrape;
-use crate::domain::health::{Signal, SignalReading, SignalUpdate, Source};
+use crate::adapters::prometheus::{PromError, PrometheusClient, choose_step};
+use crate::adapters::scrape::{ScrapeError, scrape};
+use crate::domain::health::{NoValue, Signal, SignalReading, SignalUpdate, Source};
 use crate::domain::metrics::Exposition;
 
 /// The longest one request may take: a slow endpoint shows as an error on
 /// its signal, never as a signal that silently stops moving.
 const MAX_REQUEST: Duration = Duration::from_secs(10);
+
+/// Why a signal has no reading this time.
+#[derive(Debug)]
+enum ReadError {
+    /// The configured URL made no client (the config check says why).
+    NoClient(String),
+    Prometheus(PromError),
+    Scrape(ScrapeError),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoClient(url) => write!(f, "`{url}` is not a usable Prometheus URL"),
+            Self::Prometheus(error) => error.fmt(f),
+            Self::Scrape(error) => error.fmt(f),
+        }
+    }
+}
 
 pub struct SignalReader {
     signal: Signal,
@@ -53,16 +72,20 @@ impl SignalReader {
             }
             Source::Scrape { url, measure } => {
                 let timeout = request_timeout(&self.signal);
-                scrape(&self.http, &url, timeout).await.map(|now| {
-                    let taken = Instant::now();
-                    let previous = self.previous.take();
-                    let seconds = previous
-                        .as_ref()
-                        .map_or(0.0, |(t, _)| (taken - *t).as_secs_f64());
-                    let value = measure.evaluate(previous.as_ref().map(|(_, e)| e), &now, seconds);
-                    self.previous = Some((taken, now));
-                    reading(at, value)
-                })
+                scrape(&self.http, &url, timeout)
+                    .await
+                    .map_err(ReadError::Scrape)
+                    .map(|now| {
+                        let taken = Instant::now();
+                        let previous = self.previous.take();
+                        let seconds = previous
+                            .as_ref()
+                            .map_or(0.0, |(t, _)| (taken - *t).as_secs_f64());
+                        let value =
+                            measure.evaluate(previous.as_ref().map(|(_, e)| e), &now, seconds);
+                        self.previous = Some((taken, now));
+                        reading(at, value)
+                    })
             }
             Source::Health(check) => {
                 let outcome = super::gates::run_http(&check).await;
@@ -83,7 +106,7 @@ impl SignalReader {
             Err(error) => SignalUpdate::Failed {
                 signal: name,
                 at,
-                error,
+                error: error.to_string(),
             },
         }
     }
@@ -94,16 +117,16 @@ impl SignalReader {
         query: &str,
         columns: u16,
         chart: chrono::Duration,
-    ) -> Result<SignalReading, String> {
+    ) -> Result<SignalReading, ReadError> {
         let client = self
             .prometheus
             .as_ref()
-            .ok_or_else(|| format!("`{url}` is not a usable Prometheus URL"))?;
+            .ok_or_else(|| ReadError::NoClient(url.to_owned()))?;
         let at = Utc::now();
         let samples = client
             .query(query, Some(at))
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(ReadError::Prometheus)?;
         // Several series (one per service, say): the worst one counts.
         let value = samples
             .iter()
@@ -146,10 +169,10 @@ impl SignalReader {
     }
 }
 
-fn reading(at: chrono::DateTime<Utc>, value: Result<f64, String>) -> SignalReading {
+fn reading(at: chrono::DateTime<Utc>, value: Result<f64, NoValue>) -> SignalReading {
     let (value, note) = match value {
         Ok(v) => (Some(v), None),
-        Err(why) => (None, Some(why)),
+        Err(why) => (None, Some(why.to_string())),
     };
     SignalReading {
         at,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use super::journal::{Journal, replay};
+use super::journal::{Journal, JournalError, replay};
 use super::store::ReleaseStore;
 use crate::domain::events::{Event, Recorded};
 
@@ -35,7 +35,7 @@ impl CalendarJournal {
     /// Every valid record. A missing file is an empty calendar; what did not
     /// replay is reported; a torn tail is not repaired here (the next append
     /// sets it aside).
-    pub fn read(&self) -> Result<(Vec<Recorded>, Option<String>), String> {
+    pub fn read(&self) -> Result<(Vec<Recorded>, Option<String>), CalendarJournalError> {
         match std::fs::read(&self.path) {
             Ok(bytes) => {
                 let replay = replay(&bytes);
@@ -45,7 +45,10 @@ impl CalendarJournal {
                 Ok((replay.records, problem))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Vec::new(), None)),
-            Err(e) => Err(format!("{}: {e}", self.path.display())),
+            Err(error) => Err(CalendarJournalError::Io {
+                path: self.path.clone(),
+                error,
+            }),
         }
     }
 
@@ -55,27 +58,64 @@ impl CalendarJournal {
         operator: &str,
         at: DateTime<Utc>,
         event: Event,
-    ) -> Result<Recorded, String> {
+    ) -> Result<Recorded, CalendarJournalError> {
+        let io = |path: &std::path::Path| {
+            let path = path.to_path_buf();
+            move |error| CalendarJournalError::Io { path, error }
+        };
         if let Some(dir) = self.path.parent() {
-            crate::paths::create_private_dir_all(dir)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            crate::paths::create_private_dir_all(dir).map_err(io(dir))?;
         }
         let lock = crate::paths::private_file()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&self.lock_path)
-            .map_err(|e| format!("{}: {e}", self.lock_path.display()))?;
-        lock.lock()
-            .map_err(|e| format!("{}: {e}", self.lock_path.display()))?;
-        let (mut journal, _) = Journal::open(&self.path).map_err(|e| e.to_string())?;
+            .map_err(io(&self.lock_path))?;
+        lock.lock().map_err(io(&self.lock_path))?;
+        let (mut journal, _) = Journal::open(&self.path)?;
         let recorded = journal
             .append(operator, at, event)
-            .map_err(|e| e.to_string());
+            .map_err(CalendarJournalError::Journal);
         drop(journal);
         // Closing the file lets the lock go too; unlocking first says so plainly.
         let _ = lock.unlock();
         recorded
+    }
+}
+
+/// Why the calendar journal could not be read or appended to.
+#[derive(Debug)]
+pub enum CalendarJournalError {
+    /// Its dir, lock or file.
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Journal(JournalError),
+}
+
+impl std::fmt::Display for CalendarJournalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::Journal(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CalendarJournalError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io { error, .. } => Some(error),
+            Self::Journal(error) => Some(error),
+        }
+    }
+}
+
+impl From<JournalError> for CalendarJournalError {
+    fn from(error: JournalError) -> Self {
+        Self::Journal(error)
     }
 }
 
@@ -89,6 +129,19 @@ mod tests {
             scheduled: Utc::now(),
             reason: "test".into(),
         }
+    }
+
+    #[test]
+    fn a_calendar_journal_that_cannot_be_read_says_which_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ReleaseStore::new(dir.path().join("releases"));
+        let journal = CalendarJournal::for_store(&store);
+        std::fs::create_dir(journal.path()).unwrap();
+        let error = journal.read().unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!("{}: Is a directory (os error 21)", journal.path().display())
+        );
     }
 
     #[test]

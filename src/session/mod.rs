@@ -7,7 +7,7 @@ pub mod open;
 pub mod replay;
 pub mod store;
 
-pub use calendar_journal::CalendarJournal;
+pub use calendar_journal::{CalendarJournal, CalendarJournalError};
 pub use journal::{Journal, JournalError, Replay};
 pub use open::{
     NewRelease, OpenError, Opened, ReadError, ReadOnly, StartError, UnusableJournal, open_release,

@@ -235,7 +235,10 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
             .await;
             served
                 .map_err(|problem| {
-                    eprintln!("warning: {}", crate::output::strip_controls(&problem))
+                    eprintln!(
+                        "warning: {}",
+                        crate::output::strip_controls(&problem.to_string())
+                    )
                 })
                 .ok()
         } else {

@@ -349,7 +349,7 @@ fn cockpit(
             {
                 Ok(sandbox) => Some(sandbox),
                 Err(problem) => {
-                    model.notice = Some(problem);
+                    model.notice = Some(problem.to_string());
                     None
                 }
             }

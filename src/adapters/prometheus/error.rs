@@ -50,6 +50,57 @@ impl fmt::Display for PromError {
 
 impl std::error::Error for PromError {}
 
+/// What `Url::parse` says of a text that is not a URL.
+type UrlError = <reqwest::Url as std::str::FromStr>::Err;
+
+/// Why no client can be made for a configured Prometheus.
+#[derive(Debug)]
+pub enum PromSetupError {
+    NotAUrl {
+        url: String,
+        cause: UrlError,
+    },
+    Scheme(String),
+    NoHost(String),
+    /// The root is asked for: a query or fragment would be lost or doubled.
+    QueryOrFragment(String),
+    ZeroTimeout,
+    /// The root is a URL, but the API's path cannot be added to it.
+    Endpoint {
+        url: String,
+        path: &'static str,
+        cause: UrlError,
+    },
+    Client(reqwest::Error),
+}
+
+impl fmt::Display for PromSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAUrl { url, cause } => {
+                write!(f, "Prometheus URL {url:?} is not a URL: {cause}")
+            }
+            Self::Scheme(url) => write!(
+                f,
+                "Prometheus URL {url:?} must start with http:// or https://"
+            ),
+            Self::NoHost(url) => write!(f, "Prometheus URL {url:?} has no host"),
+            Self::QueryOrFragment(url) => write!(
+                f,
+                "Prometheus URL {url:?} must not have a query or fragment: \
+                 give the server's root, e.g. http://127.0.0.1:9090"
+            ),
+            Self::ZeroTimeout => f.write_str("the Prometheus timeout must be more than zero"),
+            Self::Endpoint { url, path, cause } => {
+                write!(f, "Prometheus URL {url:?} cannot take {path}: {cause}")
+            }
+            Self::Client(error) => write!(f, "HTTP client for Prometheus: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for PromSetupError {}
+
 /// "5s", "200ms", "1.5s": the way the limit was most likely written.
 fn human(limit: Duration) -> String {
     if limit.subsec_nanos() == 0 {

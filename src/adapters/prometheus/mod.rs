@@ -16,7 +16,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Url;
 
 pub use decode::{InstantSample, RangeSeries};
-pub use error::PromError;
+pub use error::{PromError, PromSetupError};
 pub use step::choose_step;
 
 /// A client for one Prometheus server. Cheap to clone (reqwest's client is
@@ -38,36 +38,37 @@ impl PrometheusClient {
     /// (`http://monitor.internal/prometheus`). Every request (connect,
     /// headers, body) must finish within `timeout`, so a hung server shows as
     /// a timeout in the pane instead of a signal that never refreshes.
-    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, String> {
+    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, PromSetupError> {
         let base = base_url.trim().trim_end_matches('/');
-        let url = Url::parse(base)
-            .map_err(|e| format!("Prometheus URL {base_url:?} is not a URL: {e}"))?;
+        let given = || base_url.to_owned();
+        let url = Url::parse(base).map_err(|cause| PromSetupError::NotAUrl {
+            url: given(),
+            cause,
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!(
-                "Prometheus URL {base_url:?} must start with http:// or https://"
-            ));
+            return Err(PromSetupError::Scheme(given()));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(format!("Prometheus URL {base_url:?} has no host"));
+            return Err(PromSetupError::NoHost(given()));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!(
-                "Prometheus URL {base_url:?} must not have a query or fragment: \
-                 give the server's root, e.g. http://127.0.0.1:9090"
-            ));
+            return Err(PromSetupError::QueryOrFragment(given()));
         }
         if timeout.is_zero() {
-            return Err("the Prometheus timeout must be more than zero".to_owned());
+            return Err(PromSetupError::ZeroTimeout);
         }
-        let endpoint = |path: &str| {
-            Url::parse(&format!("{base}{path}"))
-                .map_err(|e| format!("Prometheus URL {base_url:?} cannot take {path}: {e}"))
+        let endpoint = |path: &'static str| {
+            Url::parse(&format!("{base}{path}")).map_err(|cause| PromSetupError::Endpoint {
+                url: given(),
+                path,
+                cause,
+            })
         };
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .user_agent(concat!("release-cockpit/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("HTTP client for Prometheus: {e}"))?;
+            .map_err(PromSetupError::Client)?;
         Ok(Self {
             base: base.to_owned(),
             query_endpoint: endpoint("/api/v1/query")?,
@@ -196,6 +197,33 @@ mod tests {
             );
         }
         assert!(PrometheusClient::new("http://h:9090", Duration::ZERO).is_err());
+    }
+
+    #[test]
+    fn a_url_that_makes_no_client_says_what_to_write() {
+        let five = Duration::from_secs(5);
+        let told = |url: &str, timeout| {
+            PrometheusClient::new(url, timeout)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            told("127.0.0.1:9090", five),
+            "Prometheus URL \"127.0.0.1:9090\" is not a URL: relative URL without a base"
+        );
+        assert_eq!(
+            told("ftp://host", five),
+            "Prometheus URL \"ftp://host\" must start with http:// or https://"
+        );
+        assert_eq!(
+            told("http://h#top", five),
+            "Prometheus URL \"http://h#top\" must not have a query or fragment: give the server's root, e.g. http://127.0.0.1:9090"
+        );
+        assert_eq!(
+            told("http://h:9090", Duration::ZERO),
+            "the Prometheus timeout must be more than zero"
+        );
     }
 
     #[test]

@@ -25,31 +25,23 @@ pub const HORIZON_YEARS: i64 = 5;
 impl Cadence {
     /// Parses and validates the rule with its anchor. The anchor must exist and
     /// be unambiguous in `zone` (no DST gap or overlap).
-    pub fn new(rule: &str, start: NaiveDateTime, zone: Tz) -> Result<Self, String> {
+    pub fn new(rule: &str, start: NaiveDateTime, zone: Tz) -> Result<Self, CadenceError> {
         let rule = rule.trim();
         let rule = rule.strip_prefix("RRULE:").unwrap_or(rule).to_owned();
         let anchor = match chrono::TimeZone::from_local_datetime(&zone, &start) {
             chrono::LocalResult::Single(t) => t,
             chrono::LocalResult::Ambiguous(..) => {
-                return Err(format!(
-                    "{start} happens twice in {zone} (clocks go back): pick another time"
-                ));
+                return Err(CadenceError::AmbiguousStart { start, zone });
             }
-            chrono::LocalResult::None => {
-                return Err(format!(
-                    "{start} does not exist in {zone} (clocks go forward): pick another time"
-                ));
-            }
+            chrono::LocalResult::None => return Err(CadenceError::SkippedStart { start, zone }),
         };
-        let parsed: RRule<Unvalidated> = rule.parse().map_err(|e| clean(&e))?;
+        let parsed: RRule<Unvalidated> = rule.parse().map_err(|e| CadenceError::Rule(clean(&e)))?;
         if parsed.get_interval() == 0 {
-            return Err(
-                "INTERVAL=0 never repeats: INTERVAL counts the periods from one release to the next, 1 or more".to_owned(),
-            );
+            return Err(CadenceError::NeverRepeats);
         }
         let set = parsed
             .build(anchor.with_timezone(&rrule::Tz::from(zone)))
-            .map_err(|e| clean(&e))?
+            .map_err(|e| CadenceError::Rule(clean(&e)))?
             .limit();
         let cadence = Self {
             rule,
@@ -62,9 +54,7 @@ impl Cadence {
             .checked_add_signed(horizon)
             .is_some_and(|to| !cadence.between(from, to).is_empty());
         if !yields {
-            return Err(format!(
-                "the rule puts no release in the {HORIZON_YEARS} years from {start}: check that its days exist (February has no 30th, BYMONTHDAY=31 skips short months only) and that COUNT or UNTIL leave one"
-            ));
+            return Err(CadenceError::NoRelease { start });
         }
         Ok(cadence)
     }
@@ -109,6 +99,63 @@ impl Cadence {
         self.between(from.with_timezone(&Utc), to.with_timezone(&Utc))
     }
 }
+
+/// Why a rule and its first release make no cadence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CadenceError {
+    /// The first release happens twice on the train's clock (it goes back).
+    AmbiguousStart {
+        start: NaiveDateTime,
+        zone: Tz,
+    },
+    /// The first release does not happen on the train's clock (it goes forward).
+    SkippedStart {
+        start: NaiveDateTime,
+        zone: Tz,
+    },
+    /// What rrule said of the rule.
+    Rule(String),
+    NeverRepeats,
+    /// No release within [`HORIZON_YEARS`] of the first.
+    NoRelease {
+        start: NaiveDateTime,
+    },
+}
+
+impl CadenceError {
+    /// Whether the first release is at fault rather than the rule.
+    pub fn is_about_the_start(&self) -> bool {
+        match self {
+            Self::AmbiguousStart { .. } | Self::SkippedStart { .. } => true,
+            Self::Rule(_) | Self::NeverRepeats | Self::NoRelease { .. } => false,
+        }
+    }
+}
+
+impl std::fmt::Display for CadenceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AmbiguousStart { start, zone } => write!(
+                f,
+                "{start} happens twice in {zone} (clocks go back): pick another time"
+            ),
+            Self::SkippedStart { start, zone } => write!(
+                f,
+                "{start} does not exist in {zone} (clocks go forward): pick another time"
+            ),
+            Self::Rule(message) => f.write_str(message),
+            Self::NeverRepeats => f.write_str(
+                "INTERVAL=0 never repeats: INTERVAL counts the periods from one release to the next, 1 or more",
+            ),
+            Self::NoRelease { start } => write!(
+                f,
+                "the rule puts no release in the {HORIZON_YEARS} years from {start}: check that its days exist (February has no 30th, BYMONTHDAY=31 skips short months only) and that COUNT or UNTIL leave one"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CadenceError {}
 
 /// rrule's messages start with "RRule parsing error: "; the config error says
 /// which field already.
@@ -218,14 +265,18 @@ mod tests {
     #[test]
     fn rules_that_never_yield_a_release_are_errors() {
         let start = naive(2026, 1, 6, 10);
-        let err = Cadence::new("FREQ=WEEKLY;INTERVAL=0", start, Los_Angeles).unwrap_err();
+        let err = Cadence::new("FREQ=WEEKLY;INTERVAL=0", start, Los_Angeles)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("INTERVAL=0 never repeats"), "{err}");
         for rule in [
             "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
             "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31",
             "FREQ=YEARLY;INTERVAL=10;BYMONTH=1;BYMONTHDAY=1",
         ] {
-            let err = Cadence::new(rule, start, Los_Angeles).unwrap_err();
+            let err = Cadence::new(rule, start, Los_Angeles)
+                .unwrap_err()
+                .to_string();
             assert!(
                 err.contains("no release in the 5 years from 2026-01-06 10:00"),
                 "{rule}: {err}"
@@ -238,9 +289,13 @@ mod tests {
 
     #[test]
     fn bad_rules_and_impossible_anchors_are_explained() {
-        let err = Cadence::new("FREQ=FORTNIGHTLY", naive(2026, 1, 6, 10), Los_Angeles).unwrap_err();
+        let err = Cadence::new("FREQ=FORTNIGHTLY", naive(2026, 1, 6, 10), Los_Angeles)
+            .unwrap_err()
+            .to_string();
         assert!(err.to_lowercase().contains("fortnightly"), "{err}");
-        let err = Cadence::new("FREQ=WEEKLY", naive(2026, 3, 8, 2), Los_Angeles).unwrap_err();
+        let err = Cadence::new("FREQ=WEEKLY", naive(2026, 3, 8, 2), Los_Angeles)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("does not exist"), "{err}");
     }
 

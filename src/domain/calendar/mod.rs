@@ -19,7 +19,7 @@ mod train;
 
 pub use agenda::{AgendaItem, Milestone, MilestoneKind, agenda, milestones};
 pub use blackout::{Blackout, BlackoutPolicy};
-pub use cadence::Cadence;
+pub use cadence::{Cadence, CadenceError};
 pub use changes::{Change, Changes};
 pub use conflicts::{Conflict, ConflictKind, conflicts};
 pub use local::{resolve_local, shift_local};

@@ -54,12 +54,81 @@ pub enum Measure {
     Gauge(Selector),
 }
 
+/// Why an expression is not a measure: the text as written and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MeasureError(pub String);
+pub struct MeasureError {
+    pub text: String,
+    pub problem: MeasureProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeasureProblem {
+    NotACall,
+    BadQuantile(String),
+    Arity { function: String, takes: usize },
+    UnknownFunction(String),
+    Selector(SelectorError),
+}
+
+/// Why a `name{label="value"}` is not a selector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelectorError {
+    Unclosed(String),
+    BadName(String),
+    NotAPair(String),
+    Unquoted(String),
+}
 
 impl fmt::Display for MeasureError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "`{}`: {}; {EXAMPLES}", self.text, self.problem)
+    }
+}
+
+impl std::error::Error for MeasureError {}
+
+impl fmt::Display for MeasureProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotACall => f.write_str("not a function call"),
+            Self::BadQuantile(q) => write!(f, "`{q}` is not a quantile between 0 and 1"),
+            Self::Arity { function, takes } => write!(f, "`{function}` takes {takes} argument(s)"),
+            Self::UnknownFunction(function) => write!(f, "unknown function `{function}`"),
+            Self::Selector(error) => error.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for SelectorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unclosed(text) => write!(f, "`{text}` lacks its closing `}}`"),
+            Self::BadName(name) => write!(f, "`{name}` is not a metric name"),
+            Self::NotAPair(pair) => write!(f, "`{pair}` is not label=\"value\""),
+            Self::Unquoted(label) => write!(f, "the value of `{label}` needs double quotes"),
+        }
+    }
+}
+
+/// Why a measure has no value from the scrapes so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoValue {
+    NoSeries(Selector),
+    WaitingForSecondScrape,
+    NoTraffic,
+    SameMoment,
+    NothingObserved,
+}
+
+impl fmt::Display for NoValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoSeries(selector) => write!(f, "no series matches `{selector}`"),
+            Self::WaitingForSecondScrape => f.write_str("waiting for a second scrape"),
+            Self::NoTraffic => f.write_str("no traffic since the last scrape"),
+            Self::SameMoment => f.write_str("two scrapes at the same moment"),
+            Self::NothingObserved => f.write_str("nothing observed since the last scrape"),
+        }
     }
 }
 
@@ -76,12 +145,12 @@ impl Measure {
         before: Option<&Exposition>,
         now: &Exposition,
         seconds: f64,
-    ) -> Result<f64, String> {
+    ) -> Result<f64, NoValue> {
         let present = |s: &Selector| {
             if now.samples.iter().any(|x| s.matches(&x.name, &x.labels)) {
                 Ok(())
             } else {
-                Err(format!("no series matches `{s}`"))
+                Err(NoValue::NoSeries(s.clone()))
             }
         };
         match self {
@@ -95,20 +164,20 @@ impl Measure {
                     .collect();
                 Ok(values.iter().sum::<f64>() / values.len() as f64)
             }
-            _ if before.is_none() => Err("waiting for a second scrape".to_owned()),
+            _ if before.is_none() => Err(NoValue::WaitingForSecondScrape),
             Self::Ratio { part, whole } => {
                 present(whole)?;
                 let before = before.unwrap_or(now);
                 let whole = increase(before, now, whole, None);
                 if whole <= 0.0 {
-                    return Err("no traffic since the last scrape".to_owned());
+                    return Err(NoValue::NoTraffic);
                 }
                 Ok(increase(before, now, part, None) / whole)
             }
             Self::Rate(selector) => {
                 present(selector)?;
                 if seconds <= 0.0 {
-                    return Err("two scrapes at the same moment".to_owned());
+                    return Err(NoValue::SameMoment);
                 }
                 Ok(increase(before.unwrap_or(now), now, selector, None) / seconds)
             }
@@ -120,7 +189,7 @@ impl Measure {
                 present(&bucket)?;
                 let before = before.unwrap_or(now);
                 quantile_where(before, now, *q, |s| bucket.matches(&s.name, &s.labels))
-                    .ok_or_else(|| "nothing observed since the last scrape".to_owned())
+                    .ok_or(NoValue::NothingObserved)
             }
         }
     }
@@ -172,14 +241,17 @@ const EXAMPLES: &str = "write e.g. `ratio(http_requests_total{code=\"5*\"}, http
      `quantile(0.99, http_request_duration_seconds)`, `rate(jobs_total)` or `gauge(process_cpu_usage_ratio)`";
 
 pub fn parse_measure(text: &str) -> Result<Measure, MeasureError> {
-    let fail = |why: String| MeasureError(format!("`{text}`: {why}; {EXAMPLES}"));
+    let fail = |problem| MeasureError {
+        text: text.to_owned(),
+        problem,
+    };
     let trimmed = text.trim();
     let (function, args) = trimmed
         .split_once('(')
         .and_then(|(f, rest)| Some((f.trim(), rest.strip_suffix(')')?)))
-        .ok_or_else(|| fail("not a function call".to_owned()))?;
+        .ok_or_else(|| fail(MeasureProblem::NotACall))?;
     let args = split_args(args);
-    let selector = |s: &str| parse_selector(s).map_err(&fail);
+    let selector = |s: &str| parse_selector(s).map_err(|e| fail(MeasureProblem::Selector(e)));
     match (function, args.as_slice()) {
         ("ratio", [part, whole]) => Ok(Measure::Ratio {
             part: selector(part)?,
@@ -191,7 +263,7 @@ pub fn parse_measure(text: &str) -> Result<Measure, MeasureError> {
                 .parse()
                 .ok()
                 .filter(|q| (0.0..=1.0).contains(q))
-                .ok_or_else(|| fail(format!("`{}` is not a quantile between 0 and 1", q.trim())))?;
+                .ok_or_else(|| fail(MeasureProblem::BadQuantile(q.trim().to_owned())))?;
             Ok(Measure::Quantile {
                 q,
                 histogram: selector(histogram)?,
@@ -199,15 +271,15 @@ pub fn parse_measure(text: &str) -> Result<Measure, MeasureError> {
         }
         ("rate", [s]) => Ok(Measure::Rate(selector(s)?)),
         ("gauge", [s]) => Ok(Measure::Gauge(selector(s)?)),
-        ("ratio" | "quantile" | "rate" | "gauge", _) => Err(fail(format!(
-            "`{function}` takes {} argument(s)",
-            if matches!(function, "ratio" | "quantile") {
+        ("ratio" | "quantile" | "rate" | "gauge", _) => Err(fail(MeasureProblem::Arity {
+            function: function.to_owned(),
+            takes: if matches!(function, "ratio" | "quantile") {
                 2
             } else {
                 1
-            }
-        ))),
-        (other, _) => Err(fail(format!("unknown function `{other}`"))),
+            },
+        })),
+        (other, _) => Err(fail(MeasureProblem::UnknownFunction(other.to_owned()))),
     }
 }
 
@@ -231,14 +303,14 @@ fn split_args(text: &str) -> Vec<&str> {
     out
 }
 
-fn parse_selector(text: &str) -> Result<Selector, String> {
+fn parse_selector(text: &str) -> Result<Selector, SelectorError> {
     let text = text.trim();
     let (name, labels) = match text.split_once('{') {
         Some((name, rest)) => (
             name.trim(),
             Some(
                 rest.strip_suffix('}')
-                    .ok_or_else(|| format!("`{text}` lacks its closing `}}`"))?,
+                    .ok_or_else(|| SelectorError::Unclosed(text.to_owned()))?,
             ),
         ),
         None => (text, None),
@@ -249,7 +321,7 @@ fn parse_selector(text: &str) -> Result<Selector, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
     if !valid_name {
-        return Err(format!("`{name}` is not a metric name"));
+        return Err(SelectorError::BadName(name.to_owned()));
     }
     let mut matchers = Vec::new();
     for pair in labels.map(split_args).unwrap_or_default() {
@@ -259,12 +331,12 @@ fn parse_selector(text: &str) -> Result<Selector, String> {
         }
         let (label, value) = pair
             .split_once('=')
-            .ok_or_else(|| format!("`{pair}` is not label=\"value\""))?;
+            .ok_or_else(|| SelectorError::NotAPair(pair.to_owned()))?;
         let value = value
             .trim()
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
-            .ok_or_else(|| format!("the value of `{}` needs double quotes", label.trim()))?;
+            .ok_or_else(|| SelectorError::Unquoted(label.trim().to_owned()))?;
         let (value, prefix) = match value.strip_suffix('*') {
             Some(v) => (v, true),
             None => (value, false),
@@ -318,7 +390,7 @@ mod tests {
             "gauge",
         ] {
             let error = parse_measure(bad).unwrap_err();
-            assert!(error.0.contains("e.g."), "{bad}: {error}");
+            assert!(error.to_string().contains("e.g."), "{bad}: {error}");
         }
     }
 
@@ -331,7 +403,7 @@ mod tests {
         let rate = parse_measure("rate(req{svc=\"a\"})").unwrap();
         assert_eq!(rate.evaluate(Some(&before), &now, 10.0), Ok(10.0));
         assert_eq!(
-            rate.evaluate(None, &now, 10.0),
+            rate.evaluate(None, &now, 10.0).map_err(|e| e.to_string()),
             Err("waiting for a second scrape".to_owned())
         );
         let cpu = parse_measure("gauge(cpu)").unwrap();
@@ -343,12 +415,14 @@ mod tests {
             .unwrap();
         assert!((value - 0.55).abs() < 1e-9, "{value}");
         assert_eq!(
-            errors.evaluate(Some(&now), &now, 10.0),
+            errors
+                .evaluate(Some(&now), &now, 10.0)
+                .map_err(|e| e.to_string()),
             Err("no traffic since the last scrape".to_owned())
         );
         let missing = parse_measure("gauge(memory)").unwrap();
         assert_eq!(
-            missing.evaluate(None, &now, 0.0),
+            missing.evaluate(None, &now, 0.0).map_err(|e| e.to_string()),
             Err("no series matches `memory`".to_owned())
         );
     }

@@ -7,6 +7,8 @@ mod measure;
 mod points;
 mod signal;
 
-pub use measure::{Matcher, Measure, MeasureError, parse_measure};
+pub use measure::{
+    Matcher, Measure, MeasureError, MeasureProblem, NoValue, SelectorError, parse_measure,
+};
 pub use points::{Points, downsample};
 pub use signal::{Signal, SignalReading, SignalUpdate, Source, Unit};

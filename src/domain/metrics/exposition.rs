@@ -34,12 +34,48 @@ pub struct Exposition {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     pub line: usize,
-    pub message: String,
+    pub problem: LineProblem,
+}
+
+/// What is wrong with one line of the text format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineProblem {
+    TypeLine,
+    UnknownType(String),
+    NoName(String),
+    Valueless(String),
+    NotANumber(String),
+    BadTimestamp(String),
+    AfterValue(String),
+    LabelWithoutEq,
+    BadLabelName(String),
+    Unquoted(String),
+    Unclosed(String),
+    ExpectedComma(String),
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
+impl fmt::Display for LineProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TypeLine => f.write_str("a TYPE line needs a metric name and a type"),
+            Self::UnknownType(kind) => write!(f, "unknown metric type `{kind}`"),
+            Self::NoName(line) => write!(f, "`{line}` does not start with a metric name"),
+            Self::Valueless(name) => write!(f, "`{name}` has no value"),
+            Self::NotANumber(value) => write!(f, "`{value}` is not a number"),
+            Self::BadTimestamp(ts) => write!(f, "`{ts}` is not a timestamp in milliseconds"),
+            Self::AfterValue(extra) => write!(f, "unexpected `{extra}` after the value"),
+            Self::LabelWithoutEq => f.write_str("a label without `=`"),
+            Self::BadLabelName(key) => write!(f, "`{key}` is not a label name"),
+            Self::Unquoted(key) => write!(f, "the value of label `{key}` is not quoted"),
+            Self::Unclosed(key) => write!(f, "the value of label `{key}` is not closed"),
+            Self::ExpectedComma(key) => write!(f, "expected `,` or `}}` after label `{key}`"),
+        }
     }
 }
 
@@ -65,9 +101,9 @@ pub fn parse(text: &str) -> Result<Exposition, ParseError> {
     let mut out = Exposition::default();
     for (index, raw) in text.lines().enumerate() {
         let line = raw.trim();
-        let fail = |message: String| ParseError {
+        let fail = |problem| ParseError {
             line: index + 1,
-            message,
+            problem,
         };
         if line.is_empty() {
             continue;
@@ -76,9 +112,7 @@ pub fn parse(text: &str) -> Result<Exposition, ParseError> {
             let mut words = comment.split_whitespace();
             if words.next() == Some("TYPE") {
                 let (Some(name), Some(kind)) = (words.next(), words.next()) else {
-                    return Err(fail(
-                        "a TYPE line needs a metric name and a type".to_owned(),
-                    ));
+                    return Err(fail(LineProblem::TypeLine));
                 };
                 let kind = match kind {
                     "counter" => MetricKind::Counter,
@@ -86,7 +120,7 @@ pub fn parse(text: &str) -> Result<Exposition, ParseError> {
                     "histogram" => MetricKind::Histogram,
                     "summary" => MetricKind::Summary,
                     "untyped" => MetricKind::Untyped,
-                    other => return Err(fail(format!("unknown metric type `{other}`"))),
+                    other => return Err(fail(LineProblem::UnknownType(other.to_owned()))),
                 };
                 out.kinds.insert(name.to_owned(), kind);
             }
@@ -97,13 +131,13 @@ pub fn parse(text: &str) -> Result<Exposition, ParseError> {
     Ok(out)
 }
 
-fn sample(line: &str) -> Result<Sample, String> {
+fn sample(line: &str) -> Result<Sample, LineProblem> {
     let name_end = line
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
         .unwrap_or(line.len());
     let name = &line[..name_end];
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(format!("`{line}` does not start with a metric name"));
+        return Err(LineProblem::NoName(line.to_owned()));
     }
     let mut rest = &line[name_end..];
     let mut labels = BTreeMap::new();
@@ -115,17 +149,17 @@ fn sample(line: &str) -> Result<Sample, String> {
     let mut fields = rest.split_whitespace();
     let value = fields
         .next()
-        .ok_or_else(|| format!("`{name}` has no value"))?;
-    let value = parse_value(value).ok_or_else(|| format!("`{value}` is not a number"))?;
+        .ok_or_else(|| LineProblem::Valueless(name.to_owned()))?;
+    let value = parse_value(value).ok_or_else(|| LineProblem::NotANumber(value.to_owned()))?;
     let timestamp_ms = match fields.next() {
         Some(ts) => Some(
             ts.parse::<i64>()
-                .map_err(|_| format!("`{ts}` is not a timestamp in milliseconds"))?,
+                .map_err(|_| LineProblem::BadTimestamp(ts.to_owned()))?,
         ),
         None => None,
     };
     if let Some(extra) = fields.next() {
-        return Err(format!("unexpected `{extra}` after the value"));
+        return Err(LineProblem::AfterValue(extra.to_owned()));
     }
     Ok(Sample {
         name: name.to_owned(),
@@ -136,32 +170,30 @@ fn sample(line: &str) -> Result<Sample, String> {
 }
 
 /// Reads `name="value",...}`; returns the labels and what follows the brace.
-fn label_set(text: &str) -> Result<(BTreeMap<String, String>, &str), String> {
+fn label_set(text: &str) -> Result<(BTreeMap<String, String>, &str), LineProblem> {
     let mut labels = BTreeMap::new();
     let mut rest = text.trim_start();
     loop {
         if let Some(after) = rest.strip_prefix('}') {
             return Ok((labels, after));
         }
-        let eq = rest
-            .find('=')
-            .ok_or_else(|| "a label without `=`".to_owned())?;
+        let eq = rest.find('=').ok_or(LineProblem::LabelWithoutEq)?;
         let key = rest[..eq].trim();
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("`{key}` is not a label name"));
+            return Err(LineProblem::BadLabelName(key.to_owned()));
         }
         let after_eq = rest[eq + 1..].trim_start();
         let quoted = after_eq
             .strip_prefix('"')
-            .ok_or_else(|| format!("the value of label `{key}` is not quoted"))?;
-        let (value, after_value) = quoted_value(quoted)
-            .ok_or_else(|| format!("the value of label `{key}` is not closed"))?;
+            .ok_or_else(|| LineProblem::Unquoted(key.to_owned()))?;
+        let (value, after_value) =
+            quoted_value(quoted).ok_or_else(|| LineProblem::Unclosed(key.to_owned()))?;
         labels.insert(key.to_owned(), value);
         rest = after_value.trim_start();
         if let Some(after_comma) = rest.strip_prefix(',') {
             rest = after_comma.trim_start();
         } else if !rest.starts_with('}') {
-            return Err(format!("expected `,` or `}}` after label `{key}`"));
+            return Err(LineProblem::ExpectedComma(key.to_owned()));
         }
     }
 }
@@ -235,12 +267,18 @@ up{} 1
         let bad = "ok 1\nbroken{code=\"200\" 5\n";
         let error = parse(bad).unwrap_err();
         assert_eq!(error.line, 2);
-        assert!(error.message.contains("after label `code`"), "{error}");
+        assert!(
+            error.problem.to_string().contains("after label `code`"),
+            "{error}"
+        );
         assert_eq!(
-            parse("x{a=b} 1").unwrap_err().message,
+            parse("x{a=b} 1").unwrap_err().problem.to_string(),
             "the value of label `a` is not quoted"
         );
-        assert_eq!(parse("x one").unwrap_err().message, "`one` is not a number");
+        assert_eq!(
+            parse("x one").unwrap_err().problem.to_string(),
+            "`one` is not a number"
+        );
         assert!(parse("# TYPE x flavour").is_err());
     }
 }

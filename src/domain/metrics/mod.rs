@@ -6,4 +6,4 @@ pub mod exposition;
 pub mod histogram;
 pub mod series;
 
-pub use exposition::{Exposition, MetricKind, ParseError, Sample};
+pub use exposition::{Exposition, LineProblem, MetricKind, ParseError, Sample};
