@@ -153,3 +153,49 @@ async fn a_follower_whose_writer_dies_is_told_and_takes_the_release_over() {
         LockOutcome::HeldBy(_)
     ));
 }
+
+#[tokio::test]
+async fn a_release_opened_off_the_loop_is_written_once_the_loop_shows_it() {
+    let (_dir, store) = store();
+    let (mut runner, mut mailbox) = runner(&store, "alice");
+    start(&mut runner, "patch 1.0.1 2026-12-01 10:00 UTC");
+    let first = opened(mailbox.recv().await);
+    let library = PlaybookLibrary::builtin().unwrap();
+    let new = NewRelease::parse("patch 1.0.2 2026-12-08 10:00 UTC", chrono_tz::UTC).unwrap();
+    let second =
+        release_cockpit::session::start_release(&store, &library, &new, "bob", chrono::Utc::now())
+            .unwrap()
+            .checklist
+            .release
+            .id;
+    // From here a loop drives the runner: it says what it delivers.
+    runner.delivered(&Msg::Resumed);
+    runner.run(Effect::OpenRelease { id: second.clone() });
+    let shown = mailbox.recv().await.unwrap();
+    assert_eq!(opened(Some(shown.clone())), second);
+    let note = |text: &str| {
+        Effect::Record(Event::NoteAdded {
+            step: "deploy-production".into(),
+            text: text.into(),
+        })
+    };
+    let notes = |id: &str| -> Vec<String> {
+        release_cockpit::session::open_release_read_only(&store, id)
+            .unwrap()
+            .records
+            .iter()
+            .map(|r| r.event.describe())
+            .filter(|e| e.contains("while"))
+            .collect()
+    };
+    // A key handled before the loop shows the second release acts on the first.
+    runner.run(note("while the first shows"));
+    assert!(matches!(mailbox.recv().await, Some(Msg::Recorded(_))));
+    runner.delivered(&shown);
+    runner.run(note("while the second shows"));
+    assert!(matches!(mailbox.recv().await, Some(Msg::Recorded(_))));
+    assert_eq!(notes(&first).len(), 1, "{:?}", notes(&first));
+    assert!(notes(&first)[0].contains("first"));
+    assert_eq!(notes(&second).len(), 1, "{:?}", notes(&second));
+    assert!(notes(&second)[0].contains("second"));
+}

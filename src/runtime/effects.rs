@@ -7,11 +7,13 @@ use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use super::file_work::FileWork;
+use super::release_switch::{Opened, Switching};
 use crate::adapters::kubernetes::Clients;
 use crate::app::requests::{Request, TaskResult};
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
-use crate::current_release::{Current, Follow, open_by_id};
+use crate::current_release::{Current, Follow};
 use crate::domain::incident::IncidentError;
 use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
 use crate::session::{CalendarJournal, Journal, ReleaseStore, start_release};
@@ -20,6 +22,10 @@ use crate::session::{CalendarJournal, Journal, ReleaseStore, start_release};
 /// need the terminal). Tests pass their own.
 pub trait EffectRunner {
     fn run(&mut self, effect: Effect);
+
+    /// `msg` is about to reach `update`: what the screen shows changes with
+    /// it. The loop calls this for every message.
+    fn delivered(&mut self, _msg: &Msg) {}
 }
 
 /// The release this process writes: its journal, and the lock that makes this
@@ -48,6 +54,13 @@ pub struct Runner {
     incidents: Option<super::rollback::IncidentFiles>,
     /// `--read-only`: a release switched to is followed, never locked.
     read_only: bool,
+    /// File work off the loop, in order.
+    files: FileWork,
+    /// A release being opened off the loop, until it is shown.
+    switching: Switching,
+    /// Whether a loop tells this runner what it delivers; until one does, a
+    /// release opened is taken over at the next effect.
+    shown_by_loop: bool,
 }
 
 impl Runner {
@@ -71,6 +84,9 @@ impl Runner {
             chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
             incidents: None,
             read_only: false,
+            files: FileWork::default(),
+            switching: Switching::default(),
+            shown_by_loop: false,
         }
     }
 
@@ -96,6 +112,36 @@ impl Runner {
     fn send(&self, msg: Msg) {
         // The loop owns the receiver; if it is gone the process is ending.
         let _ = self.mailbox.send(msg);
+    }
+
+    /// Writes or follows the release opened off the loop, from now on.
+    fn take_over(&mut self, opened: Opened) {
+        if let Some(task) = self.follower.take() {
+            task.abort();
+        }
+        self.release = Some(opened.release);
+        self.writer = opened.writer;
+        if let Some(follow) = opened.follow {
+            self.start_following(follow);
+        }
+    }
+
+    /// Opens another release off the loop (see `release_switch`); one at a
+    /// time, and none while a release opened is not shown yet.
+    fn open_off_loop(&mut self, id: &str, read_only: bool) {
+        if let Some(opening) = self.switching.busy() {
+            self.send(Msg::ReleaseFailed(format!(
+                "release {opening} is still being opened: switch again once it shows"
+            )));
+            return;
+        }
+        self.switching.open(
+            &mut self.files,
+            self.store.clone(),
+            id.to_owned(),
+            read_only,
+            self.mailbox.clone(),
+        );
     }
 
     /// Makes `current` the release this runner writes or follows. When it
@@ -131,21 +177,27 @@ impl Runner {
         });
     }
 
-    fn record_calendar(&self, event: crate::domain::events::Event) {
+    /// Appends under the calendar's file lock, off the loop: another cockpit
+    /// may hold the lock for a moment.
+    fn record_calendar(&mut self, event: crate::domain::events::Event) {
         let journal = CalendarJournal::for_store(&self.store);
-        match journal.append(&self.operator, Utc::now(), event.clone()) {
-            Ok(recorded) => {
-                tracing::info!(seq = recorded.seq, event = %recorded.event.describe(), "calendar recorded");
-                self.send(Msg::CalendarRecorded(recorded));
-            }
-            Err(error) => {
-                tracing::error!(%error, "calendar journal append failed");
-                self.send(Msg::RecordFailed {
-                    event: Box::new(event),
-                    error: error.to_string(),
-                });
-            }
-        }
+        let (operator, mailbox) = (self.operator.clone(), self.mailbox.clone());
+        self.files.run(move || {
+            let msg = match journal.append(&operator, Utc::now(), event.clone()) {
+                Ok(recorded) => {
+                    tracing::info!(seq = recorded.seq, event = %recorded.event.describe(), "calendar recorded");
+                    Msg::CalendarRecorded(recorded)
+                }
+                Err(error) => {
+                    tracing::error!(%error, "calendar journal append failed");
+                    Msg::RecordFailed {
+                        event: Box::new(event),
+                        error: error.to_string(),
+                    }
+                }
+            };
+            let _ = mailbox.send(msg);
+        });
     }
 
     /// Journals a late result into the release that asked for it, which is no
@@ -277,7 +329,21 @@ impl Runner {
 }
 
 impl EffectRunner for Runner {
+    fn delivered(&mut self, msg: &Msg) {
+        self.shown_by_loop = true;
+        if let Msg::ReleaseOpened { checklist, .. } = msg
+            && let Some(opened) = self.switching.take_ready(Some(&checklist.release.id))
+        {
+            self.take_over(opened);
+        }
+    }
+
     fn run(&mut self, effect: Effect) {
+        if !self.shown_by_loop
+            && let Some(opened) = self.switching.take_ready(None)
+        {
+            self.take_over(opened);
+        }
         match effect {
             Effect::Quit { .. } | Effect::Suspend | Effect::Bell => {}
             Effect::ChartColumns(columns) => {
@@ -306,12 +372,20 @@ impl EffectRunner for Runner {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");
                     // Best effort: losing it only means starting on another pane.
-                    if let Err(error) = crate::paths::write_private(&path, pane.title()) {
-                        tracing::warn!(%error, path = %path.display(), "cannot remember the focused pane");
-                    }
+                    self.files.run(move || {
+                        if let Err(error) = crate::paths::write_private(&path, pane.title()) {
+                            tracing::warn!(%error, path = %path.display(), "cannot remember the focused pane");
+                        }
+                    });
                 }
             }
             Effect::StartRelease(new) => {
+                if let Some(opening) = self.switching.busy() {
+                    self.send(Msg::ReleaseFailed(format!(
+                        "release {opening} is still being opened: start the new one once it shows"
+                    )));
+                    return;
+                }
                 let started = start_release(
                     &self.store,
                     &self.playbooks,
@@ -368,10 +442,7 @@ impl EffectRunner for Runner {
                     });
                 });
             }
-            Effect::TakeOver { id } => {
-                let current = open_by_id(&self.store, &id, false);
-                self.switch_to(current);
-            }
+            Effect::TakeOver { id } => self.open_off_loop(&id, false),
             Effect::OpenRelease { id } => {
                 let id = id.trim();
                 if self.release.as_deref() == Some(id) {
@@ -381,8 +452,7 @@ impl EffectRunner for Runner {
                 // The new release is opened (and its lock taken) before the
                 // current one is let go: a release that cannot be opened
                 // leaves this cockpit writing the one it shows.
-                let current = open_by_id(&self.store, id, self.read_only);
-                self.switch_to(current);
+                self.open_off_loop(id, self.read_only);
             }
         }
     }

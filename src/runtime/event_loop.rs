@@ -146,6 +146,7 @@ where
     C: TerminalControl,
     E: EffectRunner,
 {
+    effects.delivered(&msg);
     for effect in update(model, msg) {
         match effect {
             Effect::Quit { code } => return Ok(Some(code)),

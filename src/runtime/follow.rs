@@ -2,7 +2,7 @@
 //! what was appended and post each complete record as `Msg::Followed`.
 
 use std::io::{Read, Seek, SeekFrom};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -46,13 +46,16 @@ pub fn follow(
             polls = polls.wrapping_add(1);
             if !writer_gone
                 && polls.is_multiple_of(WRITER_CHECK_EVERY)
-                && let Ok(None) = crate::session::lock::current_holder(&lock)
+                && let Ok(Ok(None)) =
+                    off_the_loop(&lock, |lock| crate::session::lock::current_holder(lock)).await
             {
                 writer_gone = true;
                 tracing::warn!(lock = %lock.display(), "the writer of the followed release is gone");
                 let _ = mailbox.send(Msg::WriterGone);
             }
-            let Ok((bytes, len)) = read_from(&path, offset) else {
+            let Ok(Ok((bytes, len))) =
+                off_the_loop(&path, move |path| read_from(path, offset)).await
+            else {
                 continue;
             };
             if len < offset {
@@ -80,8 +83,18 @@ pub fn follow(
     })
 }
 
+/// `read` of `path` on the blocking pool: the poll task shares the runtime's
+/// few workers with the loop's other tasks.
+async fn off_the_loop<T: Send + 'static>(
+    path: &Path,
+    read: impl FnOnce(&Path) -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || read(&path)).await
+}
+
 /// The bytes from `offset` on, and the file's length.
-fn read_from(path: &PathBuf, offset: u64) -> std::io::Result<(Vec<u8>, u64)> {
+fn read_from(path: &Path, offset: u64) -> std::io::Result<(Vec<u8>, u64)> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len <= offset {

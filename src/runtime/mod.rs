@@ -3,12 +3,14 @@
 pub mod deploy;
 pub mod effects;
 pub mod event_loop;
+mod file_work;
 pub mod follow;
 mod frame_pacing;
 pub mod gate_env;
 pub mod gates;
 pub mod health;
 pub mod input;
+mod release_switch;
 pub mod rollback;
 pub mod rollout;
 pub mod signal_reader;
