@@ -32,8 +32,14 @@ impl Pane {
         }
     }
 
+    /// Where the pane is in [`Pane::ALL`] (and on the tab bar).
     pub fn index(self) -> usize {
-        Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
+        match self {
+            Pane::Calendar => 0,
+            Pane::Checklist => 1,
+            Pane::Rollout => 2,
+            Pane::Health => 3,
+        }
     }
 
     fn offset(self, delta: isize) -> Pane {
@@ -317,8 +323,13 @@ impl Model {
             .map(|v| v.checklist.release.id.as_str())
     }
 
-    /// Starts a request for the open release (see `requests`).
+    /// Starts a request for the open release (see `requests`). Only what
+    /// the open release journaled or confirmed starts one (its gate's
+    /// `GateStarted`, a deploy confirmed for it, its rollback and report),
+    /// so one is open; a request bound to no release would be journaled
+    /// nowhere and say so (`Effect::RecordInto` of an empty id fails).
     pub fn start_request(&mut self, what: String, results: usize) -> super::requests::Request {
+        debug_assert!(self.release.is_some(), "a request for no release: {what}");
         let release = self.release_id().unwrap_or_default().to_owned();
         self.requests.start(&release, what, results)
     }
@@ -364,5 +375,19 @@ impl Model {
         .flatten()
         .chain([self.clock.next_change()])
         .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pane_is_where_all_lists_it_and_next_goes_round() {
+        for (index, pane) in Pane::ALL.into_iter().enumerate() {
+            assert_eq!(pane.index(), index, "{}", pane.title());
+            assert_eq!(pane.next().prev(), pane);
+        }
+        assert_eq!(Pane::Health.next(), Pane::Calendar);
     }
 }

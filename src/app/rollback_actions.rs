@@ -292,16 +292,19 @@ fn follow_up_id(model: &Model) -> String {
             .as_ref()
             .is_some_and(|r| r.checklist.playbook.step(id).is_some())
     };
-    (1..)
-        .map(|n| {
-            if n == 1 {
-                "post-mortem".to_owned()
-            } else {
-                format!("post-mortem-{n}")
-            }
-        })
-        .find(|id| !taken(id))
-        .unwrap_or_default()
+    let id = |n: usize| {
+        if n == 1 {
+            "post-mortem".to_owned()
+        } else {
+            format!("post-mortem-{n}")
+        }
+    };
+    // A playbook has finitely many steps, so a free id comes.
+    let mut n = 1;
+    while taken(&id(n)) {
+        n += 1;
+    }
+    id(n)
 }
 
 /// Verification, on every change of the rollout, the signals or the clock.

@@ -251,10 +251,7 @@ impl Wizard {
     }
 
     fn assess_key(&mut self, key: Key, read_only: bool) -> Outcome {
-        let index = Severity::ALL
-            .iter()
-            .position(|s| *s == self.severity)
-            .unwrap_or(1);
+        let index = self.severity.index();
         match key.code {
             KeyCode::Esc => return Outcome::Close,
             KeyCode::Up => self.severity = Severity::ALL[index.saturating_sub(1)],

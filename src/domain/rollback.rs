@@ -24,6 +24,15 @@ pub enum Severity {
 impl Severity {
     pub const ALL: [Severity; 3] = [Severity::P0, Severity::P1, Severity::P2];
 
+    /// Where the level is in [`Severity::ALL`], most severe first.
+    pub fn index(self) -> usize {
+        match self {
+            Self::P0 => 0,
+            Self::P1 => 1,
+            Self::P2 => 2,
+        }
+    }
+
     /// What the level covers, as the decision matrix reads.
     pub fn covers(self) -> &'static str {
         match self {
@@ -320,6 +329,13 @@ mod tests {
             Candidate::from_state("shop", &v, "2.4.0").changed,
             "a v-prefixed tag is the release too"
         );
+    }
+
+    #[test]
+    fn every_level_is_where_all_lists_it() {
+        for (index, severity) in Severity::ALL.into_iter().enumerate() {
+            assert_eq!(severity.index(), index, "{severity}");
+        }
     }
 
     #[test]

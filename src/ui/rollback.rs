@@ -16,14 +16,26 @@ use crate::domain::offset::format_duration;
 use crate::domain::rollback::Severity;
 use crate::domain::rollout::image_tag;
 
-const STEPS: [(&str, &[Stage]); 6] = [
-    ("1 Assess", &[Stage::Assess, Stage::FixForward]),
-    ("2 Scope", &[Stage::Scope]),
-    ("3 Confirm", &[Stage::Confirm]),
-    ("4 Execute", &[Stage::Execute]),
-    ("5 Verify", &[Stage::Verify]),
-    ("6 Incident", &[Stage::Incident]),
+const STEPS: [&str; 6] = [
+    "1 Assess",
+    "2 Scope",
+    "3 Confirm",
+    "4 Execute",
+    "5 Verify",
+    "6 Incident",
 ];
+
+/// Which of [`STEPS`] a stage is part of.
+fn step_of(stage: Stage) -> usize {
+    match stage {
+        Stage::Assess | Stage::FixForward => 0,
+        Stage::Scope => 1,
+        Stage::Confirm => 2,
+        Stage::Execute => 3,
+        Stage::Verify => 4,
+        Stage::Incident => 5,
+    }
+}
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let Some(w) = &model.rollback else {
@@ -99,12 +111,9 @@ pub fn hints(model: &Model) -> Vec<(String, &'static str)> {
 }
 
 fn steps<'a>(w: &Wizard, theme: &Theme) -> Line<'a> {
-    let current = STEPS
-        .iter()
-        .position(|(_, stages)| stages.contains(&w.stage))
-        .unwrap_or(0);
+    let current = step_of(w.stage);
     let mut spans = Vec::new();
-    for (i, (label, _)) in STEPS.iter().enumerate() {
+    for (i, label) in STEPS.iter().enumerate() {
         let style = match i.cmp(&current) {
             std::cmp::Ordering::Less => theme.style(Role::Ok),
             std::cmp::Ordering::Equal => theme
