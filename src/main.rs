@@ -1,6 +1,7 @@
 use clap::Parser;
 
 use release_cockpit::cli::Cli;
+use release_cockpit::paths::Paths;
 use release_cockpit::runtime::terminal::install_hooks;
 use release_cockpit::startup;
 
@@ -12,7 +13,7 @@ fn main() {
         std::process::exit(1);
     }
     let cli = Cli::parse();
-    match startup::run(cli) {
+    match startup::run(cli, Paths::discover()) {
         Ok(code) => std::process::exit(code),
         Err(report) => {
             eprintln!("{report:?}");

@@ -11,7 +11,13 @@ use crate::domain::health::{Signal, Source};
 const TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Errors for refused queries, and notes for servers that did not answer.
-pub fn check(loaded: &LoadedConfig, signals: &[Signal]) -> (Vec<ConfigError>, Vec<String>) {
+/// `runtime` builds the async runtime the questions are asked on, when there
+/// are any.
+pub fn check(
+    loaded: &LoadedConfig,
+    signals: &[Signal],
+    runtime: impl FnOnce() -> std::io::Result<tokio::runtime::Runtime>,
+) -> (Vec<ConfigError>, Vec<String>) {
     let queries: Vec<(usize, &str, &str)> = signals
         .iter()
         .enumerate()
@@ -23,10 +29,7 @@ pub fn check(loaded: &LoadedConfig, signals: &[Signal]) -> (Vec<ConfigError>, Ve
     if queries.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(error) => return (Vec::new(), vec![format!("queries not checked: {error}")]),
     };

@@ -9,18 +9,8 @@ use crate::cli::SandboxArgs;
 use crate::paths::Paths;
 use crate::sandbox::{Sandbox, World, write_kubeconfig};
 
-pub fn run(args: &SandboxArgs, paths: Option<&Paths>) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return 1;
-        }
-    };
+/// Serves on `runtime` until told to stop; returns the exit code.
+pub fn run(args: &SandboxArgs, paths: Option<&Paths>, runtime: &tokio::runtime::Runtime) -> i32 {
     runtime.block_on(serve(args, paths))
 }
 

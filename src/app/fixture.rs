@@ -4,9 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, TimeZone, Utc};
 
-use super::calendar_view::CalendarView;
 use super::keymap::Keymap;
-use super::model::{ConfigOrigin, Model, Pane, Session, Themes};
+use super::model::{ConfigOrigin, Model, ModelSettings, Pane, Session, Themes};
 use super::release_view::ReleaseView;
 use crate::config::ConfigSource;
 use crate::config::PlaybookLibrary;
@@ -37,11 +36,20 @@ pub fn sample_model() -> Model {
             .to_vec(),
         current: 0,
     };
-    let theme_names = themes.names.clone();
-    let mut model = Model::new(session, Keymap::defaults(), themes, now, chrono_tz::UTC);
-    model.calendar =
-        CalendarView::new(demo_calendar(&theme_names), Vec::new(), now, chrono_tz::UTC);
-    model
+    let calendar = demo_calendar(&themes.names);
+    let settings = ModelSettings {
+        session,
+        keymap: Keymap::defaults(),
+        themes,
+        zone: chrono_tz::UTC,
+        calendar,
+        releases: Vec::new(),
+        targets: Vec::new(),
+        signals: Vec::new(),
+        chart: Duration::hours(1),
+        rollback: Default::default(),
+    };
+    Model::new(settings, now)
 }
 
 /// The built-in demo's trains and blackouts.

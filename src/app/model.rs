@@ -1,16 +1,18 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use std::collections::BTreeMap;
 
-use super::calendar_view::CalendarView;
+use super::calendar_view::{CalendarView, KnownRelease};
 use super::clock::Clock;
 use super::health_view::HealthView;
 use super::keymap::Keymap;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
-use super::rollout_view::RolloutView;
+use super::rollout_view::{RolloutView, TargetSpec};
 use crate::domain::calendar::Calendar;
+use crate::domain::health::Signal;
+use crate::domain::rollback::RollbackSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -265,14 +267,41 @@ pub struct Model {
     changed: bool,
 }
 
+/// What a model starts from: who is at the keyboard, and what the
+/// configuration says (keys, themes, zone, trains, targets, signals,
+/// rollback). A release opened at start-up comes in later, as one opened by
+/// a switch does.
+#[derive(Debug, Clone)]
+pub struct ModelSettings {
+    pub session: Session,
+    pub keymap: Keymap,
+    pub themes: Themes,
+    /// The operator's zone: the clock's and the calendar's.
+    pub zone: Tz,
+    pub calendar: Calendar,
+    /// Releases that exist already, for the calendar to open.
+    pub releases: Vec<KnownRelease>,
+    pub targets: Vec<TargetSpec>,
+    pub signals: Vec<Signal>,
+    /// How far back the health charts go.
+    pub chart: Duration,
+    pub rollback: RollbackSettings,
+}
+
 impl Model {
-    pub fn new(
-        session: Session,
-        keymap: Keymap,
-        themes: Themes,
-        now: DateTime<Utc>,
-        zone: Tz,
-    ) -> Self {
+    pub fn new(settings: ModelSettings, now: DateTime<Utc>) -> Self {
+        let ModelSettings {
+            session,
+            keymap,
+            themes,
+            zone,
+            calendar,
+            releases,
+            targets,
+            signals,
+            chart,
+            rollback,
+        } = settings;
         Self {
             focus: Pane::Calendar,
             zoomed: false,
@@ -281,15 +310,15 @@ impl Model {
             session,
             clock: Clock::new(now, zone),
             themes,
-            calendar: CalendarView::new(Calendar::default(), Vec::new(), now, zone),
-            rollout: RolloutView::default(),
+            calendar: CalendarView::new(calendar, releases, now, zone),
+            rollout: RolloutView::new(targets),
             release: None,
             notice: None,
-            health: HealthView::default(),
+            health: HealthView::new(signals, chart),
             width: 0,
             rollback: None,
             countdown: None,
-            rollback_settings: Default::default(),
+            rollback_settings: rollback,
             requests: Default::default(),
             changed: true,
         }

@@ -101,8 +101,11 @@ pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
     let described = source.describe();
     match prepare(source, paths, None) {
         Ok(prepared) => {
-            let (errors, notes) =
-                crate::query_check::check(&prepared.loaded, &prepared.settings.signals);
+            let (errors, notes) = crate::query_check::check(
+                &prepared.loaded,
+                &prepared.settings.signals,
+                async_runtime,
+            );
             let (gating, unmarked) = prepared.playbooks.gating_report();
             for note in notes.into_iter().chain(unmarked) {
                 eprintln!("note: {note}");
@@ -205,11 +208,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
     let current = open_current(&store, &prepared.playbooks, false, true, chrono_tz::UTC);
     let checklist = current.checklist;
     let baseline = |name: &str| checklist.as_ref().and_then(|c| c.baseline(name));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match async_runtime() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: starting the async runtime: {error}");

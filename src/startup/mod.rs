@@ -13,14 +13,14 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use crate::app::Pane;
-use crate::app::calendar_view::CalendarView;
-use crate::app::model::{ConfigOrigin, Session, Themes};
+use crate::app::model::{ConfigOrigin, ModelSettings, Session, Themes};
 use crate::app::release_view::ReleaseView;
+use crate::app::rollout_view::TargetSpec;
 use crate::app::{Model, Msg};
 use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
-use crate::current_release::open_current;
+use crate::current_release::{Current, open_current};
 use crate::domain::release::{NewReleaseError, parse_t0};
 use crate::paths::{CONFIG_ENV, Paths};
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
@@ -37,8 +37,9 @@ pub const EXIT_CONFIG: i32 = 2;
 /// Bad command-line arguments, as clap itself reports them.
 pub const EXIT_USAGE: i32 = 2;
 
-pub fn run(cli: Cli) -> color_eyre::Result<i32> {
-    let paths = Paths::discover();
+/// Runs what `cli` asks for with the platform's `paths` (`None`: no home
+/// directory); returns the exit code.
+pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
     match &cli.command {
         Some(CliCommand::Completions { shell }) => {
             let mut script = Vec::new();
@@ -91,7 +92,13 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
         }
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Status { json }) => Ok(status_command(&cli, *json, paths.as_ref())),
-        Some(CliCommand::Sandbox(args)) => Ok(crate::sandbox_command::run(args, paths.as_ref())),
+        Some(CliCommand::Sandbox(args)) => match async_runtime() {
+            Ok(runtime) => Ok(crate::sandbox_command::run(args, paths.as_ref(), &runtime)),
+            Err(error) => {
+                eprintln!("error: cannot start the async runtime: {error}");
+                Ok(1)
+            }
+        },
         Some(CliCommand::Demo { speed }) => {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),
@@ -176,67 +183,21 @@ fn cockpit(
             return Ok(EXIT_CONFIG);
         }
     };
-    // `--read-only` writes nothing under the state dir, not even the log.
-    if let Some(paths) = paths.as_ref().filter(|_| !cli.read_only) {
-        let log_file = paths.log_file();
-        if let Err(error) = crate::logging::init(
-            &log_file,
-            cli.log_level.as_deref(),
-            prepared.settings.log_level.as_deref(),
-        ) {
-            eprintln!(
-                "warning: cannot write the log file {}: {error}",
-                log_file.display()
-            );
-        }
-    }
+    start_logging(cli, paths.as_ref(), &prepared.settings);
     tracing::info!(config = %described, version = env!("CARGO_PKG_VERSION"), "starting");
 
-    let mut model = build_model(cli, &prepared);
+    let zone = prepared.settings.zone.unwrap_or_else(system_zone);
     let demo = uses_demo_store(&prepared.loaded.source, paths.as_ref(), demo_requested);
     let store = release_store(paths.as_ref(), demo);
-    let current = open_current(
-        &store,
-        &prepared.playbooks,
-        demo,
-        cli.read_only,
-        model.clock.zone,
+    let current = open_current(&store, &prepared.playbooks, demo, cli.read_only, zone);
+    // After the demo's release is started above, so that the calendar knows it.
+    let calendar = crate::calendar_setup::load_calendar(&prepared.settings, &store);
+    let start_notice = start_notice(&current).or(calendar.problem);
+    let mut model = Model::new(
+        model_settings(cli, &prepared, zone, calendar.calendar, calendar.releases),
+        Utc::now(),
     );
-    let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
-    model.calendar = CalendarView::new(
-        loaded.calendar,
-        loaded.releases,
-        model.clock.now,
-        model.clock.zone,
-    );
-    let interrupted = current
-        .checklist
-        .as_ref()
-        .and_then(|c| c.deploy_in_flight.as_ref())
-        .map(|d| {
-            format!(
-                "a deploy of {} requested by {} at {} has no recorded outcome (the cockpit stopped mid-deploy): the Rollout pane shows what the cluster runs now",
-                d.what,
-                d.by,
-                d.at.format("%Y-%m-%d %H:%M UTC")
-            )
-        });
-    let rollback_cut_off = current
-        .checklist
-        .as_ref()
-        .and_then(|c| c.rollback.as_ref())
-        .filter(|r| r.in_flight())
-        .map(|r| {
-            format!(
-                "a rollback started by {} at {} has items with no recorded outcome (the cockpit stopped mid-rollback): the Rollout pane shows what the cluster runs now; R shows the rollback",
-                r.by,
-                r.at.format("%Y-%m-%d %H:%M UTC")
-            )
-        });
-    model.notice = interrupted
-        .or(rollback_cut_off)
-        .or(current.notice)
-        .or(loaded.problem);
+    model.notice = start_notice;
     if let Some(checklist) = current.checklist {
         let remembered = store
             .view_path(&checklist.release.id)
@@ -257,59 +218,14 @@ fn cockpit(
         }
         model.session.following = follow.writer.clone();
     }
+    crate::app::rollback_actions::release_opened(&mut model);
+
     let mut targets = prepared.settings.targets.clone();
-    model.rollout = crate::app::rollout_view::RolloutView::new(targets.iter().map(|t| {
-        crate::app::rollout_view::TargetSpec {
-            name: t.name.clone(),
-            image: t.image.clone(),
-            environment: t.environment.clone(),
-        }
-    }));
-    model.health = crate::app::health_view::HealthView::new(
-        prepared.settings.signals.clone(),
-        prepared.settings.health.chart,
-    );
     let mut signals = prepared.settings.signals.clone();
     let chart_range = prepared.settings.health.chart;
-    model.rollback_settings = prepared.settings.rollback.clone();
-    crate::app::rollback_actions::release_opened(&mut model);
-    let incidents = crate::runtime::rollback::IncidentFiles {
-        dir: prepared
-            .settings
-            .rollback
-            .incidents
-            .clone()
-            .unwrap_or_else(|| {
-                paths
-                    .as_ref()
-                    .map_or_else(
-                        || std::env::temp_dir().join("release-cockpit"),
-                        |p| p.state_dir.clone(),
-                    )
-                    .join("incidents")
-            }),
-        templates: paths.as_ref().map(|p| p.config_dir.join("templates")),
-    };
+    let incidents = incident_files(&prepared.settings, paths.as_ref());
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
-    let demo_kubeconfig = match paths.as_ref().filter(|_| !cli.read_only) {
-        Some(paths) => paths.state_dir.join("demo").join("kubeconfig"),
-        // Read-only: the state dir stays as it is; the file goes with the process.
-        None => std::env::temp_dir()
-            .join(format!("release-cockpit-{}", std::process::id()))
-            .join("kubeconfig"),
-    };
-    let scratch = demo_kubeconfig
-        .parent()
-        .filter(|_| cli.read_only)
-        .map(std::path::Path::to_path_buf);
-    // Read-only joins the world a writer serves when there is a claim to read,
-    // and otherwise serves its own, claimed in the scratch dir, not the store.
-    let demo_claim = match &scratch {
-        Some(scratch) if !store.dir().join(crate::demo_cluster::CLAIM_FILE).exists() => {
-            scratch.join(crate::demo_cluster::CLAIM_FILE)
-        }
-        _ => store.dir().join(crate::demo_cluster::CLAIM_FILE),
-    };
+    let demo_files = DemoFiles::new(paths.as_ref(), &store, cli.read_only);
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let read_only = cli.read_only;
     let playbooks = prepared.playbooks.clone();
@@ -323,11 +239,8 @@ fn cockpit(
         exit_after_first_frame: cli.exit_after_first_frame,
         ..LoopOptions::default()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .wrap_err("starting the async runtime")?;
+    let runtime = async_runtime().wrap_err("starting the async runtime")?;
+    let scratch = demo_files.scratch.clone();
     let code = runtime.block_on(async move {
         let (mailbox_tx, mailbox) = tokio::sync::mpsc::unbounded_channel();
         runtime::signals::forward_termination(mailbox_tx.clone())
@@ -339,10 +252,10 @@ fn cockpit(
             match crate::demo_cluster::start(
                 &mut targets,
                 &mut signals,
-                demo_kubeconfig,
+                demo_files.kubeconfig,
                 &operator,
                 speed,
-                &demo_claim,
+                &demo_files.claim,
                 true,
             )
             .await
@@ -413,7 +326,132 @@ fn cockpit(
     Ok(code)
 }
 
-fn build_model(cli: &Cli, prepared: &Prepared) -> Model {
+/// The process's async runtime: every subcommand that needs one builds it
+/// here, once. Two workers carry the loop's tasks, the polls and the sandbox.
+pub(crate) fn async_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
+/// The log file, unless `--read-only` (which writes nothing under the state
+/// dir, not even the log) or there is no state dir.
+fn start_logging(cli: &Cli, paths: Option<&Paths>, settings: &Settings) {
+    let Some(paths) = paths.filter(|_| !cli.read_only) else {
+        return;
+    };
+    let log_file = paths.log_file();
+    if let Err(error) = crate::logging::init(
+        &log_file,
+        cli.log_level.as_deref(),
+        settings.log_level.as_deref(),
+    ) {
+        eprintln!(
+            "warning: cannot write the log file {}: {error}",
+            log_file.display()
+        );
+    }
+}
+
+/// What the status bar says first: a deploy or rollback the last run left
+/// without an outcome, else what opening the release said.
+fn start_notice(current: &Current) -> Option<String> {
+    let interrupted = current
+        .checklist
+        .as_ref()
+        .and_then(|c| c.deploy_in_flight.as_ref())
+        .map(|d| {
+            format!(
+                "a deploy of {} requested by {} at {} has no recorded outcome (the cockpit stopped mid-deploy): the Rollout pane shows what the cluster runs now",
+                d.what,
+                d.by,
+                d.at.format("%Y-%m-%d %H:%M UTC")
+            )
+        });
+    let rollback_cut_off = current
+        .checklist
+        .as_ref()
+        .and_then(|c| c.rollback.as_ref())
+        .filter(|r| r.in_flight())
+        .map(|r| {
+            format!(
+                "a rollback started by {} at {} has items with no recorded outcome (the cockpit stopped mid-rollback): the Rollout pane shows what the cluster runs now; R shows the rollback",
+                r.by,
+                r.at.format("%Y-%m-%d %H:%M UTC")
+            )
+        });
+    interrupted
+        .or(rollback_cut_off)
+        .or_else(|| current.notice.clone())
+}
+
+/// Where incident reports go: `[rollback] incidents`, else the state dir's
+/// `incidents`; a team's templates in the config dir.
+fn incident_files(
+    settings: &Settings,
+    paths: Option<&Paths>,
+) -> crate::runtime::rollback::IncidentFiles {
+    crate::runtime::rollback::IncidentFiles {
+        dir: settings.rollback.incidents.clone().unwrap_or_else(|| {
+            paths
+                .map_or_else(
+                    || std::env::temp_dir().join("release-cockpit"),
+                    |p| p.state_dir.clone(),
+                )
+                .join("incidents")
+        }),
+        templates: paths.map(|p| p.config_dir.join("templates")),
+    }
+}
+
+/// The demo world's files: its kubeconfig, the claim that says who serves
+/// it, and under `--read-only` a scratch dir removed at exit.
+struct DemoFiles {
+    kubeconfig: std::path::PathBuf,
+    claim: std::path::PathBuf,
+    scratch: Option<std::path::PathBuf>,
+}
+
+impl DemoFiles {
+    fn new(paths: Option<&Paths>, store: &ReleaseStore, read_only: bool) -> Self {
+        let kubeconfig = match paths.filter(|_| !read_only) {
+            Some(paths) => paths.state_dir.join("demo").join("kubeconfig"),
+            // Read-only: the state dir stays as it is; the file goes with the process.
+            None => std::env::temp_dir()
+                .join(format!("release-cockpit-{}", std::process::id()))
+                .join("kubeconfig"),
+        };
+        let scratch = kubeconfig
+            .parent()
+            .filter(|_| read_only)
+            .map(std::path::Path::to_path_buf);
+        // Read-only joins the world a writer serves when there is a claim to
+        // read, and otherwise serves its own, claimed in the scratch dir, not
+        // the store.
+        let claim = match &scratch {
+            Some(scratch) if !store.dir().join(crate::demo_cluster::CLAIM_FILE).exists() => {
+                scratch.join(crate::demo_cluster::CLAIM_FILE)
+            }
+            _ => store.dir().join(crate::demo_cluster::CLAIM_FILE),
+        };
+        Self {
+            kubeconfig,
+            claim,
+            scratch,
+        }
+    }
+}
+
+/// What the model starts from: the session at the keyboard and the
+/// configuration, with the calendar as loaded.
+fn model_settings(
+    cli: &Cli,
+    prepared: &Prepared,
+    zone: Tz,
+    calendar: crate::domain::calendar::Calendar,
+    releases: Vec<crate::app::calendar_view::KnownRelease>,
+) -> ModelSettings {
     let settings = &prepared.settings;
     let origin = match &prepared.loaded.source {
         ConfigSource::Demo { reason } => {
@@ -424,19 +462,35 @@ fn build_model(cli: &Cli, prepared: &Prepared) -> Model {
         }
         _ => ConfigOrigin::File(prepared.loaded.file.clone()),
     };
-    let session = Session {
-        operator: operator_name(settings),
-        read_only: cli.read_only,
-        origin,
-        roles: settings.roles.clone(),
-        following: None,
-    };
-    let themes = Themes {
-        names: prepared.themes.names(),
-        current: settings.theme.unwrap_or(0),
-    };
-    let zone = settings.zone.unwrap_or_else(system_zone);
-    Model::new(session, settings.keymap.clone(), themes, Utc::now(), zone)
+    ModelSettings {
+        session: Session {
+            operator: operator_name(settings),
+            read_only: cli.read_only,
+            origin,
+            roles: settings.roles.clone(),
+            following: None,
+        },
+        keymap: settings.keymap.clone(),
+        themes: Themes {
+            names: prepared.themes.names(),
+            current: settings.theme.unwrap_or(0),
+        },
+        zone,
+        calendar,
+        releases,
+        targets: settings
+            .targets
+            .iter()
+            .map(|t| TargetSpec {
+                name: t.name.clone(),
+                image: t.image.clone(),
+                environment: t.environment.clone(),
+            })
+            .collect(),
+        signals: settings.signals.clone(),
+        chart: settings.health.chart,
+        rollback: settings.rollback.clone(),
+    }
 }
 
 /// Who is at the keyboard: the config's name, else `$USER`/`$LOGNAME`.
