@@ -47,7 +47,7 @@ pub fn follow(
             if !writer_gone
                 && polls.is_multiple_of(WRITER_CHECK_EVERY)
                 && let Ok(Ok(None)) =
-                    off_the_loop(&lock, |lock| crate::session::lock::current_holder(lock)).await
+                    off_the_loop(&lock, crate::session::lock::current_holder).await
             {
                 writer_gone = true;
                 tracing::warn!(lock = %lock.display(), "the writer of the followed release is gone");
