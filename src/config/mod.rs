@@ -3,6 +3,7 @@
 
 mod error;
 mod locate;
+pub mod paths;
 mod playbook_env;
 mod playbook_file;
 mod playbooks;

@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::error::{ConfigError, ConfigErrors, closest};
 use super::schema::{Config, LOG_LEVELS};
 use crate::app::keymap::{Binding, Keymap, KeymapProblem};
-use crate::paths::Paths;
+use crate::config::paths::Paths;
 
 /// The demo configuration used when no config file is found.
 pub const DEMO_CONFIG: &str = include_str!("../../assets/demo/config.toml");
@@ -54,7 +54,11 @@ impl ConfigSource {
     pub fn describe(&self) -> String {
         match self {
             Self::Flag(path) => format!("{} (from --config)", path.display()),
-            Self::Env(path) => format!("{} (from ${})", path.display(), crate::paths::CONFIG_ENV),
+            Self::Env(path) => format!(
+                "{} (from ${})",
+                path.display(),
+                crate::config::paths::CONFIG_ENV
+            ),
             Self::DefaultFile(path) => path.display().to_string(),
             Self::Demo { reason } => format!("built-in demo config ({reason})"),
         }

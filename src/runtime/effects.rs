@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 use crate::app::requests::{Request, TaskResult};
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
-use crate::current_release::{Current, Follow, open_by_id};
+use crate::session::current_release::{Current, Follow, open_by_id};
 use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
 use crate::session::{CalendarJournal, Journal, ReleaseStore, start_release};
 
@@ -295,7 +295,7 @@ impl EffectRunner for Runner {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");
                     // Best effort: losing it only means starting on another pane.
-                    if let Err(error) = crate::paths::write_private(&path, pane.title()) {
+                    if let Err(error) = crate::config::paths::write_private(&path, pane.title()) {
                         tracing::warn!(%error, path = %path.display(), "cannot remember the focused pane");
                     }
                 }

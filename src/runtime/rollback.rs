@@ -97,7 +97,7 @@ impl IncidentFiles {
             .map(|bytes| crate::session::journal::replay(&bytes).records)
             .unwrap_or_default();
         let lines = timeline(&records);
-        crate::paths::create_private_dir_all(&self.dir)
+        crate::config::paths::create_private_dir_all(&self.dir)
             .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
         // create_new: two cockpits never write the same number.
         for _ in 0..100 {
@@ -122,7 +122,7 @@ impl IncidentFiles {
                 draft,
                 &lines,
             );
-            match crate::paths::private_file()
+            match crate::config::paths::private_file()
                 .write(true)
                 .create_new(true)
                 .open(&path)
@@ -133,7 +133,7 @@ impl IncidentFiles {
                         .and_then(|()| file.sync_all())
                         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                     let notice_path = self.dir.join(format!("{id}-notice.md"));
-                    crate::paths::write_private(&notice_path, &notice)
+                    crate::config::paths::write_private(&notice_path, &notice)
                         .map_err(|e| format!("cannot write {}: {e}", notice_path.display()))?;
                     return Ok((path.display().to_string(), notice));
                 }

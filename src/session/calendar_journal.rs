@@ -57,10 +57,10 @@ impl CalendarJournal {
         event: Event,
     ) -> Result<Recorded, String> {
         if let Some(dir) = self.path.parent() {
-            crate::paths::create_private_dir_all(dir)
+            crate::config::paths::create_private_dir_all(dir)
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
         }
-        let lock = crate::paths::private_file()
+        let lock = crate::config::paths::private_file()
             .create(true)
             .truncate(false)
             .write(true)

@@ -134,7 +134,7 @@ fn set_aside(path: &Path, file: &File, bytes: &[u8], offset: u64) -> io::Result<
     let mut side_path = path.as_os_str().to_owned();
     side_path.push(format!(".{stamp}.tail"));
     let side_file = PathBuf::from(side_path);
-    let mut side = crate::paths::private_file()
+    let mut side = crate::config::paths::private_file()
         .create_new(true)
         .write(true)
         .open(&side_file)?;
@@ -197,9 +197,9 @@ impl Journal {
             error,
         };
         if let Some(dir) = path.parent() {
-            crate::paths::create_private_dir_all(dir).map_err(io)?;
+            crate::config::paths::create_private_dir_all(dir).map_err(io)?;
         }
-        let mut file = crate::paths::private_file()
+        let mut file = crate::config::paths::private_file()
             .create(true)
             .read(true)
             .append(true)

@@ -3,7 +3,7 @@
 //! touch the terminal.
 
 use super::*;
-use crate::output::{print_json, print_text};
+use crate::cli::output::{print_json, print_text};
 
 pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Paths>) -> i32 {
     let source = resolve_source(cli, paths);
@@ -11,7 +11,10 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
     let prepared = match prepare(source, paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             return EXIT_CONFIG;
         }
     };
@@ -35,7 +38,7 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
             (from, to.unwrap_or(from + chrono::Duration::days(90)))
         }
         (Err(error), _) | (_, Err(error)) => {
-            eprintln!("error: {}", crate::output::strip_controls(&error));
+            eprintln!("error: {}", crate::cli::output::strip_controls(&error));
             return EXIT_USAGE;
         }
     };
@@ -44,9 +47,9 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
         return EXIT_USAGE;
     }
     let store = release_store(paths, demo);
-    let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
+    let loaded = crate::session::calendar_setup::load_calendar(&prepared.settings, &store);
     if let Some(problem) = &loaded.problem {
-        eprintln!("warning: {}", crate::output::strip_controls(problem));
+        eprintln!("warning: {}", crate::cli::output::strip_controls(problem));
     }
     if loaded.calendar.trains.is_empty() {
         eprintln!(
@@ -57,15 +60,15 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
     }
     let occurrences = loaded.calendar.occurrences(from, to);
     if args.ics {
-        print_text(&crate::calendar_report::ics(
+        print_text(&crate::cli::calendar::ics(
             &loaded.calendar,
             &occurrences,
             Utc::now(),
         ));
     } else if args.json {
-        print_json(&crate::calendar_report::json_lines(&occurrences));
+        print_json(&crate::cli::calendar::json_lines(&occurrences));
     } else {
-        print_text(&crate::calendar_report::text(&occurrences));
+        print_text(&crate::cli::calendar::text(&occurrences));
     }
     0
 }
@@ -75,7 +78,7 @@ pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
     match prepare(source, paths, None) {
         Ok(prepared) => {
             let (errors, notes) =
-                crate::query_check::check(&prepared.loaded, &prepared.settings.signals);
+                crate::cli::check_config::check(&prepared.loaded, &prepared.settings.signals);
             let (gating, unmarked) = prepared.playbooks.gating_report();
             for note in notes.into_iter().chain(unmarked) {
                 eprintln!("note: {note}");
@@ -91,13 +94,16 @@ pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
             } else {
                 eprintln!(
                     "{}",
-                    crate::output::strip_controls(&ConfigErrors(errors).to_string())
+                    crate::cli::output::strip_controls(&ConfigErrors(errors).to_string())
                 );
                 EXIT_CONFIG
             }
         }
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             EXIT_CONFIG
         }
     }
@@ -162,14 +168,17 @@ fn info_text(cli: &Cli, paths: Option<&Paths>) -> String {
     out
 }
 
-/// `release-cockpit status`: everything read once; see `status_report`.
+/// `release-cockpit status`: everything read once; see `cli::status`.
 pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
     let source = resolve_source(cli, paths);
     let demo = uses_demo_store(&source, paths, false);
     let prepared = match prepare(source, paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             return EXIT_CONFIG;
         }
     };
@@ -186,7 +195,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: starting the async runtime: {error}");
-            return crate::status_report::EXIT_ERROR;
+            return crate::cli::status::EXIT_ERROR;
         }
     };
     let mut targets = prepared.settings.targets.clone();
@@ -196,25 +205,25 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         let kubeconfig =
             std::env::temp_dir().join(format!("release-cockpit-status-{}", std::process::id()));
         let _sandbox = if demo_world {
-            let served = crate::demo_cluster::start(
+            let served = crate::demo::cluster::start(
                 &mut targets,
                 &mut signals,
                 kubeconfig.clone(),
                 "status",
                 1,
-                &store.dir().join(crate::demo_cluster::CLAIM_FILE),
+                &store.dir().join(crate::demo::cluster::CLAIM_FILE),
                 false,
             )
             .await;
             served
                 .map_err(|problem| {
-                    eprintln!("warning: {}", crate::output::strip_controls(&problem))
+                    eprintln!("warning: {}", crate::cli::output::strip_controls(&problem))
                 })
                 .ok()
         } else {
             None
         };
-        let report = crate::status_report::gather(
+        let report = crate::cli::status::gather(
             targets,
             signals,
             prepared.settings.health.chart,
@@ -226,11 +235,11 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         report
     });
     if json {
-        print_json(&crate::status_report::json(&report));
+        print_json(&crate::cli::status::json(&report));
     } else {
-        print_text(&crate::status_report::text(&report));
+        print_text(&crate::cli::status::text(&report));
     }
-    crate::status_report::exit_code(&report)
+    crate::cli::status::exit_code(&report)
 }
 
 /// `release-cockpit start`: writes the release's first journal line.
@@ -244,7 +253,10 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
     let prepared = match prepare(resolve_source(cli, paths), paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             return EXIT_CONFIG;
         }
     };
@@ -278,7 +290,7 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
             0
         }
         Err(error) => {
-            eprintln!("error: {}", crate::output::strip_controls(&error));
+            eprintln!("error: {}", crate::cli::output::strip_controls(&error));
             EXIT_CONFIG
         }
     }

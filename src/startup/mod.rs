@@ -19,17 +19,18 @@ use crate::app::release_view::ReleaseView;
 use crate::app::{Model, Msg};
 use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
+use crate::config::paths::{CONFIG_ENV, Paths};
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
-use crate::current_release::open_current;
 use crate::domain::release::parse_t0;
-use crate::paths::{CONFIG_ENV, Paths};
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
 use crate::runtime::{EffectRunner, Runner, Writer};
+use crate::session::current_release::open_current;
 use crate::session::open::parse_version;
 use crate::session::{NewRelease, ReleaseStore, start_release};
 use crate::ui::theme::{ThemeSet, no_color_requested};
 
 mod commands;
+pub mod logging;
 use commands::{calendar_command, check_config, print_info, start_command, status_command};
 
 /// Exit code for invalid configuration or usage.
@@ -43,7 +44,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
         Some(CliCommand::Completions { shell }) => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "release-cockpit", &mut script);
-            crate::output::print_raw(&script);
+            crate::cli::output::print_raw(&script);
             Ok(0)
         }
         Some(CliCommand::Info) => {
@@ -63,7 +64,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
                 paths.as_ref(),
                 uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
             );
-            crate::output::print_text(&crate::reports::releases(&store, Utc::now()));
+            crate::cli::output::print_text(&crate::cli::history::releases(&store, Utc::now()));
             Ok(0)
         }
         Some(CliCommand::History { release, json }) => {
@@ -71,24 +72,24 @@ pub fn run(cli: Cli) -> color_eyre::Result<i32> {
                 paths.as_ref(),
                 uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
             );
-            match crate::reports::history(&store, release.as_deref(), *json) {
+            match crate::cli::history::history(&store, release.as_deref(), *json) {
                 Ok(text) if *json => {
-                    crate::output::print_json(&text);
+                    crate::cli::output::print_json(&text);
                     Ok(0)
                 }
                 Ok(text) => {
-                    crate::output::print_text(&text);
+                    crate::cli::output::print_text(&text);
                     Ok(0)
                 }
                 Err(error) => {
-                    eprintln!("error: {}", crate::output::strip_controls(&error));
+                    eprintln!("error: {}", crate::cli::output::strip_controls(&error));
                     Ok(1)
                 }
             }
         }
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Status { json }) => Ok(status_command(&cli, *json, paths.as_ref())),
-        Some(CliCommand::Sandbox(args)) => Ok(crate::sandbox_command::run(args, paths.as_ref())),
+        Some(CliCommand::Sandbox(args)) => Ok(crate::cli::sandbox::run(args, paths.as_ref())),
         Some(CliCommand::Demo { speed }) => {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),
@@ -164,19 +165,22 @@ fn cockpit(
     let prepared = match prepare(source, paths.as_ref(), cli.theme.as_deref()) {
         Ok(mut prepared) => {
             if matches!(prepared.loaded.source, ConfigSource::Demo { .. }) {
-                crate::demo_cluster::speed_up(&mut prepared.settings, speed);
+                crate::demo::cluster::speed_up(&mut prepared.settings, speed);
             }
             prepared
         }
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             return Ok(EXIT_CONFIG);
         }
     };
     // `--read-only` writes nothing under the state dir, not even the log.
     if let Some(paths) = paths.as_ref().filter(|_| !cli.read_only) {
         let log_file = paths.log_file();
-        if let Err(error) = crate::logging::init(
+        if let Err(error) = crate::startup::logging::init(
             &log_file,
             cli.log_level.as_deref(),
             prepared.settings.log_level.as_deref(),
@@ -199,7 +203,7 @@ fn cockpit(
         cli.read_only,
         model.clock.zone,
     );
-    let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
+    let loaded = crate::session::calendar_setup::load_calendar(&prepared.settings, &store);
     model.calendar = CalendarView::new(
         loaded.calendar,
         loaded.releases,
@@ -302,10 +306,10 @@ fn cockpit(
     // Read-only joins the world a writer serves when there is a claim to read,
     // and otherwise serves its own, claimed in the scratch dir, not the store.
     let demo_claim = match &scratch {
-        Some(scratch) if !store.dir().join(crate::demo_cluster::CLAIM_FILE).exists() => {
-            scratch.join(crate::demo_cluster::CLAIM_FILE)
+        Some(scratch) if !store.dir().join(crate::demo::cluster::CLAIM_FILE).exists() => {
+            scratch.join(crate::demo::cluster::CLAIM_FILE)
         }
-        _ => store.dir().join(crate::demo_cluster::CLAIM_FILE),
+        _ => store.dir().join(crate::demo::cluster::CLAIM_FILE),
     };
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let read_only = cli.read_only;
@@ -333,7 +337,7 @@ fn cockpit(
         debug_panic_on_request();
         // Served before the terminal is taken, so a failure prints plainly.
         let _sandbox = if demo_world {
-            match crate::demo_cluster::start(
+            match crate::demo::cluster::start(
                 &mut targets,
                 &mut signals,
                 demo_kubeconfig,

@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::cli::SandboxArgs;
-use crate::paths::Paths;
+use crate::config::paths::Paths;
 use crate::sandbox::{Sandbox, World, write_kubeconfig};
 
 pub fn run(args: &SandboxArgs, paths: Option<&Paths>) -> i32 {

@@ -42,10 +42,10 @@ enum Claim {
 async fn claim(path: &Path) -> Result<Claim, String> {
     let problem = |e: std::io::Error| format!("demo world claim {}: {e}", path.display());
     if let Some(dir) = path.parent() {
-        crate::paths::create_private_dir_all(dir).map_err(problem)?;
+        crate::config::paths::create_private_dir_all(dir).map_err(problem)?;
     }
     for _ in 0..40 {
-        let mut file = crate::paths::private_file()
+        let mut file = crate::config::paths::private_file()
             .create(true)
             .truncate(false)
             .read(true)
