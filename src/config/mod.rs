@@ -21,6 +21,5 @@ pub use playbooks::{PlaybookEntry, PlaybookLibrary};
 pub use schema::{
     BlackoutConfig, Config, KeyList, LogConfig, OperatorConfig, TrainConfig, UiConfig,
 };
-pub use signals::HealthSettings;
 pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};
 pub use toml_dir::load_toml_dir;

@@ -124,7 +124,7 @@ pub struct Settings {
     pub trains: Vec<crate::domain::calendar::Train>,
     pub blackouts: Vec<crate::domain::calendar::Blackout>,
     pub targets: Vec<crate::adapters::kubernetes::KubeTarget>,
-    pub health: super::signals::HealthSettings,
+    pub health: crate::domain::health::HealthSettings,
     pub signals: Vec<crate::domain::health::Signal>,
     pub rollback: crate::domain::rollback::RollbackSettings,
 }

@@ -5,8 +5,10 @@
 
 mod measure;
 mod points;
+mod settings;
 mod signal;
 
 pub use measure::{Matcher, Measure, MeasureError, parse_measure};
 pub use points::{Points, downsample};
+pub use settings::HealthSettings;
 pub use signal::{Signal, SignalReading, SignalUpdate, Source, Unit};
