@@ -8,8 +8,9 @@ use ratatui::style::Color;
 
 use release_cockpit::app::fixture::{sample_model, sample_model_with_release};
 use release_cockpit::app::{Key, Model, Msg, update};
+use release_cockpit::config::themes::ThemeSet;
 use release_cockpit::domain::events::{Event, Recorded};
-use release_cockpit::ui::{self, Role, ThemeSet};
+use release_cockpit::ui::{self, Role};
 
 fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
     let themes = ThemeSet::builtin().expect("built-in themes");

@@ -12,6 +12,7 @@ mod schema;
 mod signals;
 mod source;
 mod targets;
+pub mod themes;
 mod toml_dir;
 mod trains;
 

@@ -20,6 +20,7 @@ use crate::app::{Model, Msg};
 use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
 use crate::config::paths::{CONFIG_ENV, Paths};
+use crate::config::themes::{ThemeSet, no_color_requested};
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
 use crate::domain::release::parse_t0;
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
@@ -27,7 +28,6 @@ use crate::runtime::{EffectRunner, Runner, Writer};
 use crate::session::current_release::open_current;
 use crate::session::open::parse_version;
 use crate::session::{NewRelease, ReleaseStore, start_release};
-use crate::ui::theme::{ThemeSet, no_color_requested};
 
 mod commands;
 pub mod logging;

@@ -27,7 +27,7 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::Block;
 
 use crate::app::{Model, Overlay};
-pub use theme::{Role, Theme, ThemeSet};
+pub use theme::{Role, Theme};
 
 /// What the grid's top row needs: the Calendar's text, the Checklist's titles.
 fn needs(model: &Model, theme: &Theme) -> layout::Needs {
