@@ -10,6 +10,7 @@ pub mod clock;
 pub mod commands;
 pub mod deploy_actions;
 pub mod effect;
+#[cfg(any(test, feature = "test-support"))]
 pub mod fixture;
 pub mod health_actions;
 pub mod health_view;
