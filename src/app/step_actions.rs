@@ -321,7 +321,10 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
         _ => {}
     }
     if let Some(step) = recorded.event.step() {
-        model.notice = Some(format!("{step}: {}", recorded.event.describe()));
+        model.notice = Some(format!(
+            "{step}: {}",
+            recorded.event.describe_in(model.clock.zone)
+        ));
     }
     model.mark_changed();
     effects

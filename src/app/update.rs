@@ -69,7 +69,7 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
             };
             model.notice = Some(format!(
                 "{} (release {release}) arrived after switching releases: recorded in {release}, not here",
-                event.describe()
+                event.describe_in(model.clock.zone)
             ));
             vec![Effect::RecordInto { release, event }]
         }
@@ -148,7 +148,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::CalendarRecorded(recorded) => {
             model.calendar.apply(&recorded, model.clock.now);
-            model.notice = Some(recorded.event.describe());
+            model.notice = Some(recorded.event.describe_in(model.clock.zone));
             model.mark_changed();
             Vec::new()
         }
@@ -169,7 +169,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     format!(
                         "{} on {step}: {}",
                         recorded.operator,
-                        recorded.event.describe()
+                        recorded.event.describe_in(model.clock.zone)
                     )
                 });
                 model.mark_changed();
@@ -184,7 +184,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             model.notice = Some(format!(
                 "not recorded, so not done: {} ({error})",
-                event.describe()
+                event.describe_in(model.clock.zone)
             ));
             model.mark_changed();
             Vec::new()

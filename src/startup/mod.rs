@@ -21,6 +21,7 @@ use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
 use crate::current_release::open_current;
+use crate::domain::display_time;
 use crate::domain::release::parse_t0;
 use crate::paths::{CONFIG_ENV, Paths};
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
@@ -206,16 +207,17 @@ fn cockpit(
         model.clock.now,
         model.clock.zone,
     );
+    let zone = model.clock.zone;
     let interrupted = current
         .checklist
         .as_ref()
         .and_then(|c| c.deploy_in_flight.as_ref())
         .map(|d| {
             format!(
-                "a deploy of {} requested by {} at {} has no recorded outcome (the cockpit stopped mid-deploy): the Rollout pane shows what the cluster runs now",
+                "no recorded outcome for the deploy of {} (the cockpit stopped mid-deploy; requested by {} at {}): the Rollout pane shows what the cluster runs now",
                 d.what,
                 d.by,
-                d.at.format("%Y-%m-%d %H:%M UTC")
+                display_time::full(d.at, zone)
             )
         });
     let rollback_cut_off = current
@@ -225,9 +227,9 @@ fn cockpit(
         .filter(|r| r.in_flight())
         .map(|r| {
             format!(
-                "a rollback started by {} at {} has items with no recorded outcome (the cockpit stopped mid-rollback): the Rollout pane shows what the cluster runs now; R shows the rollback",
+                "no recorded outcome for some items of a rollback (the cockpit stopped mid-rollback; started by {} at {}): the Rollout pane shows what the cluster runs now; R shows the rollback",
                 r.by,
-                r.at.format("%Y-%m-%d %H:%M UTC")
+                display_time::full(r.at, zone)
             )
         });
     model.notice = interrupted
