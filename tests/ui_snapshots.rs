@@ -748,3 +748,51 @@ fn a_follow_up_reads_as_a_time_not_an_offset() {
     assert!(screen.contains("16:41 tomorrow"), "{screen}");
     assert!(!screen.contains("T+23h"), "{screen}");
 }
+
+/// A notice too long for the status bar is cut with `…` and says where the
+/// rest is; `:notices` shows it whole, wrapped, with its time and level.
+#[test]
+fn a_long_notice_is_cut_in_the_status_bar_and_whole_in_the_notice_log() {
+    let mut model = sample_model_with_release();
+    let long = "not recorded, so not done: completed (event #7 was not recorded: \
+                Permission denied (os error 13); journal /home/alice/.local/state/\
+                release-cockpit/releases/minor-2.4.0-20261121.jsonl is cut back to its last \
+                good line (byte 4242); free space and try again)";
+    update(
+        &mut model,
+        Msg::RecordFailed {
+            event: Box::new(Event::StepCompleted {
+                step: "announce".into(),
+            }),
+            error: long
+                .trim_start_matches("not recorded, so not done: completed (")
+                .trim_end_matches(')')
+                .into(),
+        },
+    );
+    assert_eq!(model.notice.as_deref(), Some(long));
+    for width in [200, 120] {
+        let screen = screen_text(&render(&model, width, 40));
+        let status = screen.lines().next().unwrap_or_default();
+        assert!(
+            status.contains("not recorded,") && status.contains("… :notices no alerts"),
+            "{status}"
+        );
+    }
+
+    press(
+        &mut model,
+        &[":", "n", "o", "t", "i", "c", "e", "s", "enter"],
+    );
+    let terminal = render(&model, 80, 24);
+    let screen = screen_text(&terminal);
+    // All of it, across the wrapped lines.
+    let compact = |text: &str| -> String { text.split_whitespace().collect() };
+    let shown: String = screen
+        .lines()
+        .map(|l| compact(l.trim_matches(|c: char| c != '│').trim_matches('│')))
+        .collect();
+    assert!(shown.contains(&compact(long)), "{screen}");
+    assert!(screen.contains("16:40:00 error"), "{screen}");
+    insta::assert_snapshot!(terminal.backend());
+}

@@ -17,6 +17,7 @@ pub mod key;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+pub mod notices;
 pub mod palette;
 pub mod release_view;
 pub mod requests;

@@ -48,7 +48,7 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             model.notice = Some("select a step first (j/k)".to_owned())
         }
         (_, Some(Row::Step { .. })) if read_only => {
-            model.notice = Some(format!("read-only: `{}` is refused", command.name()));
+            model.warn(format!("read-only: `{}` is refused", command.name()));
         }
         (_, Some(Row::Step { .. })) => return step_command(model, command, &operator),
     }

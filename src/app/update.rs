@@ -16,8 +16,11 @@ use super::step_actions;
 use crate::domain::events::Event;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let shown = model.notice.clone();
     let effects = handle(model, msg);
-    guard_release_switch(model, effects)
+    let effects = guard_release_switch(model, effects);
+    model.log_notice(shown.as_deref());
+    effects
 }
 
 /// The one check between every path that opens or starts a release (the
@@ -31,7 +34,7 @@ fn guard_release_switch(model: &mut Model, effects: Vec<Effect>) -> Vec<Effect> 
     match model.may_switch_release() {
         Ok(()) => effects,
         Err(why) => {
-            model.notice = Some(why);
+            model.warn(why);
             model.overlay = None;
             model.mark_changed();
             effects.into_iter().filter(|e| !switches(e)).collect()
@@ -74,7 +77,7 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
             vec![Effect::RecordInto { release, event }]
         }
         Binding::Unknown => {
-            model.notice = Some(format!(
+            model.warn(format!(
                 "ignored a result no request of this cockpit is waiting for (release {}, request {})",
                 request.release, request.id
             ));
@@ -182,7 +185,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             {
                 wizard.start_failed(&error);
             }
-            model.notice = Some(format!(
+            model.fail(format!(
                 "not recorded, so not done: {} ({error})",
                 event.describe_in(model.clock.zone)
             ));
@@ -217,7 +220,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::ReleaseFailed(error) => {
-            model.notice = Some(format!("no release started: {error}"));
+            model.fail(format!("no release started: {error}"));
             model.mark_changed();
             Vec::new()
         }
@@ -275,6 +278,11 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         Some(Overlay::Rollback) => rollback_actions::key(model, key),
         // Any key closes the history; it has nothing to act on.
         Some(Overlay::History { .. }) => {
+            model.mark_changed();
+            Vec::new()
+        }
+        Some(Overlay::Notices { scroll }) => {
+            model.overlay = super::notices::overlay_key(scroll, key, model.notices.len());
             model.mark_changed();
             Vec::new()
         }
@@ -377,6 +385,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Palette => model.overlay = Some(Overlay::Palette(Palette::default())),
+        Command::Notices => model.overlay = Some(Overlay::Notices { scroll: 0 }),
         Command::FocusNext => model.focus = model.focus.next(),
         Command::FocusPrev => model.focus = model.focus.prev(),
         Command::FocusCalendar => model.focus = Pane::Calendar,
@@ -393,7 +402,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Suspend => return vec![Effect::Suspend],
         Command::NewRelease if model.session.is_read_only() => {
-            model.notice = Some("read-only: starting a release is refused".to_owned());
+            model.warn("read-only: starting a release is refused".to_owned());
         }
         Command::NewRelease | Command::SwitchRelease if model.may_switch_release().is_err() => {
             model.notice = model.may_switch_release().err();

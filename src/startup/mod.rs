@@ -232,10 +232,13 @@ fn cockpit(
                 display_time::full(r.at, zone)
             )
         });
-    model.notice = interrupted
+    if let Some(text) = interrupted
         .or(rollback_cut_off)
         .or(current.notice)
-        .or(loaded.problem);
+        .or(loaded.problem)
+    {
+        model.announce(crate::app::notices::NoticeLevel::Warning, text);
+    }
     if let Some(checklist) = current.checklist {
         let remembered = store
             .view_path(&checklist.release.id)

@@ -39,6 +39,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Some(Overlay::Rollback) => super::rollback::hints(model),
         Some(Overlay::Prompt(_)) => vec![("enter".into(), "record"), ("esc".into(), "cancel")],
         Some(Overlay::Details { .. }) => vec![("j/k".into(), "scroll"), ("esc".into(), "close")],
+        Some(Overlay::Notices { .. }) => vec![
+            ("j/k".into(), "older/newer"),
+            ("g/G".into(), "newest/oldest"),
+            ("esc".into(), "close"),
+        ],
         None => {
             // The focused pane's own keys first, then the global ones.
             let scopes: &[Scope] = match model.focus {

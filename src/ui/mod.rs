@@ -12,6 +12,7 @@ mod health;
 mod help;
 mod history;
 pub mod layout;
+mod notices;
 mod palette;
 mod panes;
 mod popup;
@@ -80,5 +81,6 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         Some(Overlay::Details { step, scroll }) => {
             details::render(frame, area, step, *scroll, model, theme)
         }
+        Some(Overlay::Notices { scroll }) => notices::render(frame, area, *scroll, model, theme),
     }
 }
