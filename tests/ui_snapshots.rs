@@ -796,3 +796,24 @@ fn a_long_notice_is_cut_in_the_status_bar_and_whole_in_the_notice_log() {
     assert!(screen.contains("16:40:00 error"), "{screen}");
     insta::assert_snapshot!(terminal.backend());
 }
+
+/// Space on a step due at T+1h when it is T-1h20m asks first, saying when
+/// the step is due and why it asks; the default answer is cancel.
+#[test]
+fn completing_a_step_long_before_it_is_due_asks_first() {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    if let Some(view) = model.release.as_mut() {
+        view.select_step("release-complete", now);
+    }
+    press(&mut model, &["space"]);
+    let terminal = render(&model, 100, 30);
+    let screen = screen_text(&terminal);
+    assert!(
+        screen.contains("`release-complete` is due 19:30 today (in 2h 50m)."),
+        "{screen}"
+    );
+    assert!(screen.contains("more than 30m from now"), "{screen}");
+    assert!(screen.contains("cancel (default)"), "{screen}");
+    insta::assert_snapshot!(terminal.backend());
+}

@@ -24,7 +24,7 @@ pub mod requests;
 pub mod rollback_actions;
 pub mod rollback_wizard;
 pub mod rollout_view;
-mod step_actions;
+pub(crate) mod step_actions;
 pub mod update;
 
 pub use commands::{COMMANDS, Command, CommandSpec, Scope};

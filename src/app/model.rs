@@ -91,6 +91,12 @@ pub enum Overlay {
         run: String,
         environment: String,
     },
+    /// Completing a step due more than `step_actions::EARLY` from now,
+    /// waiting for `y`; any other key cancels.
+    ConfirmEarlyComplete {
+        step: String,
+        due: DateTime<Utc>,
+    },
     /// The guided rollback wizard (its state is `Model::rollback`).
     Rollback,
     /// A line of text the operator types: a reason, a note, a new release.

@@ -275,6 +275,9 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         }
         Some(Overlay::ConfirmDeploy(plan)) => deploy_actions::confirm_key(model, plan, key),
         Some(Overlay::ConfirmRun { step, .. }) => step_actions::confirm_run_key(model, step, key),
+        Some(Overlay::ConfirmEarlyComplete { step, .. }) => {
+            step_actions::confirm_early_complete_key(model, step, key)
+        }
         Some(Overlay::Rollback) => rollback_actions::key(model, key),
         // Any key closes the history; it has nothing to act on.
         Some(Overlay::History { .. }) => {

@@ -24,6 +24,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Some(Overlay::ConfirmRun { .. }) => {
             vec![("y".into(), "run it"), ("any other key".into(), "cancel")]
         }
+        Some(Overlay::ConfirmEarlyComplete { .. }) => vec![
+            ("y".into(), "complete it now"),
+            ("any other key".into(), "cancel"),
+        ],
         Some(Overlay::ConfirmDeploy(plan)) => {
             let mut keys = Vec::new();
             if !plan.items.is_empty() {

@@ -73,6 +73,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
             run,
             environment,
         }) => confirm::render_run(frame, area, step, run, environment, theme),
+        Some(Overlay::ConfirmEarlyComplete { step, due }) => {
+            confirm::render_early_complete(frame, area, step, *due, model, theme)
+        }
         Some(Overlay::History { namespace, name }) => {
             history::render(frame, area, namespace, name, model, theme);
         }
