@@ -20,6 +20,7 @@ pub mod msg;
 pub mod notices;
 pub mod palette;
 pub mod release_view;
+pub mod remembered;
 pub mod requests;
 pub mod rollback_actions;
 pub mod rollback_wizard;

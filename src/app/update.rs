@@ -10,6 +10,7 @@ use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::msg::Msg;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
+use super::remembered::Remembered;
 use super::requests::{Binding, Request, TaskResult};
 use super::rollback_actions;
 use super::step_actions;
@@ -370,10 +371,14 @@ fn prompt_key(model: &mut Model, mut prompt: Prompt, key: Key) -> Vec<Effect> {
 fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
     model.mark_changed();
     model.notice = None;
-    let focus_before = model.focus;
+    // Only a release has a place to remember it in, beside its journal.
+    let before = model.release.is_some().then(|| Remembered::of(model));
     let mut effects = run_command_inner(model, command);
-    if model.focus != focus_before && model.release.is_some() {
-        effects.push(Effect::RememberFocus(model.focus));
+    if let Some(before) = before.filter(|_| model.release.is_some()) {
+        let after = Remembered::of(model);
+        if after != before {
+            effects.push(Effect::RememberView(after));
+        }
     }
     effects
 }

@@ -12,7 +12,6 @@ use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::app::Pane;
 use crate::app::calendar_view::CalendarView;
 use crate::app::model::{ConfigOrigin, Session, Themes};
 use crate::app::release_view::ReleaseView;
@@ -242,12 +241,10 @@ fn cockpit(
     if let Some(checklist) = current.checklist {
         let remembered = store
             .view_path(&checklist.release.id)
-            .ok()
-            .and_then(|path| std::fs::read_to_string(path).ok());
-        model.focus = remembered
-            .and_then(|t| Pane::from_title(&t))
-            .unwrap_or(Pane::Checklist);
+            .map(|path| runtime::view_file::read(&path))
+            .unwrap_or_default();
         model.release = Some(ReleaseView::new(checklist));
+        remembered.restore(&mut model);
     }
     if let Some(follow) = &current.follow {
         // Following a writer makes the session read-only by itself (and
