@@ -6,6 +6,7 @@ pub enum Command {
     Quit,
     Help,
     Palette,
+    Notices,
     FocusNext,
     FocusPrev,
     FocusCalendar,
@@ -196,6 +197,14 @@ pub const COMMANDS: &[CommandSpec] = &[
         default_keys: &[":"],
         doc: "Open the command palette",
         hint: Some("commands"),
+        scope: Scope::Global,
+    },
+    CommandSpec {
+        command: Command::Notices,
+        name: "notices",
+        default_keys: &[],
+        doc: "Every notice of this session in full, with its time",
+        hint: None,
         scope: Scope::Global,
     },
     CommandSpec {

@@ -102,7 +102,7 @@ pub fn serves(model: &Model, environment: &str, target: Option<&str>) -> bool {
 pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
     model.mark_changed();
     if model.session.is_read_only() {
-        model.notice = Some("read-only: deploys are refused in this cockpit".to_owned());
+        model.warn("read-only: deploys are refused in this cockpit".to_owned());
         return Vec::new();
     }
     let Some(release) = model.release.as_ref().map(|r| &r.checklist.release) else {
@@ -276,7 +276,7 @@ pub fn confirm_key(model: &mut Model, mut plan: DeployPlan, key: Key) -> Vec<Eff
             Vec::new()
         }
         KeyCode::Char('y' | 'Y') if !key.ctrl && model.session.is_read_only() => {
-            model.notice = Some("read-only: deploys are refused in this cockpit".to_owned());
+            model.warn("read-only: deploys are refused in this cockpit".to_owned());
             Vec::new()
         }
         KeyCode::Char('y' | 'Y') if !key.ctrl => {
@@ -356,11 +356,11 @@ pub fn done(model: &mut Model, outcome: DeployOutcome) -> Vec<Effect> {
         step,
         dry_run,
     } = outcome;
-    model.notice = Some(if ok {
-        format!("deploy sent: {}", results.join("; "))
+    if ok {
+        model.notice = Some(format!("deploy sent: {}", results.join("; ")));
     } else {
-        format!("deploy failed: {}", results.join("; "))
-    });
+        model.fail(format!("deploy failed: {}", results.join("; ")));
+    }
     let mut effects = vec![Effect::Record(Event::DeployFinished { ok, results })];
     if let Some(step) = step.filter(|_| ok && !dry_run) {
         effects.push(Effect::Record(Event::StepCompleted { step }));

@@ -18,13 +18,15 @@ pub mod key;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+pub mod notices;
 pub mod palette;
 pub mod release_view;
+pub mod remembered;
 pub mod requests;
 pub mod rollback_actions;
 pub mod rollback_wizard;
 pub mod rollout_view;
-mod step_actions;
+pub(crate) mod step_actions;
 pub mod update;
 
 pub use commands::{COMMANDS, Command, CommandSpec, Scope};

@@ -7,6 +7,7 @@ use super::calendar_view::CalendarView;
 use super::clock::Clock;
 use super::health_view::HealthView;
 use super::keymap::Keymap;
+use super::notices::{NoticeLevel, NoticeLog};
 use super::palette::Palette;
 use super::release_view::ReleaseView;
 use super::rollout_view::RolloutView;
@@ -90,6 +91,12 @@ pub enum Overlay {
         run: String,
         environment: String,
     },
+    /// Completing a step due more than `step_actions::EARLY` from now,
+    /// waiting for `y`; any other key cancels.
+    ConfirmEarlyComplete {
+        step: String,
+        due: DateTime<Utc>,
+    },
     /// The guided rollback wizard (its state is `Model::rollback`).
     Rollback,
     /// A line of text the operator types: a reason, a note, a new release.
@@ -97,6 +104,10 @@ pub enum Overlay {
     /// Everything about one step: instructions, gate output, history.
     Details {
         step: String,
+        scroll: u16,
+    },
+    /// `:notices`: every notice of this session, newest first, wrapped.
+    Notices {
         scroll: u16,
     },
 }
@@ -222,6 +233,10 @@ pub struct Model {
     pub release: Option<ReleaseView>,
     /// A one-line message for the status bar, replaced by the next one.
     pub notice: Option<String>,
+    /// Every notice shown, with its time and level (`:notices`).
+    pub notices: NoticeLog,
+    /// The level of a notice set while `update` handles a message.
+    pending_level: NoticeLevel,
     /// The health signals, their values and rules.
     pub health: HealthView,
     /// The terminal's width, which bounds how many points a chart can show.
@@ -258,6 +273,8 @@ impl Model {
             rollout: RolloutView::default(),
             release: None,
             notice: None,
+            notices: NoticeLog::default(),
+            pending_level: NoticeLevel::Info,
             health: HealthView::default(),
             width: 0,
             rollback: None,
@@ -320,6 +337,41 @@ impl Model {
                 "they are"
             }
         ))
+    }
+
+    /// Shows a notice of something refused or not as it should be.
+    pub fn warn(&mut self, text: String) {
+        self.notice = Some(text);
+        self.pending_level = NoticeLevel::Warning;
+    }
+
+    /// Shows a notice of something that failed.
+    pub fn fail(&mut self, text: String) {
+        self.notice = Some(text);
+        self.pending_level = NoticeLevel::Error;
+    }
+
+    /// A notice from outside `update` (start-up): shown and logged at once.
+    pub fn announce(&mut self, level: NoticeLevel, text: String) {
+        self.notices.push(self.clock.now, level, text.clone());
+        self.notice = Some(text);
+    }
+
+    /// Logs the notice `update` set, if it set a new one (`before` is the
+    /// one shown when the message arrived).
+    pub(super) fn log_notice(&mut self, before: Option<&str>) {
+        let level = std::mem::take(&mut self.pending_level);
+        if let Some(text) = self.notice.as_deref().filter(|t| Some(*t) != before) {
+            self.notices.push(self.clock.now, level, text.to_owned());
+        }
+    }
+
+    /// The level of the notice shown now.
+    pub fn notice_level(&self) -> NoticeLevel {
+        self.notices
+            .latest()
+            .filter(|n| self.notice.as_deref() == Some(n.text.as_str()))
+            .map_or(NoticeLevel::Info, |n| n.level)
     }
 
     /// Records that something visible changed, so the next frame must be drawn.

@@ -10,14 +10,18 @@ use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::msg::Msg;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
+use super::remembered::Remembered;
 use super::requests::{Binding, Request, TaskResult};
 use super::rollback_actions;
 use super::step_actions;
 use crate::domain::events::Event;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let shown = model.notice.clone();
     let effects = handle(model, msg);
-    guard_release_switch(model, effects)
+    let effects = guard_release_switch(model, effects);
+    model.log_notice(shown.as_deref());
+    effects
 }
 
 /// The one check between every path that opens or starts a release (the
@@ -31,7 +35,7 @@ fn guard_release_switch(model: &mut Model, effects: Vec<Effect>) -> Vec<Effect> 
     match model.may_switch_release() {
         Ok(()) => effects,
         Err(why) => {
-            model.notice = Some(why);
+            model.warn(why);
             model.overlay = None;
             model.mark_changed();
             effects.into_iter().filter(|e| !switches(e)).collect()
@@ -69,12 +73,12 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
             };
             model.notice = Some(format!(
                 "{} (release {release}) arrived after switching releases: recorded in {release}, not here",
-                event.describe()
+                event.describe_in(model.clock.zone)
             ));
             vec![Effect::RecordInto { release, event }]
         }
         Binding::Unknown => {
-            model.notice = Some(format!(
+            model.warn(format!(
                 "ignored a result no request of this cockpit is waiting for (release {}, request {})",
                 request.release, request.id
             ));
@@ -148,7 +152,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::CalendarRecorded(recorded) => {
             model.calendar.apply(&recorded, model.clock.now);
-            model.notice = Some(recorded.event.describe());
+            model.notice = Some(recorded.event.describe_in(model.clock.zone));
             model.mark_changed();
             Vec::new()
         }
@@ -169,7 +173,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     format!(
                         "{} on {step}: {}",
                         recorded.operator,
-                        recorded.event.describe()
+                        recorded.event.describe_in(model.clock.zone)
                     )
                 });
                 model.mark_changed();
@@ -182,9 +186,9 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             {
                 wizard.start_failed(&error);
             }
-            model.notice = Some(format!(
+            model.fail(format!(
                 "not recorded, so not done: {} ({error})",
-                event.describe()
+                event.describe_in(model.clock.zone)
             ));
             model.mark_changed();
             Vec::new()
@@ -217,7 +221,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::ReleaseFailed(error) => {
-            model.notice = Some(format!("no release started: {error}"));
+            model.fail(format!("no release started: {error}"));
             model.mark_changed();
             Vec::new()
         }
@@ -272,9 +276,17 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         }
         Some(Overlay::ConfirmDeploy(plan)) => deploy_actions::confirm_key(model, plan, key),
         Some(Overlay::ConfirmRun { step, .. }) => step_actions::confirm_run_key(model, step, key),
+        Some(Overlay::ConfirmEarlyComplete { step, .. }) => {
+            step_actions::confirm_early_complete_key(model, step, key)
+        }
         Some(Overlay::Rollback) => rollback_actions::key(model, key),
         // Any key closes the history; it has nothing to act on.
         Some(Overlay::History { .. }) => {
+            model.mark_changed();
+            Vec::new()
+        }
+        Some(Overlay::Notices { scroll }) => {
+            model.overlay = super::notices::overlay_key(scroll, key, model.notices.len());
             model.mark_changed();
             Vec::new()
         }
@@ -359,10 +371,14 @@ fn prompt_key(model: &mut Model, mut prompt: Prompt, key: Key) -> Vec<Effect> {
 fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
     model.mark_changed();
     model.notice = None;
-    let focus_before = model.focus;
+    // Only a release has a place to remember it in, beside its journal.
+    let before = model.release.is_some().then(|| Remembered::of(model));
     let mut effects = run_command_inner(model, command);
-    if model.focus != focus_before && model.release.is_some() {
-        effects.push(Effect::RememberFocus(model.focus));
+    if let Some(before) = before.filter(|_| model.release.is_some()) {
+        let after = Remembered::of(model);
+        if after != before {
+            effects.push(Effect::RememberView(after));
+        }
     }
     effects
 }
@@ -377,6 +393,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Palette => model.overlay = Some(Overlay::Palette(Palette::default())),
+        Command::Notices => model.overlay = Some(Overlay::Notices { scroll: 0 }),
         Command::FocusNext => model.focus = model.focus.next(),
         Command::FocusPrev => model.focus = model.focus.prev(),
         Command::FocusCalendar => model.focus = Pane::Calendar,
@@ -393,7 +410,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Suspend => return vec![Effect::Suspend],
         Command::NewRelease if model.session.is_read_only() => {
-            model.notice = Some("read-only: starting a release is refused".to_owned());
+            model.warn("read-only: starting a release is refused".to_owned());
         }
         Command::NewRelease | Command::SwitchRelease if model.may_switch_release().is_err() => {
             model.notice = model.may_switch_release().err();

@@ -44,6 +44,7 @@ pub struct Runner {
     incidents: Option<super::rollback::IncidentFiles>,
     /// `--read-only`: a release switched to is followed, never locked.
     read_only: bool,
+    views: super::view_file::ViewWriter,
 }
 
 impl Runner {
@@ -66,6 +67,7 @@ impl Runner {
             chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
             incidents: None,
             read_only: false,
+            views: Default::default(),
         }
     }
 
@@ -291,13 +293,10 @@ impl EffectRunner for Runner {
                     });
                 });
             }
-            Effect::RememberFocus(pane) => {
+            Effect::RememberView(remembered) => {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");
-                    // Best effort: losing it only means starting on another pane.
-                    if let Err(error) = crate::config::paths::write_private(&path, pane.title()) {
-                        tracing::warn!(%error, path = %path.display(), "cannot remember the focused pane");
-                    }
+                    self.views.write(path, &remembered);
                 }
             }
             Effect::StartRelease(new) => {

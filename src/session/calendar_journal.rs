@@ -45,7 +45,7 @@ impl CalendarJournal {
                 Ok((replay.records, problem))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Vec::new(), None)),
-            Err(e) => Err(format!("{}: {e}", self.path.display())),
+            Err(e) => Err(format!("{e}: {}", self.path.display())),
         }
     }
 
@@ -58,16 +58,16 @@ impl CalendarJournal {
     ) -> Result<Recorded, String> {
         if let Some(dir) = self.path.parent() {
             crate::config::paths::create_private_dir_all(dir)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
+                .map_err(|e| format!("{e}: {}", dir.display()))?;
         }
         let lock = crate::config::paths::private_file()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&self.lock_path)
-            .map_err(|e| format!("{}: {e}", self.lock_path.display()))?;
+            .map_err(|e| format!("{e}: {}", self.lock_path.display()))?;
         lock.lock()
-            .map_err(|e| format!("{}: {e}", self.lock_path.display()))?;
+            .map_err(|e| format!("{e}: {}", self.lock_path.display()))?;
         let (mut journal, _) = Journal::open(&self.path).map_err(|e| e.to_string())?;
         let recorded = journal
             .append(operator, at, event)

@@ -130,7 +130,7 @@ pub struct ReadOnly {
 /// tail (the writer owns that). For the audit commands and followers.
 pub fn open_release_read_only(store: &ReleaseStore, id: &str) -> Result<ReadOnly, String> {
     let path = store.journal_path(id).map_err(|e| e.to_string())?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("{e}: {}", path.display()))?;
     let replay = super::journal::replay(&bytes);
     let checklist = checklist_from(&path, &replay)?;
     Ok(ReadOnly {

@@ -12,7 +12,6 @@ use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::app::Pane;
 use crate::app::calendar_view::CalendarView;
 use crate::app::model::{ConfigOrigin, Session, Themes};
 use crate::app::release_view::ReleaseView;
@@ -22,6 +21,7 @@ use crate::config::PlaybookLibrary;
 use crate::config::paths::{CONFIG_ENV, Paths};
 use crate::config::themes::{ThemeSet, no_color_requested};
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
+use crate::domain::display_time;
 use crate::domain::release::parse_t0;
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
 use crate::runtime::{EffectRunner, Runner, Writer};
@@ -210,16 +210,17 @@ fn cockpit(
         model.clock.now,
         model.clock.zone,
     );
+    let zone = model.clock.zone;
     let interrupted = current
         .checklist
         .as_ref()
         .and_then(|c| c.deploy_in_flight.as_ref())
         .map(|d| {
             format!(
-                "a deploy of {} requested by {} at {} has no recorded outcome (the cockpit stopped mid-deploy): the Rollout pane shows what the cluster runs now",
+                "no recorded outcome for the deploy of {} (the cockpit stopped mid-deploy; requested by {} at {}): the Rollout pane shows what the cluster runs now",
                 d.what,
                 d.by,
-                d.at.format("%Y-%m-%d %H:%M UTC")
+                display_time::full(d.at, zone)
             )
         });
     let rollback_cut_off = current
@@ -229,24 +230,25 @@ fn cockpit(
         .filter(|r| r.in_flight())
         .map(|r| {
             format!(
-                "a rollback started by {} at {} has items with no recorded outcome (the cockpit stopped mid-rollback): the Rollout pane shows what the cluster runs now; R shows the rollback",
+                "no recorded outcome for some items of a rollback (the cockpit stopped mid-rollback; started by {} at {}): the Rollout pane shows what the cluster runs now; R shows the rollback",
                 r.by,
-                r.at.format("%Y-%m-%d %H:%M UTC")
+                display_time::full(r.at, zone)
             )
         });
-    model.notice = interrupted
+    if let Some(text) = interrupted
         .or(rollback_cut_off)
         .or(current.notice)
-        .or(loaded.problem);
+        .or(loaded.problem)
+    {
+        model.announce(crate::app::notices::NoticeLevel::Warning, text);
+    }
     if let Some(checklist) = current.checklist {
         let remembered = store
             .view_path(&checklist.release.id)
-            .ok()
-            .and_then(|path| std::fs::read_to_string(path).ok());
-        model.focus = remembered
-            .and_then(|t| Pane::from_title(&t))
-            .unwrap_or(Pane::Checklist);
+            .map(|path| runtime::view_file::read(&path))
+            .unwrap_or_default();
         model.release = Some(ReleaseView::new(checklist));
+        remembered.restore(&mut model);
     }
     if let Some(follow) = &current.follow {
         // Following a writer makes the session read-only by itself (and

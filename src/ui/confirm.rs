@@ -10,6 +10,10 @@ use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
+use crate::app::step_actions::EARLY;
+use crate::domain::display_time;
+use crate::domain::offset::{format_duration, format_relative};
+use chrono::{DateTime, Utc};
 
 pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let popup = centered(area, 60, 8);
@@ -159,6 +163,47 @@ pub fn render_run(
         frame,
         popup,
         "Run a deploy?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Completing a step long before it is due.
+pub fn render_early_complete(
+    frame: &mut Frame,
+    area: Rect,
+    step: &str,
+    due: DateTime<Utc>,
+    model: &Model,
+    theme: &Theme,
+) {
+    let popup = centered(area, 80, 6);
+    let now = model.clock.now;
+    let lines = vec![
+        Line::styled(
+            format!(
+                "`{step}` is due {} ({}).",
+                display_time::near(due, now, model.clock.zone),
+                format_relative(due - now)
+            ),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Line::styled(
+            format!(
+                "That is more than {} from now: complete it already?",
+                format_duration(EARLY)
+            ),
+            theme.style(Role::Text),
+        ),
+        Line::default(),
+        answers(&[("y", "complete it now")], theme),
+    ];
+    let inner = dialog(
+        frame,
+        popup,
+        "Complete early?",
         BorderType::Double,
         Role::Warn,
         theme,

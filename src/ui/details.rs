@@ -13,6 +13,7 @@ use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::domain::checklist::GateRun;
+use crate::domain::display_time;
 use crate::domain::offset::{format_duration, format_relative};
 use crate::domain::playbook::{StepKind, When};
 
@@ -71,10 +72,14 @@ pub fn render(
         Line::from(vec![label("owner"), text(step.owner.clone())]),
     ];
     let due = match (&step.when, checklist.due_at(step)) {
+        (When::At(_), Some(at)) if checklist.follow_ups.contains(&step.id) => format!(
+            "{} ({})",
+            display_time::near(at, now, model.clock.zone),
+            format_relative(at - now)
+        ),
         (When::At(offset), Some(at)) => format!(
             "{offset}: {} ({})",
-            at.with_timezone(&model.clock.zone)
-                .format("%a %d %b %H:%M %Z"),
+            display_time::date_time(at, model.clock.zone),
             format_relative(at - now)
         ),
         (When::After(other), Some(at)) => format!(
@@ -266,17 +271,14 @@ pub fn render(
         lines.push(Line::default());
         lines.push(heading("History"));
         for recorded in &record.history {
-            let at = recorded
-                .at
-                .with_timezone(&model.clock.zone)
-                .format("%d %b %H:%M");
+            let at = display_time::day_minute(recorded.at, model.clock.zone);
             lines.push(Line::from(vec![
                 Span::styled(format!("  {at}  "), theme.style(Role::Muted)),
                 Span::styled(
                     format!("{:<12}", recorded.operator),
                     theme.style(Role::Accent),
                 ),
-                text(recorded.event.describe()),
+                text(recorded.event.describe_in(model.clock.zone)),
             ]));
         }
     }

@@ -24,6 +24,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Some(Overlay::ConfirmRun { .. }) => {
             vec![("y".into(), "run it"), ("any other key".into(), "cancel")]
         }
+        Some(Overlay::ConfirmEarlyComplete { .. }) => vec![
+            ("y".into(), "complete it now"),
+            ("any other key".into(), "cancel"),
+        ],
         Some(Overlay::ConfirmDeploy(plan)) => {
             let mut keys = Vec::new();
             if !plan.items.is_empty() {
@@ -39,6 +43,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Some(Overlay::Rollback) => super::rollback::hints(model),
         Some(Overlay::Prompt(_)) => vec![("enter".into(), "record"), ("esc".into(), "cancel")],
         Some(Overlay::Details { .. }) => vec![("j/k".into(), "scroll"), ("esc".into(), "close")],
+        Some(Overlay::Notices { .. }) => vec![
+            ("j/k".into(), "older/newer"),
+            ("g/G".into(), "newest/oldest"),
+            ("esc".into(), "close"),
+        ],
         None => {
             // The focused pane's own keys first, then the global ones.
             let scopes: &[Scope] = match model.focus {

@@ -12,6 +12,7 @@ mod health;
 mod help;
 mod history;
 pub mod layout;
+mod notices;
 mod palette;
 mod panes;
 mod popup;
@@ -72,6 +73,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
             run,
             environment,
         }) => confirm::render_run(frame, area, step, run, environment, theme),
+        Some(Overlay::ConfirmEarlyComplete { step, due }) => {
+            confirm::render_early_complete(frame, area, step, *due, model, theme)
+        }
         Some(Overlay::History { namespace, name }) => {
             history::render(frame, area, namespace, name, model, theme);
         }
@@ -80,5 +84,6 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         Some(Overlay::Details { step, scroll }) => {
             details::render(frame, area, step, *scroll, model, theme)
         }
+        Some(Overlay::Notices { scroll }) => notices::render(frame, area, *scroll, model, theme),
     }
 }

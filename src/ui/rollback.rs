@@ -12,6 +12,7 @@ use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::rollback_wizard::{ItemState, Stage, Wizard};
+use crate::domain::display_time;
 use crate::domain::offset::format_duration;
 use crate::domain::rollback::Severity;
 use crate::domain::rollout::image_tag;
@@ -47,10 +48,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let body = match w.stage {
         Stage::Assess => assess(w, model, theme),
         Stage::FixForward => fix_forward(theme),
-        Stage::Scope => scope(w, theme),
+        Stage::Scope => scope(w, model.clock.zone, theme),
         Stage::Confirm => confirm(w, model, theme),
         Stage::Execute | Stage::Verify => progress(w, model, theme),
-        Stage::Incident => incident(w, theme),
+        Stage::Incident => incident(w, model, theme),
     };
     lines.extend(body);
     if let Some(message) = &w.message {
@@ -127,9 +128,7 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
                 "Trigger: {} (now {}), firing since {}",
                 t.rule,
                 t.value,
-                t.since
-                    .with_timezone(&model.clock.zone)
-                    .format("%H:%M:%S %Z")
+                display_time::second_zoned(t.since, model.clock.zone)
             ),
             theme.style(Role::Critical),
         ),
@@ -181,7 +180,7 @@ fn fix_forward<'a>(theme: &Theme) -> Vec<Line<'a>> {
     ]
 }
 
-fn scope<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
+fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![Line::styled(
         "Which Deployments, and to which revision (default: those this release changed, to the revision before it):",
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
@@ -200,7 +199,7 @@ fn scope<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
                 r.number,
                 r.images.first().map_or("", |i| image_tag(i)),
                 r.created
-                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .map(|t| display_time::day_minute(t, zone))
                     .unwrap_or_default(),
                 r.change_cause
                     .as_ref()
@@ -351,7 +350,7 @@ fn progress<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn incident<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
+fn incident<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if let Some(verdict) = &w.verdict {
         let (text, role) = if verdict.ok {
@@ -369,10 +368,22 @@ fn incident<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
     }
     lines.push(Line::default());
     match &w.incident {
-        Some(path) => lines.push(Line::styled(
-            format!("Incident report: {path}"),
-            theme.style(Role::Accent),
-        )),
+        Some(path) => {
+            lines.push(Line::styled(
+                format!("Incident report: {path}"),
+                theme.style(Role::Accent),
+            ));
+            if let Some(verdict) = &w.verdict {
+                let due = verdict.at + model.rollback_settings.post_mortem;
+                lines.push(Line::styled(
+                    format!(
+                        "Post-mortem due {}: a Follow-up step of the checklist",
+                        display_time::near(due, model.clock.now, model.clock.zone)
+                    ),
+                    theme.style(Role::Text),
+                ));
+            }
+        }
         None if w.message.is_some() => {}
         None => lines.push(Line::styled(
             "Writing the incident report…",
