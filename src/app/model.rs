@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 
 use super::calendar_view::CalendarView;
 use super::clock::Clock;
+use super::commands::Mode;
 use super::health_view::HealthView;
 use super::keymap::Keymap;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
 use super::rollout_view::RolloutView;
+use super::scrolling::ScrollFrom;
 use crate::domain::calendar::Calendar;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,6 +60,16 @@ impl Pane {
         }
     }
 
+    /// Whose keys work while this pane has focus.
+    pub fn mode(self) -> Mode {
+        match self {
+            Pane::Calendar => Mode::Calendar,
+            Pane::Checklist => Mode::Checklist,
+            Pane::Rollout => Mode::Rollout,
+            Pane::Health => Mode::Health,
+        }
+    }
+
     pub fn next(self) -> Pane {
         self.offset(1)
     }
@@ -74,22 +86,15 @@ pub enum Overlay {
         scroll: u16,
     },
     Palette(Palette),
-    /// Quit was asked for while actions are running; the default answer is cancel.
-    ConfirmQuit,
     /// A Deployment's revision history, newest first.
     History {
         namespace: String,
         name: String,
+        scroll: ScrollFrom,
     },
-    /// A deploy waiting for `y`; any other key cancels.
-    ConfirmDeploy(crate::domain::rollout::DeployPlan),
-    /// A command step that deploys (`environment =`), waiting for `y`
-    /// before it runs; any other key cancels.
-    ConfirmRun {
-        step: String,
-        run: String,
-        environment: String,
-    },
+    /// Quit, a deploy or a deploying command step, waiting for `y`; the
+    /// default answer is cancel.
+    Confirm(super::confirm::Confirm),
     /// The guided rollback wizard (its state is `Model::rollback`).
     Rollback,
     /// A line of text the operator types: a reason, a note, a new release.
@@ -97,7 +102,7 @@ pub enum Overlay {
     /// Everything about one step: instructions, gate output, history.
     Details {
         step: String,
-        scroll: u16,
+        scroll: ScrollFrom,
     },
 }
 
@@ -265,6 +270,25 @@ impl Model {
             rollback_settings: Default::default(),
             requests: Default::default(),
             changed: true,
+        }
+    }
+
+    /// What has the keys: the open dialog (the rollback's stage), else the
+    /// focused pane.
+    pub fn mode(&self) -> Mode {
+        match &self.overlay {
+            None => self.focus.mode(),
+            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Palette(_)) => Mode::Palette,
+            Some(Overlay::History { .. }) => Mode::History,
+            Some(Overlay::Confirm(confirm)) => confirm.mode(),
+            Some(Overlay::Prompt(_)) => Mode::Prompt,
+            Some(Overlay::Details { .. }) => Mode::Details,
+            // Without a wizard the dialog has nothing to show: keys close it.
+            Some(Overlay::Rollback) => self
+                .rollback
+                .as_ref()
+                .map_or(Mode::RollbackIncident, |w| w.mode()),
         }
     }
 

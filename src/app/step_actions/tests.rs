@@ -424,7 +424,7 @@ fn a_command_step_that_deploys_to_production_waits_for_go_no_go_then_o_overrides
     // A command that deploys asks first; the default is cancel.
     assert!(press(&mut model, &["space"]).is_empty());
     assert!(
-        matches!(&model.overlay, Some(Overlay::ConfirmRun { step, environment, .. }) if step == "ship" && environment == "production"),
+        matches!(&model.overlay, Some(Overlay::Confirm(Confirm { action: Action::RunStep { step, environment, .. }, .. })) if step == "ship" && environment == "production"),
         "{:?}",
         model.overlay
     );
