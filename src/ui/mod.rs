@@ -11,6 +11,7 @@ mod footer;
 mod health;
 mod help;
 mod history;
+mod key_names;
 pub mod layout;
 mod palette;
 mod panes;
@@ -73,7 +74,7 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         }) => {
             history::render(frame, area, (namespace, name), *scroll, model, theme);
         }
-        Some(Overlay::Prompt(prompt)) => prompt::render(frame, area, prompt, theme),
+        Some(Overlay::Prompt(prompt)) => prompt::render(frame, area, prompt, model, theme),
         Some(Overlay::Rollback) => rollback::render(frame, area, model, theme),
         Some(Overlay::Details { step, scroll }) => {
             details::render(frame, area, step, *scroll, model, theme)

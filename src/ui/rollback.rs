@@ -7,11 +7,11 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BorderType, Paragraph, Wrap};
 
+use super::key_names::prose;
 use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::confirm::Button;
-use crate::app::key::KeyCode;
 use crate::app::rollback_wizard::{ItemState, Stage, Wizard};
 use crate::app::{Command, Model};
 use crate::domain::offset::format_duration;
@@ -144,22 +144,12 @@ fn fix_forward<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         Line::styled(
             format!(
                 "The matrix does not call for a rollback: ship a fix through the hotfix playbook. {} stops here (the assessment is journaled); {} rolls back anyway.",
-                first_key(model, Command::RollbackStop),
-                first_key(model, Command::RollbackAnyway)
+                prose(model, Command::RollbackStop),
+                prose(model, Command::RollbackAnyway)
             ),
             theme.style(Role::Text),
         ),
     ]
-}
-
-/// How the dialog names a command's key: its first, `Enter` capitalised as
-/// prose has it.
-fn first_key(model: &Model, command: Command) -> String {
-    match model.keymap.keys_for(command).first() {
-        Some(key) if key.code == KeyCode::Enter && !key.ctrl && !key.alt => "Enter".to_owned(),
-        Some(key) => key.to_string(),
-        None => format!("`{}` (unbound)", command.name()),
-    }
 }
 
 fn scope<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
@@ -272,8 +262,8 @@ fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         Span::raw("   "),
         button("Roll back", on_confirm, Role::Critical),
     ]));
-    let enter = first_key(model, Command::ConfirmChoose);
-    let switch = first_key(model, Command::ConfirmSwitch);
+    let enter = prose(model, Command::ConfirmChoose);
+    let switch = prose(model, Command::ConfirmSwitch);
     let (what, role) = if !on_confirm {
         (
             format!(
