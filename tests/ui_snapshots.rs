@@ -66,6 +66,87 @@ fn help_overlay_on_a_small_screen_scrolls() {
     insta::assert_snapshot!(render(&model, 80, 24).backend());
 }
 
+/// Every row of the screen as text.
+fn screen_lines(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn help_at_200x50_is_grouped_and_cuts_no_key_or_name() {
+    let mut model = sample_model();
+    press(&mut model, &["?"]);
+    insta::assert_snapshot!(render(&model, 200, 50).backend());
+    // Page through it all: every command's keys and name, whole, on its row.
+    let mut seen = Vec::new();
+    for _ in 0..release_cockpit::app::COMMANDS.len() / 10 + 1 {
+        seen.extend(screen_lines(&render(&model, 200, 50)));
+        press(&mut model, &["pagedown"]);
+    }
+    for spec in release_cockpit::app::COMMANDS {
+        let keys = model.keymap.describe(spec.command);
+        // Inside the dialog's border: ` keys   name   doc`.
+        let whole = |row: &str| {
+            row.split('│').any(|cell| {
+                cell.strip_prefix(' ')
+                    .and_then(|rest| rest.strip_prefix(keys.as_str()))
+                    .is_some_and(|rest| {
+                        rest.starts_with("  ")
+                            && rest.trim_start().starts_with(&format!("{} ", spec.name))
+                    })
+            })
+        };
+        assert!(
+            seen.iter().any(|l| whole(l)),
+            "`{}` ({keys}) is cut or missing",
+            spec.name
+        );
+    }
+    for heading in [
+        "Everywhere",
+        "Checklist pane",
+        "Confirmations",
+        "Rollback 2: scope",
+    ] {
+        assert!(
+            seen.iter().any(|l| l.contains(heading)),
+            "no heading `{heading}`"
+        );
+    }
+}
+
+#[test]
+fn read_only_help_marks_what_is_refused() {
+    let mut model = sample_model();
+    model.session.read_only = true;
+    press(&mut model, &["?"]);
+    let lines = screen_lines(&render(&model, 200, 50));
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(&format!(" {name} ")))
+            .cloned()
+            .unwrap_or_else(|| panic!("no `{name}` row"))
+    };
+    assert!(
+        row("rollback").contains("✗ Guided rollback"),
+        "{}",
+        row("rollback")
+    );
+    assert!(!row("zoom").contains('✗'), "{}", row("zoom"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("✗ refused: this cockpit is read-only"))
+    );
+}
+
 #[test]
 fn palette_filtered() {
     let mut model = sample_model();
@@ -487,6 +568,31 @@ fn rollback_wizard_confirm_starts_on_cancel() {
     let mut model = rollback_model();
     press(&mut model, &["R", "enter", "enter", "2", ".", "4"]);
     insta::assert_snapshot!(render(&model, 140, 40).backend());
+}
+
+#[test]
+fn the_rollback_confirmation_says_where_the_focus_is_and_what_enter_does() {
+    let mut model = rollback_model();
+    press(
+        &mut model,
+        &["R", "enter", "enter", "2", ".", "4", ".", "0"],
+    );
+    let text = screen_lines(&render(&model, 140, 40)).concat();
+    assert!(
+        text.contains("▶Cancel")
+            && text.contains("Enter: go back to the scope (the focus is on Cancel"),
+        "{text}"
+    );
+    press(&mut model, &["tab"]);
+    let text = screen_lines(&render(&model, 140, 40)).concat();
+    assert!(text.contains("▶Roll back"), "{text}");
+    assert!(
+        text.contains("Enter: roll back 2 Deployment(s) now"),
+        "{text}"
+    );
+    press(&mut model, &["backspace"]);
+    let text = screen_lines(&render(&model, 140, 40)).concat();
+    assert!(text.contains("Enter: asks for the version first"), "{text}");
 }
 
 /// The text inside the pane titled `title` (`4 Health`), one string a row.

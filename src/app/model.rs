@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 
 use super::calendar_view::CalendarView;
 use super::clock::Clock;
+use super::commands::Mode;
 use super::health_view::HealthView;
 use super::keymap::Keymap;
 use super::notices::{NoticeLevel, NoticeLog};
 use super::palette::Palette;
 use super::release_view::ReleaseView;
 use super::rollout_view::RolloutView;
+use super::scrolling::ScrollFrom;
 use crate::domain::calendar::Calendar;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,6 +61,16 @@ impl Pane {
         }
     }
 
+    /// Whose keys work while this pane has focus.
+    pub fn mode(self) -> Mode {
+        match self {
+            Pane::Calendar => Mode::Calendar,
+            Pane::Checklist => Mode::Checklist,
+            Pane::Rollout => Mode::Rollout,
+            Pane::Health => Mode::Health,
+        }
+    }
+
     pub fn next(self) -> Pane {
         self.offset(1)
     }
@@ -75,28 +87,15 @@ pub enum Overlay {
         scroll: u16,
     },
     Palette(Palette),
-    /// Quit was asked for while actions are running; the default answer is cancel.
-    ConfirmQuit,
     /// A Deployment's revision history, newest first.
     History {
         namespace: String,
         name: String,
+        scroll: ScrollFrom,
     },
-    /// A deploy waiting for `y`; any other key cancels.
-    ConfirmDeploy(crate::domain::rollout::DeployPlan),
-    /// A command step that deploys (`environment =`), waiting for `y`
-    /// before it runs; any other key cancels.
-    ConfirmRun {
-        step: String,
-        run: String,
-        environment: String,
-    },
-    /// Completing a step due more than `step_actions::EARLY` from now,
-    /// waiting for `y`; any other key cancels.
-    ConfirmEarlyComplete {
-        step: String,
-        due: DateTime<Utc>,
-    },
+    /// Quit, a deploy, a deploying command step or an early completion, waiting for `y`; the
+    /// default answer is cancel.
+    Confirm(super::confirm::Confirm),
     /// The guided rollback wizard (its state is `Model::rollback`).
     Rollback,
     /// A line of text the operator types: a reason, a note, a new release.
@@ -104,7 +103,7 @@ pub enum Overlay {
     /// Everything about one step: instructions, gate output, history.
     Details {
         step: String,
-        scroll: u16,
+        scroll: ScrollFrom,
     },
     /// `:notices`: every notice of this session, newest first, wrapped.
     Notices {
@@ -282,6 +281,26 @@ impl Model {
             rollback_settings: Default::default(),
             requests: Default::default(),
             changed: true,
+        }
+    }
+
+    /// What has the keys: the open dialog (the rollback's stage), else the
+    /// focused pane.
+    pub fn mode(&self) -> Mode {
+        match &self.overlay {
+            None => self.focus.mode(),
+            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Palette(_)) => Mode::Palette,
+            Some(Overlay::History { .. }) => Mode::History,
+            Some(Overlay::Confirm(confirm)) => confirm.mode(),
+            Some(Overlay::Prompt(_)) => Mode::Prompt,
+            Some(Overlay::Details { .. }) => Mode::Details,
+            Some(Overlay::Notices { .. }) => Mode::Notices,
+            // Without a wizard the dialog has nothing to show: keys close it.
+            Some(Overlay::Rollback) => self
+                .rollback
+                .as_ref()
+                .map_or(Mode::RollbackIncident, |w| w.mode()),
         }
     }
 

@@ -6,9 +6,6 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 
-use super::key::{Key, KeyCode};
-use super::model::Overlay;
-
 /// How much a notice matters, for its colour and the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NoticeLevel {
@@ -71,28 +68,11 @@ impl NoticeLog {
     }
 }
 
-/// A key in the `:notices` overlay: scroll by notices (the first shown is
-/// `scroll` from the newest), or close. Returns the overlay to keep open.
-pub fn overlay_key(scroll: u16, key: Key, entries: usize) -> Option<Overlay> {
-    let max = u16::try_from(entries.saturating_sub(1)).unwrap_or(u16::MAX);
-    let scroll = match key.code {
-        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => return None,
-        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        KeyCode::PageDown => scroll.saturating_add(10),
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        KeyCode::Home | KeyCode::Char('g') => 0,
-        KeyCode::End | KeyCode::Char('G') => max,
-        _ => scroll,
-    };
-    Some(Overlay::Notices {
-        scroll: scroll.min(max),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::key::Key;
+    use crate::app::model::Overlay;
 
     #[test]
     fn the_log_keeps_the_newest_and_is_bounded() {
@@ -197,23 +177,18 @@ mod tests {
 
     #[test]
     fn overlay_keys_scroll_within_the_log_and_close() {
-        let key = |text: &str| text.parse::<Key>().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            overlay_key(0, key("j"), 3),
-            Some(Overlay::Notices { scroll: 1 })
-        );
-        assert_eq!(
-            overlay_key(0, key("G"), 3),
-            Some(Overlay::Notices { scroll: 2 })
-        );
-        assert_eq!(
-            overlay_key(2, key("j"), 3),
-            Some(Overlay::Notices { scroll: 2 })
-        );
-        assert_eq!(
-            overlay_key(2, key("k"), 3),
-            Some(Overlay::Notices { scroll: 1 })
-        );
-        assert_eq!(overlay_key(2, key("esc"), 3), None);
+        use crate::app::commands::Mode;
+        use crate::app::keymap::Keymap;
+        use crate::app::overlay_keys;
+        let keymap = Keymap::defaults();
+        let overlay_key = |scroll, text: &str, entries| {
+            let key = text.parse::<Key>().unwrap_or_else(|e| panic!("{e}"));
+            overlay_keys::notices(scroll, keymap.read(&key, Mode::Notices), entries)
+        };
+        assert_eq!(overlay_key(0, "j", 3), Some(Overlay::Notices { scroll: 1 }));
+        assert_eq!(overlay_key(0, "G", 3), Some(Overlay::Notices { scroll: 2 }));
+        assert_eq!(overlay_key(2, "j", 3), Some(Overlay::Notices { scroll: 2 }));
+        assert_eq!(overlay_key(2, "k", 3), Some(Overlay::Notices { scroll: 1 }));
+        assert_eq!(overlay_key(2, "esc", 3), None);
     }
 }

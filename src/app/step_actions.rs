@@ -3,6 +3,7 @@
 //! the event comes back durable as `Msg::Recorded`.
 
 use super::commands::Command;
+use super::confirm::{Action, Confirm};
 use super::effect::Effect;
 use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::release_view::Row;
@@ -44,7 +45,7 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             if let Some(step) = view.selected_step(now) {
                 model.overlay = Some(Overlay::Details {
                     step: step.id.clone(),
-                    scroll: 0,
+                    scroll: super::scrolling::ScrollFrom::Top(0),
                 });
             }
         }
@@ -96,11 +97,11 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
             if let (StepKind::Command(gate), Some(environment)) =
                 (&step.kind, step.kind.deploys_to())
             {
-                model.overlay = Some(Overlay::ConfirmRun {
+                model.overlay = Some(Overlay::Confirm(Confirm::new(Action::RunStep {
                     step: id.clone(),
                     run: gate.run.clone(),
                     environment: environment.to_owned(),
-                });
+                })));
             }
             Vec::new()
         }
@@ -148,7 +149,10 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                 return super::deploy_actions::plan(model, &scope);
             }
             if let Some(due) = checklist.due_at(&step).filter(|due| *due - now > EARLY) {
-                model.overlay = Some(Overlay::ConfirmEarlyComplete { step: id, due });
+                model.overlay = Some(Overlay::Confirm(Confirm::new(Action::CompleteEarly {
+                    step: id,
+                    due,
+                })));
                 return Vec::new();
             }
             complete_by_hand(model, &step)
@@ -225,18 +229,9 @@ fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
     })]
 }
 
-/// A key in the "complete it this early?" dialog: `y` completes the step if
-/// it still may be; anything else cancels.
-pub fn confirm_early_complete_key(
-    model: &mut Model,
-    step: String,
-    key: crate::app::Key,
-) -> Vec<Effect> {
-    model.mark_changed();
-    if !matches!(key.code, crate::app::key::KeyCode::Char('y' | 'Y')) || key.ctrl {
-        model.notice = Some(format!("`{step}` not completed"));
-        return Vec::new();
-    }
+/// `y` in the "complete it this early?" dialog: the step completes if it
+/// still may.
+pub fn complete_early_confirmed(model: &mut Model, step: String) -> Vec<Effect> {
     if model.session.is_read_only() {
         model.warn(format!("read-only: `{step}` is refused"));
         return Vec::new();
@@ -265,16 +260,11 @@ pub fn confirm_early_complete_key(
     complete_by_hand(model, &found)
 }
 
-/// A key in the "run this deploying command?" dialog: `y` runs it, if
-/// go/no-go still allows; anything else cancels.
-pub fn confirm_run_key(model: &mut Model, step: String, key: crate::app::Key) -> Vec<Effect> {
-    model.mark_changed();
-    if !matches!(key.code, crate::app::key::KeyCode::Char('y' | 'Y')) || key.ctrl {
-        model.notice = Some(format!("`{step}` not run"));
-        return Vec::new();
-    }
+/// `y` in the "run this deploying command?" dialog: it runs if go/no-go
+/// still allows.
+pub fn run_confirmed(model: &mut Model, step: String) -> Vec<Effect> {
     if model.session.is_read_only() {
-        model.notice = Some(format!("read-only: `{step}` is refused"));
+        model.warn(format!("read-only: `{step}` is refused"));
         return Vec::new();
     }
     let Some(view) = model.release.as_ref() else {

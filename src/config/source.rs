@@ -260,6 +260,23 @@ impl LoadedConfig {
                 ),
                 origin,
             ),
+            KeymapProblem::Typed {
+                key,
+                command,
+                origin,
+            } => (
+                ConfigError::new(
+                    &self.file,
+                    format!(
+                        "`{command}` works where keys type text: `{key}` would be typed, not run"
+                    ),
+                    format!(
+                        "give `{command}` a named key (enter, esc, tab, up, ctrl-...) under [keys]"
+                    ),
+                )
+                .key(format!("keys.{command}")),
+                origin,
+            ),
         };
         error.at(&self.text, Some(span))
     }

@@ -12,6 +12,7 @@ use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
+use crate::app::scrolling::ScrollFrom;
 use crate::domain::checklist::GateRun;
 use crate::domain::display_time;
 use crate::domain::offset::{format_duration, format_relative};
@@ -21,7 +22,7 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
     step_id: &str,
-    scroll: u16,
+    scroll: ScrollFrom,
     model: &Model,
     theme: &Theme,
 ) {
@@ -282,10 +283,40 @@ pub fn render(
             ]));
         }
     }
+    let total: usize = lines
+        .iter()
+        .map(|line| wrapped_rows(line, usize::from(inner.width)))
+        .sum();
+    let first = scroll.first_line(total, usize::from(inner.height));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+            .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
         inner,
     );
+}
+
+/// How many rows a line takes wrapped at word boundaries to `width`, as the
+/// paragraph wraps it (a word longer than the width is broken).
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    if width == 0 {
+        return 1;
+    }
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut rows = 1;
+    let mut column = 0;
+    for word in text.split_inclusive(' ') {
+        let bare = word.trim_end_matches(' ').chars().count();
+        if column > 0 && column + bare > width {
+            rows += 1;
+            column = 0;
+        }
+        if bare > width {
+            rows += (bare - 1) / width;
+            column = bare % width;
+        } else {
+            column += word.chars().count();
+        }
+    }
+    rows
 }

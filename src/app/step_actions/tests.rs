@@ -425,7 +425,7 @@ fn a_command_step_that_deploys_to_production_waits_for_go_no_go_then_o_overrides
     // A command that deploys asks first; the default is cancel.
     assert!(press(&mut model, &["space"]).is_empty());
     assert!(
-        matches!(&model.overlay, Some(Overlay::ConfirmRun { step, environment, .. }) if step == "ship" && environment == "production"),
+        matches!(&model.overlay, Some(Overlay::Confirm(Confirm { action: Action::RunStep { step, environment, .. }, .. })) if step == "ship" && environment == "production"),
         "{:?}",
         model.overlay
     );
@@ -464,7 +464,11 @@ fn completing_a_step_due_far_ahead_asks_first_and_cancel_does_nothing() {
         press(&mut model, &["space"]).is_empty(),
         "nothing recorded yet"
     );
-    let Some(Overlay::ConfirmEarlyComplete { step, due }) = &model.overlay else {
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::CompleteEarly { step, due },
+        ..
+    })) = &model.overlay
+    else {
         panic!("asks first: {:?}", model.overlay);
     };
     assert_eq!(step, "deploy-production");
