@@ -799,6 +799,39 @@ mod dialog_keys {
     }
 
     #[test]
+    fn a_remapped_scroll_key_works_in_the_notice_log() {
+        use crate::app::notices::NoticeLevel;
+        let mut model = sample_model_with_release();
+        let now = model.clock.now;
+        for text in ["first", "second", "third"] {
+            model.notices.push(now, NoticeLevel::Info, text.to_owned());
+        }
+        remapped(
+            &mut model,
+            &[("scroll-down", &["n"]), ("notices-close", &["x"])],
+        );
+        model.overlay = Some(Overlay::Notices { scroll: 0 });
+        press(&mut model, "j");
+        assert_eq!(
+            model.overlay,
+            Some(Overlay::Notices { scroll: 0 }),
+            "j is free now"
+        );
+        press(&mut model, "n");
+        assert_eq!(model.overlay, Some(Overlay::Notices { scroll: 1 }));
+        press(&mut model, "G");
+        assert_eq!(model.overlay, Some(Overlay::Notices { scroll: 2 }));
+        press(&mut model, "esc");
+        assert_eq!(
+            model.overlay,
+            Some(Overlay::Notices { scroll: 2 }),
+            "esc is free now"
+        );
+        press(&mut model, "x");
+        assert_eq!(model.overlay, None);
+    }
+
+    #[test]
     fn a_remapped_yes_confirms_and_the_old_key_cancels() {
         let mut model = running_model();
         remapped(&mut model, &[("confirm-yes", &["o"])]);
