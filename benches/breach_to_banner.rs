@@ -16,12 +16,13 @@ use ratatui::backend::TestBackend;
 use release_cockpit::app::fixture::sample_model_with_release;
 use release_cockpit::app::health_view::HealthView;
 use release_cockpit::app::{Msg, update};
+use release_cockpit::config::themes::ThemeSet;
 use release_cockpit::domain::health::{Signal, Source, Unit, parse_measure};
 use release_cockpit::domain::playbook::HttpCheck;
 use release_cockpit::domain::policy::parse_rule;
 use release_cockpit::runtime::health::spawn_polls;
 use release_cockpit::sandbox::{Regression, Sandbox, World};
-use release_cockpit::ui::{self, ThemeSet};
+use release_cockpit::ui;
 use tokio::sync::mpsc;
 
 const INTERVAL_SECS: i64 = 1;

@@ -7,7 +7,8 @@ use ratatui::backend::TestBackend;
 
 use release_cockpit::app::fixture::{sample_model, sample_model_with_release};
 use release_cockpit::app::{Key, Model, Msg, update};
-use release_cockpit::ui::{self, ThemeSet};
+use release_cockpit::config::themes::ThemeSet;
+use release_cockpit::ui;
 
 /// Times a forced full redraw (as after a resize: the worst case per frame).
 fn bench_draw(c: &mut Criterion, name: &str, model: &Model) {

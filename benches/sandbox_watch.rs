@@ -13,9 +13,10 @@ use release_cockpit::adapters::kubernetes::{self, Deploy, KubeTarget};
 use release_cockpit::app::fixture::sample_model_with_release;
 use release_cockpit::app::rollout_view::{RolloutView, TargetSpec};
 use release_cockpit::app::{Key, Msg, update};
+use release_cockpit::config::themes::ThemeSet;
 use release_cockpit::domain::rollout::{RolloutPhase, RolloutUpdate};
 use release_cockpit::sandbox::{Sandbox, World, write_kubeconfig};
-use release_cockpit::ui::{self, ThemeSet};
+use release_cockpit::ui;
 use tokio::sync::mpsc;
 
 const DEPLOYMENTS: usize = 1_000;

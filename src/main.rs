@@ -1,7 +1,7 @@
 use clap::Parser;
 
 use release_cockpit::cli::Cli;
-use release_cockpit::paths::Paths;
+use release_cockpit::config::paths::Paths;
 use release_cockpit::runtime::terminal::install_hooks;
 use release_cockpit::startup;
 

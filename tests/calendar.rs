@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime};
 use proptest::prelude::*;
 
-use release_cockpit::calendar_report;
+use release_cockpit::cli;
 use release_cockpit::domain::calendar::{
     Blackout, BlackoutPolicy, Cadence, Calendar, Status, Train,
 };
@@ -147,7 +147,7 @@ fn ics_export_parses_back_to_the_same_events_and_a_postponement_keeps_its_uid() 
     let to = Utc.with_ymd_and_hms(2026, 12, 31, 0, 0, 0).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap();
     let occurrences = calendar.occurrences(from, to);
-    let events = parse_ics(&calendar_report::ics(&calendar, &occurrences, now));
+    let events = parse_ics(&cli::calendar::ics(&calendar, &occurrences, now));
     assert_eq!(
         events.len(),
         occurrences.len() * 3,
@@ -202,7 +202,7 @@ fn ics_export_parses_back_to_the_same_events_and_a_postponement_keeps_its_uid() 
             reason: "holidays".into(),
         },
     ));
-    let again = parse_ics(&calendar_report::ics(
+    let again = parse_ics(&cli::calendar::ics(
         &calendar,
         &calendar.occurrences(from, to),
         now,
@@ -217,8 +217,8 @@ fn ics_export_parses_back_to_the_same_events_and_a_postponement_keeps_its_uid() 
             _ => None,
         })
     };
-    let before = calendar_report::ics(&demo_like(), &occurrences, now);
-    let after = calendar_report::ics(&calendar, &calendar.occurrences(from, to), now);
+    let before = cli::calendar::ics(&demo_like(), &occurrences, now);
+    let after = cli::calendar::ics(&calendar, &calendar.occurrences(from, to), now);
     assert_eq!(sequence(&before, &release.0), Some(0));
     assert_eq!(sequence(&after, &release.0), Some(1));
     let skipped = again

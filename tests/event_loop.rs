@@ -8,8 +8,8 @@ use tokio::sync::mpsc;
 
 use release_cockpit::app::fixture::sample_model;
 use release_cockpit::app::{Key, Model, Msg, Pane};
+use release_cockpit::config::themes::ThemeSet;
 use release_cockpit::runtime::{EffectRunner, LoopOptions, Sources, TerminalControl, run_loop};
-use release_cockpit::ui::ThemeSet;
 
 #[derive(Default)]
 struct FakeTerminal {
@@ -257,8 +257,8 @@ mod frame_timing {
     use super::{FakeTerminal, NoEffects, keys};
     use release_cockpit::app::Msg;
     use release_cockpit::app::fixture::sample_model;
+    use release_cockpit::config::themes::ThemeSet;
     use release_cockpit::runtime::{LoopOptions, Sources, run_loop};
-    use release_cockpit::ui::ThemeSet;
 
     fn interval() -> Duration {
         LoopOptions::default().frame_interval

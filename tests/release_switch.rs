@@ -116,7 +116,7 @@ async fn a_late_result_is_journaled_into_the_release_that_asked_for_it() {
 
 #[tokio::test]
 async fn a_follower_whose_writer_dies_is_told_and_takes_the_release_over() {
-    use release_cockpit::current_release::Follow;
+    use release_cockpit::session::current_release::Follow;
     let (_dir, store) = store();
     // The writer: another runner holding the release's lock.
     let (mut writer, mut writer_box) = runner(&store, "alice");

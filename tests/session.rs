@@ -5,9 +5,9 @@
 use chrono::{TimeZone, Utc};
 
 use release_cockpit::config::PlaybookLibrary;
-use release_cockpit::current_release::open_by_id;
 use release_cockpit::domain::checklist::StepState;
 use release_cockpit::domain::events::Event;
+use release_cockpit::session::current_release::open_by_id;
 use release_cockpit::session::{
     NewRelease, OpenError, ReleaseStore, open_release, open_release_read_only, start_release,
 };
@@ -150,7 +150,7 @@ fn the_palette_spec_parses_like_the_command_line() {
 
 #[test]
 fn a_release_whose_lock_is_held_is_opened_to_follow() {
-    use release_cockpit::current_release::open_by_id;
+    use release_cockpit::session::current_release::open_by_id;
     use release_cockpit::session::lock::{LockOutcome, acquire, holder_name};
 
     let dir = tempfile::tempdir().unwrap();
@@ -351,7 +351,7 @@ fn an_id_that_is_a_path_opens_nothing_and_touches_nothing_outside_the_store() {
     std::fs::write(&victim, "precious\n").unwrap();
     let id = "../../x/victim";
     for read_only in [false, true] {
-        let current = release_cockpit::current_release::open_by_id(&store, id, read_only);
+        let current = release_cockpit::session::current_release::open_by_id(&store, id, read_only);
         assert!(current.checklist.is_none() && current.journal.is_none());
         let notice = current.notice.unwrap_or_default();
         assert!(notice.contains("is not a release id"), "{notice}");

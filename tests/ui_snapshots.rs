@@ -8,8 +8,9 @@ use ratatui::style::Color;
 
 use release_cockpit::app::fixture::{sample_model, sample_model_with_release};
 use release_cockpit::app::{Key, Model, Msg, update};
+use release_cockpit::config::themes::ThemeSet;
 use release_cockpit::domain::events::{Event, Recorded};
-use release_cockpit::ui::{self, Role, ThemeSet};
+use release_cockpit::ui::{self, Role};
 
 fn render(model: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
     let themes = ThemeSet::builtin().expect("built-in themes");
@@ -63,6 +64,87 @@ fn help_overlay_on_a_small_screen_scrolls() {
     let mut model = sample_model();
     press(&mut model, &["?", "j", "j", "j", "j", "j", "j", "j", "j"]);
     insta::assert_snapshot!(render(&model, 80, 24).backend());
+}
+
+/// Every row of the screen as text.
+fn screen_lines(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn help_at_200x50_is_grouped_and_cuts_no_key_or_name() {
+    let mut model = sample_model();
+    press(&mut model, &["?"]);
+    insta::assert_snapshot!(render(&model, 200, 50).backend());
+    // Page through it all: every command's keys and name, whole, on its row.
+    let mut seen = Vec::new();
+    for _ in 0..release_cockpit::app::COMMANDS.len() / 10 + 1 {
+        seen.extend(screen_lines(&render(&model, 200, 50)));
+        press(&mut model, &["pagedown"]);
+    }
+    for spec in release_cockpit::app::COMMANDS {
+        let keys = model.keymap.describe(spec.command);
+        // Inside the dialog's border: ` keys   name   doc`.
+        let whole = |row: &str| {
+            row.split('│').any(|cell| {
+                cell.strip_prefix(' ')
+                    .and_then(|rest| rest.strip_prefix(keys.as_str()))
+                    .is_some_and(|rest| {
+                        rest.starts_with("  ")
+                            && rest.trim_start().starts_with(&format!("{} ", spec.name))
+                    })
+            })
+        };
+        assert!(
+            seen.iter().any(|l| whole(l)),
+            "`{}` ({keys}) is cut or missing",
+            spec.name
+        );
+    }
+    for heading in [
+        "Everywhere",
+        "Checklist pane",
+        "Confirmations",
+        "Rollback 2: scope",
+    ] {
+        assert!(
+            seen.iter().any(|l| l.contains(heading)),
+            "no heading `{heading}`"
+        );
+    }
+}
+
+#[test]
+fn read_only_help_marks_what_is_refused() {
+    let mut model = sample_model();
+    model.session.read_only = true;
+    press(&mut model, &["?"]);
+    let lines = screen_lines(&render(&model, 200, 50));
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(&format!(" {name} ")))
+            .cloned()
+            .unwrap_or_else(|| panic!("no `{name}` row"))
+    };
+    assert!(
+        row("rollback").contains("✗ Guided rollback"),
+        "{}",
+        row("rollback")
+    );
+    assert!(!row("zoom").contains('✗'), "{}", row("zoom"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("✗ refused: this cockpit is read-only"))
+    );
 }
 
 #[test]
@@ -488,6 +570,31 @@ fn rollback_wizard_confirm_starts_on_cancel() {
     insta::assert_snapshot!(render(&model, 140, 40).backend());
 }
 
+#[test]
+fn the_rollback_confirmation_says_where_the_focus_is_and_what_enter_does() {
+    let mut model = rollback_model();
+    press(
+        &mut model,
+        &["R", "enter", "enter", "2", ".", "4", ".", "0"],
+    );
+    let text = screen_lines(&render(&model, 140, 40)).concat();
+    assert!(
+        text.contains("▶Cancel")
+            && text.contains("Enter: go back to the scope (the focus is on Cancel"),
+        "{text}"
+    );
+    press(&mut model, &["tab"]);
+    let text = screen_lines(&render(&model, 140, 40)).concat();
+    assert!(text.contains("▶Roll back"), "{text}");
+    assert!(
+        text.contains("Enter: roll back 2 Deployment(s) now"),
+        "{text}"
+    );
+    press(&mut model, &["backspace"]);
+    let text = screen_lines(&render(&model, 140, 40)).concat();
+    assert!(text.contains("Enter: asks for the version first"), "{text}");
+}
+
 /// The text inside the pane titled `title` (`4 Health`), one string a row.
 fn pane_rows(terminal: &Terminal<TestBackend>, title: &str) -> Vec<String> {
     let buffer = terminal.backend().buffer();
@@ -661,4 +768,159 @@ fn the_postpone_prompt_shows_its_whole_hint() {
             insta::assert_snapshot!(terminal.backend());
         }
     }
+}
+
+fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The health model for an operator in Berlin (UTC+1 in November).
+fn berlin_model() -> Model {
+    let mut model = health_model();
+    model.clock.zone = chrono_tz::Europe::Berlin;
+    model.calendar.zone = chrono_tz::Europe::Berlin;
+    model.calendar.refresh(model.clock.now);
+    model
+}
+
+/// One zone on screen: the operator's. The sample clock is 16:40 UTC, when
+/// the queue went stale; the deploy was 12 minutes before; T-0 is 18:00 UTC
+/// (10:00 in the release's Los Angeles, shown beside it).
+#[test]
+fn every_time_on_screen_is_in_the_operators_zone() {
+    let mut model = berlin_model();
+    press(&mut model, &["4"]);
+    let terminal = render(&model, 200, 50);
+    let screen = screen_text(&terminal);
+    for shown in [
+        "17:40 CET",
+        "T-0 Sat 21 Nov 19:00 CET (10:00 PST)",
+        "stale since 17:40:00",
+    ] {
+        assert!(screen.contains(shown), "{shown} missing:\n{screen}");
+    }
+    for utc in ["16:40:00", "16:40 UTC", "18:00 UTC"] {
+        assert!(!screen.contains(utc), "{utc} shown:\n{screen}");
+    }
+    insta::assert_snapshot!(terminal.backend());
+
+    press(&mut model, &["z"]);
+    let screen = screen_text(&render(&model, 120, 40));
+    assert!(
+        screen.contains("deploy at 17:28 (T-1h 32m) · 17:23 to now"),
+        "the T+1h view counts from T-0, in Berlin:\n{screen}"
+    );
+    assert!(screen.contains("· read 17:3"), "{screen}");
+}
+
+/// A post-mortem added after a rollback is due at a time, and reads as one:
+/// not as `T+23h1m41s` from a T-0 it has nothing to do with.
+#[test]
+fn a_follow_up_reads_as_a_time_not_an_offset() {
+    let mut model = berlin_model();
+    let now = model.clock.now;
+    let follow_up = Recorded {
+        seq: 4,
+        at: now,
+        operator: "alice".into(),
+        event: Event::FollowUpAdded {
+            id: "post-mortem".into(),
+            title: "Post-mortem of INCIDENT-0001".into(),
+            instructions: "Hold the post-mortem".into(),
+            due: now + chrono::Duration::seconds(23 * 3600 + 101),
+            owner: "incident-commander".into(),
+        },
+    };
+    if let Some(view) = model.release.as_mut() {
+        view.checklist.apply(&follow_up);
+        view.select_step("post-mortem", now);
+    }
+    press(&mut model, &["2", "z"]);
+    let screen = screen_text(&render(&model, 120, 40));
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Post-mortem of INCIDENT-0001"))
+        .unwrap_or_else(|| panic!("the follow-up row:\n{screen}"));
+    assert!(row.contains("16:41") && !row.contains("T+"), "{row}");
+    press(&mut model, &["enter"]);
+    let screen = screen_text(&render(&model, 120, 40));
+    assert!(screen.contains("16:41 tomorrow"), "{screen}");
+    assert!(!screen.contains("T+23h"), "{screen}");
+}
+
+/// A notice too long for the status bar is cut with `…` and says where the
+/// rest is; `:notices` shows it whole, wrapped, with its time and level.
+#[test]
+fn a_long_notice_is_cut_in_the_status_bar_and_whole_in_the_notice_log() {
+    let mut model = sample_model_with_release();
+    let long = "not recorded, so not done: completed (event #7 was not recorded: \
+                Permission denied (os error 13); journal /home/alice/.local/state/\
+                release-cockpit/releases/minor-2.4.0-20261121.jsonl is cut back to its last \
+                good line (byte 4242); free space and try again)";
+    update(
+        &mut model,
+        Msg::RecordFailed {
+            event: Box::new(Event::StepCompleted {
+                step: "announce".into(),
+            }),
+            error: long
+                .trim_start_matches("not recorded, so not done: completed (")
+                .trim_end_matches(')')
+                .into(),
+        },
+    );
+    assert_eq!(model.notice.as_deref(), Some(long));
+    for width in [200, 120] {
+        let screen = screen_text(&render(&model, width, 40));
+        let status = screen.lines().next().unwrap_or_default();
+        assert!(
+            status.contains("not recorded,") && status.contains("… :notices no alerts"),
+            "{status}"
+        );
+    }
+
+    press(
+        &mut model,
+        &[":", "n", "o", "t", "i", "c", "e", "s", "enter"],
+    );
+    let terminal = render(&model, 80, 24);
+    let screen = screen_text(&terminal);
+    // All of it, across the wrapped lines.
+    let compact = |text: &str| -> String { text.split_whitespace().collect() };
+    let shown: String = screen
+        .lines()
+        .map(|l| compact(l.trim_matches(|c: char| c != '│').trim_matches('│')))
+        .collect();
+    assert!(shown.contains(&compact(long)), "{screen}");
+    assert!(screen.contains("16:40:00 error"), "{screen}");
+    insta::assert_snapshot!(terminal.backend());
+}
+
+/// Space on a step due at T+1h when it is T-1h20m asks first, saying when
+/// the step is due and why it asks; the default answer is cancel.
+#[test]
+fn completing_a_step_long_before_it_is_due_asks_first() {
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    if let Some(view) = model.release.as_mut() {
+        view.select_step("release-complete", now);
+    }
+    press(&mut model, &["space"]);
+    let terminal = render(&model, 100, 30);
+    let screen = screen_text(&terminal);
+    assert!(
+        screen.contains("`release-complete` is due 19:30 today (in 2h 50m)."),
+        "{screen}"
+    );
+    assert!(screen.contains("more than 30m from now"), "{screen}");
+    assert!(screen.contains("cancel (default)"), "{screen}");
+    insta::assert_snapshot!(terminal.backend());
 }

@@ -8,6 +8,7 @@ use super::commands::Command;
 use super::effect::Effect;
 use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use crate::domain::calendar::{Change, Occurrence, PostponeError, parse_postpone};
+use crate::domain::display_time;
 use crate::domain::events::Event;
 use crate::domain::release::{NewRelease, VersionError, parse_version};
 
@@ -123,13 +124,19 @@ fn picked(model: &mut Model) -> Option<Occurrence> {
     found
 }
 
-/// How prompts and notices name a release: `modules Tue 8 Dec 10:00 PST`.
-fn label(occurrence: &Occurrence) -> String {
-    format!(
+/// How prompts and notices name a release: `modules Tue 8 Dec 10:00 PST`, by
+/// its train's clock (a postponement's `HH:MM` is typed on it), and the
+/// operator's beside when that differs: `(18:00 UTC here)`.
+fn label(occurrence: &Occurrence, operator: chrono_tz::Tz) -> String {
+    let name = format!(
         "{} {}",
         occurrence.train,
-        occurrence.t0_local().format("%a %-d %b %H:%M %Z")
-    )
+        display_time::date_time(occurrence.t0, occurrence.zone)
+    );
+    match display_time::beside(occurrence.t0, occurrence.zone, operator) {
+        Some(here) => format!("{name} ({here} here)"),
+        None => name,
+    }
 }
 
 fn open(model: &mut Model) -> Vec<Effect> {
@@ -154,7 +161,7 @@ fn open(model: &mut Model) -> Vec<Effect> {
         purpose: PromptPurpose::StartOccurrence {
             train: occurrence.train.clone(),
             scheduled: occurrence.scheduled,
-            label: label(&occurrence),
+            label: label(&occurrence, model.clock.zone),
         },
         text,
     }));
@@ -167,7 +174,7 @@ fn refusal(model: &Model, action: Action, occurrence: &Occurrence) -> Option<Ref
         return Some(Refusal::ReadOnly(action));
     }
     (occurrence.is_skipped() && action.needs_it_scheduled()).then(|| Refusal::Skipped {
-        label: label(occurrence),
+        label: label(occurrence, model.clock.zone),
     })
 }
 
@@ -182,7 +189,7 @@ fn change(model: &mut Model, action: Action) -> Vec<Effect> {
     let (train, scheduled, label) = (
         occurrence.train.clone(),
         occurrence.scheduled,
-        label(&occurrence),
+        label(&occurrence, model.clock.zone),
     );
     let purpose = match action {
         Action::Postpone => PromptPurpose::Postpone {

@@ -16,10 +16,7 @@ impl Clock {
 
     /// `16:42 PST`: minutes are enough for a status bar, and they keep redraws rare.
     pub fn display(&self) -> String {
-        self.now
-            .with_timezone(&self.zone)
-            .format("%H:%M %Z")
-            .to_string()
+        crate::domain::display_time::minute_zoned(self.now, self.zone)
     }
 
     /// When `display` will next change: the start of the next minute.

@@ -5,8 +5,8 @@
 //! hands the plan to the runner, which journals it before and after touching
 //! the cluster.
 
+use super::confirm::{Action, Confirm};
 use super::effect::Effect;
-use super::key::{Key, KeyCode};
 use super::model::{Model, Overlay};
 use super::rollout_view::TargetView;
 use crate::domain::checklist::{Checklist, EnvironmentGate};
@@ -102,7 +102,7 @@ pub fn serves(model: &Model, environment: &str, target: Option<&str>) -> bool {
 pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
     model.mark_changed();
     if model.session.is_read_only() {
-        model.notice = Some("read-only: deploys are refused in this cockpit".to_owned());
+        model.warn("read-only: deploys are refused in this cockpit".to_owned());
         return Vec::new();
     }
     let Some(release) = model.release.as_ref().map(|r| &r.checklist.release) else {
@@ -187,14 +187,14 @@ pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
     }
     // The dialog opens even when everything is held back: it lists why, and
     // `O` there overrides (with a reason, journaled) instead of `y`.
-    model.overlay = Some(Overlay::ConfirmDeploy(DeployPlan {
+    model.overlay = Some(Overlay::Confirm(Confirm::new(Action::Deploy(DeployPlan {
         version,
         release_id: release.id.clone(),
         items,
         dry_run: false,
         step: scope.step(),
         held_back,
-    }));
+    }))));
     Vec::new()
 }
 
@@ -247,103 +247,91 @@ fn go_no_go(
     (items, held_back)
 }
 
-/// A key in the confirmation: `y` deploys, `t` toggles the dry run, anything
-/// else cancels.
-pub fn confirm_key(model: &mut Model, mut plan: DeployPlan, key: Key) -> Vec<Effect> {
-    model.mark_changed();
-    match key.code {
-        KeyCode::Char('O') if !key.ctrl => match plan.held_back.first() {
-            Some(held) => {
-                model.overlay = Some(Overlay::Prompt(super::model::Prompt {
-                    purpose: super::model::PromptPurpose::OverrideReason {
-                        step: held.step.clone(),
-                    },
-                    text: String::new(),
-                }));
-                Vec::new()
-            }
-            None => {
-                model.notice = Some("deploy cancelled: nothing is held back".to_owned());
-                Vec::new()
-            }
-        },
-        KeyCode::Char('y' | 'Y') if !key.ctrl && plan.items.is_empty() => {
-            model.notice = Some(format!(
-                "nothing may deploy: {}; O overrides with a reason",
-                describe(&plan.held_back)
-            ));
-            model.overlay = Some(Overlay::ConfirmDeploy(plan));
-            Vec::new()
-        }
-        KeyCode::Char('y' | 'Y') if !key.ctrl && model.session.is_read_only() => {
-            model.notice = Some("read-only: deploys are refused in this cockpit".to_owned());
-            Vec::new()
-        }
-        KeyCode::Char('y' | 'Y') if !key.ctrl => {
-            // The go/no-go may have changed while the dialog was open (an
-            // approval undone, a gate run again): the deploy goes only as far
-            // as it allows now.
-            let Some(view) = model.release.as_ref() else {
-                model.notice = Some("deploy cancelled: no release is open".to_owned());
-                return Vec::new();
-            };
-            if view.checklist.release.id != plan.release_id {
-                model.notice = Some("deploy cancelled: another release is open now".to_owned());
-                return Vec::new();
-            }
-            let scope = match &plan.step {
-                Some(id) => Scope::Step {
-                    id,
-                    environment: "",
-                    target: None,
+/// The deploy dialog's `O`: asks why, to override the go/no-go that holds
+/// the deploy back.
+pub fn override_held(model: &mut Model, plan: &DeployPlan) -> Vec<Effect> {
+    match plan.held_back.first() {
+        Some(held) => {
+            model.overlay = Some(Overlay::Prompt(super::model::Prompt {
+                purpose: super::model::PromptPurpose::OverrideReason {
+                    step: held.step.clone(),
                 },
-                None => Scope::Everything,
-            };
-            let before = plan.items.len();
-            let (items, held_back) = go_no_go(&view.checklist, &scope, plan.items.clone());
-            if items.len() != before {
-                model.notice = Some(format!(
-                    "go/no-go changed while the dialog was open: {}",
-                    describe(&held_back)
-                ));
-                plan.items = items;
-                plan.held_back = held_back;
-                model.overlay = Some(Overlay::ConfirmDeploy(plan));
-                return Vec::new();
-            }
-            model.notice = Some(format!(
-                "{} {} to {} Deployment(s)…",
-                if plan.dry_run {
-                    "dry-running"
-                } else {
-                    "deploying"
-                },
-                plan.version,
-                plan.items.len()
-            ));
-            let request = model.start_request(
-                format!(
-                    "deploy of {} to {} Deployment(s)",
-                    plan.version,
-                    plan.items.len()
-                ),
-                1,
-            );
-            vec![Effect::Deploy {
-                request,
-                plan: Box::new(plan),
-            }]
+                text: String::new(),
+            }));
         }
-        KeyCode::Char('t') if !key.ctrl => {
-            plan.dry_run = !plan.dry_run;
-            model.overlay = Some(Overlay::ConfirmDeploy(plan));
-            Vec::new()
-        }
-        _ => {
-            model.notice = Some("deploy cancelled".to_owned());
-            Vec::new()
-        }
+        None => model.notice = Some("deploy cancelled: nothing is held back".to_owned()),
     }
+    Vec::new()
+}
+
+/// `y` in the deploy dialog: go/no-go is checked again, then the plan goes
+/// to the runner.
+pub fn confirmed(model: &mut Model, mut plan: DeployPlan) -> Vec<Effect> {
+    let reopen = |plan| Some(Overlay::Confirm(Confirm::new(Action::Deploy(plan))));
+    if plan.items.is_empty() {
+        model.notice = Some(format!(
+            "nothing may deploy: {}; O overrides with a reason",
+            describe(&plan.held_back)
+        ));
+        model.overlay = reopen(plan);
+        return Vec::new();
+    }
+    if model.session.is_read_only() {
+        model.warn("read-only: deploys are refused in this cockpit".to_owned());
+        return Vec::new();
+    }
+    // The go/no-go may have changed while the dialog was open (an approval
+    // undone, a gate run again): the deploy goes only as far as it allows now.
+    let Some(view) = model.release.as_ref() else {
+        model.notice = Some("deploy cancelled: no release is open".to_owned());
+        return Vec::new();
+    };
+    if view.checklist.release.id != plan.release_id {
+        model.notice = Some("deploy cancelled: another release is open now".to_owned());
+        return Vec::new();
+    }
+    let scope = match &plan.step {
+        Some(id) => Scope::Step {
+            id,
+            environment: "",
+            target: None,
+        },
+        None => Scope::Everything,
+    };
+    let before = plan.items.len();
+    let (items, held_back) = go_no_go(&view.checklist, &scope, plan.items.clone());
+    if items.len() != before {
+        model.notice = Some(format!(
+            "go/no-go changed while the dialog was open: {}",
+            describe(&held_back)
+        ));
+        plan.items = items;
+        plan.held_back = held_back;
+        model.overlay = reopen(plan);
+        return Vec::new();
+    }
+    model.notice = Some(format!(
+        "{} {} to {} Deployment(s)…",
+        if plan.dry_run {
+            "dry-running"
+        } else {
+            "deploying"
+        },
+        plan.version,
+        plan.items.len()
+    ));
+    let request = model.start_request(
+        format!(
+            "deploy of {} to {} Deployment(s)",
+            plan.version,
+            plan.items.len()
+        ),
+        1,
+    );
+    vec![Effect::Deploy {
+        request,
+        plan: Box::new(plan),
+    }]
 }
 
 /// The runner's report: shown, and journaled as the deploy's outcome; a
@@ -356,11 +344,11 @@ pub fn done(model: &mut Model, outcome: DeployOutcome) -> Vec<Effect> {
         step,
         dry_run,
     } = outcome;
-    model.notice = Some(if ok {
-        format!("deploy sent: {}", results.join("; "))
+    if ok {
+        model.notice = Some(format!("deploy sent: {}", results.join("; ")));
     } else {
-        format!("deploy failed: {}", results.join("; "))
-    });
+        model.fail(format!("deploy failed: {}", results.join("; ")));
+    }
     let mut effects = vec![Effect::Record(Event::DeployFinished { ok, results })];
     if let Some(step) = step.filter(|_| ok && !dry_run) {
         effects.push(Effect::Record(Event::StepCompleted { step }));

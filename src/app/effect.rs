@@ -1,4 +1,3 @@
-use super::model::Pane;
 use super::requests::Request;
 use crate::domain::events::Event;
 use crate::domain::playbook::StepKind;
@@ -27,8 +26,9 @@ pub enum Effect {
     /// The writer this cockpit followed is gone: become the release's writer
     /// (as a new cockpit would), or follow whoever took it first.
     TakeOver { id: String },
-    /// Remember which pane has focus, so a restart comes back to it.
-    RememberFocus(Pane),
+    /// Remember what the operator looks at (focus, cursor, folds, calendar
+    /// day), so a restart comes back to it.
+    RememberView(super::remembered::Remembered),
     /// Start a release; reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
     StartRelease(Box<NewRelease>),
     /// Append a calendar event (postpone, skip, restore) to the calendar's

@@ -3,8 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use super::commands::{COMMANDS, Command, Scope};
+use super::commands::{COMMANDS, Command, Mode, Scope};
 use super::key::{Key, KeyParseError};
+
+/// What a key means in a mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Command(Command),
+    /// A printable key where the mode takes text.
+    Text(char),
+    /// Nothing the mode does.
+    Unbound,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -43,16 +53,23 @@ pub enum KeymapProblem<O> {
         second: &'static str,
         origin: O,
     },
+    /// A printable key for a command that only works where printable keys
+    /// are text (a prompt, the palette): it could never run.
+    Typed {
+        key: Key,
+        command: &'static str,
+        origin: O,
+    },
 }
 
 impl Keymap {
+    /// The command table's own keys.
+    #[allow(clippy::expect_used)]
     pub fn defaults() -> Self {
         let bindings: Vec<Binding<()>> = Vec::new();
-        // The default table is checked by a unit test, so there is nothing to report.
-        Self::with_overrides(&bindings).unwrap_or_else(|_| Self {
-            by_key: BTreeMap::new(),
-            by_command: BTreeMap::new(),
-        })
+        // A stated expectation, not a fallback: the default table has no
+        // clash, as `defaults_have_no_clashes_and_bind_every_default_key` checks.
+        Self::with_overrides(&bindings).expect("the command table's default keys do not clash")
     }
 
     /// Applies the overrides: a command named in them gets exactly the keys listed
@@ -102,6 +119,16 @@ impl Keymap {
         for (command, keys) in keys_of {
             let scope = command.spec().scope;
             for (key, origin) in keys {
+                if key.typed_char().is_some() && only_typed_in(scope) {
+                    if let Some(origin) = origin {
+                        problems.push(KeymapProblem::Typed {
+                            key,
+                            command: command.name(),
+                            origin,
+                        });
+                    }
+                    continue;
+                }
                 let taken = by_key
                     .iter()
                     .find(|((k, s), c)| *k == key && s.overlaps(scope) && **c != command)
@@ -139,8 +166,7 @@ impl Keymap {
         }
     }
 
-    /// The command a key runs in `scope` (the focused pane's), falling back to
-    /// the global commands.
+    /// The command a key runs in `scope`, falling back to the global commands.
     pub fn command_for(&self, key: &Key, scope: Scope) -> Option<Command> {
         self.by_key
             .get(&(*key, scope))
@@ -148,11 +174,25 @@ impl Keymap {
             .copied()
     }
 
+    /// What a key means in `mode`: text where the mode takes it, else the
+    /// command of the first of the mode's scopes that binds it.
+    pub fn read(&self, key: &Key, mode: Mode) -> Input {
+        if mode.typing().is_some()
+            && let Some(c) = key.typed_char()
+        {
+            return Input::Text(c);
+        }
+        mode.scopes()
+            .iter()
+            .find_map(|scope| self.by_key.get(&(*key, *scope)))
+            .map_or(Input::Unbound, |command| Input::Command(*command))
+    }
+
     /// A pane's command bound to `key`, for saying where the key works.
     pub fn command_in_any_pane(&self, key: &Key) -> Option<Command> {
         self.by_key
             .iter()
-            .find(|((k, scope), _)| k == key && *scope != Scope::Global)
+            .find(|((k, scope), _)| k == key && scope.is_pane())
             .map(|(_, command)| *command)
     }
 
@@ -172,6 +212,14 @@ impl Keymap {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// Whether every mode that holds `scope` takes printable keys as text.
+fn only_typed_in(scope: Scope) -> bool {
+    Mode::ALL
+        .iter()
+        .filter(|mode| mode.scopes().contains(&scope))
+        .all(|mode| mode.typing().is_some())
 }
 
 fn origin_of<O: Clone>(overrides: &[Binding<O>], command: Command, key: Key) -> Option<O> {
@@ -320,6 +368,84 @@ mod tests {
         );
         Keymap::with_overrides(&[bind("calendar-today", &["a"])])
             .expect("a approves in the checklist only");
+
+        // A dialog has the keys alone: its keys may be any pane's or global ones.
+        assert_eq!(
+            map.read(&Key::char('q'), Mode::Help),
+            Input::Command(Command::HelpClose)
+        );
+        assert_eq!(
+            map.read(&j, Mode::Help),
+            Input::Command(Command::ScrollDown)
+        );
+        Keymap::with_overrides(&[bind("help-close", &["d"])])
+            .expect("d deploys in the Rollout pane, never under the help");
+        // But not the keys of a scope the same dialog holds.
+        for (command, key) in [
+            ("help-close", "j"),
+            ("rollback-select", "g"),
+            ("confirm-yes", "backspace"),
+            ("palette-run", "ctrl-u"),
+            ("top", "z"),
+        ] {
+            let problems = Keymap::with_overrides(&[bind(command, &[key])])
+                .expect_err("shares a key with a scope held with it");
+            assert!(
+                matches!(problems.as_slice(), [KeymapProblem::Clash { .. }]),
+                "{command} = {key}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_mode_reads_one_key_as_two_commands() {
+        let map = Keymap::defaults();
+        for mode in Mode::ALL {
+            let mut seen: BTreeMap<Key, Command> = BTreeMap::new();
+            for scope in mode.scopes() {
+                for spec in COMMANDS.iter().filter(|s| s.scope == *scope) {
+                    for key in map.keys_for(spec.command) {
+                        if let Some(other) = seen.insert(*key, spec.command) {
+                            panic!("{mode:?}: `{key}` is {other:?} and {:?}", spec.command);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn where_keys_type_text_printable_keys_are_text() {
+        let map = Keymap::defaults();
+        assert_eq!(map.read(&Key::char('q'), Mode::Palette), Input::Text('q'));
+        assert_eq!(
+            map.read(&Key::char('y'), Mode::ConfirmTyped),
+            Input::Text('y')
+        );
+        assert_eq!(
+            map.read(&Key::char('y'), Mode::Confirm),
+            Input::Command(Command::ConfirmYes)
+        );
+        assert_eq!(
+            map.read(&Key::ctrl('u'), Mode::Prompt),
+            Input::Command(Command::ClearText)
+        );
+        assert_eq!(map.read(&Key::char('x'), Mode::Help), Input::Unbound);
+        let problems =
+            Keymap::with_overrides(&[bind("prompt-submit", &["x"])]).expect_err("x would be typed");
+        assert!(
+            matches!(
+                problems.as_slice(),
+                [KeymapProblem::Typed {
+                    command: "prompt-submit",
+                    origin: 7,
+                    ..
+                }]
+            ),
+            "{problems:?}"
+        );
+        Keymap::with_overrides(&[bind("confirm-yes", &["o"])])
+            .expect("the key dialogs take o; where text is typed Roll back takes Enter");
     }
 
     #[test]

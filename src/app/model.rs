@@ -5,11 +5,14 @@ use std::collections::BTreeMap;
 
 use super::calendar_view::{CalendarView, KnownRelease};
 use super::clock::Clock;
+use super::commands::Mode;
 use super::health_view::HealthView;
 use super::keymap::Keymap;
+use super::notices::{NoticeLevel, NoticeLog};
 use super::palette::Palette;
 use super::release_view::ReleaseView;
 use super::rollout_view::{RolloutView, TargetSpec};
+use super::scrolling::ScrollFrom;
 use crate::domain::calendar::Calendar;
 use crate::domain::health::Signal;
 use crate::domain::rollback::RollbackSettings;
@@ -66,6 +69,16 @@ impl Pane {
         }
     }
 
+    /// Whose keys work while this pane has focus.
+    pub fn mode(self) -> Mode {
+        match self {
+            Pane::Calendar => Mode::Calendar,
+            Pane::Checklist => Mode::Checklist,
+            Pane::Rollout => Mode::Rollout,
+            Pane::Health => Mode::Health,
+        }
+    }
+
     pub fn next(self) -> Pane {
         self.offset(1)
     }
@@ -82,22 +95,15 @@ pub enum Overlay {
         scroll: u16,
     },
     Palette(Palette),
-    /// Quit was asked for while actions are running; the default answer is cancel.
-    ConfirmQuit,
     /// A Deployment's revision history, newest first.
     History {
         namespace: String,
         name: String,
+        scroll: ScrollFrom,
     },
-    /// A deploy waiting for `y`; any other key cancels.
-    ConfirmDeploy(crate::domain::rollout::DeployPlan),
-    /// A command step that deploys (`environment =`), waiting for `y`
-    /// before it runs; any other key cancels.
-    ConfirmRun {
-        step: String,
-        run: String,
-        environment: String,
-    },
+    /// Quit, a deploy, a deploying command step or an early completion, waiting for `y`; the
+    /// default answer is cancel.
+    Confirm(super::confirm::Confirm),
     /// The guided rollback wizard (its state is `Model::rollback`).
     Rollback,
     /// A line of text the operator types: a reason, a note, a new release.
@@ -105,6 +111,10 @@ pub enum Overlay {
     /// Everything about one step: instructions, gate output, history.
     Details {
         step: String,
+        scroll: ScrollFrom,
+    },
+    /// `:notices`: every notice of this session, newest first, wrapped.
+    Notices {
         scroll: u16,
     },
 }
@@ -251,6 +261,10 @@ pub struct Model {
     pub release: Option<ReleaseView>,
     /// A one-line message for the status bar, replaced by the next one.
     pub notice: Option<String>,
+    /// Every notice shown, with its time and level (`:notices`).
+    pub notices: NoticeLog,
+    /// The level of a notice set while `update` handles a message.
+    pending_level: NoticeLevel,
     /// The health signals, their values and rules.
     pub health: HealthView,
     /// The terminal's width, which bounds how many points a chart can show.
@@ -314,6 +328,8 @@ impl Model {
             rollout: RolloutView::new(targets),
             release: None,
             notice: None,
+            notices: NoticeLog::default(),
+            pending_level: NoticeLevel::Info,
             health: HealthView::new(signals, chart),
             width: 0,
             rollback: None,
@@ -321,6 +337,26 @@ impl Model {
             rollback_settings: rollback,
             requests: Default::default(),
             changed: true,
+        }
+    }
+
+    /// What has the keys: the open dialog (the rollback's stage), else the
+    /// focused pane.
+    pub fn mode(&self) -> Mode {
+        match &self.overlay {
+            None => self.focus.mode(),
+            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Palette(_)) => Mode::Palette,
+            Some(Overlay::History { .. }) => Mode::History,
+            Some(Overlay::Confirm(confirm)) => confirm.mode(),
+            Some(Overlay::Prompt(_)) => Mode::Prompt,
+            Some(Overlay::Details { .. }) => Mode::Details,
+            Some(Overlay::Notices { .. }) => Mode::Notices,
+            // Without a wizard the dialog has nothing to show: keys close it.
+            Some(Overlay::Rollback) => self
+                .rollback
+                .as_ref()
+                .map_or(Mode::RollbackIncident, |w| w.mode()),
         }
     }
 
@@ -373,6 +409,41 @@ impl Model {
             return Ok(());
         }
         Err(SwitchRefused { running })
+    }
+
+    /// Shows a notice of something refused or not as it should be.
+    pub fn warn(&mut self, text: String) {
+        self.notice = Some(text);
+        self.pending_level = NoticeLevel::Warning;
+    }
+
+    /// Shows a notice of something that failed.
+    pub fn fail(&mut self, text: String) {
+        self.notice = Some(text);
+        self.pending_level = NoticeLevel::Error;
+    }
+
+    /// A notice from outside `update` (start-up): shown and logged at once.
+    pub fn announce(&mut self, level: NoticeLevel, text: String) {
+        self.notices.push(self.clock.now, level, text.clone());
+        self.notice = Some(text);
+    }
+
+    /// Logs the notice `update` set, if it set a new one (`before` is the
+    /// one shown when the message arrived).
+    pub(super) fn log_notice(&mut self, before: Option<&str>) {
+        let level = std::mem::take(&mut self.pending_level);
+        if let Some(text) = self.notice.as_deref().filter(|t| Some(*t) != before) {
+            self.notices.push(self.clock.now, level, text.to_owned());
+        }
+    }
+
+    /// The level of the notice shown now.
+    pub fn notice_level(&self) -> NoticeLevel {
+        self.notices
+            .latest()
+            .filter(|n| self.notice.as_deref() == Some(n.text.as_str()))
+            .map_or(NoticeLevel::Info, |n| n.level)
     }
 
     /// Records that something visible changed, so the next frame must be drawn.

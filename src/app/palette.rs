@@ -11,16 +11,23 @@ pub struct Palette {
 impl Palette {
     /// Commands matching the query, best first; all commands for an empty query.
     pub fn matches(&self) -> Vec<Command> {
-        let mut scored: Vec<(i32, usize, Command)> = COMMANDS
+        let mut scored: Vec<(bool, i32, usize, Command)> = COMMANDS
             .iter()
             .enumerate()
             .filter_map(|(order, spec)| {
                 let haystack = format!("{} {}", spec.name, spec.doc);
-                fuzzy_score(&self.query, &haystack).map(|score| (score, order, spec.command))
+                // A dialog's own keys are listed (for their names), after
+                // every command that runs from here.
+                let dialog = !spec.scope.runs_from_panes();
+                fuzzy_score(&self.query, &haystack)
+                    .map(|score| (dialog, score, order, spec.command))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, _, command)| command).collect()
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        scored
+            .into_iter()
+            .map(|(_, _, _, command)| command)
+            .collect()
     }
 
     pub fn selected_command(&self) -> Option<Command> {
@@ -44,6 +51,11 @@ impl Palette {
 
     pub fn pop(&mut self) {
         self.query.pop();
+        self.selected = 0;
+    }
+
+    pub fn clear(&mut self) {
+        self.query.clear();
         self.selected = 0;
     }
 }

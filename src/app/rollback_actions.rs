@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::effect::Effect;
 use super::health_view::Firing;
-use super::key::Key;
+use super::keymap::Input;
 use super::model::{Model, Overlay};
 use super::rollback_wizard::{Checks, Outcome, Stage, Wizard};
 use crate::domain::events::{Event, Recorded};
@@ -94,8 +94,8 @@ fn facts(model: &Model, firing: &Firing) -> TriggerFacts {
     }
 }
 
-/// A key while the wizard is shown.
-pub fn key(model: &mut Model, key: Key) -> Vec<Effect> {
+/// A key while the wizard is shown, read in its stage's mode.
+pub fn input(model: &mut Model, input: Input) -> Vec<Effect> {
     model.mark_changed();
     let version = model
         .release
@@ -108,7 +108,7 @@ pub fn key(model: &mut Model, key: Key) -> Vec<Effect> {
         return Vec::new();
     };
     model.overlay = Some(Overlay::Rollback);
-    match wizard.key(key, &version, read_only, now) {
+    match wizard.input(input, &version, read_only, now) {
         Outcome::Nothing => Vec::new(),
         Outcome::Close => {
             model.rollback = None;

@@ -5,7 +5,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::key::{Key, KeyCode};
+use super::commands::{Command, Mode};
+use super::confirm::{Action, Answer, Confirm};
+use super::keymap::Input;
+use super::scrolling::scrolled_row;
 use crate::domain::events::Event;
 use crate::domain::rollback::{Candidate, RollbackItem, Severity, TriggerFacts, suggest};
 
@@ -93,10 +96,9 @@ pub struct Wizard {
     pub trigger: Option<TriggerFacts>,
     pub choices: Vec<Choice>,
     pub cursor: usize,
-    /// What the operator typed to confirm.
-    pub typed: String,
-    /// Focus on the "roll back" button; it starts on Cancel.
-    pub confirm_focused: bool,
+    /// The confirmation: the release version typed, and the focused button
+    /// (it starts on Cancel).
+    pub confirm: Confirm,
     pub automatic: bool,
     pub progress: Vec<Progress>,
     pub started_at: Option<DateTime<Utc>>,
@@ -147,8 +149,7 @@ impl Wizard {
             trigger,
             choices,
             cursor: 0,
-            typed: String::new(),
-            confirm_focused: false,
+            confirm: Confirm::typed(Action::Rollback, String::new()),
             automatic: false,
             progress: Vec::new(),
             started_at: None,
@@ -212,54 +213,100 @@ impl Wizard {
         }))
     }
 
-    pub fn key(&mut self, key: Key, version: &str, read_only: bool, now: DateTime<Utc>) -> Outcome {
-        self.message = None;
+    /// Whose keys work at this stage.
+    pub fn mode(&self) -> Mode {
         match self.stage {
-            Stage::Assess => self.assess_key(key, read_only),
-            Stage::FixForward => match key.code {
-                KeyCode::Char('c') => {
+            Stage::Assess => Mode::RollbackAssess,
+            Stage::FixForward => Mode::RollbackFixForward,
+            Stage::Scope => Mode::RollbackScope,
+            Stage::Confirm => self.confirm.mode(),
+            Stage::Execute | Stage::Verify => Mode::RollbackRunning,
+            Stage::Incident => Mode::RollbackIncident,
+        }
+    }
+
+    /// Whether the stage takes `command` now (for its hints): verifying
+    /// anyway only once every revert has answered.
+    pub fn offers(&self, command: Command) -> bool {
+        match command {
+            Command::RollbackVerify => self.stage == Stage::Execute && self.all_answered(),
+            _ if self.stage == Stage::Confirm => self.confirm.offers(command),
+            _ => true,
+        }
+    }
+
+    /// A key, read in the stage's mode (`Wizard::mode`).
+    pub fn input(
+        &mut self,
+        input: Input,
+        version: &str,
+        read_only: bool,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        self.message = None;
+        let command = match input {
+            Input::Command(command) => Some(command),
+            Input::Text(_) | Input::Unbound => None,
+        };
+        match self.stage {
+            Stage::Assess => self.assess_input(input, read_only),
+            Stage::FixForward => match command {
+                Some(Command::RollbackAnyway) => {
                     self.stage = Stage::Scope;
                     Outcome::Nothing
                 }
-                KeyCode::Esc => {
+                Some(Command::RollbackReassess) => {
                     self.stage = Stage::Assess;
                     Outcome::Nothing
                 }
-                KeyCode::Enter => Outcome::Close,
+                Some(Command::RollbackStop) => Outcome::Close,
                 _ => Outcome::Nothing,
             },
-            Stage::Scope => self.scope_key(key),
-            Stage::Confirm => self.confirm_key(key, version, read_only, now),
-            Stage::Execute | Stage::Verify => match key.code {
-                KeyCode::Esc | KeyCode::Char('q') => Outcome::Hide,
-                KeyCode::Char('r') if read_only => {
+            Stage::Scope => {
+                if let Some(command) = command {
+                    self.scope_command(command, version);
+                }
+                Outcome::Nothing
+            }
+            Stage::Confirm => self.confirm_input(input, read_only, now),
+            Stage::Execute | Stage::Verify => match command {
+                Some(Command::RollbackHide) => Outcome::Hide,
+                Some(Command::RollbackRetry) if read_only => {
                     self.message = Some("read-only: a retry is refused".to_owned());
                     Outcome::Nothing
                 }
-                KeyCode::Char('r') => self.retry(),
-                KeyCode::Char('c') if self.stage == Stage::Execute && self.all_answered() => {
+                Some(Command::RollbackRetry) => self.retry(),
+                Some(Command::RollbackVerify)
+                    if self.stage == Stage::Execute && self.all_answered() =>
+                {
                     self.stage = Stage::Verify;
                     Outcome::Nothing
                 }
                 _ => Outcome::Nothing,
             },
-            Stage::Incident => match key.code {
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Outcome::Close,
+            Stage::Incident => match command {
+                Some(Command::RollbackClose) => Outcome::Close,
                 _ => Outcome::Nothing,
             },
         }
     }
 
-    fn assess_key(&mut self, key: Key, read_only: bool) -> Outcome {
+    fn assess_input(&mut self, input: Input, read_only: bool) -> Outcome {
         let index = self.severity.index();
-        match key.code {
-            KeyCode::Esc => return Outcome::Close,
-            KeyCode::Up => self.severity = Severity::ALL[index.saturating_sub(1)],
-            KeyCode::Down => self.severity = Severity::ALL[(index + 1).min(2)],
-            KeyCode::Backspace => {
+        match input {
+            Input::Text(c) => self.reason.push(c),
+            Input::Command(Command::RollbackAssessClose) => return Outcome::Close,
+            Input::Command(Command::RollbackSeverityUp) => {
+                self.severity = Severity::ALL[index.saturating_sub(1)]
+            }
+            Input::Command(Command::RollbackSeverityDown) => {
+                self.severity = Severity::ALL[(index + 1).min(2)]
+            }
+            Input::Command(Command::DeleteChar) => {
                 self.reason.pop();
             }
-            KeyCode::Enter => {
+            Input::Command(Command::ClearText) => self.reason.clear(),
+            Input::Command(Command::RollbackAssessNext) => {
                 self.stage = if self.severity.calls_for_rollback() {
                     Stage::Scope
                 } else {
@@ -272,24 +319,19 @@ impl Wizard {
                     self.assessed()
                 };
             }
-            _ => {
-                if let Some(c) = key.typed_char() {
-                    self.reason.push(c);
-                }
-            }
+            Input::Command(_) | Input::Unbound => {}
         }
         Outcome::Nothing
     }
 
-    fn scope_key(&mut self, key: Key) -> Outcome {
-        let len = self.choices.len();
-        match key.code {
-            KeyCode::Esc => self.stage = Stage::Assess,
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.cursor = (self.cursor + 1).min(len.saturating_sub(1))
-            }
-            KeyCode::Char(' ') => {
+    fn scope_command(&mut self, command: Command, version: &str) {
+        if let Some(row) = scrolled_row(self.cursor, self.choices.len(), command) {
+            self.cursor = row;
+            return;
+        }
+        match command {
+            Command::RollbackScopeBack => self.stage = Stage::Assess,
+            Command::RollbackSelect => {
                 if let Some(c) = self.choices.get_mut(self.cursor) {
                     if c.candidate.choices.is_empty() {
                         self.message = Some(format!(
@@ -301,19 +343,17 @@ impl Wizard {
                     }
                 }
             }
-            KeyCode::Left | KeyCode::Char('h') => self.move_revision(-1),
-            KeyCode::Right | KeyCode::Char('l') => self.move_revision(1),
-            KeyCode::Enter if self.items().is_empty() => {
+            Command::RollbackNewer => self.move_revision(-1),
+            Command::RollbackOlder => self.move_revision(1),
+            Command::RollbackScopeNext if self.items().is_empty() => {
                 self.message = Some("nothing selected: Space selects a Deployment".to_owned());
             }
-            KeyCode::Enter => {
+            Command::RollbackScopeNext => {
                 self.stage = Stage::Confirm;
-                self.typed.clear();
-                self.confirm_focused = false;
+                self.confirm = Confirm::typed(Action::Rollback, version.to_owned());
             }
             _ => {}
         }
-        Outcome::Nothing
     }
 
     fn move_revision(&mut self, delta: isize) {
@@ -323,34 +363,19 @@ impl Wizard {
         }
     }
 
-    fn confirm_key(
-        &mut self,
-        key: Key,
-        version: &str,
-        read_only: bool,
-        now: DateTime<Utc>,
-    ) -> Outcome {
-        match key.code {
-            KeyCode::Esc => self.stage = Stage::Scope,
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
-                self.confirm_focused = !self.confirm_focused
-            }
-            KeyCode::Backspace => {
-                self.typed.pop();
-            }
-            KeyCode::Enter if !self.confirm_focused => self.stage = Stage::Scope,
-            KeyCode::Enter if read_only => {
+    fn confirm_input(&mut self, input: Input, read_only: bool, now: DateTime<Utc>) -> Outcome {
+        match self.confirm.answer(input) {
+            Answer::Open | Answer::Override => {}
+            Answer::Cancelled => self.stage = Stage::Scope,
+            Answer::Confirmed if read_only => {
                 self.message = Some("read-only: this cockpit may not roll back (another one writes the release, or --read-only)".to_owned());
             }
-            KeyCode::Enter if self.typed.trim() != version => {
-                self.message = Some(format!("type the release version `{version}` to confirm"));
-            }
-            KeyCode::Enter => return self.start(now),
-            _ => {
-                if let Some(c) = key.typed_char() {
-                    self.typed.push(c);
+            Answer::Confirmed => match self.confirm.missing() {
+                Some(version) => {
+                    self.message = Some(format!("type the release version `{version}` to confirm"));
                 }
-            }
+                None => return self.start(now),
+            },
         }
         Outcome::Nothing
     }

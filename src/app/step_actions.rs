@@ -3,13 +3,18 @@
 //! the event comes back durable as `Msg::Recorded`.
 
 use super::commands::Command;
+use super::confirm::{Action, Confirm};
 use super::effect::Effect;
 use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::release_view::Row;
 use crate::domain::checklist::StepState;
 use crate::domain::events::{Event, Recorded};
-use crate::domain::playbook::StepKind;
+use crate::domain::playbook::{Step, StepKind};
 use crate::domain::release::NewRelease;
+
+/// Completing a step due further ahead than this asks first: at T-57m a
+/// step due at T+2h30m is more likely the wrong row than done.
+pub const EARLY: chrono::Duration = chrono::Duration::minutes(30);
 
 pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
     let now = model.clock.now;
@@ -40,7 +45,7 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             if let Some(step) = view.selected_step(now) {
                 model.overlay = Some(Overlay::Details {
                     step: step.id.clone(),
-                    scroll: 0,
+                    scroll: super::scrolling::ScrollFrom::Top(0),
                 });
             }
         }
@@ -48,7 +53,7 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             model.notice = Some("select a step first (j/k)".to_owned())
         }
         (_, Some(Row::Step { .. })) if read_only => {
-            model.notice = Some(format!("read-only: `{}` is refused", command.name()));
+            model.warn(format!("read-only: `{}` is refused", command.name()));
         }
         (_, Some(Row::Step { .. })) => return step_command(model, command, &operator),
     }
@@ -92,11 +97,11 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
             if let (StepKind::Command(gate), Some(environment)) =
                 (&step.kind, step.kind.deploys_to())
             {
-                model.overlay = Some(Overlay::ConfirmRun {
+                model.overlay = Some(Overlay::Confirm(Confirm::new(Action::RunStep {
                     step: id.clone(),
                     run: gate.run.clone(),
                     environment: environment.to_owned(),
-                });
+                })));
             }
             Vec::new()
         }
@@ -143,14 +148,14 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                 };
                 return super::deploy_actions::plan(model, &scope);
             }
-            if let StepKind::Deploy { environment, .. } = &step.kind {
-                model.notice = Some(format!(
-                    "completed by hand: no [[target]] serves environment `{environment}`"
-                ));
-            } else if let Some(capability) = step.kind.pending_capability() {
-                model.notice = Some(format!("completed by hand: {capability} is not built yet"));
+            if let Some(due) = checklist.due_at(&step).filter(|due| *due - now > EARLY) {
+                model.overlay = Some(Overlay::Confirm(Confirm::new(Action::CompleteEarly {
+                    step: id,
+                    due,
+                })));
+                return Vec::new();
             }
-            vec![Effect::Record(Event::StepCompleted { step: id })]
+            complete_by_hand(model, &step)
         }
         Command::Skip if matches!(step.kind, StepKind::Approval(_)) => notice(
             "approvals cannot be skipped; a blocked deploy can be overridden with a reason (O)"
@@ -209,16 +214,57 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
     }
 }
 
-/// A key in the "run this deploying command?" dialog: `y` runs it, if
-/// go/no-go still allows; anything else cancels.
-pub fn confirm_run_key(model: &mut Model, step: String, key: crate::app::Key) -> Vec<Effect> {
-    model.mark_changed();
-    if !matches!(key.code, crate::app::key::KeyCode::Char('y' | 'Y')) || key.ctrl {
-        model.notice = Some(format!("`{step}` not run"));
+/// Records a step as done by hand, saying why when it has work this
+/// cockpit would otherwise do.
+fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
+    if let StepKind::Deploy { environment, .. } = &step.kind {
+        model.notice = Some(format!(
+            "completed by hand: no [[target]] serves environment `{environment}`"
+        ));
+    } else if let Some(capability) = step.kind.pending_capability() {
+        model.notice = Some(format!("completed by hand: {capability} is not built yet"));
+    }
+    vec![Effect::Record(Event::StepCompleted {
+        step: step.id.clone(),
+    })]
+}
+
+/// `y` in the "complete it this early?" dialog: the step completes if it
+/// still may.
+pub fn complete_early_confirmed(model: &mut Model, step: String) -> Vec<Effect> {
+    if model.session.is_read_only() {
+        model.warn(format!("read-only: `{step}` is refused"));
         return Vec::new();
     }
+    let now = model.clock.now;
+    let Some((found, checklist)) = model
+        .release
+        .as_ref()
+        .and_then(|v| Some((v.checklist.playbook.step(&step)?.clone(), &v.checklist)))
+    else {
+        model.notice = Some(format!("`{step}` is not in the release open now"));
+        return Vec::new();
+    };
+    let state = checklist.state(&found, now);
+    let blocked = checklist.blockers(&found).len();
+    if state.is_finished() {
+        model.notice = Some(format!("`{step}` is already {}", state.name()));
+        return Vec::new();
+    }
+    if blocked > 0 {
+        model.notice = Some(format!(
+            "go/no-go: `{step}` is blocked by {blocked} (Enter lists them; O overrides with a reason)"
+        ));
+        return Vec::new();
+    }
+    complete_by_hand(model, &found)
+}
+
+/// `y` in the "run this deploying command?" dialog: it runs if go/no-go
+/// still allows.
+pub fn run_confirmed(model: &mut Model, step: String) -> Vec<Effect> {
     if model.session.is_read_only() {
-        model.notice = Some(format!("read-only: `{step}` is refused"));
+        model.warn(format!("read-only: `{step}` is refused"));
         return Vec::new();
     }
     let Some(view) = model.release.as_ref() else {
@@ -321,7 +367,10 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
         _ => {}
     }
     if let Some(step) = recorded.event.step() {
-        model.notice = Some(format!("{step}: {}", recorded.event.describe()));
+        model.notice = Some(format!(
+            "{step}: {}",
+            recorded.event.describe_in(model.clock.zone)
+        ));
     }
     model.mark_changed();
     effects

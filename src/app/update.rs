@@ -1,23 +1,31 @@
 //! `update`: the only place the model changes. Pure and synchronous.
 
 use super::calendar_actions;
-use super::commands::{COMMANDS, Command};
+use super::commands::Command;
+use super::confirm::{Action, Confirm};
 use super::deploy_actions;
 use super::effect::Effect;
 use super::health_actions;
-use super::key::{Key, KeyCode};
+use super::key::Key;
+use super::keymap::Input;
 use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
 use super::msg::Msg;
+use super::overlay_keys;
 use super::palette::Palette;
 use super::release_view::ReleaseView;
+use super::remembered::Remembered;
 use super::requests::{Binding, Request, TaskResult};
 use super::rollback_actions;
+use super::scrolling::ScrollFrom;
 use super::step_actions;
 use crate::domain::events::Event;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let shown = model.notice.clone();
     let effects = handle(model, msg);
-    guard_release_switch(model, effects)
+    let effects = guard_release_switch(model, effects);
+    model.log_notice(shown.as_deref());
+    effects
 }
 
 /// The one check between every path that opens or starts a release (the
@@ -31,7 +39,7 @@ fn guard_release_switch(model: &mut Model, effects: Vec<Effect>) -> Vec<Effect> 
     match model.may_switch_release() {
         Ok(()) => effects,
         Err(why) => {
-            model.notice = Some(why.to_string());
+            model.warn(why.to_string());
             model.overlay = None;
             model.mark_changed();
             effects.into_iter().filter(|e| !switches(e)).collect()
@@ -69,12 +77,12 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
             };
             model.notice = Some(format!(
                 "{} (release {release}) arrived after switching releases: recorded in {release}, not here",
-                event.describe()
+                event.describe_in(model.clock.zone)
             ));
             vec![Effect::RecordInto { release, event }]
         }
         Binding::Unknown => {
-            model.notice = Some(format!(
+            model.warn(format!(
                 "ignored a result no request of this cockpit is waiting for (release {}, request {})",
                 request.release, request.id
             ));
@@ -148,7 +156,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::CalendarRecorded(recorded) => {
             model.calendar.apply(&recorded, model.clock.now);
-            model.notice = Some(recorded.event.describe());
+            model.notice = Some(recorded.event.describe_in(model.clock.zone));
             model.mark_changed();
             Vec::new()
         }
@@ -169,7 +177,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     format!(
                         "{} on {step}: {}",
                         recorded.operator,
-                        recorded.event.describe()
+                        recorded.event.describe_in(model.clock.zone)
                     )
                 });
                 model.mark_changed();
@@ -182,9 +190,9 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             {
                 wizard.start_failed(&error);
             }
-            model.notice = Some(format!(
+            model.fail(format!(
                 "not recorded, so not done: {} ({error})",
-                event.describe()
+                event.describe_in(model.clock.zone)
             ));
             model.mark_changed();
             Vec::new()
@@ -217,7 +225,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::ReleaseFailed(error) => {
-            model.notice = Some(format!("no release started: {error}"));
+            model.fail(format!("no release started: {error}"));
             model.mark_changed();
             Vec::new()
         }
@@ -229,140 +237,72 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     if model.countdown.is_some() {
         return rollback_actions::cancel_countdown(model);
     }
-    match model.overlay.take() {
-        None => match model.keymap.command_for(&key, model.focus.scope()) {
-            Some(command) => run_command(model, command),
-            None => {
-                if let Some(command) = model.keymap.command_in_any_pane(&key) {
-                    let pane = Pane::ALL
-                        .into_iter()
-                        .find(|p| p.scope() == command.spec().scope);
-                    if let Some(pane) = pane {
-                        model.notice = Some(format!(
-                            "`{}` works in the {} pane: press {} first",
-                            command.name(),
-                            pane.title(),
-                            pane.index() + 1
-                        ));
-                        model.mark_changed();
-                    }
-                }
+    let input = model.keymap.read(&key, model.mode());
+    let Some(overlay) = model.overlay.take() else {
+        return match input {
+            Input::Command(command) => run_command(model, command),
+            Input::Text(_) | Input::Unbound => {
+                elsewhere(model, &key);
                 Vec::new()
             }
-        },
-        Some(Overlay::Help { scroll }) => {
-            model.overlay = help_key(scroll, key);
-            model.mark_changed();
-            Vec::new()
-        }
-        Some(Overlay::Palette(palette)) => palette_key(model, palette, key),
-        Some(Overlay::Prompt(prompt)) => prompt_key(model, prompt, key),
-        Some(Overlay::Details { step, scroll }) => {
-            model.mark_changed();
-            let scroll = match key.code {
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => return Vec::new(),
-                KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
-                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-                KeyCode::PageDown => scroll.saturating_add(10),
-                KeyCode::PageUp => scroll.saturating_sub(10),
-                _ => scroll,
-            };
-            model.overlay = Some(Overlay::Details { step, scroll });
-            Vec::new()
-        }
-        Some(Overlay::ConfirmDeploy(plan)) => deploy_actions::confirm_key(model, plan, key),
-        Some(Overlay::ConfirmRun { step, .. }) => step_actions::confirm_run_key(model, step, key),
-        Some(Overlay::Rollback) => rollback_actions::key(model, key),
-        // Any key closes the history; it has nothing to act on.
-        Some(Overlay::History { .. }) => {
-            model.mark_changed();
-            Vec::new()
-        }
-        Some(Overlay::ConfirmQuit) => {
-            model.mark_changed();
-            if matches!(key.code, KeyCode::Char('y' | 'Y')) && !key.ctrl {
-                vec![Effect::Quit { code: 0 }]
-            } else {
-                model.notice = Some("quit cancelled".to_owned());
-                Vec::new()
-            }
-        }
-    }
-}
-
-/// Keys inside the help overlay: scroll, or close. Returns the overlay to keep.
-fn help_key(scroll: u16, key: Key) -> Option<Overlay> {
-    let max = COMMANDS.len() as u16;
-    let scroll = match key.code {
-        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | '?') => return None,
-        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        KeyCode::PageDown => scroll.saturating_add(10),
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        KeyCode::Home | KeyCode::Char('g') => 0,
-        KeyCode::End | KeyCode::Char('G') => max,
-        _ => scroll,
+        };
     };
-    Some(Overlay::Help {
-        scroll: scroll.min(max),
-    })
-}
-
-fn palette_key(model: &mut Model, mut palette: Palette, key: Key) -> Vec<Effect> {
     model.mark_changed();
-    match (key.code, key.ctrl) {
-        (KeyCode::Esc, _) => return Vec::new(),
-        (KeyCode::Enter, _) => {
-            return match palette.selected_command() {
-                Some(command) => run_command(model, command),
-                None => {
-                    model.overlay = Some(Overlay::Palette(palette));
-                    Vec::new()
-                }
-            };
+    match overlay {
+        Overlay::Help { scroll } => model.overlay = overlay_keys::help(scroll, input),
+        Overlay::Details { step, scroll } => {
+            model.overlay = overlay_keys::details(step, scroll, input)
         }
-        (KeyCode::Up | KeyCode::BackTab, _) | (KeyCode::Char('p'), true) => {
-            palette.move_selection(-1)
-        }
-        (KeyCode::Down | KeyCode::Tab, _) | (KeyCode::Char('n'), true) => palette.move_selection(1),
-        (KeyCode::Backspace, _) => palette.pop(),
-        (KeyCode::Char('c'), true) => return Vec::new(),
-        _ => {
-            if let Some(c) = key.typed_char() {
-                palette.push(c);
+        Overlay::History {
+            namespace,
+            name,
+            scroll,
+        } => model.overlay = overlay_keys::history(namespace, name, scroll, input),
+        Overlay::Palette(palette) => {
+            if let Some(command) = overlay_keys::palette(model, palette, input) {
+                return run_command(model, command);
             }
         }
+        Overlay::Notices { scroll } => {
+            model.overlay = overlay_keys::notices(scroll, input, model.notices.len())
+        }
+        Overlay::Prompt(prompt) => return overlay_keys::prompt(model, prompt, input),
+        Overlay::Confirm(confirm) => return overlay_keys::confirm(model, confirm, input),
+        Overlay::Rollback => return rollback_actions::input(model, input),
     }
-    model.overlay = Some(Overlay::Palette(palette));
     Vec::new()
 }
 
-fn prompt_key(model: &mut Model, mut prompt: Prompt, key: Key) -> Vec<Effect> {
-    model.mark_changed();
-    match (key.code, key.ctrl) {
-        (KeyCode::Esc, _) | (KeyCode::Char('c'), true) => return Vec::new(),
-        (KeyCode::Enter, _) => return step_actions::submit_prompt(model, prompt),
-        (KeyCode::Backspace, _) => {
-            prompt.text.pop();
-        }
-        (KeyCode::Char('u'), true) => prompt.text.clear(),
-        _ => {
-            if let Some(c) = key.typed_char() {
-                prompt.text.push(c);
-            }
-        }
+/// A key the focused pane does not take: say which pane it works in.
+fn elsewhere(model: &mut Model, key: &Key) {
+    let Some(command) = model.keymap.command_in_any_pane(key) else {
+        return;
+    };
+    let pane = Pane::ALL
+        .into_iter()
+        .find(|p| p.scope() == command.spec().scope);
+    if let Some(pane) = pane {
+        model.notice = Some(format!(
+            "`{}` works in the {} pane: press {} first",
+            command.name(),
+            pane.title(),
+            pane.index() + 1
+        ));
+        model.mark_changed();
     }
-    model.overlay = Some(Overlay::Prompt(prompt));
-    Vec::new()
 }
 
 fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
     model.mark_changed();
     model.notice = None;
-    let focus_before = model.focus;
+    // Only a release has a place to remember it in, beside its journal.
+    let before = model.release.is_some().then(|| Remembered::of(model));
     let mut effects = run_command_inner(model, command);
-    if model.focus != focus_before && model.release.is_some() {
-        effects.push(Effect::RememberFocus(model.focus));
+    if let Some(before) = before.filter(|_| model.release.is_some()) {
+        let after = Remembered::of(model);
+        if after != before {
+            effects.push(Effect::RememberView(after));
+        }
     }
     effects
 }
@@ -373,10 +313,11 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
             if model.running_actions().is_empty() {
                 return vec![Effect::Quit { code: 0 }];
             }
-            model.overlay = Some(Overlay::ConfirmQuit);
+            model.overlay = Some(Overlay::Confirm(Confirm::new(Action::Quit)));
         }
         Command::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Palette => model.overlay = Some(Overlay::Palette(Palette::default())),
+        Command::Notices => model.overlay = Some(Overlay::Notices { scroll: 0 }),
         Command::FocusNext => model.focus = model.focus.next(),
         Command::FocusPrev => model.focus = model.focus.prev(),
         Command::FocusCalendar => model.focus = Pane::Calendar,
@@ -393,7 +334,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Suspend => return vec![Effect::Suspend],
         Command::NewRelease if model.session.is_read_only() => {
-            model.notice = Some("read-only: starting a release is refused".to_owned());
+            model.warn("read-only: starting a release is refused".to_owned());
         }
         Command::NewRelease | Command::SwitchRelease if model.may_switch_release().is_err() => {
             model.notice = model.may_switch_release().err().map(|why| why.to_string());
@@ -443,11 +384,86 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
                 model.overlay = Some(Overlay::History {
                     namespace: d.namespace.clone(),
                     name: d.name.clone(),
+                    scroll: ScrollFrom::Top(0),
                 });
             }
         }
+        Command::Top | Command::Bottom => to_the_end(model, command),
+        // A dialog's own keys, chosen in the palette: say where they work.
+        Command::ScrollUp
+        | Command::ScrollDown
+        | Command::PageUp
+        | Command::PageDown
+        | Command::DeleteChar
+        | Command::ClearText
+        | Command::HelpClose
+        | Command::DetailsClose
+        | Command::NoticesClose
+        | Command::HistoryClose
+        | Command::PaletteRun
+        | Command::PaletteNext
+        | Command::PalettePrev
+        | Command::PaletteClose
+        | Command::PromptSubmit
+        | Command::PromptCancel
+        | Command::ConfirmYes
+        | Command::ConfirmDryRun
+        | Command::ConfirmOverride
+        | Command::ConfirmSwitch
+        | Command::ConfirmChoose
+        | Command::ConfirmCancel
+        | Command::RollbackSeverityUp
+        | Command::RollbackSeverityDown
+        | Command::RollbackAssessNext
+        | Command::RollbackAssessClose
+        | Command::RollbackStop
+        | Command::RollbackAnyway
+        | Command::RollbackReassess
+        | Command::RollbackSelect
+        | Command::RollbackNewer
+        | Command::RollbackOlder
+        | Command::RollbackScopeNext
+        | Command::RollbackScopeBack
+        | Command::RollbackRetry
+        | Command::RollbackVerify
+        | Command::RollbackHide
+        | Command::RollbackClose => {
+            let spec = command.spec();
+            model.notice = Some(format!(
+                "`{}` is a key of a dialog ({}): it does nothing here",
+                spec.name,
+                spec.scope.title()
+            ));
+        }
     }
     Vec::new()
+}
+
+/// `g`/`G` in a pane: the first or last row of its list.
+fn to_the_end(model: &mut Model, command: Command) {
+    // Far enough to reach either end of any list; the lists stop there.
+    const ALL_THE_WAY: isize = i32::MAX as isize;
+    let delta = if command == Command::Top {
+        -ALL_THE_WAY
+    } else {
+        ALL_THE_WAY
+    };
+    let now = model.clock.now;
+    match model.focus {
+        Pane::Checklist => {
+            if let Some(view) = model.release.as_mut() {
+                view.move_selection(delta, now);
+            }
+        }
+        Pane::Rollout => model.rollout.move_selection(delta),
+        Pane::Health => model.health.move_selection(delta),
+        Pane::Calendar => {
+            model.notice = Some(format!(
+                "`{}` works in lists; the calendar moves by day, week and month",
+                command.name()
+            ));
+        }
+    }
 }
 
 #[cfg(test)]

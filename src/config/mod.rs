@@ -3,6 +3,7 @@
 
 mod error;
 mod locate;
+pub mod paths;
 mod playbook_env;
 mod playbook_file;
 mod playbooks;
@@ -11,6 +12,7 @@ mod schema;
 mod signals;
 mod source;
 mod targets;
+pub mod themes;
 mod toml_dir;
 mod trains;
 
@@ -20,6 +22,5 @@ pub use playbooks::{PlaybookEntry, PlaybookLibrary};
 pub use schema::{
     BlackoutConfig, Config, KeyList, LogConfig, OperatorConfig, TrainConfig, UiConfig,
 };
-pub use signals::HealthSettings;
 pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};
 pub use toml_dir::load_toml_dir;

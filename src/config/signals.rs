@@ -7,32 +7,12 @@ use toml::Spanned;
 use super::error::{ConfigError, closest};
 use super::schema::SignalConfig;
 use super::source::LoadedConfig;
-use crate::domain::health::{Signal, Source, Unit, parse_measure};
+use crate::domain::health::{HealthSettings, Signal, Source, Unit, parse_measure};
 use crate::domain::offset::parse_duration;
 use crate::domain::playbook::HttpCheck;
 use crate::domain::policy::{Comparison, Rule, parse_rule};
 
 const SOURCES: [&str; 3] = ["prometheus", "scrape", "health"];
-
-/// The `[health]` settings every signal starts from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HealthSettings {
-    pub prometheus: Option<String>,
-    pub interval: Duration,
-    pub baseline: Duration,
-    pub chart: Duration,
-}
-
-impl Default for HealthSettings {
-    fn default() -> Self {
-        Self {
-            prometheus: None,
-            interval: Duration::seconds(15),
-            baseline: Duration::minutes(30),
-            chart: Duration::hours(1),
-        }
-    }
-}
 
 impl LoadedConfig {
     pub(super) fn health(&self) -> Result<HealthSettings, Vec<ConfigError>> {

@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::error::{ConfigError, ConfigErrors, closest};
 use super::schema::{Config, LOG_LEVELS};
 use crate::app::keymap::{Binding, Keymap, KeymapProblem};
-use crate::paths::Paths;
+use crate::config::paths::Paths;
 
 /// The demo configuration used when no config file is found.
 pub const DEMO_CONFIG: &str = include_str!("../../assets/demo/config.toml");
@@ -54,7 +54,11 @@ impl ConfigSource {
     pub fn describe(&self) -> String {
         match self {
             Self::Flag(path) => format!("{} (from --config)", path.display()),
-            Self::Env(path) => format!("{} (from ${})", path.display(), crate::paths::CONFIG_ENV),
+            Self::Env(path) => format!(
+                "{} (from ${})",
+                path.display(),
+                crate::config::paths::CONFIG_ENV
+            ),
             Self::DefaultFile(path) => path.display().to_string(),
             Self::Demo { reason } => format!("built-in demo config ({reason})"),
         }
@@ -120,7 +124,7 @@ pub struct Settings {
     pub trains: Vec<crate::domain::calendar::Train>,
     pub blackouts: Vec<crate::domain::calendar::Blackout>,
     pub targets: Vec<crate::adapters::kubernetes::KubeTarget>,
-    pub health: super::signals::HealthSettings,
+    pub health: crate::domain::health::HealthSettings,
     pub signals: Vec<crate::domain::health::Signal>,
     pub rollback: crate::domain::rollback::RollbackSettings,
 }
@@ -254,6 +258,23 @@ impl LoadedConfig {
                     format!("key `{key}` is bound to both `{first}` and `{second}`"),
                     format!("give one of them another key, e.g. `{first} = \"...\"` under [keys]"),
                 ),
+                origin,
+            ),
+            KeymapProblem::Typed {
+                key,
+                command,
+                origin,
+            } => (
+                ConfigError::new(
+                    &self.file,
+                    format!(
+                        "`{command}` works where keys type text: `{key}` would be typed, not run"
+                    ),
+                    format!(
+                        "give `{command}` a named key (enter, esc, tab, up, ctrl-...) under [keys]"
+                    ),
+                )
+                .key(format!("keys.{command}")),
                 origin,
             ),
         };

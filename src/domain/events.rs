@@ -247,8 +247,15 @@ impl Event {
         }
     }
 
-    /// A short line for histories and the audit trail.
+    /// A short line for histories and the audit trail, times in UTC.
     pub fn describe(&self) -> String {
+        self.describe_in(chrono_tz::UTC)
+    }
+
+    /// [`Self::describe`] with its times in `zone`: the screen's, the
+    /// operator's.
+    pub fn describe_in(&self, zone: chrono_tz::Tz) -> String {
+        use super::display_time::{full, minute, minute_zoned, second_zoned};
         match self {
             Self::ReleaseStarted { release, .. } => format!(
                 "started {} {} ({} playbook)",
@@ -292,23 +299,23 @@ impl Event {
                 points,
             } => match value {
                 Some(value) => format!(
-                    "baseline of {signal}: {} (mean of {points} points, {} to {} UTC)",
+                    "baseline of {signal}: {} (mean of {points} points, {} to {})",
                     short(value.0),
-                    from.format("%H:%M"),
-                    to.format("%H:%M")
+                    minute(*from, zone),
+                    minute_zoned(*to, zone)
                 ),
                 None => format!(
-                    "no baseline of {signal}: nothing seen {} to {} UTC",
-                    from.format("%H:%M"),
-                    to.format("%H:%M")
+                    "no baseline of {signal}: nothing seen {} to {}",
+                    minute(*from, zone),
+                    minute_zoned(*to, zone)
                 ),
             },
             Self::TriggerFired {
                 rule, value, since, ..
             } => format!(
-                "trigger fired: {rule} (value {} at {} UTC)",
+                "trigger fired: {rule} (value {} at {})",
                 short(value.0),
-                since.format("%H:%M:%S")
+                second_zoned(*since, zone)
             ),
             Self::TriggerCleared { rule, .. } => format!("trigger cleared: {rule}"),
             Self::ExternalRolloutSeen { changes } => {
@@ -352,10 +359,7 @@ impl Event {
             }
             Self::IncidentWritten { path } => format!("incident report written: {path}"),
             Self::FollowUpAdded { title, due, .. } => {
-                format!(
-                    "follow-up added: {title}, due {}",
-                    due.format("%Y-%m-%d %H:%M UTC")
-                )
+                format!("follow-up added: {title}, due {}", full(*due, zone))
             }
             Self::OccurrencePostponed {
                 train,
@@ -364,20 +368,17 @@ impl Event {
                 reason,
             } => format!(
                 "postponed {train} {} to {}: {reason}",
-                scheduled.format("%Y-%m-%d %H:%M UTC"),
-                to.format("%Y-%m-%d %H:%M UTC")
+                full(*scheduled, zone),
+                full(*to, zone)
             ),
             Self::OccurrenceSkipped {
                 train,
                 scheduled,
                 reason,
-            } => format!(
-                "skipped {train} {}: {reason}",
-                scheduled.format("%Y-%m-%d %H:%M UTC")
-            ),
+            } => format!("skipped {train} {}: {reason}", full(*scheduled, zone)),
             Self::OccurrenceRestored { train, scheduled } => format!(
                 "restored {train} {} to its scheduled date",
-                scheduled.format("%Y-%m-%d %H:%M UTC")
+                full(*scheduled, zone)
             ),
         }
     }
@@ -390,4 +391,35 @@ pub struct Recorded {
     pub at: DateTime<Utc>,
     pub operator: String,
     pub event: Event,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn described_times_are_in_the_zone_asked_for_and_utc_by_default() {
+        let since = Utc.with_ymd_and_hms(2026, 11, 21, 16, 40, 5).unwrap();
+        let fired = Event::TriggerFired {
+            rule: "error_rate > 5%".into(),
+            signal: "error_rate".into(),
+            value: Number(0.07),
+            since,
+        };
+        let berlin = chrono_tz::Europe::Berlin;
+        assert!(fired.describe_in(berlin).contains("at 17:40:05 CET"));
+        assert!(fired.describe().contains("at 16:40:05 UTC"));
+        let follow_up = Event::FollowUpAdded {
+            id: "post-mortem".into(),
+            title: "Post-mortem".into(),
+            instructions: String::new(),
+            due: since,
+            owner: "incident-commander".into(),
+        };
+        assert_eq!(
+            follow_up.describe_in(berlin),
+            "follow-up added: Post-mortem, due 2026-11-21 17:40 CET"
+        );
+    }
 }

@@ -13,8 +13,8 @@ use crate::adapters::kubernetes::Clients;
 use crate::app::requests::{Request, TaskResult};
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
-use crate::current_release::{Current, Follow};
 use crate::domain::incident::IncidentError;
+use crate::session::current_release::{Current, Follow};
 use crate::session::lock::{LockOutcome, ReleaseLock, acquire};
 use crate::session::{CalendarJournal, Journal, ReleaseStore, start_release};
 
@@ -54,6 +54,7 @@ pub struct Runner {
     incidents: Option<super::rollback::IncidentFiles>,
     /// `--read-only`: a release switched to is followed, never locked.
     read_only: bool,
+    views: super::view_file::ViewWriter,
     /// File work off the loop, in order.
     files: FileWork,
     /// A release being opened off the loop, until it is shown.
@@ -84,6 +85,7 @@ impl Runner {
             chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
             incidents: None,
             read_only: false,
+            views: Default::default(),
             files: FileWork::default(),
             switching: Switching::default(),
             shown_by_loop: false,
@@ -368,15 +370,10 @@ impl EffectRunner for Runner {
                     });
                 });
             }
-            Effect::RememberFocus(pane) => {
+            Effect::RememberView(remembered) => {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");
-                    // Best effort: losing it only means starting on another pane.
-                    self.files.run(move || {
-                        if let Err(error) = crate::paths::write_private(&path, pane.title()) {
-                            tracing::warn!(%error, path = %path.display(), "cannot remember the focused pane");
-                        }
-                    });
+                    self.views.write(path, &remembered);
                 }
             }
             Effect::StartRelease(new) => {

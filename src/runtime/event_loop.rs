@@ -18,7 +18,8 @@ use super::effects::EffectRunner;
 use super::frame_pacing::{Cause, FramePacing};
 use super::terminal::TerminalControl;
 use crate::app::{Effect, Model, Msg, update};
-use crate::ui::{self, ThemeSet};
+use crate::config::themes::ThemeSet;
+use crate::ui;
 
 #[derive(Debug, Clone)]
 pub struct LoopOptions {

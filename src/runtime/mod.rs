@@ -16,6 +16,7 @@ pub mod rollout;
 pub mod signal_reader;
 pub mod signals;
 pub mod terminal;
+pub mod view_file;
 
 pub use effects::{EffectRunner, Runner, Writer};
 pub use event_loop::{LoopOptions, Sources, run_loop};

@@ -11,8 +11,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::effects::Writer;
 use super::file_work::FileWork;
 use crate::app::Msg;
-use crate::current_release::{Follow, open_by_id};
 use crate::session::ReleaseStore;
+use crate::session::current_release::{Follow, open_by_id};
 
 /// A release opened, waiting for the loop to show it.
 pub struct Opened {

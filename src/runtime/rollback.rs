@@ -97,9 +97,11 @@ impl IncidentFiles {
             .unwrap_or_default();
         let lines = timeline(&records);
         let dir = &self.dir;
-        crate::paths::create_private_dir_all(dir).map_err(|e| IncidentError::CreateDir {
-            dir: dir.clone(),
-            cause: e.to_string(),
+        crate::config::paths::create_private_dir_all(dir).map_err(|e| {
+            IncidentError::CreateDir {
+                dir: dir.clone(),
+                cause: e.to_string(),
+            }
         })?;
         let cannot_write = |path: &Path, e: std::io::Error| IncidentError::Write {
             path: path.to_path_buf(),
@@ -131,7 +133,7 @@ impl IncidentFiles {
                 draft,
                 &lines,
             );
-            match crate::paths::private_file()
+            match crate::config::paths::private_file()
                 .write(true)
                 .create_new(true)
                 .open(&path)
@@ -142,7 +144,7 @@ impl IncidentFiles {
                         .and_then(|()| file.sync_all())
                         .map_err(|e| cannot_write(&path, e))?;
                     let notice_path = dir.join(format!("{id}-notice.md"));
-                    crate::paths::write_private(&notice_path, &notice)
+                    crate::config::paths::write_private(&notice_path, &notice)
                         .map_err(|e| cannot_write(&notice_path, e))?;
                     return Ok(IncidentWritten {
                         path: path.display().to_string(),

@@ -9,10 +9,10 @@ use bytes::Bytes;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use tokio::sync::broadcast;
 
+use super::images::ImagePolicy;
 use super::objects::ApiError;
 use super::patch::{self, PatchType};
 use super::pods::PodSet;
-use super::world::ImagePolicy;
 
 /// How many changes a watch can resume across; older versions get `410 Gone`.
 const HISTORY: usize = 20_000;

@@ -7,7 +7,7 @@ use std::path::Path;
 /// bearer token, which the sandbox takes as the user's name).
 pub fn write_kubeconfig(path: &Path, server: &str, namespace: &str, user: &str) -> io::Result<()> {
     if let Some(dir) = path.parent() {
-        crate::paths::create_private_dir_all(dir)?;
+        crate::config::paths::create_private_dir_all(dir)?;
     }
     let text = format!(
         "apiVersion: v1\n\
@@ -20,5 +20,5 @@ pub fn write_kubeconfig(path: &Path, server: &str, namespace: &str, user: &str) 
          users:\n\
          - name: {user}\n  user:\n    token: {user}\n"
     );
-    crate::paths::write_private(path, text)
+    crate::config::paths::write_private(path, text)
 }

@@ -13,6 +13,7 @@ mod controller;
 mod discovery;
 mod faults;
 mod http;
+mod images;
 mod kubeconfig;
 mod objects;
 mod patch;
@@ -21,6 +22,7 @@ mod routes;
 mod selectors;
 mod server;
 mod services;
+mod shared;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -29,8 +31,10 @@ mod world;
 
 pub use cluster::{Cluster, Kind};
 pub use faults::Faults;
+pub use images::ImagePolicy;
 pub use kubeconfig::write_kubeconfig;
 pub use patch::PatchType;
-pub use server::{RequestCounts, Sandbox};
+pub use server::Sandbox;
 pub use services::{Health, Regression, ServicePolicy, Services, Snapshot};
-pub use world::{DEMO_REGRESSED, DEMO_REGRESSION, ImagePolicy, World, WorldDeployment};
+pub use shared::RequestCounts;
+pub use world::{DEMO_REGRESSED, DEMO_REGRESSION, World, WorldDeployment};

@@ -3,7 +3,17 @@
 use std::collections::HashMap;
 
 use super::cluster::Kind;
-use super::services::Endpoint;
+
+/// What a request to the services asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `/metrics`: every service.
+    Metrics,
+    /// `/services/{namespace}/{name}/metrics`.
+    ServiceMetrics { namespace: String, name: String },
+    /// `/services/{namespace}/{name}/health`.
+    ServiceHealth { namespace: String, name: String },
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {

@@ -11,7 +11,7 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::cluster::{Change, Kind};
 use super::selectors::{FieldSelector, LabelSelector};
-use super::server::Shared;
+use super::shared::Shared;
 
 /// Which objects a list or watch wants.
 #[derive(Debug, Clone)]

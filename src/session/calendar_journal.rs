@@ -64,9 +64,9 @@ impl CalendarJournal {
             move |error| CalendarJournalError::Io { path, error }
         };
         if let Some(dir) = self.path.parent() {
-            crate::paths::create_private_dir_all(dir).map_err(io(dir))?;
+            crate::config::paths::create_private_dir_all(dir).map_err(io(dir))?;
         }
-        let lock = crate::paths::private_file()
+        let lock = crate::config::paths::private_file()
             .create(true)
             .truncate(false)
             .write(true)
@@ -98,7 +98,7 @@ pub enum CalendarJournalError {
 impl std::fmt::Display for CalendarJournalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::Io { path, error } => write!(f, "{error}: {}", path.display()),
             Self::Journal(error) => error.fmt(f),
         }
     }
@@ -140,7 +140,7 @@ mod tests {
         let error = journal.read().unwrap_err().to_string();
         assert_eq!(
             error,
-            format!("{}: Is a directory (os error 21)", journal.path().display())
+            format!("Is a directory (os error 21): {}", journal.path().display())
         );
     }
 

@@ -62,7 +62,7 @@ pub enum JournalError {
 impl std::fmt::Display for JournalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Io { path, error } => write!(f, "journal {}: {error}", path.display()),
+            Self::Io { path, error } => write!(f, "{error}: journal {}", path.display()),
             Self::Encode(error) => write!(f, "cannot encode the event: {error}"),
             Self::NewerFormat { path, version } => write!(
                 f,
@@ -77,7 +77,7 @@ impl std::fmt::Display for JournalError {
                 cut: None,
             } => write!(
                 f,
-                "journal {}: event #{seq} was not recorded ({error}); the file is cut back to its last good line (byte {len}); free space and try again",
+                "event #{seq} was not recorded: {error}; journal {} is cut back to its last good line (byte {len}); free space and try again",
                 path.display()
             ),
             Self::Append {
@@ -88,12 +88,12 @@ impl std::fmt::Display for JournalError {
                 cut: Some(cut),
             } => write!(
                 f,
-                "journal {}: event #{seq} was not recorded ({error}), and the fragment after byte {len} could not be cut ({cut}); nothing more is written until it can be",
+                "event #{seq} was not recorded: {error}; and the fragment after byte {len} of journal {} could not be cut ({cut}): nothing more is written until it can be",
                 path.display()
             ),
             Self::Uncut { path, len, error } => write!(
                 f,
-                "journal {}: a fragment after byte {len} left by a failed append still cannot be cut ({error}); nothing was recorded",
+                "nothing was recorded: a fragment after byte {len} left by a failed append still cannot be cut ({error}) from journal {}",
                 path.display()
             ),
         }
@@ -112,13 +112,14 @@ pub struct SetAside {
 
 impl std::fmt::Display for SetAside {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Why first: the side file's path is long and a status bar is not.
         write!(
             f,
-            "{} bytes from byte {} set aside in {} ({})",
+            "{} bytes from byte {}: {}; set aside in {}",
             self.bytes,
             self.offset,
-            self.side_file.display(),
-            self.reason
+            self.reason,
+            self.side_file.display()
         )
     }
 }
@@ -134,7 +135,7 @@ fn set_aside(path: &Path, file: &File, bytes: &[u8], offset: u64) -> io::Result<
     let mut side_path = path.as_os_str().to_owned();
     side_path.push(format!(".{stamp}.tail"));
     let side_file = PathBuf::from(side_path);
-    let mut side = crate::paths::private_file()
+    let mut side = crate::config::paths::private_file()
         .create_new(true)
         .write(true)
         .open(&side_file)?;
@@ -197,9 +198,9 @@ impl Journal {
             error,
         };
         if let Some(dir) = path.parent() {
-            crate::paths::create_private_dir_all(dir).map_err(io)?;
+            crate::config::paths::create_private_dir_all(dir).map_err(io)?;
         }
-        let mut file = crate::paths::private_file()
+        let mut file = crate::config::paths::private_file()
             .create(true)
             .read(true)
             .append(true)

@@ -38,9 +38,9 @@ pub fn holder_name() -> String {
 
 pub fn acquire(path: &Path) -> io::Result<LockOutcome> {
     if let Some(dir) = path.parent() {
-        crate::paths::create_private_dir_all(dir)?;
+        crate::config::paths::create_private_dir_all(dir)?;
     }
-    let mut file = crate::paths::private_file()
+    let mut file = crate::config::paths::private_file()
         .create(true)
         .truncate(false)
         .read(true)

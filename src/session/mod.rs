@@ -1,6 +1,8 @@
 //! The session: releases persisted as append-only journals of recorded events.
 
 pub mod calendar_journal;
+pub mod calendar_setup;
+pub mod current_release;
 pub mod journal;
 pub mod lock;
 pub mod open;

@@ -3,7 +3,7 @@
 //! touch the terminal.
 
 use super::*;
-use crate::output::{print_json, print_text};
+use crate::cli::output::{print_json, print_text};
 
 pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Paths>) -> i32 {
     let source = resolve_source(cli, paths);
@@ -11,7 +11,10 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
     let prepared = match prepare(source, paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             return EXIT_CONFIG;
         }
     };
@@ -28,7 +31,7 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
         (Err(error), _) | (_, Err(error)) => {
             eprintln!(
                 "error: {}",
-                crate::output::strip_controls(&error.to_string())
+                crate::cli::output::strip_controls(&error.to_string())
             );
             return EXIT_USAGE;
         }
@@ -38,9 +41,9 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
         return EXIT_USAGE;
     }
     let store = release_store(paths, demo);
-    let loaded = crate::calendar_setup::load_calendar(&prepared.settings, &store);
+    let loaded = crate::session::calendar_setup::load_calendar(&prepared.settings, &store);
     if let Some(problem) = &loaded.problem {
-        eprintln!("warning: {}", crate::output::strip_controls(problem));
+        eprintln!("warning: {}", crate::cli::output::strip_controls(problem));
     }
     if loaded.calendar.trains.is_empty() {
         eprintln!(
@@ -51,15 +54,15 @@ pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Pa
     }
     let occurrences = loaded.calendar.occurrences(from, to);
     if args.ics {
-        print_text(&crate::calendar_report::ics(
+        print_text(&crate::cli::calendar::ics(
             &loaded.calendar,
             &occurrences,
             Utc::now(),
         ));
     } else if args.json {
-        print_json(&crate::calendar_report::json_lines(&occurrences));
+        print_json(&crate::cli::calendar::json_lines(&occurrences));
     } else {
-        print_text(&crate::calendar_report::text(&occurrences));
+        print_text(&crate::cli::calendar::text(&occurrences));
     }
     0
 }
@@ -101,7 +104,7 @@ pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
     let described = source.describe();
     match prepare(source, paths, None) {
         Ok(prepared) => {
-            let (errors, notes) = crate::query_check::check(
+            let (errors, notes) = crate::cli::check_config::check(
                 &prepared.loaded,
                 &prepared.settings.signals,
                 async_runtime,
@@ -121,13 +124,16 @@ pub(super) fn check_config(source: ConfigSource, paths: Option<&Paths>) -> i32 {
             } else {
                 eprintln!(
                     "{}",
-                    crate::output::strip_controls(&ConfigErrors(errors).to_string())
+                    crate::cli::output::strip_controls(&ConfigErrors(errors).to_string())
                 );
                 EXIT_CONFIG
             }
         }
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             EXIT_CONFIG
         }
     }
@@ -192,14 +198,17 @@ fn info_text(cli: &Cli, paths: Option<&Paths>) -> String {
     out
 }
 
-/// `release-cockpit status`: everything read once; see `status_report`.
+/// `release-cockpit status`: everything read once; see `cli::status`.
 pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
     let source = resolve_source(cli, paths);
     let demo = uses_demo_store(&source, paths, false);
     let prepared = match prepare(source, paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             return EXIT_CONFIG;
         }
     };
@@ -212,7 +221,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: starting the async runtime: {error}");
-            return crate::status_report::EXIT_ERROR;
+            return crate::cli::status::EXIT_ERROR;
         }
     };
     let mut targets = prepared.settings.targets.clone();
@@ -222,13 +231,13 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         let kubeconfig =
             std::env::temp_dir().join(format!("release-cockpit-status-{}", std::process::id()));
         let _sandbox = if demo_world {
-            let served = crate::demo_cluster::start(
+            let served = crate::demo::cluster::start(
                 &mut targets,
                 &mut signals,
                 kubeconfig.clone(),
                 "status",
                 1,
-                &store.dir().join(crate::demo_cluster::CLAIM_FILE),
+                &store.dir().join(crate::demo::cluster::CLAIM_FILE),
                 false,
             )
             .await;
@@ -236,14 +245,14 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
                 .map_err(|problem| {
                     eprintln!(
                         "warning: {}",
-                        crate::output::strip_controls(&problem.to_string())
+                        crate::cli::output::strip_controls(&problem.to_string())
                     )
                 })
                 .ok()
         } else {
             None
         };
-        let report = crate::status_report::gather(
+        let report = crate::cli::status::gather(
             targets,
             signals,
             prepared.settings.health.chart,
@@ -255,11 +264,11 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         report
     });
     if json {
-        print_json(&crate::status_report::json(&report));
+        print_json(&crate::cli::status::json(&report));
     } else {
-        print_text(&crate::status_report::text(&report));
+        print_text(&crate::cli::status::text(&report));
     }
-    crate::status_report::exit_code(&report)
+    crate::cli::status::exit_code(&report)
 }
 
 /// `release-cockpit start`: writes the release's first journal line.
@@ -273,7 +282,10 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
     let prepared = match prepare(resolve_source(cli, paths), paths, None) {
         Ok(prepared) => prepared,
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             return EXIT_CONFIG;
         }
     };
@@ -283,7 +295,7 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
         Err(error) => {
             eprintln!(
                 "error: {}",
-                crate::output::strip_controls(&error.to_string())
+                crate::cli::output::strip_controls(&error.to_string())
             );
             return EXIT_CONFIG;
         }
@@ -307,7 +319,7 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
         Err(error) => {
             eprintln!(
                 "error: {}",
-                crate::output::strip_controls(&error.to_string())
+                crate::cli::output::strip_controls(&error.to_string())
             );
             EXIT_CONFIG
         }

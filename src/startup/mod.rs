@@ -12,24 +12,25 @@ use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::app::Pane;
 use crate::app::model::{ConfigOrigin, ModelSettings, Session, Themes};
 use crate::app::release_view::ReleaseView;
 use crate::app::rollout_view::TargetSpec;
 use crate::app::{Model, Msg};
 use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
+use crate::config::paths::{CONFIG_ENV, Paths};
+use crate::config::themes::{ThemeSet, no_color_requested};
 use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
-use crate::current_release::{Current, open_current};
+use crate::domain::display_time;
 use crate::domain::release::{NewReleaseError, parse_t0};
-use crate::paths::{CONFIG_ENV, Paths};
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
 use crate::runtime::{EffectRunner, Runner, Writer};
+use crate::session::current_release::{Current, open_current};
 use crate::session::open::parse_version;
 use crate::session::{NewRelease, ReleaseStore, start_release};
-use crate::ui::theme::{ThemeSet, no_color_requested};
 
 mod commands;
+pub mod logging;
 use commands::{calendar_command, check_config, print_info, start_command, status_command};
 
 /// Exit code for invalid configuration or usage.
@@ -44,7 +45,7 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
         Some(CliCommand::Completions { shell }) => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "release-cockpit", &mut script);
-            crate::output::print_raw(&script);
+            crate::cli::output::print_raw(&script);
             Ok(0)
         }
         Some(CliCommand::Info) => {
@@ -64,7 +65,7 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
                 paths.as_ref(),
                 uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
             );
-            crate::output::print_text(&crate::reports::releases(&store, Utc::now()));
+            crate::cli::output::print_text(&crate::cli::history::releases(&store, Utc::now()));
             Ok(0)
         }
         Some(CliCommand::History { release, json }) => {
@@ -72,19 +73,19 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
                 paths.as_ref(),
                 uses_demo_store(&resolve_source(&cli, paths.as_ref()), paths.as_ref(), false),
             );
-            match crate::reports::history(&store, release.as_deref(), *json) {
+            match crate::cli::history::history(&store, release.as_deref(), *json) {
                 Ok(text) if *json => {
-                    crate::output::print_json(&text);
+                    crate::cli::output::print_json(&text);
                     Ok(0)
                 }
                 Ok(text) => {
-                    crate::output::print_text(&text);
+                    crate::cli::output::print_text(&text);
                     Ok(0)
                 }
                 Err(error) => {
                     eprintln!(
                         "error: {}",
-                        crate::output::strip_controls(&error.to_string())
+                        crate::cli::output::strip_controls(&error.to_string())
                     );
                     Ok(1)
                 }
@@ -93,7 +94,7 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Status { json }) => Ok(status_command(&cli, *json, paths.as_ref())),
         Some(CliCommand::Sandbox(args)) => match async_runtime() {
-            Ok(runtime) => Ok(crate::sandbox_command::run(args, paths.as_ref(), &runtime)),
+            Ok(runtime) => Ok(crate::cli::sandbox::run(args, paths.as_ref(), &runtime)),
             Err(error) => {
                 eprintln!("error: cannot start the async runtime: {error}");
                 Ok(1)
@@ -174,12 +175,15 @@ fn cockpit(
     let prepared = match prepare(source, paths.as_ref(), cli.theme.as_deref()) {
         Ok(mut prepared) => {
             if matches!(prepared.loaded.source, ConfigSource::Demo { .. }) {
-                crate::demo_cluster::speed_up(&mut prepared.settings, speed);
+                crate::demo::cluster::speed_up(&mut prepared.settings, speed);
             }
             prepared
         }
         Err(errors) => {
-            eprintln!("{}", crate::output::strip_controls(&errors.to_string()));
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
             return Ok(EXIT_CONFIG);
         }
     };
@@ -191,22 +195,22 @@ fn cockpit(
     let store = release_store(paths.as_ref(), demo);
     let current = open_current(&store, &prepared.playbooks, demo, cli.read_only, zone);
     // After the demo's release is started above, so that the calendar knows it.
-    let calendar = crate::calendar_setup::load_calendar(&prepared.settings, &store);
-    let start_notice = start_notice(&current).or(calendar.problem);
+    let calendar = crate::session::calendar_setup::load_calendar(&prepared.settings, &store);
+    let start_notice = start_notice(&current, zone).or(calendar.problem);
     let mut model = Model::new(
         model_settings(cli, &prepared, zone, calendar.calendar, calendar.releases),
         Utc::now(),
     );
-    model.notice = start_notice;
+    if let Some(text) = start_notice {
+        model.announce(crate::app::notices::NoticeLevel::Warning, text);
+    }
     if let Some(checklist) = current.checklist {
         let remembered = store
             .view_path(&checklist.release.id)
-            .ok()
-            .and_then(|path| std::fs::read_to_string(path).ok());
-        model.focus = remembered
-            .and_then(|t| Pane::from_title(&t))
-            .unwrap_or(Pane::Checklist);
+            .map(|path| runtime::view_file::read(&path))
+            .unwrap_or_default();
         model.release = Some(ReleaseView::new(checklist));
+        remembered.restore(&mut model);
     }
     if let Some(follow) = &current.follow {
         // Following a writer makes the session read-only by itself (and
@@ -249,7 +253,7 @@ fn cockpit(
         debug_panic_on_request();
         // Served before the terminal is taken, so a failure prints plainly.
         let _sandbox = if demo_world {
-            match crate::demo_cluster::start(
+            match crate::demo::cluster::start(
                 &mut targets,
                 &mut signals,
                 demo_files.kubeconfig,
@@ -342,7 +346,7 @@ fn start_logging(cli: &Cli, paths: Option<&Paths>, settings: &Settings) {
         return;
     };
     let log_file = paths.log_file();
-    if let Err(error) = crate::logging::init(
+    if let Err(error) = logging::init(
         &log_file,
         cli.log_level.as_deref(),
         settings.log_level.as_deref(),
@@ -356,17 +360,17 @@ fn start_logging(cli: &Cli, paths: Option<&Paths>, settings: &Settings) {
 
 /// What the status bar says first: a deploy or rollback the last run left
 /// without an outcome, else what opening the release said.
-fn start_notice(current: &Current) -> Option<String> {
+fn start_notice(current: &Current, zone: Tz) -> Option<String> {
     let interrupted = current
         .checklist
         .as_ref()
         .and_then(|c| c.deploy_in_flight.as_ref())
         .map(|d| {
             format!(
-                "a deploy of {} requested by {} at {} has no recorded outcome (the cockpit stopped mid-deploy): the Rollout pane shows what the cluster runs now",
+                "no recorded outcome for the deploy of {} (the cockpit stopped mid-deploy; requested by {} at {}): the Rollout pane shows what the cluster runs now",
                 d.what,
                 d.by,
-                d.at.format("%Y-%m-%d %H:%M UTC")
+                display_time::full(d.at, zone)
             )
         });
     let rollback_cut_off = current
@@ -376,9 +380,9 @@ fn start_notice(current: &Current) -> Option<String> {
         .filter(|r| r.in_flight())
         .map(|r| {
             format!(
-                "a rollback started by {} at {} has items with no recorded outcome (the cockpit stopped mid-rollback): the Rollout pane shows what the cluster runs now; R shows the rollback",
+                "no recorded outcome for some items of a rollback (the cockpit stopped mid-rollback; started by {} at {}): the Rollout pane shows what the cluster runs now; R shows the rollback",
                 r.by,
-                r.at.format("%Y-%m-%d %H:%M UTC")
+                display_time::full(r.at, zone)
             )
         });
     interrupted
@@ -430,10 +434,10 @@ impl DemoFiles {
         // read, and otherwise serves its own, claimed in the scratch dir, not
         // the store.
         let claim = match &scratch {
-            Some(scratch) if !store.dir().join(crate::demo_cluster::CLAIM_FILE).exists() => {
-                scratch.join(crate::demo_cluster::CLAIM_FILE)
+            Some(scratch) if !store.dir().join(crate::demo::cluster::CLAIM_FILE).exists() => {
+                scratch.join(crate::demo::cluster::CLAIM_FILE)
             }
-            _ => store.dir().join(crate::demo_cluster::CLAIM_FILE),
+            _ => store.dir().join(crate::demo::cluster::CLAIM_FILE),
         };
         Self {
             kubeconfig,

@@ -28,7 +28,6 @@ pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, t
         Some(u) => u.format(first.value),
         None => first.value.to_string(),
     };
-    let local = first.since.with_timezone(&model.clock.zone);
     let what_now = match (
         crate::app::rollback_actions::countdown_left(model),
         &model.rollback,
@@ -47,7 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, t
     let mut text = format!(
         " ▲ ROLLBACK TRIGGER: {} · now {value} · firing since {} ({} min) · {what_now}",
         first.rule,
-        local.format("%H:%M:%S"),
+        crate::domain::display_time::second(first.since, model.clock.zone),
         (model.clock.now - first.since).num_minutes(),
     );
     if firing.len() > 1 {

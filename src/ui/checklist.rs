@@ -13,6 +13,7 @@ use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::release_view::{ReleaseView, Row};
 use crate::domain::checklist::{Checklist, StepState};
+use crate::domain::display_time;
 use crate::domain::offset::{format_relative, format_t_clock};
 use crate::domain::playbook::{Step, When};
 
@@ -88,7 +89,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseView, model: &Model, 
             Row::Step { phase, index } => step_row(
                 view,
                 &checklist.playbook.phases[phase].steps[index],
-                now,
+                (now, model.clock.zone),
                 theme,
             ),
         })
@@ -123,10 +124,10 @@ fn header_lines<'a>(
     theme: &Theme,
 ) -> ratatui::text::Text<'a> {
     let release = &checklist.release;
-    let local = release.t0.with_timezone(&model.clock.zone);
-    let mut t0 = format!("T-0 {}", local.format("%a %d %b %H:%M %Z"));
-    if release.zone != model.clock.zone {
-        t0.push_str(&format!(" ({})", release.t0_local().format("%H:%M %Z")));
+    let zone = model.clock.zone;
+    let mut t0 = format!("T-0 {}", display_time::date_time(release.t0, zone));
+    if let Some(there) = display_time::beside(release.t0, zone, release.zone) {
+        t0.push_str(&format!(" ({there})"));
     }
     let first = Line::from(vec![
         Span::styled(
@@ -189,7 +190,7 @@ fn phase_row<'a>(
 fn step_row<'a>(
     view: &'a ReleaseView,
     step: &'a Step,
-    now: DateTime<Utc>,
+    (now, zone): (DateTime<Utc>, chrono_tz::Tz),
     theme: &Theme,
 ) -> TableRow<'a> {
     let checklist = &view.checklist;
@@ -201,9 +202,13 @@ fn step_row<'a>(
         badge(state)
     };
     let title = title(view, step, state, theme);
-    let when = match &step.when {
-        When::At(offset) => offset.to_string(),
-        When::After(other) => format!("↳{other}"),
+    let when = match (&step.when, checklist.due_at(step)) {
+        // A follow-up is due at a time, not at a place in the plan.
+        (When::At(_), Some(due)) if checklist.follow_ups.contains(&step.id) => {
+            display_time::minute(due, zone)
+        }
+        (When::At(offset), _) => offset.to_string(),
+        (When::After(other), _) => format!("↳{other}"),
     };
     let relative = if state.is_finished() {
         checklist

@@ -9,9 +9,32 @@ use ratatui::widgets::{BorderType, Paragraph, Wrap};
 use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
-use crate::app::Model;
+use crate::app::confirm::{Action, Confirm};
+use crate::app::step_actions::EARLY;
+use crate::app::{COMMANDS, Model, Scope};
+use crate::domain::display_time;
+use crate::domain::offset::{format_duration, format_relative};
+use chrono::{DateTime, Utc};
 
-pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+/// The confirmation, as its action asks it.
+pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, theme: &Theme) {
+    match &confirm.action {
+        Action::Quit => render_quit(frame, area, confirm, model, theme),
+        Action::Deploy(plan) => render_deploy(frame, area, confirm, plan, model, theme),
+        Action::RunStep {
+            step,
+            run,
+            environment,
+        } => render_run(frame, area, confirm, (step, run, environment), model, theme),
+        Action::CompleteEarly { step, due } => {
+            render_early_complete(frame, area, confirm, (step, *due), model, theme)
+        }
+        // The rollback's confirmation is a stage of the wizard, drawn there.
+        Action::Rollback => {}
+    }
+}
+
+fn render_quit(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, theme: &Theme) {
     let popup = centered(area, 60, 8);
     let mut lines = vec![Line::styled("Still running:", theme.style(Role::Text))];
     lines.extend(
@@ -21,7 +44,7 @@ pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
             .map(|label| Line::styled(format!("  • {label}"), theme.style(Role::Warn))),
     );
     lines.push(Line::default());
-    lines.push(answers(&[("y", "quit anyway")], theme));
+    lines.push(answers(confirm, model, None, theme));
     let inner = dialog(
         frame,
         popup,
@@ -34,10 +57,12 @@ pub fn render_quit(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) 
 }
 
 /// The deploy confirmation: every Deployment with its current and new image.
-pub fn render_deploy(
+fn render_deploy(
     frame: &mut Frame,
     area: Rect,
+    confirm: &Confirm,
     plan: &crate::domain::rollout::DeployPlan,
+    model: &Model,
     theme: &Theme,
 ) {
     const SHOWN: usize = 12;
@@ -112,15 +137,7 @@ pub fn render_deploy(
         .held_back
         .first()
         .map(|h| format!("override go/no-go on {} (with a reason)", h.step));
-    let mut keys = Vec::new();
-    if !plan.items.is_empty() {
-        keys.push(("y", "deploy"));
-        keys.push(("t", "toggle dry run"));
-    }
-    if let Some(hint) = &override_hint {
-        keys.push(("O", hint.as_str()));
-    }
-    lines.push(answers(&keys, theme));
+    lines.push(answers(confirm, model, override_hint, theme));
     let inner = dialog(
         frame,
         popup,
@@ -133,12 +150,12 @@ pub fn render_deploy(
 }
 
 /// A command step that deploys, before it runs.
-pub fn render_run(
+fn render_run(
     frame: &mut Frame,
     area: Rect,
-    step: &str,
-    run: &str,
-    environment: &str,
+    confirm: &Confirm,
+    (step, run, environment): (&str, &str, &str),
+    model: &Model,
     theme: &Theme,
 ) {
     let popup = centered(area, 90, 9);
@@ -153,12 +170,53 @@ pub fn render_run(
             theme.style(Role::Muted),
         ),
         Line::default(),
-        answers(&[("y", "run it")], theme),
+        answers(confirm, model, None, theme),
     ];
     let inner = dialog(
         frame,
         popup,
         "Run a deploy?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Completing a step long before it is due.
+fn render_early_complete(
+    frame: &mut Frame,
+    area: Rect,
+    confirm: &Confirm,
+    (step, due): (&str, DateTime<Utc>),
+    model: &Model,
+    theme: &Theme,
+) {
+    let popup = centered(area, 80, 6);
+    let now = model.clock.now;
+    let lines = vec![
+        Line::styled(
+            format!(
+                "`{step}` is due {} ({}).",
+                display_time::near(due, now, model.clock.zone),
+                format_relative(due - now)
+            ),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Line::styled(
+            format!(
+                "That is more than {} from now: complete it already?",
+                format_duration(EARLY)
+            ),
+            theme.style(Role::Text),
+        ),
+        Line::default(),
+        answers(confirm, model, None, theme),
+    ];
+    let inner = dialog(
+        frame,
+        popup,
+        "Complete early?",
         BorderType::Double,
         Role::Warn,
         theme,
@@ -175,13 +233,32 @@ fn split_image(image: &str) -> (&str, &str) {
     (repo, tag)
 }
 
-/// The keys a dialog takes, then the default: any other key cancels.
-fn answers<'a>(keys: &[(&'a str, &'a str)], theme: &Theme) -> Line<'a> {
+/// The keys the dialog takes (from the command table, as remapped), then
+/// the default: any other key cancels. `override_label` says what `O` does.
+fn answers<'a>(
+    confirm: &Confirm,
+    model: &Model,
+    override_label: Option<String>,
+    theme: &Theme,
+) -> Line<'a> {
     let key = theme.style(Role::Accent).add_modifier(Modifier::BOLD);
     let text = theme.style(Role::Text);
     let mut spans = Vec::new();
-    for (k, what) in keys {
-        spans.push(Span::styled(*k, key));
+    let offered = COMMANDS
+        .iter()
+        .filter(|spec| spec.scope == Scope::Confirm && confirm.offers(spec.command));
+    for spec in offered {
+        let Some(first) = model.keymap.keys_for(spec.command).first() else {
+            continue;
+        };
+        let what = match spec.command {
+            crate::app::Command::ConfirmYes => confirm.verb(),
+            crate::app::Command::ConfirmOverride => override_label
+                .clone()
+                .unwrap_or_else(|| spec.hint.unwrap_or_default().to_owned()),
+            _ => spec.hint.unwrap_or_default().to_owned(),
+        };
+        spans.push(Span::styled(first.to_string(), key));
         spans.push(Span::styled(format!(" {what}    "), text));
     }
     spans.push(Span::styled("any other key", key));

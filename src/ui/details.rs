@@ -12,7 +12,9 @@ use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
+use crate::app::scrolling::ScrollFrom;
 use crate::domain::checklist::GateRun;
+use crate::domain::display_time;
 use crate::domain::offset::{format_duration, format_relative};
 use crate::domain::playbook::{StepKind, When};
 
@@ -20,7 +22,7 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
     step_id: &str,
-    scroll: u16,
+    scroll: ScrollFrom,
     model: &Model,
     theme: &Theme,
 ) {
@@ -71,10 +73,14 @@ pub fn render(
         Line::from(vec![label("owner"), text(step.owner.clone())]),
     ];
     let due = match (&step.when, checklist.due_at(step)) {
+        (When::At(_), Some(at)) if checklist.follow_ups.contains(&step.id) => format!(
+            "{} ({})",
+            display_time::near(at, now, model.clock.zone),
+            format_relative(at - now)
+        ),
         (When::At(offset), Some(at)) => format!(
             "{offset}: {} ({})",
-            at.with_timezone(&model.clock.zone)
-                .format("%a %d %b %H:%M %Z"),
+            display_time::date_time(at, model.clock.zone),
             format_relative(at - now)
         ),
         (When::After(other), Some(at)) => format!(
@@ -266,24 +272,51 @@ pub fn render(
         lines.push(Line::default());
         lines.push(heading("History"));
         for recorded in &record.history {
-            let at = recorded
-                .at
-                .with_timezone(&model.clock.zone)
-                .format("%d %b %H:%M");
+            let at = display_time::day_minute(recorded.at, model.clock.zone);
             lines.push(Line::from(vec![
                 Span::styled(format!("  {at}  "), theme.style(Role::Muted)),
                 Span::styled(
                     format!("{:<12}", recorded.operator),
                     theme.style(Role::Accent),
                 ),
-                text(recorded.event.describe()),
+                text(recorded.event.describe_in(model.clock.zone)),
             ]));
         }
     }
+    let total: usize = lines
+        .iter()
+        .map(|line| wrapped_rows(line, usize::from(inner.width)))
+        .sum();
+    let first = scroll.first_line(total, usize::from(inner.height));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+            .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
         inner,
     );
+}
+
+/// How many rows a line takes wrapped at word boundaries to `width`, as the
+/// paragraph wraps it (a word longer than the width is broken).
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    if width == 0 {
+        return 1;
+    }
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut rows = 1;
+    let mut column = 0;
+    for word in text.split_inclusive(' ') {
+        let bare = word.trim_end_matches(' ').chars().count();
+        if column > 0 && column + bare > width {
+            rows += 1;
+            column = 0;
+        }
+        if bare > width {
+            rows += (bare - 1) / width;
+            column = bare % width;
+        } else {
+            column += word.chars().count();
+        }
+    }
+    rows
 }

@@ -14,8 +14,9 @@ use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::alerts::Condition;
 use crate::app::health_view::SignalView;
+use crate::domain::display_time;
 use crate::domain::health::Unit;
-use crate::domain::offset::format_duration;
+use crate::domain::offset::{format_duration, format_t_clock};
 use crate::domain::policy::Rule;
 
 /// The table's columns, in screen order.
@@ -57,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     for (index, (s, cells)) in signals.iter().zip(&cells).enumerate() {
         let selected = index == model.health.selected;
         lines.push(row(s, cells, selected, from, now, &widths, theme));
-        if let Some(line) = detail(s, now, theme) {
+        if let Some(line) = detail(s, model, theme) {
             lines.push(line);
         }
     }
@@ -287,13 +288,14 @@ fn role_of(state: Role) -> Role {
 }
 
 /// Why the signal is stale, late, or has no value; nothing when all is well.
-fn detail<'a>(s: &SignalView, now: DateTime<Utc>, theme: &Theme) -> Option<Line<'a>> {
+fn detail<'a>(s: &SignalView, model: &Model, theme: &Theme) -> Option<Line<'a>> {
+    let now = model.clock.now;
     let age =
         |at: DateTime<Utc>| format_duration(Duration::seconds((now - at).num_seconds().max(0)));
     let text = match (&s.stale, s.received) {
         (Some(stale), Some(at)) => format!(
             "  stale since {} (last value {} ago): {}",
-            stale.since.format("%H:%M:%S"),
+            display_time::second(stale.since, model.clock.zone),
             age(at),
             stale.error
         ),
@@ -366,12 +368,15 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let now = model.clock.now;
     let (from, deploy) = window(model);
     let signals = &model.health.signals;
-    let title = match deploy {
-        Some(at) => format!(
-            "T+1h view · deploy at {} (T+{}) · {} to now",
-            at.with_timezone(&model.clock.zone).format("%H:%M"),
-            format_duration(Duration::minutes((now - at).num_minutes().max(0))),
-            from.with_timezone(&model.clock.zone).format("%H:%M"),
+    let zone = model.clock.zone;
+    let t0 = model.release.as_ref().map(|r| r.checklist.release.t0);
+    let title = match deploy.zip(t0) {
+        // T counts from T-0, here as everywhere: the deploy's place on the plan.
+        Some((at, t0)) => format!(
+            "T+1h view · deploy at {} ({}) · {} to now",
+            display_time::minute(at, zone),
+            format_t_clock(at - t0),
+            display_time::minute(from, zone),
         ),
         None => format!(
             "T+1h view · no deploy yet · the last {}",
@@ -408,12 +413,7 @@ fn render_t1h(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         });
         let read = s.received.map_or_else(
             || " · no value yet".to_owned(),
-            |at| {
-                format!(
-                    " · read {}",
-                    at.with_timezone(&model.clock.zone).format("%H:%M:%S")
-                )
-            },
+            |at| format!(" · read {}", display_time::second(at, zone)),
         );
         frame.render_widget(
             Line::from(vec![

@@ -11,14 +11,15 @@ use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
+use crate::app::scrolling::ScrollFrom;
 use crate::domain::offset::format_duration;
 use crate::domain::rollout::image_tag;
 
 pub fn render(
     frame: &mut Frame,
     area: Rect,
-    namespace: &str,
-    name: &str,
+    (namespace, name): (&str, &str),
+    scroll: ScrollFrom,
     model: &Model,
     theme: &Theme,
 ) {
@@ -49,7 +50,10 @@ pub fn render(
         ),
         theme.style(Role::Muted).add_modifier(Modifier::BOLD),
     )];
-    for revision in &d.history {
+    // Below the heading line.
+    let visible = usize::from(inner.height.saturating_sub(1));
+    let first = scroll.first_line(d.history.len(), visible);
+    for revision in d.history.iter().skip(first) {
         let current = revision.number == d.revision;
         let image = revision
             .images

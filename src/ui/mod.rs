@@ -11,7 +11,9 @@ mod footer;
 mod health;
 mod help;
 mod history;
+mod key_names;
 pub mod layout;
+mod notices;
 mod palette;
 mod panes;
 mod popup;
@@ -27,7 +29,7 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::Block;
 
 use crate::app::{Model, Overlay};
-pub use theme::{Role, Theme, ThemeSet};
+pub use theme::{Role, Theme};
 
 /// What the grid's top row needs: the Calendar's text, the Checklist's titles.
 fn needs(model: &Model, theme: &Theme) -> layout::Needs {
@@ -65,20 +67,19 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         None => {}
         Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, model, theme),
         Some(Overlay::Palette(palette)) => palette::render(frame, area, palette, model, theme),
-        Some(Overlay::ConfirmQuit) => confirm::render_quit(frame, area, model, theme),
-        Some(Overlay::ConfirmDeploy(plan)) => confirm::render_deploy(frame, area, plan, theme),
-        Some(Overlay::ConfirmRun {
-            step,
-            run,
-            environment,
-        }) => confirm::render_run(frame, area, step, run, environment, theme),
-        Some(Overlay::History { namespace, name }) => {
-            history::render(frame, area, namespace, name, model, theme);
+        Some(Overlay::Confirm(dialog)) => confirm::render(frame, area, dialog, model, theme),
+        Some(Overlay::History {
+            namespace,
+            name,
+            scroll,
+        }) => {
+            history::render(frame, area, (namespace, name), *scroll, model, theme);
         }
-        Some(Overlay::Prompt(prompt)) => prompt::render(frame, area, prompt, theme),
+        Some(Overlay::Prompt(prompt)) => prompt::render(frame, area, prompt, model, theme),
         Some(Overlay::Rollback) => rollback::render(frame, area, model, theme),
         Some(Overlay::Details { step, scroll }) => {
             details::render(frame, area, step, *scroll, model, theme)
         }
+        Some(Overlay::Notices { scroll }) => notices::render(frame, area, *scroll, model, theme),
     }
 }

@@ -12,7 +12,22 @@ use crate::app::palette::Palette;
 
 pub fn render(frame: &mut Frame, area: Rect, palette: &Palette, model: &Model, theme: &Theme) {
     let matches = palette.matches();
-    let width = 72.min(area.width);
+    // Names are never cut; keys only past 16 columns (a dialog's key that
+    // moves the focus has four); the description takes what is left.
+    let names_width = matches
+        .iter()
+        .map(|c| c.name().len())
+        .max()
+        .unwrap_or(0)
+        .max(16);
+    let keys_width = matches
+        .iter()
+        .map(|c| model.keymap.describe(*c).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 16);
+    let wanted = u16::try_from(names_width + keys_width + 36).unwrap_or(u16::MAX);
+    let width = wanted.max(72).min(area.width);
     let height = (matches.len() as u16 + 3).clamp(4, 16).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
@@ -62,8 +77,8 @@ pub fn render(frame: &mut Frame, area: Rect, palette: &Palette, model: &Model, t
     let table = Table::new(
         rows,
         [
-            Constraint::Length(16),
-            Constraint::Length(12),
+            Constraint::Length(u16::try_from(names_width).unwrap_or(u16::MAX)),
+            Constraint::Length(u16::try_from(keys_width).unwrap_or(u16::MAX)),
             Constraint::Fill(1),
         ],
     )

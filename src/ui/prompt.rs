@@ -5,14 +5,16 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BorderType, Paragraph};
 
+use super::key_names::prose;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::model::Prompt;
+use crate::app::{Command, Model};
 
 /// The prompt's usual width; a longer title widens it up to the screen.
 const WIDTH: u16 = 76;
 
-pub fn render(frame: &mut Frame, area: Rect, prompt: &Prompt, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, prompt: &Prompt, model: &Model, theme: &Theme) {
     let title = prompt.purpose.title();
     // The border's corners and the spaces around the title.
     let title_width = u16::try_from(title.chars().count() + 4).unwrap_or(u16::MAX);
@@ -48,7 +50,11 @@ pub fn render(frame: &mut Frame, area: Rect, prompt: &Prompt, theme: &Theme) {
         Span::styled("▏", theme.style(Role::Accent)),
     ]));
     lines.push(Line::styled(
-        "Enter records it · Esc cancels",
+        format!(
+            "{} records it · {} cancels",
+            prose(model, Command::PromptSubmit),
+            prose(model, Command::PromptCancel)
+        ),
         theme.style(Role::Muted),
     ));
     frame.render_widget(Paragraph::new(lines), inner);

@@ -7,11 +7,14 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BorderType, Paragraph, Wrap};
 
+use super::key_names::prose;
 use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
-use crate::app::Model;
+use crate::app::confirm::Button;
 use crate::app::rollback_wizard::{ItemState, Stage, Wizard};
+use crate::app::{Command, Model};
+use crate::domain::display_time;
 use crate::domain::offset::format_duration;
 use crate::domain::rollback::Severity;
 use crate::domain::rollout::image_tag;
@@ -58,11 +61,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut lines = vec![steps(w, theme), Line::default()];
     let body = match w.stage {
         Stage::Assess => assess(w, model, theme),
-        Stage::FixForward => fix_forward(theme),
-        Stage::Scope => scope(w, theme),
+        Stage::FixForward => fix_forward(model, theme),
+        Stage::Scope => scope(w, model.clock.zone, theme),
         Stage::Confirm => confirm(w, model, theme),
         Stage::Execute | Stage::Verify => progress(w, model, theme),
-        Stage::Incident => incident(w, theme),
+        Stage::Incident => incident(w, model, theme),
     };
     lines.extend(body);
     if let Some(message) = &w.message {
@@ -73,41 +76,6 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-/// What the footer offers while the wizard is shown.
-pub fn hints(model: &Model) -> Vec<(String, &'static str)> {
-    let pairs: &[(&str, &'static str)] = match model.rollback.as_ref().map(|w| w.stage) {
-        Some(Stage::Assess) => &[
-            ("↑/↓", "severity"),
-            ("type", "reason"),
-            ("enter", "next"),
-            ("esc", "close"),
-        ],
-        Some(Stage::FixForward) => &[
-            ("enter", "stop here"),
-            ("c", "roll back anyway"),
-            ("esc", "back"),
-        ],
-        Some(Stage::Scope) => &[
-            ("j/k", "move"),
-            ("space", "select"),
-            ("←/→", "revision"),
-            ("enter", "next"),
-            ("esc", "back"),
-        ],
-        Some(Stage::Confirm) => &[
-            ("type", "the version"),
-            ("tab", "cancel / roll back"),
-            ("enter", "choose"),
-            ("esc", "back"),
-        ],
-        Some(Stage::Execute | Stage::Verify) => {
-            &[("r", "retry failed"), ("esc", "hide (it goes on)")]
-        }
-        Some(Stage::Incident) | None => &[("enter", "close")],
-    };
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
 }
 
 fn steps<'a>(w: &Wizard, theme: &Theme) -> Line<'a> {
@@ -136,9 +104,7 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
                 "Trigger: {} (now {}), firing since {}",
                 t.rule,
                 t.value,
-                t.since
-                    .with_timezone(&model.clock.zone)
-                    .format("%H:%M:%S %Z")
+                display_time::second_zoned(t.since, model.clock.zone)
             ),
             theme.style(Role::Critical),
         ),
@@ -177,20 +143,24 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn fix_forward<'a>(theme: &Theme) -> Vec<Line<'a>> {
+fn fix_forward<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     vec![
         Line::styled(
             "P2: fix forward.",
             theme.style(Role::Warn).add_modifier(Modifier::BOLD),
         ),
         Line::styled(
-            "The matrix does not call for a rollback: ship a fix through the hotfix playbook. Enter stops here (the assessment is journaled); c rolls back anyway.",
+            format!(
+                "The matrix does not call for a rollback: ship a fix through the hotfix playbook. {} stops here (the assessment is journaled); {} rolls back anyway.",
+                prose(model, Command::RollbackStop),
+                prose(model, Command::RollbackAnyway)
+            ),
             theme.style(Role::Text),
         ),
     ]
 }
 
-fn scope<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
+fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![Line::styled(
         "Which Deployments, and to which revision (default: those this release changed, to the revision before it):",
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
@@ -209,7 +179,7 @@ fn scope<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
                 r.number,
                 r.images.first().map_or("", |i| image_tag(i)),
                 r.created
-                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .map(|t| display_time::day_minute(t, zone))
                     .unwrap_or_default(),
                 r.change_cause
                     .as_ref()
@@ -276,11 +246,12 @@ fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
             theme.style(Role::Text),
         ),
         Span::styled(
-            format!("{}▏", w.typed),
+            format!("{}▏", w.confirm.typed),
             theme.style(Role::Accent).add_modifier(Modifier::BOLD),
         ),
     ]));
     lines.push(Line::default());
+    let on_confirm = w.confirm.focus == Button::Confirm;
     let button = |label: &str, focused: bool, role: Role| {
         let style = if focused {
             theme
@@ -289,14 +260,45 @@ fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         } else {
             theme.style(Role::Muted)
         };
-        Span::styled(format!(" {label} "), style)
+        // The marker shows the focus without colour too.
+        let marker = if focused { "▶" } else { " " };
+        Span::styled(format!("{marker}{label} "), style)
     };
     lines.push(Line::from(vec![
         Span::raw("  "),
-        button("Cancel", !w.confirm_focused, Role::Text),
+        button("Cancel", !on_confirm, Role::Text),
         Span::raw("   "),
-        button("Roll back", w.confirm_focused, Role::Critical),
+        button("Roll back", on_confirm, Role::Critical),
     ]));
+    let enter = prose(model, Command::ConfirmChoose);
+    let switch = prose(model, Command::ConfirmSwitch);
+    let (what, role) = if !on_confirm {
+        (
+            format!(
+                "{enter}: go back to the scope (the focus is on Cancel; {switch} moves it to Roll back)"
+            ),
+            Role::Text,
+        )
+    } else if model.session.is_read_only() {
+        (format!("{enter}: refused, read-only"), Role::Warn)
+    } else if w.confirm.missing().is_some() {
+        (
+            format!("{enter}: asks for the version first (the focus is on Roll back)"),
+            Role::Warn,
+        )
+    } else {
+        (
+            format!(
+                "{enter}: roll back {} Deployment(s) now (the focus is on Roll back)",
+                w.items().len()
+            ),
+            Role::Critical,
+        )
+    };
+    lines.push(Line::styled(
+        format!("  {what}"),
+        theme.style(role).add_modifier(Modifier::BOLD),
+    ));
     if model.session.is_read_only() {
         lines.push(Line::styled(
             "read-only: rolling back will be refused",
@@ -360,7 +362,7 @@ fn progress<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn incident<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
+fn incident<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if let Some(verdict) = &w.verdict {
         let (text, role) = if verdict.ok {
@@ -378,10 +380,22 @@ fn incident<'a>(w: &Wizard, theme: &Theme) -> Vec<Line<'a>> {
     }
     lines.push(Line::default());
     match &w.incident {
-        Some(path) => lines.push(Line::styled(
-            format!("Incident report: {path}"),
-            theme.style(Role::Accent),
-        )),
+        Some(path) => {
+            lines.push(Line::styled(
+                format!("Incident report: {path}"),
+                theme.style(Role::Accent),
+            ));
+            if let Some(verdict) = &w.verdict {
+                let due = verdict.at + model.rollback_settings.post_mortem;
+                lines.push(Line::styled(
+                    format!(
+                        "Post-mortem due {}: a Follow-up step of the checklist",
+                        display_time::near(due, model.clock.now, model.clock.zone)
+                    ),
+                    theme.style(Role::Text),
+                ));
+            }
+        }
         None if w.message.is_some() => {}
         None => lines.push(Line::styled(
             "Writing the incident report…",

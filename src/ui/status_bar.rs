@@ -6,10 +6,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
+use super::columns::clip;
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::alerts::Severity;
 use crate::app::model::ConfigOrigin;
+use crate::app::notices::NoticeLevel;
 use crate::domain::offset::format_t_clock;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
@@ -45,11 +47,6 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.style(Role::Warn),
         ));
     }
-    if let Some(notice) = &model.notice {
-        left.push(separator());
-        left.push(Span::styled(notice.clone(), theme.style(Role::Text)));
-    }
-
     let mut right = vec![Span::raw(" ")];
     let parts = model.alerts().parts();
     if parts.is_empty() {
@@ -95,8 +92,39 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 
     let right = Line::from(right);
     let right_width = (right.width() as u16).min(area.width);
+    if let Some(notice) = &model.notice {
+        left.push(separator());
+        let room =
+            usize::from(area.width - right_width).saturating_sub(Line::from(left.clone()).width());
+        left.extend(notice_spans(notice, model.notice_level(), room, theme));
+    }
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     frame.render_widget(Line::from(left), left_area);
     frame.render_widget(right, right_area);
+}
+
+/// Said when a notice does not fit: `:notices` has all of it.
+const CUT_HINT: &str = " :notices";
+
+/// The notice whole if it fits `room`, else its start, `…` and where the
+/// rest is.
+fn notice_spans<'a>(notice: &str, level: NoticeLevel, room: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let role = match level {
+        NoticeLevel::Info => Role::Text,
+        NoticeLevel::Warning => Role::Warn,
+        NoticeLevel::Error => Role::Critical,
+    };
+    if notice.chars().count() <= room {
+        return vec![Span::styled(notice.to_owned(), theme.style(role))];
+    }
+    let hint = CUT_HINT.chars().count();
+    // Too little room for a useful start and the hint: the start alone.
+    if room < hint + 8 {
+        return vec![Span::styled(clip(notice, room), theme.style(role))];
+    }
+    vec![
+        Span::styled(clip(notice, room - hint), theme.style(role)),
+        Span::styled(CUT_HINT, theme.style(Role::Muted)),
+    ]
 }

@@ -2,6 +2,7 @@
 //! bar as the playbook step that would deploy there.
 
 use super::Scope;
+use crate::app::confirm::{Action, Confirm};
 use crate::app::fixture::{override_go_no_go, sample_model_with_release, sample_rollout};
 use crate::app::model::{Model, Overlay, Pane};
 use crate::app::rollout_view::{RolloutView, TargetSpec};
@@ -40,7 +41,10 @@ fn two_environments() -> Model {
 
 fn plan(model: &Model) -> &crate::domain::rollout::DeployPlan {
     match &model.overlay {
-        Some(Overlay::ConfirmDeploy(plan)) => plan,
+        Some(Overlay::Confirm(Confirm {
+            action: Action::Deploy(plan),
+            ..
+        })) => plan,
         other => panic!("no deploy dialog: {other:?}, notice {:?}", model.notice),
     }
 }
@@ -65,7 +69,13 @@ fn d_with_only_production_shown_is_refused_while_go_no_go_is_blocked() {
         key(&mut model, "y").is_empty(),
         "y deploys nothing held back"
     );
-    assert!(matches!(model.overlay, Some(Overlay::ConfirmDeploy(_))));
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::Confirm(Confirm {
+            action: Action::Deploy(_),
+            ..
+        }))
+    ));
 }
 
 #[test]

@@ -3,7 +3,7 @@ use chrono::Duration;
 use super::*;
 use crate::app::fixture::{sample_health, sample_model_with_release};
 use crate::app::rollout_view::{RolloutView, TargetSpec};
-use crate::app::{Msg, update};
+use crate::app::{Key, Msg, update};
 use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
 
 fn checkout(tag: &str, revision: u64) -> RolloutUpdate {

@@ -1,7 +1,21 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
+use crate::app::key::Key;
+use crate::app::keymap::Keymap;
 use crate::domain::rollout::Revision;
+
+/// A key as the cockpit reads it at the wizard's stage, with the default keys.
+trait Press {
+    fn key(&mut self, key: Key, version: &str, read_only: bool, now: DateTime<Utc>) -> Outcome;
+}
+
+impl Press for Wizard {
+    fn key(&mut self, key: Key, version: &str, read_only: bool, now: DateTime<Utc>) -> Outcome {
+        let input = Keymap::defaults().read(&key, self.mode());
+        self.input(input, version, read_only, now)
+    }
+}
 
 fn at(seconds: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap_or_default()

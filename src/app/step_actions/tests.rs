@@ -268,7 +268,8 @@ fn production_deploy_is_refused_until_go_then_overridden_with_a_reason() {
     type_text(&mut model, "CTO approved in incident 42");
     let effects = press(&mut model, &["enter"]);
     record(&mut model, effects);
-    let effects = press(&mut model, &["space"]);
+    // Due at T+1h, 2h20m from now: completing it asks first (issue 15).
+    let effects = press(&mut model, &["space", "y"]);
     assert_eq!(
         effects,
         vec![Effect::Record(Event::StepCompleted {
@@ -424,7 +425,7 @@ fn a_command_step_that_deploys_to_production_waits_for_go_no_go_then_o_overrides
     // A command that deploys asks first; the default is cancel.
     assert!(press(&mut model, &["space"]).is_empty());
     assert!(
-        matches!(&model.overlay, Some(Overlay::ConfirmRun { step, environment, .. }) if step == "ship" && environment == "production"),
+        matches!(&model.overlay, Some(Overlay::Confirm(Confirm { action: Action::RunStep { step, environment, .. }, .. })) if step == "ship" && environment == "production"),
         "{:?}",
         model.overlay
     );
@@ -449,5 +450,91 @@ fn o_on_a_step_go_no_go_does_not_gate_says_which_steps_it_gates() {
         notice.starts_with("go/no-go does not gate `deploy-staging`")
             && notice.contains("gates deploy-production (production)"),
         "{notice}"
+    );
+}
+
+#[test]
+fn completing_a_step_due_far_ahead_asks_first_and_cancel_does_nothing() {
+    let mut model = sample_model_with_release();
+    // The sample's clock is T-1h20m; `deploy-production` is due at T+1h.
+    select(&mut model, "deploy-production");
+    crate::app::fixture::override_go_no_go(&mut model, "deploy-production");
+    let before = model.release.clone();
+    assert!(
+        press(&mut model, &["space"]).is_empty(),
+        "nothing recorded yet"
+    );
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::CompleteEarly { step, due },
+        ..
+    })) = &model.overlay
+    else {
+        panic!("asks first: {:?}", model.overlay);
+    };
+    assert_eq!(step, "deploy-production");
+    assert_eq!(*due - model.clock.now, Duration::minutes(140));
+    assert!(
+        press(&mut model, &["esc"]).is_empty(),
+        "cancel records nothing"
+    );
+    assert_eq!(model.overlay, None);
+    assert_eq!(model.release, before, "and changes nothing");
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("`deploy-production` not completed")
+    );
+    // `n`, Enter or any other key cancels too; only `y` completes.
+    for key in ["n", "enter", "space"] {
+        assert!(press(&mut model, &["space", key]).is_empty(), "{key}");
+        assert_eq!(model.overlay, None, "{key}");
+    }
+    assert_eq!(
+        press(&mut model, &["space", "y"]),
+        vec![Effect::Record(Event::StepCompleted {
+            step: "deploy-production".into()
+        })]
+    );
+}
+
+#[test]
+fn a_step_due_within_half_an_hour_or_overdue_completes_at_once() {
+    let mut model = sample_model_with_release();
+    // At T+35m `deploy-production` is due in 25 minutes.
+    let later = model.clock.now + Duration::minutes(115);
+    update(&mut model, Msg::Tick(later));
+    select(&mut model, "deploy-production");
+    crate::app::fixture::override_go_no_go(&mut model, "deploy-production");
+    assert_eq!(
+        press(&mut model, &["space"]),
+        vec![Effect::Record(Event::StepCompleted {
+            step: "deploy-production".into()
+        })]
+    );
+    // An overdue step does not ask either.
+    select(&mut model, "announce");
+    assert_eq!(
+        press(&mut model, &["space"]),
+        vec![Effect::Record(Event::StepCompleted {
+            step: "announce".into()
+        })]
+    );
+}
+
+#[test]
+fn the_early_confirm_checks_again_on_y() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "deploy-production");
+    crate::app::fixture::override_go_no_go(&mut model, "deploy-production");
+    press(&mut model, &["space"]);
+    // The cockpit became a follower while the dialog was open.
+    model.session.following = Some("host/42".into());
+    assert!(press(&mut model, &["y"]).is_empty());
+    assert!(
+        model
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("read-only")),
+        "{:?}",
+        model.notice
     );
 }

@@ -1,6 +1,7 @@
 use chrono::{Duration, TimeZone, Utc};
 
 use super::*;
+use crate::app::COMMANDS;
 use crate::app::fixture::{sample_model, sample_model_with_release};
 
 /// A model with a release whose gate this process is running.
@@ -112,7 +113,10 @@ fn q_quits_at_once_when_nothing_runs() {
 fn q_asks_while_an_action_runs_and_cancel_is_the_default() {
     let mut model = running_model();
     assert!(press(&mut model, "q").is_empty());
-    assert_eq!(model.overlay, Some(Overlay::ConfirmQuit));
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::Confirm(Confirm::new(Action::Quit)))
+    );
     assert!(
         press(&mut model, "enter").is_empty(),
         "enter takes the default: cancel"
@@ -185,7 +189,10 @@ fn palette_quit_goes_through_the_same_confirmation() {
     press(&mut model, ":");
     type_text(&mut model, "quit");
     assert!(press(&mut model, "enter").is_empty());
-    assert_eq!(model.overlay, Some(Overlay::ConfirmQuit));
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::Confirm(Confirm::new(Action::Quit)))
+    );
 }
 
 #[test]
@@ -270,7 +277,11 @@ mod deploy {
     fn d_asks_first_with_every_fresh_deployment_and_the_release_version() {
         let mut model = model();
         assert!(key(&mut model, "d").is_empty());
-        let Some(Overlay::ConfirmDeploy(plan)) = &model.overlay else {
+        let Some(Overlay::Confirm(Confirm {
+            action: Action::Deploy(plan),
+            ..
+        })) = &model.overlay
+        else {
             panic!("no confirmation: {:?}", model.overlay);
         };
         assert_eq!(plan.version, "2.4.0");
@@ -437,7 +448,11 @@ mod deploy {
             key(&mut model, "space").is_empty(),
             "nothing runs before `y`"
         );
-        let Some(Overlay::ConfirmDeploy(plan)) = &model.overlay else {
+        let Some(Overlay::Confirm(Confirm {
+            action: Action::Deploy(plan),
+            ..
+        })) = &model.overlay
+        else {
             panic!("no confirmation: {:?} {:?}", model.overlay, model.notice);
         };
         assert_eq!(plan.step.as_deref(), Some("deploy-staging"));
@@ -648,7 +663,10 @@ mod bound_results {
         let mut model = sample_model_with_release();
         let _request = model.start_request("rollback of 2 Deployment(s)".into(), 2);
         assert!(press(&mut model, "q").is_empty());
-        assert_eq!(model.overlay, Some(Overlay::ConfirmQuit));
+        assert_eq!(
+            model.overlay,
+            Some(Overlay::Confirm(Confirm::new(Action::Quit)))
+        );
         assert_eq!(model.running_actions(), ["rollback of 2 Deployment(s)"]);
     }
 }
@@ -684,6 +702,205 @@ mod writer_gone {
         assert!(
             update(&mut model, Msg::WriterGone).is_empty(),
             "a writer ignores it"
+        );
+    }
+}
+
+mod dialog_keys {
+    use super::*;
+    use crate::app::fixture::{sample_model_with_release, sample_rollout};
+    use crate::app::keymap::{Binding, Keymap};
+    use crate::app::rollback_wizard::Stage;
+    use crate::app::scrolling::ScrollFrom;
+
+    fn remapped(model: &mut Model, bindings: &[(&str, &[&str])]) {
+        let bindings: Vec<Binding<()>> = bindings
+            .iter()
+            .map(|(command, keys)| Binding {
+                command: (*command).to_owned(),
+                keys: keys.iter().map(|k| ((*k).to_owned(), ())).collect(),
+                origin: (),
+            })
+            .collect();
+        model.keymap = Keymap::with_overrides(&bindings).expect("valid remap");
+    }
+
+    #[test]
+    fn a_remapped_scroll_key_works_in_the_help_the_details_and_the_wizard() {
+        let mut model = sample_model_with_release();
+        model.rollout = sample_rollout(model.clock.now);
+        remapped(
+            &mut model,
+            &[("scroll-down", &["n"]), ("scroll-up", &["e"])],
+        );
+
+        press(&mut model, "?");
+        press(&mut model, "j");
+        assert_eq!(
+            model.overlay,
+            Some(Overlay::Help { scroll: 0 }),
+            "j is free now"
+        );
+        press(&mut model, "n");
+        press(&mut model, "n");
+        press(&mut model, "e");
+        assert_eq!(model.overlay, Some(Overlay::Help { scroll: 1 }));
+        press(&mut model, "esc");
+
+        // The Checklist keeps its own keys; the details scroll with the dialogs'.
+        let now = model.clock.now;
+        if let Some(view) = model.release.as_mut() {
+            view.select_step("deploy-production", now);
+        }
+        press(&mut model, "enter");
+        assert!(
+            matches!(model.overlay, Some(Overlay::Details { .. })),
+            "{:?}",
+            model.overlay
+        );
+        press(&mut model, "n");
+        press(&mut model, "j");
+        assert!(
+            matches!(
+                model.overlay,
+                Some(Overlay::Details {
+                    scroll: ScrollFrom::Top(1),
+                    ..
+                })
+            ),
+            "{:?}",
+            model.overlay
+        );
+        press(&mut model, "G");
+        press(&mut model, "e");
+        assert!(matches!(
+            model.overlay,
+            Some(Overlay::Details {
+                scroll: ScrollFrom::End(1),
+                ..
+            })
+        ));
+        press(&mut model, "q");
+        assert_eq!(model.overlay, None);
+
+        press(&mut model, "R");
+        press(&mut model, "enter");
+        let cursor = |model: &Model| model.rollback.as_ref().map(|w| (w.stage, w.cursor));
+        assert_eq!(cursor(&model), Some((Stage::Scope, 0)));
+        press(&mut model, "j");
+        assert_eq!(cursor(&model), Some((Stage::Scope, 0)), "j is free now");
+        press(&mut model, "n");
+        assert_eq!(cursor(&model), Some((Stage::Scope, 1)));
+        press(&mut model, "G");
+        let last = model.rollback.as_ref().map_or(0, |w| w.choices.len() - 1);
+        assert_eq!(cursor(&model), Some((Stage::Scope, last)));
+        press(&mut model, "g");
+        assert_eq!(cursor(&model), Some((Stage::Scope, 0)));
+    }
+
+    #[test]
+    fn a_remapped_scroll_key_works_in_the_notice_log() {
+        use crate::app::notices::NoticeLevel;
+        let mut model = sample_model_with_release();
+        let now = model.clock.now;
+        for text in ["first", "second", "third"] {
+            model.notices.push(now, NoticeLevel::Info, text.to_owned());
+        }
+        remapped(
+            &mut model,
+            &[("scroll-down", &["n"]), ("notices-close", &["x"])],
+        );
+        model.overlay = Some(Overlay::Notices { scroll: 0 });
+        press(&mut model, "j");
+        assert_eq!(
+            model.overlay,
+            Some(Overlay::Notices { scroll: 0 }),
+            "j is free now"
+        );
+        press(&mut model, "n");
+        assert_eq!(model.overlay, Some(Overlay::Notices { scroll: 1 }));
+        press(&mut model, "G");
+        assert_eq!(model.overlay, Some(Overlay::Notices { scroll: 2 }));
+        press(&mut model, "esc");
+        assert_eq!(
+            model.overlay,
+            Some(Overlay::Notices { scroll: 2 }),
+            "esc is free now"
+        );
+        press(&mut model, "x");
+        assert_eq!(model.overlay, None);
+    }
+
+    #[test]
+    fn a_remapped_yes_confirms_and_the_old_key_cancels() {
+        let mut model = running_model();
+        remapped(&mut model, &[("confirm-yes", &["o"])]);
+        press(&mut model, "q");
+        assert!(press(&mut model, "y").is_empty());
+        assert_eq!(model.notice.as_deref(), Some("quit cancelled"));
+        press(&mut model, "q");
+        assert_eq!(press(&mut model, "o"), vec![Effect::Quit { code: 0 }]);
+    }
+
+    #[test]
+    fn g_and_shift_g_go_to_the_ends_of_every_list() {
+        let mut model = sample_model_with_release();
+        model.rollout = sample_rollout(model.clock.now);
+        model.health = crate::app::fixture::sample_health(model.clock.now, 60);
+        let now = model.clock.now;
+        let rows = model.release.as_ref().map_or(0, |v| v.rows(now).len());
+        press(&mut model, "G");
+        assert_eq!(model.release.as_ref().map(|v| v.selected), Some(rows - 1));
+        press(&mut model, "g");
+        assert_eq!(model.release.as_ref().map(|v| v.selected), Some(0));
+
+        press(&mut model, "3");
+        press(&mut model, "G");
+        assert_eq!(model.rollout.selected, model.rollout.len() - 1);
+        press(&mut model, "home");
+        assert_eq!(model.rollout.selected, 0);
+
+        press(&mut model, "4");
+        press(&mut model, "end");
+        assert_eq!(model.health.selected, model.health.signals.len() - 1);
+
+        // The history scrolls; any key it does not use closes it, as before.
+        press(&mut model, "3");
+        press(&mut model, "j");
+        press(&mut model, "enter");
+        press(&mut model, "G");
+        assert!(matches!(
+            model.overlay,
+            Some(Overlay::History {
+                scroll: ScrollFrom::End(0),
+                ..
+            })
+        ));
+        press(&mut model, "x");
+        assert_eq!(model.overlay, None);
+
+        // The palette's results: home and end (g and G are typed).
+        press(&mut model, ":");
+        press(&mut model, "end");
+        let Some(Overlay::Palette(palette)) = &model.overlay else {
+            panic!("palette")
+        };
+        assert_eq!(palette.selected, palette.matches().len() - 1);
+        press(&mut model, "G");
+        assert!(matches!(&model.overlay, Some(Overlay::Palette(p)) if p.query == "G"));
+    }
+
+    #[test]
+    fn a_dialogs_command_chosen_in_the_palette_says_where_it_works() {
+        let mut model = sample_model_with_release();
+        assert!(run_command(&mut model, Command::ConfirmYes).is_empty());
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.starts_with("`confirm-yes` is a key of a dialog")),
+            "{:?}",
+            model.notice
         );
     }
 }

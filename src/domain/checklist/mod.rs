@@ -4,7 +4,7 @@
 mod go_no_go;
 mod state;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
@@ -93,6 +93,9 @@ pub struct Checklist {
     pub open_triggers: BTreeMap<String, DateTime<Utc>>,
     /// The last rollback journaled, and how far it got.
     pub rollback: Option<RollbackRecord>,
+    /// Steps added after the start (a post-mortem): due at a time, not at a
+    /// place in the plan, so they read as a time.
+    pub follow_ups: BTreeSet<String>,
 }
 
 /// A rollback as the journal tells it.
@@ -139,6 +142,7 @@ impl Checklist {
             baselines: BTreeMap::new(),
             open_triggers: BTreeMap::new(),
             rollback: None,
+            follow_ups: BTreeSet::new(),
         }
     }
 
@@ -155,6 +159,7 @@ impl Checklist {
         if self.playbook.step(id).is_some() {
             return;
         }
+        self.follow_ups.insert(id.to_owned());
         let step = crate::domain::playbook::Step {
             id: id.to_owned(),
             title: title.to_owned(),

@@ -5,10 +5,12 @@
 
 mod measure;
 mod points;
+mod settings;
 mod signal;
 
 pub use measure::{
     Matcher, Measure, MeasureError, MeasureProblem, NoValue, SelectorError, parse_measure,
 };
 pub use points::{Points, downsample};
+pub use settings::HealthSettings;
 pub use signal::{Signal, SignalReading, SignalUpdate, Source, Unit};

@@ -7,9 +7,8 @@
 //! the time elapsed since the last one, so an idle sandbox costs nothing and
 //! tests drive time with explicit `Instant`s.
 
-mod endpoints;
-mod policy;
-mod render;
+pub(super) mod policy;
+pub(super) mod render;
 mod serving;
 #[cfg(test)]
 mod tests;
@@ -19,8 +18,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-pub use endpoints::Endpoint;
-pub(super) use endpoints::respond;
 pub use policy::{Regression, ServicePolicy};
 use serving::ServiceView;
 

@@ -152,7 +152,7 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidId(error) => error.fmt(f),
-            Self::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            Self::Io { path, error } => write!(f, "{error}: {}", path.display()),
             Self::Unusable(error) => error.fmt(f),
         }
     }
@@ -200,7 +200,7 @@ mod tests {
                     error: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
                 }
                 .to_string(),
-                "/s/r.jsonl: permission denied",
+                "permission denied: /s/r.jsonl",
             ),
             (
                 UnusableJournal {

@@ -10,17 +10,16 @@ use ratatui::text::{Line, Span};
 use crate::app::Model;
 use crate::app::calendar_view::CalendarView;
 use crate::domain::calendar::{self, ConflictKind, MilestoneKind, Occurrence, Status};
+use crate::domain::display_time;
 use crate::domain::offset::format_duration;
 use crate::ui::theme::{Role, Theme};
 
 /// `Tue 8 Dec 18:00 UTC` and, for a train kept in another zone, `10:00 PST`.
 fn when(t: DateTime<Utc>, operator: Tz, train: Tz) -> (String, Option<String>) {
-    let here = t
-        .with_timezone(&operator)
-        .format("%a %-d %b %H:%M %Z")
-        .to_string();
-    let there = (train != operator).then(|| t.with_timezone(&train).format("%H:%M %Z").to_string());
-    (here, there)
+    (
+        display_time::date_time(t, operator),
+        display_time::beside(t, operator, train),
+    )
 }
 
 pub fn day(view: &CalendarView, model: &Model, theme: &Theme) -> Vec<Line<'static>> {
@@ -121,7 +120,7 @@ fn status_lines(
     if let Some(blackout) = &o.on_blackout {
         found.push((format!("⚠ on {blackout}"), Role::Warn));
     }
-    let from = o.scheduled.with_timezone(&view.zone).format("%a %-d %b");
+    let from = display_time::day(o.scheduled, view.zone);
     match &o.status {
         Status::Skipped { reason, operator } => found.push((
             match operator {
@@ -214,7 +213,7 @@ pub fn conflicts(view: &CalendarView, now: DateTime<Utc>, theme: &Theme) -> Vec<
                     format!("{} freeze starts in {}'s window", a.train, b.train)
                 }
             };
-            let at = c.at.with_timezone(&view.zone).format("%a %-d %b %H:%M");
+            let at = display_time::day_minute(c.at, view.zone);
             Some(Line::styled(
                 format!("⚠ {at}: {what}"),
                 theme.style(Role::Critical),

@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::cli::SandboxArgs;
-use crate::paths::Paths;
+use crate::config::paths::Paths;
 use crate::sandbox::{Sandbox, World, write_kubeconfig};
 
 /// Serves on `runtime` until told to stop; returns the exit code.

@@ -1,6 +1,8 @@
 //! One request in, one response out: discovery, get, list (paged), watch and
 //! patch, each checked against the faults first; the simulated services'
-//! endpoints are answered in `services::endpoints`.
+//! endpoints are answered in [`services`].
+
+mod services;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -20,7 +22,7 @@ use super::objects::ApiError;
 use super::patch::PatchType;
 use super::routes::{Route, query, route};
 use super::selectors::{FieldSelector, LabelSelector};
-use super::server::Shared;
+use super::shared::Shared;
 use super::watch::{self, Filter, WatchRequest};
 
 pub type Body = UnsyncBoxBody<Bytes, Infallible>;
@@ -74,9 +76,7 @@ async fn respond(
         (Method::GET, Route::Groups) => Ok(json_ok(&discovery::api_groups())),
         (Method::GET, Route::CoreResources) => Ok(json_ok(&discovery::core_resources())),
         (Method::GET, Route::AppsResources) => Ok(json_ok(&discovery::apps_resources())),
-        (Method::GET, Route::Service(endpoint)) => {
-            Ok(super::services::respond(shared, endpoint).await)
-        }
+        (Method::GET, Route::Service(endpoint)) => Ok(services::respond(shared, endpoint).await),
         (Method::GET, Route::Namespaces) => Ok(json_ok(&namespaces(shared))),
         (Method::GET, Route::Pods { .. }) => Ok(json_ok(&json!({
             "kind": "PodList", "apiVersion": "v1",

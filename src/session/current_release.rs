@@ -47,7 +47,7 @@ pub fn open_current(
         if !demo || read_only {
             return Current::default();
         }
-        return match crate::demo::start_demo_release(store, playbooks, zone, Utc::now()) {
+        return match crate::demo::release::start_demo_release(store, playbooks, zone, Utc::now()) {
             Ok(opened) => {
                 let id = opened.checklist.release.id.clone();
                 let lock = match store.lock_path(&id).map(|path| acquire(&path)) {

@@ -1,4 +1,4 @@
-//! The services' HTTP endpoints on the sandbox's server: `/metrics` for all of
+//! The simulated services' HTTP endpoints on the sandbox's server: `/metrics` for all of
 //! them, and `/services/{namespace}/{name}/metrics` and `.../health` for one,
 //! each through the metrics faults first.
 
@@ -9,21 +9,11 @@ use http_body_util::{BodyExt, Full};
 use hyper::{Response, StatusCode};
 use serde_json::json;
 
-use super::super::http::Body;
-use super::super::server::Shared;
-use super::Health;
-use super::render::{self, CONTENT_TYPE};
-
-/// What a request to the services asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Endpoint {
-    /// `/metrics`: every service.
-    Metrics,
-    /// `/services/{namespace}/{name}/metrics`.
-    ServiceMetrics { namespace: String, name: String },
-    /// `/services/{namespace}/{name}/health`.
-    ServiceHealth { namespace: String, name: String },
-}
+use super::super::routes::Endpoint;
+use super::super::services::Health;
+use super::super::services::render::{self, CONTENT_TYPE};
+use super::super::shared::Shared;
+use super::Body;
 
 pub async fn respond(shared: &Shared, endpoint: Endpoint) -> Response<Body> {
     let (delay, failure) = shared.faults.metrics_faults();

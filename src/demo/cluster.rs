@@ -45,10 +45,10 @@ async fn claim(path: &Path) -> Result<Claim, DemoWorldError> {
         error,
     };
     if let Some(dir) = path.parent() {
-        crate::paths::create_private_dir_all(dir).map_err(problem)?;
+        crate::config::paths::create_private_dir_all(dir).map_err(problem)?;
     }
     for _ in 0..40 {
-        let mut file = crate::paths::private_file()
+        let mut file = crate::config::paths::private_file()
             .create(true)
             .truncate(false)
             .read(true)

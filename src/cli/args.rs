@@ -1,4 +1,4 @@
-//! Command-line interface.
+//! The command line: its arguments (clap).
 
 use std::path::PathBuf;
 

@@ -13,9 +13,9 @@ pub fn init(
     config_level: Option<&str>,
 ) -> std::io::Result<()> {
     if let Some(dir) = file.parent() {
-        crate::paths::create_private_dir_all(dir)?;
+        crate::config::paths::create_private_dir_all(dir)?;
     }
-    let writer = crate::paths::private_file()
+    let writer = crate::config::paths::private_file()
         .create(true)
         .append(true)
         .open(file)?;

@@ -1,0 +1,165 @@
+//! What a key does while a dialog is open: the help, a step's details, a
+//! revision history, the palette, a prompt, the confirmation. Each takes the
+//! key as the keymap read it in the dialog's mode; the rollback's stages are
+//! `rollback_actions::input`.
+
+use super::commands::{COMMANDS, Command};
+use super::confirm::{Action, Answer, Confirm};
+use super::deploy_actions;
+use super::effect::Effect;
+use super::keymap::Input;
+use super::model::{Model, Overlay, Prompt};
+use super::palette::Palette;
+use super::rollback_actions;
+use super::scrolling::{ScrollFrom, scrolled_row};
+use super::step_actions;
+
+/// The help: scroll, or close. Returns the overlay to keep.
+pub fn help(scroll: u16, input: Input) -> Option<Overlay> {
+    // The help scrolls by command: its last one is `COMMANDS.len() - 1`, and
+    // the view never scrolls past its last page.
+    let max = COMMANDS.len() as u16;
+    let Input::Command(command) = input else {
+        return Some(Overlay::Help { scroll });
+    };
+    let scroll = match command {
+        Command::HelpClose => return None,
+        Command::ScrollDown => scroll.saturating_add(1),
+        Command::ScrollUp => scroll.saturating_sub(1),
+        Command::PageDown => scroll.saturating_add(10),
+        Command::PageUp => scroll.saturating_sub(10),
+        Command::Top => 0,
+        Command::Bottom => max,
+        _ => scroll,
+    };
+    Some(Overlay::Help {
+        scroll: scroll.min(max),
+    })
+}
+
+/// The notice log: scroll by notices (the first shown is `scroll` from the
+/// newest), or close. Returns the overlay to keep open.
+pub fn notices(scroll: u16, input: Input, entries: usize) -> Option<Overlay> {
+    let max = u16::try_from(entries.saturating_sub(1)).unwrap_or(u16::MAX);
+    let Input::Command(command) = input else {
+        return Some(Overlay::Notices { scroll });
+    };
+    let scroll = match command {
+        Command::NoticesClose => return None,
+        Command::ScrollDown => scroll.saturating_add(1),
+        Command::ScrollUp => scroll.saturating_sub(1),
+        Command::PageDown => scroll.saturating_add(10),
+        Command::PageUp => scroll.saturating_sub(10),
+        Command::Top => 0,
+        Command::Bottom => max,
+        _ => scroll,
+    };
+    Some(Overlay::Notices {
+        scroll: scroll.min(max),
+    })
+}
+
+/// A step's details: scroll, or close.
+pub fn details(step: String, scroll: ScrollFrom, input: Input) -> Option<Overlay> {
+    let Input::Command(command) = input else {
+        return Some(Overlay::Details { step, scroll });
+    };
+    if command == Command::DetailsClose {
+        return None;
+    }
+    let scroll = scroll.scrolled(command).unwrap_or(scroll);
+    Some(Overlay::Details { step, scroll })
+}
+
+/// A revision history: scroll; any other key closes it, as it always did.
+pub fn history(
+    namespace: String,
+    name: String,
+    scroll: ScrollFrom,
+    input: Input,
+) -> Option<Overlay> {
+    let Input::Command(command) = input else {
+        return None;
+    };
+    let scroll = scroll.scrolled(command)?;
+    Some(Overlay::History {
+        namespace,
+        name,
+        scroll,
+    })
+}
+
+/// The palette: filter, select, or close. Returns the command to run.
+pub fn palette(model: &mut Model, mut palette: Palette, input: Input) -> Option<Command> {
+    match input {
+        Input::Text(c) => palette.push(c),
+        Input::Command(Command::PaletteClose) => return None,
+        Input::Command(Command::PaletteRun) => {
+            if let Some(command) = palette.selected_command() {
+                return Some(command);
+            }
+        }
+        Input::Command(Command::PalettePrev) => palette.move_selection(-1),
+        Input::Command(Command::PaletteNext) => palette.move_selection(1),
+        Input::Command(Command::DeleteChar) => palette.pop(),
+        Input::Command(Command::ClearText) => palette.clear(),
+        Input::Command(command @ (Command::Top | Command::Bottom)) => {
+            let count = palette.matches().len();
+            if let Some(row) = scrolled_row(palette.selected, count, command) {
+                palette.selected = row;
+            }
+        }
+        Input::Command(_) | Input::Unbound => {}
+    }
+    model.overlay = Some(Overlay::Palette(palette));
+    None
+}
+
+/// A prompt: type, or record what was typed, or cancel.
+pub fn prompt(model: &mut Model, mut prompt: Prompt, input: Input) -> Vec<Effect> {
+    match input {
+        Input::Text(c) => prompt.text.push(c),
+        Input::Command(Command::PromptCancel) => return Vec::new(),
+        Input::Command(Command::PromptSubmit) => return step_actions::submit_prompt(model, prompt),
+        Input::Command(Command::DeleteChar) => {
+            prompt.text.pop();
+        }
+        Input::Command(Command::ClearText) => prompt.text.clear(),
+        Input::Command(_) | Input::Unbound => {}
+    }
+    model.overlay = Some(Overlay::Prompt(prompt));
+    Vec::new()
+}
+
+/// The confirmation: yes runs its action; the default is cancel.
+pub fn confirm(model: &mut Model, mut confirm: Confirm, input: Input) -> Vec<Effect> {
+    match confirm.answer(input) {
+        Answer::Open => {
+            model.overlay = Some(Overlay::Confirm(confirm));
+            Vec::new()
+        }
+        Answer::Override => match &confirm.action {
+            Action::Deploy(plan) => deploy_actions::override_held(model, plan),
+            _ => cancelled(model, &confirm),
+        },
+        Answer::Cancelled => cancelled(model, &confirm),
+        Answer::Confirmed => confirmed(model, confirm.action),
+    }
+}
+
+fn cancelled(model: &mut Model, confirm: &Confirm) -> Vec<Effect> {
+    model.notice = Some(confirm.cancelled());
+    Vec::new()
+}
+
+/// The one place a confirmed action runs.
+fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => vec![Effect::Quit { code: 0 }],
+        Action::Deploy(plan) => deploy_actions::confirmed(model, plan),
+        Action::RunStep { step, .. } => step_actions::run_confirmed(model, step),
+        Action::CompleteEarly { step, .. } => step_actions::complete_early_confirmed(model, step),
+        // The rollback's confirmation lives in the wizard: show it.
+        Action::Rollback => rollback_actions::open(model),
+    }
+}

@@ -1,0 +1,13 @@
+//! The command line: the arguments, and each subcommand that prints and exits
+//! (`status`, `calendar`, `history`, `check-config`, `sandbox`), with the one
+//! writer of what they print.
+
+pub mod args;
+pub mod calendar;
+pub mod check_config;
+pub mod history;
+pub mod output;
+pub mod sandbox;
+pub mod status;
+
+pub use args::{CalendarArgs, Cli, CliCommand, SandboxArgs, StartArgs};
