@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use release_cockpit::app::fixture::sample_model_with_release;
-use release_cockpit::app::health_view::HealthView;
+use release_cockpit::app::panes::health::HealthState;
 use release_cockpit::app::{Msg, update};
 use release_cockpit::config::themes::ThemeSet;
 use release_cockpit::domain::health::{Signal, Source, Unit, parse_measure};
@@ -120,7 +120,7 @@ async fn trial(
         },
     };
     let mut model = sample_model_with_release();
-    model.health = HealthView::new(vec![signal.clone()], chrono::Duration::hours(1));
+    model.health = HealthState::new(vec![signal.clone()], chrono::Duration::hours(1));
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|e| panic!("{e}"));
     let (tx, mut mailbox) = mpsc::unbounded_channel();
     spawn_polls(

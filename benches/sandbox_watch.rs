@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use release_cockpit::adapters::kubernetes::{self, Deploy, KubeTarget};
 use release_cockpit::app::fixture::sample_model_with_release;
-use release_cockpit::app::rollout_view::{RolloutView, TargetSpec};
+use release_cockpit::app::panes::rollout::{RolloutState, TargetSpec};
 use release_cockpit::app::{Key, Msg, update};
 use release_cockpit::config::themes::ThemeSet;
 use release_cockpit::domain::rollout::{RolloutPhase, RolloutUpdate};
@@ -78,7 +78,7 @@ async fn one_run(themes: &ThemeSet, roll: bool) -> (Duration, u64, Duration) {
         liveness: kubernetes::Liveness::default(),
     };
     let mut model = sample_model_with_release();
-    model.rollout = RolloutView::new([TargetSpec::named("bench")]);
+    model.rollout = RolloutState::new([TargetSpec::named("bench")]);
     for key in ['3', 'z'] {
         update(&mut model, Msg::Key(Key::char(key)));
     }

@@ -2,7 +2,7 @@
 //! Health signals against real peers: the sandbox's simulated services (their
 //! `/metrics` and `/health`), Debian's Prometheus scraping them, and the kube
 //! adapter deploying and rolling back through the sandbox's API. Each signal
-//! is read with `SignalReader` and folded into a `HealthView`, as the Health
+//! is read with `SignalReader` and folded into a `HealthState`, as the Health
 //! pane does, so a test sees what the operator would: the value, the note, a
 //! staleness reason, and whether the rollback trigger fires.
 
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use release_cockpit::adapters::kubernetes::{self, Deploy, KubeTarget, UndoOutcome};
-use release_cockpit::app::health_view::{HealthView, SignalView};
+use release_cockpit::app::panes::health::{HealthState, SignalState};
 use release_cockpit::domain::health::{Signal, SignalUpdate, Source, Unit, parse_measure};
 use release_cockpit::domain::playbook::HttpCheck;
 use release_cockpit::domain::policy::{TriggerState, parse_rule};
@@ -131,7 +131,7 @@ fn health(name: &str, url: String, critical: Option<&str>) -> Signal {
 /// it read lately for failure messages.
 struct Watch {
     reader: SignalReader,
-    view: HealthView,
+    view: HealthState,
     started: Instant,
     log: Vec<String>,
 }
@@ -139,7 +139,7 @@ struct Watch {
 impl Watch {
     fn new(signal: Signal) -> Self {
         Self {
-            view: HealthView::new(vec![signal.clone()], chart()),
+            view: HealthState::new(vec![signal.clone()], chart()),
             reader: SignalReader::new(signal),
             started: Instant::now(),
             log: Vec::new(),
@@ -176,7 +176,7 @@ impl Watch {
         &mut self,
         what: &str,
         within: Duration,
-        done: impl Fn(&SignalView, &SignalUpdate) -> bool,
+        done: impl Fn(&SignalState, &SignalUpdate) -> bool,
     ) -> SignalUpdate {
         let deadline = Instant::now() + within;
         loop {
@@ -194,7 +194,7 @@ impl Watch {
         }
     }
 
-    fn signal(&self) -> &SignalView {
+    fn signal(&self) -> &SignalState {
         &self.view.signals[0]
     }
 
@@ -214,7 +214,7 @@ fn value(update: &SignalUpdate) -> Option<f64> {
     }
 }
 
-fn below(limit: f64) -> impl Fn(&SignalView, &SignalUpdate) -> bool {
+fn below(limit: f64) -> impl Fn(&SignalState, &SignalUpdate) -> bool {
     move |_, update| value(update).is_some_and(|v| v < limit)
 }
 

@@ -124,7 +124,7 @@ fn help_at_200x50_is_grouped_and_cuts_no_key_or_name() {
 #[test]
 fn read_only_help_marks_what_is_refused() {
     let mut model = sample_model();
-    model.session.read_only = true;
+    model.operator.read_only = true;
     press(&mut model, &["?"]);
     let lines = screen_lines(&render(&model, 200, 50));
     let row = |name: &str| {
@@ -253,7 +253,7 @@ fn skip_reason_prompt() {
 #[test]
 fn read_only_and_alerts_in_the_status_bar() {
     let mut model = sample_model();
-    model.session.read_only = true;
+    model.operator.read_only = true;
     model.health = release_cockpit::app::fixture::sample_health(model.clock.now, 240);
     let terminal = render(&model, 200, 50);
     let line = |y: u16| -> String {

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::health_view::{HealthView, SignalView};
-use super::rollout_view::RolloutView;
+use crate::app::panes::health::{HealthState, SignalState};
+use crate::app::panes::rollout::RolloutState;
 use crate::domain::policy::{Comparison, Trigger, TriggerState};
 use crate::domain::rollout::RolloutPhase;
 
@@ -62,7 +62,7 @@ fn needs_baseline(trigger: &Option<Trigger>) -> bool {
         .is_some_and(|t| matches!(t.rule.comparison, Comparison::AboveBaseline(_)))
 }
 
-impl SignalView {
+impl SignalState {
     /// `baseline` is the signal's journaled baseline; `deployed` whether the
     /// release has deployed (before that a baseline rule has nothing to
     /// compare with, and says nothing).
@@ -117,8 +117,8 @@ pub struct Alerts {
 
 impl Alerts {
     pub fn count(
-        health: &HealthView,
-        rollout: &RolloutView,
+        health: &HealthState,
+        rollout: &RolloutState,
         baseline: impl Fn(&str) -> Option<f64>,
         deployed: bool,
         now: DateTime<Utc>,

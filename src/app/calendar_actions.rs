@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::commands::Command;
-use super::effect::Effect;
-use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
+use crate::app::commands::Command;
+use crate::app::effect::Effect;
+use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
+use crate::app::panes::Pane;
 use crate::domain::calendar::{Change, Occurrence, PostponeError, parse_postpone};
 use crate::domain::display_time;
 use crate::domain::events::Event;
@@ -170,7 +171,7 @@ fn open(model: &mut Model) -> Vec<Effect> {
 
 /// Why `action` on `occurrence` is refused, if it is.
 fn refusal(model: &Model, action: Action, occurrence: &Occurrence) -> Option<Refusal> {
-    if model.session.is_read_only() {
+    if model.operator.is_read_only() {
         return Some(Refusal::ReadOnly(action));
     }
     (occurrence.is_skipped() && action.needs_it_scheduled()).then(|| Refusal::Skipped {

@@ -4,8 +4,8 @@
 //! wants text typed first (the rollback's version) starts with the focus on
 //! Cancel, and Enter presses the focused button.
 
-use super::commands::{Command, Mode};
-use super::keymap::Input;
+use crate::app::commands::{Command, Mode};
+use crate::app::keymap::Input;
 use chrono::{DateTime, Utc};
 
 use crate::domain::rollout::DeployPlan;

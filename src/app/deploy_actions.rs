@@ -5,10 +5,10 @@
 //! hands the plan to the runner, which journals it before and after touching
 //! the cluster.
 
-use super::confirm::{Action, Confirm};
-use super::effect::Effect;
-use super::model::{Model, Overlay};
-use super::rollout_view::TargetView;
+use crate::app::confirm::{Action, Confirm};
+use crate::app::effect::Effect;
+use crate::app::model::{Model, Overlay};
+use crate::app::panes::rollout::TargetState;
 use crate::domain::checklist::{Checklist, EnvironmentGate};
 use crate::domain::events::Event;
 use crate::domain::rollout::{
@@ -16,7 +16,7 @@ use crate::domain::rollout::{
 };
 
 /// Which Deployments a deploy is for.
-pub enum Scope<'a> {
+pub enum DeployScope<'a> {
     Everything,
     /// A playbook step's: a named target, or those serving an environment.
     Step {
@@ -26,14 +26,14 @@ pub enum Scope<'a> {
     },
 }
 
-impl Scope<'_> {
-    fn includes(&self, target: &TargetView, d: &DeploymentState) -> bool {
+impl DeployScope<'_> {
+    fn includes(&self, target: &TargetState, d: &DeploymentState) -> bool {
         match self {
-            Scope::Everything => true,
-            Scope::Step {
+            DeployScope::Everything => true,
+            DeployScope::Step {
                 target: Some(name), ..
             } => target.name == *name,
-            Scope::Step { environment, .. } => {
+            DeployScope::Step { environment, .. } => {
                 target.environment.as_deref().unwrap_or(&d.namespace) == *environment
             }
         }
@@ -41,13 +41,13 @@ impl Scope<'_> {
 
     /// Whether a target might serve this scope, before knowing its rows: a
     /// target with no environment of its own is judged by its namespaces.
-    fn may_include(&self, target: &TargetView) -> bool {
+    fn may_include(&self, target: &TargetState) -> bool {
         match self {
-            Scope::Everything => true,
-            Scope::Step {
+            DeployScope::Everything => true,
+            DeployScope::Step {
                 target: Some(name), ..
             } => target.name == *name,
-            Scope::Step { environment, .. } => match &target.environment {
+            DeployScope::Step { environment, .. } => match &target.environment {
                 Some(own) => own == environment,
                 None => {
                     target.deployments.is_empty()
@@ -67,11 +67,11 @@ impl Scope<'_> {
         // A step's own go/no-go decides only for its own environment: a
         // named target that also serves another is held to that one's.
         let step = match self {
-            Scope::Step { id, .. } => checklist
+            DeployScope::Step { id, .. } => checklist
                 .playbook
                 .step(id)
                 .filter(|s| s.kind.deploys_to() == Some(environment)),
-            Scope::Everything => None,
+            DeployScope::Everything => None,
         };
         match step {
             Some(step) => checklist.step_gate(step),
@@ -81,8 +81,8 @@ impl Scope<'_> {
 
     fn step(&self) -> Option<String> {
         match self {
-            Scope::Everything => None,
-            Scope::Step { id, .. } => Some((*id).to_owned()),
+            DeployScope::Everything => None,
+            DeployScope::Step { id, .. } => Some((*id).to_owned()),
         }
     }
 }
@@ -90,7 +90,7 @@ impl Scope<'_> {
 /// Whether any configured target serves (or, not having reported yet, may
 /// serve) the step; when none does, the step stays one done by hand.
 pub fn serves(model: &Model, environment: &str, target: Option<&str>) -> bool {
-    let scope = Scope::Step {
+    let scope = DeployScope::Step {
         id: "",
         environment,
         target,
@@ -99,9 +99,9 @@ pub fn serves(model: &Model, environment: &str, target: Option<&str>) -> bool {
 }
 
 /// Opens the confirmation, or says why there is nothing to confirm.
-pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
+pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
     model.mark_changed();
-    if model.session.is_read_only() {
+    if model.operator.is_read_only() {
         model.warn("read-only: deploys are refused in this cockpit".to_owned());
         return Vec::new();
     }
@@ -110,7 +110,7 @@ pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
         return Vec::new();
     };
     let version = release.version.to_string();
-    let chosen: Vec<(&TargetView, &DeploymentState)> = model
+    let chosen: Vec<(&TargetState, &DeploymentState)> = model
         .rollout
         .rows()
         .filter(|(target, d)| scope.includes(target, d))
@@ -199,7 +199,7 @@ pub fn plan(model: &mut Model, scope: &Scope) -> Vec<Effect> {
 }
 
 /// The environment a row serves: its target's, or its namespace.
-fn environment_of<'a>(target: &'a TargetView, d: &'a DeploymentState) -> &'a str {
+fn environment_of<'a>(target: &'a TargetState, d: &'a DeploymentState) -> &'a str {
     target.environment.as_deref().unwrap_or(&d.namespace)
 }
 
@@ -216,7 +216,7 @@ fn describe(held_back: &[HeldBack]) -> String {
 /// here, when it is planned and again when it is confirmed.
 fn go_no_go(
     checklist: &Checklist,
-    scope: &Scope,
+    scope: &DeployScope,
     items: Vec<DeployItem>,
 ) -> (Vec<DeployItem>, Vec<HeldBack>) {
     let mut gates: Vec<(String, EnvironmentGate)> = Vec::new();
@@ -252,8 +252,8 @@ fn go_no_go(
 pub fn override_held(model: &mut Model, plan: &DeployPlan) -> Vec<Effect> {
     match plan.held_back.first() {
         Some(held) => {
-            model.overlay = Some(Overlay::Prompt(super::model::Prompt {
-                purpose: super::model::PromptPurpose::OverrideReason {
+            model.overlay = Some(Overlay::Prompt(crate::app::model::Prompt {
+                purpose: crate::app::model::PromptPurpose::OverrideReason {
                     step: held.step.clone(),
                 },
                 text: String::new(),
@@ -276,7 +276,7 @@ pub fn confirmed(model: &mut Model, mut plan: DeployPlan) -> Vec<Effect> {
         model.overlay = reopen(plan);
         return Vec::new();
     }
-    if model.session.is_read_only() {
+    if model.operator.is_read_only() {
         model.warn("read-only: deploys are refused in this cockpit".to_owned());
         return Vec::new();
     }
@@ -291,12 +291,12 @@ pub fn confirmed(model: &mut Model, mut plan: DeployPlan) -> Vec<Effect> {
         return Vec::new();
     }
     let scope = match &plan.step {
-        Some(id) => Scope::Step {
+        Some(id) => DeployScope::Step {
             id,
             environment: "",
             target: None,
         },
-        None => Scope::Everything,
+        None => DeployScope::Everything,
     };
     let before = plan.items.len();
     let (items, held_back) = go_no_go(&view.checklist, &scope, plan.items.clone());

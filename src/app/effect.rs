@@ -1,10 +1,10 @@
-use super::requests::Request;
+use crate::app::requests::Request;
 use crate::domain::events::Event;
 use crate::domain::playbook::StepKind;
 use crate::domain::release::NewRelease;
 
 /// Side effects that `update` asks the runtime to carry out. Effects that produce a
-/// result report it back as a [`super::Msg`].
+/// result report it back as a [`crate::app::Msg`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Leave the loop, restore the terminal and exit with this code.
@@ -28,7 +28,7 @@ pub enum Effect {
     TakeOver { id: String },
     /// Remember what the operator looks at (focus, cursor, folds, calendar
     /// day), so a restart comes back to it.
-    RememberView(super::remembered::Remembered),
+    RememberView(crate::app::remembered::Remembered),
     /// Start a release; reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
     StartRelease(Box<NewRelease>),
     /// Append a calendar event (postpone, skip, restore) to the calendar's

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, TimeZone, Utc};
 
-use super::keymap::Keymap;
-use super::model::{ConfigOrigin, Model, ModelSettings, Pane, Session, Themes};
-use super::release_view::ReleaseView;
+use crate::app::keymap::Keymap;
+use crate::app::model::{ConfigOrigin, Model, ModelSettings, Operator, Themes};
+use crate::app::panes::Pane;
+use crate::app::panes::release::ReleaseState;
 use crate::config::ConfigSource;
 use crate::config::PlaybookLibrary;
 use crate::domain::calendar::Calendar;
@@ -21,8 +22,8 @@ pub fn sample_model() -> Model {
         .with_ymd_and_hms(2026, 11, 21, 16, 40, 0)
         .single()
         .unwrap_or_default();
-    let session = Session {
-        operator: "alice".to_owned(),
+    let operator = Operator {
+        name: "alice".to_owned(),
         read_only: false,
         origin: ConfigOrigin::Demo {
             reason: "no config file".to_owned(),
@@ -38,7 +39,7 @@ pub fn sample_model() -> Model {
     };
     let calendar = demo_calendar(&themes.names);
     let settings = ModelSettings {
-        session,
+        operator,
         keymap: Keymap::defaults(),
         themes,
         zone: chrono_tz::UTC,
@@ -98,7 +99,7 @@ pub fn sample_model_with_release() -> Model {
             playbook_text: entry.text.clone(),
         },
     };
-    model.release = Some(ReleaseView::new(Checklist::new(
+    model.release = Some(ReleaseState::new(Checklist::new(
         release,
         entry.playbook.clone(),
         &started,
@@ -127,7 +128,9 @@ pub fn override_go_no_go(model: &mut Model, step: &str) {
 
 /// Rollout targets in every state: `shop` live with a complete, a rolling, a
 /// failed and a paused Deployment; `edge` stale since 42 s before the clock.
-pub fn sample_rollout(now: chrono::DateTime<chrono::Utc>) -> super::rollout_view::RolloutView {
+pub fn sample_rollout(
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::app::panes::rollout::RolloutState {
     use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
     let image = |name: &str, tag: &str| format!("registry.example.com/shop/{name}:{tag}");
     let state = |ns: &str,
@@ -171,9 +174,9 @@ pub fn sample_rollout(now: chrono::DateTime<chrono::Utc>) -> super::rollout_view
             ],
         }
     };
-    let mut view = super::rollout_view::RolloutView::new([
-        super::rollout_view::TargetSpec::named("shop"),
-        super::rollout_view::TargetSpec::named("edge"),
+    let mut view = crate::app::panes::rollout::RolloutState::new([
+        crate::app::panes::rollout::TargetSpec::named("shop"),
+        crate::app::panes::rollout::TargetSpec::named("edge"),
     ]);
     view.apply(
         RolloutUpdate::Snapshot {
@@ -216,7 +219,7 @@ pub fn sample_rollout(now: chrono::DateTime<chrono::Utc>) -> super::rollout_view
 pub fn many_deployments(
     count: usize,
     now: chrono::DateTime<chrono::Utc>,
-) -> super::rollout_view::RolloutView {
+) -> crate::app::panes::rollout::RolloutState {
     use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
     let deployments = (0..count)
         .map(|i| {
@@ -246,8 +249,9 @@ pub fn many_deployments(
             }
         })
         .collect();
-    let mut view =
-        super::rollout_view::RolloutView::new([super::rollout_view::TargetSpec::named("bench")]);
+    let mut view = crate::app::panes::rollout::RolloutState::new([
+        crate::app::panes::rollout::TargetSpec::named("bench"),
+    ]);
     view.apply(
         RolloutUpdate::Snapshot {
             target: "bench".to_owned(),
@@ -264,7 +268,7 @@ pub fn many_deployments(
 pub fn sample_health(
     now: chrono::DateTime<chrono::Utc>,
     points: usize,
-) -> super::health_view::HealthView {
+) -> crate::app::panes::health::HealthState {
     use crate::domain::health::{Signal, SignalReading, SignalUpdate, Source, Unit, parse_measure};
     use crate::domain::playbook::HttpCheck;
     use crate::domain::policy::parse_rule;
@@ -327,7 +331,7 @@ pub fn sample_health(
             rule("queue_depth > 1000"),
         ),
     ];
-    let mut view = super::health_view::HealthView::new(signals, Duration::hours(1));
+    let mut view = crate::app::panes::health::HealthState::new(signals, Duration::hours(1));
     let points = points.max(2);
     let step = Duration::hours(1) / i32::try_from(points).unwrap_or(i32::MAX);
     for i in 0..points {

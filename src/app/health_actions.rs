@@ -2,12 +2,12 @@
 //! at once when a rollback trigger fires (banner, bell, journal), and take
 //! each signal's baseline when a deploy starts.
 
-use super::effect::Effect;
+use crate::app::effect::Effect;
 use chrono::{DateTime, Utc};
 
-use super::health_view::RuleChange;
-use super::model::Model;
-use super::rollout_view::ImageChange;
+use crate::app::model::Model;
+use crate::app::panes::health::RuleChange;
+use crate::app::panes::rollout::ImageChange;
 use crate::domain::events::{Event, Number, Recorded};
 use crate::domain::health::SignalUpdate;
 
@@ -27,7 +27,7 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
         return Vec::new();
     };
     // The writer journals; a follower sees the writer's lines instead.
-    let journals = model.release.is_some() && !model.session.is_read_only();
+    let journals = model.release.is_some() && !model.operator.is_read_only();
     let open = |rule: &str| {
         model
             .release
@@ -37,7 +37,7 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
     match change {
         RuleChange::Fired(firing) => {
             let journal = journals && !open(&firing.rule);
-            super::rollback_actions::on_fired(model, &firing);
+            crate::app::rollback_actions::on_fired(model, &firing);
             let mut effects = vec![Effect::Bell];
             if journal {
                 effects.push(Effect::Record(Event::TriggerFired {
@@ -51,7 +51,7 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
         }
         RuleChange::Cleared { rule, signal } => {
             let journal = journals && open(&rule);
-            super::rollback_actions::on_cleared(model, &rule);
+            crate::app::rollback_actions::on_cleared(model, &rule);
             if journal {
                 vec![Effect::Record(Event::TriggerCleared { rule, signal })]
             } else {
@@ -64,7 +64,7 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
 /// A deploy is durable: journal each signal's level over its baseline window
 /// before it, from what the pane has seen (Prometheus brings the last hour).
 pub fn after_recorded(model: &Model, recorded: &Recorded) -> Vec<Effect> {
-    if model.session.is_read_only() {
+    if model.operator.is_read_only() {
         return Vec::new();
     }
     let Event::DeployRequested { dry_run: false, .. } = &recorded.event else {
@@ -101,7 +101,7 @@ pub fn external_rollouts(model: &Model, changes: &[ImageChange]) -> Vec<Effect> 
     let Some(checklist) = model.release.as_ref().map(|r| &r.checklist) else {
         return Vec::new();
     };
-    if model.session.is_read_only() || changes.is_empty() {
+    if model.operator.is_read_only() || changes.is_empty() {
         return Vec::new();
     }
     let now = model.clock.now;

@@ -4,9 +4,10 @@
 //! every command it takes now with all of its keys (in a mode that takes
 //! text, its named keys only). Read-only, commands that write are left out.
 
-use super::commands::{COMMANDS, Command, CommandSpec, Mode, Scope};
-use super::key::{Key, KeyCode};
-use super::model::{Model, Overlay, Pane};
+use crate::app::commands::{COMMANDS, Command, CommandSpec, Mode, Scope};
+use crate::app::key::{Key, KeyCode};
+use crate::app::model::{Model, Overlay};
+use crate::app::panes::Pane;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
@@ -104,7 +105,7 @@ fn dialog(model: &Model, mode: Mode) -> Vec<Hint> {
 
 /// A follower (read-only) is offered nothing that writes.
 fn allowed(model: &Model, spec: &CommandSpec) -> bool {
-    !(spec.writes && model.session.is_read_only())
+    !(spec.writes && model.operator.is_read_only())
 }
 
 /// Whether the open dialog takes the command in its present state.
@@ -127,8 +128,8 @@ fn label_of(model: &Model, command: Command, label: &str) -> String {
     match (command, confirm) {
         (Command::ConfirmYes, Some(confirm)) => confirm.verb(),
         (Command::ConfirmChoose, Some(confirm)) => match confirm.focus {
-            super::confirm::Button::Cancel => confirm.cancel_label().to_owned(),
-            super::confirm::Button::Confirm => confirm.verb(),
+            crate::app::confirm::Button::Cancel => confirm.cancel_label().to_owned(),
+            crate::app::confirm::Button::Confirm => confirm.verb(),
         },
         (Command::ConfirmCancel, Some(confirm)) => confirm.cancel_label().to_owned(),
         _ => label.to_owned(),

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::commands::{COMMANDS, Command, Mode, Scope};
-use super::key::{Key, KeyParseError};
+use crate::app::commands::{COMMANDS, Command, Mode, Scope};
+use crate::app::key::{Key, KeyParseError};
 
 /// What a key means in a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,6 @@
 
 pub mod alerts;
 pub mod calendar_actions;
-pub mod calendar_view;
 pub mod clock;
 pub mod commands;
 pub mod confirm;
@@ -14,7 +13,6 @@ pub mod effect;
 #[cfg(any(test, feature = "test-support"))]
 pub mod fixture;
 pub mod health_actions;
-pub mod health_view;
 pub mod hints;
 pub mod key;
 pub mod keymap;
@@ -23,12 +21,11 @@ pub mod msg;
 pub mod notices;
 mod overlay_keys;
 pub mod palette;
-pub mod release_view;
+pub mod panes;
 pub mod remembered;
 pub mod requests;
 pub mod rollback_actions;
 pub mod rollback_wizard;
-pub mod rollout_view;
 pub mod scrolling;
 pub(crate) mod step_actions;
 pub mod update;
@@ -37,6 +34,7 @@ pub use commands::{COMMANDS, Command, CommandSpec, Mode, Scope};
 pub use effect::Effect;
 pub use key::Key;
 pub use keymap::{Input, Keymap};
-pub use model::{Model, Overlay, Pane};
+pub use model::{Model, Overlay};
 pub use msg::Msg;
+pub use panes::Pane;
 pub use update::update;

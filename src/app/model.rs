@@ -3,90 +3,20 @@ use chrono_tz::Tz;
 
 use std::collections::BTreeMap;
 
-use super::calendar_view::{CalendarView, KnownRelease};
-use super::clock::Clock;
-use super::commands::Mode;
-use super::health_view::HealthView;
-use super::keymap::Keymap;
-use super::notices::{NoticeLevel, NoticeLog};
-use super::palette::Palette;
-use super::release_view::ReleaseView;
-use super::rollout_view::{RolloutView, TargetSpec};
-use super::scrolling::ScrollFrom;
+use crate::app::clock::Clock;
+use crate::app::commands::Mode;
+use crate::app::keymap::Keymap;
+use crate::app::notices::{NoticeLevel, NoticeLog};
+use crate::app::palette::Palette;
+use crate::app::panes::Pane;
+use crate::app::panes::calendar::{CalendarState, KnownRelease};
+use crate::app::panes::health::HealthState;
+use crate::app::panes::release::ReleaseState;
+use crate::app::panes::rollout::{RolloutState, TargetSpec};
+use crate::app::scrolling::ScrollFrom;
 use crate::domain::calendar::Calendar;
 use crate::domain::health::Signal;
 use crate::domain::rollback::RollbackSettings;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pane {
-    Calendar,
-    Checklist,
-    Rollout,
-    Health,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Calendar, Pane::Checklist, Pane::Rollout, Pane::Health];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Calendar => "Calendar",
-            Pane::Checklist => "Checklist",
-            Pane::Rollout => "Rollout",
-            Pane::Health => "Health",
-        }
-    }
-
-    /// Where the pane is in [`Pane::ALL`] (and on the tab bar).
-    pub fn index(self) -> usize {
-        match self {
-            Pane::Calendar => 0,
-            Pane::Checklist => 1,
-            Pane::Rollout => 2,
-            Pane::Health => 3,
-        }
-    }
-
-    fn offset(self, delta: isize) -> Pane {
-        let len = Self::ALL.len() as isize;
-        Self::ALL[(self.index() as isize + delta).rem_euclid(len) as usize]
-    }
-
-    /// The pane with this title, case-insensitively (`checklist`).
-    pub fn from_title(title: &str) -> Option<Pane> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.title().eq_ignore_ascii_case(title.trim()))
-    }
-
-    /// Whose keys apply while this pane has focus.
-    pub fn scope(self) -> super::commands::Scope {
-        match self {
-            Pane::Calendar => super::commands::Scope::Calendar,
-            Pane::Checklist => super::commands::Scope::Checklist,
-            Pane::Rollout => super::commands::Scope::Rollout,
-            Pane::Health => super::commands::Scope::Health,
-        }
-    }
-
-    /// Whose keys work while this pane has focus.
-    pub fn mode(self) -> Mode {
-        match self {
-            Pane::Calendar => Mode::Calendar,
-            Pane::Checklist => Mode::Checklist,
-            Pane::Rollout => Mode::Rollout,
-            Pane::Health => Mode::Health,
-        }
-    }
-
-    pub fn next(self) -> Pane {
-        self.offset(1)
-    }
-
-    pub fn prev(self) -> Pane {
-        self.offset(-1)
-    }
-}
 
 /// A dialog drawn over the panes; while one is open it receives the keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +33,7 @@ pub enum Overlay {
     },
     /// Quit, a deploy, a deploying command step or an early completion, waiting for `y`; the
     /// default answer is cancel.
-    Confirm(super::confirm::Confirm),
+    Confirm(crate::app::confirm::Confirm),
     /// The guided rollback wizard (its state is `Model::rollback`).
     Rollback,
     /// A line of text the operator types: a reason, a note, a new release.
@@ -181,7 +111,7 @@ impl PromptPurpose {
     }
 }
 
-impl Session {
+impl Operator {
     /// Actions are refused when asked for (`--read-only`) or while following
     /// another cockpit that writes the release.
     pub fn is_read_only(&self) -> bool {
@@ -222,8 +152,8 @@ pub enum ConfigOrigin {
 
 /// Who is at the keyboard and what they may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub operator: String,
+pub struct Operator {
+    pub name: String,
     pub read_only: bool,
     pub origin: ConfigOrigin,
     /// Role name -> operators in it, from `[roles]`; approvals check it.
@@ -250,15 +180,15 @@ pub struct Model {
     pub zoomed: bool,
     pub overlay: Option<Overlay>,
     pub keymap: Keymap,
-    pub session: Session,
+    pub operator: Operator,
     pub clock: Clock,
     pub themes: Themes,
     /// Release trains, the month shown and the selected day.
-    pub calendar: CalendarView,
+    pub calendar: CalendarState,
     /// The rollout targets' Deployments, as their watches last reported.
-    pub rollout: RolloutView,
+    pub rollout: RolloutState,
     /// The release in the Checklist pane, if one is open.
-    pub release: Option<ReleaseView>,
+    pub release: Option<ReleaseState>,
     /// A one-line message for the status bar, replaced by the next one.
     pub notice: Option<String>,
     /// Every notice shown, with its time and level (`:notices`).
@@ -266,18 +196,18 @@ pub struct Model {
     /// The level of a notice set while `update` handles a message.
     pending_level: NoticeLevel,
     /// The health signals, their values and rules.
-    pub health: HealthView,
+    pub health: HealthState,
     /// The terminal's width, which bounds how many points a chart can show.
     pub width: u16,
     /// The guided rollback, from `R` (or a trigger in auto mode) until closed.
-    pub rollback: Option<super::rollback_wizard::Wizard>,
+    pub rollback: Option<crate::app::rollback_wizard::Wizard>,
     /// An automatic rollback counting down; any key cancels it.
-    pub countdown: Option<super::rollback_actions::Countdown>,
+    pub countdown: Option<crate::domain::rollback::Countdown>,
     /// Verification window, post-mortem due time, what a trigger starts.
     pub rollback_settings: crate::domain::rollback::RollbackSettings,
     /// Gates, deploys, reverts and reports under way, each bound to the
     /// release that started it.
-    pub requests: super::requests::Requests,
+    pub requests: crate::app::requests::Requests,
     changed: bool,
 }
 
@@ -287,7 +217,7 @@ pub struct Model {
 /// a switch does.
 #[derive(Debug, Clone)]
 pub struct ModelSettings {
-    pub session: Session,
+    pub operator: Operator,
     pub keymap: Keymap,
     pub themes: Themes,
     /// The operator's zone: the clock's and the calendar's.
@@ -305,7 +235,7 @@ pub struct ModelSettings {
 impl Model {
     pub fn new(settings: ModelSettings, now: DateTime<Utc>) -> Self {
         let ModelSettings {
-            session,
+            operator,
             keymap,
             themes,
             zone,
@@ -321,16 +251,16 @@ impl Model {
             zoomed: false,
             overlay: None,
             keymap,
-            session,
+            operator,
             clock: Clock::new(now, zone),
             themes,
-            calendar: CalendarView::new(calendar, releases, now, zone),
-            rollout: RolloutView::new(targets),
+            calendar: CalendarState::new(calendar, releases, now, zone),
+            rollout: RolloutState::new(targets),
             release: None,
             notice: None,
             notices: NoticeLog::default(),
             pending_level: NoticeLevel::Info,
-            health: HealthView::new(signals, chart),
+            health: HealthState::new(signals, chart),
             width: 0,
             rollback: None,
             countdown: None,
@@ -370,9 +300,9 @@ impl Model {
     }
 
     /// What the header counts: firing, breached, failed, warnings, stale.
-    pub fn alerts(&self) -> super::alerts::Alerts {
+    pub fn alerts(&self) -> crate::app::alerts::Alerts {
         let checklist = self.release.as_ref().map(|r| &r.checklist);
-        super::alerts::Alerts::count(
+        crate::app::alerts::Alerts::count(
             &self.health,
             &self.rollout,
             |signal| checklist.and_then(|c| c.baseline(signal)),
@@ -393,7 +323,7 @@ impl Model {
     /// `GateStarted`, a deploy confirmed for it, its rollback and report),
     /// so one is open; a request bound to no release would be journaled
     /// nowhere and say so (`Effect::RecordInto` of an empty id fails).
-    pub fn start_request(&mut self, what: String, results: usize) -> super::requests::Request {
+    pub fn start_request(&mut self, what: String, results: usize) -> crate::app::requests::Request {
         debug_assert!(self.release.is_some(), "a request for no release: {what}");
         let release = self.release_id().unwrap_or_default().to_owned();
         self.requests.start(&release, what, results)

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::checklist::Checklist;
 use crate::domain::events::{Event, Recorded};
 
-use super::key::Key;
+use crate::app::key::Key;
 
 /// Everything that can happen to the cockpit, as plain data.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +47,8 @@ pub enum Msg {
     /// report) reports back, bound to the request, and so the release, that
     /// started it.
     Done {
-        request: super::requests::Request,
-        result: super::requests::TaskResult,
+        request: crate::app::requests::Request,
+        result: crate::app::requests::TaskResult,
     },
     /// A release was started or switched to. `following` names the cockpit that
     /// writes it when this one only follows.

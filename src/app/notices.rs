@@ -133,7 +133,7 @@ mod tests {
         assert_eq!(model.notices.latest().map(|n| n.at), Some(model.clock.now));
         assert_eq!(model.notice_level(), NoticeLevel::Error);
         // A refusal warns; the status bar's colour follows the latest.
-        model.session.read_only = true;
+        model.operator.read_only = true;
         for c in ":release-new".chars() {
             update(&mut model, Msg::Key(Key::char(c)));
         }

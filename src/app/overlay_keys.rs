@@ -3,16 +3,16 @@
 //! key as the keymap read it in the dialog's mode; the rollback's stages are
 //! `rollback_actions::input`.
 
-use super::commands::{COMMANDS, Command};
-use super::confirm::{Action, Answer, Confirm};
-use super::deploy_actions;
-use super::effect::Effect;
-use super::keymap::Input;
-use super::model::{Model, Overlay, Prompt};
-use super::palette::Palette;
-use super::rollback_actions;
-use super::scrolling::{ScrollFrom, scrolled_row};
-use super::step_actions;
+use crate::app::commands::{COMMANDS, Command};
+use crate::app::confirm::{Action, Answer, Confirm};
+use crate::app::deploy_actions;
+use crate::app::effect::Effect;
+use crate::app::keymap::Input;
+use crate::app::model::{Model, Overlay, Prompt};
+use crate::app::palette::Palette;
+use crate::app::rollback_actions;
+use crate::app::scrolling::{ScrollFrom, scrolled_row};
+use crate::app::step_actions;
 
 /// The help: scroll, or close. Returns the overlay to keep.
 pub fn help(scroll: u16, input: Input) -> Option<Overlay> {

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 
-use super::model::{Model, Pane};
-use super::release_view::Row;
+use crate::app::model::Model;
+use crate::app::panes::Pane;
+use crate::app::panes::release::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remembered {

@@ -5,23 +5,18 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::effect::Effect;
-use super::health_view::Firing;
-use super::keymap::Input;
-use super::model::{Model, Overlay};
-use super::rollback_wizard::{Checks, Outcome, Stage, Wizard};
+use crate::app::effect::Effect;
+use crate::app::keymap::Input;
+use crate::app::model::{Model, Overlay};
+use crate::app::panes::health::Firing;
+use crate::app::rollback_wizard::{Checks, Outcome, Stage, Wizard};
 use crate::domain::events::{Event, Recorded};
 use crate::domain::health::Unit;
 use crate::domain::incident::{IncidentDraft, IncidentError, IncidentWritten};
-use crate::domain::rollback::{Candidate, OnTrigger, RollbackPlan, TriggerFacts, UndoOutcome};
+use crate::domain::rollback::{
+    Candidate, Countdown, OnTrigger, RollbackPlan, TriggerFacts, UndoOutcome,
+};
 use crate::domain::rollout::ActionError;
-
-/// An automatic rollback waiting to start.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Countdown {
-    pub trigger: TriggerFacts,
-    pub starts_at: DateTime<Utc>,
-}
 
 /// `R`: shows the rollback in progress, or starts the wizard.
 pub fn open(model: &mut Model) -> Vec<Effect> {
@@ -102,7 +97,7 @@ pub fn input(model: &mut Model, input: Input) -> Vec<Effect> {
         .as_ref()
         .map(|r| r.checklist.release.version.to_string())
         .unwrap_or_default();
-    let read_only = model.session.is_read_only();
+    let read_only = model.operator.is_read_only();
     let now = model.clock.now;
     let Some(wizard) = model.rollback.as_mut() else {
         return Vec::new();
@@ -200,7 +195,7 @@ fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
         severity: wizard.severity,
         reason: wizard.reason_or_default(),
         trigger: wizard.trigger.as_ref().map(|t| t.rule.clone()),
-        operator: model.session.operator.clone(),
+        operator: model.operator.name.clone(),
         items: wizard.progress.iter().map(|p| p.item.clone()).collect(),
         verified: verdict.ok,
         verdict: verdict.detail.clone(),
@@ -410,7 +405,7 @@ pub fn on_fired(model: &mut Model, firing: &Firing) {
         .and_then(|r| r.checklist.rollback.as_ref())
         .is_some_and(|r| r.verified.is_none());
     if !auto
-        || model.session.is_read_only()
+        || model.operator.is_read_only()
         || model.rollback.is_some()
         || model.countdown.is_some()
         || unfinished
@@ -504,7 +499,7 @@ pub fn release_opened(model: &mut Model) {
         return;
     };
     model.health.restore_open(&release.checklist.open_triggers);
-    if model.session.is_read_only() {
+    if model.operator.is_read_only() {
         return;
     }
     let resumed = release

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::commands::{Command, Mode};
-use super::confirm::{Action, Answer, Confirm};
-use super::keymap::Input;
-use super::scrolling::scrolled_row;
+use crate::app::commands::{Command, Mode};
+use crate::app::confirm::{Action, Answer, Confirm};
+use crate::app::keymap::Input;
+use crate::app::scrolling::scrolled_row;
 use crate::domain::events::Event;
 use crate::domain::rollback::{Candidate, RollbackItem, Severity, TriggerFacts, suggest};
 

@@ -2,11 +2,12 @@
 //! changes the release becomes an `Effect::Record`; the screen changes only when
 //! the event comes back durable as `Msg::Recorded`.
 
-use super::commands::Command;
-use super::confirm::{Action, Confirm};
-use super::effect::Effect;
-use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
-use super::release_view::Row;
+use crate::app::commands::Command;
+use crate::app::confirm::{Action, Confirm};
+use crate::app::effect::Effect;
+use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
+use crate::app::panes::Pane;
+use crate::app::panes::release::Row;
 use crate::domain::checklist::StepState;
 use crate::domain::events::{Event, Recorded};
 use crate::domain::playbook::{Step, StepKind};
@@ -25,8 +26,8 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let read_only = model.session.is_read_only();
-    let operator = model.session.operator.clone();
+    let read_only = model.operator.is_read_only();
+    let operator = model.operator.name.clone();
     let Some(view) = model.release.as_mut() else {
         model.notice = Some(
             "no release in progress: start one with `release-cockpit start` or :release-new"
@@ -45,7 +46,7 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             if let Some(step) = view.selected_step(now) {
                 model.overlay = Some(Overlay::Details {
                     step: step.id.clone(),
-                    scroll: super::scrolling::ScrollFrom::Top(0),
+                    scroll: crate::app::scrolling::ScrollFrom::Top(0),
                 });
             }
         }
@@ -123,7 +124,7 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                     .as_ref()
                     .is_none_or(|r| r.verified != Some(true)) =>
         {
-            let effects = super::rollback_actions::open(model);
+            let effects = crate::app::rollback_actions::open(model);
             if model.rollback.is_some() {
                 model.notice = Some(format!(
                     "`{id}` completes with Space once the rollback is verified"
@@ -139,14 +140,14 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                 environment,
                 target,
             } = &step.kind
-                && super::deploy_actions::serves(model, environment, target.as_deref())
+                && crate::app::deploy_actions::serves(model, environment, target.as_deref())
             {
-                let scope = super::deploy_actions::Scope::Step {
+                let scope = crate::app::deploy_actions::DeployScope::Step {
                     id: &id,
                     environment,
                     target: target.as_deref(),
                 };
-                return super::deploy_actions::plan(model, &scope);
+                return crate::app::deploy_actions::plan(model, &scope);
             }
             if let Some(due) = checklist.due_at(&step).filter(|due| *due - now > EARLY) {
                 model.overlay = Some(Overlay::Confirm(Confirm::new(Action::CompleteEarly {
@@ -171,7 +172,7 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                 return notice(format!("`{id}` is not an approval step"));
             };
             if let Some(members) = model
-                .session
+                .operator
                 .roles
                 .get(&rule.role)
                 .filter(|m| !m.iter().any(|m| m == operator))
@@ -232,7 +233,7 @@ fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
 /// `y` in the "complete it this early?" dialog: the step completes if it
 /// still may.
 pub fn complete_early_confirmed(model: &mut Model, step: String) -> Vec<Effect> {
-    if model.session.is_read_only() {
+    if model.operator.is_read_only() {
         model.warn(format!("read-only: `{step}` is refused"));
         return Vec::new();
     }
@@ -263,7 +264,7 @@ pub fn complete_early_confirmed(model: &mut Model, step: String) -> Vec<Effect> 
 /// `y` in the "run this deploying command?" dialog: it runs if go/no-go
 /// still allows.
 pub fn run_confirmed(model: &mut Model, step: String) -> Vec<Effect> {
-    if model.session.is_read_only() {
+    if model.operator.is_read_only() {
         model.warn(format!("read-only: `{step}` is refused"));
         return Vec::new();
     }
@@ -336,7 +337,7 @@ pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
         purpose @ (PromptPurpose::Postpone { .. }
         | PromptPurpose::SkipOccurrence { .. }
         | PromptPurpose::StartOccurrence { .. }) => {
-            return super::calendar_actions::submit(model, purpose, text);
+            return crate::app::calendar_actions::submit(model, purpose, text);
         }
     };
     vec![Effect::Record(event)]

@@ -1,23 +1,24 @@
 //! `update`: the only place the model changes. Pure and synchronous.
 
-use super::calendar_actions;
-use super::commands::Command;
-use super::confirm::{Action, Confirm};
-use super::deploy_actions;
-use super::effect::Effect;
-use super::health_actions;
-use super::key::Key;
-use super::keymap::Input;
-use super::model::{Model, Overlay, Pane, Prompt, PromptPurpose};
-use super::msg::Msg;
-use super::overlay_keys;
-use super::palette::Palette;
-use super::release_view::ReleaseView;
-use super::remembered::Remembered;
-use super::requests::{Binding, Request, TaskResult};
-use super::rollback_actions;
-use super::scrolling::ScrollFrom;
-use super::step_actions;
+use crate::app::calendar_actions;
+use crate::app::commands::Command;
+use crate::app::confirm::{Action, Confirm};
+use crate::app::deploy_actions;
+use crate::app::effect::Effect;
+use crate::app::health_actions;
+use crate::app::key::Key;
+use crate::app::keymap::Input;
+use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
+use crate::app::msg::Msg;
+use crate::app::overlay_keys;
+use crate::app::palette::Palette;
+use crate::app::panes::Pane;
+use crate::app::panes::release::ReleaseState;
+use crate::app::remembered::Remembered;
+use crate::app::requests::{Binding, Request, TaskResult};
+use crate::app::rollback_actions;
+use crate::app::scrolling::ScrollFrom;
+use crate::app::step_actions;
 use crate::domain::events::Event;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -96,14 +97,14 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
 /// release, as a new cockpit would; one started `--read-only` only says so.
 fn writer_gone(model: &mut Model) -> Vec<Effect> {
     model.mark_changed();
-    let Some(writer) = model.session.following.clone() else {
+    let Some(writer) = model.operator.following.clone() else {
         return Vec::new();
     };
     let Some(id) = model.release_id().map(str::to_owned) else {
         return Vec::new();
     };
-    if model.session.read_only {
-        model.session.following = Some(format!("{writer} (gone)"));
+    if model.operator.read_only {
+        model.operator.following = Some(format!("{writer} (gone)"));
         model.notice = Some(format!(
             "{writer}, which wrote {id}, is gone; start without --read-only to take over"
         ));
@@ -209,9 +210,9 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 ),
                 None => format!("release {} {} opened", release.name, release.version),
             });
-            model.session.following = following;
+            model.operator.following = following;
             model.calendar.remember(release);
-            model.release = Some(ReleaseView::new(*checklist));
+            model.release = Some(ReleaseState::new(*checklist));
             rollback_actions::release_opened(model);
             model.focus = Pane::Checklist;
             model.mark_changed();
@@ -333,7 +334,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
             model.notice = Some(format!("theme: {}", model.themes.current_name()));
         }
         Command::Suspend => return vec![Effect::Suspend],
-        Command::NewRelease if model.session.is_read_only() => {
+        Command::NewRelease if model.operator.is_read_only() => {
             model.warn("read-only: starting a release is refused".to_owned());
         }
         Command::NewRelease | Command::SwitchRelease if model.may_switch_release().is_err() => {
@@ -375,7 +376,9 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::CalendarRestore => return calendar_actions::run(model, command),
         Command::RolloutUp => model.rollout.move_selection(-1),
         Command::RolloutDown => model.rollout.move_selection(1),
-        Command::Deploy => return deploy_actions::plan(model, &deploy_actions::Scope::Everything),
+        Command::Deploy => {
+            return deploy_actions::plan(model, &deploy_actions::DeployScope::Everything);
+        }
         Command::Rollback => return rollback_actions::open(model),
         Command::HealthUp => model.health.move_selection(-1),
         Command::HealthDown => model.health.move_selection(1),

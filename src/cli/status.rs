@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use crate::adapters::kubernetes::{KubeTarget, watch_target};
 use crate::app::alerts::Condition;
-use crate::app::health_view::{HealthView, SignalView};
+use crate::app::panes::health::{HealthState, SignalState};
 use crate::domain::health::{Signal, SignalUpdate};
 use crate::domain::rollout::{RolloutPhase, RolloutUpdate};
 use crate::runtime::signal_reader::SignalReader;
@@ -30,7 +30,7 @@ const TARGET_WAIT: Duration = Duration::from_secs(15);
 
 pub struct Report {
     pub targets: Vec<RolloutUpdate>,
-    pub health: HealthView,
+    pub health: HealthState,
     /// Each signal's journaled baseline.
     pub baselines: BTreeMap<String, f64>,
     /// Whether the release has deployed (a baseline rule says nothing before).
@@ -42,7 +42,7 @@ impl Report {
         self.baselines.get(signal).copied()
     }
 
-    fn condition(&self, s: &SignalView) -> Condition {
+    fn condition(&self, s: &SignalState) -> Condition {
         s.condition(self.baseline(&s.signal.name), self.deployed, Utc::now())
     }
 }
@@ -75,7 +75,7 @@ pub async fn gather(
         }
     }));
     let (targets, readings) = futures::join!(rollouts, readings);
-    let mut health = HealthView::new(signals, chart);
+    let mut health = HealthState::new(signals, chart);
     for update in readings {
         health.apply(update, &baseline, Utc::now());
     }
@@ -107,7 +107,7 @@ async fn first_report(target: KubeTarget) -> RolloutUpdate {
 
 /// One signal's state as `status` prints it: the pane's word, but `error`
 /// for a source that could not be read.
-fn signal_state(report: &Report, s: &SignalView) -> &'static str {
+fn signal_state(report: &Report, s: &SignalState) -> &'static str {
     match report.condition(s) {
         Condition::Stale => "error",
         Condition::Firing { .. } | Condition::Clearing => "firing",

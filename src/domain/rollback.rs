@@ -91,6 +91,13 @@ impl fmt::Display for UnknownSeverity {
 
 impl std::error::Error for UnknownSeverity {}
 
+/// An automatic rollback waiting to start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Countdown {
+    pub trigger: TriggerFacts,
+    pub starts_at: DateTime<Utc>,
+}
+
 /// What fired, as the assessment starts from it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TriggerFacts {

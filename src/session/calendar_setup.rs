@@ -1,7 +1,7 @@
 //! The calendar as configured (trains, blackouts) with the operators' changes
 //! from the calendar journal, and the releases that exist already.
 
-use crate::app::calendar_view::KnownRelease;
+use crate::app::panes::calendar::KnownRelease;
 use crate::config::Settings;
 use crate::domain::calendar::{Calendar, Changes};
 use crate::session::{CalendarJournal, ReleaseStore};

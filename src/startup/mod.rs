@@ -12,9 +12,9 @@ use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::app::model::{ConfigOrigin, ModelSettings, Session, Themes};
-use crate::app::release_view::ReleaseView;
-use crate::app::rollout_view::TargetSpec;
+use crate::app::model::{ConfigOrigin, ModelSettings, Operator, Themes};
+use crate::app::panes::release::ReleaseState;
+use crate::app::panes::rollout::TargetSpec;
 use crate::app::{Model, Msg};
 use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
@@ -209,7 +209,7 @@ fn cockpit(
             .view_path(&checklist.release.id)
             .map(|path| runtime::view_file::read(&path))
             .unwrap_or_default();
-        model.release = Some(ReleaseView::new(checklist));
+        model.release = Some(ReleaseState::new(checklist));
         remembered.restore(&mut model);
     }
     if let Some(follow) = &current.follow {
@@ -218,9 +218,9 @@ fn cockpit(
         // with no writer to follow (`--read-only`, a journal this build may
         // not write) it is read-only for good.
         if follow.writer.is_none() {
-            model.session.read_only = true;
+            model.operator.read_only = true;
         }
-        model.session.following = follow.writer.clone();
+        model.operator.following = follow.writer.clone();
     }
     crate::app::rollback_actions::release_opened(&mut model);
 
@@ -233,7 +233,7 @@ fn cockpit(
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let read_only = cli.read_only;
     let playbooks = prepared.playbooks.clone();
-    let operator = model.session.operator.clone();
+    let operator = model.operator.name.clone();
     let themes = if no_color_requested() {
         prepared.themes.without_color()
     } else {
@@ -454,7 +454,7 @@ fn model_settings(
     prepared: &Prepared,
     zone: Tz,
     calendar: crate::domain::calendar::Calendar,
-    releases: Vec<crate::app::calendar_view::KnownRelease>,
+    releases: Vec<crate::app::panes::calendar::KnownRelease>,
 ) -> ModelSettings {
     let settings = &prepared.settings;
     let origin = match &prepared.loaded.source {
@@ -467,8 +467,8 @@ fn model_settings(
         _ => ConfigOrigin::File(prepared.loaded.file.clone()),
     };
     ModelSettings {
-        session: Session {
-            operator: operator_name(settings),
+        operator: Operator {
+            name: operator_name(settings),
             read_only: cli.read_only,
             origin,
             roles: settings.roles.clone(),

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::health_view::Firing;
+use crate::app::panes::health::Firing;
 
 pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, theme: &Theme) {
     let Some(first) = firing.first() else {
@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, t
         ),
         (None, Some(w)) if w.is_running() => "rollback in progress: R shows it".to_owned(),
         (None, Some(_)) => "R: back to the rollback".to_owned(),
-        (None, None) if model.session.is_read_only() => {
+        (None, None) if model.operator.is_read_only() => {
             "read-only here: the cockpit that writes the release rolls back".to_owned()
         }
         (None, None) => "press R for the guided rollback".to_owned(),

@@ -11,7 +11,7 @@ use ratatui::widgets::{Cell, Row as TableRow, Table, TableState};
 use super::layout::{Need, PANE_FRAME};
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::release_view::{ReleaseView, Row};
+use crate::app::panes::release::{ReleaseState, Row};
 use crate::domain::checklist::{Checklist, StepState};
 use crate::domain::display_time;
 use crate::domain::offset::{format_relative, format_t_clock};
@@ -41,7 +41,7 @@ struct Measure {
 }
 
 impl Measure {
-    fn of(view: &ReleaseView, now: DateTime<Utc>, theme: &Theme) -> Self {
+    fn of(view: &ReleaseState, now: DateTime<Utc>, theme: &Theme) -> Self {
         let steps = || view.checklist.playbook.phases.iter().flat_map(|p| &p.steps);
         let width = |w: usize| u16::try_from(w).unwrap_or(u16::MAX);
         let title = steps()
@@ -65,7 +65,7 @@ impl Measure {
 }
 
 /// Every title in full beside every column; at least the narrow table.
-pub fn need(view: &ReleaseView, model: &Model, theme: &Theme) -> Need {
+pub fn need(view: &ReleaseState, model: &Model, theme: &Theme) -> Need {
     let measure = Measure::of(view, model.clock.now, theme);
     Need {
         min: PANE_FRAME + NARROW_FIXED + measure.title.min(TITLE_NARROW),
@@ -73,7 +73,7 @@ pub fn need(view: &ReleaseView, model: &Model, theme: &Theme) -> Need {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseView, model: &Model, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseState, model: &Model, theme: &Theme) {
     let now = model.clock.now;
     let checklist = &view.checklist;
     let [header, rows_area] =
@@ -151,7 +151,7 @@ fn header_lines<'a>(
 }
 
 fn phase_row<'a>(
-    view: &'a ReleaseView,
+    view: &'a ReleaseState,
     phase: usize,
     current_phase: usize,
     now: DateTime<Utc>,
@@ -188,7 +188,7 @@ fn phase_row<'a>(
 }
 
 fn step_row<'a>(
-    view: &'a ReleaseView,
+    view: &'a ReleaseState,
     step: &'a Step,
     (now, zone): (DateTime<Utc>, chrono_tz::Tz),
     theme: &Theme,
@@ -239,7 +239,7 @@ fn step_row<'a>(
 
 /// A step's title, with `⛔ blocked (n)` while it waits on others and
 /// `optional` when it is.
-fn title<'a>(view: &'a ReleaseView, step: &'a Step, state: StepState, theme: &Theme) -> Line<'a> {
+fn title<'a>(view: &'a ReleaseState, step: &'a Step, state: StepState, theme: &Theme) -> Line<'a> {
     let mut title = vec![Span::styled(
         step.title.as_str(),
         theme.style(if state.is_finished() {

@@ -13,7 +13,7 @@ use super::columns::{self, Column};
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::alerts::Condition;
-use crate::app::health_view::SignalView;
+use crate::app::panes::health::SignalState;
 use crate::domain::display_time;
 use crate::domain::health::Unit;
 use crate::domain::offset::{format_duration, format_t_clock};
@@ -67,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 
 /// Name and state go last, then the value; the chart before the rules, and
 /// the baseline first. Each takes the width of its widest cell.
-fn table(signals: &[SignalView], cells: &[Cells]) -> [Column; 6] {
+fn table(signals: &[SignalState], cells: &[Cells]) -> [Column; 6] {
     let widest = |f: &dyn Fn(&Cells) -> usize, floor: usize| {
         cells.iter().map(f).max().unwrap_or(0).max(floor)
     };
@@ -145,18 +145,18 @@ fn deployed(model: &Model) -> bool {
         .is_some_and(|r| r.checklist.last_deploy.is_some())
 }
 
-fn baseline(model: &Model, s: &SignalView) -> Option<f64> {
+fn baseline(model: &Model, s: &SignalState) -> Option<f64> {
     model.release.as_ref()?.checklist.baseline(&s.signal.name)
 }
 
 /// The critical rule and, in brackets, the warn rule, without the name.
-fn rules(s: &SignalView) -> String {
+fn rules(s: &SignalState) -> String {
     let [full, _] = rule_forms(s);
     full
 }
 
 /// The rules in full, then the critical rule alone (a warn rule alone stays).
-fn rule_forms(s: &SignalView) -> [String; 2] {
+fn rule_forms(s: &SignalState) -> [String; 2] {
     let show = |rule: &Rule| {
         let text = s.signal.describe(rule);
         text.strip_prefix(&s.signal.name)
@@ -172,7 +172,7 @@ fn rule_forms(s: &SignalView) -> [String; 2] {
     }
 }
 
-fn cells(s: &SignalView, baseline: Option<f64>, deployed: bool, now: DateTime<Utc>) -> Cells {
+fn cells(s: &SignalState, baseline: Option<f64>, deployed: bool, now: DateTime<Utc>) -> Cells {
     let unit = s.signal.unit;
     let (state, role) = state(s, baseline, deployed, now);
     Cells {
@@ -190,7 +190,7 @@ fn cells(s: &SignalView, baseline: Option<f64>, deployed: bool, now: DateTime<Ut
 /// The state word in full and short, and its colour, as the header and
 /// `status` count it.
 fn state(
-    s: &SignalView,
+    s: &SignalState,
     baseline: Option<f64>,
     deployed: bool,
     now: DateTime<Utc>,
@@ -217,7 +217,7 @@ fn state(
 }
 
 fn row<'a>(
-    s: &SignalView,
+    s: &SignalState,
     cells: &Cells,
     selected: bool,
     from: DateTime<Utc>,
@@ -288,7 +288,7 @@ fn role_of(state: Role) -> Role {
 }
 
 /// Why the signal is stale, late, or has no value; nothing when all is well.
-fn detail<'a>(s: &SignalView, model: &Model, theme: &Theme) -> Option<Line<'a>> {
+fn detail<'a>(s: &SignalState, model: &Model, theme: &Theme) -> Option<Line<'a>> {
     let now = model.clock.now;
     let age =
         |at: DateTime<Utc>| format_duration(Duration::seconds((now - at).num_seconds().max(0)));
@@ -316,7 +316,7 @@ fn detail<'a>(s: &SignalView, model: &Model, theme: &Theme) -> Option<Line<'a>> 
 /// One line of bars, one per column; a threshold lifts the scale so that a
 /// calm signal looks calm.
 fn sparkline(
-    s: &SignalView,
+    s: &SignalState,
     from: DateTime<Utc>,
     now: DateTime<Utc>,
     width: usize,
@@ -337,7 +337,7 @@ fn sparkline(
 /// The chart's columns, a value carried forward over the columns between two
 /// polls; a gap longer than three polls (an outage) stays empty.
 fn filled(
-    s: &SignalView,
+    s: &SignalState,
     from: DateTime<Utc>,
     now: DateTime<Utc>,
     width: usize,

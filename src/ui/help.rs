@@ -17,7 +17,7 @@ use crate::app::{COMMANDS, CommandSpec, Model, Scope};
 const REFUSED: &str = "✗ ";
 
 pub fn render(frame: &mut Frame, area: Rect, scroll: u16, model: &Model, theme: &Theme) {
-    let read_only = model.session.is_read_only();
+    let read_only = model.operator.is_read_only();
     let docs_width = COMMANDS
         .iter()
         .map(|spec| spec.doc.chars().count() + REFUSED.chars().count())

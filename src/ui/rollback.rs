@@ -279,7 +279,7 @@ fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
             ),
             Role::Text,
         )
-    } else if model.session.is_read_only() {
+    } else if model.operator.is_read_only() {
         (format!("{enter}: refused, read-only"), Role::Warn)
     } else if w.confirm.missing().is_some() {
         (
@@ -299,7 +299,7 @@ fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         format!("  {what}"),
         theme.style(role).add_modifier(Modifier::BOLD),
     ));
-    if model.session.is_read_only() {
+    if model.operator.is_read_only() {
         lines.push(Line::styled(
             "read-only: rolling back will be refused",
             theme.style(Role::Warn),

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::columns::{self, Column};
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::rollout_view::TargetView;
+use crate::app::panes::rollout::TargetState;
 use crate::domain::offset::format_duration;
 use crate::domain::rollout::{DeploymentState, RolloutPhase, image_tag};
 
@@ -133,7 +133,7 @@ fn deployment_name(namespace: &str, name: &str, width: usize, longest_name: usiz
     format!("{namespace}…/{name}")
 }
 
-fn target_notice<'a>(target: &TargetView, now: DateTime<Utc>, theme: &Theme) -> Option<Line<'a>> {
+fn target_notice<'a>(target: &TargetState, now: DateTime<Utc>, theme: &Theme) -> Option<Line<'a>> {
     match (&target.stale, target.received) {
         (Some(stale), _) => Some(Line::from(vec![
             Span::styled(
@@ -160,7 +160,7 @@ fn target_notice<'a>(target: &TargetView, now: DateTime<Utc>, theme: &Theme) -> 
 
 fn row<'a>(
     d: &DeploymentState,
-    target: &TargetView,
+    target: &TargetState,
     selected: bool,
     (widths, longest_name): (&[Option<usize>; 8], usize),
     now: DateTime<Utc>,

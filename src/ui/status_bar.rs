@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         }
         None => left.push(Span::styled("no release", theme.style(Role::Muted))),
     }
-    if let ConfigOrigin::Demo { reason } = &model.session.origin {
+    if let ConfigOrigin::Demo { reason } = &model.operator.origin {
         left.push(separator());
         left.push(Span::styled(
             format!("DEMO: {reason}"),
@@ -66,13 +66,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Severity::Quiet => Span::styled(text, theme.style(Role::Muted)),
         });
     }
-    if let Some(writer) = &model.session.following {
+    if let Some(writer) = &model.operator.following {
         right.push(separator());
         right.push(Span::styled(
             format!("following {writer}"),
             theme.style(Role::Warn),
         ));
-    } else if model.session.read_only {
+    } else if model.operator.read_only {
         right.push(separator());
         right.push(Span::styled(
             "READ-ONLY",
@@ -81,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     }
     right.push(separator());
     right.push(Span::styled(
-        model.session.operator.clone(),
+        model.operator.name.clone(),
         theme.style(Role::Text),
     ));
     right.push(separator());

@@ -2,7 +2,7 @@ use chrono::{Duration, TimeZone, Utc};
 
 use super::*;
 use crate::app::fixture::{sample_health, sample_rollout};
-use crate::app::rollout_view::Stale;
+use crate::app::panes::rollout::Stale;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 16, 40, 0).unwrap()
@@ -10,7 +10,7 @@ fn now() -> DateTime<Utc> {
 
 /// The sample's five signals, all read just now and calm: each test then
 /// puts the ones it is about into the state it is about.
-fn calm() -> HealthView {
+fn calm() -> HealthState {
     let now = now();
     let mut health = sample_health(now, 2);
     for s in &mut health.signals {
@@ -24,7 +24,7 @@ fn calm() -> HealthView {
     health
 }
 
-fn set(health: &mut HealthView, name: &str, f: impl FnOnce(&mut SignalView)) {
+fn set(health: &mut HealthState, name: &str, f: impl FnOnce(&mut SignalState)) {
     let s = health.signals.iter_mut().find(|s| s.signal.name == name);
     f(s.unwrap_or_else(|| panic!("no signal {name}")));
 }
@@ -35,7 +35,7 @@ fn state(t: &mut Option<Trigger>, state: TriggerState) {
     }
 }
 
-fn count(health: &HealthView, rollout: &RolloutView) -> Alerts {
+fn count(health: &HealthState, rollout: &RolloutState) -> Alerts {
     Alerts::count(health, rollout, |_| Some(0.25), true, now())
 }
 
@@ -49,7 +49,7 @@ fn two_breached_signals_are_two_breaches_not_one_warning() {
     set(&mut health, "queue_depth", |s| {
         state(&mut s.critical, TriggerState::Pending { since })
     });
-    let alerts = count(&health, &RolloutView::default());
+    let alerts = count(&health, &RolloutState::default());
     assert_eq!(alerts.breached, 2);
     assert_eq!(
         alerts.parts(),
@@ -66,7 +66,7 @@ fn every_source_stale_is_never_no_alerts() {
             error: "timed out".into(),
         });
     }
-    let alerts = count(&health, &RolloutView::default());
+    let alerts = count(&health, &RolloutState::default());
     assert_eq!(alerts.stale, 5);
     assert_eq!(alerts.parts(), [("5 STALE".to_owned(), Severity::Stale)]);
 }
@@ -77,7 +77,7 @@ fn silence_is_stale_a_value_older_than_three_intervals() {
     set(&mut health, "cpu", |s| {
         s.received = Some(now() - Duration::seconds(46))
     });
-    assert_eq!(count(&health, &RolloutView::default()).stale, 1);
+    assert_eq!(count(&health, &RolloutState::default()).stale, 1);
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn a_firing_rule_on_a_stale_signal_counts_as_both() {
             error: "timed out".into(),
         });
     });
-    let alerts = count(&health, &RolloutView::default());
+    let alerts = count(&health, &RolloutState::default());
     assert_eq!((alerts.firing, alerts.stale), (1, 1));
 }
 
@@ -114,10 +114,10 @@ fn a_value_over_its_warn_rule_is_a_warning_and_a_baseline_rule_without_one_is_to
     set(&mut health, "p99", |s| {
         state(&mut s.warn, TriggerState::Pending { since: now() })
     });
-    let p99 = |h: &HealthView| h.signals.iter().find(|s| s.signal.name == "p99").cloned();
+    let p99 = |h: &HealthState| h.signals.iter().find(|s| s.signal.name == "p99").cloned();
     let shown = p99(&health).unwrap();
     assert_eq!(shown.condition(Some(0.25), true, now()), Condition::Warning);
-    assert_eq!(count(&health, &RolloutView::default()).warnings, 1);
+    assert_eq!(count(&health, &RolloutState::default()).warnings, 1);
 
     set(&mut health, "p99", |s| state(&mut s.warn, TriggerState::Ok));
     let shown = p99(&health).unwrap();
@@ -132,7 +132,7 @@ fn a_value_over_its_warn_rule_is_a_warning_and_a_baseline_rule_without_one_is_to
         "before any deploy there is nothing to compare with"
     );
     assert_eq!(
-        Alerts::count(&health, &RolloutView::default(), |_| None, true, now()).warnings,
+        Alerts::count(&health, &RolloutState::default(), |_| None, true, now()).warnings,
         1
     );
 }
@@ -141,6 +141,6 @@ fn a_value_over_its_warn_rule_is_a_warning_and_a_baseline_rule_without_one_is_to
 fn a_source_with_no_number_is_counted_as_status_counts_it() {
     let mut health = calm();
     set(&mut health, "cpu", |s| s.value = None);
-    let alerts = count(&health, &RolloutView::default());
+    let alerts = count(&health, &RolloutState::default());
     assert_eq!(alerts.parts(), [("1 NO VALUE".to_owned(), Severity::Stale)]);
 }

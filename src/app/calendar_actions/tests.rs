@@ -1,8 +1,8 @@
 use chrono::{NaiveDate, TimeZone};
 
 use super::*;
-use crate::app::calendar_view::KnownRelease;
 use crate::app::fixture::sample_model;
+use crate::app::panes::calendar::KnownRelease;
 use crate::app::{Msg, update};
 use crate::domain::events::Recorded;
 
@@ -37,7 +37,7 @@ fn durable(model: &mut Model, effects: Vec<Effect>) {
         let recorded = Recorded {
             seq: model.calendar.calendar.changes.last_seq() + 1 + n as u64,
             at: model.clock.now,
-            operator: model.session.operator.clone(),
+            operator: model.operator.name.clone(),
             event,
         };
         update(model, Msg::CalendarRecorded(recorded));
@@ -205,7 +205,7 @@ fn enter_starts_a_release_with_the_suggested_version_or_opens_an_existing_one() 
 #[test]
 fn read_only_refuses_calendar_changes_but_not_looking() {
     let mut model = on_modules_tuesday();
-    model.session.read_only = true;
+    model.operator.read_only = true;
     for key in ["p", "s", "enter"] {
         assert!(press(&mut model, &[key]).is_empty());
         assert!(model.overlay.is_none(), "{key}");

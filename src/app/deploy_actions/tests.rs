@@ -1,11 +1,12 @@
 //! Go/no-go on every deploy path: `d` on the Rollout pane is held to the same
 //! bar as the playbook step that would deploy there.
 
-use super::Scope;
+use super::DeployScope;
+use crate::app::Pane;
 use crate::app::confirm::{Action, Confirm};
 use crate::app::fixture::{override_go_no_go, sample_model_with_release, sample_rollout};
-use crate::app::model::{Model, Overlay, Pane};
-use crate::app::rollout_view::{RolloutView, TargetSpec};
+use crate::app::model::{Model, Overlay};
+use crate::app::panes::rollout::{RolloutState, TargetSpec};
 use crate::app::{Effect, Msg, update};
 use crate::domain::rollout::RolloutUpdate;
 
@@ -24,7 +25,7 @@ fn two_environments() -> Model {
     staging.namespace = "staging".to_owned();
     let mut production = web;
     production.phase = crate::domain::rollout::RolloutPhase::Complete;
-    let mut rollout = RolloutView::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
+    let mut rollout = RolloutState::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
     for (target, d) in [("shop", production), ("stage", staging)] {
         rollout.apply(
             RolloutUpdate::Snapshot {
@@ -211,7 +212,7 @@ fn a_step_naming_a_target_that_serves_production_is_held_to_productions_go_no_go
             target: Some("shop".to_owned()),
         };
     }
-    let scope = Scope::Step {
+    let scope = DeployScope::Step {
         id: "deploy-staging",
         environment: "staging",
         target: Some("shop"),

@@ -32,7 +32,7 @@ fn recorded(model: &Model, seq: u64, event: Event) -> Recorded {
 fn model() -> Model {
     let mut model = sample_model_with_release();
     let now = model.clock.now;
-    model.health = crate::app::health_view::HealthView::new(
+    model.health = crate::app::panes::health::HealthState::new(
         sample_health(now, 60)
             .signals
             .into_iter()
@@ -69,7 +69,7 @@ fn a_trigger_firing_rings_the_bell_and_is_journaled_once() {
         let msg = Msg::Recorded(recorded(&model, seq, fired));
         update(&mut model, msg)
     };
-    model.health = crate::app::health_view::HealthView::new(
+    model.health = crate::app::panes::health::HealthState::new(
         model
             .health
             .signals
@@ -86,7 +86,7 @@ fn a_trigger_firing_rings_the_bell_and_is_journaled_once() {
 #[test]
 fn a_follower_sees_the_trigger_but_leaves_the_journal_to_the_writer() {
     let mut model = model();
-    model.session.following = Some("host/42".to_owned());
+    model.operator.following = Some("host/42".to_owned());
     let now = model.clock.now;
     let effects = update(&mut model, firing_reading(now + Duration::seconds(65)));
     assert_eq!(effects, vec![Effect::Bell]);
@@ -147,7 +147,7 @@ fn a_deploy_takes_each_signals_baseline_from_the_window_before_it() {
 fn a_journaled_baseline_is_what_the_rules_compare_with() {
     let mut model = sample_model_with_release();
     let now = model.clock.now;
-    model.health = crate::app::health_view::HealthView::new(
+    model.health = crate::app::panes::health::HealthState::new(
         sample_health(now, 10)
             .signals
             .into_iter()
@@ -276,7 +276,7 @@ mod external_rollouts {
     #[test]
     fn a_follower_journals_nothing() {
         let (mut model, msg) = moved("registry.example.com/shop/web:2.4.1-hotfix");
-        model.session.following = Some("host/1".to_owned());
+        model.operator.following = Some("host/1".to_owned());
         assert!(update(&mut model, msg).is_empty());
     }
 
@@ -286,8 +286,8 @@ mod external_rollouts {
         let now = model.clock.now;
         model.health = sample_health(now, 240);
         let deployments = sample_rollout(now).targets[0].deployments.clone();
-        model.rollout = crate::app::rollout_view::RolloutView::new([
-            crate::app::rollout_view::TargetSpec::named("shop"),
+        model.rollout = crate::app::panes::rollout::RolloutState::new([
+            crate::app::panes::rollout::TargetSpec::named("shop"),
         ]);
         let effects = update(
             &mut model,

@@ -119,7 +119,7 @@ fn wizard_hints_are_generated_for_every_stage_and_name_every_key_it_takes() {
 fn a_followers_footer_offers_no_write_keys() {
     let mut model = sample_model_with_release();
     model.rollout = sample_rollout(model.clock.now);
-    model.session.following = Some("host/4242".into());
+    model.operator.following = Some("host/4242".into());
     let writes: Vec<&str> = COMMANDS
         .iter()
         .filter(|s| s.writes)
@@ -143,7 +143,7 @@ fn a_followers_footer_offers_no_write_keys() {
     for write in ["complete", "skip", "approve", "rollback"] {
         assert!(!checklist.contains(write), "{write} in {checklist}");
     }
-    model.session.following = None;
+    model.operator.following = None;
     let writer = shown(&model);
     assert!(
         writer.contains("space complete") && writer.contains("R rollback"),

@@ -2,7 +2,7 @@ use chrono::Duration;
 
 use super::*;
 use crate::app::fixture::{sample_health, sample_model_with_release};
-use crate::app::rollout_view::{RolloutView, TargetSpec};
+use crate::app::panes::rollout::{RolloutState, TargetSpec};
 use crate::app::{Key, Msg, update};
 use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
 
@@ -60,7 +60,7 @@ fn checkout(tag: &str, revision: u64) -> RolloutUpdate {
 fn release_model() -> Model {
     let mut model = sample_model_with_release();
     let now = model.clock.now;
-    model.rollout = RolloutView::new([TargetSpec::named("shop")]);
+    model.rollout = RolloutState::new([TargetSpec::named("shop")]);
     update(&mut model, Msg::Rollout(checkout("2.4.0", 4)));
     model.health = sample_health(now, 120);
     model.rollback_settings.verify = Duration::minutes(5);
@@ -182,7 +182,7 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
     );
     // The cluster is back on 2.3.1 (a new revision 5) and the signals calm.
     update(&mut model, Msg::Rollout(checkout("2.3.1", 5)));
-    model.health = crate::app::health_view::HealthView::new(
+    model.health = crate::app::panes::health::HealthState::new(
         model
             .health
             .signals
@@ -283,7 +283,7 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
 #[test]
 fn read_only_refuses_at_the_confirmation() {
     let mut model = model_with_wizard();
-    model.session.read_only = true;
+    model.operator.read_only = true;
     press(&mut model, "enter enter");
     typed(&mut model, "2.4.0");
     let effects = press(&mut model, "tab enter");
@@ -321,7 +321,7 @@ fn auto_mode_counts_down_then_rolls_back_and_any_key_cancels() {
     let auto = |model: &mut Model| {
         model.rollback_settings.on_trigger = OnTrigger::Auto;
         model.rollback_settings.auto_countdown = Duration::seconds(30);
-        model.health = crate::app::health_view::HealthView::new(
+        model.health = crate::app::panes::health::HealthState::new(
             model
                 .health
                 .signals
@@ -367,7 +367,7 @@ fn auto_mode_counts_down_then_rolls_back_and_any_key_cancels() {
     // Read-only never arms it.
     let mut model = release_model();
     auto(&mut model);
-    model.session.read_only = true;
+    model.operator.read_only = true;
     fire(&mut model);
     assert!(model.countdown.is_none());
 }

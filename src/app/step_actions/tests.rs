@@ -27,7 +27,7 @@ fn record(model: &mut Model, effects: Vec<Effect>) -> Vec<Effect> {
                 let recorded = Recorded {
                     seq,
                     at: model.clock.now,
-                    operator: model.session.operator.clone(),
+                    operator: model.operator.name.clone(),
                     event,
                 };
                 follow_up.extend(update(model, Msg::Recorded(recorded)));
@@ -213,7 +213,7 @@ fn skip_needs_a_reason() {
 fn approvals_check_role_self_and_duplicates() {
     let mut model = sample_model_with_release();
     model
-        .session
+        .operator
         .roles
         .insert("tech-lead".into(), vec!["carol".into()]);
     select(&mut model, "tech-lead-approval");
@@ -238,7 +238,7 @@ fn approvals_check_role_self_and_duplicates() {
         Some("alice has approved `team-approval` already")
     );
 
-    model.session.operator = "carol".into();
+    model.operator.name = "carol".into();
     assert!(press(&mut model, &["a"]).is_empty());
     assert_eq!(
         model.notice.as_deref(),
@@ -306,7 +306,7 @@ fn undo_takes_back_only_your_own_action() {
 #[test]
 fn read_only_refuses_every_action_and_says_so() {
     let mut model = sample_model_with_release();
-    model.session.read_only = true;
+    model.operator.read_only = true;
     select(&mut model, "announce");
     for key in ["space", "s", "a", "n", "r", "u", "O"] {
         assert!(press(&mut model, &[key]).is_empty(), "{key}");
@@ -527,7 +527,7 @@ fn the_early_confirm_checks_again_on_y() {
     crate::app::fixture::override_go_no_go(&mut model, "deploy-production");
     press(&mut model, &["space"]);
     // The cockpit became a follower while the dialog was open.
-    model.session.following = Some("host/42".into());
+    model.operator.following = Some("host/42".into());
     assert!(press(&mut model, &["y"]).is_empty());
     assert!(
         model

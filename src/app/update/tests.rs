@@ -317,7 +317,7 @@ mod deploy {
     #[test]
     fn read_only_and_no_release_refuse() {
         let mut model = model();
-        model.session.read_only = true;
+        model.operator.read_only = true;
         assert!(key(&mut model, "d").is_empty());
         assert!(model.overlay.is_none());
         assert!(
@@ -405,14 +405,15 @@ mod deploy {
 
     #[test]
     fn space_on_a_deploy_step_plans_a_deploy_to_the_targets_of_its_environment() {
-        use crate::app::rollout_view::{RolloutView, TargetSpec};
+        use crate::app::panes::rollout::{RolloutState, TargetSpec};
         use crate::domain::rollout::RolloutUpdate;
         let mut model = model();
         // Without the override: production waits for go/no-go.
         model.release = sample_model_with_release().release;
         let mut staging = model.rollout.targets[0].deployments[3].clone();
         staging.namespace = "staging".to_owned();
-        let mut rollout = RolloutView::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
+        let mut rollout =
+            RolloutState::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
         let shop = model.rollout.targets[0].deployments.clone();
         for (target, deployments) in [("shop", shop), ("stage", vec![staging])] {
             rollout.apply(
@@ -478,7 +479,7 @@ mod deploy {
 mod deploy_steps {
     use super::*;
     use crate::app::fixture::{sample_model_with_release, sample_rollout};
-    use crate::app::rollout_view::{RolloutView, TargetSpec};
+    use crate::app::panes::rollout::{RolloutState, TargetSpec};
     use crate::domain::rollout::{RolloutPhase, RolloutUpdate};
 
     /// The release with one target serving `staging`, in the given state.
@@ -488,7 +489,7 @@ mod deploy_steps {
         d.namespace = "staging".into();
         d.image = format!("registry.example.com/shop/web:{tag}");
         d.phase = phase;
-        model.rollout = RolloutView::new([TargetSpec::named("stage")]);
+        model.rollout = RolloutState::new([TargetSpec::named("stage")]);
         if report {
             model.rollout.apply(
                 RolloutUpdate::Snapshot {
@@ -678,7 +679,7 @@ mod writer_gone {
     #[test]
     fn a_follower_takes_over_and_a_read_only_one_says_so() {
         let mut model = sample_model_with_release();
-        model.session.following = Some("host/4242".into());
+        model.operator.following = Some("host/4242".into());
         let id = model.release_id().unwrap().to_owned();
         assert_eq!(
             update(&mut model, Msg::WriterGone),
@@ -693,10 +694,13 @@ mod writer_gone {
         );
 
         let mut model = sample_model_with_release();
-        model.session.following = Some("host/4242".into());
-        model.session.read_only = true;
+        model.operator.following = Some("host/4242".into());
+        model.operator.read_only = true;
         assert!(update(&mut model, Msg::WriterGone).is_empty());
-        assert_eq!(model.session.following.as_deref(), Some("host/4242 (gone)"));
+        assert_eq!(
+            model.operator.following.as_deref(),
+            Some("host/4242 (gone)")
+        );
 
         let mut model = sample_model_with_release();
         assert!(

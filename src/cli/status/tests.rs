@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 
 use super::*;
 use crate::app::fixture::sample_rollout;
-use crate::app::rollout_view::Stale;
+use crate::app::panes::rollout::Stale;
 use crate::domain::health::{SignalReading, SignalUpdate};
 
 /// Three signals read just now: `error_rate` (warn > 1%, critical > 5% for
@@ -19,7 +19,7 @@ fn report(values: [f64; 3]) -> Report {
         .take(3)
         .map(|s| s.signal.clone())
         .collect();
-    let mut health = HealthView::new(signals, Duration::hours(1));
+    let mut health = HealthState::new(signals, Duration::hours(1));
     for (name, value) in ["error_rate", "p99", "cpu"].into_iter().zip(values) {
         health.apply(
             SignalUpdate::Reading {

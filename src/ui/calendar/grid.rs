@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::calendar_view::{CalendarView, WEEKDAYS};
+use crate::app::panes::calendar::{CalendarState, WEEKDAYS};
 use crate::ui::theme::{Role, Theme};
 
 /// What the grid shows about one day.
@@ -20,7 +20,7 @@ struct DayMarks {
     blackout: bool,
 }
 
-fn marks(view: &CalendarView, day: NaiveDate) -> DayMarks {
+fn marks(view: &CalendarState, day: NaiveDate) -> DayMarks {
     let mut marks = DayMarks::default();
     let (start, end) = (view.day_start(day), view.day_start(day + Duration::days(1)));
     for (i, o) in view.occurrences.iter().enumerate() {
@@ -44,7 +44,7 @@ fn marks(view: &CalendarView, day: NaiveDate) -> DayMarks {
     marks
 }
 
-pub fn grid(view: &CalendarView, now: DateTime<Utc>, theme: &Theme) -> Paragraph<'static> {
+pub fn grid(view: &CalendarState, now: DateTime<Utc>, theme: &Theme) -> Paragraph<'static> {
     let today = view.today(now);
     let mut lines = vec![Line::styled(
         view.month.format("%B %Y").to_string(),
@@ -73,7 +73,7 @@ pub fn grid(view: &CalendarView, now: DateTime<Utc>, theme: &Theme) -> Paragraph
 }
 
 fn cell(
-    view: &CalendarView,
+    view: &CalendarState,
     day: NaiveDate,
     today: NaiveDate,
     theme: &Theme,

@@ -8,7 +8,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
 use crate::app::Model;
-use crate::app::calendar_view::CalendarView;
+use crate::app::panes::calendar::CalendarState;
 use crate::domain::calendar::{self, ConflictKind, MilestoneKind, Occurrence, Status};
 use crate::domain::display_time;
 use crate::domain::offset::format_duration;
@@ -22,7 +22,7 @@ fn when(t: DateTime<Utc>, operator: Tz, train: Tz) -> (String, Option<String>) {
     )
 }
 
-pub fn day(view: &CalendarView, model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+pub fn day(view: &CalendarState, model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
         view.selected.format("%A %-d %B %Y").to_string(),
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
@@ -43,7 +43,7 @@ pub fn day(view: &CalendarView, model: &Model, theme: &Theme) -> Vec<Line<'stati
 }
 
 fn release_line(
-    view: &CalendarView,
+    view: &CalendarState,
     model: &Model,
     o: &Occurrence,
     picked: bool,
@@ -96,7 +96,7 @@ fn release_line(
 
 /// Why it is where it is, and what to look at: conflicts, a blackout.
 fn status_lines(
-    view: &CalendarView,
+    view: &CalendarState,
     index: usize,
     o: &Occurrence,
     theme: &Theme,
@@ -145,7 +145,7 @@ fn status_lines(
 }
 
 pub fn agenda(
-    view: &CalendarView,
+    view: &CalendarState,
     now: DateTime<Utc>,
     theme: &Theme,
     room: usize,
@@ -183,7 +183,7 @@ pub fn agenda(
 }
 
 fn agenda_items(
-    view: &CalendarView,
+    view: &CalendarState,
     now: DateTime<Utc>,
     limit: usize,
 ) -> Vec<(&Occurrence, crate::domain::calendar::AgendaItem)> {
@@ -194,7 +194,7 @@ fn agenda_items(
         .collect()
 }
 
-pub fn conflicts(view: &CalendarView, now: DateTime<Utc>, theme: &Theme) -> Vec<Line<'static>> {
+pub fn conflicts(view: &CalendarState, now: DateTime<Utc>, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = view
         .conflicts
         .iter()

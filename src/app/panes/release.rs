@@ -9,7 +9,7 @@ use crate::domain::checklist::Checklist;
 use crate::domain::playbook::Step;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReleaseView {
+pub struct ReleaseState {
     pub checklist: Checklist,
     /// Index into `rows()`.
     pub selected: usize,
@@ -28,7 +28,7 @@ pub enum Row {
     Step { phase: usize, index: usize },
 }
 
-impl ReleaseView {
+impl ReleaseState {
     pub fn new(checklist: Checklist) -> Self {
         Self {
             checklist,

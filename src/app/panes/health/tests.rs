@@ -42,7 +42,7 @@ fn no_baseline(_: &str) -> Option<f64> {
 
 #[test]
 fn a_breach_held_for_its_duration_fires_once_and_clears_after_the_calm() {
-    let mut view = HealthView::new(vec![signal("errors", "> 5% for 1m")], Duration::hours(1));
+    let mut view = HealthState::new(vec![signal("errors", "> 5% for 1m")], Duration::hours(1));
     assert_eq!(
         view.apply(reading("errors", 0, 0.07), no_baseline, at(0)),
         None
@@ -87,7 +87,7 @@ fn a_breach_held_for_its_duration_fires_once_and_clears_after_the_calm() {
 
 #[test]
 fn a_failed_poll_keeps_the_last_value_and_marks_it_stale_from_its_first_failure() {
-    let mut view = HealthView::new(vec![signal("errors", "> 5%")], Duration::hours(1));
+    let mut view = HealthState::new(vec![signal("errors", "> 5%")], Duration::hours(1));
     view.apply(reading("errors", 0, 0.02), no_baseline, at(0));
     let failed = |s: i64| SignalUpdate::Failed {
         signal: "errors".to_owned(),
@@ -110,7 +110,7 @@ fn a_failed_poll_keeps_the_last_value_and_marks_it_stale_from_its_first_failure(
 
 #[test]
 fn a_baseline_rule_waits_for_a_baseline() {
-    let mut view = HealthView::new(vec![signal("p99", "> 2x baseline")], Duration::hours(1));
+    let mut view = HealthState::new(vec![signal("p99", "> 2x baseline")], Duration::hours(1));
     assert_eq!(view.apply(reading("p99", 0, 0.9), no_baseline, at(0)), None);
     let fired = view.apply(reading("p99", 10, 0.9), |_| Some(0.3), at(10));
     assert!(matches!(fired, Some(RuleChange::Fired(_))));
@@ -118,7 +118,7 @@ fn a_baseline_rule_waits_for_a_baseline() {
 
 #[test]
 fn history_on_the_first_reading_restores_a_breach_that_was_already_holding() {
-    let mut view = HealthView::new(vec![signal("errors", "> 5% for 2m")], Duration::hours(1));
+    let mut view = HealthState::new(vec![signal("errors", "> 5% for 2m")], Duration::hours(1));
     let history: Vec<_> = (0..10)
         .map(|i| (at(i * 15), if i >= 2 { 0.08 } else { 0.01 }))
         .collect();
@@ -148,7 +148,7 @@ fn history_on_the_first_reading_restores_a_breach_that_was_already_holding() {
 
 #[test]
 fn readings_for_unknown_signals_change_nothing() {
-    let mut view = HealthView::new(vec![signal("errors", "> 5%")], Duration::hours(1));
+    let mut view = HealthState::new(vec![signal("errors", "> 5%")], Duration::hours(1));
     let before = view.clone();
     assert_eq!(
         view.apply(reading("other", 0, 0.9), no_baseline, at(0)),

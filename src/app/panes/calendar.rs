@@ -18,7 +18,7 @@ pub struct KnownRelease {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CalendarView {
+pub struct CalendarState {
     pub calendar: Calendar,
     pub releases: Vec<KnownRelease>,
     /// The operator's zone: days on the grid are days there.
@@ -38,7 +38,7 @@ pub struct CalendarView {
 /// The agenda looks this far ahead whatever month is shown.
 const AGENDA_DAYS: i64 = 62;
 
-impl CalendarView {
+impl CalendarState {
     pub fn new(
         calendar: Calendar,
         releases: Vec<KnownRelease>,

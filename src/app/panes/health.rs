@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::rollout_view::Stale;
+use super::rollout::Stale;
 use crate::domain::health::{Points, Signal, SignalReading, SignalUpdate};
 use crate::domain::policy::{Transition, Trigger, TriggerState};
 
@@ -12,7 +12,7 @@ use crate::domain::policy::{Transition, Trigger, TriggerState};
 const LATE_AFTER_INTERVALS: i32 = 3;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct SignalView {
+pub struct SignalState {
     pub signal: Signal,
     pub points: Points,
     /// The last value read, `None` while the source gives no number.
@@ -28,7 +28,7 @@ pub struct SignalView {
     pub points_fetched: usize,
 }
 
-impl SignalView {
+impl SignalState {
     fn new(signal: Signal) -> Self {
         Self {
             warn: signal.warn.clone().map(Trigger::new),
@@ -83,23 +83,23 @@ pub enum RuleChange {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct HealthView {
-    pub signals: Vec<SignalView>,
+pub struct HealthState {
+    pub signals: Vec<SignalState>,
     pub selected: usize,
     /// How far back the charts go.
     pub chart_range: Duration,
 }
 
-impl Default for HealthView {
+impl Default for HealthState {
     fn default() -> Self {
         Self::new(Vec::new(), Duration::hours(1))
     }
 }
 
-impl HealthView {
+impl HealthState {
     pub fn new(signals: Vec<Signal>, chart_range: Duration) -> Self {
         Self {
-            signals: signals.into_iter().map(SignalView::new).collect(),
+            signals: signals.into_iter().map(SignalState::new).collect(),
             selected: 0,
             chart_range,
         }
@@ -185,7 +185,7 @@ impl HealthView {
     pub fn next_change(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.signals
             .iter()
-            .filter_map(SignalView::late_at)
+            .filter_map(SignalState::late_at)
             .filter(|at| *at > now)
             .min()
     }
@@ -199,7 +199,7 @@ impl HealthView {
 }
 
 fn apply_reading(
-    view: &mut SignalView,
+    view: &mut SignalState,
     reading: SignalReading,
     baseline: Option<f64>,
 ) -> Option<RuleChange> {
@@ -228,7 +228,7 @@ fn apply_reading(
 
 /// Feeds both rules; reports the critical one's transitions.
 fn observe(
-    view: &mut SignalView,
+    view: &mut SignalState,
     at: DateTime<Utc>,
     value: Option<f64>,
     baseline: Option<f64>,

@@ -31,7 +31,7 @@ impl TargetSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TargetView {
+pub struct TargetState {
     pub name: String,
     /// The image a deploy sets, `{version}` standing for the version; the
     /// current image with the version as its tag when `None`.
@@ -77,20 +77,20 @@ struct Start {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RolloutView {
-    pub targets: Vec<TargetView>,
+pub struct RolloutState {
+    pub targets: Vec<TargetState>,
     pub selected: usize,
     /// Keyed by target, namespace and name: two clusters may both have
     /// `production/checkout`.
     starts: HashMap<(String, String, String), Start>,
 }
 
-impl RolloutView {
+impl RolloutState {
     pub fn new(targets: impl IntoIterator<Item = TargetSpec>) -> Self {
         Self {
             targets: targets
                 .into_iter()
-                .map(|spec| TargetView {
+                .map(|spec| TargetState {
                     name: spec.name,
                     image_template: spec.image,
                     environment: spec.environment,
@@ -215,7 +215,7 @@ impl RolloutView {
     }
 
     /// Every Deployment row, target by target.
-    pub fn rows(&self) -> impl Iterator<Item = (&TargetView, &DeploymentState)> {
+    pub fn rows(&self) -> impl Iterator<Item = (&TargetState, &DeploymentState)> {
         self.targets
             .iter()
             .flat_map(|t| t.deployments.iter().map(move |d| (t, d)))
@@ -229,7 +229,7 @@ impl RolloutView {
         self.len() == 0
     }
 
-    pub fn selected_row(&self) -> Option<(&TargetView, &DeploymentState)> {
+    pub fn selected_row(&self) -> Option<(&TargetState, &DeploymentState)> {
         self.rows().nth(self.selected)
     }
 
@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn stale_keeps_the_last_good_data_and_its_first_moment() {
         let t0 = Utc::now();
-        let mut view = RolloutView::new([TargetSpec::named("shop")]);
+        let mut view = RolloutState::new([TargetSpec::named("shop")]);
         view.apply(snapshot(state("web:1", 4, 4, RolloutPhase::Complete)), t0);
         let stale = |e: &str| RolloutUpdate::Stale {
             target: "shop".into(),
@@ -307,7 +307,7 @@ mod tests {
     #[test]
     fn the_eta_follows_the_rollouts_speed() {
         let t0 = Utc::now();
-        let mut view = RolloutView::new([TargetSpec::named("shop")]);
+        let mut view = RolloutState::new([TargetSpec::named("shop")]);
         view.apply(
             snapshot(state("web:2", 1, 3, RolloutPhase::Progressing)),
             t0,
