@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, TimeZone, Utc};
 
-use crate::app::keymap::Keymap;
+use crate::app::keys::keymap::Keymap;
 use crate::app::model::{ConfigOrigin, Model, ModelSettings, Operator, Themes};
 use crate::app::panes::Pane;
 use crate::app::panes::release::ReleaseState;

@@ -4,16 +4,16 @@ use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
 use crate::app::clock::Clock;
-use crate::app::commands::Mode;
-use crate::app::keymap::Keymap;
-use crate::app::notices::{NoticeLevel, NoticeLog};
-use crate::app::palette::Palette;
+use crate::app::dialogs::notices::{NoticeLevel, NoticeLog};
+use crate::app::dialogs::palette::Palette;
+use crate::app::dialogs::scrolling::ScrollFrom;
+use crate::app::keys::commands::Mode;
+use crate::app::keys::keymap::Keymap;
 use crate::app::panes::Pane;
 use crate::app::panes::calendar::{CalendarState, KnownRelease};
 use crate::app::panes::health::HealthState;
 use crate::app::panes::release::ReleaseState;
 use crate::app::panes::rollout::{RolloutState, TargetSpec};
-use crate::app::scrolling::ScrollFrom;
 use crate::domain::calendar::Calendar;
 use crate::domain::health::Signal;
 use crate::domain::rollback::RollbackSettings;
@@ -33,7 +33,7 @@ pub enum Overlay {
     },
     /// Quit, a deploy, a deploying command step or an early completion, waiting for `y`; the
     /// default answer is cancel.
-    Confirm(crate::app::confirm::Confirm),
+    Confirm(crate::app::dialogs::confirm::Confirm),
     /// The guided rollback wizard (its state is `Model::rollback`).
     Rollback,
     /// A line of text the operator types: a reason, a note, a new release.
@@ -200,7 +200,7 @@ pub struct Model {
     /// The terminal's width, which bounds how many points a chart can show.
     pub width: u16,
     /// The guided rollback, from `R` (or a trigger in auto mode) until closed.
-    pub rollback: Option<crate::app::rollback_wizard::Wizard>,
+    pub rollback: Option<crate::app::dialogs::rollback_wizard::Wizard>,
     /// An automatic rollback counting down; any key cancels it.
     pub countdown: Option<crate::domain::rollback::Countdown>,
     /// Verification window, post-mortem due time, what a trigger starts.

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::checklist::Checklist;
 use crate::domain::events::{Event, Recorded};
 
-use crate::app::key::Key;
+use crate::app::keys::key::Key;
 
 /// Everything that can happen to the cockpit, as plain data.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,24 +1,20 @@
 //! `update`: the only place the model changes. Pure and synchronous.
 
-use crate::app::calendar_actions;
-use crate::app::commands::Command;
-use crate::app::confirm::{Action, Confirm};
-use crate::app::deploy_actions;
+use crate::app::actions;
+use crate::app::dialogs::confirm::{Action, Confirm};
+use crate::app::dialogs::overlay_keys;
+use crate::app::dialogs::palette::Palette;
+use crate::app::dialogs::scrolling::ScrollFrom;
 use crate::app::effect::Effect;
-use crate::app::health_actions;
-use crate::app::key::Key;
-use crate::app::keymap::Input;
+use crate::app::keys::commands::Command;
+use crate::app::keys::key::Key;
+use crate::app::keys::keymap::Input;
 use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
 use crate::app::msg::Msg;
-use crate::app::overlay_keys;
-use crate::app::palette::Palette;
 use crate::app::panes::Pane;
 use crate::app::panes::release::ReleaseState;
 use crate::app::remembered::Remembered;
 use crate::app::requests::{Binding, Request, TaskResult};
-use crate::app::rollback_actions;
-use crate::app::scrolling::ScrollFrom;
-use crate::app::step_actions;
 use crate::domain::events::Event;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -57,11 +53,11 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
             TaskResult::Gate { step, outcome } => {
                 vec![Effect::Record(Event::GateFinished { step, outcome })]
             }
-            TaskResult::Deploy(outcome) => deploy_actions::done(model, outcome),
+            TaskResult::Deploy(outcome) => actions::deploy::done(model, outcome),
             TaskResult::RollbackItem { item, result } => {
-                rollback_actions::item_done(model, item, &result)
+                actions::rollback::item_done(model, item, &result)
             }
-            TaskResult::Incident(written) => rollback_actions::incident_written(model, written),
+            TaskResult::Incident(written) => actions::rollback::incident_written(model, written),
             // The failed write-ahead line has said so already.
             TaskResult::NotStarted(_) => {
                 model.mark_changed();
@@ -142,8 +138,8 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Signal(reading) => {
-            let mut effects = health_actions::on_signal(model, reading);
-            effects.extend(rollback_actions::verify(model));
+            let mut effects = actions::health::on_signal(model, reading);
+            effects.extend(actions::rollback::verify(model));
             effects
         }
         Msg::Done { request, result } => done(model, request, result),
@@ -153,7 +149,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             if model.clock.display() != before || model.calendar.roll_over(now) {
                 model.mark_changed();
             }
-            rollback_actions::tick(model)
+            actions::rollback::tick(model)
         }
         Msg::CalendarRecorded(recorded) => {
             model.calendar.apply(&recorded, model.clock.now);
@@ -163,9 +159,9 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Terminate { exit_code, .. } => vec![Effect::Quit { code: exit_code }],
         Msg::Recorded(recorded) => {
-            let mut effects = health_actions::after_recorded(model, &recorded);
-            effects.extend(step_actions::recorded(model, recorded.clone()));
-            effects.extend(rollback_actions::after_recorded(model, &recorded));
+            let mut effects = actions::health::after_recorded(model, &recorded);
+            effects.extend(actions::step::recorded(model, recorded.clone()));
+            effects.extend(actions::rollback::after_recorded(model, &recorded));
             effects
         }
         Msg::WriterGone => writer_gone(model),
@@ -213,7 +209,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.operator.following = following;
             model.calendar.remember(release);
             model.release = Some(ReleaseState::new(*checklist));
-            rollback_actions::release_opened(model);
+            actions::rollback::release_opened(model);
             model.focus = Pane::Checklist;
             model.mark_changed();
             Vec::new()
@@ -221,8 +217,8 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Rollout(report) => {
             let changes = model.rollout.apply(report, model.clock.now);
             model.mark_changed();
-            let mut effects = health_actions::external_rollouts(model, &changes);
-            effects.extend(rollback_actions::verify(model));
+            let mut effects = actions::health::external_rollouts(model, &changes);
+            effects.extend(actions::rollback::verify(model));
             effects
         }
         Msg::ReleaseFailed(error) => {
@@ -236,7 +232,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
 fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
     // Any key stops an automatic rollback's countdown, and does nothing else.
     if model.countdown.is_some() {
-        return rollback_actions::cancel_countdown(model);
+        return actions::rollback::cancel_countdown(model);
     }
     let input = model.keymap.read(&key, model.mode());
     let Some(overlay) = model.overlay.take() else {
@@ -269,7 +265,7 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         }
         Overlay::Prompt(prompt) => return overlay_keys::prompt(model, prompt, input),
         Overlay::Confirm(confirm) => return overlay_keys::confirm(model, confirm, input),
-        Overlay::Rollback => return rollback_actions::input(model, input),
+        Overlay::Rollback => return actions::rollback::input(model, input),
     }
     Vec::new()
 }
@@ -361,7 +357,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::RunGate
         | Command::Undo
         | Command::Details
-        | Command::Override => return step_actions::run(model, command),
+        | Command::Override => return actions::step::run(model, command),
         Command::CalendarPrevMonth
         | Command::CalendarNextMonth
         | Command::CalendarPrevDay
@@ -373,13 +369,13 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::CalendarPickNext
         | Command::CalendarPostpone
         | Command::CalendarSkip
-        | Command::CalendarRestore => return calendar_actions::run(model, command),
+        | Command::CalendarRestore => return actions::calendar::run(model, command),
         Command::RolloutUp => model.rollout.move_selection(-1),
         Command::RolloutDown => model.rollout.move_selection(1),
         Command::Deploy => {
-            return deploy_actions::plan(model, &deploy_actions::DeployScope::Everything);
+            return actions::deploy::plan(model, &actions::deploy::DeployScope::Everything);
         }
-        Command::Rollback => return rollback_actions::open(model),
+        Command::Rollback => return actions::rollback::open(model),
         Command::HealthUp => model.health.move_selection(-1),
         Command::HealthDown => model.health.move_selection(1),
         Command::RolloutHistory => {

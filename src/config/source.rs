@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::error::{ConfigError, ConfigErrors, closest};
 use super::schema::{Config, LOG_LEVELS};
-use crate::app::keymap::{Binding, Keymap, KeymapProblem};
+use crate::app::keys::keymap::{Binding, Keymap, KeymapProblem};
 use crate::config::paths::Paths;
 
 /// The demo configuration used when no config file is found.

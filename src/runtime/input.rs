@@ -3,7 +3,7 @@
 use crossterm::event::{Event, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::Msg;
-use crate::app::key::{Key, KeyCode};
+use crate::app::keys::key::{Key, KeyCode};
 
 pub fn translate(event: Event) -> Option<Msg> {
     match event {

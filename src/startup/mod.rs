@@ -202,7 +202,7 @@ fn cockpit(
         Utc::now(),
     );
     if let Some(text) = start_notice {
-        model.announce(crate::app::notices::NoticeLevel::Warning, text);
+        model.announce(crate::app::dialogs::notices::NoticeLevel::Warning, text);
     }
     if let Some(checklist) = current.checklist {
         let remembered = store
@@ -222,7 +222,7 @@ fn cockpit(
         }
         model.operator.following = follow.writer.clone();
     }
-    crate::app::rollback_actions::release_opened(&mut model);
+    crate::app::actions::rollback::release_opened(&mut model);
 
     let mut targets = prepared.settings.targets.clone();
     let mut signals = prepared.settings.signals.clone();

@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, firing: &[Firing], model: &Model, t
         None => first.value.to_string(),
     };
     let what_now = match (
-        crate::app::rollback_actions::countdown_left(model),
+        crate::app::actions::rollback::countdown_left(model),
         &model.rollback,
     ) {
         (Some(left), _) => format!(

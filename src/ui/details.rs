@@ -12,7 +12,7 @@ use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::scrolling::ScrollFrom;
+use crate::app::dialogs::scrolling::ScrollFrom;
 use crate::domain::checklist::GateRun;
 use crate::domain::display_time;
 use crate::domain::offset::{format_duration, format_relative};

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::hints;
+use crate::app::keys::hints;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];

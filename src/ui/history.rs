@@ -11,7 +11,7 @@ use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::scrolling::ScrollFrom;
+use crate::app::dialogs::scrolling::ScrollFrom;
 use crate::domain::offset::format_duration;
 use crate::domain::rollout::image_tag;
 

@@ -1,7 +1,7 @@
 //! How a dialog's text names a command's key: its first, as the keymap has
 //! it now, with named keys capitalised as prose writes them (`Enter`, `Esc`).
 
-use crate::app::key::KeyCode;
+use crate::app::keys::key::KeyCode;
 use crate::app::{Command, Model};
 
 pub fn prose(model: &Model, command: Command) -> String {
@@ -26,7 +26,7 @@ pub fn prose(model: &Model, command: Command) -> String {
 mod tests {
     use super::*;
     use crate::app::fixture::sample_model;
-    use crate::app::keymap::{Binding, Keymap};
+    use crate::app::keys::keymap::{Binding, Keymap};
 
     #[test]
     fn names_follow_the_keymap_in_prose() {

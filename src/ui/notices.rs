@@ -10,7 +10,7 @@ use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::notices::NoticeLevel;
+use crate::app::dialogs::notices::NoticeLevel;
 use crate::domain::display_time;
 
 pub fn render(frame: &mut Frame, area: Rect, scroll: u16, model: &Model, theme: &Theme) {

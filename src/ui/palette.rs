@@ -8,7 +8,7 @@ use ratatui::widgets::{BorderType, Row, Table, TableState};
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::palette::Palette;
+use crate::app::dialogs::palette::Palette;
 
 pub fn render(frame: &mut Frame, area: Rect, palette: &Palette, model: &Model, theme: &Theme) {
     let matches = palette.matches();

@@ -10,8 +10,8 @@ use super::columns::clip;
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::alerts::Severity;
+use crate::app::dialogs::notices::NoticeLevel;
 use crate::app::model::ConfigOrigin;
-use crate::app::notices::NoticeLevel;
 use crate::domain::offset::format_t_clock;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {

@@ -7,7 +7,7 @@ pub mod health;
 pub mod release;
 pub mod rollout;
 
-use crate::app::commands::{Mode, Scope};
+use crate::app::keys::commands::{Mode, Scope};
 
 /// One of the four panes of the grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -353,7 +353,7 @@ mod deploy {
         let outcome = |model: &mut Model, step: Option<&str>, ok: bool, dry_run: bool| Msg::Done {
             request: model.start_request("deploy".to_owned(), 1),
             result: crate::app::requests::TaskResult::Deploy(
-                crate::app::deploy_actions::DeployOutcome {
+                crate::app::actions::deploy::DeployOutcome {
                     ok,
                     results: results.clone(),
                     step: step.map(str::to_owned),
@@ -712,10 +712,10 @@ mod writer_gone {
 
 mod dialog_keys {
     use super::*;
+    use crate::app::dialogs::rollback_wizard::Stage;
+    use crate::app::dialogs::scrolling::ScrollFrom;
     use crate::app::fixture::{sample_model_with_release, sample_rollout};
-    use crate::app::keymap::{Binding, Keymap};
-    use crate::app::rollback_wizard::Stage;
-    use crate::app::scrolling::ScrollFrom;
+    use crate::app::keys::keymap::{Binding, Keymap};
 
     fn remapped(model: &mut Model, bindings: &[(&str, &[&str])]) {
         let bindings: Vec<Binding<()>> = bindings
@@ -804,7 +804,7 @@ mod dialog_keys {
 
     #[test]
     fn a_remapped_scroll_key_works_in_the_notice_log() {
-        use crate::app::notices::NoticeLevel;
+        use crate::app::dialogs::notices::NoticeLevel;
         let mut model = sample_model_with_release();
         let now = model.clock.now;
         for text in ["first", "second", "third"] {

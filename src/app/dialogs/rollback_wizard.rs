@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::commands::{Command, Mode};
-use crate::app::confirm::{Action, Answer, Confirm};
-use crate::app::keymap::Input;
-use crate::app::scrolling::scrolled_row;
+use crate::app::dialogs::confirm::{Action, Answer, Confirm};
+use crate::app::dialogs::scrolling::scrolled_row;
+use crate::app::keys::commands::{Command, Mode};
+use crate::app::keys::keymap::Input;
 use crate::domain::events::Event;
 use crate::domain::rollback::{Candidate, RollbackItem, Severity, TriggerFacts, suggest};
 

@@ -71,7 +71,7 @@ impl NoticeLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::key::Key;
+    use crate::app::keys::key::Key;
     use crate::app::model::Overlay;
 
     #[test]
@@ -177,9 +177,9 @@ mod tests {
 
     #[test]
     fn overlay_keys_scroll_within_the_log_and_close() {
-        use crate::app::commands::Mode;
-        use crate::app::keymap::Keymap;
-        use crate::app::overlay_keys;
+        use crate::app::dialogs::overlay_keys;
+        use crate::app::keys::commands::Mode;
+        use crate::app::keys::keymap::Keymap;
         let keymap = Keymap::defaults();
         let overlay_key = |scroll, text: &str, entries| {
             let key = text.parse::<Key>().unwrap_or_else(|e| panic!("{e}"));

@@ -2,9 +2,9 @@
 //! changes the release becomes an `Effect::Record`; the screen changes only when
 //! the event comes back durable as `Msg::Recorded`.
 
-use crate::app::commands::Command;
-use crate::app::confirm::{Action, Confirm};
+use crate::app::dialogs::confirm::{Action, Confirm};
 use crate::app::effect::Effect;
+use crate::app::keys::commands::Command;
 use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
 use crate::app::panes::Pane;
 use crate::app::panes::release::Row;
@@ -46,7 +46,7 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             if let Some(step) = view.selected_step(now) {
                 model.overlay = Some(Overlay::Details {
                     step: step.id.clone(),
-                    scroll: crate::app::scrolling::ScrollFrom::Top(0),
+                    scroll: crate::app::dialogs::scrolling::ScrollFrom::Top(0),
                 });
             }
         }
@@ -124,7 +124,7 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                     .as_ref()
                     .is_none_or(|r| r.verified != Some(true)) =>
         {
-            let effects = crate::app::rollback_actions::open(model);
+            let effects = crate::app::actions::rollback::open(model);
             if model.rollback.is_some() {
                 model.notice = Some(format!(
                     "`{id}` completes with Space once the rollback is verified"
@@ -140,14 +140,14 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                 environment,
                 target,
             } = &step.kind
-                && crate::app::deploy_actions::serves(model, environment, target.as_deref())
+                && crate::app::actions::deploy::serves(model, environment, target.as_deref())
             {
-                let scope = crate::app::deploy_actions::DeployScope::Step {
+                let scope = crate::app::actions::deploy::DeployScope::Step {
                     id: &id,
                     environment,
                     target: target.as_deref(),
                 };
-                return crate::app::deploy_actions::plan(model, &scope);
+                return crate::app::actions::deploy::plan(model, &scope);
             }
             if let Some(due) = checklist.due_at(&step).filter(|due| *due - now > EARLY) {
                 model.overlay = Some(Overlay::Confirm(Confirm::new(Action::CompleteEarly {
@@ -337,7 +337,7 @@ pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
         purpose @ (PromptPurpose::Postpone { .. }
         | PromptPurpose::SkipOccurrence { .. }
         | PromptPurpose::StartOccurrence { .. }) => {
-            return crate::app::calendar_actions::submit(model, purpose, text);
+            return crate::app::actions::calendar::submit(model, purpose, text);
         }
     };
     vec![Effect::Record(event)]

@@ -5,7 +5,7 @@
 //! hands the plan to the runner, which journals it before and after touching
 //! the cluster.
 
-use crate::app::confirm::{Action, Confirm};
+use crate::app::dialogs::confirm::{Action, Confirm};
 use crate::app::effect::Effect;
 use crate::app::model::{Model, Overlay};
 use crate::app::panes::rollout::TargetState;

@@ -1,18 +1,16 @@
 //! What a key does while a dialog is open: the help, a step's details, a
 //! revision history, the palette, a prompt, the confirmation. Each takes the
 //! key as the keymap read it in the dialog's mode; the rollback's stages are
-//! `rollback_actions::input`.
+//! `actions::rollback::input`.
 
-use crate::app::commands::{COMMANDS, Command};
-use crate::app::confirm::{Action, Answer, Confirm};
-use crate::app::deploy_actions;
+use crate::app::actions;
+use crate::app::dialogs::confirm::{Action, Answer, Confirm};
+use crate::app::dialogs::palette::Palette;
+use crate::app::dialogs::scrolling::{ScrollFrom, scrolled_row};
 use crate::app::effect::Effect;
-use crate::app::keymap::Input;
+use crate::app::keys::commands::{COMMANDS, Command};
+use crate::app::keys::keymap::Input;
 use crate::app::model::{Model, Overlay, Prompt};
-use crate::app::palette::Palette;
-use crate::app::rollback_actions;
-use crate::app::scrolling::{ScrollFrom, scrolled_row};
-use crate::app::step_actions;
 
 /// The help: scroll, or close. Returns the overlay to keep.
 pub fn help(scroll: u16, input: Input) -> Option<Overlay> {
@@ -120,7 +118,9 @@ pub fn prompt(model: &mut Model, mut prompt: Prompt, input: Input) -> Vec<Effect
     match input {
         Input::Text(c) => prompt.text.push(c),
         Input::Command(Command::PromptCancel) => return Vec::new(),
-        Input::Command(Command::PromptSubmit) => return step_actions::submit_prompt(model, prompt),
+        Input::Command(Command::PromptSubmit) => {
+            return actions::step::submit_prompt(model, prompt);
+        }
         Input::Command(Command::DeleteChar) => {
             prompt.text.pop();
         }
@@ -139,7 +139,7 @@ pub fn confirm(model: &mut Model, mut confirm: Confirm, input: Input) -> Vec<Eff
             Vec::new()
         }
         Answer::Override => match &confirm.action {
-            Action::Deploy(plan) => deploy_actions::override_held(model, plan),
+            Action::Deploy(plan) => actions::deploy::override_held(model, plan),
             _ => cancelled(model, &confirm),
         },
         Answer::Cancelled => cancelled(model, &confirm),
@@ -156,10 +156,10 @@ fn cancelled(model: &mut Model, confirm: &Confirm) -> Vec<Effect> {
 fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => vec![Effect::Quit { code: 0 }],
-        Action::Deploy(plan) => deploy_actions::confirmed(model, plan),
-        Action::RunStep { step, .. } => step_actions::run_confirmed(model, step),
-        Action::CompleteEarly { step, .. } => step_actions::complete_early_confirmed(model, step),
+        Action::Deploy(plan) => actions::deploy::confirmed(model, plan),
+        Action::RunStep { step, .. } => actions::step::run_confirmed(model, step),
+        Action::CompleteEarly { step, .. } => actions::step::complete_early_confirmed(model, step),
         // The rollback's confirmation lives in the wizard: show it.
-        Action::Rollback => rollback_actions::open(model),
+        Action::Rollback => actions::rollback::open(model),
     }
 }

@@ -4,8 +4,8 @@
 //! every command it takes now with all of its keys (in a mode that takes
 //! text, its named keys only). Read-only, commands that write are left out.
 
-use crate::app::commands::{COMMANDS, Command, CommandSpec, Mode, Scope};
-use crate::app::key::{Key, KeyCode};
+use crate::app::keys::commands::{COMMANDS, Command, CommandSpec, Mode, Scope};
+use crate::app::keys::key::{Key, KeyCode};
 use crate::app::model::{Model, Overlay};
 use crate::app::panes::Pane;
 
@@ -128,8 +128,8 @@ fn label_of(model: &Model, command: Command, label: &str) -> String {
     match (command, confirm) {
         (Command::ConfirmYes, Some(confirm)) => confirm.verb(),
         (Command::ConfirmChoose, Some(confirm)) => match confirm.focus {
-            crate::app::confirm::Button::Cancel => confirm.cancel_label().to_owned(),
-            crate::app::confirm::Button::Confirm => confirm.verb(),
+            crate::app::dialogs::confirm::Button::Cancel => confirm.cancel_label().to_owned(),
+            crate::app::dialogs::confirm::Button::Confirm => confirm.verb(),
         },
         (Command::ConfirmCancel, Some(confirm)) => confirm.cancel_label().to_owned(),
         _ => label.to_owned(),

@@ -1,8 +1,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
-use crate::app::key::Key;
-use crate::app::keymap::Keymap;
+use crate::app::keys::key::Key;
+use crate::app::keys::keymap::Keymap;
 use crate::domain::rollout::Revision;
 
 /// A key as the cockpit reads it at the wizard's stage, with the default keys.

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::app::commands::Command;
 use crate::app::effect::Effect;
+use crate::app::keys::commands::Command;
 use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
 use crate::app::panes::Pane;
 use crate::domain::calendar::{Change, Occurrence, PostponeError, parse_postpone};

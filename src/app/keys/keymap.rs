@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::app::commands::{COMMANDS, Command, Mode, Scope};
-use crate::app::key::{Key, KeyParseError};
+use crate::app::keys::commands::{COMMANDS, Command, Mode, Scope};
+use crate::app::keys::key::{Key, KeyParseError};
 
 /// What a key means in a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

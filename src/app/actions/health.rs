@@ -37,7 +37,7 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
     match change {
         RuleChange::Fired(firing) => {
             let journal = journals && !open(&firing.rule);
-            crate::app::rollback_actions::on_fired(model, &firing);
+            crate::app::actions::rollback::on_fired(model, &firing);
             let mut effects = vec![Effect::Bell];
             if journal {
                 effects.push(Effect::Record(Event::TriggerFired {
@@ -51,7 +51,7 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
         }
         RuleChange::Cleared { rule, signal } => {
             let journal = journals && open(&rule);
-            crate::app::rollback_actions::on_cleared(model, &rule);
+            crate::app::actions::rollback::on_cleared(model, &rule);
             if journal {
                 vec![Effect::Record(Event::TriggerCleared { rule, signal })]
             } else {

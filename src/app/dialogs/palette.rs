@@ -1,6 +1,6 @@
 //! The `:` command palette: a query, the commands that match it, and a selection.
 
-use crate::app::commands::{COMMANDS, Command};
+use crate::app::keys::commands::{COMMANDS, Command};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Palette {

@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::app::dialogs::rollback_wizard::{Checks, Outcome, Stage, Wizard};
 use crate::app::effect::Effect;
-use crate::app::keymap::Input;
+use crate::app::keys::keymap::Input;
 use crate::app::model::{Model, Overlay};
 use crate::app::panes::health::Firing;
-use crate::app::rollback_wizard::{Checks, Outcome, Stage, Wizard};
 use crate::domain::events::{Event, Recorded};
 use crate::domain::health::Unit;
 use crate::domain::incident::{IncidentDraft, IncidentError, IncidentWritten};

@@ -2,7 +2,7 @@
 //! do to a list's selected row, or to a text that wraps where only the view
 //! can measure it.
 
-use crate::app::commands::Command;
+use crate::app::keys::commands::Command;
 
 /// Where a text only the view can measure (it wraps) is scrolled to: so many
 /// lines below its top, or above its end (`End(0)` shows the last page).

@@ -3,7 +3,7 @@
 
 use super::DeployScope;
 use crate::app::Pane;
-use crate::app::confirm::{Action, Confirm};
+use crate::app::dialogs::confirm::{Action, Confirm};
 use crate::app::fixture::{override_go_no_go, sample_model_with_release, sample_rollout};
 use crate::app::model::{Model, Overlay};
 use crate::app::panes::rollout::{RolloutState, TargetSpec};

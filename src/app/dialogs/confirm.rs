@@ -4,8 +4,8 @@
 //! wants text typed first (the rollback's version) starts with the focus on
 //! Cancel, and Enter presses the focused button.
 
-use crate::app::commands::{Command, Mode};
-use crate::app::keymap::Input;
+use crate::app::keys::commands::{Command, Mode};
+use crate::app::keys::keymap::Input;
 use chrono::{DateTime, Utc};
 
 use crate::domain::rollout::DeployPlan;
@@ -22,7 +22,7 @@ pub enum Action {
         run: String,
         environment: String,
     },
-    /// Completing a step due more than `step_actions::EARLY` from now.
+    /// Completing a step due more than `actions::step::EARLY` from now.
     CompleteEarly {
         step: String,
         due: DateTime<Utc>,

@@ -1,6 +1,6 @@
 use super::*;
 use crate::app::fixture::{sample_model_with_release, sample_rollout};
-use crate::app::keymap::{Binding, Keymap};
+use crate::app::keys::keymap::{Binding, Keymap};
 use crate::app::{Msg, update};
 
 fn press(model: &mut Model, keys: &str) {
@@ -72,7 +72,7 @@ fn wizard_hints_are_generated_for_every_stage_and_name_every_key_it_takes() {
     press(&mut model, "enter");
     assert_eq!(
         model.rollback.as_ref().map(|w| w.stage),
-        Some(crate::app::rollback_wizard::Stage::Scope)
+        Some(crate::app::dialogs::rollback_wizard::Stage::Scope)
     );
     assert_every_key_is_hinted(&model);
     press(&mut model, "enter");
@@ -95,7 +95,10 @@ fn wizard_hints_are_generated_for_every_stage_and_name_every_key_it_takes() {
         press(&mut model, "enter");
         model.rollback.as_ref().map(|w| w.stage)
     };
-    assert_eq!(effects, Some(crate::app::rollback_wizard::Stage::Execute));
+    assert_eq!(
+        effects,
+        Some(crate::app::dialogs::rollback_wizard::Stage::Execute)
+    );
     // Execute: while a revert is out, `c` does nothing and is not offered.
     assert_every_key_is_hinted(&model);
     assert!(!keys_shown(&model).contains(&"c".to_owned()));
@@ -168,7 +171,7 @@ fn dialog_hints_follow_a_remapped_key() {
 
 #[test]
 fn the_fix_forward_and_incident_stages_hint_their_own_keys() {
-    use crate::app::rollback_wizard::Stage;
+    use crate::app::dialogs::rollback_wizard::Stage;
     let mut model = wizard_model();
     for _ in 0..3 {
         press(&mut model, "down");
