@@ -12,8 +12,9 @@ use crate::app::keys::keymap::Keymap;
 use crate::app::panes::Pane;
 use crate::app::panes::calendar::{CalendarState, KnownRelease};
 use crate::app::panes::health::HealthState;
-use crate::app::panes::release::ReleaseState;
+use crate::app::panes::release::{ReleaseState, Row};
 use crate::app::panes::rollout::{RolloutState, TargetSpec};
+use crate::app::remembered::{Cursor, Remembered};
 use crate::domain::calendar::Calendar;
 use crate::domain::health::Signal;
 use crate::domain::rollback::RollbackSettings;
@@ -406,6 +407,68 @@ impl Model {
         .chain([self.clock.next_change()])
         .min()
     }
+
+    /// What a restart should bring back of this screen.
+    pub fn remembered(&self) -> Remembered {
+        let model = self;
+        let now = model.clock.now;
+        let release = model.release.as_ref();
+        let cursor = release.and_then(|view| match view.selected_row(now)? {
+            Row::Phase(phase) => Some(Cursor::Phase(phase)),
+            Row::Step { phase, index } => {
+                let step = view
+                    .checklist
+                    .playbook
+                    .phases
+                    .get(phase)?
+                    .steps
+                    .get(index)?;
+                Some(Cursor::Step(step.id.clone()))
+            }
+        });
+        Remembered {
+            focus: model.focus,
+            cursor,
+            folded: release.map(|v| v.folded.clone()).unwrap_or_default(),
+            calendar: Some((model.calendar.selected, model.calendar.pick)),
+        }
+    }
+
+    /// Puts back what still applies of a remembered screen; the rest is left
+    /// as it is.
+    pub fn restore(&mut self, remembered: &Remembered) {
+        let model = self;
+        let now = model.clock.now;
+        model.focus = remembered.focus;
+        if let Some(view) = model.release.as_mut() {
+            let phases = view.checklist.playbook.phases.len();
+            view.folded = remembered
+                .folded
+                .iter()
+                .filter(|(phase, _)| **phase < phases)
+                .map(|(phase, folded)| (*phase, *folded))
+                .collect();
+            match &remembered.cursor {
+                Some(Cursor::Step(id)) if view.checklist.playbook.step(id).is_some() => {
+                    view.select_step(id, now)
+                }
+                Some(Cursor::Phase(phase)) => {
+                    if let Some(at) = view.rows(now).iter().position(|r| *r == Row::Phase(*phase)) {
+                        view.selected = at;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let today = model.calendar.today(now);
+        if let Some((day, pick)) = remembered
+            .calendar
+            .filter(|(day, _)| (*day - today).abs() <= Duration::days(CALENDAR_REACH_DAYS))
+        {
+            model.calendar.select(day, now);
+            model.calendar.pick = pick.min(model.calendar.day_releases().len().saturating_sub(1));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -421,3 +484,7 @@ mod tests {
         assert_eq!(Pane::Health.next(), Pane::Calendar);
     }
 }
+
+/// A remembered day further than this from today is not restored: nobody
+/// left it there on purpose, and it would make the calendar compute years.
+const CALENDAR_REACH_DAYS: i64 = 731;

@@ -2,15 +2,13 @@
 //! release's journal: the focused pane, the Checklist's cursor and folds,
 //! the Calendar's selected day and release. Restoring takes only what still
 //! fits the release and the calendar; anything else stays as a fresh start
-//! has it.
+//! has it (`Model::remembered`, `Model::restore`).
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
-use crate::app::model::Model;
 use crate::app::panes::Pane;
-use crate::app::panes::release::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remembered {
@@ -30,10 +28,6 @@ pub enum Cursor {
     Step(String),
 }
 
-/// A remembered day further than this from today is not restored: nobody
-/// left it there on purpose, and it would make the calendar compute years.
-const CALENDAR_REACH_DAYS: i64 = 731;
-
 impl Default for Remembered {
     /// Where a release opens when nothing is remembered.
     fn default() -> Self {
@@ -46,70 +40,12 @@ impl Default for Remembered {
     }
 }
 
-impl Remembered {
-    pub fn of(model: &Model) -> Self {
-        let now = model.clock.now;
-        let release = model.release.as_ref();
-        let cursor = release.and_then(|view| match view.selected_row(now)? {
-            Row::Phase(phase) => Some(Cursor::Phase(phase)),
-            Row::Step { phase, index } => {
-                let step = view
-                    .checklist
-                    .playbook
-                    .phases
-                    .get(phase)?
-                    .steps
-                    .get(index)?;
-                Some(Cursor::Step(step.id.clone()))
-            }
-        });
-        Self {
-            focus: model.focus,
-            cursor,
-            folded: release.map(|v| v.folded.clone()).unwrap_or_default(),
-            calendar: Some((model.calendar.selected, model.calendar.pick)),
-        }
-    }
-
-    /// Puts back what still applies; the rest is left as it is.
-    pub fn restore(&self, model: &mut Model) {
-        let now = model.clock.now;
-        model.focus = self.focus;
-        if let Some(view) = model.release.as_mut() {
-            let phases = view.checklist.playbook.phases.len();
-            view.folded = self
-                .folded
-                .iter()
-                .filter(|(phase, _)| **phase < phases)
-                .map(|(phase, folded)| (*phase, *folded))
-                .collect();
-            match &self.cursor {
-                Some(Cursor::Step(id)) if view.checklist.playbook.step(id).is_some() => {
-                    view.select_step(id, now)
-                }
-                Some(Cursor::Phase(phase)) => {
-                    if let Some(at) = view.rows(now).iter().position(|r| *r == Row::Phase(*phase)) {
-                        view.selected = at;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let today = model.calendar.today(now);
-        if let Some((day, pick)) = self
-            .calendar
-            .filter(|(day, _)| (*day - today).abs() <= Duration::days(CALENDAR_REACH_DAYS))
-        {
-            model.calendar.select(day, now);
-            model.calendar.pick = pick.min(model.calendar.day_releases().len().saturating_sub(1));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::fixture::sample_model_with_release;
+    use crate::app::model::Model;
+    use chrono::Duration;
 
     fn moved_model() -> Model {
         let mut model = sample_model_with_release();
@@ -130,16 +66,16 @@ mod tests {
     #[test]
     fn what_the_operator_looked_at_comes_back() {
         let moved = moved_model();
-        let remembered = Remembered::of(&moved);
+        let remembered = moved.remembered();
         assert_eq!(remembered.cursor, Some(Cursor::Step("tag".into())));
         let mut fresh = sample_model_with_release();
-        remembered.restore(&mut fresh);
+        fresh.restore(&remembered);
         assert_eq!(fresh.focus, Pane::Calendar);
         assert_eq!(fresh.calendar.selected, moved.calendar.selected);
         let (a, b) = (fresh.release.as_ref(), moved.release.as_ref());
         assert_eq!(a.map(|v| &v.folded), b.map(|v| &v.folded));
         assert_eq!(a.map(|v| v.selected), b.map(|v| v.selected));
-        assert_eq!(Remembered::of(&fresh), remembered);
+        assert_eq!(fresh.remembered(), remembered);
     }
 
     #[test]
@@ -148,7 +84,7 @@ mod tests {
         let key = |text: &str| Msg::Key(text.parse::<Key>().unwrap_or_else(|e| panic!("{e}")));
         let mut model = sample_model_with_release();
         let effects = update(&mut model, key("j"));
-        assert_eq!(effects, vec![Effect::RememberView(Remembered::of(&model))]);
+        assert_eq!(effects, vec![Effect::RememberView(model.remembered())]);
         assert!(matches!(
             &effects[0],
             Effect::RememberView(Remembered {
@@ -162,7 +98,7 @@ mod tests {
                 let effects = update(&mut model, key(k));
                 assert_eq!(
                     effects,
-                    vec![Effect::RememberView(Remembered::of(&model))],
+                    vec![Effect::RememberView(model.remembered())],
                     "{k}"
                 );
             }
@@ -180,13 +116,12 @@ mod tests {
         let mut model = sample_model_with_release();
         let untouched = model.clone();
         let far = model.calendar.selected + Duration::days(5000);
-        Remembered {
+        model.restore(&Remembered {
             focus: Pane::Checklist,
             cursor: Some(Cursor::Step("no-such-step".into())),
             folded: BTreeMap::from([(99, true)]),
             calendar: Some((far, 7)),
-        }
-        .restore(&mut model);
+        });
         assert_eq!(model, untouched);
     }
 }

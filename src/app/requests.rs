@@ -9,7 +9,7 @@ use crate::domain::incident::{IncidentError, IncidentWritten};
 use crate::domain::rollback::UndoOutcome;
 use crate::domain::rollout::ActionError;
 
-use crate::app::actions::deploy::DeployOutcome;
+use crate::domain::rollout::DeployOutcome;
 
 /// Which release asked, and which of its requests this is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,7 +54,7 @@ impl TaskResult {
             Self::RollbackItem { item, result } => Some(Event::RollbackItemFinished {
                 item: item.clone(),
                 ok: result.is_ok(),
-                detail: crate::app::actions::rollback::revert_detail(result),
+                detail: crate::domain::rollback::revert_detail(result),
             }),
             Self::Incident(Ok(written)) => Some(Event::IncidentWritten {
                 path: written.path.clone(),

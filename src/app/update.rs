@@ -13,7 +13,6 @@ use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
 use crate::app::msg::Msg;
 use crate::app::panes::Pane;
 use crate::app::panes::release::ReleaseState;
-use crate::app::remembered::Remembered;
 use crate::app::requests::{Binding, Request, TaskResult};
 use crate::domain::events::Event;
 
@@ -293,10 +292,10 @@ fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
     model.mark_changed();
     model.notice = None;
     // Only a release has a place to remember it in, beside its journal.
-    let before = model.release.is_some().then(|| Remembered::of(model));
+    let before = model.release.is_some().then(|| model.remembered());
     let mut effects = run_command_inner(model, command);
     if let Some(before) = before.filter(|_| model.release.is_some()) {
-        let after = Remembered::of(model);
+        let after = model.remembered();
         if after != before {
             effects.push(Effect::RememberView(after));
         }

@@ -208,6 +208,14 @@ impl fmt::Display for UndoOutcome {
     }
 }
 
+/// How the wizard and the journal tell a revert's result.
+pub fn revert_detail(result: &Result<UndoOutcome, super::rollout::ActionError>) -> String {
+    match result {
+        Ok(outcome) => outcome.to_string(),
+        Err(error) => error.to_string(),
+    }
+}
+
 impl RollbackItem {
     pub fn key(&self) -> String {
         format!("{}/{}", self.namespace, self.name)

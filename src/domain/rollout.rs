@@ -149,6 +149,17 @@ impl DeployItem {
     }
 }
 
+/// What the runner reports of a deploy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployOutcome {
+    pub ok: bool,
+    /// One line per Deployment.
+    pub results: Vec<String>,
+    /// The playbook step it was for.
+    pub step: Option<String>,
+    pub dry_run: bool,
+}
+
 /// A deploy of the release's version, shown for confirmation before it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeployPlan {

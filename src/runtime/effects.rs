@@ -319,7 +319,7 @@ impl Runner {
             let (ok, results) = super::deploy::run(&clients, &targets, &plan, &cause).await;
             let _ = mailbox.send(Msg::Done {
                 request,
-                result: TaskResult::Deploy(crate::app::actions::deploy::DeployOutcome {
+                result: TaskResult::Deploy(crate::domain::rollout::DeployOutcome {
                     ok,
                     results,
                     step: plan.step,

@@ -210,7 +210,7 @@ fn cockpit(
             .map(|path| runtime::view_file::read(&path))
             .unwrap_or_default();
         model.release = Some(ReleaseState::new(checklist));
-        remembered.restore(&mut model);
+        model.restore(&remembered);
     }
     if let Some(follow) = &current.follow {
         // Following a writer makes the session read-only by itself (and

@@ -12,7 +12,7 @@ use crate::app::panes::rollout::TargetState;
 use crate::domain::checklist::{Checklist, EnvironmentGate};
 use crate::domain::events::Event;
 use crate::domain::rollout::{
-    DeployItem, DeployPlan, DeploymentState, HeldBack, RolloutPhase, with_tag,
+    DeployItem, DeployOutcome, DeployPlan, DeploymentState, HeldBack, RolloutPhase, with_tag,
 };
 
 /// Which Deployments a deploy is for.
@@ -354,17 +354,6 @@ pub fn done(model: &mut Model, outcome: DeployOutcome) -> Vec<Effect> {
         effects.push(Effect::Record(Event::StepCompleted { step }));
     }
     effects
-}
-
-/// What the runner reports of a deploy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeployOutcome {
-    pub ok: bool,
-    /// One line per Deployment.
-    pub results: Vec<String>,
-    /// The playbook step it was for.
-    pub step: Option<String>,
-    pub dry_run: bool,
 }
 
 #[cfg(test)]

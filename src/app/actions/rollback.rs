@@ -209,14 +209,6 @@ fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
     })
 }
 
-/// How the wizard and the journal tell a revert's result.
-pub fn revert_detail(result: &Result<UndoOutcome, ActionError>) -> String {
-    match result {
-        Ok(outcome) => outcome.to_string(),
-        Err(error) => error.to_string(),
-    }
-}
-
 /// One Deployment's revert came back.
 pub fn item_done(
     model: &mut Model,
@@ -224,7 +216,10 @@ pub fn item_done(
     result: &Result<UndoOutcome, ActionError>,
 ) -> Vec<Effect> {
     model.mark_changed();
-    let (ok, detail) = (result.is_ok(), revert_detail(result));
+    let (ok, detail) = (
+        result.is_ok(),
+        crate::domain::rollback::revert_detail(result),
+    );
     if let Some(wizard) = model.rollback.as_mut() {
         wizard.item_done(&item, ok, &detail);
     }

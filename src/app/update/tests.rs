@@ -353,7 +353,7 @@ mod deploy {
         let outcome = |model: &mut Model, step: Option<&str>, ok: bool, dry_run: bool| Msg::Done {
             request: model.start_request("deploy".to_owned(), 1),
             result: crate::app::requests::TaskResult::Deploy(
-                crate::app::actions::deploy::DeployOutcome {
+                crate::domain::rollout::DeployOutcome {
                     ok,
                     results: results.clone(),
                     step: step.map(str::to_owned),
