@@ -175,6 +175,10 @@ impl Themes {
     }
 }
 
+/// A remembered day further than this from today is not restored: nobody
+/// left it there on purpose, and it would make the calendar compute years.
+const CALENDAR_REACH_DAYS: i64 = 731;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub focus: Pane,
@@ -484,7 +488,3 @@ mod tests {
         assert_eq!(Pane::Health.next(), Pane::Calendar);
     }
 }
-
-/// A remembered day further than this from today is not restored: nobody
-/// left it there on purpose, and it would make the calendar compute years.
-const CALENDAR_REACH_DAYS: i64 = 731;
