@@ -17,44 +17,42 @@ pub fn help(scroll: u16, input: Input) -> Option<Overlay> {
     // The help scrolls by command: its last one is `COMMANDS.len() - 1`, and
     // the view never scrolls past its last page.
     let max = COMMANDS.len() as u16;
-    let Input::Command(command) = input else {
-        return Some(Overlay::Help { scroll });
-    };
-    let scroll = match command {
-        Command::HelpClose => return None,
-        Command::ScrollDown => scroll.saturating_add(1),
-        Command::ScrollUp => scroll.saturating_sub(1),
-        Command::PageDown => scroll.saturating_add(10),
-        Command::PageUp => scroll.saturating_sub(10),
-        Command::Top => 0,
-        Command::Bottom => max,
-        _ => scroll,
-    };
-    Some(Overlay::Help {
-        scroll: scroll.min(max),
-    })
+    match input {
+        Input::Command(Command::HelpClose) => None,
+        input => Some(Overlay::Help {
+            scroll: line_scrolled(scroll, input, max),
+        }),
+    }
 }
 
 /// The notice log: scroll by notices (the first shown is `scroll` from the
 /// newest), or close. Returns the overlay to keep open.
 pub fn notices(scroll: u16, input: Input, entries: usize) -> Option<Overlay> {
     let max = u16::try_from(entries.saturating_sub(1)).unwrap_or(u16::MAX);
+    match input {
+        Input::Command(Command::NoticesClose) => None,
+        input => Some(Overlay::Notices {
+            scroll: line_scrolled(scroll, input, max),
+        }),
+    }
+}
+
+/// A line offset after a scroll command, kept within `0..=max`; any other
+/// input leaves it where it is.
+fn line_scrolled(scroll: u16, input: Input, max: u16) -> u16 {
     let Input::Command(command) = input else {
-        return Some(Overlay::Notices { scroll });
+        return scroll;
     };
     let scroll = match command {
-        Command::NoticesClose => return None,
         Command::ScrollDown => scroll.saturating_add(1),
         Command::ScrollUp => scroll.saturating_sub(1),
         Command::PageDown => scroll.saturating_add(10),
         Command::PageUp => scroll.saturating_sub(10),
         Command::Top => 0,
         Command::Bottom => max,
-        _ => scroll,
+        _ => return scroll,
     };
-    Some(Overlay::Notices {
-        scroll: scroll.min(max),
-    })
+    scroll.min(max)
 }
 
 /// A step's details: scroll, or close.
