@@ -65,7 +65,7 @@ fn rollout(c: &mut Criterion) {
     // Taking in a watch snapshot of all 1000 (what a busy target sends every 100 ms).
     let snapshot = release_cockpit::domain::rollout::RolloutUpdate::Snapshot {
         target: "bench".to_owned(),
-        deployments: model.rollout.targets[0].deployments.clone(),
+        units: model.rollout.targets[0].units.clone(),
     };
     c.bench_function("apply a 1000-deployment snapshot", |b| {
         b.iter(|| update(&mut model, Msg::Rollout(snapshot.clone())));

@@ -127,7 +127,10 @@ async fn one_run(themes: &ThemeSet, roll: bool) -> (Duration, u64, Duration) {
             let Ok(Some(update)) = tokio::time::timeout_at(deadline.into(), rx.recv()).await else {
                 panic!("the rollouts did not complete within 30 s");
             };
-            if let RolloutUpdate::Snapshot { deployments, .. } = &update {
+            if let RolloutUpdate::Snapshot {
+                units: deployments, ..
+            } = &update
+            {
                 let done = deployments
                     .iter()
                     .filter(|d| d.image.ends_with(":2.0.0") && d.phase == RolloutPhase::Complete)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use release_cockpit::adapters::kubernetes::{self, Deploy, KubeTarget, RolloutUpdate, UndoOutcome};
-use release_cockpit::domain::rollout::{DeploymentState, RolloutPhase};
+use release_cockpit::domain::rollout::{RolloutPhase, Unit};
 use release_cockpit::sandbox::{ImagePolicy, Sandbox, World, WorldDeployment, write_kubeconfig};
 use tokio::sync::mpsc;
 
@@ -98,15 +98,17 @@ fn deploy(name: &str, image: &str) -> Deploy {
 async fn until(
     rx: &mut mpsc::UnboundedReceiver<RolloutUpdate>,
     name: &str,
-    check: impl Fn(&DeploymentState) -> bool,
-) -> DeploymentState {
+    check: impl Fn(&Unit) -> bool,
+) -> Unit {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
         let update = tokio::time::timeout_at(deadline, rx.recv())
             .await
             .unwrap_or_else(|_| panic!("no snapshot of {name} matched within 15 s"))
             .expect("the watch ended");
-        if let RolloutUpdate::Snapshot { deployments, .. } = update
+        if let RolloutUpdate::Snapshot {
+            units: deployments, ..
+        } = update
             && let Some(state) = deployments.into_iter().find(|d| d.name == name)
             && check(&state)
         {
@@ -315,7 +317,9 @@ async fn a_server_restart_is_stale_until_listed_again_and_then_shows_the_change_
                 );
                 break;
             }
-            RolloutUpdate::Snapshot { deployments, .. } => {
+            RolloutUpdate::Snapshot {
+                units: deployments, ..
+            } => {
                 let d = deployments.iter().find(|d| d.name == "checkout").unwrap();
                 assert!(
                     !d.image.ends_with("3.0.0"),
@@ -332,7 +336,9 @@ async fn a_server_restart_is_stale_until_listed_again_and_then_shows_the_change_
     let mut update = fresh;
     loop {
         match update {
-            RolloutUpdate::Snapshot { deployments, .. } => {
+            RolloutUpdate::Snapshot {
+                units: deployments, ..
+            } => {
                 let d = deployments.iter().find(|d| d.name == "checkout").unwrap();
                 assert_eq!(
                     d.image,
@@ -658,7 +664,10 @@ async fn a_replaced_server_whose_versions_restarted_lower_is_shown_only_once_lis
             .await
             .expect("no fresh snapshot of the new server within 15 s")
             .expect("the watch ended");
-        let RolloutUpdate::Snapshot { deployments, .. } = update else {
+        let RolloutUpdate::Snapshot {
+            units: deployments, ..
+        } = update
+        else {
             continue;
         };
         let names: Vec<&str> = deployments.iter().map(|d| d.name.as_str()).collect();
@@ -791,7 +800,9 @@ async fn a_backend_switched_to_a_store_with_lower_versions_is_listed_again_not_r
             .expect("the watch ended");
         match update {
             RolloutUpdate::Stale { error, .. } => told = Some(error),
-            RolloutUpdate::Snapshot { deployments, .. } => {
+            RolloutUpdate::Snapshot {
+                units: deployments, ..
+            } => {
                 let shown: Vec<(&str, &str)> = deployments
                     .iter()
                     .map(|d| (d.name.as_str(), d.image.as_str()))

@@ -144,7 +144,7 @@ impl Alerts {
                 alerts.waiting += 1;
             }
             alerts.failed_rollouts += target
-                .deployments
+                .units
                 .iter()
                 .filter(|d| d.phase == RolloutPhase::Failed)
                 .count();

@@ -131,7 +131,7 @@ pub fn override_go_no_go(model: &mut Model, step: &str) {
 pub fn sample_rollout(
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::app::panes::rollout::RolloutState {
-    use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
+    use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit};
     let image = |name: &str, tag: &str| format!("registry.example.com/shop/{name}:{tag}");
     let state = |ns: &str,
                  name: &str,
@@ -140,7 +140,7 @@ pub fn sample_rollout(
                  phase: RolloutPhase,
                  message: &str| {
         let (desired, updated, available, total) = counts;
-        DeploymentState {
+        Unit {
             namespace: ns.to_owned(),
             name: name.to_owned(),
             container: name.to_owned(),
@@ -181,7 +181,7 @@ pub fn sample_rollout(
     view.apply(
         RolloutUpdate::Snapshot {
             target: "shop".to_owned(),
-            deployments: vec![
+            units: vec![
                 state("production", "billing", "2.4.0", (2, 2, 2, 2), RolloutPhase::Complete, "deployment \"billing\" successfully rolled out"),
                 state("production", "checkout", "2.4.0", (4, 2, 3, 5), RolloutPhase::Progressing, "Waiting for deployment \"checkout\" rollout to finish: 2 out of 4 new replicas have been updated..."),
                 state("production", "search", "2.4.0-bad", (3, 1, 2, 3), RolloutPhase::Failed, "deployment \"search\" exceeded its progress deadline"),
@@ -193,7 +193,7 @@ pub fn sample_rollout(
     view.apply(
         RolloutUpdate::Snapshot {
             target: "edge".to_owned(),
-            deployments: vec![state(
+            units: vec![state(
                 "edge",
                 "gateway",
                 "2.3.1",
@@ -220,11 +220,11 @@ pub fn many_deployments(
     count: usize,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::app::panes::rollout::RolloutState {
-    use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
-    let deployments = (0..count)
+    use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit};
+    let units = (0..count)
         .map(|i| {
             let image = format!("registry.example.com/bench/svc-{i:04}:1.0.{}", i % 7);
-            DeploymentState {
+            Unit {
                 namespace: "bench".to_owned(),
                 name: format!("svc-{i:04}"),
                 container: format!("svc-{i:04}"),
@@ -255,7 +255,7 @@ pub fn many_deployments(
     view.apply(
         RolloutUpdate::Snapshot {
             target: "bench".to_owned(),
-            deployments,
+            units,
         },
         now,
     );

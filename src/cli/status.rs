@@ -123,8 +123,8 @@ pub fn exit_code(report: &Report) -> i32 {
         .map(|s| report.condition(s))
         .collect();
     let failed_rollout = report.targets.iter().any(|t| match t {
-        RolloutUpdate::Snapshot { deployments, .. } => {
-            deployments.iter().any(|d| d.phase == RolloutPhase::Failed)
+        RolloutUpdate::Snapshot { units, .. } => {
+            units.iter().any(|d| d.phase == RolloutPhase::Failed)
         }
         RolloutUpdate::Stale { .. } => false,
     });
@@ -166,14 +166,11 @@ pub fn text(report: &Report) -> String {
     }
     for target in &report.targets {
         match target {
-            RolloutUpdate::Snapshot {
-                target,
-                deployments,
-            } => {
-                if deployments.is_empty() {
+            RolloutUpdate::Snapshot { target, units } => {
+                if units.is_empty() {
                     out.push_str(&format!("{target}: no Deployments match\n"));
                 }
-                for d in deployments {
+                for d in units {
                     out.push_str(&format!(
                         "{target}: {}/{} {} rev {} {}/{} updated, {} available: {}\n",
                         d.namespace,
@@ -231,12 +228,9 @@ pub fn json(report: &Report) -> String {
         .targets
         .iter()
         .map(|t| match t {
-            RolloutUpdate::Snapshot {
-                target,
-                deployments,
-            } => json!({
+            RolloutUpdate::Snapshot { target, units } => json!({
                 "target": target,
-                "deployments": deployments.iter().map(|d| json!({
+                "deployments": units.iter().map(|d| json!({
                     "namespace": d.namespace, "name": d.name, "image": d.image,
                     "revision": d.revision, "desired": d.desired, "updated": d.updated,
                     "available": d.available, "state": phase(d.phase), "message": d.message,

@@ -14,3 +14,4 @@ pub mod policy;
 pub mod release;
 pub mod rollback;
 pub mod rollout;
+pub mod vars;

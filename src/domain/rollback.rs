@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::release::ReleaseType;
-use super::rollout::{DeploymentState, Revision, image_tag};
+use super::rollout::{Revision, Unit, image_tag};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
@@ -139,7 +139,7 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    pub fn from_state(target: &str, d: &DeploymentState, version: &str) -> Self {
+    pub fn from_state(target: &str, d: &Unit, version: &str) -> Self {
         let current_images = d
             .history
             .iter()
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn a_candidate_goes_back_to_older_revisions_with_another_image() {
-        let state = DeploymentState {
+        let state = Unit {
             namespace: "production".into(),
             name: "checkout".into(),
             container: "checkout".into(),

@@ -40,7 +40,7 @@ pub struct Revision {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeploymentState {
+pub struct Unit {
     pub namespace: String,
     pub name: String,
     /// The container a deploy sets the image of.
@@ -65,7 +65,7 @@ pub struct DeploymentState {
     pub history: Vec<Revision>,
 }
 
-impl DeploymentState {
+impl Unit {
     pub fn key(&self) -> (&str, &str) {
         (&self.namespace, &self.name)
     }
@@ -75,10 +75,7 @@ impl DeploymentState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RolloutUpdate {
     /// The target's Deployments as the API has them now.
-    Snapshot {
-        target: String,
-        deployments: Vec<DeploymentState>,
-    },
+    Snapshot { target: String, units: Vec<Unit> },
     /// The API cannot be read; what was shown last is kept, marked stale.
     Stale { target: String, error: String },
 }

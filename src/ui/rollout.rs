@@ -13,7 +13,7 @@ use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::panes::rollout::TargetState;
 use crate::domain::offset::format_duration;
-use crate::domain::rollout::{DeploymentState, RolloutPhase, image_tag};
+use crate::domain::rollout::{RolloutPhase, Unit, image_tag};
 
 const BAR: usize = 10;
 
@@ -150,7 +150,7 @@ fn target_notice<'a>(target: &TargetState, now: DateTime<Utc>, theme: &Theme) ->
             format!("{}: connecting…", target.name),
             theme.style(Role::Muted),
         )),
-        (None, Some(_)) if target.deployments.is_empty() => Some(Line::styled(
+        (None, Some(_)) if target.units.is_empty() => Some(Line::styled(
             format!("{}: no Deployments match", target.name),
             theme.style(Role::Warn),
         )),
@@ -159,7 +159,7 @@ fn target_notice<'a>(target: &TargetState, now: DateTime<Utc>, theme: &Theme) ->
 }
 
 fn row<'a>(
-    d: &DeploymentState,
+    d: &Unit,
     target: &TargetState,
     selected: bool,
     (widths, longest_name): (&[Option<usize>; 8], usize),
@@ -257,7 +257,7 @@ fn coarse(age: chrono::Duration) -> String {
 
 /// Cells for available pods of the new revision, then updated ones not yet
 /// available; the rest is what is left to do.
-fn bar(d: &DeploymentState) -> (usize, usize) {
+fn bar(d: &Unit) -> (usize, usize) {
     let desired = d.desired.max(1);
     let scale = |n: i32| {
         let n = usize::try_from(n.clamp(0, desired)).unwrap_or(0);

@@ -142,7 +142,7 @@ pub(super) fn snapshot(target: &KubeTarget, feeds: &Feeds) -> RolloutUpdate {
         .collect();
     RolloutUpdate::Snapshot {
         target: target.name.clone(),
-        deployments,
+        units: deployments,
     }
 }
 

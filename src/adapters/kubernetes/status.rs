@@ -5,14 +5,10 @@
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
 use super::history::{self, revision_number};
-use crate::domain::rollout::{DeploymentState, RolloutPhase};
+use crate::domain::rollout::{RolloutPhase, Unit};
 
 /// `owned` are the ReplicaSets the Deployment controls.
-pub fn deployment_state(
-    d: &Deployment,
-    owned: &[&ReplicaSet],
-    container: Option<&str>,
-) -> DeploymentState {
+pub fn deployment_state(d: &Deployment, owned: &[&ReplicaSet], container: Option<&str>) -> Unit {
     let name = d.metadata.name.clone().unwrap_or_default();
     let spec = d.spec.clone().unwrap_or_default();
     let status = d.status.clone().unwrap_or_default();
@@ -63,7 +59,7 @@ pub fn deployment_state(
             images.get(index).cloned()
         })
         .filter(|old| *old != image);
-    DeploymentState {
+    Unit {
         namespace: d.metadata.namespace.clone().unwrap_or_default(),
         name,
         container: container_name,

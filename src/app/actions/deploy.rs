@@ -12,7 +12,7 @@ use crate::app::panes::rollout::TargetState;
 use crate::domain::checklist::{Checklist, EnvironmentGate};
 use crate::domain::events::Event;
 use crate::domain::rollout::{
-    DeployItem, DeployOutcome, DeployPlan, DeploymentState, HeldBack, RolloutPhase, with_tag,
+    DeployItem, DeployOutcome, DeployPlan, HeldBack, RolloutPhase, Unit, with_tag,
 };
 
 /// Which Deployments a deploy is for.
@@ -27,7 +27,7 @@ pub enum DeployScope<'a> {
 }
 
 impl DeployScope<'_> {
-    fn includes(&self, target: &TargetState, d: &DeploymentState) -> bool {
+    fn includes(&self, target: &TargetState, d: &Unit) -> bool {
         match self {
             DeployScope::Everything => true,
             DeployScope::Step {
@@ -50,11 +50,8 @@ impl DeployScope<'_> {
             DeployScope::Step { environment, .. } => match &target.environment {
                 Some(own) => own == environment,
                 None => {
-                    target.deployments.is_empty()
-                        || target
-                            .deployments
-                            .iter()
-                            .any(|d| d.namespace == *environment)
+                    target.units.is_empty()
+                        || target.units.iter().any(|d| d.namespace == *environment)
                 }
             },
         }
@@ -110,7 +107,7 @@ pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
         return Vec::new();
     };
     let version = release.version.to_string();
-    let chosen: Vec<(&TargetState, &DeploymentState)> = model
+    let chosen: Vec<(&TargetState, &Unit)> = model
         .rollout
         .rows()
         .filter(|(target, d)| scope.includes(target, d))
@@ -199,7 +196,7 @@ pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
 }
 
 /// The environment a row serves: its target's, or its namespace.
-fn environment_of<'a>(target: &'a TargetState, d: &'a DeploymentState) -> &'a str {
+fn environment_of<'a>(target: &'a TargetState, d: &'a Unit) -> &'a str {
     target.environment.as_deref().unwrap_or(&d.namespace)
 }
 

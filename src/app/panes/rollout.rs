@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::rollout::{DeploymentState, RolloutPhase, RolloutUpdate};
+use crate::domain::rollout::{RolloutPhase, RolloutUpdate, Unit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stale {
@@ -39,7 +39,7 @@ pub struct TargetState {
     /// The playbook deploy steps' environment it serves; each Deployment's
     /// namespace when `None`.
     pub environment: Option<String>,
-    pub deployments: Vec<DeploymentState>,
+    pub units: Vec<Unit>,
     /// When the last good data came in; `None` until the first.
     pub received: Option<DateTime<Utc>>,
     /// Set while the API cannot be read; the data above is then the last good.
@@ -94,7 +94,7 @@ impl RolloutState {
                     name: spec.name,
                     image_template: spec.image,
                     environment: spec.environment,
-                    deployments: Vec::new(),
+                    units: Vec::new(),
                     received: None,
                     stale: None,
                 })
@@ -113,15 +113,12 @@ impl RolloutState {
     pub fn apply(&mut self, update: RolloutUpdate, now: DateTime<Utc>) -> Vec<ImageChange> {
         let mut changes = Vec::new();
         match update {
-            RolloutUpdate::Snapshot {
-                target,
-                deployments,
-            } => {
+            RolloutUpdate::Snapshot { target, units } => {
                 if let Some(view) = self.targets.iter().find(|t| t.name == target) {
                     let first = view.received.is_none();
-                    for d in &deployments {
+                    for d in &units {
                         let before = view
-                            .deployments
+                            .units
                             .iter()
                             .find(|p| p.namespace == d.namespace && p.name == d.name);
                         // A change since the last snapshot; or, on the first,
@@ -145,16 +142,13 @@ impl RolloutState {
                     }
                 }
                 self.starts.retain(|(t, ns, name), _| {
-                    *t != target
-                        || deployments
-                            .iter()
-                            .any(|d| d.namespace == *ns && d.name == *name)
+                    *t != target || units.iter().any(|d| d.namespace == *ns && d.name == *name)
                 });
-                for d in &deployments {
+                for d in &units {
                     self.track(&target, d, now);
                 }
                 if let Some(view) = self.targets.iter_mut().find(|t| t.name == target) {
-                    view.deployments = deployments;
+                    view.units = units;
                     view.received = Some(now);
                     view.stale = None;
                 }
@@ -170,7 +164,7 @@ impl RolloutState {
         changes
     }
 
-    fn track(&mut self, target: &str, d: &DeploymentState, now: DateTime<Utc>) {
+    fn track(&mut self, target: &str, d: &Unit, now: DateTime<Utc>) {
         let key = (target.to_owned(), d.namespace.clone(), d.name.clone());
         if d.phase != RolloutPhase::Progressing {
             self.starts.remove(&key);
@@ -190,7 +184,7 @@ impl RolloutState {
     }
 
     /// Time left at the speed the rollout has had since it was first seen.
-    pub fn eta(&self, target: &str, d: &DeploymentState, now: DateTime<Utc>) -> Option<Duration> {
+    pub fn eta(&self, target: &str, d: &Unit, now: DateTime<Utc>) -> Option<Duration> {
         let key = (target.to_owned(), d.namespace.clone(), d.name.clone());
         let start = self.starts.get(&key)?;
         let moved = done(d) - start.done;
@@ -215,21 +209,21 @@ impl RolloutState {
     }
 
     /// Every Deployment row, target by target.
-    pub fn rows(&self) -> impl Iterator<Item = (&TargetState, &DeploymentState)> {
+    pub fn rows(&self) -> impl Iterator<Item = (&TargetState, &Unit)> {
         self.targets
             .iter()
-            .flat_map(|t| t.deployments.iter().map(move |d| (t, d)))
+            .flat_map(|t| t.units.iter().map(move |d| (t, d)))
     }
 
     pub fn len(&self) -> usize {
-        self.targets.iter().map(|t| t.deployments.len()).sum()
+        self.targets.iter().map(|t| t.units.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    pub fn selected_row(&self) -> Option<(&TargetState, &DeploymentState)> {
+    pub fn selected_row(&self) -> Option<(&TargetState, &Unit)> {
         self.rows().nth(self.selected)
     }
 
@@ -244,7 +238,7 @@ impl RolloutState {
 }
 
 /// Pods of the new revision that serve: the rollout's progress.
-fn done(d: &DeploymentState) -> i32 {
+fn done(d: &Unit) -> i32 {
     d.updated.min(d.available)
 }
 
@@ -252,8 +246,8 @@ fn done(d: &DeploymentState) -> i32 {
 mod tests {
     use super::*;
 
-    fn state(image: &str, updated: i32, available: i32, phase: RolloutPhase) -> DeploymentState {
-        DeploymentState {
+    fn state(image: &str, updated: i32, available: i32, phase: RolloutPhase) -> Unit {
+        Unit {
             namespace: "prod".into(),
             name: "web".into(),
             container: "web".into(),
@@ -272,10 +266,10 @@ mod tests {
         }
     }
 
-    fn snapshot(d: DeploymentState) -> RolloutUpdate {
+    fn snapshot(d: Unit) -> RolloutUpdate {
         RolloutUpdate::Snapshot {
             target: "shop".into(),
-            deployments: vec![d],
+            units: vec![d],
         }
     }
 
@@ -291,7 +285,7 @@ mod tests {
         view.apply(stale("refused"), t0 + Duration::seconds(5));
         view.apply(stale("refused again"), t0 + Duration::seconds(9));
         let target = &view.targets[0];
-        assert_eq!(target.deployments.len(), 1, "nothing is blanked");
+        assert_eq!(target.units.len(), 1, "nothing is blanked");
         let marked = target.stale.as_ref().unwrap();
         assert_eq!(
             (marked.since, marked.error.as_str()),

@@ -410,16 +410,16 @@ mod deploy {
         let mut model = model();
         // Without the override: production waits for go/no-go.
         model.release = sample_model_with_release().release;
-        let mut staging = model.rollout.targets[0].deployments[3].clone();
+        let mut staging = model.rollout.targets[0].units[3].clone();
         staging.namespace = "staging".to_owned();
         let mut rollout =
             RolloutState::new([TargetSpec::named("shop"), TargetSpec::named("stage")]);
-        let shop = model.rollout.targets[0].deployments.clone();
-        for (target, deployments) in [("shop", shop), ("stage", vec![staging])] {
+        let shop = model.rollout.targets[0].units.clone();
+        for (target, units) in [("shop", shop), ("stage", vec![staging])] {
             rollout.apply(
                 RolloutUpdate::Snapshot {
                     target: target.to_owned(),
-                    deployments,
+                    units,
                 },
                 model.clock.now,
             );
@@ -485,7 +485,7 @@ mod deploy_steps {
     /// The release with one target serving `staging`, in the given state.
     fn with_staging(phase: RolloutPhase, tag: &str, report: bool) -> Model {
         let mut model = sample_model_with_release();
-        let mut d = sample_rollout(model.clock.now).targets[0].deployments[3].clone();
+        let mut d = sample_rollout(model.clock.now).targets[0].units[3].clone();
         d.namespace = "staging".into();
         d.image = format!("registry.example.com/shop/web:{tag}");
         d.phase = phase;
@@ -494,7 +494,7 @@ mod deploy_steps {
             model.rollout.apply(
                 RolloutUpdate::Snapshot {
                     target: "stage".into(),
-                    deployments: vec![d],
+                    units: vec![d],
                 },
                 model.clock.now,
             );

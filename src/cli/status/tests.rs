@@ -36,14 +36,14 @@ fn report(values: [f64; 3]) -> Report {
             now,
         );
     }
-    let mut deployments = sample_rollout(now).targets[0].deployments.clone();
-    for d in &mut deployments {
+    let mut units = sample_rollout(now).targets[0].units.clone();
+    for d in &mut units {
         d.phase = RolloutPhase::Complete;
     }
     Report {
         targets: vec![RolloutUpdate::Snapshot {
             target: "shop".into(),
-            deployments,
+            units,
         }],
         health,
         baselines: BTreeMap::from([("p99".to_owned(), 0.25)]),
@@ -107,8 +107,8 @@ fn a_breached_critical_rule_is_1() {
 #[test]
 fn a_failed_rollout_is_1() {
     let mut report = report(CALM);
-    if let RolloutUpdate::Snapshot { deployments, .. } = &mut report.targets[0] {
-        deployments[2].phase = RolloutPhase::Failed;
+    if let RolloutUpdate::Snapshot { units, .. } = &mut report.targets[0] {
+        units[2].phase = RolloutPhase::Failed;
     }
     assert_eq!(exit_code(&report), EXIT_FIRING);
 }

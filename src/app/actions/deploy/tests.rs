@@ -20,7 +20,7 @@ fn two_environments() -> Model {
     let mut model = sample_model_with_release();
     let now = model.clock.now;
     let sample = sample_rollout(now);
-    let web = sample.targets[0].deployments[3].clone();
+    let web = sample.targets[0].units[3].clone();
     let mut staging = web.clone();
     staging.namespace = "staging".to_owned();
     let mut production = web;
@@ -30,7 +30,7 @@ fn two_environments() -> Model {
         rollout.apply(
             RolloutUpdate::Snapshot {
                 target: target.to_owned(),
-                deployments: vec![d],
+                units: vec![d],
             },
             now,
         );

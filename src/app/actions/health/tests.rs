@@ -198,11 +198,11 @@ mod external_rollouts {
         let now = model.clock.now;
         model.health = sample_health(now, 240);
         model.rollout = sample_rollout(now);
-        let mut deployments = model.rollout.targets[0].deployments.clone();
-        deployments[3].image = image.to_owned();
+        let mut units = model.rollout.targets[0].units.clone();
+        units[3].image = image.to_owned();
         let msg = Msg::Rollout(RolloutUpdate::Snapshot {
             target: "shop".to_owned(),
-            deployments,
+            units,
         });
         (model, msg)
     }
@@ -285,7 +285,7 @@ mod external_rollouts {
         let mut model = sample_model_with_release();
         let now = model.clock.now;
         model.health = sample_health(now, 240);
-        let deployments = sample_rollout(now).targets[0].deployments.clone();
+        let units = sample_rollout(now).targets[0].units.clone();
         model.rollout = crate::app::panes::rollout::RolloutState::new([
             crate::app::panes::rollout::TargetSpec::named("shop"),
         ]);
@@ -293,7 +293,7 @@ mod external_rollouts {
             &mut model,
             Msg::Rollout(RolloutUpdate::Snapshot {
                 target: "shop".to_owned(),
-                deployments,
+                units,
             }),
         );
         let Some(Effect::Record(Event::ExternalRolloutSeen { changes })) = effects.first() else {

@@ -4,7 +4,7 @@ use super::*;
 use crate::app::fixture::{sample_health, sample_model_with_release};
 use crate::app::panes::rollout::{RolloutState, TargetSpec};
 use crate::app::{Key, Msg, update};
-use crate::domain::rollout::{DeploymentState, Revision, RolloutPhase, RolloutUpdate};
+use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit};
 
 fn checkout(tag: &str, revision: u64) -> RolloutUpdate {
     let image = |tag: &str| format!("registry.example.com/shop/checkout:{tag}");
@@ -33,7 +33,7 @@ fn checkout(tag: &str, revision: u64) -> RolloutUpdate {
     ];
     RolloutUpdate::Snapshot {
         target: "shop".into(),
-        deployments: vec![DeploymentState {
+        units: vec![Unit {
             namespace: "production".into(),
             name: "checkout".into(),
             container: "checkout".into(),
