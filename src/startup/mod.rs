@@ -228,6 +228,7 @@ fn cockpit(
     let mut signals = prepared.settings.signals.clone();
     let chart_range = prepared.settings.health.chart;
     let incidents = incident_files(&prepared.settings, paths.as_ref());
+    let state_dir = state_dir(paths.as_ref());
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
     let demo_files = DemoFiles::new(paths.as_ref(), &store, cli.read_only);
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
@@ -254,7 +255,7 @@ fn cockpit(
         // Served before the terminal is taken, so a failure prints plainly.
         let _sandbox = if demo_world {
             match crate::demo::cluster::start(
-                &mut targets,
+                &mut targets.kubernetes,
                 &mut signals,
                 demo_files.kubeconfig,
                 &operator,
@@ -273,8 +274,12 @@ fn cockpit(
         } else {
             None
         };
-        let clients = crate::adapters::kubernetes::Clients::default();
-        runtime::rollout::spawn_watches(targets.clone(), &clients, &mailbox_tx);
+        let mut target_set = runtime::targets::TargetSet::new(
+            targets,
+            crate::adapters::kubernetes::Clients::default(),
+            state_dir,
+        );
+        target_set.spawn_watches(&mailbox_tx);
         let guard = TerminalGuard::enter().wrap_err("setting up the terminal")?;
         let mut terminal =
             Terminal::new(CrosstermBackend::new(stdout())).map_err(|e| eyre!("terminal: {e}"))?;
@@ -302,7 +307,7 @@ fn cockpit(
             effects.run(crate::app::Effect::ChartColumns(width));
         }
         runtime::health::spawn_polls(signals, chart_range, effects.chart_columns(), &mailbox_tx);
-        effects.set_targets(targets, clients);
+        effects.set_targets(target_set);
         effects.set_incidents(incidents);
         effects.set_read_only(read_only);
         if let Some(follow) = follow {
@@ -392,19 +397,24 @@ fn start_notice(current: &Current, zone: Tz) -> Option<String> {
 
 /// Where incident reports go: `[rollback] incidents`, else the state dir's
 /// `incidents`; a team's templates in the config dir.
+/// Where the cockpit keeps its state: command targets' ledgers, run logs.
+fn state_dir(paths: Option<&Paths>) -> std::path::PathBuf {
+    paths.map_or_else(
+        || std::env::temp_dir().join("release-cockpit"),
+        |p| p.state_dir.clone(),
+    )
+}
+
 fn incident_files(
     settings: &Settings,
     paths: Option<&Paths>,
 ) -> crate::runtime::rollback::IncidentFiles {
     crate::runtime::rollback::IncidentFiles {
-        dir: settings.rollback.incidents.clone().unwrap_or_else(|| {
-            paths
-                .map_or_else(
-                    || std::env::temp_dir().join("release-cockpit"),
-                    |p| p.state_dir.clone(),
-                )
-                .join("incidents")
-        }),
+        dir: settings
+            .rollback
+            .incidents
+            .clone()
+            .unwrap_or_else(|| state_dir(paths).join("incidents")),
         templates: paths.map(|p| p.config_dir.join("templates")),
     }
 }
@@ -484,12 +494,20 @@ fn model_settings(
         releases,
         targets: settings
             .targets
+            .kubernetes
             .iter()
             .map(|t| TargetSpec {
                 name: t.name.clone(),
                 image: t.image.clone(),
                 environment: t.environment.clone(),
+                commands: None,
             })
+            .chain(settings.targets.command.iter().map(|t| TargetSpec {
+                name: t.name.clone(),
+                image: t.templates.image.clone(),
+                environment: Some(t.environment.clone()),
+                commands: Some(t.templates.clone()),
+            }))
             .collect(),
         signals: settings.signals.clone(),
         chart: settings.health.chart,

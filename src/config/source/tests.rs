@@ -287,7 +287,7 @@ fn a_kubernetes_target_loads_with_its_kubeconfig_beside_the_config() {
                 context = \"prod\"\nnamespace = \"production\"\nselector = \"tier=shop\"\n\
                 image = \"registry.example.com/shop/app:{version}\"\n";
     let settings = loaded(text).unwrap().settings(&theme_names()).unwrap();
-    let target = &settings.targets[0];
+    let target = &settings.targets.kubernetes[0];
     assert_eq!(
         target.kubeconfig.as_deref(),
         Some(std::path::Path::new("kube/config"))
