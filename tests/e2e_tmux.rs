@@ -850,3 +850,200 @@ fn the_demo_rolls_back_a_bad_release_through_the_guided_rollback() {
         "{journal}"
     );
 }
+
+/// Serves `/metrics` with an error ratio that is high while `live-version`
+/// in `dir` says `bad`: a service whose health follows what the command
+/// target deployed. Returns its port.
+fn serve_version_metrics(dir: PathBuf, bad: &'static str) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 2048];
+            let _ = stream.read(&mut request);
+            let live = std::fs::read_to_string(dir.join("live-version")).unwrap_or_default();
+            let ratio = if live.trim() == bad { "0.3" } else { "0.0" };
+            let body = format!("# TYPE app_error_ratio gauge\napp_error_ratio {ratio}\n");
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+/// A team on a platform driven by its CLI (Render, Coolify, npm scripts):
+/// only a command target, no Kubernetes anywhere. `d` is held by go/no-go
+/// until overridden, shows the exact command, deploys; the service's own
+/// /metrics fires the trigger; `R` rolls back through the rollback commands,
+/// in order; verification passes; the incident report names the rollback.
+#[test]
+fn a_command_target_deploys_fires_a_trigger_and_rolls_back_to_an_incident_report() {
+    let tmux_home = std::rc::Rc::new(tempfile::tempdir().unwrap());
+    let home = tmux_home.path().to_path_buf();
+    let app = home.join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("live-version"), "2.3.1\n").unwrap();
+    std::fs::write(
+        app.join("deploy.sh"),
+        "echo \"deploying $1 to $TARGET_ENV\"\necho \"deploy $1\" >> actions.log\necho \"$1\" > live-version\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("rollback.sh"),
+        "echo \"rollback $2 -> $1\" >> actions.log\necho \"$1\" > live-version\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("migrate-down.sh"),
+        "echo \"migrate down\" >> actions.log\n",
+    )
+    .unwrap();
+    let port = serve_version_metrics(app.clone(), "2.4.0");
+    // What an earlier release's deploy left in the target's ledger.
+    let ledger = home.join("state/release-cockpit/targets/web.jsonl");
+    std::fs::create_dir_all(ledger.parent().unwrap()).unwrap();
+    std::fs::write(
+        &ledger,
+        "{\"seq\":1,\"at\":\"2026-11-30T10:00:00Z\",\"action\":\"deploy\",\"version\":\"2.3.1\",\"ok\":true,\"release\":\"2026-11-30-minor\",\"by\":\"bob\",\"summary\":\"1 command exited 0\"}\n",
+    )
+    .unwrap();
+    let config = home.join("cockpit.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"[operator]
+name = "alice"
+timezone = "UTC"
+
+[[target]]
+name = "web"
+kind = "command"
+environment = "production"
+workdir = "app"
+deploy = "sh deploy.sh {{version}}"
+rollback = ["sh rollback.sh {{version}} {{previous_version}}", "sh migrate-down.sh"]
+env = {{ TARGET_ENV = "{{environment}}" }}
+timeout = "30s"
+
+[[signal]]
+name = "web_errors"
+source = "scrape"
+url = "http://127.0.0.1:{port}/metrics"
+unit = "ratio"
+measure = "gauge(app_error_ratio)"
+interval = "1s"
+critical = "> 5% for 2s"
+
+[rollback]
+verify = "3s"
+"#
+        ),
+    )
+    .unwrap();
+    let check = Command::new(BIN)
+        .args(["check-config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let start = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "start",
+            "--type",
+            "minor",
+        ])
+        .args(["--version", "2.4.0", "--at", "2026-01-06 10:00 UTC"])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+    let tmux = Tmux::launch(
+        tmux_home,
+        false,
+        &[],
+        &["--config", config.to_str().unwrap()],
+    );
+    wait_for_frame(&tmux);
+    tmux.send("3");
+    tmux.wait_for("the command target's unit", |s| {
+        s.contains("production/web") && s.contains("2.3.1") && s.contains("complete")
+    });
+    tmux.send("d");
+    let held = tmux.wait_for_text("Held back by go/no-go");
+    assert!(held.contains("Nothing may deploy 2.4.0 now"), "{held}");
+    tmux.send("O");
+    tmux.wait_for_text("Override go/no-go for");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "platform team: ship it"]);
+    tmux.send("Enter");
+    tmux.wait_for_text("go/no-go overridden");
+    tmux.send("d");
+    let dialog = tmux.wait_for_text("Deploy 2.4.0 to 1 unit(s)");
+    assert!(dialog.contains("$ sh deploy.sh 2.4.0"), "{dialog}");
+    tmux.send("y");
+    let output = tmux.wait_for_text("deploying 2.4.0 to production");
+    assert!(
+        output.contains("web: deploy 2.4.0"),
+        "the output opens: {output}"
+    );
+    tmux.send("Escape");
+    let banner = tmux.wait_for_text("ROLLBACK TRIGGER: web_errors > 5%");
+    assert!(banner.contains("production/web"), "{banner}");
+    tmux.send("R");
+    tmux.wait_for_text("How bad is it?");
+    tmux.send("Enter");
+    let scope = tmux.wait_for_text("Which units");
+    assert!(scope.contains("[x] production/web"), "{scope}");
+    assert!(scope.contains("#1 2.3.1"), "{scope}");
+    tmux.send("Enter");
+    let confirm = tmux.wait_for_text("Type the release version (2.4.0)");
+    assert!(
+        confirm.contains("$ sh rollback.sh 2.3.1 2.4.0")
+            && confirm.contains("$ sh migrate-down.sh"),
+        "the exact commands: {confirm}"
+    );
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "2.4.0"]);
+    tmux.send("Tab");
+    tmux.send("Enter");
+    let done = tmux.wait_for_text("Incident report:");
+    assert!(done.contains("VERIFIED"), "{done}");
+    let actions = std::fs::read_to_string(app.join("actions.log")).unwrap();
+    assert_eq!(
+        actions, "deploy 2.4.0\nrollback 2.4.0 -> 2.3.1\nmigrate down\n",
+        "every command in order"
+    );
+    let path = done
+        .lines()
+        .find_map(|l| l.split("Incident report: ").nth(1))
+        .and_then(|p| p.split_whitespace().next())
+        .map(str::to_owned)
+        .unwrap();
+    let report = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(report.contains("production/web 2.4.0 -> 2.3.1"), "{report}");
+    let entries = std::fs::read_to_string(&ledger).unwrap();
+    assert_eq!(entries.lines().count(), 3, "{entries}");
+    assert!(
+        entries
+            .lines()
+            .last()
+            .unwrap()
+            .contains("\"action\":\"rollback\"")
+    );
+    tmux.send("Enter");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+}

@@ -14,9 +14,9 @@ use crate::adapters::command::watch::{Control, watch};
 use crate::adapters::kubernetes::{self, Clients, Deploy, KubeTarget};
 use crate::app::Msg;
 use crate::config::Targets;
+use crate::domain::playbook::EnvValue;
 use crate::domain::rollback::{RollbackItem, UndoOutcome};
 use crate::domain::rollout::{ActionError, DeployItem, RunOutput};
-use crate::domain::vars::Vars;
 
 /// A command target with the channel to its watch.
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ impl TargetSet {
             return run_command_target(
                 handle,
                 Action::Deploy,
-                &item.to,
+                (&item.to, &item.from),
                 &item.commands,
                 &self.runs_dir,
                 acting,
@@ -162,7 +162,7 @@ impl TargetSet {
             let summary = run_command_target(
                 handle,
                 Action::Rollback,
-                version,
+                (version, item.from_version()),
                 &item.commands,
                 &self.runs_dir,
                 acting,
@@ -198,7 +198,7 @@ impl TargetSet {
 async fn run_command_target(
     handle: &CommandHandle,
     action: Action,
-    version: &str,
+    (version, previous): (&str, &str),
     commands: &[String],
     runs_dir: &std::path::Path,
     acting: &Acting,
@@ -209,14 +209,24 @@ async fn run_command_target(
         action: action.name(),
         summary,
     };
-    let vars = Vars::new()
-        .set("version", version)
-        .set("release", &acting.release)
-        .set("target", &target.name)
-        .set("environment", &target.environment);
+    let vars = target.templates.vars(
+        &acting.release,
+        &target.name,
+        &target.environment,
+        version,
+        Some(previous),
+    );
     let workdir = target
         .workdir(&vars)
         .map_err(|e| failed(format!("workdir: {e}")))?;
+    // Literal values take the variables too; references are read as they are.
+    let mut env = target.env.clone();
+    for (name, value) in &mut env {
+        if let EnvValue::Literal(text) = value {
+            *text = crate::domain::vars::substitute(text, &vars)
+                .map_err(|e| failed(format!("env `{name}`: {e}")))?;
+        }
+    }
     let at = Utc::now();
     let log = runs_dir.join(&acting.release).join(format!(
         "{}-{}-{}.log",
@@ -247,7 +257,7 @@ async fn run_command_target(
         Run {
             commands,
             workdir,
-            env: &target.env,
+            env: &env,
             timeout: target.timeout,
             log: log.clone(),
         },

@@ -127,6 +127,11 @@ pub async fn watch(
     let mut problem: Option<String> = None;
     let mut ticker = tokio::time::interval(target.status_interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Another cockpit (the writer this one follows) appends to the ledger
+    // too: its size and time are looked at now and then.
+    let mut ledger_check = tokio::time::interval(LEDGER_CHECK);
+    ledger_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut seen = stamp(&ledger_path);
     let mut reread = true;
     loop {
         if reread {
@@ -171,6 +176,15 @@ pub async fn watch(
                 }
                 None => return,
             },
+            _ = ledger_check.tick() => {
+                let now = stamp(&ledger_path);
+                if now != seen {
+                    seen = now;
+                    reread = true;
+                } else {
+                    continue;
+                }
+            }
             _ = ticker.tick(), if target.status.is_some() => {
                 match check(&target, &entries).await {
                     Ok(status) => last_status = Some(status),
@@ -179,6 +193,15 @@ pub async fn watch(
             }
         }
     }
+}
+
+/// How often the ledger is looked at for another cockpit's entries.
+const LEDGER_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The ledger's length and modification time: it changed when these did.
+fn stamp(path: &std::path::Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 /// Runs `status` once.

@@ -16,7 +16,7 @@ use crate::domain::incident::{IncidentDraft, IncidentError, IncidentWritten};
 use crate::domain::rollback::{
     Candidate, Countdown, OnTrigger, RollbackCommands, RollbackPlan, TriggerFacts, UndoOutcome,
 };
-use crate::domain::rollout::ActionError;
+use crate::domain::rollout::{ActionError, UnitKind};
 
 /// `R`: shows the rollback in progress, or starts the wizard.
 pub fn open(model: &mut Model) -> Vec<Effect> {
@@ -351,7 +351,10 @@ fn checks(model: &Model, wizard: &Wizard) -> Checks {
                 t.stale.is_none()
                     && d.namespace == p.item.namespace
                     && d.name == p.item.name
-                    && d.image == p.item.to_image
+                    && match d.kind {
+                        UnitKind::Deployment => d.image == p.item.to_image,
+                        UnitKind::Command => d.version == p.item.to_version(),
+                    }
                     && d.phase == crate::domain::rollout::RolloutPhase::Complete
                     && d.updated == d.desired
                     && d.available == d.desired
