@@ -307,3 +307,157 @@ async fn run_command_target(
         Err(failed(outcome.summary))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::domain::rollout::{
+        CommandTemplates, RolloutPhase, RolloutUpdate, UNKNOWN_VERSION, UnitKind,
+    };
+
+    fn command(dir: &std::path::Path) -> CommandTarget {
+        CommandTarget {
+            name: "web".into(),
+            environment: "production".into(),
+            templates: CommandTemplates {
+                deploy: vec!["sh deploy.sh {version}".into()],
+                rollback: vec!["echo back to {version}".into()],
+                image: None,
+            },
+            status: None,
+            status_interval: Duration::from_secs(30),
+            workdir: None,
+            base: dir.to_path_buf(),
+            env: [(
+                "FROM".to_owned(),
+                EnvValue::Literal("{previous_version}".into()),
+            )]
+            .into(),
+            timeout: Duration::from_secs(10),
+        }
+    }
+
+    fn item(to: &str, from: &str) -> DeployItem {
+        DeployItem {
+            target: "web".into(),
+            kind: UnitKind::Command,
+            environment: "production".into(),
+            namespace: "production".into(),
+            name: "web".into(),
+            container: String::new(),
+            from: from.into(),
+            to: to.into(),
+            commands: vec![format!("sh deploy.sh {to}")],
+        }
+    }
+
+    /// The watch's next report with a unit satisfying `check`.
+    async fn until(
+        rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+        check: impl Fn(&crate::domain::rollout::Unit) -> bool,
+    ) -> crate::domain::rollout::Unit {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+                .await
+                .expect("a report in time")
+                .expect("the mailbox is open");
+            if let Msg::Rollout(RolloutUpdate::Snapshot { units, .. }) = msg
+                && check(&units[0])
+            {
+                return units[0].clone();
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_deploy_sets_the_version_in_the_ledger_and_a_failed_one_keeps_the_old() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("deploy.sh"),
+            "echo \"from $FROM to $1\"\n[ \"$1\" = 2.4.0-bad ] && exit 7\necho \"$1\" > live\n",
+        )
+        .unwrap();
+        let targets = Targets {
+            kubernetes: Vec::new(),
+            command: vec![command(dir.path())],
+        };
+        let mut set = TargetSet::new(targets, Clients::default(), dir.path().join("state"));
+        let (mailbox, mut rx) = unbounded_channel();
+        set.spawn_watches(&mailbox);
+        let first = until(&mut rx, |_| true).await;
+        assert_eq!(first.phase, RolloutPhase::Unknown, "nothing on record yet");
+        let acting = Acting {
+            release: "2026-12-02-minor".into(),
+            operator: "alice".into(),
+            mailbox: mailbox.clone(),
+        };
+        let done = set
+            .deploy(&item("2.4.0", "2.3.1"), false, "", &acting)
+            .await;
+        assert!(
+            done.as_ref().is_ok_and(|l| l.contains("deployed 2.4.0")),
+            "{done:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("live")).unwrap(),
+            "2.4.0\n"
+        );
+        let moving = until(&mut rx, |u| u.phase == RolloutPhase::Progressing).await;
+        assert_eq!(moving.previous_version(), Some(UNKNOWN_VERSION));
+        let unit = until(&mut rx, |u| u.phase == RolloutPhase::Complete).await;
+        assert_eq!(unit.version, "2.4.0");
+        let failed = set
+            .deploy(&item("2.4.0-bad", "2.4.0"), false, "", &acting)
+            .await;
+        let Err(ActionError::Command { summary, .. }) = &failed else {
+            panic!("{failed:?}")
+        };
+        assert_eq!(summary, "command 1 of 1: `sh deploy.sh 2.4.0-bad` exited 7");
+        let unit = until(&mut rx, |u| u.phase == RolloutPhase::Failed).await;
+        assert_eq!(
+            unit.version, "2.4.0",
+            "what the last success set still runs"
+        );
+        let entries = ledger::read(&ledger::path(&dir.path().join("state"), "web")).unwrap();
+        assert_eq!(
+            entries.iter().map(|e| e.ok).collect::<Vec<_>>(),
+            [true, false]
+        );
+        // The output went to the run's log, the env value's variable filled in.
+        let log = entries[0].log.clone().unwrap();
+        let logged = std::fs::read_to_string(&log).unwrap();
+        assert!(logged.contains("from 2.3.1 to 2.4.0"), "{logged}");
+        assert!(log.starts_with(dir.path().join("state/runs/2026-12-02-minor")));
+    }
+
+    #[tokio::test]
+    async fn a_rollback_without_commands_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = TargetSet::new(
+            Targets {
+                kubernetes: Vec::new(),
+                command: vec![command(dir.path())],
+            },
+            Clients::default(),
+            dir.path().to_path_buf(),
+        );
+        let (mailbox, _rx) = unbounded_channel();
+        let acting = Acting {
+            release: "r".into(),
+            operator: "alice".into(),
+            mailbox,
+        };
+        let item = RollbackItem {
+            target: "web".into(),
+            kind: UnitKind::Command,
+            ..RollbackItem::default()
+        };
+        let refused = set.rollback(&item, &acting).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("add `rollback = "),
+            "{refused}"
+        );
+    }
+}

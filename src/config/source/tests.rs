@@ -318,3 +318,80 @@ fn target_mistakes_name_the_field_and_the_fix() {
     ));
     assert!(error.problem.contains("two targets"), "{error}");
 }
+
+const COMMAND: &str =
+    "[[target]]\nname = \"web\"\nkind = \"command\"\nenvironment = \"production\"\n";
+
+#[test]
+fn a_command_target_loads_its_commands_beside_the_config() {
+    let text = format!(
+        "{COMMAND}deploy = \"npm run deploy -- {{version}}\"\n\
+         rollback = [\"render deploys rollback --service srv-1\", \"npm run db:migrate:rollback\"]\n\
+         status = \"./status.sh {{target}}\"\nstatus_interval = \"10s\"\nworkdir = \"app\"\n\
+         timeout = \"2m\"\nenv = {{ RENDER_API_KEY = {{ from_env = \"RENDER_API_KEY\" }}, MODE = \"{{environment}}\" }}\n"
+    );
+    let settings = loaded(&text).unwrap().settings(&theme_names()).unwrap();
+    let target = &settings.targets.command[0];
+    assert_eq!(target.templates.deploy, ["npm run deploy -- {version}"]);
+    assert_eq!(target.templates.rollback.len(), 2, "a list runs in order");
+    assert_eq!(target.timeout, std::time::Duration::from_secs(120));
+    assert_eq!(target.status_interval, std::time::Duration::from_secs(10));
+    assert_eq!(target.workdir.as_deref(), Some("app"));
+    assert_eq!(target.base, PathBuf::from(""), "beside cockpit.toml");
+    assert!(settings.targets.kubernetes.is_empty());
+}
+
+#[test]
+fn an_unknown_variable_in_a_command_is_an_error_at_its_line() {
+    let error = one_error(&format!(
+        "{COMMAND}deploy = \"true\"\nrollback = [\"true\", \"render rollback --to {{verison}}\"]\n"
+    ));
+    assert_eq!(error.key.as_deref(), Some("target[0].rollback"));
+    assert_eq!(error.location.as_ref().map(|l| l.line), Some(6));
+    assert!(
+        error.problem.contains("`{verison}` is not a variable"),
+        "{error}"
+    );
+    assert!(error.fix.contains("{version}"), "{error}");
+    // Known, but without a value where it is used.
+    let error = one_error(&format!("{COMMAND}deploy = \"push {{image}}\"\n"));
+    assert!(error.problem.contains("sets no `image"), "{error}");
+    let error = one_error(&format!(
+        "{COMMAND}deploy = \"true\"\nstatus = \"check {{previous_version}}\"\n"
+    ));
+    assert_eq!(error.key.as_deref(), Some("target[0].status"));
+    let error = one_error(&format!(
+        "{COMMAND}deploy = \"true\"\nenv = {{ TAG = \"v{{versoin}}\" }}\n"
+    ));
+    assert_eq!(error.key.as_deref(), Some("target[0].env"));
+}
+
+#[test]
+fn command_target_mistakes_name_the_field_and_the_fix() {
+    let error = one_error("[[target]]\nname = \"web\"\nkind = \"command\"\ndeploy = \"x\"\n");
+    assert_eq!(error.key.as_deref(), Some("target[0].environment"));
+    let error = one_error(COMMAND);
+    assert_eq!(error.key.as_deref(), Some("target[0].deploy"));
+    let error = one_error(&format!("{COMMAND}deploy = \"x\"\nnamespace = \"prod\"\n"));
+    assert!(
+        error.problem.contains("`namespace` is for Kubernetes"),
+        "{error}"
+    );
+    let error = one_error(
+        "[[target]]\nname = \"shop\"\nkind = \"kubernetes\"\nnamespace = \"p\"\ndeploy = \"x\"\n",
+    );
+    assert!(
+        error.problem.contains("`deploy` is for command targets"),
+        "{error}"
+    );
+    let error = one_error(&format!(
+        "{COMMAND}deploy = \"x\"\nenv = {{ API_TOKEN = \"abc\" }}\n"
+    ));
+    assert!(error.problem.contains("looks like a secret"), "{error}");
+    let error = one_error(
+        &COMMAND
+            .replace("\"web\"", "\"../web\"")
+            .replace("environment", "deploy = \"x\"\nenvironment"),
+    );
+    assert_eq!(error.key.as_deref(), Some("target[0].name"));
+}

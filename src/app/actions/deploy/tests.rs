@@ -222,3 +222,111 @@ fn a_step_naming_a_target_that_serves_production_is_held_to_productions_go_no_go
     assert!(plan.items.is_empty(), "{:?}", plan.items);
     assert_eq!(plan.held_back[0].environment, "production");
 }
+
+/// A command target serving production, on 2.3.1 by its ledger.
+fn command_target() -> Model {
+    use crate::domain::rollout::{CommandTemplates, Revision, RolloutPhase, Unit, UnitKind};
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    let templates = CommandTemplates {
+        deploy: vec!["npm run deploy:production -- --tag v{version} # {release}".into()],
+        rollback: vec!["render deploys rollback --service srv-1 --to {version}".into()],
+        image: None,
+    };
+    let mut rollout = RolloutState::new([TargetSpec {
+        name: "render".into(),
+        image: None,
+        environment: Some("production".into()),
+        commands: Some(templates),
+    }]);
+    rollout.apply(
+        RolloutUpdate::Snapshot {
+            target: "render".into(),
+            units: vec![Unit {
+                kind: UnitKind::Command,
+                namespace: "production".into(),
+                name: "render".into(),
+                version: "2.3.1".into(),
+                container: String::new(),
+                image: "2.3.1".into(),
+                previous_image: None,
+                revision: 1,
+                desired: 1,
+                updated: 1,
+                ready: 1,
+                available: 1,
+                total: 1,
+                phase: RolloutPhase::Complete,
+                message: "deploy 2.3.1 by bob".into(),
+                last_update: Some(now),
+                history: vec![Revision {
+                    number: 1,
+                    version: "2.3.1".into(),
+                    images: Vec::new(),
+                    created: Some(now),
+                    change_cause: None,
+                    replicas: 0,
+                }],
+            }],
+        },
+        now,
+    );
+    model.rollout = rollout;
+    model.focus = Pane::Rollout;
+    model
+}
+
+#[test]
+fn a_command_target_is_held_by_go_no_go_and_confirmed_with_its_exact_commands() {
+    let mut model = command_target();
+    key(&mut model, "d");
+    assert!(plan(&model).items.is_empty(), "production is gated");
+    assert_eq!(plan(&model).held_back[0].step, "deploy-production");
+    model.overlay = None;
+    override_go_no_go(&mut model, "deploy-production");
+    key(&mut model, "d");
+    let planned = plan(&model).clone();
+    let [item] = planned.items.as_slice() else {
+        panic!("one unit: {planned:?}")
+    };
+    let release = model.release.as_ref().unwrap().checklist.release.id.clone();
+    assert_eq!(
+        item.commands,
+        [format!(
+            "npm run deploy:production -- --tag v2.4.0 # {release}"
+        )]
+    );
+    assert_eq!((item.from.as_str(), item.to.as_str()), ("2.3.1", "2.4.0"));
+    assert!(
+        item.describe()
+            .starts_with("production/render 2.4.0: npm run deploy")
+    );
+    let effects = key(&mut model, "y");
+    assert!(
+        matches!(effects.as_slice(), [Effect::Deploy { plan, .. }] if plan.items == planned.items),
+        "the confirmed commands are what runs: {effects:?}"
+    );
+    model.operator.read_only = true;
+    model.overlay = None;
+    assert!(key(&mut model, "d").is_empty());
+    assert!(
+        model.overlay.is_none(),
+        "read-only: refused before any dialog"
+    );
+}
+
+#[test]
+fn a_command_targets_own_deploy_is_not_taken_for_someone_elses() {
+    let line = "production/render 2.4.0: npm run deploy:production -- --tag v2.4.0".to_owned();
+    let change = crate::app::panes::rollout::ImageChange {
+        kind: crate::domain::rollout::UnitKind::Command,
+        version: "2.4.0".into(),
+        namespace: "production".into(),
+        name: "render".into(),
+        container: String::new(),
+        from: "2.3.1".into(),
+        to: "2.4.0".into(),
+    };
+    assert!(change.deployed_as(&line));
+    assert!(!change.deployed_as("production/render 2.4.1: x"));
+}
