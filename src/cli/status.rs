@@ -50,7 +50,8 @@ impl Report {
 /// Reads everything once. Scrape signals are read twice, a short gap apart,
 /// since rates need two scrapes.
 pub async fn gather(
-    targets: Vec<KubeTarget>,
+    targets: crate::config::Targets,
+    state_dir: &std::path::Path,
     signals: Vec<Signal>,
     chart: chrono::Duration,
     baseline: impl Fn(&str) -> Option<f64>,
@@ -60,7 +61,18 @@ pub async fn gather(
         .iter()
         .filter_map(|s| baseline(&s.name).map(|b| (s.name.clone(), b)))
         .collect();
-    let rollouts = futures::future::join_all(targets.into_iter().map(first_report));
+    let commands = futures::future::join_all(
+        targets
+            .command
+            .into_iter()
+            .map(|t| first_command_report(t, state_dir)),
+    );
+    let kubernetes = futures::future::join_all(targets.kubernetes.into_iter().map(first_report));
+    let rollouts = async {
+        let (mut all, commands) = futures::join!(kubernetes, commands);
+        all.extend(commands);
+        all
+    };
     let readings = futures::future::join_all(signals.iter().cloned().map(|signal| async move {
         let mut reader = SignalReader::new(signal);
         let first = reader.read(200, chart).await;
@@ -85,6 +97,38 @@ pub async fn gather(
         baselines,
         deployed,
     }
+}
+
+/// A command target as its ledger has it, and as its `status` says when it
+/// has one (that report comes second).
+async fn first_command_report(
+    target: crate::adapters::command::CommandTarget,
+    state_dir: &std::path::Path,
+) -> RolloutUpdate {
+    let name = target.name.clone();
+    let reports = if target.status.is_some() { 2 } else { 1 };
+    let ledger = crate::adapters::command::ledger::path(state_dir, &target.name);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (_control, control) = mpsc::unbounded_channel();
+    let task = tokio::spawn(crate::adapters::command::watch::watch(
+        target,
+        ledger,
+        control,
+        move |update| tx.send(update).is_ok(),
+    ));
+    let mut last = None;
+    let deadline = tokio::time::Instant::now() + TARGET_WAIT;
+    for _ in 0..reports {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(update)) => last = Some(update),
+            _ => break,
+        }
+    }
+    task.abort();
+    last.unwrap_or_else(|| RolloutUpdate::Stale {
+        target: name,
+        error: format!("no answer within {} s", TARGET_WAIT.as_secs()),
+    })
 }
 
 async fn first_report(target: KubeTarget) -> RolloutUpdate {
@@ -175,7 +219,7 @@ pub fn text(report: &Report) -> String {
                         "{target}: {}/{} {} rev {} {}/{} updated, {} available: {}\n",
                         d.namespace,
                         d.name,
-                        crate::domain::rollout::image_tag(&d.image),
+                        d.version,
                         d.revision,
                         d.updated,
                         d.desired,

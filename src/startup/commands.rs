@@ -253,7 +253,8 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
             None
         };
         let report = crate::cli::status::gather(
-            targets.kubernetes,
+            targets,
+            &super::state_dir(paths),
             signals,
             prepared.settings.health.chart,
             baseline,

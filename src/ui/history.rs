@@ -55,12 +55,17 @@ pub fn render(
     let first = scroll.first_line(d.history.len(), visible);
     for revision in d.history.iter().skip(first) {
         let current = revision.number == d.revision;
-        let image = revision
-            .images
-            .iter()
-            .map(|i| image_tag(i))
-            .collect::<Vec<_>>()
-            .join(",");
+        // A command target's versions have no images.
+        let image = if revision.images.is_empty() {
+            revision.version.clone()
+        } else {
+            revision
+                .images
+                .iter()
+                .map(|i| image_tag(i))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         let age = revision
             .created
             .map(|at| format_duration(model.clock.now - at))

@@ -143,24 +143,23 @@ pub async fn watch(
             }
             reread = false;
         }
-        let snapshot = RolloutUpdate::Snapshot {
-            target: target.name.clone(),
-            units: vec![unit(
-                &target,
-                &entries,
-                running.as_ref(),
-                last_status.as_ref(),
-            )],
-        };
-        if !send(snapshot) {
-            return;
-        }
-        if let Some(error) = problem.take()
-            && !send(RolloutUpdate::Stale {
+        // A problem is reported alone: the pane keeps the last good data.
+        let update = match problem.take() {
+            Some(error) => RolloutUpdate::Stale {
                 target: target.name.clone(),
                 error,
-            })
-        {
+            },
+            None => RolloutUpdate::Snapshot {
+                target: target.name.clone(),
+                units: vec![unit(
+                    &target,
+                    &entries,
+                    running.as_ref(),
+                    last_status.as_ref(),
+                )],
+            },
+        };
+        if !send(update) {
             return;
         }
         tokio::select! {
