@@ -7,6 +7,7 @@ pub mod paths;
 mod playbook_env;
 mod playbook_file;
 mod playbooks;
+mod process_dir;
 mod rollback;
 mod schema;
 mod signals;
@@ -19,6 +20,7 @@ mod trains;
 pub use error::{ConfigError, ConfigErrors, closest};
 pub use playbook_file::parse_playbook;
 pub use playbooks::{PlaybookEntry, PlaybookLibrary};
+pub use process_dir::ProcessDir;
 pub use schema::{
     BlackoutConfig, Config, KeyList, LogConfig, OperatorConfig, TrainConfig, UiConfig,
 };

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::*;
 
@@ -272,13 +272,34 @@ fn an_unknown_playbook_is_reported_against_the_library() {
     let text = format!("{TRAIN}playbook = \"minro\"\n");
     let config = loaded(&text).unwrap();
     let ConfigErrors(errors) = config
-        .check_train_playbooks(&["minor", "patch"])
+        .check_train_playbooks(&["minor", "patch"], Some(Path::new("/repo/playbooks")))
         .expect_err("unknown");
     assert_eq!(
         errors[0].suggestion.as_deref(),
         Some("did you mean `minor`?")
     );
     assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(9));
+    assert!(
+        errors[0].fix.contains("one in /repo/playbooks"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn a_train_naming_a_playbook_file_is_told_to_use_its_name() {
+    let text = format!("{TRAIN}playbook = \"playbooks/web.toml\"\n");
+    let ConfigErrors(errors) = loaded(&text)
+        .unwrap()
+        .check_train_playbooks(&["minor"], Some(Path::new("/repo/playbooks")))
+        .expect_err("a path is no name");
+    assert!(
+        errors[0]
+            .fix
+            .contains("write the playbook's `name` (the one inside the file), not its path: every *.toml in /repo/playbooks"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
