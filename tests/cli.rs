@@ -603,6 +603,33 @@ fn a_teams_folder_holds_its_playbooks_and_a_broken_one_fails_check_config() {
 }
 
 #[test]
+fn check_config_reports_an_unknown_variable_in_a_playbook_at_its_line() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let config = team_folder(home.path());
+    let playbook = home.path().join("team/playbooks/render.toml");
+    std::fs::write(
+        &playbook,
+        "name = \"render\"\n\n[[phase]]\nname = \"Release day\"\n\n[[phase.step]]\nid = \"ship\"\ntitle = \"Deploy v{version}\"\nat = \"T-0\"\nkind = \"command\"\nenvironment = \"production\"\nrun = \"render deploy --tag v{verison}\"\n",
+    )
+    .expect("write");
+    let out = run(&["check-config", &config], home.path());
+    assert_config_error(
+        &out,
+        &format!(
+            "{}, line 12, column 29, key `phase.step.run`",
+            playbook.display()
+        ),
+        "step `ship`: `{verison}` in `run` is not a variable",
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("did you mean `{version}`?"), "{err}");
+    assert!(
+        err.contains("use one of {version}, {previous_version}, {release}"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_relative_config_path_reads_the_folder_it_names() {
     let home = tempfile::tempdir().expect("tempdir");
     team_folder(home.path());

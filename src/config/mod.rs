@@ -6,6 +6,7 @@ mod locate;
 pub mod paths;
 mod playbook_env;
 mod playbook_file;
+mod playbook_vars;
 mod playbooks;
 mod process_dir;
 mod rollback;
@@ -18,7 +19,7 @@ mod toml_dir;
 mod trains;
 
 pub use error::{ConfigError, ConfigErrors, closest};
-pub use playbook_file::parse_playbook;
+pub use playbook_file::{parse_playbook, parse_recorded_playbook};
 pub use playbooks::{PlaybookEntry, PlaybookLibrary};
 pub use process_dir::ProcessDir;
 pub use schema::{
