@@ -153,7 +153,8 @@ fn parse(file: &str, text: &str, variables: Variables) -> Result<Playbook, Confi
         }
     };
 
-    // `file` references in a gate's env are relative to the playbook's directory.
+    // `file` references in a gate's env and a relative `workdir` are relative
+    // to the playbook's directory.
     let base = Path::new(file).parent().unwrap_or(Path::new(""));
     let mut id_spans = BTreeMap::new();
     let mut phases = Vec::new();
@@ -355,7 +356,12 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
         "command" => match &raw.run {
             Some(run) => Some(StepKind::Command(CommandGate {
                 run: run.get_ref().clone(),
-                workdir: raw.workdir.as_ref().map(|w| w.get_ref().clone()),
+                // Relative to the playbook's directory, as `file` references
+                // are, not to wherever the cockpit was started.
+                workdir: raw
+                    .workdir
+                    .as_ref()
+                    .map(|w| base.join(w.get_ref()).display().to_string()),
                 env: match raw.env.as_ref().map(|env| convert_env(env, base)) {
                     None => BTreeMap::new(),
                     Some(Ok(env)) => env,

@@ -187,3 +187,26 @@ fn a_recorded_playbook_keeps_loading_with_a_name_that_is_no_variable() {
     assert!(parse_playbook("p.toml", &playbook(fields)).is_err());
     assert!(super::parse_recorded_playbook("p.toml", &playbook(fields)).is_ok());
 }
+
+#[test]
+fn a_relative_workdir_is_beside_the_playbook_file() {
+    let gate = |workdir: &str| {
+        let fields = format!(
+            "id = \"ship\"\ntitle = \"Ship\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"true\"\nworkdir = \"{workdir}\""
+        );
+        let playbook = parse_playbook("/repo/release/playbooks/web.toml", &playbook(&fields))
+            .unwrap_or_else(|e| panic!("{e}"));
+        match playbook.steps().next().map(|(_, s)| s.kind.clone()) {
+            Some(crate::domain::playbook::StepKind::Command(gate)) => gate.workdir,
+            other => panic!("a command: {other:?}"),
+        }
+    };
+    assert_eq!(
+        gate("../../web").as_deref(),
+        Some("/repo/release/playbooks/../../web")
+    );
+    assert_eq!(
+        gate("/srv/{environment}").as_deref(),
+        Some("/srv/{environment}")
+    );
+}

@@ -321,6 +321,37 @@ fn a_kubernetes_target_loads_with_its_kubeconfig_beside_the_config() {
 }
 
 #[test]
+fn every_relative_path_of_the_config_is_beside_its_file() {
+    let file = "/repo/release/cockpit.toml";
+    let text = "[[target]]\nname = \"shop\"\nkind = \"kubernetes\"\nkubeconfig = \"kube/config\"\n\
+                [[target]]\nname = \"ops\"\nkind = \"kubernetes\"\nkubeconfig = \"/etc/kube/ops\"\n\
+                [rollback]\nincidents = \"incidents\"\n";
+    let loaded = LoadedConfig {
+        source: ConfigSource::Flag(PathBuf::from(file)),
+        file: file.to_owned(),
+        text: text.to_owned(),
+        config: parse(file, text).unwrap(),
+    };
+    let settings = loaded.settings(&theme_names()).unwrap();
+    let kubeconfigs: Vec<_> = settings
+        .targets
+        .iter()
+        .map(|t| t.kubeconfig.clone())
+        .collect();
+    assert_eq!(
+        kubeconfigs,
+        [
+            Some(PathBuf::from("/repo/release/kube/config")),
+            Some(PathBuf::from("/etc/kube/ops"))
+        ]
+    );
+    assert_eq!(
+        settings.rollback.incidents,
+        Some(PathBuf::from("/repo/release/incidents"))
+    );
+}
+
+#[test]
 fn target_mistakes_name_the_field_and_the_fix() {
     let base = "[[target]]\nname = \"shop\"\nkind = \"kubernetes\"\n";
     let error = one_error(&base.replace("kubernetes", "kubernets"));
