@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use super::error::{ConfigError, ConfigErrors, closest};
 use super::playbook_env::{RawEnv, convert_env, secret_literals};
-use super::playbook_vars::{StepText, stand_ins, unknown_variables};
+use super::playbook_vars::{StepText, stand_ins, unknown_variables, valueless_variables};
 use crate::domain::offset::{Offset, parse_duration};
 use crate::domain::playbook::{
     ApprovalRule, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook, Step, StepKind, When,
@@ -166,16 +166,16 @@ fn parse(file: &str, text: &str, variables: Variables) -> Result<Playbook, Confi
                 .or_insert_with(|| step.id.span());
             // A refused secret literal is not echoed back in the error's line.
             let refused = step.env.as_ref().map(secret_literals).unwrap_or_default();
-            if variables == Variables::Checked {
-                errors.extend(unknown_variables(
-                    file,
-                    text,
-                    step.id.get_ref(),
-                    &step_texts(&step),
-                ));
-            }
+            let texts = match variables {
+                Variables::Checked => step_texts(&step),
+                Variables::AsRecorded => Vec::new(),
+            };
+            errors.extend(unknown_variables(file, text, step.id.get_ref(), &texts));
             match convert_step(step, base) {
-                Ok(step) => steps.push(step),
+                Ok(step) => {
+                    errors.extend(valueless_variables(file, text, &step, &texts));
+                    steps.push(step);
+                }
                 Err(problems) => errors.extend(problems.into_iter().map(|(span, problem, fix)| {
                     let mut error = error(span, problem, &fix);
                     if let Some(location) = &mut error.location {
@@ -221,11 +221,11 @@ type StepProblem = (Range<usize>, String, String);
 
 /// The texts of a step that variables may appear in: what a person reads and
 /// what a gate runs or asks for.
-fn step_texts(step: &StepFile) -> Vec<StepText<'_>> {
-    fn spanned<'a>(field: &str, value: &'a Spanned<String>) -> StepText<'a> {
+fn step_texts(step: &StepFile) -> Vec<StepText> {
+    fn spanned(field: &str, value: &Spanned<String>) -> StepText {
         StepText {
             field: field.to_owned(),
-            value: value.get_ref(),
+            value: value.get_ref().clone(),
             span: value.span(),
         }
     }
@@ -246,7 +246,7 @@ fn step_texts(step: &StepFile) -> Vec<StepText<'_>> {
         if let Some(literal) = value.get_ref().as_str() {
             texts.push(StepText {
                 field: format!("env.{name}"),
-                value: literal,
+                value: literal.to_owned(),
                 span: value.span(),
             });
         }

@@ -5,26 +5,30 @@
 use std::ops::Range;
 
 use super::error::{ConfigError, closest};
+use crate::domain::playbook::{Step, StepKind, provides};
 use crate::domain::vars::{self, NAMES, Vars};
 
 /// One text of a step that may hold variables: its field (`run`,
 /// `env.RELEASE`), its value, and the span of the value in the file.
-pub(super) struct StepText<'a> {
+pub(super) struct StepText {
     pub field: String,
-    pub value: &'a str,
+    pub value: String,
     pub span: Range<usize>,
 }
+
+/// Fields a person reads: a variable without a value is shown as written.
+const READ_FIELDS: [&str; 2] = ["title", "instructions"];
 
 /// An error for each unknown name in each text, at the name itself.
 pub(super) fn unknown_variables(
     file: &str,
     source: &str,
     step: &str,
-    texts: &[StepText<'_>],
+    texts: &[StepText],
 ) -> Vec<ConfigError> {
     let mut errors = Vec::new();
     for text in texts {
-        for name in vars::named(text.value) {
+        for name in vars::named(&text.value) {
             if NAMES.contains(&name) {
                 continue;
             }
@@ -44,6 +48,59 @@ pub(super) fn unknown_variables(
                 .key(format!("phase.step.{}", text.field))
                 .suggestion(closest(name, &NAMES).map(|s| format!("did you mean `{{{s}}}`?")))
                 .at(source, Some(span)),
+            );
+        }
+    }
+    errors
+}
+
+/// An error for each variable a gate of this step can never fill in (a
+/// command that names `{environment}` but deploys nowhere): the gate would
+/// fail every time it ran.
+pub(super) fn valueless_variables(
+    file: &str,
+    source: &str,
+    step: &Step,
+    texts: &[StepText],
+) -> Vec<ConfigError> {
+    let mut errors = Vec::new();
+    for text in texts
+        .iter()
+        .filter(|t| !READ_FIELDS.contains(&t.field.as_str()))
+    {
+        for name in vars::named(&text.value) {
+            if !NAMES.contains(&name) || provides(step, name) {
+                continue;
+            }
+            let (why, fix) = match name {
+                "environment" if matches!(step.kind, StepKind::Command(_)) => (
+                    "the step names no environment",
+                    "add `environment = \"production\"` (where the command deploys), or write the value itself",
+                ),
+                "environment" => (
+                    "only a deploying step names an environment",
+                    "write the value itself",
+                ),
+                "target" => (
+                    "only a `deploy` step names a target",
+                    "write the target's name itself",
+                ),
+                _ => (
+                    "it belongs to a target's deploy, not to a playbook step",
+                    "write the value itself",
+                ),
+            };
+            errors.push(
+                ConfigError::new(
+                    file,
+                    format!(
+                        "step `{}`: `{{{name}}}` in `{}` never has a value here: {why}, so the gate would fail every time",
+                        step.id, text.field
+                    ),
+                    fix,
+                )
+                .key(format!("phase.step.{}", text.field))
+                .at(source, Some(name_span(source, &text.span, name))),
             );
         }
     }
@@ -89,7 +146,7 @@ mod tests {
         let start = source.find("\"\"\"").unwrap_or(0);
         let texts = [StepText {
             field: "instructions".into(),
-            value: "first {{verison}}\nthen {verison} and {version}\n",
+            value: "first {{verison}}\nthen {verison} and {version}\n".into(),
             span: start..source.len() - 1,
         }];
         let errors = unknown_variables("p.toml", source, "cut", &texts);
@@ -110,7 +167,7 @@ mod tests {
     fn known_names_braces_and_shell_variables_pass() {
         let texts = [StepText {
             field: "run".into(),
-            value: r#"echo ${HOME} '{"ref": "main"}' {{x}} {version} {image}"#,
+            value: r#"echo ${HOME} '{"ref": "main"}' {{x}} {version} {image}"#.into(),
             span: 0..0,
         }];
         assert!(unknown_variables("p.toml", "", "s", &texts).is_empty());

@@ -144,7 +144,7 @@ fn an_unknown_variable_in_any_gate_field_is_an_error_at_its_line() {
         ),
         (
             "phase.step.body_contains",
-            "kind = \"http\"\nurl = \"https://{environment}.example.com/version\"\nbody_contains = \"{ver}\"",
+            "kind = \"http\"\nurl = \"https://{release}.example.com/version\"\nbody_contains = \"{ver}\"",
         ),
     ] {
         let text = errors(&format!(
@@ -177,7 +177,7 @@ fn an_unknown_variable_in_multi_line_instructions_points_at_its_own_line() {
 fn known_variables_escaped_braces_and_shell_variables_load() {
     let fields = "id = \"ship\"\ntitle = \"Ship v{version}\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"curl -d '{\\\"ref\\\": \\\"{release}\\\"}' ${HOME} {{literal}}\"";
     assert!(parse_playbook("p.toml", &playbook(fields)).is_ok());
-    let url = "id = \"up\"\ntitle = \"Up\"\nat = \"T-0\"\nkind = \"http\"\nurl = \"https://{environment}.example.com/v{version}\"";
+    let url = "id = \"up\"\ntitle = \"Up\"\nat = \"T-0\"\nkind = \"http\"\nurl = \"https://{release}.example.com/v{version}\"";
     assert!(parse_playbook("p.toml", &playbook(url)).is_ok());
 }
 
@@ -206,7 +206,43 @@ fn a_relative_workdir_is_beside_the_playbook_file() {
         Some("/repo/release/playbooks/../../web")
     );
     assert_eq!(
-        gate("/srv/{environment}").as_deref(),
-        Some("/srv/{environment}")
+        gate("/srv/{version}").as_deref(),
+        Some("/srv/{version}")
     );
+}
+
+#[test]
+fn a_gate_naming_a_variable_its_step_never_has_is_an_error() {
+    let text = errors(
+        "id = \"ship\"\ntitle = \"Ship to {environment}\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"deploy --env {environment}\"",
+    );
+    assert_points_at(
+        &text,
+        11,
+        "phase.step.run",
+        "step `ship`: `{environment}` in `run` never has a value here: the step names no environment",
+        "add `environment = \"production\"`",
+    );
+    assert!(!text.contains("`title`"), "a title is only read: {text}");
+    for (fields, problem) in [
+        (
+            "kind = \"http\"\nurl = \"https://{environment}.example.com/\"",
+            "`{environment}` in `url` never has a value here: only a deploying step",
+        ),
+        (
+            "kind = \"command\"\nrun = \"push {image}\"",
+            "`{image}` in `run` never has a value here: it belongs to a target's deploy",
+        ),
+        (
+            "kind = \"command\"\nrun = \"true\"\nenv = { T = \"{target}\" }",
+            "`{target}` in `env.T` never has a value here: only a `deploy` step names a target",
+        ),
+    ] {
+        let text = errors(&format!(
+            "id = \"ship\"\ntitle = \"Ship\"\nat = \"T-0\"\n{fields}"
+        ));
+        assert!(text.contains(problem), "{problem}: {text}");
+    }
+    let deploying = "id = \"ship\"\ntitle = \"Ship\"\nat = \"T-0\"\nkind = \"command\"\nenvironment = \"staging\"\nrun = \"deploy --env {environment} --from {previous_version}\"";
+    assert!(parse_playbook("p.toml", &playbook(deploying)).is_ok());
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::Duration;
 
 pub use env::{EnvValue, MIN_MASKED_LEN, looks_secret, mask};
-pub use step_vars::{GateVarError, gate_with_vars, step_vars};
+pub use step_vars::{GateVarError, gate_with_vars, provides, step_vars};
 pub use validate::{Problem, validate};
 
 use super::offset::Offset;

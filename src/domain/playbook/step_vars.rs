@@ -36,6 +36,24 @@ pub fn step_vars(
     vars
 }
 
+/// Whether a step of this shape can have a value for `name` in some release:
+/// `{previous_version}` may (a train's first release has none); an
+/// environment or target only when the step names one.
+pub fn provides(step: &Step, name: &str) -> bool {
+    match name {
+        "version" | "release" | "previous_version" => true,
+        "environment" => step.kind.deploys_to().is_some(),
+        "target" => matches!(
+            step.kind,
+            StepKind::Deploy {
+                target: Some(_),
+                ..
+            }
+        ),
+        _ => false,
+    }
+}
+
 /// Why a gate was not run: one of its texts names a variable that has no
 /// value for this step.
 #[derive(Debug, Clone, PartialEq, Eq)]
