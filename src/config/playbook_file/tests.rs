@@ -205,10 +205,7 @@ fn a_relative_workdir_is_beside_the_playbook_file() {
         gate("../../web").as_deref(),
         Some("/repo/release/playbooks/../../web")
     );
-    assert_eq!(
-        gate("/srv/{version}").as_deref(),
-        Some("/srv/{version}")
-    );
+    assert_eq!(gate("/srv/{version}").as_deref(), Some("/srv/{version}"));
 }
 
 #[test]
