@@ -131,7 +131,7 @@ pub fn override_go_no_go(model: &mut Model, step: &str) {
 pub fn sample_rollout(
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::app::panes::rollout::RolloutState {
-    use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit};
+    use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit, UnitKind};
     let image = |name: &str, tag: &str| format!("registry.example.com/shop/{name}:{tag}");
     let state = |ns: &str,
                  name: &str,
@@ -141,8 +141,10 @@ pub fn sample_rollout(
                  message: &str| {
         let (desired, updated, available, total) = counts;
         Unit {
+            kind: UnitKind::Deployment,
             namespace: ns.to_owned(),
             name: name.to_owned(),
+            version: tag.to_owned(),
             container: name.to_owned(),
             image: image(name, tag),
             previous_image: (phase == RolloutPhase::Progressing || phase == RolloutPhase::Failed)
@@ -159,6 +161,7 @@ pub fn sample_rollout(
             history: vec![
                 Revision {
                     number: 4,
+                    version: tag.to_owned(),
                     images: vec![image(name, tag)],
                     created: Some(now - Duration::minutes(3)),
                     change_cause: Some(format!("release-cockpit: {tag} by carol")),
@@ -166,6 +169,7 @@ pub fn sample_rollout(
                 },
                 Revision {
                     number: 3,
+                    version: "2.3.1".to_owned(),
                     images: vec![image(name, "2.3.1")],
                     created: Some(now - Duration::days(14)),
                     change_cause: Some("release 2.3.1".to_owned()),
@@ -220,13 +224,15 @@ pub fn many_deployments(
     count: usize,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::app::panes::rollout::RolloutState {
-    use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit};
+    use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit, UnitKind};
     let units = (0..count)
         .map(|i| {
             let image = format!("registry.example.com/bench/svc-{i:04}:1.0.{}", i % 7);
             Unit {
+                kind: UnitKind::Deployment,
                 namespace: "bench".to_owned(),
                 name: format!("svc-{i:04}"),
+                version: format!("1.0.{}", i % 7),
                 container: format!("svc-{i:04}"),
                 image: image.clone(),
                 previous_image: None,
@@ -241,6 +247,7 @@ pub fn many_deployments(
                 last_update: Some(now - Duration::minutes(5)),
                 history: vec![Revision {
                     number: 1,
+                    version: format!("1.0.{}", i % 7),
                     images: vec![image],
                     created: Some(now - Duration::minutes(5)),
                     change_cause: None,

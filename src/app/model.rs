@@ -48,6 +48,12 @@ pub enum Overlay {
     Notices {
         scroll: u16,
     },
+    /// A command target's latest run, `scroll` lines up from its end (0
+    /// follows the output as it comes).
+    RunLog {
+        target: String,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +293,7 @@ impl Model {
             Some(Overlay::Prompt(_)) => Mode::Prompt,
             Some(Overlay::Details { .. }) => Mode::Details,
             Some(Overlay::Notices { .. }) => Mode::Notices,
+            Some(Overlay::RunLog { .. }) => Mode::RunLog,
             // Without a wizard the dialog has nothing to show: keys close it.
             Some(Overlay::Rollback) => self
                 .rollback

@@ -60,6 +60,8 @@ pub enum Msg {
     ReleaseFailed(String),
     /// A rollout target's watch reported.
     Rollout(crate::domain::rollout::RolloutUpdate),
+    /// A command target's deploy or rollback printed, started or ended.
+    RunOutput(crate::domain::rollout::RunOutput),
     /// A health signal's poll reported.
     Signal(crate::domain::health::SignalUpdate),
 }

@@ -213,6 +213,17 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.mark_changed();
             Vec::new()
         }
+        Msg::RunOutput(output) => {
+            let (target, started) =
+                crate::app::panes::run_log::apply(&mut model.rollout.runs, output);
+            // A deploy's output opens by itself; a dialog open then (the
+            // rollback wizard) is left alone, and `l` shows it.
+            if started && model.overlay.is_none() {
+                model.overlay = Some(Overlay::RunLog { target, scroll: 0 });
+            }
+            model.mark_changed();
+            Vec::new()
+        }
         Msg::Rollout(report) => {
             let changes = model.rollout.apply(report, model.clock.now);
             model.mark_changed();
@@ -261,6 +272,10 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         }
         Overlay::Notices { scroll } => {
             model.overlay = overlay_keys::notices(scroll, input, model.notices.len())
+        }
+        Overlay::RunLog { target, scroll } => {
+            let lines = model.rollout.runs.get(&target).map_or(0, |r| r.lines.len());
+            model.overlay = overlay_keys::run_log(target, scroll, input, lines)
         }
         Overlay::Prompt(prompt) => return overlay_keys::prompt(model, prompt, input),
         Overlay::Confirm(confirm) => return overlay_keys::confirm(model, confirm, input),
@@ -377,6 +392,24 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Rollback => return actions::rollback::open(model),
         Command::HealthUp => model.health.move_selection(-1),
         Command::HealthDown => model.health.move_selection(1),
+        Command::RolloutLog => match model.rollout.selected_row().map(|(t, _)| t) {
+            Some(target) if model.rollout.runs.contains_key(&target.name) => {
+                model.overlay = Some(Overlay::RunLog {
+                    target: target.name.clone(),
+                    scroll: 0,
+                });
+            }
+            Some(target) if target.commands.is_some() => {
+                model.notice = Some(format!(
+                    "target `{}` has not run a deploy or rollback in this session",
+                    target.name
+                ));
+            }
+            _ => {
+                model.notice =
+                    Some("only command targets have output to show: select one".to_owned())
+            }
+        },
         Command::RolloutHistory => {
             if let Some((_, d)) = model.rollout.selected_row() {
                 model.overlay = Some(Overlay::History {
@@ -397,6 +430,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::HelpClose
         | Command::DetailsClose
         | Command::NoticesClose
+        | Command::RunLogClose
         | Command::HistoryClose
         | Command::PaletteRun
         | Command::PaletteNext

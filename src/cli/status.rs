@@ -180,7 +180,7 @@ pub fn text(report: &Report) -> String {
                         d.updated,
                         d.desired,
                         d.available,
-                        phase(d.phase)
+                        d.phase.label()
                     ));
                 }
             }
@@ -233,7 +233,7 @@ pub fn json(report: &Report) -> String {
                 "deployments": units.iter().map(|d| json!({
                     "namespace": d.namespace, "name": d.name, "image": d.image,
                     "revision": d.revision, "desired": d.desired, "updated": d.updated,
-                    "available": d.available, "state": phase(d.phase), "message": d.message,
+                    "available": d.available, "state": d.phase.label(), "message": d.message,
                 })).collect::<Vec<_>>(),
             }),
             RolloutUpdate::Stale { target, error } => json!({"target": target, "error": error}),
@@ -265,15 +265,6 @@ pub fn json(report: &Report) -> String {
         "{}\n",
         json!({"healthy": code == EXIT_HEALTHY, "exit_code": code, "targets": targets, "signals": signals})
     )
-}
-
-fn phase(phase: RolloutPhase) -> &'static str {
-    match phase {
-        RolloutPhase::Complete => "complete",
-        RolloutPhase::Progressing => "progressing",
-        RolloutPhase::Failed => "failed",
-        RolloutPhase::Paused => "paused",
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The TOML configuration: where it is found, what it may say, and errors that
 //! point at the exact file, line and key with a fix.
 
+mod command_target;
 mod error;
 mod locate;
 pub mod paths;
@@ -13,7 +14,7 @@ mod rollback;
 mod schema;
 mod signals;
 mod source;
-mod targets;
+pub mod targets;
 pub mod themes;
 mod toml_dir;
 mod trains;
@@ -26,4 +27,5 @@ pub use schema::{
     BlackoutConfig, Config, KeyList, LogConfig, OperatorConfig, TrainConfig, UiConfig,
 };
 pub use source::{ConfigSource, DEMO_CONFIG, EXAMPLE_CONFIG, LoadedConfig, Settings, parse};
+pub use targets::Targets;
 pub use toml_dir::load_toml_dir;

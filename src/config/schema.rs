@@ -96,7 +96,7 @@ pub struct SignalConfig {
 #[serde(deny_unknown_fields)]
 pub struct TargetConfig {
     pub name: Spanned<String>,
-    /// Only `kubernetes` for now.
+    /// `kubernetes` or `command`.
     pub kind: Spanned<String>,
     /// A kubeconfig file, relative to the config file; `KUBECONFIG` or
     /// `~/.kube/config` when unset.
@@ -111,6 +111,43 @@ pub struct TargetConfig {
     /// The playbook deploy steps' `environment` this target serves; its
     /// namespace when unset.
     pub environment: Option<String>,
+    /// Command targets: what deploys `{version}`, one command or a list run
+    /// in order, stopping at the first failure.
+    pub deploy: Option<Spanned<CommandList>>,
+    /// Command targets: what rolls back to `{version}` from `{previous_version}`.
+    pub rollback: Option<Spanned<CommandList>>,
+    /// Command targets: prints JSON (`version`, `phase`, `message`) or
+    /// answers by its exit code.
+    pub status: Option<Spanned<String>>,
+    /// How often `status` runs (30s).
+    pub status_interval: Option<Spanned<String>>,
+    /// Where the commands run, relative to the config file.
+    pub workdir: Option<Spanned<String>>,
+    /// The commands' environment: literals, `{ from_env = "NAME" }` or
+    /// `{ file = "path" }`.
+    #[serde(default)]
+    pub env: BTreeMap<String, Spanned<toml::Value>>,
+    /// How long each command may run (10m); then its process group is killed.
+    pub timeout: Option<Spanned<String>>,
+}
+
+/// One command (`"npm run deploy"`) or several run in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for CommandList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged, expecting = "a command, or a list of commands run in order")]
+        enum Written {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(match Written::deserialize(deserializer)? {
+            Written::One(command) => CommandList(vec![command]),
+            Written::Many(commands) => CommandList(commands),
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -123,7 +123,7 @@ pub struct Settings {
     pub roles: std::collections::BTreeMap<String, Vec<String>>,
     pub trains: Vec<crate::domain::calendar::Train>,
     pub blackouts: Vec<crate::domain::calendar::Blackout>,
-    pub targets: Vec<crate::adapters::kubernetes::KubeTarget>,
+    pub targets: super::targets::Targets,
     pub health: crate::domain::health::HealthSettings,
     pub signals: Vec<crate::domain::health::Signal>,
     pub rollback: crate::domain::rollback::RollbackSettings,

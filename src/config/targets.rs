@@ -5,17 +5,34 @@ use std::path::{Path, PathBuf};
 use super::error::{ConfigError, closest};
 use super::schema::TargetConfig;
 use super::source::LoadedConfig;
+use crate::adapters::command::CommandTarget;
 use crate::adapters::kubernetes::{KubeTarget, Liveness};
 
-const KINDS: [&str; 1] = ["kubernetes"];
+const KINDS: [&str; 2] = ["kubernetes", "command"];
+
+/// Every configured target, by kind.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    pub kubernetes: Vec<KubeTarget>,
+    pub command: Vec<CommandTarget>,
+}
+
+impl Targets {
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.kubernetes
+            .iter()
+            .map(|t| t.name.as_str())
+            .chain(self.command.iter().map(|t| t.name.as_str()))
+    }
+}
 
 impl LoadedConfig {
-    pub(super) fn targets(&self) -> Result<Vec<KubeTarget>, Vec<ConfigError>> {
+    pub(super) fn targets(&self) -> Result<Targets, Vec<ConfigError>> {
         let mut errors = Vec::new();
-        let mut targets: Vec<KubeTarget> = Vec::new();
+        let mut targets = Targets::default();
         for (i, table) in self.config.targets.iter().enumerate() {
             let name = table.name.get_ref();
-            if targets.iter().any(|t| &t.name == name) {
+            if targets.names().any(|t| t == name) {
                 errors.push(
                     self.error_at(
                         &table.name,
@@ -26,8 +43,19 @@ impl LoadedConfig {
                 );
                 continue;
             }
+            if let Err(error) = self.target_name(i, table) {
+                errors.push(*error);
+                continue;
+            }
+            if table.kind.get_ref() == "command" {
+                match self.command_target(i, table) {
+                    Ok(target) => targets.command.push(target),
+                    Err(problems) => errors.extend(problems),
+                }
+                continue;
+            }
             match self.target(i, table) {
-                Ok(target) => targets.push(target),
+                Ok(target) => targets.kubernetes.push(target),
                 Err(error) => errors.push(*error),
             }
         }
@@ -46,12 +74,15 @@ impl LoadedConfig {
                 self.error_at(
                     &t.kind,
                     format!("unknown target kind `{kind}`"),
-                    "set `kind = \"kubernetes\"`; Docker and command targets are not built yet",
+                    "set `kind = \"kubernetes\"` or `kind = \"command\"`; Docker targets are not built yet",
                 )
                 .key(key("kind"))
                 .expected(KINDS.join(", "))
                 .suggestion(closest(kind, &KINDS).map(|s| format!("did you mean `{s}`?"))),
             ));
+        }
+        if let Some(error) = self.command_fields_on_kubernetes(i, t) {
+            return Err(error);
         }
         if let (Some(_), Some(selector)) = (&t.deployment, &t.selector) {
             return Err(Box::new(
@@ -87,6 +118,28 @@ impl LoadedConfig {
             environment: t.environment.clone().or_else(|| t.namespace.clone()),
             liveness: Liveness::default(),
         })
+    }
+
+    /// A name is a file name in the state directory (the command ledger):
+    /// letters, digits, `.`, `_` and `-`, never a path.
+    fn target_name(&self, i: usize, t: &TargetConfig) -> Result<(), Box<ConfigError>> {
+        let name = t.name.get_ref();
+        let fine = !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if fine {
+            return Ok(());
+        }
+        Err(Box::new(
+            self.error_at(
+                &t.name,
+                format!("`{name}` is not a target name"),
+                "use letters, digits, `.`, `_` and `-`, e.g. \"web-production\"",
+            )
+            .key(format!("target[{i}].name")),
+        ))
     }
 
     /// `~/` is the home directory; a relative path is beside the config file.

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::release::ReleaseType;
-use super::rollout::{Revision, Unit, image_tag};
+use super::rollout::{Revision, Unit, UnitKind, image_tag};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
@@ -122,13 +122,15 @@ pub fn suggest(trigger: &TriggerFacts) -> (Severity, String) {
     )
 }
 
-/// One Deployment the rollback may revert, with where it can go.
+/// One unit the rollback may revert, with where it can go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub target: String,
+    pub kind: UnitKind,
     pub namespace: String,
     pub name: String,
     pub image: String,
+    pub version: String,
     pub revision: u64,
     /// Older revisions with another image, newest first: where it can go.
     pub choices: Vec<Revision>,
@@ -136,38 +138,47 @@ pub struct Candidate {
     pub changed: bool,
     /// Its target's data is the last good, not live: shown, not preselected.
     pub stale: bool,
+    /// A command target's rollback, to be rendered for the chosen version.
+    pub commands: Option<RollbackCommands>,
+}
+
+/// What a command unit's rollback runs, before the version is chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollbackCommands {
+    pub templates: super::rollout::CommandTemplates,
+    pub release: String,
 }
 
 impl Candidate {
     pub fn from_state(target: &str, d: &Unit, version: &str) -> Self {
-        let current_images = d
+        let current = d
             .history
             .iter()
             .find(|r| r.number == d.revision)
-            .map(|r| r.images.clone())
-            .unwrap_or_else(|| vec![d.image.clone()]);
-        let is_release = |image: &str| {
-            let tag = image_tag(image);
-            tag == version || tag.strip_prefix('v') == Some(version)
-        };
+            .map(|r| versions(d.kind, r))
+            .unwrap_or_else(|| vec![d.version.clone()]);
+        let is_release = |v: &str| v == version || v.strip_prefix('v') == Some(version);
         // Never back to the release being rolled back (after a first
-        // rollback, its revision is the newest older one).
+        // rollback, its revision is the newest older one), nor to what runs.
         let choices = d
             .history
             .iter()
-            .filter(|r| r.number != d.revision && r.images != current_images)
-            .filter(|r| !r.images.iter().any(|i| is_release(i)))
+            .filter(|r| r.number != d.revision && versions(d.kind, r) != current)
+            .filter(|r| !versions(d.kind, r).iter().any(|v| is_release(v)))
             .cloned()
             .collect();
         Self {
             target: target.to_owned(),
+            kind: d.kind,
             namespace: d.namespace.clone(),
             name: d.name.clone(),
             image: d.image.clone(),
+            version: d.version.clone(),
             revision: d.revision,
             choices,
-            changed: is_release(&d.image),
+            changed: is_release(&d.version),
             stale: false,
+            commands: None,
         }
     }
 
@@ -176,16 +187,42 @@ impl Candidate {
     }
 }
 
-/// One Deployment to revert, as journaled and carried out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a revision ran, as compared when choosing where to go back to: the
+/// tags of a Deployment's images, or the version a command set.
+fn versions(kind: UnitKind, revision: &Revision) -> Vec<String> {
+    match kind {
+        UnitKind::Deployment if !revision.images.is_empty() => revision
+            .images
+            .iter()
+            .map(|i| image_tag(i).to_owned())
+            .collect(),
+        _ => vec![revision.version.clone()],
+    }
+}
+
+/// One unit to revert, as journaled and carried out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollbackItem {
     pub target: String,
+    /// Older journals hold only Deployments.
+    #[serde(default)]
+    pub kind: UnitKind,
     pub namespace: String,
     pub name: String,
     pub from_image: String,
     pub from_revision: u64,
     pub to_revision: u64,
     pub to_image: String,
+    /// The versions it goes from and to; empty in older journals, where the
+    /// images' tags say it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub from_version: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub to_version: String,
+    /// A command target's rollback commands, after substitution: what the
+    /// operator confirmed and what runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
 }
 
 /// What `rollout undo` did to one Deployment.
@@ -195,6 +232,8 @@ pub enum UndoOutcome {
     RolledBack { to: u64 },
     /// The Deployment already runs that revision's template; nothing was sent.
     Skipped { revision: u64 },
+    /// A command target's rollback commands all exited 0.
+    Ran { version: String, summary: String },
 }
 
 impl fmt::Display for UndoOutcome {
@@ -203,6 +242,9 @@ impl fmt::Display for UndoOutcome {
             Self::RolledBack { to } => write!(f, "rolling back to revision {to}"),
             Self::Skipped { revision } => {
                 write!(f, "already on revision {revision}'s template: nothing sent")
+            }
+            Self::Ran { version, summary } => {
+                write!(f, "rolled back to {version}: {summary}")
             }
         }
     }
@@ -221,16 +263,39 @@ impl RollbackItem {
         format!("{}/{}", self.namespace, self.name)
     }
 
-    /// `production/checkout 2.4.0 (rev 4) -> 2.3.1 (rev 3)`.
+    pub fn from_version(&self) -> &str {
+        match self.from_version.as_str() {
+            "" => image_tag(&self.from_image),
+            version => version,
+        }
+    }
+
+    pub fn to_version(&self) -> &str {
+        match self.to_version.as_str() {
+            "" => image_tag(&self.to_image),
+            version => version,
+        }
+    }
+
+    /// `production/checkout 2.4.0 (rev 4) -> 2.3.1 (rev 3)`; a command
+    /// target's `production/web 2.4.0 -> 2.3.1`.
     pub fn describe(&self) -> String {
-        format!(
-            "{} {} (rev {}) -> {} (rev {})",
-            self.key(),
-            image_tag(&self.from_image),
-            self.from_revision,
-            image_tag(&self.to_image),
-            self.to_revision
-        )
+        match self.kind {
+            UnitKind::Deployment => format!(
+                "{} {} (rev {}) -> {} (rev {})",
+                self.key(),
+                self.from_version(),
+                self.from_revision,
+                self.to_version(),
+                self.to_revision
+            ),
+            UnitKind::Command => format!(
+                "{} {} -> {}",
+                self.key(),
+                self.from_version(),
+                self.to_version()
+            ),
+        }
     }
 }
 
@@ -289,6 +354,7 @@ mod tests {
     fn revision(number: u64, tag: &str) -> Revision {
         Revision {
             number,
+            version: tag.into(),
             images: vec![format!("shop/checkout:{tag}")],
             created: None,
             change_cause: Some(format!("deploy {tag}")),
@@ -299,6 +365,8 @@ mod tests {
     #[test]
     fn a_candidate_goes_back_to_older_revisions_with_another_image() {
         let state = Unit {
+            kind: UnitKind::Deployment,
+            version: "2.4.0".into(),
             namespace: "production".into(),
             name: "checkout".into(),
             container: "checkout".into(),
@@ -329,6 +397,7 @@ mod tests {
         // Rolled back once (rev 6 runs 2.3.1): the way back never leads to the release.
         let mut again = state.clone();
         again.image = "shop/checkout:2.3.1".into();
+        again.version = "2.3.1".into();
         again.revision = 6;
         again.history.insert(0, revision(6, "2.3.1"));
         let numbers: Vec<u64> = Candidate::from_state("shop", &again, "2.4.0")
@@ -340,6 +409,7 @@ mod tests {
         assert!(Candidate::from_state("shop", &state, "2.4.0").changed);
         let mut v = state.clone();
         v.image = "shop/checkout:v2.4.0".into();
+        v.version = "v2.4.0".into();
         assert!(
             Candidate::from_state("shop", &v, "2.4.0").changed,
             "a v-prefixed tag is the release too"

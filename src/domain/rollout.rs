@@ -15,6 +15,8 @@ pub enum RolloutPhase {
     /// `ProgressDeadlineExceeded`: the rollout will not finish by itself.
     Failed,
     Paused,
+    /// Nothing says: a command target with no `status` and no deploy on record.
+    Unknown,
 }
 
 impl RolloutPhase {
@@ -24,14 +26,18 @@ impl RolloutPhase {
             Self::Complete => "complete",
             Self::Failed => "failed",
             Self::Paused => "paused",
+            Self::Unknown => "unknown",
         }
     }
 }
 
-/// One entry of a Deployment's revision history (one ReplicaSet).
+/// One entry of a unit's history: a Deployment's ReplicaSet, or a version a
+/// command target's deploy or rollback set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
     pub number: u64,
+    /// The version it ran: the tag of its (first) image, or what a command set.
+    pub version: String,
     pub images: Vec<String>,
     pub created: Option<DateTime<Utc>>,
     pub change_cause: Option<String>,
@@ -39,10 +45,28 @@ pub struct Revision {
     pub replicas: i32,
 }
 
+/// What a unit of a target is: the kind decides the words the screen uses
+/// and how a deploy or a rollback is carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    #[default]
+    Deployment,
+    /// A service behind a command target's `deploy` / `rollback` commands.
+    Command,
+}
+
+/// One thing a target runs and deploys: a Deployment, or a command target's
+/// service. `namespace` is where it runs (a Kubernetes namespace, or the
+/// command target's environment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
+    pub kind: UnitKind,
     pub namespace: String,
     pub name: String,
+    /// The version it runs or rolls to: its image's tag, or what a command
+    /// target's last deploy or rollback set (or its `status` says).
+    pub version: String,
     /// The container a deploy sets the image of.
     pub container: String,
     /// That container's image in the Deployment's spec: what it rolls to.
@@ -68,6 +92,16 @@ pub struct Unit {
 impl Unit {
     pub fn key(&self) -> (&str, &str) {
         (&self.namespace, &self.name)
+    }
+
+    /// While rolling, the version the old pods still run (or, for a command
+    /// target, the version its running deploy replaces).
+    pub fn previous_version(&self) -> Option<&str> {
+        let previous = self.previous_image.as_deref()?;
+        Some(match self.kind {
+            UnitKind::Deployment => image_tag(previous),
+            UnitKind::Command => previous,
+        })
     }
 }
 
@@ -119,17 +153,22 @@ mod tests {
     }
 }
 
-/// One Deployment a deploy changes.
+/// One unit a deploy changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeployItem {
     pub target: String,
+    pub kind: UnitKind,
     /// The environment it serves: its target's, or its namespace.
     pub environment: String,
     pub namespace: String,
     pub name: String,
     pub container: String,
+    /// The image (a Deployment) or version (a command target) it runs now.
     pub from: String,
     pub to: String,
+    /// A command target's deploy commands, after substitution: what the
+    /// dialog shows, the journal records and what runs.
+    pub commands: Vec<String>,
 }
 
 /// A Deployment's container set to an image, as a deploy journals it:
@@ -140,9 +179,21 @@ pub fn deployed_line(namespace: &str, name: &str, container: &str, image: &str) 
 }
 
 impl DeployItem {
-    /// As journaled: see [`deployed_line`].
+    /// As journaled: see [`deployed_line`]; a command target's
+    /// `production/web 2.4.0: npm run deploy -- 2.4.0`.
     pub fn describe(&self) -> String {
-        deployed_line(&self.namespace, &self.name, &self.container, &self.to)
+        match self.kind {
+            UnitKind::Deployment => {
+                deployed_line(&self.namespace, &self.name, &self.container, &self.to)
+            }
+            UnitKind::Command => format!(
+                "{}/{} {}: {}",
+                self.namespace,
+                self.name,
+                self.to,
+                self.commands.join(" && ")
+            ),
+        }
     }
 }
 
@@ -178,4 +229,85 @@ pub struct HeldBack {
     pub step: String,
     /// `production waits for go/no-go on deploy-production: …`
     pub why: String,
+}
+
+/// A command target's `deploy` and `rollback` as configured, variables
+/// unsubstituted, with what fills them in: the pure side renders them for
+/// the confirmation, and exactly the rendered commands run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandTemplates {
+    pub deploy: Vec<String>,
+    pub rollback: Vec<String>,
+    /// `image = "registry/app:{version}"`: what `{image}` is.
+    pub image: Option<String>,
+}
+
+impl CommandTemplates {
+    /// The variables of a deploy or rollback of `target` in `environment`
+    /// from `previous` (unknown before the first) to `version`.
+    pub fn vars(
+        &self,
+        release: &str,
+        target: &str,
+        environment: &str,
+        version: &str,
+        previous: Option<&str>,
+    ) -> crate::domain::vars::Vars {
+        let mut vars = crate::domain::vars::Vars::new()
+            .set("release", release)
+            .set("target", target)
+            .set("environment", environment)
+            .set("version", version);
+        if let Some(previous) = previous.filter(|p| !p.is_empty() && *p != UNKNOWN_VERSION) {
+            vars = vars.set("previous_version", previous);
+        }
+        if let Some(image) = &self.image {
+            vars = vars.set("image", image.replace("{version}", version));
+        }
+        vars
+    }
+
+    pub fn render(
+        commands: &[String],
+        vars: &crate::domain::vars::Vars,
+    ) -> Result<Vec<String>, crate::domain::vars::VarError> {
+        commands
+            .iter()
+            .map(|c| crate::domain::vars::substitute(c, vars))
+            .collect()
+    }
+}
+
+/// `Deployment(s)` when every unit is one, else `unit(s)`: how a dialog
+/// counts what it changes.
+pub fn units_word(kinds: impl IntoIterator<Item = UnitKind>) -> &'static str {
+    if kinds.into_iter().all(|k| k == UnitKind::Deployment) {
+        "Deployment(s)"
+    } else {
+        "unit(s)"
+    }
+}
+
+/// The version of a command target nothing has deployed to yet.
+pub const UNKNOWN_VERSION: &str = "unknown";
+
+/// What a command target's run reports as it goes, for its log view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutput {
+    Started {
+        target: String,
+        /// `deploy 2.4.0`, `rollback to 2.3.1`.
+        title: String,
+        /// The log file kept in the state directory.
+        log: std::path::PathBuf,
+    },
+    /// One line, secrets masked and control characters stripped.
+    Line {
+        target: String,
+        line: String,
+    },
+    Finished {
+        target: String,
+        ok: bool,
+    },
 }

@@ -1,30 +1,21 @@
-//! Carries out a confirmed deploy: `set image` on each Deployment, with its
-//! target's one shared client, each call bounded in time.
+//! Carries out a confirmed deploy, item by item, each with its target's
+//! adapter (see `targets.rs`), each bounded in time.
 
-use crate::adapters::kubernetes::{self, Clients, Deploy, KubeTarget};
+use super::targets::{Acting, TargetSet};
 use crate::domain::rollout::{ActionError, DeployItem, DeployPlan};
 
-/// Returns whether every Deployment took the change, and one line for each.
+/// Returns whether every item took the change, and one line for each.
 pub async fn run(
-    clients: &Clients,
-    targets: &[KubeTarget],
+    targets: &TargetSet,
     plan: &DeployPlan,
     cause: &str,
+    acting: &Acting,
 ) -> (bool, Vec<String>) {
     let mut results = Vec::new();
     let mut ok = true;
     for item in &plan.items {
-        match deploy(clients, targets, plan, item, cause).await {
-            Ok(()) => results.push(format!(
-                "{}/{} {}",
-                item.namespace,
-                item.name,
-                if plan.dry_run {
-                    "accepted (dry run)"
-                } else {
-                    "patched"
-                }
-            )),
+        match targets.deploy(item, plan.dry_run, cause, acting).await {
+            Ok(line) => results.push(line),
             Err(error) => {
                 ok = false;
                 results.push(line(item, &error));
@@ -34,33 +25,8 @@ pub async fn run(
     (ok, results)
 }
 
-async fn deploy(
-    clients: &Clients,
-    targets: &[KubeTarget],
-    plan: &DeployPlan,
-    item: &DeployItem,
-    cause: &str,
-) -> Result<(), ActionError> {
-    let target = targets
-        .iter()
-        .find(|t| t.name == item.target)
-        .ok_or_else(|| ActionError::UnknownTarget {
-            target: item.target.clone(),
-        })?;
-    let (client, _) = clients.get(target).await?;
-    let request = Deploy {
-        namespace: item.namespace.clone(),
-        name: item.name.clone(),
-        container: Some(item.container.clone()),
-        image: item.to.clone(),
-        change_cause: cause.to_owned(),
-        dry_run: plan.dry_run,
-    };
-    kubernetes::set_image(client, &request).await.map(|_| ())
-}
-
-/// The journal's line for a Deployment the deploy did not change; every
-/// other error names its Deployment already.
+/// The journal's line for a unit the deploy did not change; every other
+/// error names its unit already.
 fn line(item: &DeployItem, error: &ActionError) -> String {
     match error {
         ActionError::UnknownTarget { .. } => {
@@ -76,16 +42,20 @@ mod tests {
 
     use super::*;
     use crate::adapters::kubernetes::clients::tests::{counted, target};
+    use crate::config::Targets;
+    use crate::domain::rollout::UnitKind;
 
     fn item(target: &str, name: &str) -> DeployItem {
         DeployItem {
             target: target.into(),
+            kind: UnitKind::Deployment,
             environment: "production".into(),
             namespace: "production".into(),
             name: name.into(),
             container: "app".into(),
             from: "app:1".into(),
             to: "app:2".into(),
+            commands: Vec::new(),
         }
     }
 
@@ -105,7 +75,21 @@ mod tests {
             step: None,
             held_back: Vec::new(),
         };
-        let (ok, results) = run(&clients, &[target("eu"), target("us")], &plan, "test").await;
+        let targets = TargetSet::new(
+            Targets {
+                kubernetes: vec![target("eu"), target("us")],
+                command: Vec::new(),
+            },
+            clients,
+            std::env::temp_dir(),
+        );
+        let (mailbox, _inbox) = tokio::sync::mpsc::unbounded_channel();
+        let acting = Acting {
+            release: "r".into(),
+            operator: "alice".into(),
+            mailbox,
+        };
+        let (ok, results) = run(&targets, &plan, "test", &acting).await;
         assert!(!ok, "nobody serves the API: {results:?}");
         assert_eq!(built.load(Ordering::SeqCst), 2, "{results:?}");
         assert_eq!(

@@ -9,7 +9,6 @@ use tokio::task::JoinHandle;
 
 use super::file_work::FileWork;
 use super::release_switch::{Opened, Switching};
-use crate::adapters::kubernetes::Clients;
 use crate::app::requests::{Request, TaskResult};
 use crate::app::{Effect, Msg};
 use crate::config::PlaybookLibrary;
@@ -46,9 +45,8 @@ pub struct Runner {
     follower: Option<JoinHandle<()>>,
     store: ReleaseStore,
     playbooks: PlaybookLibrary,
-    targets: Vec<crate::adapters::kubernetes::KubeTarget>,
-    /// One client per target, shared by the watches, deploys and rollbacks.
-    clients: Clients,
+    /// Every target, behind one interface for deploys and rollbacks.
+    targets: super::targets::TargetSet,
     /// How many columns a chart has at most; the health polls read it.
     chart_columns: Arc<AtomicU16>,
     incidents: Option<super::rollback::IncidentFiles>,
@@ -80,8 +78,7 @@ impl Runner {
             follower: None,
             store,
             playbooks,
-            targets: Vec::new(),
-            clients: Clients::default(),
+            targets: Default::default(),
             chart_columns: Arc::new(AtomicU16::new(super::health::DEFAULT_COLUMNS)),
             incidents: None,
             read_only: false,
@@ -283,14 +280,18 @@ impl Runner {
         self.incidents = Some(files);
     }
 
-    /// The rollout targets deploys go to, and their clients.
-    pub fn set_targets(
-        &mut self,
-        targets: Vec<crate::adapters::kubernetes::KubeTarget>,
-        clients: Clients,
-    ) {
+    /// The rollout targets deploys and rollbacks go to.
+    pub fn set_targets(&mut self, targets: super::targets::TargetSet) {
         self.targets = targets;
-        self.clients = clients;
+    }
+
+    /// Who acts for `release`, as the targets record it.
+    fn acting(&self, release: &str) -> super::targets::Acting {
+        super::targets::Acting {
+            release: release.to_owned(),
+            operator: self.operator.clone(),
+            mailbox: self.mailbox.clone(),
+        }
     }
 
     /// Journals the request (synced) before touching any cluster; the outcome
@@ -309,14 +310,14 @@ impl Runner {
             return;
         }
         let targets = self.targets.clone();
-        let clients = self.clients.clone();
+        let acting = self.acting(&plan.release_id);
         let mailbox = self.mailbox.clone();
         let cause = format!(
             "release-cockpit: {} {} by {}",
             plan.release_id, plan.version, self.operator
         );
         tokio::spawn(async move {
-            let (ok, results) = super::deploy::run(&clients, &targets, &plan, &cause).await;
+            let (ok, results) = super::deploy::run(&targets, &plan, &cause, &acting).await;
             let _ = mailbox.send(Msg::Done {
                 request,
                 result: TaskResult::Deploy(crate::domain::rollout::DeployOutcome {
@@ -415,7 +416,8 @@ impl EffectRunner for Runner {
             Effect::RecordCalendar(event) => self.record_calendar(event),
             Effect::Deploy { request, plan } => self.deploy(request, *plan),
             Effect::Rollback { request, plan } => {
-                super::rollback::spawn(&self.clients, &self.targets, request, *plan, &self.mailbox)
+                let acting = self.acting(&plan.release_id);
+                super::rollback::spawn(&self.targets, request, *plan, &acting)
             }
             Effect::RecordInto { release, event } => self.record_into(&release, event),
             Effect::WriteIncident { request, draft } => {

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 
-use super::gate_env::resolve;
+use crate::adapters::command::env::resolve;
+use crate::adapters::command::run::kill_group;
 use crate::domain::events::GateOutcome;
 use crate::domain::offset::format_duration;
 use crate::domain::playbook::{CommandGate, HttpCheck, StepKind, gate_with_vars, mask};
@@ -139,14 +140,6 @@ impl Capture {
             }
         }
     }
-}
-
-/// Kills the gate's process group (the shell and whatever it started).
-fn kill_group(pid: u32) {
-    let _ = std::process::Command::new("kill")
-        .args(["-KILL", "--", &format!("-{pid}")])
-        .stderr(Stdio::null())
-        .status();
 }
 
 /// Also what a health signal's poll runs: one GET, checked.

@@ -6,7 +6,6 @@ pub mod event_loop;
 mod file_work;
 pub mod follow;
 mod frame_pacing;
-pub mod gate_env;
 pub mod gates;
 pub mod health;
 pub mod input;
@@ -15,6 +14,7 @@ pub mod rollback;
 pub mod rollout;
 pub mod signal_reader;
 pub mod signals;
+pub mod targets;
 pub mod terminal;
 pub mod view_file;
 

@@ -1,47 +1,35 @@
-//! Carries out a journaled rollback: `kubectl rollout undo` semantics on each
-//! Deployment, all at once, each reporting on its own; and writes the
+//! Carries out a journaled rollback: every unit at once with its target's
+//! adapter (`kubectl rollout undo` semantics on a Deployment, the rollback
+//! commands on a command target), each reporting on its own; and writes the
 //! incident report and the notice from their templates.
 
 use std::path::{Path, PathBuf};
 
-use tokio::sync::mpsc::UnboundedSender;
-
-use crate::adapters::kubernetes::{self, Clients, KubeTarget};
+use super::targets::{Acting, TargetSet};
 use crate::app::Msg;
 use crate::app::requests::{Request, TaskResult};
 use crate::domain::incident::{
     IncidentDraft, IncidentError, IncidentWritten, next_number, render, timeline,
 };
-use crate::domain::rollback::{RollbackItem, RollbackPlan, UndoOutcome};
-use crate::domain::rollout::ActionError;
+use crate::domain::rollback::RollbackPlan;
 
 pub const INCIDENT_TEMPLATE: &str = include_str!("../../assets/templates/incident.md");
 pub const NOTICE_TEMPLATE: &str = include_str!("../../assets/templates/rollback-notice.md");
 
-pub fn spawn(
-    clients: &Clients,
-    targets: &[KubeTarget],
-    request: Request,
-    plan: RollbackPlan,
-    mailbox: &UnboundedSender<Msg>,
-) {
+/// Reverts every item at once, each with its target's adapter, each
+/// reporting on its own.
+pub fn spawn(targets: &TargetSet, request: Request, plan: RollbackPlan, acting: &Acting) {
     for item in plan.items {
-        let target = targets.iter().find(|t| t.name == item.target).cloned();
-        let mailbox = mailbox.clone();
+        let targets = targets.clone();
+        let acting = acting.clone();
         let request = request.clone();
-        let clients = clients.clone();
         tokio::spawn(async move {
-            let result = match target {
-                Some(target) => revert(&clients, &target, &item).await,
-                None => Err(ActionError::UnknownTarget {
-                    target: item.target.clone(),
-                }),
-            };
+            let result = targets.rollback(&item, &acting).await;
             match &result {
                 Ok(outcome) => tracing::info!(item = %item.key(), %outcome, "rollback item done"),
                 Err(error) => tracing::warn!(item = %item.key(), %error, "rollback item failed"),
             }
-            let _ = mailbox.send(Msg::Done {
+            let _ = acting.mailbox.send(Msg::Done {
                 request,
                 result: TaskResult::RollbackItem {
                     item: item.key(),
@@ -50,22 +38,6 @@ pub fn spawn(
             });
         });
     }
-}
-
-async fn revert(
-    clients: &Clients,
-    target: &KubeTarget,
-    item: &RollbackItem,
-) -> Result<UndoOutcome, ActionError> {
-    let (client, _) = clients.get(target).await?;
-    kubernetes::undo(
-        client,
-        &item.namespace,
-        &item.name,
-        Some(item.to_revision),
-        false,
-    )
-    .await
 }
 
 /// Where reports go, and where a team's own templates would be.

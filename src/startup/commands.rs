@@ -239,7 +239,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
             std::env::temp_dir().join(format!("release-cockpit-status-{}", std::process::id()));
         let _sandbox = if demo_world {
             let served = crate::demo::cluster::start(
-                &mut targets,
+                &mut targets.kubernetes,
                 &mut signals,
                 kubeconfig.clone(),
                 "status",
@@ -260,7 +260,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
             None
         };
         let report = crate::cli::status::gather(
-            targets,
+            targets.kubernetes,
             signals,
             prepared.settings.health.chart,
             baseline,

@@ -232,6 +232,7 @@ fn cockpit(
     let mut signals = prepared.settings.signals.clone();
     let chart_range = prepared.settings.health.chart;
     let incidents = incident_files(&prepared, paths.as_ref());
+    let state_dir = state_dir(paths.as_ref());
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
     let demo_files = DemoFiles::new(paths.as_ref(), &store, cli.read_only);
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
@@ -258,7 +259,7 @@ fn cockpit(
         // Served before the terminal is taken, so a failure prints plainly.
         let _sandbox = if demo_world {
             match crate::demo::cluster::start(
-                &mut targets,
+                &mut targets.kubernetes,
                 &mut signals,
                 demo_files.kubeconfig,
                 &operator,
@@ -277,8 +278,12 @@ fn cockpit(
         } else {
             None
         };
-        let clients = crate::adapters::kubernetes::Clients::default();
-        runtime::rollout::spawn_watches(targets.clone(), &clients, &mailbox_tx);
+        let mut target_set = runtime::targets::TargetSet::new(
+            targets,
+            crate::adapters::kubernetes::Clients::default(),
+            state_dir,
+        );
+        target_set.spawn_watches(&mailbox_tx);
         let guard = TerminalGuard::enter().wrap_err("setting up the terminal")?;
         let mut terminal =
             Terminal::new(CrosstermBackend::new(stdout())).map_err(|e| eyre!("terminal: {e}"))?;
@@ -306,7 +311,7 @@ fn cockpit(
             effects.run(crate::app::Effect::ChartColumns(width));
         }
         runtime::health::spawn_polls(signals, chart_range, effects.chart_columns(), &mailbox_tx);
-        effects.set_targets(targets, clients);
+        effects.set_targets(target_set);
         effects.set_incidents(incidents);
         effects.set_read_only(read_only);
         if let Some(follow) = follow {
@@ -394,6 +399,14 @@ fn start_notice(current: &Current, zone: Tz) -> Option<String> {
         .or_else(|| current.notice.clone())
 }
 
+/// Where the cockpit keeps its state: command targets' ledgers, run logs.
+fn state_dir(paths: Option<&Paths>) -> std::path::PathBuf {
+    paths.map_or_else(
+        || std::env::temp_dir().join("release-cockpit"),
+        |p| p.state_dir.clone(),
+    )
+}
+
 /// Where incident reports go: `[rollback] incidents`, else the state dir's
 /// `incidents`; a team's templates beside the config file.
 fn incident_files(
@@ -406,14 +419,7 @@ fn incident_files(
             .rollback
             .incidents
             .clone()
-            .unwrap_or_else(|| {
-                paths
-                    .map_or_else(
-                        || std::env::temp_dir().join("release-cockpit"),
-                        |p| p.state_dir.clone(),
-                    )
-                    .join("incidents")
-            }),
+            .unwrap_or_else(|| state_dir(paths).join("incidents")),
         templates: prepared.process.templates.clone(),
     }
 }
@@ -493,12 +499,20 @@ fn model_settings(
         releases,
         targets: settings
             .targets
+            .kubernetes
             .iter()
             .map(|t| TargetSpec {
                 name: t.name.clone(),
                 image: t.image.clone(),
                 environment: t.environment.clone(),
+                commands: None,
             })
+            .chain(settings.targets.command.iter().map(|t| TargetSpec {
+                name: t.name.clone(),
+                image: t.templates.image.clone(),
+                environment: Some(t.environment.clone()),
+                commands: Some(t.templates.clone()),
+            }))
             .collect(),
         signals: settings.signals.clone(),
         chart: settings.health.chart,

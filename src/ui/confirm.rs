@@ -1,5 +1,6 @@
 //! Confirmation dialogs. The safe answer is always the default.
 
+use crate::domain::rollout::UnitKind;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -71,16 +72,23 @@ fn render_deploy(
     } else {
         plan.held_back.len() * 2 + 2
     };
-    let height = u16::try_from(plan.items.len().min(SHOWN) + 7 + held).unwrap_or(20);
+    let commands: usize = plan
+        .items
+        .iter()
+        .take(SHOWN)
+        .map(|i| i.commands.len())
+        .sum();
+    let height = u16::try_from(plan.items.len().min(SHOWN) + 7 + held + commands).unwrap_or(20);
     let popup = centered(area, 100, height);
     let mut lines = vec![Line::styled(
         if plan.items.is_empty() {
             format!("Nothing may deploy {} now:", plan.version)
         } else {
             format!(
-                "Deploy {} to {} Deployment(s){}:",
+                "Deploy {} to {} {}{}:",
                 plan.version,
                 plan.items.len(),
+                crate::domain::rollout::units_word(plan.items.iter().map(|i| i.kind)),
                 if plan.dry_run {
                     " as a server-side DRY RUN"
                 } else {
@@ -91,6 +99,29 @@ fn render_deploy(
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     )];
     for item in plan.items.iter().take(SHOWN) {
+        if item.kind == UnitKind::Command {
+            // The exact commands that will run, variables filled in.
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {:<32} ", format!("{}/{}", item.namespace, item.name)),
+                    theme.style(Role::Text),
+                ),
+                Span::styled(item.from.clone(), theme.style(Role::Muted)),
+                Span::styled(" → ", theme.style(Role::Text)),
+                Span::styled(
+                    item.to.clone(),
+                    theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+                ),
+                Span::styled("  runs:", theme.style(Role::Muted)),
+            ]));
+            for command in &item.commands {
+                lines.push(Line::styled(
+                    format!("    $ {command}"),
+                    theme.style(Role::Accent),
+                ));
+            }
+            continue;
+        }
         // One line each: the tags side by side, the repository once.
         let (from_repo, from_tag) = split_image(&item.from);
         let (to_repo, to_tag) = split_image(&item.to);

@@ -20,6 +20,7 @@ mod popup;
 mod prompt;
 mod rollback;
 mod rollout;
+mod run_log;
 mod status_bar;
 mod tabs;
 pub mod theme;
@@ -81,5 +82,8 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
             details::render(frame, area, step, *scroll, model, theme)
         }
         Some(Overlay::Notices { scroll }) => notices::render(frame, area, *scroll, model, theme),
+        Some(Overlay::RunLog { target, scroll }) => {
+            run_log::render(frame, area, target, *scroll, model, theme)
+        }
     }
 }

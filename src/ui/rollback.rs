@@ -17,7 +17,7 @@ use crate::app::{Command, Model};
 use crate::domain::display_time;
 use crate::domain::offset::format_duration;
 use crate::domain::rollback::Severity;
-use crate::domain::rollout::image_tag;
+use crate::domain::rollout::UnitKind;
 
 const STEPS: [&str; 6] = [
     "1 Assess",
@@ -161,8 +161,16 @@ fn fix_forward<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
 }
 
 fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
+    let all_deployments = w
+        .choices
+        .iter()
+        .all(|c| c.candidate.kind == UnitKind::Deployment);
     let mut lines = vec![Line::styled(
-        "Which Deployments, and to which revision (default: those this release changed, to the revision before it):",
+        if all_deployments {
+            "Which Deployments, and to which revision (default: those this release changed, to the revision before it):"
+        } else {
+            "Which units, and to which revision or version (default: those this release changed, to the one before it):"
+        },
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     )];
     for (i, c) in w.choices.iter().enumerate() {
@@ -175,9 +183,9 @@ fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
         let to = c.candidate.choices.get(c.revision);
         let target = match to {
             Some(r) => format!(
-                "rev {} {} {}{}",
-                r.number,
-                r.images.first().map_or("", |i| image_tag(i)),
+                "{} {} {}{}",
+                revision_label(c.candidate.kind, r.number),
+                r.version,
                 r.created
                     .map(|t| display_time::day_minute(t, zone))
                     .unwrap_or_default(),
@@ -186,6 +194,14 @@ fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
                     .map(|c| format!("  {c}"))
                     .unwrap_or_default()
             ),
+            None if c
+                .candidate
+                .commands
+                .as_ref()
+                .is_some_and(|r| r.templates.rollback.is_empty()) =>
+            {
+                "no `rollback` commands configured".to_owned()
+            }
             None => "no older revision".to_owned(),
         };
         let target = if c.candidate.stale {
@@ -195,11 +211,11 @@ fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
         };
         lines.push(Line::styled(
             format!(
-                " [{}] {:<28} {:>12} rev {:<3} → {}",
+                " [{}] {:<28} {:>12} {:<7} → {}",
                 if c.selected { "x" } else { " " },
                 c.candidate.key(),
-                image_tag(&c.candidate.image),
-                c.candidate.revision,
+                c.candidate.version,
+                revision_label(c.candidate.kind, c.candidate.revision),
                 target
             ),
             base,
@@ -219,6 +235,14 @@ fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
+/// `rev 4` for a Deployment's revision; a command target's ledger entry `#4`.
+fn revision_label(kind: UnitKind, number: u64) -> String {
+    match kind {
+        UnitKind::Deployment => format!("rev {number}"),
+        UnitKind::Command => format!("#{number}"),
+    }
+}
+
 fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     let version = model
         .release
@@ -227,18 +251,26 @@ fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         .unwrap_or_default();
     let mut lines = vec![Line::styled(
         format!(
-            "Roll back {} Deployment(s), {} ({}):",
+            "Roll back {} {}, {} ({}):",
             w.items().len(),
+            crate::domain::rollout::units_word(w.items().iter().map(|i| i.kind)),
             w.severity,
             w.reason_or_default()
         ),
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     )];
-    lines.extend(
-        w.items()
-            .iter()
-            .map(|i| Line::styled(format!("  {}", i.describe()), theme.style(Role::Warn))),
-    );
+    for item in w.items() {
+        lines.push(Line::styled(
+            format!("  {}", item.describe()),
+            theme.style(Role::Warn),
+        ));
+        // A command target's rollback: the exact commands that will run.
+        lines.extend(
+            item.commands
+                .iter()
+                .map(|c| Line::styled(format!("    $ {c}"), theme.style(Role::Accent))),
+        );
+    }
     lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled(
@@ -289,8 +321,9 @@ fn confirm<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     } else {
         (
             format!(
-                "{enter}: roll back {} Deployment(s) now (the focus is on Roll back)",
-                w.items().len()
+                "{enter}: roll back {} {} now (the focus is on Roll back)",
+                w.items().len(),
+                crate::domain::rollout::units_word(w.items().iter().map(|i| i.kind))
             ),
             Role::Critical,
         )

@@ -13,7 +13,7 @@ use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::panes::rollout::TargetState;
 use crate::domain::offset::format_duration;
-use crate::domain::rollout::{RolloutPhase, Unit, image_tag};
+use crate::domain::rollout::{RolloutPhase, Unit, UnitKind};
 
 const BAR: usize = 10;
 
@@ -177,6 +177,7 @@ fn row<'a>(
             RolloutPhase::Progressing => (["progressing", "rolling"], Role::Accent),
             RolloutPhase::Failed => (["failed"; 2], Role::Critical),
             RolloutPhase::Paused => (["paused"; 2], Role::Warn),
+            RolloutPhase::Unknown => (["unknown", "?"], Role::Muted),
         }
     };
     let base = if selected {
@@ -191,10 +192,10 @@ fn row<'a>(
         spans.push(text(format!("{name:<w$}  "), Role::Text));
     }
     if let Some(w) = widths[IMAGE] {
-        let new = image_tag(&d.image);
-        let image = match &d.previous_image {
+        let new = d.version.as_str();
+        let image = match d.previous_version() {
             Some(old) => {
-                let (change, arrival) = (format!("{} → {new}", image_tag(old)), format!("→ {new}"));
+                let (change, arrival) = (format!("{old} → {new}"), format!("→ {new}"));
                 // The state says it is moving; the tag it moves to matters more.
                 columns::pick(&[change.as_str(), arrival.as_str(), new], w)
             }
@@ -218,7 +219,11 @@ fn row<'a>(
     if let Some(w) = widths[PODS] {
         let counts = format!("{}/{}", d.updated, d.desired);
         let full = format!("{counts} up {} av", d.available);
-        let pods = columns::pick(&[full.as_str(), counts.as_str()], w);
+        // A command target's service has no pods to count.
+        let pods = match d.kind {
+            UnitKind::Deployment => columns::pick(&[full.as_str(), counts.as_str()], w),
+            UnitKind::Command => String::new(),
+        };
         spans.push(text(format!("{pods:<w$}  "), Role::Text));
     }
     if let Some(w) = widths[STATE] {

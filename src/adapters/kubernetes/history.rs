@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
-use crate::domain::rollout::Revision;
+use crate::domain::rollout::{Revision, image_tag};
 
 /// The annotations the Deployment controller and kubectl write; the sandbox
 /// writes them too.
@@ -47,21 +47,25 @@ pub fn images(rs: &ReplicaSet) -> Vec<String> {
 pub fn revisions<'a>(owned: impl IntoIterator<Item = &'a ReplicaSet>) -> Vec<Revision> {
     let mut revisions: Vec<Revision> = owned
         .into_iter()
-        .map(|rs| Revision {
-            number: revision_number(rs),
-            images: images(rs),
-            created: rs
-                .metadata
-                .creation_timestamp
-                .as_ref()
-                .and_then(|t| chrono::DateTime::from_timestamp(t.0.as_second(), 0)),
-            change_cause: rs
-                .metadata
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get(CHANGE_CAUSE))
-                .cloned(),
-            replicas: rs.status.as_ref().map_or(0, |s| s.replicas),
+        .map(|rs| {
+            let images = images(rs);
+            Revision {
+                number: revision_number(rs),
+                version: images.first().map_or("", |i| image_tag(i)).to_owned(),
+                images,
+                created: rs
+                    .metadata
+                    .creation_timestamp
+                    .as_ref()
+                    .and_then(|t| chrono::DateTime::from_timestamp(t.0.as_second(), 0)),
+                change_cause: rs
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get(CHANGE_CAUSE))
+                    .cloned(),
+                replicas: rs.status.as_ref().map_or(0, |s| s.replicas),
+            }
         })
         .collect();
     revisions.sort_by_key(|r| std::cmp::Reverse(r.number));

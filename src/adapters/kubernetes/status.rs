@@ -5,7 +5,7 @@
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
 use super::history::{self, revision_number};
-use crate::domain::rollout::{RolloutPhase, Unit};
+use crate::domain::rollout::{RolloutPhase, Unit, UnitKind, image_tag};
 
 /// `owned` are the ReplicaSets the Deployment controls.
 pub fn deployment_state(d: &Deployment, owned: &[&ReplicaSet], container: Option<&str>) -> Unit {
@@ -60,8 +60,10 @@ pub fn deployment_state(d: &Deployment, owned: &[&ReplicaSet], container: Option
         })
         .filter(|old| *old != image);
     Unit {
+        kind: UnitKind::Deployment,
         namespace: d.metadata.namespace.clone().unwrap_or_default(),
         name,
+        version: image_tag(&image).to_owned(),
         container: container_name,
         image,
         previous_image,

@@ -12,7 +12,8 @@ use crate::app::panes::rollout::TargetState;
 use crate::domain::checklist::{Checklist, EnvironmentGate};
 use crate::domain::events::Event;
 use crate::domain::rollout::{
-    DeployItem, DeployOutcome, DeployPlan, HeldBack, RolloutPhase, Unit, with_tag,
+    CommandTemplates, DeployItem, DeployOutcome, DeployPlan, HeldBack, RolloutPhase, Unit,
+    UnitKind, with_tag,
 };
 
 /// Which Deployments a deploy is for.
@@ -131,23 +132,21 @@ pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
             return Vec::new();
         }
     }
+    let mut unrendered = Vec::new();
     let items: Vec<DeployItem> = chosen
         .into_iter()
         .filter(|(target, _)| target.stale.is_none())
-        .map(|(target, d)| DeployItem {
-            target: target.name.clone(),
-            environment: environment_of(target, d).to_owned(),
-            namespace: d.namespace.clone(),
-            name: d.name.clone(),
-            container: d.container.clone(),
-            from: d.image.clone(),
-            to: match &target.image_template {
-                Some(template) => template.replace("{version}", &version),
-                None => with_tag(&d.image, &version),
-            },
+        .filter_map(|(target, d)| {
+            item(target, d, &release.id, &version)
+                .map_err(|problem| unrendered.push(problem))
+                .ok()
         })
         .filter(|item| item.from != item.to)
         .collect();
+    if !unrendered.is_empty() {
+        model.fail(format!("cannot deploy: {}", unrendered.join("; ")));
+        return Vec::new();
+    }
     if items.is_empty() {
         let unfinished: Vec<String> = model
             .rollout
@@ -193,6 +192,52 @@ pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
         held_back,
     }))));
     Vec::new()
+}
+
+/// What deploying `version` means for one unit: a Deployment's image set to
+/// it, or a command target's deploy commands with their variables filled in.
+fn item(
+    target: &TargetState,
+    d: &Unit,
+    release: &str,
+    version: &str,
+) -> Result<DeployItem, String> {
+    let environment = environment_of(target, d).to_owned();
+    let (to, commands) = match &target.commands {
+        Some(templates) => {
+            let vars = templates.vars(
+                release,
+                &target.name,
+                &environment,
+                version,
+                Some(&d.version),
+            );
+            let commands = CommandTemplates::render(&templates.deploy, &vars)
+                .map_err(|e| format!("target `{}`: {e}", target.name))?;
+            (version.to_owned(), commands)
+        }
+        None => (
+            match &target.image_template {
+                Some(template) => template.replace("{version}", version),
+                None => with_tag(&d.image, version),
+            },
+            Vec::new(),
+        ),
+    };
+    Ok(DeployItem {
+        target: target.name.clone(),
+        kind: d.kind,
+        environment,
+        namespace: d.namespace.clone(),
+        name: d.name.clone(),
+        container: d.container.clone(),
+        from: match d.kind {
+            UnitKind::Deployment => d.image.clone(),
+            UnitKind::Command => d.version.clone(),
+        },
+        to,
+        commands,
+    })
 }
 
 /// The environment a row serves: its target's, or its namespace.

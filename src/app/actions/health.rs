@@ -106,7 +106,10 @@ pub fn external_rollouts(model: &Model, changes: &[ImageChange]) -> Vec<Effect> 
     }
     let now = model.clock.now;
     let ours = |c: &ImageChange| {
-        checklist.last_deploy_targets.contains(&c.as_deployed())
+        checklist
+            .last_deploy_targets
+            .iter()
+            .any(|line| c.deployed_as(line))
             || checklist.rollback.as_ref().is_some_and(|r| {
                 now - r.at < chrono::Duration::hours(1)
                     && r.items

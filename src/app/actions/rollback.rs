@@ -14,7 +14,7 @@ use crate::domain::events::{Event, Recorded};
 use crate::domain::health::Unit;
 use crate::domain::incident::{IncidentDraft, IncidentError, IncidentWritten};
 use crate::domain::rollback::{
-    Candidate, Countdown, OnTrigger, RollbackPlan, TriggerFacts, UndoOutcome,
+    Candidate, Countdown, OnTrigger, RollbackCommands, RollbackPlan, TriggerFacts, UndoOutcome,
 };
 use crate::domain::rollout::ActionError;
 
@@ -47,7 +47,9 @@ impl std::fmt::Display for NoRollback {
             Self::NoRelease => {
                 "no release is open: a rollback goes back from a release's version (start or open one)"
             }
-            Self::NoTargets => "no rollout targets with Deployments: nothing to roll back",
+            Self::NoTargets => {
+                "nothing to roll back: no target has reported a unit (configure a [[target]], kubernetes or command)"
+            }
         })
     }
 }
@@ -58,9 +60,22 @@ fn new_wizard(model: &Model) -> Result<Wizard, NoRollback> {
     let candidates: Vec<Candidate> = model
         .rollout
         .rows()
-        .map(|(target, d)| Candidate {
-            stale: target.stale.is_some(),
-            ..Candidate::from_state(&target.name, d, &version)
+        .map(|(target, d)| {
+            let mut candidate = Candidate {
+                stale: target.stale.is_some(),
+                ..Candidate::from_state(&target.name, d, &version)
+            };
+            if let Some(templates) = &target.commands {
+                // Without rollback commands there is no way back to offer.
+                if templates.rollback.is_empty() {
+                    candidate.choices.clear();
+                }
+                candidate.commands = Some(RollbackCommands {
+                    templates: templates.clone(),
+                    release: release.checklist.release.id.clone(),
+                });
+            }
+            candidate
         })
         .collect();
     if candidates.is_empty() {

@@ -37,6 +37,26 @@ pub fn notices(scroll: u16, input: Input, entries: usize) -> Option<Overlay> {
     }
 }
 
+/// A command's output, scrolled up from its end (its newest line), or closed.
+pub fn run_log(target: String, scroll: u16, input: Input, lines: usize) -> Option<Overlay> {
+    let max = u16::try_from(lines.saturating_sub(1)).unwrap_or(u16::MAX);
+    // Up the screen is back in time: the scroll counts from the end.
+    let input = match input {
+        Input::Command(Command::ScrollDown) => Input::Command(Command::ScrollUp),
+        Input::Command(Command::ScrollUp) => Input::Command(Command::ScrollDown),
+        Input::Command(Command::PageDown) => Input::Command(Command::PageUp),
+        Input::Command(Command::PageUp) => Input::Command(Command::PageDown),
+        Input::Command(Command::Top) => Input::Command(Command::Bottom),
+        Input::Command(Command::Bottom) => Input::Command(Command::Top),
+        Input::Command(Command::RunLogClose) => return None,
+        other => other,
+    };
+    Some(Overlay::RunLog {
+        scroll: line_scrolled(scroll, input, max),
+        target,
+    })
+}
+
 /// A line offset after a scroll command, kept within `0..=max`; any other
 /// input leaves it where it is.
 fn line_scrolled(scroll: u16, input: Input, max: u16) -> u16 {

@@ -11,6 +11,7 @@ use crate::app::keys::commands::{Command, Mode};
 use crate::app::keys::keymap::Input;
 use crate::domain::events::Event;
 use crate::domain::rollback::{Candidate, RollbackItem, Severity, TriggerFacts, suggest};
+use crate::domain::rollout::CommandTemplates;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -33,8 +34,24 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// The revert this choice stands for; `None` without a revision to go
+    /// to, or when a command's variables cannot all be filled in.
     pub fn item(&self) -> Option<RollbackItem> {
-        let to = self.candidate.choices.get(self.revision)?;
+        let c = &self.candidate;
+        let to = c.choices.get(self.revision)?;
+        let commands = match &c.commands {
+            Some(rollback) => {
+                let vars = rollback.templates.vars(
+                    &rollback.release,
+                    &c.target,
+                    &c.namespace,
+                    &to.version,
+                    Some(&c.version),
+                );
+                CommandTemplates::render(&rollback.templates.rollback, &vars).ok()?
+            }
+            None => Vec::new(),
+        };
         // The image of the container the cockpit follows: same repository.
         let to_image = to
             .images
@@ -44,13 +61,17 @@ impl Choice {
             .cloned()
             .unwrap_or_default();
         Some(RollbackItem {
-            target: self.candidate.target.clone(),
-            namespace: self.candidate.namespace.clone(),
-            name: self.candidate.name.clone(),
-            from_image: self.candidate.image.clone(),
-            from_revision: self.candidate.revision,
+            target: c.target.clone(),
+            kind: c.kind,
+            namespace: c.namespace.clone(),
+            name: c.name.clone(),
+            from_image: c.image.clone(),
+            from_revision: c.revision,
             to_revision: to.number,
             to_image,
+            from_version: c.version.clone(),
+            to_version: to.version.clone(),
+            commands,
         })
     }
 }

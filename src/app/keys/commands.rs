@@ -26,6 +26,8 @@ pub enum Scope {
     Prompt,
     /// The notice log (`:notices`).
     Notices,
+    /// A command target's deploy or rollback output.
+    RunLog,
     /// The one confirmation dialog: quit, deploy, a deploying command step, the rollback.
     Confirm,
     RollbackAssess,
@@ -37,7 +39,7 @@ pub enum Scope {
 
 impl Scope {
     /// In the order the help lists them.
-    pub const ALL: [Scope; 20] = [
+    pub const ALL: [Scope; 21] = [
         Scope::Global,
         Scope::Checklist,
         Scope::Calendar,
@@ -52,6 +54,7 @@ impl Scope {
         Scope::Palette,
         Scope::Prompt,
         Scope::Notices,
+        Scope::RunLog,
         Scope::Confirm,
         Scope::RollbackAssess,
         Scope::RollbackFixForward,
@@ -102,6 +105,7 @@ impl Scope {
             Scope::Palette => "Command palette",
             Scope::Prompt => "Prompts: reasons, notes, releases",
             Scope::Notices => "Notice log",
+            Scope::RunLog => "Command output (Rollout pane, l)",
             Scope::Confirm => {
                 "Confirmations: quit, deploy, deploying command step, early completion, rollback (default: cancel)"
             }
@@ -128,6 +132,7 @@ pub enum Mode {
     Palette,
     Prompt,
     Notices,
+    RunLog,
     /// A confirmation answered with a key: `y`, or anything else to cancel.
     Confirm,
     /// A confirmation that wants text typed first (the rollback's version).
@@ -140,7 +145,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 17] = [
+    pub const ALL: [Mode; 18] = [
         Mode::Calendar,
         Mode::Checklist,
         Mode::Rollout,
@@ -151,6 +156,7 @@ impl Mode {
         Mode::Palette,
         Mode::Prompt,
         Mode::Notices,
+        Mode::RunLog,
         Mode::Confirm,
         Mode::ConfirmTyped,
         Mode::RollbackAssess,
@@ -173,6 +179,7 @@ impl Mode {
             Mode::Palette => &[Scope::Palette, Scope::Text, Scope::List],
             Mode::Prompt => &[Scope::Prompt, Scope::Text],
             Mode::Notices => &[Scope::Notices, Scope::Scroll, Scope::List],
+            Mode::RunLog => &[Scope::RunLog, Scope::Scroll, Scope::List],
             Mode::Confirm => &[Scope::Confirm],
             Mode::ConfirmTyped => &[Scope::Confirm, Scope::Text],
             Mode::RollbackAssess => &[Scope::RollbackAssess, Scope::Text],
@@ -199,6 +206,7 @@ impl Mode {
             | Mode::Details
             | Mode::History
             | Mode::Notices
+            | Mode::RunLog
             | Mode::Confirm
             | Mode::RollbackFixForward
             | Mode::RollbackScope
@@ -277,6 +285,14 @@ command_table! {
         hint: Some("deploy"),
         writes: true,
         doc: "Deploy the release's version to the shown Deployments (asks first)",
+    },
+    RolloutLog {
+        name: "rollout-log",
+        keys: ["l"],
+        scope: Rollout,
+        hint: Some("output"),
+        writes: false,
+        doc: "Show the output of the selected command target's latest deploy or rollback",
     },
     RolloutHistory {
         name: "rollout-history",
@@ -717,6 +733,14 @@ command_table! {
         hint: Some("close"),
         writes: false,
         doc: "Close the notice log",
+    },
+    RunLogClose {
+        name: "run-log-close",
+        keys: ["esc", "enter", "q"],
+        scope: RunLog,
+        hint: Some("close"),
+        writes: false,
+        doc: "Close the command output (the run goes on)",
     },
     PaletteRun {
         name: "palette-run",

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod health;
 pub mod release;
 pub mod rollout;
+pub mod run_log;
 
 use crate::app::keys::commands::{Mode, Scope};
 

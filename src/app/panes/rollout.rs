@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::rollout::{RolloutPhase, RolloutUpdate, Unit};
+use crate::domain::rollout::{CommandTemplates, RolloutPhase, RolloutUpdate, Unit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stale {
@@ -19,6 +19,8 @@ pub struct TargetSpec {
     pub name: String,
     pub image: Option<String>,
     pub environment: Option<String>,
+    /// A command target's commands; `None` for a Kubernetes target.
+    pub commands: Option<CommandTemplates>,
 }
 
 impl TargetSpec {
@@ -39,6 +41,8 @@ pub struct TargetState {
     /// The playbook deploy steps' environment it serves; each Deployment's
     /// namespace when `None`.
     pub environment: Option<String>,
+    /// A command target's deploy and rollback commands, unsubstituted.
+    pub commands: Option<CommandTemplates>,
     pub units: Vec<Unit>,
     /// When the last good data came in; `None` until the first.
     pub received: Option<DateTime<Utc>>,
@@ -46,9 +50,13 @@ pub struct TargetState {
     pub stale: Option<Stale>,
 }
 
-/// A Deployment whose image changed between two snapshots.
+/// A unit whose image (or command target's version) changed between two
+/// snapshots.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageChange {
+    pub kind: crate::domain::rollout::UnitKind,
+    /// The version it moves to.
+    pub version: String,
     pub namespace: String,
     pub name: String,
     pub container: String,
@@ -57,14 +65,25 @@ pub struct ImageChange {
 }
 
 impl ImageChange {
-    /// As a deploy journals it (`domain::rollout::deployed_line`).
-    pub fn as_deployed(&self) -> String {
-        crate::domain::rollout::deployed_line(
-            &self.namespace,
-            &self.name,
-            &self.container,
-            &self.to,
-        )
+    /// Whether a deploy journaled this line for this change (see
+    /// `DeployItem::describe`).
+    pub fn deployed_as(&self, line: &str) -> bool {
+        match self.kind {
+            crate::domain::rollout::UnitKind::Deployment => {
+                line == crate::domain::rollout::deployed_line(
+                    &self.namespace,
+                    &self.name,
+                    &self.container,
+                    &self.to,
+                )
+            }
+            crate::domain::rollout::UnitKind::Command => line
+                .strip_prefix(&format!(
+                    "{}/{} {}:",
+                    self.namespace, self.name, self.version
+                ))
+                .is_some(),
+        }
     }
 }
 
@@ -83,6 +102,8 @@ pub struct RolloutState {
     /// Keyed by target, namespace and name: two clusters may both have
     /// `production/checkout`.
     starts: HashMap<(String, String, String), Start>,
+    /// Each command target's latest deploy or rollback, by target.
+    pub runs: std::collections::BTreeMap<String, super::run_log::RunLog>,
 }
 
 impl RolloutState {
@@ -94,6 +115,7 @@ impl RolloutState {
                     name: spec.name,
                     image_template: spec.image,
                     environment: spec.environment,
+                    commands: spec.commands,
                     units: Vec::new(),
                     received: None,
                     stale: None,
@@ -101,6 +123,7 @@ impl RolloutState {
                 .collect(),
             selected: 0,
             starts: HashMap::new(),
+            runs: Default::default(),
         }
     }
 
@@ -132,6 +155,8 @@ impl RolloutState {
                         };
                         if let Some(from) = from {
                             changes.push(ImageChange {
+                                kind: d.kind,
+                                version: d.version.clone(),
                                 namespace: d.namespace.clone(),
                                 name: d.name.clone(),
                                 container: d.container.clone(),
@@ -248,6 +273,8 @@ mod tests {
 
     fn state(image: &str, updated: i32, available: i32, phase: RolloutPhase) -> Unit {
         Unit {
+            kind: crate::domain::rollout::UnitKind::Deployment,
+            version: crate::domain::rollout::image_tag(image).into(),
             namespace: "prod".into(),
             name: "web".into(),
             container: "web".into(),

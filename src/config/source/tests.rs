@@ -308,7 +308,7 @@ fn a_kubernetes_target_loads_with_its_kubeconfig_beside_the_config() {
                 context = \"prod\"\nnamespace = \"production\"\nselector = \"tier=shop\"\n\
                 image = \"registry.example.com/shop/app:{version}\"\n";
     let settings = loaded(text).unwrap().settings(&theme_names()).unwrap();
-    let target = &settings.targets[0];
+    let target = &settings.targets.kubernetes[0];
     assert_eq!(
         target.kubeconfig.as_deref(),
         Some(std::path::Path::new("kube/config"))
@@ -335,6 +335,7 @@ fn every_relative_path_of_the_config_is_beside_its_file() {
     let settings = loaded.settings(&theme_names()).unwrap();
     let kubeconfigs: Vec<_> = settings
         .targets
+        .kubernetes
         .iter()
         .map(|t| t.kubeconfig.clone())
         .collect();

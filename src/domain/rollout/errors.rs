@@ -136,6 +136,16 @@ pub enum ActionError {
         deployment: DeploymentId,
         cause: String,
     },
+    /// A command target's command failed, timed out or could not start.
+    Command {
+        target: String,
+        action: &'static str,
+        summary: String,
+    },
+    /// A command target's rollback has no commands configured.
+    NoRollbackCommands {
+        target: String,
+    },
 }
 
 impl fmt::Display for ActionError {
@@ -180,6 +190,15 @@ impl fmt::Display for ActionError {
             Self::Patch { deployment, cause } => {
                 write!(f, "building the rollback patch for {deployment}: {cause}")
             }
+            Self::Command {
+                target,
+                action,
+                summary,
+            } => write!(f, "{action} on target `{target}` failed: {summary}"),
+            Self::NoRollbackCommands { target } => write!(
+                f,
+                "target `{target}` has no `rollback` commands; add `rollback = \"...\"` to its [[target]]"
+            ),
         }
     }
 }

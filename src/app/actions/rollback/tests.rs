@@ -4,13 +4,14 @@ use super::*;
 use crate::app::fixture::{sample_health, sample_model_with_release};
 use crate::app::panes::rollout::{RolloutState, TargetSpec};
 use crate::app::{Key, Msg, update};
-use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit};
+use crate::domain::rollout::{Revision, RolloutPhase, RolloutUpdate, Unit, UnitKind};
 
 fn checkout(tag: &str, revision: u64) -> RolloutUpdate {
     let image = |tag: &str| format!("registry.example.com/shop/checkout:{tag}");
     let history = vec![
         Revision {
             number: revision,
+            version: tag.into(),
             images: vec![image(tag)],
             created: None,
             change_cause: None,
@@ -18,6 +19,7 @@ fn checkout(tag: &str, revision: u64) -> RolloutUpdate {
         },
         Revision {
             number: 4,
+            version: "2.4.0".into(),
             images: vec![image("2.4.0")],
             created: None,
             change_cause: None,
@@ -25,6 +27,7 @@ fn checkout(tag: &str, revision: u64) -> RolloutUpdate {
         },
         Revision {
             number: 3,
+            version: "2.3.1".into(),
             images: vec![image("2.3.1")],
             created: None,
             change_cause: Some("release 2.3.1".into()),
@@ -34,6 +37,8 @@ fn checkout(tag: &str, revision: u64) -> RolloutUpdate {
     RolloutUpdate::Snapshot {
         target: "shop".into(),
         units: vec![Unit {
+            kind: UnitKind::Deployment,
+            version: tag.into(),
             namespace: "production".into(),
             name: "checkout".into(),
             container: "checkout".into(),

@@ -3,7 +3,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::*;
 use crate::app::keys::key::Key;
 use crate::app::keys::keymap::Keymap;
-use crate::domain::rollout::Revision;
+use crate::domain::rollout::{Revision, UnitKind};
 
 /// A key as the cockpit reads it at the wizard's stage, with the default keys.
 trait Press {
@@ -24,6 +24,7 @@ fn at(seconds: i64) -> DateTime<Utc> {
 fn revision(number: u64, tag: &str) -> Revision {
     Revision {
         number,
+        version: tag.into(),
         images: vec![format!("shop/app:{tag}")],
         created: None,
         change_cause: None,
@@ -41,6 +42,9 @@ fn candidate(name: &str, tag: &str, history: &[(u64, &str)]) -> Candidate {
         choices: history.iter().map(|(n, t)| revision(*n, t)).collect(),
         changed: tag == "2.4.0",
         stale: false,
+        kind: UnitKind::Deployment,
+        version: tag.into(),
+        commands: None,
     }
 }
 
@@ -289,6 +293,7 @@ fn a_rollback_cut_off_by_a_restart_resumes_where_the_journal_left_it() {
         from_revision: 4,
         to_revision: 3,
         to_image: "shop/app:2.3.1".into(),
+        ..RollbackItem::default()
     };
     let mut record = crate::domain::checklist::RollbackRecord {
         at: at(0),

@@ -1,4 +1,4 @@
-//! A command gate's environment resolved when the gate runs: references read
+//! A command's environment (a gate's, a command target's) resolved when it runs: references read
 //! from the cockpit's environment or a file, at the last moment, so that secrets
 //! live only in the gate's process and in memory long enough to mask its output.
 
