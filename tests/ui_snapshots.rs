@@ -285,6 +285,12 @@ fn step_details_show_the_release_in_place_of_its_variables() {
         }
         assert!(!screen.contains("v{version}"), "{screen}");
     }
+    model.overlay = None;
+    let screen = screen_text(&render(&model, 120, 40));
+    assert!(
+        screen.contains("Publish v2.4.0"),
+        "the Checklist's row too:\n{screen}"
+    );
 }
 
 #[test]
