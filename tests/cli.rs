@@ -498,8 +498,8 @@ fn start_under_read_only_is_refused_and_writes_nothing() {
 #[test]
 fn check_config_says_which_steps_go_no_go_gates_and_flags_unmarked_deploys() {
     let home = tempfile::tempdir().expect("tempdir");
-    let playbooks = home.path().join("config/release-cockpit/playbooks");
-    std::fs::create_dir_all(&playbooks).expect("mkdir");
+    let example = team_folder(home.path());
+    let playbooks = home.path().join("team/playbooks");
     std::fs::write(
         playbooks.join("render.toml"),
         r#"
@@ -517,8 +517,7 @@ run = "npm run deploy:production"
 "#,
     )
     .expect("write");
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
-    let out = run(&["check-config", example], home.path());
+    let out = run(&["check-config", &example], home.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
@@ -535,6 +534,122 @@ run = "npm run deploy:production"
             "note: playbook `render`, step `ship` runs a command that reads like a deploy"
         ),
         "{stderr}"
+    );
+}
+
+/// A team's folder, `<home>/team`: the example config as `cockpit.toml` and
+/// an empty `playbooks/` beside it; returns the config's path.
+fn team_folder(home: &std::path::Path) -> String {
+    let team = home.join("team");
+    std::fs::create_dir_all(team.join("playbooks")).expect("mkdir");
+    let config = team.join("cockpit.toml");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"),
+        &config,
+    )
+    .expect("copy the example");
+    config.display().to_string()
+}
+
+#[test]
+fn a_teams_folder_holds_its_playbooks_and_a_broken_one_fails_check_config() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let config = team_folder(home.path());
+    let broken = home.path().join("team/playbooks/broken.toml");
+    std::fs::write(&broken, far_playbook("T-4hours")).expect("write");
+    // The personal config dir is not read for a team's config.
+    let personal = home.path().join("config/release-cockpit/playbooks");
+    std::fs::create_dir_all(&personal).expect("mkdir");
+    std::fs::write(personal.join("mine.toml"), far_playbook("T-9999999999w")).expect("write");
+    for args in [
+        vec!["check-config", config.as_str()],
+        vec!["--config", config.as_str(), "check-config"],
+    ] {
+        let out = run(&args, home.path());
+        assert_config_error(
+            &out,
+            &format!(
+                "{}, line 14, column 6, key `phase.step.at`",
+                broken.display()
+            ),
+            "step `fix-merged`",
+        );
+        assert!(
+            !text(&out.stderr).contains("mine.toml"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    std::fs::write(&broken, far_playbook("T-4h")).expect("fix it");
+    let out = run(&["check-config", &config], home.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("go/no-go: playbook `far`"),
+        "{}",
+        text(&out.stdout)
+    );
+    let info = text(&run(&["--config", &config, "info"], home.path()).stdout);
+    let team = home.path().join("team");
+    for line in [
+        format!("playbooks dir:  {}", team.join("playbooks").display()),
+        format!("templates dir:  {}", team.join("templates").display()),
+    ] {
+        assert!(info.contains(&line), "{line}:\n{info}");
+    }
+    assert!(
+        info.contains("far"),
+        "the team's playbook is listed: {info}"
+    );
+}
+
+#[test]
+fn check_config_reports_an_unknown_variable_in_a_playbook_at_its_line() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let config = team_folder(home.path());
+    let playbook = home.path().join("team/playbooks/render.toml");
+    std::fs::write(
+        &playbook,
+        "name = \"render\"\n\n[[phase]]\nname = \"Release day\"\n\n[[phase.step]]\nid = \"ship\"\ntitle = \"Deploy v{version}\"\nat = \"T-0\"\nkind = \"command\"\nenvironment = \"production\"\nrun = \"render deploy --tag v{verison}\"\n",
+    )
+    .expect("write");
+    let out = run(&["check-config", &config], home.path());
+    assert_config_error(
+        &out,
+        &format!(
+            "{}, line 12, column 29, key `phase.step.run`",
+            playbook.display()
+        ),
+        "step `ship`: `{verison}` in `run` is not a variable",
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("did you mean `{version}`?"), "{err}");
+    assert!(
+        err.contains("use one of {version}, {previous_version}, {release}"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_relative_config_path_reads_the_folder_it_names() {
+    let home = tempfile::tempdir().expect("tempdir");
+    team_folder(home.path());
+    std::fs::write(
+        home.path().join("team/playbooks/broken.toml"),
+        far_playbook("T-4hours"),
+    )
+    .expect("write");
+    let out = Command::new(BIN)
+        .args(["check-config", "team/cockpit.toml"])
+        .current_dir(home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .expect("run");
+    assert_config_error(
+        &out,
+        "team/playbooks/broken.toml, line 14",
+        "step `fix-merged`",
     );
 }
 
@@ -610,8 +725,14 @@ fn check_config_bounds_a_playbook_offset_instead_of_panicking_later() {
     std::fs::create_dir_all(&dir).expect("mkdir");
     let playbook = dir.join("far.toml");
     std::fs::write(&playbook, far_playbook("T-9999999999w")).expect("write");
+    // The default config file: its playbooks are the config dir's.
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
-    let out = run(&["check-config", example], home.path());
+    std::fs::copy(
+        example,
+        home.path().join("config/release-cockpit/config.toml"),
+    )
+    .expect("copy");
+    let out = run(&["check-config"], home.path());
     assert_config_error(
         &out,
         &format!(

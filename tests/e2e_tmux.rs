@@ -557,14 +557,15 @@ fn the_demo_writes_its_state_private_under_umask_000() {
 }
 
 #[test]
-fn a_gate_secret_is_masked_in_the_journal_and_history() {
+fn a_gate_secret_is_masked_in_the_journal_and_history_and_its_version_filled_in() {
     let tmux = Tmux::start(&[], &["--version"]);
     let home = tmux.home();
-    let playbooks = home.join("config/release-cockpit/playbooks");
+    // Beside the config file, as a team keeps its playbooks.
+    let playbooks = home.join("playbooks");
     std::fs::create_dir_all(&playbooks).unwrap();
     std::fs::write(
         playbooks.join("secret.toml"),
-        "name = \"secret\"\n\n[[phase]]\nname = \"ship\"\n\n[[phase.step]]\nid = \"publish\"\ntitle = \"Publish with the token\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"echo token=$TOKEN; echo \\\"auth $TOKEN\\\" >&2\"\nenv = { TOKEN = { from_env = \"DEPLOY_TOKEN\" } }\n",
+        "name = \"secret\"\n\n[[phase]]\nname = \"ship\"\n\n[[phase.step]]\nid = \"publish\"\ntitle = \"Publish with the token\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"echo token=$TOKEN for v{version}; echo \\\"auth $TOKEN\\\" >&2\"\nenv = { TOKEN = { from_env = \"DEPLOY_TOKEN\" } }\n",
     )
     .unwrap();
     let config = home.join("cockpit.toml");
@@ -627,8 +628,8 @@ fn a_gate_secret_is_masked_in_the_journal_and_history() {
     tmux.send("q");
     tmux.wait_for_exit(0);
     assert!(
-        written.contains("token=***") && written.contains("auth ***"),
-        "{written}"
+        written.contains("token=*** for v1.0.1") && written.contains("auth ***"),
+        "the secret masked and the version filled in: {written}"
     );
     assert!(!written.contains("s3cr3t-xyz"), "{written}");
     let history = Command::new(BIN)

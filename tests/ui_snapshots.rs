@@ -244,6 +244,56 @@ fn step_details_overlay() {
 }
 
 #[test]
+fn step_details_show_the_release_in_place_of_its_variables() {
+    use release_cockpit::domain::playbook::{CommandGate, Step, StepKind, When};
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    let view = model.release.as_mut().unwrap();
+    view.checklist.playbook.phases[0].steps.push(Step {
+        id: "publish".into(),
+        title: "Publish v{version}".into(),
+        instructions: "Announce {release} once v{version} is out.".into(),
+        when: When::At("T-1h".parse().unwrap()),
+        owner: "release-manager".into(),
+        required: true,
+        kind: StepKind::Command(CommandGate {
+            run: "npm publish --tag v{version} --from {previous_version}".into(),
+            workdir: None,
+            env: Default::default(),
+            timeout: chrono::Duration::minutes(1),
+            deploys_to: None,
+        }),
+    });
+    let id = view.checklist.release.id.clone();
+    for (step, shown) in [
+        ("release-branch", vec!["Create `release/v2.4.0`, commit"]),
+        (
+            "publish",
+            vec![
+                "Publish v2.4.0",
+                "npm publish --tag v2.4.0 --from {previous_version}",
+                &format!("Announce {id} once v2.4.0 is out."),
+            ],
+        ),
+    ] {
+        model.overlay = None;
+        model.release.as_mut().unwrap().select_step(step, now);
+        press(&mut model, &["enter"]);
+        let screen = screen_text(&render(&model, 120, 40));
+        for text in shown {
+            assert!(screen.contains(text), "{text}:\n{screen}");
+        }
+        assert!(!screen.contains("v{version}"), "{screen}");
+    }
+    model.overlay = None;
+    let screen = screen_text(&render(&model, 120, 40));
+    assert!(
+        screen.contains("Publish v2.4.0"),
+        "the Checklist's row too:\n{screen}"
+    );
+}
+
+#[test]
 fn skip_reason_prompt() {
     let mut model = sample_model_with_release();
     press(&mut model, &["j", "s", "w", "h", "y"]);

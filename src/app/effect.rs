@@ -14,11 +14,13 @@ pub enum Effect {
     /// Append to the release's journal and sync; reported back as `Msg::Recorded`
     /// (or `Msg::RecordFailed`).
     Record(Event),
-    /// Run a command or HTTP gate in the background; reported as `Msg::Done`.
+    /// Run a command or HTTP gate in the background, its `{name}` variables
+    /// filled from `vars` as it starts; reported as `Msg::Done`.
     RunGate {
         request: Request,
         step: String,
         gate: StepKind,
+        vars: crate::domain::vars::Vars,
     },
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.

@@ -7,7 +7,9 @@ mod locate;
 pub mod paths;
 mod playbook_env;
 mod playbook_file;
+mod playbook_vars;
 mod playbooks;
+mod process_dir;
 mod rollback;
 mod schema;
 mod signals;
@@ -18,8 +20,9 @@ mod toml_dir;
 mod trains;
 
 pub use error::{ConfigError, ConfigErrors, closest};
-pub use playbook_file::parse_playbook;
+pub use playbook_file::{parse_playbook, parse_recorded_playbook};
 pub use playbooks::{PlaybookEntry, PlaybookLibrary};
+pub use process_dir::ProcessDir;
 pub use schema::{
     BlackoutConfig, Config, KeyList, LogConfig, OperatorConfig, TrainConfig, UiConfig,
 };

@@ -11,12 +11,14 @@ use toml::Spanned;
 
 use super::error::{ConfigError, ConfigErrors, closest};
 use super::playbook_env::{RawEnv, convert_env, secret_literals};
+use super::playbook_vars::{StepText, stand_ins, unknown_variables, valueless_variables};
 use crate::domain::offset::{Offset, parse_duration};
 use crate::domain::playbook::{
     ApprovalRule, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook, Step, StepKind, When,
     default_go_no_go, mask, validate,
 };
 use crate::domain::release::ReleaseType;
+use crate::domain::vars::substitute_known;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,9 +47,9 @@ struct PhaseFile {
 #[serde(deny_unknown_fields)]
 struct StepFile {
     id: Spanned<String>,
-    title: String,
+    title: Spanned<String>,
     #[serde(default)]
-    instructions: String,
+    instructions: Option<Spanned<String>>,
     at: Option<Spanned<String>>,
     after: Option<Spanned<String>>,
     #[serde(default = "default_owner")]
@@ -56,14 +58,14 @@ struct StepFile {
     required: bool,
     kind: Option<Spanned<String>>,
     // command
-    run: Option<String>,
-    workdir: Option<String>,
+    run: Option<Spanned<String>>,
+    workdir: Option<Spanned<String>>,
     env: Option<RawEnv>,
     timeout: Option<Spanned<String>>,
     // http
     url: Option<Spanned<String>>,
     expect_status: Option<u16>,
-    body_contains: Option<String>,
+    body_contains: Option<Spanned<String>>,
     max_latency: Option<Spanned<String>>,
     // approval
     role: Option<String>,
@@ -90,6 +92,23 @@ const DEFAULT_HTTP_LATENCY_SECONDS: i64 = 5;
 
 /// Parses and checks one playbook file; every problem found is reported.
 pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> {
+    parse(file, text, Variables::Checked)
+}
+
+/// A playbook as a release recorded it when it started: read as it was then,
+/// so that a release started before a check existed still opens. A `{name}`
+/// that is no variable is left as written where it is used.
+pub fn parse_recorded_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> {
+    parse(file, text, Variables::AsRecorded)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Variables {
+    Checked,
+    AsRecorded,
+}
+
+fn parse(file: &str, text: &str, variables: Variables) -> Result<Playbook, ConfigErrors> {
     let raw: PlaybookFile = toml::from_str(text)
         .map_err(|e| ConfigErrors(vec![ConfigError::from_toml(file, text, &e)]))?;
     let mut errors = Vec::new();
@@ -134,7 +153,8 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
         }
     };
 
-    // `file` references in a gate's env are relative to the playbook's directory.
+    // `file` references in a gate's env and a relative `workdir` are relative
+    // to the playbook's directory.
     let base = Path::new(file).parent().unwrap_or(Path::new(""));
     let mut id_spans = BTreeMap::new();
     let mut phases = Vec::new();
@@ -146,8 +166,16 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
                 .or_insert_with(|| step.id.span());
             // A refused secret literal is not echoed back in the error's line.
             let refused = step.env.as_ref().map(secret_literals).unwrap_or_default();
+            let texts = match variables {
+                Variables::Checked => step_texts(&step),
+                Variables::AsRecorded => Vec::new(),
+            };
+            errors.extend(unknown_variables(file, text, step.id.get_ref(), &texts));
             match convert_step(step, base) {
-                Ok(step) => steps.push(step),
+                Ok(step) => {
+                    errors.extend(valueless_variables(file, text, &step, &texts));
+                    steps.push(step);
+                }
                 Err(problems) => errors.extend(problems.into_iter().map(|(span, problem, fix)| {
                     let mut error = error(span, problem, &fix);
                     if let Some(location) = &mut error.location {
@@ -191,12 +219,48 @@ pub fn parse_playbook(file: &str, text: &str) -> Result<Playbook, ConfigErrors> 
 
 type StepProblem = (Range<usize>, String, String);
 
+/// The texts of a step that variables may appear in: what a person reads and
+/// what a gate runs or asks for.
+fn step_texts(step: &StepFile) -> Vec<StepText> {
+    fn spanned(field: &str, value: &Spanned<String>) -> StepText {
+        StepText {
+            field: field.to_owned(),
+            value: value.get_ref().clone(),
+            span: value.span(),
+        }
+    }
+    let mut texts = vec![spanned("title", &step.title)];
+    let optional = [
+        ("instructions", &step.instructions),
+        ("run", &step.run),
+        ("workdir", &step.workdir),
+        ("url", &step.url),
+        ("body_contains", &step.body_contains),
+    ];
+    texts.extend(
+        optional
+            .into_iter()
+            .filter_map(|(field, value)| value.as_ref().map(|v| spanned(field, v))),
+    );
+    for (name, value) in step.env.iter().flatten() {
+        if let Some(literal) = value.get_ref().as_str() {
+            texts.push(StepText {
+                field: format!("env.{name}"),
+                value: literal.to_owned(),
+                span: value.span(),
+            });
+        }
+    }
+    texts
+}
+
 /// An http gate's URL, which must be http or https with a host: the gate
 /// speaks HTTP and nothing else.
 fn http_url(url: &Spanned<String>, problem: &mut dyn FnMut(Range<usize>, String, &str)) -> String {
     let text = url.get_ref();
     let fix = "write an http or https URL, such as url = \"https://shop.example.com/health\"";
-    match reqwest::Url::parse(text) {
+    // Variables are filled in when the gate runs; the shape is checked here.
+    match reqwest::Url::parse(&substitute_known(text, &stand_ins())) {
         Ok(parsed) if !matches!(parsed.scheme(), "http" | "https") => problem(
             url.span(),
             format!(
@@ -291,8 +355,13 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
         "manual" => Some(StepKind::Manual),
         "command" => match &raw.run {
             Some(run) => Some(StepKind::Command(CommandGate {
-                run: run.clone(),
-                workdir: raw.workdir.clone(),
+                run: run.get_ref().clone(),
+                // Relative to the playbook's directory, as `file` references
+                // are, not to wherever the cockpit was started.
+                workdir: raw
+                    .workdir
+                    .as_ref()
+                    .map(|w| base.join(w.get_ref()).display().to_string()),
                 env: match raw.env.as_ref().map(|env| convert_env(env, base)) {
                     None => BTreeMap::new(),
                     Some(Ok(env)) => env,
@@ -323,7 +392,7 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
             Some(url) => Some(StepKind::Http(HttpCheck {
                 url: http_url(url, &mut problem),
                 expect_status: raw.expect_status.unwrap_or(200),
-                body_contains: raw.body_contains.clone(),
+                body_contains: raw.body_contains.as_ref().map(|b| b.get_ref().clone()),
                 max_latency: duration(
                     &raw.max_latency,
                     Duration::seconds(DEFAULT_HTTP_LATENCY_SECONDS),
@@ -425,8 +494,11 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
     match (when, kind) {
         (Some(when), Some(kind)) if problems.is_empty() => Ok(Step {
             id,
-            title: raw.title,
-            instructions: raw.instructions,
+            title: raw.title.into_inner(),
+            instructions: raw
+                .instructions
+                .map(Spanned::into_inner)
+                .unwrap_or_default(),
             when,
             owner: raw.owner,
             required: raw.required,

@@ -314,8 +314,17 @@ impl LoadedConfig {
         })
     }
 
-    /// Trains that name a playbook must name one that exists.
-    pub fn check_train_playbooks(&self, known: &[&str]) -> Result<(), ConfigErrors> {
+    /// Trains that name a playbook must name one that exists; `dir` is where
+    /// the team's playbooks were read from (beside the config file).
+    pub fn check_train_playbooks(
+        &self,
+        known: &[&str],
+        dir: Option<&std::path::Path>,
+    ) -> Result<(), ConfigErrors> {
+        let dir = dir.map_or_else(
+            || "the playbooks dir".to_owned(),
+            |dir| dir.display().to_string(),
+        );
         let errors: Vec<ConfigError> = self
             .config
             .trains
@@ -323,11 +332,19 @@ impl LoadedConfig {
             .enumerate()
             .filter_map(|(i, t)| {
                 let playbook = t.playbook.as_ref()?;
-                (!known.contains(&playbook.get_ref().as_str())).then(|| {
-                    self.error_at(playbook, format!("no playbook named `{}`", playbook.get_ref()), "name a built-in playbook or a file in the playbooks dir (`release-cockpit info` shows it), or leave `playbook` out to use the type's")
+                let name = playbook.get_ref();
+                (!known.contains(&name.as_str())).then(|| {
+                    // A path here is a natural guess; the train names the
+                    // playbook by the `name` inside the file.
+                    let fix = if name.ends_with(".toml") || name.contains('/') {
+                        format!("write the playbook's `name` (the one inside the file), not its path: every *.toml in {dir} is read by itself")
+                    } else {
+                        format!("name a built-in playbook or one in {dir}, or leave `playbook` out to use the type's")
+                    };
+                    self.error_at(playbook, format!("no playbook named `{name}`"), fix)
                         .key(format!("train[{i}].playbook"))
                         .expected(known.join(", "))
-                        .suggestion(closest(playbook.get_ref(), known).map(|s| format!("did you mean `{s}`?")))
+                        .suggestion(closest(name, known).map(|s| format!("did you mean `{s}`?")))
                 })
             })
             .collect();

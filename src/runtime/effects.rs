@@ -359,11 +359,12 @@ impl EffectRunner for Runner {
                 request,
                 step,
                 gate,
+                vars,
             } => {
                 let mailbox = self.mailbox.clone();
                 tracing::info!(step, release = request.release, "gate started");
                 tokio::spawn(async move {
-                    let outcome = super::gates::run(&gate).await;
+                    let outcome = super::gates::run(&gate, &vars).await;
                     tracing::info!(step, passed = outcome.passed, summary = %outcome.summary, "gate finished");
                     let _ = mailbox.send(Msg::Done {
                         request,

@@ -11,13 +11,20 @@ use crate::adapters::command::env::resolve;
 use crate::adapters::command::run::kill_group;
 use crate::domain::events::GateOutcome;
 use crate::domain::offset::format_duration;
-use crate::domain::playbook::{CommandGate, HttpCheck, StepKind, mask};
+use crate::domain::playbook::{CommandGate, HttpCheck, StepKind, gate_with_vars, mask};
+use crate::domain::vars::Vars;
 
 /// Output kept per gate run: the end of it, where failures are reported.
 const OUTPUT_LIMIT: usize = 16 * 1024;
 
-pub async fn run(gate: &StepKind) -> GateOutcome {
-    match gate {
+/// Runs the gate with its `{name}` variables filled from `vars`; a variable
+/// with no value fails the gate before anything runs.
+pub async fn run(gate: &StepKind, vars: &Vars) -> GateOutcome {
+    let gate = match gate_with_vars(gate, vars) {
+        Ok(gate) => gate,
+        Err(error) => return outcome(false, error.to_string(), String::new(), Instant::now()),
+    };
+    match &gate {
         StepKind::Command(command) => run_command(command).await,
         StepKind::Http(check) => run_http(check).await,
         other => GateOutcome {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::journal::{Journal, JournalError, Replay};
 use super::store::ReleaseStore;
-use crate::config::{PlaybookLibrary, parse_playbook};
+use crate::config::{PlaybookLibrary, parse_recorded_playbook};
 use crate::domain::checklist::Checklist;
 use crate::domain::events::{Event, Recorded};
 use crate::domain::release::Release;
@@ -161,7 +161,7 @@ fn checklist_from(path: &Path, replay: &Replay) -> Result<Checklist, UnusableJou
     else {
         return Err(unusable(Unusable::NotStarted));
     };
-    let playbook = parse_playbook(playbook_file, playbook_text)
+    let playbook = parse_recorded_playbook(playbook_file, playbook_text)
         .map_err(|e| unusable(Unusable::Playbook(e)))?;
     let mut checklist = Checklist::new(release.clone(), playbook, first);
     replay.records[1..]

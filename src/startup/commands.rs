@@ -160,11 +160,18 @@ fn info_text(cli: &Cli, paths: Option<&Paths>) -> String {
         return out;
     };
     let exists = |p: &std::path::Path| if p.exists() { "" } else { " (not present)" };
+    // The playbooks and templates of the config in use: beside its file.
+    let process = resolve_source(cli, Some(paths)).process_dir(Some(paths));
+    let playbooks_dir = process.playbooks.unwrap_or_else(|| paths.playbooks_dir());
+    let templates_dir = process
+        .templates
+        .unwrap_or_else(|| paths.config_dir.join("templates"));
     let rows = [
         ("config file", paths.default_config_file()),
         ("config dir", paths.config_dir.clone()),
         ("themes dir", paths.themes_dir()),
-        ("playbooks dir", paths.playbooks_dir()),
+        ("playbooks dir", playbooks_dir.clone()),
+        ("templates dir", templates_dir),
         ("state dir", paths.state_dir.clone()),
         ("log file", paths.log_file()),
     ];
@@ -181,7 +188,7 @@ fn info_text(cli: &Cli, paths: Option<&Paths>) -> String {
         .map(|t| t.names().join(", "))
         .unwrap_or_default();
     let _ = writeln!(out, "built-in themes: {builtin}");
-    let playbooks = PlaybookLibrary::load(Some(&paths.playbooks_dir()))
+    let playbooks = PlaybookLibrary::load(Some(&playbooks_dir))
         .map(|l| l.names().join(", "))
         .unwrap_or_else(|e| format!("(errors: run check-config)\n{e}"));
     let _ = writeln!(out, "playbooks:      {playbooks}");

@@ -20,7 +20,7 @@ use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
 use crate::config::PlaybookLibrary;
 use crate::config::paths::{CONFIG_ENV, Paths};
 use crate::config::themes::{ThemeSet, no_color_requested};
-use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, Settings};
+use crate::config::{ConfigError, ConfigErrors, ConfigSource, LoadedConfig, ProcessDir, Settings};
 use crate::domain::display_time;
 use crate::domain::release::{NewReleaseError, parse_t0};
 use crate::runtime::{self, LoopOptions, Sources, TerminalGuard, run_loop};
@@ -123,6 +123,8 @@ struct Prepared {
     settings: Settings,
     themes: ThemeSet,
     playbooks: PlaybookLibrary,
+    /// The playbooks and templates read beside the config file.
+    process: ProcessDir,
 }
 
 fn prepare(
@@ -131,14 +133,15 @@ fn prepare(
     cli_theme: Option<&str>,
 ) -> Result<Prepared, ConfigErrors> {
     let themes_dir = paths.map(Paths::themes_dir);
+    let process = source.process_dir(paths);
     let loaded = source.load()?;
     let themes = ThemeSet::load(themes_dir.as_deref())?;
-    let mut playbooks = PlaybookLibrary::load(paths.map(Paths::playbooks_dir).as_deref())?;
+    let mut playbooks = PlaybookLibrary::load(process.playbooks.as_deref())?;
     if matches!(loaded.source, ConfigSource::Demo { .. }) {
         playbooks.add_demo()?;
     }
     let mut settings = loaded.settings(&themes.names())?;
-    loaded.check_train_playbooks(&playbooks.names())?;
+    loaded.check_train_playbooks(&playbooks.names(), process.playbooks.as_deref())?;
     if let Some(name) = cli_theme {
         let names = themes.names();
         settings.theme = Some(names.iter().position(|n| n == name).ok_or_else(|| {
@@ -161,6 +164,7 @@ fn prepare(
         settings,
         themes,
         playbooks,
+        process,
     })
 }
 
@@ -227,7 +231,7 @@ fn cockpit(
     let mut targets = prepared.settings.targets.clone();
     let mut signals = prepared.settings.signals.clone();
     let chart_range = prepared.settings.health.chart;
-    let incidents = incident_files(&prepared.settings, paths.as_ref());
+    let incidents = incident_files(&prepared, paths.as_ref());
     let state_dir = state_dir(paths.as_ref());
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
     let demo_files = DemoFiles::new(paths.as_ref(), &store, cli.read_only);
@@ -395,8 +399,6 @@ fn start_notice(current: &Current, zone: Tz) -> Option<String> {
         .or_else(|| current.notice.clone())
 }
 
-/// Where incident reports go: `[rollback] incidents`, else the state dir's
-/// `incidents`; a team's templates in the config dir.
 /// Where the cockpit keeps its state: command targets' ledgers, run logs.
 fn state_dir(paths: Option<&Paths>) -> std::path::PathBuf {
     paths.map_or_else(
@@ -405,17 +407,20 @@ fn state_dir(paths: Option<&Paths>) -> std::path::PathBuf {
     )
 }
 
+/// Where incident reports go: `[rollback] incidents`, else the state dir's
+/// `incidents`; a team's templates beside the config file.
 fn incident_files(
-    settings: &Settings,
+    prepared: &Prepared,
     paths: Option<&Paths>,
 ) -> crate::runtime::rollback::IncidentFiles {
     crate::runtime::rollback::IncidentFiles {
-        dir: settings
+        dir: prepared
+            .settings
             .rollback
             .incidents
             .clone()
             .unwrap_or_else(|| state_dir(paths).join("incidents")),
-        templates: paths.map(|p| p.config_dir.join("templates")),
+        templates: prepared.process.templates.clone(),
     }
 }
 

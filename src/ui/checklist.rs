@@ -15,7 +15,8 @@ use crate::app::panes::release::{ReleaseState, Row};
 use crate::domain::checklist::{Checklist, StepState};
 use crate::domain::display_time;
 use crate::domain::offset::{format_relative, format_t_clock};
-use crate::domain::playbook::{Step, When};
+use crate::domain::playbook::{Step, When, step_vars};
+use crate::domain::vars::substitute_known;
 
 /// The columns beside the title: state, offset, due time; the owner's is
 /// as wide as the widest owner, up to `OWNER`.
@@ -240,8 +241,15 @@ fn step_row<'a>(
 /// A step's title, with `⛔ blocked (n)` while it waits on others and
 /// `optional` when it is.
 fn title<'a>(view: &'a ReleaseState, step: &'a Step, state: StepState, theme: &Theme) -> Line<'a> {
+    // `Tag v{version}` reads as the release's; the train's previous version
+    // is left to Details, which knows the other releases.
+    let text: std::borrow::Cow<'a, str> = if step.title.contains('{') {
+        substitute_known(&step.title, &step_vars(&view.checklist.release, step, None)).into()
+    } else {
+        step.title.as_str().into()
+    };
     let mut title = vec![Span::styled(
-        step.title.as_str(),
+        text,
         theme.style(if state.is_finished() {
             Role::Muted
         } else {

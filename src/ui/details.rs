@@ -16,7 +16,8 @@ use crate::app::dialogs::scrolling::ScrollFrom;
 use crate::domain::checklist::GateRun;
 use crate::domain::display_time;
 use crate::domain::offset::{format_duration, format_relative};
-use crate::domain::playbook::{StepKind, When};
+use crate::domain::playbook::{StepKind, When, step_vars};
+use crate::domain::vars::substitute_known;
 
 pub fn render(
     frame: &mut Frame,
@@ -32,6 +33,13 @@ pub fn render(
         return;
     };
     let now = model.clock.now;
+    // What the playbook writes as `{version}` is shown as the release's own.
+    let vars = step_vars(
+        &checklist.release,
+        step,
+        model.calendar.previous_version(&checklist.release),
+    );
+    let filled = |text: &str| substitute_known(text, &vars);
     let popup = centered(
         area,
         area.width.saturating_sub(8).min(110),
@@ -40,7 +48,7 @@ pub fn render(
     let inner = dialog(
         frame,
         popup,
-        &step.title,
+        &filled(&step.title),
         BorderType::Rounded,
         Role::Accent,
         theme,
@@ -95,7 +103,7 @@ pub fn render(
         StepKind::Command(gate) => {
             lines.push(Line::from(vec![
                 label("runs"),
-                Span::styled(gate.run.clone(), theme.style(Role::Accent)),
+                Span::styled(filled(&gate.run), theme.style(Role::Accent)),
             ]));
             lines.push(Line::from(vec![
                 label("timeout"),
@@ -105,12 +113,15 @@ pub fn render(
         StepKind::Http(check) => {
             lines.push(Line::from(vec![
                 label("checks"),
-                Span::styled(format!("GET {}", check.url), theme.style(Role::Accent)),
+                Span::styled(
+                    format!("GET {}", filled(&check.url)),
+                    theme.style(Role::Accent),
+                ),
             ]));
             let body = check
                 .body_contains
                 .as_ref()
-                .map(|b| format!(", body contains {b:?}"))
+                .map(|b| format!(", body contains {:?}", filled(b)))
                 .unwrap_or_default();
             lines.push(Line::from(vec![
                 label("expects"),
@@ -244,15 +255,12 @@ pub fn render(
             theme.style(Role::Muted),
         ));
     }
-    // Playbooks write `{version}` where the release's version belongs.
-    let instructions = step
-        .instructions
-        .replace("{version}", &checklist.release.version.to_string());
+    let instructions = filled(&step.instructions);
     if !instructions.trim().is_empty() {
         lines.push(Line::default());
         lines.push(heading("Instructions"));
         lines.extend(
-            step.instructions
+            instructions
                 .trim()
                 .lines()
                 .map(|l| Line::styled(format!("  {l}"), theme.style(Role::Text))),

@@ -10,7 +10,7 @@ use crate::app::panes::Pane;
 use crate::app::panes::release::Row;
 use crate::domain::checklist::StepState;
 use crate::domain::events::{Event, Recorded};
-use crate::domain::playbook::{Step, StepKind};
+use crate::domain::playbook::{Step, StepKind, step_vars};
 use crate::domain::release::NewRelease;
 
 /// Completing a step due further ahead than this asks first: at T-57m a
@@ -352,13 +352,17 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
     let mut effects = Vec::new();
     match &recorded.event {
         Event::GateStarted { step } => {
-            if let Some(gate) = view.checklist.playbook.step(step).map(|s| s.kind.clone()) {
+            if let Some(found) = view.checklist.playbook.step(step) {
+                let gate = found.kind.clone();
+                let previous = model.calendar.previous_version(&view.checklist.release);
+                let vars = step_vars(&view.checklist.release, found, previous);
                 view.live_gates.insert(step.clone());
                 let request = model.start_request(format!("gate `{step}`"), 1);
                 effects.push(Effect::RunGate {
                     request,
                     step: step.clone(),
                     gate,
+                    vars,
                 });
             }
         }

@@ -172,6 +172,19 @@ impl CalendarState {
         Some(crate::domain::release::next_version(last, train.kind))
     }
 
+    /// The version of the last release of the same train (or type) before
+    /// `release`, by T-0: what `{previous_version}` stands for.
+    pub fn previous_version(
+        &self,
+        release: &crate::domain::release::Release,
+    ) -> Option<&semver::Version> {
+        self.releases
+            .iter()
+            .filter(|r| r.name == release.name && r.id != release.id && r.t0 < release.t0)
+            .max_by_key(|r| r.t0)
+            .map(|r| &r.version)
+    }
+
     /// Notes a release that was opened or started, so its day opens it.
     pub fn remember(&mut self, release: &crate::domain::release::Release) {
         if !self.releases.iter().any(|r| r.id == release.id) {

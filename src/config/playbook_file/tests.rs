@@ -120,3 +120,126 @@ fn an_offset_beyond_ten_years_is_an_error_not_a_panic() {
         "write the offset as",
     );
 }
+
+#[test]
+fn an_unknown_variable_in_any_gate_field_is_an_error_at_its_line() {
+    // The step's fields start on line 7: id, title, at; the field in
+    // question is the last of `fields`.
+    for (key, fields) in [
+        (
+            "phase.step.run",
+            "kind = \"command\"\nrun = \"deploy --tag v{verison}\"",
+        ),
+        (
+            "phase.step.env.TAG",
+            "kind = \"command\"\nrun = \"true\"\nenv = { TAG = \"v{tag}\" }",
+        ),
+        (
+            "phase.step.workdir",
+            "kind = \"command\"\nrun = \"true\"\nworkdir = \"/srv/{app}\"",
+        ),
+        (
+            "phase.step.url",
+            "kind = \"http\"\nurl = \"https://{env}.example.com/health\"",
+        ),
+        (
+            "phase.step.body_contains",
+            "kind = \"http\"\nurl = \"https://{release}.example.com/version\"\nbody_contains = \"{ver}\"",
+        ),
+    ] {
+        let text = errors(&format!(
+            "id = \"ship\"\ntitle = \"Ship\"\nat = \"T-0\"\n{fields}"
+        ));
+        assert_points_at(
+            &text,
+            9 + fields.lines().count(),
+            key,
+            "step `ship`: `{",
+            "use one of {version}, {previous_version}, {release}, {target}, {environment}, {component}, {image}",
+        );
+    }
+}
+
+#[test]
+fn an_unknown_variable_in_multi_line_instructions_points_at_its_own_line() {
+    let text = errors(
+        "id = \"cut\"\ntitle = \"Cut release/v{version}\"\nat = \"T-1d\"\ninstructions = \"\"\"\nCreate the branch.\nPush `v{verison}` when CI passes.\n\"\"\"",
+    );
+    assert!(text.contains("p.toml, line 12, column 8"), "{text}");
+    assert!(text.contains("did you mean `{version}`?"), "{text}");
+    assert!(
+        text.contains("step `cut`: `{verison}` in `instructions` is not a variable"),
+        "{text}"
+    );
+}
+
+#[test]
+fn known_variables_escaped_braces_and_shell_variables_load() {
+    let fields = "id = \"ship\"\ntitle = \"Ship v{version}\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"curl -d '{\\\"ref\\\": \\\"{release}\\\"}' ${HOME} {{literal}}\"";
+    assert!(parse_playbook("p.toml", &playbook(fields)).is_ok());
+    let url = "id = \"up\"\ntitle = \"Up\"\nat = \"T-0\"\nkind = \"http\"\nurl = \"https://{release}.example.com/v{version}\"";
+    assert!(parse_playbook("p.toml", &playbook(url)).is_ok());
+}
+
+#[test]
+fn a_recorded_playbook_keeps_loading_with_a_name_that_is_no_variable() {
+    let fields = "id = \"sum\"\ntitle = \"Sum\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"awk '{print}' f\"";
+    assert!(parse_playbook("p.toml", &playbook(fields)).is_err());
+    assert!(super::parse_recorded_playbook("p.toml", &playbook(fields)).is_ok());
+}
+
+#[test]
+fn a_relative_workdir_is_beside_the_playbook_file() {
+    let gate = |workdir: &str| {
+        let fields = format!(
+            "id = \"ship\"\ntitle = \"Ship\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"true\"\nworkdir = \"{workdir}\""
+        );
+        let playbook = parse_playbook("/repo/release/playbooks/web.toml", &playbook(&fields))
+            .unwrap_or_else(|e| panic!("{e}"));
+        match playbook.steps().next().map(|(_, s)| s.kind.clone()) {
+            Some(crate::domain::playbook::StepKind::Command(gate)) => gate.workdir,
+            other => panic!("a command: {other:?}"),
+        }
+    };
+    assert_eq!(
+        gate("../../web").as_deref(),
+        Some("/repo/release/playbooks/../../web")
+    );
+    assert_eq!(gate("/srv/{version}").as_deref(), Some("/srv/{version}"));
+}
+
+#[test]
+fn a_gate_naming_a_variable_its_step_never_has_is_an_error() {
+    let text = errors(
+        "id = \"ship\"\ntitle = \"Ship to {environment}\"\nat = \"T-0\"\nkind = \"command\"\nrun = \"deploy --env {environment}\"",
+    );
+    assert_points_at(
+        &text,
+        11,
+        "phase.step.run",
+        "step `ship`: `{environment}` in `run` never has a value here: the step names no environment",
+        "add `environment = \"production\"`",
+    );
+    assert!(!text.contains("`title`"), "a title is only read: {text}");
+    for (fields, problem) in [
+        (
+            "kind = \"http\"\nurl = \"https://{environment}.example.com/\"",
+            "`{environment}` in `url` never has a value here: only a deploying step",
+        ),
+        (
+            "kind = \"command\"\nrun = \"push {image}\"",
+            "`{image}` in `run` never has a value here: it belongs to a target's deploy",
+        ),
+        (
+            "kind = \"command\"\nrun = \"true\"\nenv = { T = \"{target}\" }",
+            "`{target}` in `env.T` never has a value here: only a `deploy` step names a target",
+        ),
+    ] {
+        let text = errors(&format!(
+            "id = \"ship\"\ntitle = \"Ship\"\nat = \"T-0\"\n{fields}"
+        ));
+        assert!(text.contains(problem), "{problem}: {text}");
+    }
+    let deploying = "id = \"ship\"\ntitle = \"Ship\"\nat = \"T-0\"\nkind = \"command\"\nenvironment = \"staging\"\nrun = \"deploy --env {environment} --from {previous_version}\"";
+    assert!(parse_playbook("p.toml", &playbook(deploying)).is_ok());
+}

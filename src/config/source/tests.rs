@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::*;
 
@@ -272,13 +272,34 @@ fn an_unknown_playbook_is_reported_against_the_library() {
     let text = format!("{TRAIN}playbook = \"minro\"\n");
     let config = loaded(&text).unwrap();
     let ConfigErrors(errors) = config
-        .check_train_playbooks(&["minor", "patch"])
+        .check_train_playbooks(&["minor", "patch"], Some(Path::new("/repo/playbooks")))
         .expect_err("unknown");
     assert_eq!(
         errors[0].suggestion.as_deref(),
         Some("did you mean `minor`?")
     );
     assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(9));
+    assert!(
+        errors[0].fix.contains("one in /repo/playbooks"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn a_train_naming_a_playbook_file_is_told_to_use_its_name() {
+    let text = format!("{TRAIN}playbook = \"playbooks/web.toml\"\n");
+    let ConfigErrors(errors) = loaded(&text)
+        .unwrap()
+        .check_train_playbooks(&["minor"], Some(Path::new("/repo/playbooks")))
+        .expect_err("a path is no name");
+    assert!(
+        errors[0]
+            .fix
+            .contains("write the playbook's `name` (the one inside the file), not its path: every *.toml in /repo/playbooks"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
@@ -296,6 +317,38 @@ fn a_kubernetes_target_loads_with_its_kubeconfig_beside_the_config() {
     assert_eq!(
         target.image_for("ignored:1", "2.4.0"),
         "registry.example.com/shop/app:2.4.0"
+    );
+}
+
+#[test]
+fn every_relative_path_of_the_config_is_beside_its_file() {
+    let file = "/repo/release/cockpit.toml";
+    let text = "[[target]]\nname = \"shop\"\nkind = \"kubernetes\"\nkubeconfig = \"kube/config\"\n\
+                [[target]]\nname = \"ops\"\nkind = \"kubernetes\"\nkubeconfig = \"/etc/kube/ops\"\n\
+                [rollback]\nincidents = \"incidents\"\n";
+    let loaded = LoadedConfig {
+        source: ConfigSource::Flag(PathBuf::from(file)),
+        file: file.to_owned(),
+        text: text.to_owned(),
+        config: parse(file, text).unwrap(),
+    };
+    let settings = loaded.settings(&theme_names()).unwrap();
+    let kubeconfigs: Vec<_> = settings
+        .targets
+        .kubernetes
+        .iter()
+        .map(|t| t.kubeconfig.clone())
+        .collect();
+    assert_eq!(
+        kubeconfigs,
+        [
+            Some(PathBuf::from("/repo/release/kube/config")),
+            Some(PathBuf::from("/etc/kube/ops"))
+        ]
+    );
+    assert_eq!(
+        settings.rollback.incidents,
+        Some(PathBuf::from("/repo/release/incidents"))
     );
 }
 

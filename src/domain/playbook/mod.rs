@@ -4,6 +4,7 @@
 
 mod env;
 mod gating;
+mod step_vars;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ use std::collections::BTreeMap;
 use chrono::Duration;
 
 pub use env::{EnvValue, MIN_MASKED_LEN, looks_secret, mask};
+pub use step_vars::{GateVarError, gate_with_vars, provides, step_vars};
 pub use validate::{Problem, validate};
 
 use super::offset::Offset;

@@ -184,6 +184,39 @@ fn gate_model() -> Model {
 }
 
 #[test]
+fn a_gate_is_sent_off_with_its_release_and_the_one_before_it() {
+    let mut model = gate_model();
+    let release = model.release.as_ref().unwrap().checklist.release.clone();
+    let earlier = |id: &str, name: &str, days: i64, version: &str| {
+        crate::app::panes::calendar::KnownRelease {
+            id: id.into(),
+            name: name.into(),
+            t0: release.t0 - Duration::days(days),
+            version: version.parse().unwrap(),
+        }
+    };
+    model.calendar.releases.extend([
+        earlier("old", &release.name, 28, "1.0.0"),
+        earlier("last", &release.name, 14, "1.1.0"),
+        earlier("other-train", "elsewhere", 1, "9.9.9"),
+        earlier(&release.id, &release.name, 0, "0.0.1"),
+    ]);
+    select(&mut model, "lint");
+    let effects = press(&mut model, &["space"]);
+    let follow_up = record(&mut model, effects);
+    let [Effect::RunGate { vars, .. }] = follow_up.as_slice() else {
+        panic!("one gate: {follow_up:?}")
+    };
+    assert_eq!(
+        vars.get("version"),
+        Some(release.version.to_string().as_str())
+    );
+    assert_eq!(vars.get("release"), Some(release.id.as_str()));
+    assert_eq!(vars.get("previous_version"), Some("1.1.0"));
+    assert_eq!(vars.get("environment"), None, "lint deploys nowhere");
+}
+
+#[test]
 fn skip_needs_a_reason() {
     let mut model = sample_model_with_release();
     select(&mut model, "announce");
