@@ -48,6 +48,8 @@ pub enum Overlay {
     Notices {
         scroll: u16,
     },
+    /// `:incident`: severity and reason of an incident without a rollback.
+    Incident(crate::app::dialogs::incident_form::IncidentForm),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,6 +212,8 @@ pub struct Model {
     pub countdown: Option<crate::domain::rollback::Countdown>,
     /// Verification window, post-mortem due time, what a trigger starts.
     pub rollback_settings: crate::domain::rollback::RollbackSettings,
+    /// `[rollback]`'s report, follow-ups and severity scale.
+    pub incident_settings: crate::domain::incident::IncidentSettings,
     /// Gates, deploys, reverts and reports under way, each bound to the
     /// release that started it.
     pub requests: crate::app::requests::Requests,
@@ -235,6 +239,7 @@ pub struct ModelSettings {
     /// How far back the health charts go.
     pub chart: Duration,
     pub rollback: RollbackSettings,
+    pub incident: crate::domain::incident::IncidentSettings,
 }
 
 impl Model {
@@ -250,6 +255,7 @@ impl Model {
             signals,
             chart,
             rollback,
+            incident,
         } = settings;
         Self {
             focus: Pane::Calendar,
@@ -270,6 +276,7 @@ impl Model {
             rollback: None,
             countdown: None,
             rollback_settings: rollback,
+            incident_settings: incident,
             requests: Default::default(),
             changed: true,
         }
@@ -287,6 +294,7 @@ impl Model {
             Some(Overlay::Prompt(_)) => Mode::Prompt,
             Some(Overlay::Details { .. }) => Mode::Details,
             Some(Overlay::Notices { .. }) => Mode::Notices,
+            Some(Overlay::Incident(_)) => Mode::IncidentForm,
             // Without a wizard the dialog has nothing to show: keys close it.
             Some(Overlay::Rollback) => self
                 .rollback

@@ -2,6 +2,7 @@
 //! point at the exact file, line and key with a fix.
 
 mod error;
+mod incident;
 mod locate;
 pub mod paths;
 mod playbook_env;

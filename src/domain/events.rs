@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::release::Release;
 use super::rollback::{RollbackItem, Severity};
+use super::severity_scale::label;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -108,6 +109,10 @@ pub enum Event {
     /// The on-call's reading of the decision matrix.
     SeverityAssessed {
         severity: Severity,
+        /// The team's word for it (`[rollback] severities`); absent in lines
+        /// written before the scale, and when the word is the level.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity_name: Option<String>,
         reason: String,
         /// The rule that fired, when a trigger started it.
         trigger: Option<String>,
@@ -136,6 +141,16 @@ pub enum Event {
     /// An automatic rollback's countdown was stopped by a key.
     AutoRollbackCancelled {
         rule: String,
+    },
+    /// An incident declared without a rollback (`:incident`); written and
+    /// synced before its report is.
+    IncidentDeclared {
+        severity: Severity,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity_name: Option<String>,
+        reason: String,
+        /// The rule firing when it was declared, if any.
+        trigger: Option<String>,
     },
     IncidentWritten {
         path: String,
@@ -234,6 +249,7 @@ impl Event {
             | Self::RollbackItemFinished { .. }
             | Self::RollbackVerified { .. }
             | Self::AutoRollbackCancelled { .. }
+            | Self::IncidentDeclared { .. }
             | Self::IncidentWritten { .. } => None,
             Self::FollowUpAdded { id, .. } => Some(id),
             Self::StepCompleted { step }
@@ -322,8 +338,25 @@ impl Event {
                 format!("rollout not started here: {}", changes.join(", "))
             }
             Self::SeverityAssessed {
-                severity, reason, ..
-            } => format!("assessed {severity} ({}): {reason}", severity.action()),
+                severity,
+                severity_name,
+                reason,
+                ..
+            } => format!(
+                "assessed {} ({}): {reason}",
+                label(*severity, severity_name.as_deref()),
+                severity.action()
+            ),
+            Self::IncidentDeclared {
+                severity,
+                severity_name,
+                reason,
+                ..
+            } => format!(
+                "incident declared, {} ({}), no rollback: {reason}",
+                label(*severity, severity_name.as_deref()),
+                severity.action()
+            ),
             Self::RollbackStarted {
                 severity,
                 items,

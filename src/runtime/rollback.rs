@@ -17,6 +17,9 @@ use crate::domain::rollout::ActionError;
 
 pub const INCIDENT_TEMPLATE: &str = include_str!("../../assets/templates/incident.md");
 pub const NOTICE_TEMPLATE: &str = include_str!("../../assets/templates/rollback-notice.md");
+/// The notice of an incident declared without a rollback (`:incident`).
+pub const DECLARED_NOTICE_TEMPLATE: &str =
+    include_str!("../../assets/templates/incident-notice.md");
 
 pub fn spawn(
     clients: &Clients,
@@ -72,7 +75,8 @@ async fn revert(
 #[derive(Debug, Clone)]
 pub struct IncidentFiles {
     pub dir: PathBuf,
-    /// `incident.md` and `rollback-notice.md` here replace the built-in ones.
+    /// `incident.md`, `rollback-notice.md` and `incident-notice.md` here
+    /// replace the built-in ones.
     pub templates: Option<PathBuf>,
 }
 
@@ -127,12 +131,12 @@ impl IncidentFiles {
                 draft,
                 &lines,
             );
-            let notice = render(
-                &self.template("rollback-notice.md", NOTICE_TEMPLATE),
-                &id,
-                draft,
-                &lines,
-            );
+            let notice_template = if draft.rolled_back {
+                self.template("rollback-notice.md", NOTICE_TEMPLATE)
+            } else {
+                self.template("incident-notice.md", DECLARED_NOTICE_TEMPLATE)
+            };
+            let notice = render(&notice_template, &id, draft, &lines);
             match crate::config::paths::private_file()
                 .write(true)
                 .create_new(true)
@@ -149,6 +153,9 @@ impl IncidentFiles {
                     return Ok(IncidentWritten {
                         path: path.display().to_string(),
                         notice,
+                        rolled_back: draft.rolled_back,
+                        report_due: draft.report_due,
+                        follow_ups: draft.follow_ups.clone(),
                     });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -187,16 +194,19 @@ mod tests {
             release_id: "minor-2.4.0".into(),
             version: "2.4.0".into(),
             severity: Severity::P1,
+            severity_name: None,
             reason: "errors > 5%".into(),
             trigger: None,
             operator: "alice".into(),
+            rolled_back: true,
             items: Vec::new(),
             verified: true,
             verdict: "ok".into(),
             time_to_restore_secs: None,
             signals: Vec::new(),
             at,
-            post_mortem_due: at,
+            report_due: at,
+            follow_ups: Vec::new(),
         };
         let path = files.write(&draft, None).unwrap().path;
         assert_eq!(mode(&dir), 0o700);

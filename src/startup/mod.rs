@@ -494,6 +494,7 @@ fn model_settings(
         signals: settings.signals.clone(),
         chart: settings.health.chart,
         rollback: settings.rollback.clone(),
+        incident: settings.incident.clone(),
     }
 }
 

@@ -11,6 +11,7 @@ mod footer;
 mod health;
 mod help;
 mod history;
+mod incident;
 mod key_names;
 pub mod layout;
 mod notices;
@@ -81,5 +82,6 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
             details::render(frame, area, step, *scroll, model, theme)
         }
         Some(Overlay::Notices { scroll }) => notices::render(frame, area, *scroll, model, theme),
+        Some(Overlay::Incident(form)) => incident::render(frame, area, form, model, theme),
     }
 }

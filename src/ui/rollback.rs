@@ -16,7 +16,6 @@ use crate::app::dialogs::rollback_wizard::{ItemState, Stage, Wizard};
 use crate::app::{Command, Model};
 use crate::domain::display_time;
 use crate::domain::offset::format_duration;
-use crate::domain::rollback::Severity;
 use crate::domain::rollout::image_tag;
 
 const STEPS: [&str; 6] = [
@@ -118,8 +117,9 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         "How bad is it? (the decision matrix)",
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     ));
-    for severity in Severity::ALL {
-        let chosen = severity == w.severity;
+    let chosen_name = &w.severity_entry().name;
+    for entry in w.scale.names() {
+        let chosen = entry.level == w.severity && entry.name == *chosen_name;
         let style = if chosen {
             theme.style(Role::Selection)
         } else {
@@ -127,10 +127,11 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         };
         lines.push(Line::styled(
             format!(
-                " {} {severity}  {:<58} {}",
+                " {} {}  {:<58} {}",
                 if chosen { "▶" } else { " " },
-                severity.covers(),
-                severity.action()
+                entry.label(),
+                entry.covers(),
+                entry.level.action()
             ),
             style,
         ));
@@ -386,11 +387,19 @@ fn incident<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
                 theme.style(Role::Accent),
             ));
             if let Some(verdict) = &w.verdict {
-                let due = verdict.at + model.rollback_settings.post_mortem;
+                // As the report planned them: due from the verdict.
+                let settings = &model.incident_settings;
+                let near = |at| display_time::near(at, model.clock.now, model.clock.zone);
+                let mut due = vec![format!("report {}", near(verdict.at + settings.report))];
+                due.extend(
+                    crate::domain::incident::plan(&settings.follow_ups, verdict.at)
+                        .into_iter()
+                        .map(|f| format!("{} {}", f.title, near(f.due))),
+                );
                 lines.push(Line::styled(
                     format!(
-                        "Post-mortem due {}: a Follow-up step of the checklist",
-                        display_time::near(due, model.clock.now, model.clock.zone)
+                        "Due: {} (Follow-up steps of the checklist)",
+                        due.join(" · ")
                     ),
                     theme.style(Role::Text),
                 ));
