@@ -455,4 +455,43 @@ mod tests {
             "follow-up added: Post-mortem, due 2026-11-21 17:40 CET"
         );
     }
+
+    #[test]
+    fn assessments_journaled_before_the_scale_still_load_and_read_alike() {
+        let old: Event = serde_json::from_str(
+            r#"{"type":"severity_assessed","severity":"P1","reason":"errors","trigger":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            old,
+            Event::SeverityAssessed {
+                severity: Severity::P1,
+                severity_name: None,
+                reason: "errors".into(),
+                trigger: None,
+            }
+        );
+        assert_eq!(
+            old.describe(),
+            "assessed P1 (roll back within the hour): errors"
+        );
+        // A word that says no more than the level is not written.
+        assert!(
+            !serde_json::to_string(&old)
+                .unwrap()
+                .contains("severity_name")
+        );
+        let named = Event::IncidentDeclared {
+            severity: Severity::P0,
+            severity_name: Some("SEV1".into()),
+            reason: "payments down".into(),
+            trigger: None,
+        };
+        let line = serde_json::to_string(&named).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&line).unwrap(), named);
+        assert_eq!(
+            named.describe(),
+            "incident declared, SEV1 (P0) (roll back now), no rollback: payments down"
+        );
+    }
 }
