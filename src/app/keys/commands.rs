@@ -339,7 +339,7 @@ command_table! {
         scope: Global,
         hint: None,
         writes: true,
-        doc: "Declare an incident without a rollback: severity, reason, confirm; writes its report and follow-ups",
+        doc: "Declare an incident without a rollback: severity, reason, report and follow-ups",
     },
     FocusNext {
         name: "focus-next",
