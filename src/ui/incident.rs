@@ -7,12 +7,16 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BorderType, Paragraph, Wrap};
 
+use super::columns::clip;
 use super::key_names::prose;
 use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::dialogs::incident_form::IncidentForm;
 use crate::app::{Command, Model};
+
+/// Where a severity row's `covers` starts: marker, word, action.
+const ROW_START: usize = 3 + 18 + 1 + 26 + 1;
 
 pub fn render(frame: &mut Frame, area: Rect, form: &IncidentForm, model: &Model, theme: &Theme) {
     let scale = &model.incident_settings.severities;
@@ -26,15 +30,19 @@ pub fn render(frame: &mut Frame, area: Rect, form: &IncidentForm, model: &Model,
         "How bad is it? (your scale, on the decision matrix; nothing is rolled back)",
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     ));
+    // One row each, never wrapped: what the word covers is cut to the room left.
+    let room = usize::from(popup.width.saturating_sub(2)).saturating_sub(ROW_START);
     for (rank, entry) in scale.names().iter().enumerate() {
         let chosen = rank == form.rank;
+        // `fix forward: a rollback is not called for` -> `fix forward`.
+        let action = entry.level.action().split(':').next().unwrap_or_default();
         lines.push(Line::styled(
             format!(
-                " {} {:<18} {:<52} {}",
+                " {} {:<18} {:<26} {}",
                 if chosen { "▶" } else { " " },
-                entry.label(),
-                entry.covers(),
-                entry.level.action()
+                clip(&entry.label(), 18),
+                action,
+                clip(entry.covers(), room)
             ),
             if chosen {
                 theme.style(Role::Selection)
