@@ -65,7 +65,8 @@ impl LoadedConfig {
         let mut rules = Vec::new();
         for (i, entry) in list.iter().enumerate() {
             let key = |field: &str| format!("rollback.follow_ups[{i}].{field}");
-            let title = entry.title.get_ref().trim();
+            let title = plain(entry.title.get_ref());
+            let title = title.trim();
             if title.is_empty() {
                 errors.push(
                     self.error_at(
@@ -102,9 +103,12 @@ impl LoadedConfig {
         for (i, entry) in entries.iter().enumerate() {
             match self.level(&entry.level, &format!("rollback.severities[{i}].level")) {
                 Ok(level) => names.push(SeverityName {
-                    name: entry.name.get_ref().trim().to_owned(),
+                    name: plain(entry.name.get_ref()).trim().to_owned(),
                     level,
-                    covers: entry.covers.as_ref().map(|c| c.get_ref().trim().to_owned()),
+                    covers: entry
+                        .covers
+                        .as_ref()
+                        .map(|c| plain(c.get_ref()).trim().to_owned()),
                 }),
                 Err(e) => errors.push(*e),
             }
@@ -182,6 +186,12 @@ impl LoadedConfig {
                 .key("rollback.severities"),
         }
     }
+}
+
+/// A word for the screen, the journal and the report: a TOML escape such as
+/// `\u001b` must not reach a terminal.
+fn plain(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
 }
 
 #[cfg(test)]

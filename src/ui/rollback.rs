@@ -60,7 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut lines = vec![steps(w, theme), Line::default()];
     let body = match w.stage {
         Stage::Assess => assess(w, model, theme),
-        Stage::FixForward => fix_forward(model, theme),
+        Stage::FixForward => fix_forward(w, model, theme),
         Stage::Scope => scope(w, model.clock.zone, theme),
         Stage::Confirm => confirm(w, model, theme),
         Stage::Execute | Stage::Verify => progress(w, model, theme),
@@ -144,10 +144,10 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn fix_forward<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+fn fix_forward<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     vec![
         Line::styled(
-            "P2: fix forward.",
+            format!("{}: fix forward.", w.severity_entry().label()),
             theme.style(Role::Warn).add_modifier(Modifier::BOLD),
         ),
         Line::styled(

@@ -85,6 +85,12 @@ severities = [
     );
     assert_eq!(s.severities.get(0).covers(), "data loss, outage");
     assert_eq!(s.severities.rank_of(Severity::P2), 2);
+    // An escape written in the file never reaches a terminal.
+    let s = settings(
+        "[rollback]\nseverities = [{ name = \"SEV1\\u001b[2J\", level = \"P0\" }, { name = \"SEV2\", level = \"P1\" }, { name = \"SEV3\", level = \"P2\" }]\nfollow_ups = [{ title = \"RCA\\u0007\", due = \"1d\" }]\n",
+    );
+    assert_eq!(s.severities.get(0).name, "SEV1[2J");
+    assert_eq!(s.follow_ups[0].title, "RCA");
 }
 
 #[test]
