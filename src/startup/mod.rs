@@ -359,7 +359,8 @@ fn start_logging(cli: &Cli, paths: Option<&Paths>, settings: &Settings) {
 }
 
 /// What the status bar says first: a deploy or rollback the last run left
-/// without an outcome, else what opening the release said.
+/// without an outcome, or a declared incident without its report, else what
+/// opening the release said.
 fn start_notice(current: &Current, zone: Tz) -> Option<String> {
     let interrupted = current
         .checklist
@@ -385,8 +386,13 @@ fn start_notice(current: &Current, zone: Tz) -> Option<String> {
                 display_time::full(r.at, zone)
             )
         });
+    let unreported = current
+        .checklist
+        .as_ref()
+        .and_then(|c| crate::app::actions::incident::unreported(c, zone));
     interrupted
         .or(rollback_cut_off)
+        .or(unreported)
         .or_else(|| current.notice.clone())
 }
 

@@ -165,6 +165,22 @@ pub fn after_recorded(model: &mut Model, recorded: &Recorded) -> Vec<Effect> {
     }]
 }
 
+/// What the status bar says at start-up when the last declared incident has
+/// no report: the cockpit stopped between its line and the report, or the
+/// report could not be written.
+pub fn unreported(
+    checklist: &crate::domain::checklist::Checklist,
+    zone: chrono_tz::Tz,
+) -> Option<String> {
+    let declared = checklist.declared.as_ref().filter(|d| d.report.is_none())?;
+    Some(format!(
+        "the incident declared by {} at {} ({}) has no report (the cockpit stopped first, or it could not be written): :incident declares it again with one",
+        declared.by,
+        crate::domain::display_time::full(declared.at, zone),
+        crate::domain::severity_scale::label(declared.severity, declared.severity_name.as_deref())
+    ))
+}
+
 /// Each signal as the report states it:
 /// `error_rate: 0.21% (critical > 5% for 2m; baseline 0.20%)`.
 pub fn signal_lines(model: &Model) -> Vec<String> {

@@ -374,3 +374,42 @@ fn the_wizard_assesses_in_the_teams_words() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn a_declaration_left_without_its_report_is_said_at_start_up() {
+    let mut model = model();
+    record(
+        &mut model,
+        &Effect::Record(Event::IncidentDeclared {
+            severity: Severity::P0,
+            severity_name: Some("critical".into()),
+            reason: "x".into(),
+            trigger: None,
+        }),
+    );
+    let checklist = || {
+        &model
+            .release
+            .as_ref()
+            .unwrap_or_else(|| panic!("release"))
+            .checklist
+    };
+    let said = unreported(checklist(), chrono_tz::UTC).unwrap_or_default();
+    assert!(
+        said.contains("declared by alice at 2026-11-21 16:40 UTC (critical (P0)) has no report"),
+        "{said}"
+    );
+    let mut model = model;
+    record(
+        &mut model,
+        &Effect::Record(Event::IncidentWritten {
+            path: "/s/INCIDENT-0001.md".into(),
+        }),
+    );
+    let checklist = &model
+        .release
+        .as_ref()
+        .unwrap_or_else(|| panic!("release"))
+        .checklist;
+    assert_eq!(unreported(checklist, chrono_tz::UTC), None);
+}
