@@ -471,6 +471,85 @@ fn a_second_cockpit_follows_the_first_read_only_within_a_second() {
     );
 }
 
+/// A team on Render (no Kubernetes, nothing to roll back) declares an
+/// incident: journaled first, then its report and follow-ups, in its words.
+#[test]
+fn an_incident_is_declared_without_a_rollback_and_reported() {
+    let tmux = Tmux::start(&[], &["--version"]);
+    let config = home_with_release(&tmux);
+    std::fs::write(
+        tmux.home().join("cockpit.toml"),
+        r#"[operator]
+name = "alice"
+timezone = "UTC"
+
+[rollback]
+report = "1h"
+follow_ups = [{ title = "Root cause analysis", due = "24h" }, { title = "Regression test added", due = "1w" }]
+severities = [{ name = "SEV1", level = "P0" }, { name = "SEV2", level = "P1" }, { name = "SEV3", level = "P2" }]
+"#,
+    )
+    .unwrap();
+    let tmux = Tmux::start_in_home(tmux, &[&config]);
+    tmux.wait_for_text("minor 2.4.0");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", ":incident"]);
+    tmux.send("Enter");
+    tmux.wait_for_text("Declare an incident");
+    tmux.send("Up");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "api returns 500 on Render"]);
+    tmux.send("Enter");
+    tmux.wait_for_text("Declare a SEV1 (P0) incident");
+    tmux.send("y");
+    let screen = tmux.wait_for_text("Incident report of INCIDENT-0001 due");
+    assert!(
+        row(&screen, "Incident report of INCIDENT-0001").contains("today"),
+        "{screen}"
+    );
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    let history = Command::new(BIN)
+        .args([
+            "--config",
+            tmux.home().join("cockpit.toml").to_str().unwrap(),
+            "history",
+        ])
+        .env("XDG_STATE_HOME", tmux.home().join("state"))
+        .env("XDG_CONFIG_HOME", tmux.home().join("config"))
+        .output()
+        .unwrap();
+    let journal = String::from_utf8_lossy(&history.stdout);
+    let at = |what: &str| {
+        journal
+            .find(what)
+            .unwrap_or_else(|| panic!("`{what}` missing from the journal:\n{journal}"))
+    };
+    let declared =
+        at("incident declared, SEV1 (P0) (roll back now), no rollback: api returns 500 on Render");
+    let written = at("incident report written: ");
+    assert!(
+        declared < written,
+        "journaled before the report:\n{journal}"
+    );
+    at("follow-up added: Incident report of INCIDENT-0001");
+    at("follow-up added: Root cause analysis of INCIDENT-0001");
+    at("follow-up added: Regression test added of INCIDENT-0001");
+    let path = journal[written..]
+        .lines()
+        .next()
+        .and_then(|l| l.split("incident report written: ").nth(1))
+        .map(str::trim)
+        .unwrap();
+    let report = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for shown in [
+        "INCIDENT-0001: minor 2.4.0: incident (SEV1 (P0)), no rollback",
+        "| Declared by | alice |",
+        "- [ ] Root cause analysis: due",
+    ] {
+        assert!(report.contains(shown), "no `{shown}` in:\n{report}");
+    }
+    assert!(!report.contains("What was rolled back"), "{report}");
+}
+
 #[test]
 fn a_follower_whose_writer_is_killed_takes_the_release_over_and_writes() {
     let tmux = Tmux::start(&[], &["--version"]);

@@ -49,6 +49,7 @@ pub fn sample_model() -> Model {
         signals: Vec::new(),
         chart: Duration::hours(1),
         rollback: Default::default(),
+        incident: Default::default(),
     };
     Model::new(settings, now)
 }

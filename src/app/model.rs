@@ -54,6 +54,8 @@ pub enum Overlay {
         target: String,
         scroll: u16,
     },
+    /// `:incident`: severity and reason of an incident without a rollback.
+    Incident(crate::app::dialogs::incident_form::IncidentForm),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,6 +218,8 @@ pub struct Model {
     pub countdown: Option<crate::domain::rollback::Countdown>,
     /// Verification window, post-mortem due time, what a trigger starts.
     pub rollback_settings: crate::domain::rollback::RollbackSettings,
+    /// `[rollback]`'s report, follow-ups and severity scale.
+    pub incident_settings: crate::domain::incident::IncidentSettings,
     /// Gates, deploys, reverts and reports under way, each bound to the
     /// release that started it.
     pub requests: crate::app::requests::Requests,
@@ -241,6 +245,7 @@ pub struct ModelSettings {
     /// How far back the health charts go.
     pub chart: Duration,
     pub rollback: RollbackSettings,
+    pub incident: crate::domain::incident::IncidentSettings,
 }
 
 impl Model {
@@ -256,6 +261,7 @@ impl Model {
             signals,
             chart,
             rollback,
+            incident,
         } = settings;
         Self {
             focus: Pane::Calendar,
@@ -276,6 +282,7 @@ impl Model {
             rollback: None,
             countdown: None,
             rollback_settings: rollback,
+            incident_settings: incident,
             requests: Default::default(),
             changed: true,
         }
@@ -294,6 +301,7 @@ impl Model {
             Some(Overlay::Details { .. }) => Mode::Details,
             Some(Overlay::Notices { .. }) => Mode::Notices,
             Some(Overlay::RunLog { .. }) => Mode::RunLog,
+            Some(Overlay::Incident(_)) => Mode::IncidentForm,
             // Without a wizard the dialog has nothing to show: keys close it.
             Some(Overlay::Rollback) => self
                 .rollback

@@ -56,7 +56,7 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
             TaskResult::RollbackItem { item, result } => {
                 actions::rollback::item_done(model, item, &result)
             }
-            TaskResult::Incident(written) => actions::rollback::incident_written(model, written),
+            TaskResult::Incident(written) => actions::incident::written(model, written),
             // The failed write-ahead line has said so already.
             TaskResult::NotStarted(_) => {
                 model.mark_changed();
@@ -119,6 +119,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             match &mut model.overlay {
                 Some(Overlay::Palette(palette)) => typed.for_each(|c| palette.push(c)),
                 Some(Overlay::Prompt(prompt)) => prompt.text.extend(typed),
+                Some(Overlay::Incident(form)) => form.reason.extend(typed),
                 _ => return Vec::new(),
             }
             model.mark_changed();
@@ -161,6 +162,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             let mut effects = actions::health::after_recorded(model, &recorded);
             effects.extend(actions::step::recorded(model, recorded.clone()));
             effects.extend(actions::rollback::after_recorded(model, &recorded));
+            effects.extend(actions::incident::after_recorded(model, &recorded));
             effects
         }
         Msg::WriterGone => writer_gone(model),
@@ -280,6 +282,7 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         Overlay::Prompt(prompt) => return overlay_keys::prompt(model, prompt, input),
         Overlay::Confirm(confirm) => return overlay_keys::confirm(model, confirm, input),
         Overlay::Rollback => return actions::rollback::input(model, input),
+        Overlay::Incident(form) => return actions::incident::input(model, form, input),
     }
     Vec::new()
 }
@@ -390,6 +393,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
             return actions::deploy::plan(model, &actions::deploy::DeployScope::Everything);
         }
         Command::Rollback => return actions::rollback::open(model),
+        Command::DeclareIncident => return actions::incident::open(model),
         Command::HealthUp => model.health.move_selection(-1),
         Command::HealthDown => model.health.move_selection(1),
         Command::RolloutLog => match model.rollout.selected_row().map(|(t, _)| t) {
@@ -459,7 +463,11 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::RollbackRetry
         | Command::RollbackVerify
         | Command::RollbackHide
-        | Command::RollbackClose => {
+        | Command::RollbackClose
+        | Command::IncidentSeverityUp
+        | Command::IncidentSeverityDown
+        | Command::IncidentNext
+        | Command::IncidentClose => {
             let spec = command.spec();
             model.notice = Some(format!(
                 "`{}` is a key of a dialog ({}): it does nothing here",

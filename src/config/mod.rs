@@ -3,6 +3,7 @@
 
 mod command_target;
 mod error;
+mod incident;
 mod locate;
 pub mod paths;
 mod playbook_env;

@@ -1,5 +1,6 @@
 //! `[rollback]`: the verification window, where incident reports go, and
-//! whether a firing trigger waits for the operator or starts the rollback.
+//! whether a firing trigger waits for the operator or starts the rollback
+//! (its report, follow-ups and severities are `incident.rs`).
 
 use chrono::Duration;
 use toml::Spanned;
@@ -25,11 +26,6 @@ impl LoadedConfig {
             }
         };
         duration(&r.verify, "rollback.verify", &mut settings.verify);
-        duration(
-            &r.post_mortem,
-            "rollback.post_mortem",
-            &mut settings.post_mortem,
-        );
         duration(
             &r.auto_countdown,
             "rollback.auto_countdown",

@@ -51,6 +51,33 @@ pub struct RollbackConfig {
     pub on_trigger_for: BTreeMap<Spanned<String>, Spanned<String>>,
     /// How long an automatic rollback waits for a key that cancels it (30s).
     pub auto_countdown: Option<Spanned<String>>,
+    /// How long after an incident its report must be complete (1h).
+    pub report: Option<Spanned<String>>,
+    /// Steps due after an incident, `{ title = "Root cause analysis", due = "24h" }`;
+    /// unset: one post-mortem due after `post_mortem`.
+    pub follow_ups: Option<Spanned<Vec<FollowUpConfig>>>,
+    /// The team's severity words, most severe first, each on a matrix level:
+    /// `{ name = "critical", level = "P0" }`; unset: P0, P1, P2.
+    pub severities: Option<Spanned<Vec<SeverityConfig>>>,
+}
+
+/// One of `[rollback] follow_ups`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpConfig {
+    pub title: Spanned<String>,
+    pub due: Spanned<String>,
+}
+
+/// One of `[rollback] severities`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityConfig {
+    pub name: Spanned<String>,
+    /// `P0` (roll back now), `P1` (within the hour) or `P2` (fix forward).
+    pub level: Spanned<String>,
+    /// What the word covers, shown in the wizard and `:incident`.
+    pub covers: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

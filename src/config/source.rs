@@ -127,6 +127,8 @@ pub struct Settings {
     pub health: crate::domain::health::HealthSettings,
     pub signals: Vec<crate::domain::health::Signal>,
     pub rollback: crate::domain::rollback::RollbackSettings,
+    /// `[rollback]`'s report, follow-ups and severity scale.
+    pub incident: crate::domain::incident::IncidentSettings,
 }
 
 impl LoadedConfig {
@@ -164,6 +166,10 @@ impl LoadedConfig {
             .rollback()
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
+        let incident = self
+            .incident()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
                 trains,
@@ -172,6 +178,7 @@ impl LoadedConfig {
                 health,
                 signals,
                 rollback,
+                incident,
                 keymap,
                 zone,
                 theme,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::release::Release;
 use super::rollback::{RollbackItem, Severity};
+use super::severity_scale::label;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -108,6 +109,10 @@ pub enum Event {
     /// The on-call's reading of the decision matrix.
     SeverityAssessed {
         severity: Severity,
+        /// The team's word for it (`[rollback] severities`); absent in lines
+        /// written before the scale, and when the word is the level.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity_name: Option<String>,
         reason: String,
         /// The rule that fired, when a trigger started it.
         trigger: Option<String>,
@@ -136,6 +141,16 @@ pub enum Event {
     /// An automatic rollback's countdown was stopped by a key.
     AutoRollbackCancelled {
         rule: String,
+    },
+    /// An incident declared without a rollback (`:incident`); written and
+    /// synced before its report is.
+    IncidentDeclared {
+        severity: Severity,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity_name: Option<String>,
+        reason: String,
+        /// The rule firing when it was declared, if any.
+        trigger: Option<String>,
     },
     IncidentWritten {
         path: String,
@@ -234,6 +249,7 @@ impl Event {
             | Self::RollbackItemFinished { .. }
             | Self::RollbackVerified { .. }
             | Self::AutoRollbackCancelled { .. }
+            | Self::IncidentDeclared { .. }
             | Self::IncidentWritten { .. } => None,
             Self::FollowUpAdded { id, .. } => Some(id),
             Self::StepCompleted { step }
@@ -322,8 +338,25 @@ impl Event {
                 format!("rollout not started here: {}", changes.join(", "))
             }
             Self::SeverityAssessed {
-                severity, reason, ..
-            } => format!("assessed {severity} ({}): {reason}", severity.action()),
+                severity,
+                severity_name,
+                reason,
+                ..
+            } => format!(
+                "assessed {} ({}): {reason}",
+                label(*severity, severity_name.as_deref()),
+                severity.action()
+            ),
+            Self::IncidentDeclared {
+                severity,
+                severity_name,
+                reason,
+                ..
+            } => format!(
+                "incident declared, {} ({}), no rollback: {reason}",
+                label(*severity, severity_name.as_deref()),
+                severity.action()
+            ),
             Self::RollbackStarted {
                 severity,
                 items,
@@ -420,6 +453,45 @@ mod tests {
         assert_eq!(
             follow_up.describe_in(berlin),
             "follow-up added: Post-mortem, due 2026-11-21 17:40 CET"
+        );
+    }
+
+    #[test]
+    fn assessments_journaled_before_the_scale_still_load_and_read_alike() {
+        let old: Event = serde_json::from_str(
+            r#"{"type":"severity_assessed","severity":"P1","reason":"errors","trigger":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            old,
+            Event::SeverityAssessed {
+                severity: Severity::P1,
+                severity_name: None,
+                reason: "errors".into(),
+                trigger: None,
+            }
+        );
+        assert_eq!(
+            old.describe(),
+            "assessed P1 (roll back within the hour): errors"
+        );
+        // A word that says no more than the level is not written.
+        assert!(
+            !serde_json::to_string(&old)
+                .unwrap()
+                .contains("severity_name")
+        );
+        let named = Event::IncidentDeclared {
+            severity: Severity::P0,
+            severity_name: Some("SEV1".into()),
+            reason: "payments down".into(),
+            trigger: None,
+        };
+        let line = serde_json::to_string(&named).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&line).unwrap(), named);
+        assert_eq!(
+            named.describe(),
+            "incident declared, SEV1 (P0) (roll back now), no rollback: payments down"
         );
     }
 }

@@ -14,4 +14,5 @@ pub mod policy;
 pub mod release;
 pub mod rollback;
 pub mod rollout;
+pub mod severity_scale;
 pub mod vars;

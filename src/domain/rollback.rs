@@ -320,7 +320,6 @@ pub struct RollbackSettings {
     pub verify: Duration,
     /// `None`: `<state dir>/incidents`.
     pub incidents: Option<PathBuf>,
-    pub post_mortem: Duration,
     pub on_trigger: OnTrigger,
     pub on_trigger_for: BTreeMap<ReleaseType, OnTrigger>,
     pub auto_countdown: Duration,
@@ -331,7 +330,6 @@ impl Default for RollbackSettings {
         Self {
             verify: Duration::minutes(5),
             incidents: None,
-            post_mortem: Duration::hours(24),
             on_trigger: OnTrigger::Guided,
             on_trigger_for: BTreeMap::new(),
             auto_countdown: Duration::seconds(30),

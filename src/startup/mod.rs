@@ -368,7 +368,8 @@ fn start_logging(cli: &Cli, paths: Option<&Paths>, settings: &Settings) {
 }
 
 /// What the status bar says first: a deploy or rollback the last run left
-/// without an outcome, else what opening the release said.
+/// without an outcome, or a declared incident without its report, else what
+/// opening the release said.
 fn start_notice(current: &Current, zone: Tz) -> Option<String> {
     let interrupted = current
         .checklist
@@ -394,8 +395,13 @@ fn start_notice(current: &Current, zone: Tz) -> Option<String> {
                 display_time::full(r.at, zone)
             )
         });
+    let unreported = current
+        .checklist
+        .as_ref()
+        .and_then(|c| crate::app::actions::incident::unreported(c, zone));
     interrupted
         .or(rollback_cut_off)
+        .or(unreported)
         .or_else(|| current.notice.clone())
 }
 
@@ -517,6 +523,7 @@ fn model_settings(
         signals: settings.signals.clone(),
         chart: settings.health.chart,
         rollback: settings.rollback.clone(),
+        incident: settings.incident.clone(),
     }
 }
 

@@ -32,7 +32,57 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, t
         }
         // The rollback's confirmation is a stage of the wizard, drawn there.
         Action::Rollback => {}
+        Action::DeclareIncident(declaration) => {
+            render_declare(frame, area, confirm, declaration, model, theme)
+        }
     }
+}
+
+/// `:incident`'s question: what is declared, and what follows from it.
+fn render_declare(
+    frame: &mut Frame,
+    area: Rect,
+    confirm: &Confirm,
+    declaration: &crate::app::dialogs::incident_form::Declaration,
+    model: &Model,
+    theme: &Theme,
+) {
+    let popup = centered(area, 90, 9);
+    let label = crate::domain::severity_scale::label(
+        declaration.severity,
+        declaration.severity_name.as_deref(),
+    );
+    let lines = vec![
+        Line::styled(
+            format!(
+                "Declare a {label} incident ({}), with no rollback?",
+                declaration.severity.action()
+            ),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Line::styled(
+            format!("Reason: {}", declaration.reason),
+            theme.style(Role::Text),
+        ),
+        Line::styled(
+            format!(
+                "Journaled first, then the incident report is written; it is due in {}, with its follow-ups on the checklist.",
+                format_duration(model.incident_settings.report)
+            ),
+            theme.style(Role::Muted),
+        ),
+        Line::default(),
+        answers(confirm, model, None, theme),
+    ];
+    let inner = dialog(
+        frame,
+        popup,
+        "Declare an incident?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn render_quit(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, theme: &Theme) {

@@ -11,6 +11,7 @@ mod footer;
 mod health;
 mod help;
 mod history;
+mod incident;
 mod key_names;
 pub mod layout;
 mod notices;
@@ -85,5 +86,6 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
         Some(Overlay::RunLog { target, scroll }) => {
             run_log::render(frame, area, target, *scroll, model, theme)
         }
+        Some(Overlay::Incident(form)) => incident::render(frame, area, form, model, theme),
     }
 }

@@ -16,7 +16,6 @@ use crate::app::dialogs::rollback_wizard::{ItemState, Stage, Wizard};
 use crate::app::{Command, Model};
 use crate::domain::display_time;
 use crate::domain::offset::format_duration;
-use crate::domain::rollback::Severity;
 use crate::domain::rollout::UnitKind;
 
 const STEPS: [&str; 6] = [
@@ -61,7 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let mut lines = vec![steps(w, theme), Line::default()];
     let body = match w.stage {
         Stage::Assess => assess(w, model, theme),
-        Stage::FixForward => fix_forward(model, theme),
+        Stage::FixForward => fix_forward(w, model, theme),
         Stage::Scope => scope(w, model.clock.zone, theme),
         Stage::Confirm => confirm(w, model, theme),
         Stage::Execute | Stage::Verify => progress(w, model, theme),
@@ -118,8 +117,9 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         "How bad is it? (the decision matrix)",
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     ));
-    for severity in Severity::ALL {
-        let chosen = severity == w.severity;
+    let chosen_name = &w.severity_entry().name;
+    for entry in w.scale.names() {
+        let chosen = entry.level == w.severity && entry.name == *chosen_name;
         let style = if chosen {
             theme.style(Role::Selection)
         } else {
@@ -127,10 +127,11 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
         };
         lines.push(Line::styled(
             format!(
-                " {} {severity}  {:<58} {}",
+                " {} {}  {:<58} {}",
                 if chosen { "▶" } else { " " },
-                severity.covers(),
-                severity.action()
+                entry.label(),
+                entry.covers(),
+                entry.level.action()
             ),
             style,
         ));
@@ -143,10 +144,10 @@ fn assess<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn fix_forward<'a>(model: &Model, theme: &Theme) -> Vec<Line<'a>> {
+fn fix_forward<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     vec![
         Line::styled(
-            "P2: fix forward.",
+            format!("{}: fix forward.", w.severity_entry().label()),
             theme.style(Role::Warn).add_modifier(Modifier::BOLD),
         ),
         Line::styled(
@@ -419,11 +420,19 @@ fn incident<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
                 theme.style(Role::Accent),
             ));
             if let Some(verdict) = &w.verdict {
-                let due = verdict.at + model.rollback_settings.post_mortem;
+                // As the report planned them: due from the verdict.
+                let settings = &model.incident_settings;
+                let near = |at| display_time::near(at, model.clock.now, model.clock.zone);
+                let mut due = vec![format!("report {}", near(verdict.at + settings.report))];
+                due.extend(
+                    crate::domain::incident::plan(&settings.follow_ups, verdict.at)
+                        .into_iter()
+                        .map(|f| format!("{} {}", f.title, near(f.due))),
+                );
                 lines.push(Line::styled(
                     format!(
-                        "Post-mortem due {}: a Follow-up step of the checklist",
-                        display_time::near(due, model.clock.now, model.clock.zone)
+                        "Due: {} (Follow-up steps of the checklist)",
+                        due.join(" · ")
                     ),
                     theme.style(Role::Text),
                 ));

@@ -1,5 +1,5 @@
-//! The top line: what release this is, where the config came from, alerts, who is
-//! operating, read-only, and the time.
+//! The top line: what release this is, an incident's next follow-up, where
+//! the config came from, alerts, who is operating, read-only, and the time.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,6 +12,7 @@ use crate::app::Model;
 use crate::app::alerts::Severity;
 use crate::app::dialogs::notices::NoticeLevel;
 use crate::app::model::ConfigOrigin;
+use crate::domain::display_time;
 use crate::domain::offset::format_t_clock;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
@@ -37,6 +38,26 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 format_t_clock(model.clock.now - release.t0),
                 theme.style(Role::Accent),
             ));
+            // An incident's report and follow-ups stay in sight until done.
+            if let Some((step, due)) = view.checklist.next_follow_up(model.clock.now) {
+                left.push(separator());
+                let at = display_time::near(due, model.clock.now, model.clock.zone);
+                let overdue = model.clock.now >= due;
+                let text = match (area.width >= 120, overdue) {
+                    (true, false) => format!("{} due {at}", step.title),
+                    (true, true) => format!("{} OVERDUE since {at}", step.title),
+                    (false, false) => format!("follow-up due {at}"),
+                    (false, true) => format!("follow-up OVERDUE since {at}"),
+                };
+                left.push(Span::styled(
+                    text,
+                    if overdue {
+                        theme.style(Role::Critical).add_modifier(Modifier::BOLD)
+                    } else {
+                        theme.style(Role::Warn)
+                    },
+                ));
+            }
         }
         None => left.push(Span::styled("no release", theme.style(Role::Muted))),
     }

@@ -1,9 +1,11 @@
 //! What a pane's keys and the feeds' messages do to the model, one file per
-//! concern: the calendar, deploys, health, the rollback, the checklist's steps.
+//! concern: the calendar, deploys, health, incidents, the rollback, the checklist's
+//! steps.
 //! Each returns the effects for the runtime; none does I/O.
 
 pub mod calendar;
 pub mod deploy;
 pub mod health;
+pub mod incident;
 pub mod rollback;
 pub(crate) mod step;

@@ -5,16 +5,16 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::app::actions::incident;
 use crate::app::dialogs::rollback_wizard::{Checks, Outcome, Stage, Wizard};
 use crate::app::effect::Effect;
 use crate::app::keys::keymap::Input;
 use crate::app::model::{Model, Overlay};
 use crate::app::panes::health::Firing;
 use crate::domain::events::{Event, Recorded};
-use crate::domain::health::Unit;
-use crate::domain::incident::{IncidentDraft, IncidentError, IncidentWritten};
+use crate::domain::incident::{IncidentDraft, plan};
 use crate::domain::rollback::{
-    Candidate, Countdown, OnTrigger, RollbackCommands, RollbackPlan, TriggerFacts, UndoOutcome,
+    Candidate, Countdown, OnTrigger, RollbackCommands, RollbackPlan, UndoOutcome,
 };
 use crate::domain::rollout::{ActionError, UnitKind};
 
@@ -81,27 +81,15 @@ fn new_wizard(model: &Model) -> Result<Wizard, NoRollback> {
     if candidates.is_empty() {
         return Err(NoRollback::NoTargets);
     }
-    let trigger = model.health.firing().first().map(|f| facts(model, f));
-    Ok(Wizard::new(
-        trigger,
-        candidates,
-        model.rollback_settings.verify,
-    ))
-}
-
-fn facts(model: &Model, firing: &Firing) -> TriggerFacts {
-    let unit = model
+    let trigger = model
         .health
-        .signals
-        .iter()
-        .find(|s| s.signal.name == firing.signal)
-        .map_or(Unit::Number, |s| s.signal.unit);
-    TriggerFacts {
-        rule: firing.rule.clone(),
-        health_check: unit == Unit::Health,
-        value: unit.format(firing.value),
-        since: firing.since,
-    }
+        .firing()
+        .first()
+        .map(|f| incident::facts(model, f));
+    Ok(
+        Wizard::new(trigger, candidates, model.rollback_settings.verify)
+            .with_scale(model.incident_settings.severities.clone()),
+    )
 }
 
 /// A key while the wizard is shown, read in its stage's mode.
@@ -176,41 +164,22 @@ fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
     let wizard = model.rollback.as_ref()?;
     let release = &model.release.as_ref()?.checklist;
     let verdict = wizard.verdict.as_ref()?;
-    let signals = model
-        .health
-        .signals
-        .iter()
-        .map(|s| {
-            let unit = s.signal.unit;
-            let value = s
-                .value
-                .map_or_else(|| "no value".to_owned(), |v| unit.format(v));
-            let rule = s
-                .signal
-                .critical
-                .as_ref()
-                .map(|r| s.signal.describe(r))
-                .unwrap_or_default();
-            let baseline = release
-                .baseline(&s.signal.name)
-                .map(|b| format!("; baseline {}", unit.format(b)))
-                .unwrap_or_default();
-            format!("{}: {value} (critical {rule}{baseline})", s.signal.name)
-        })
-        .collect();
     let from = wizard
         .trigger
         .as_ref()
         .map(|t| t.since)
         .or(wizard.started_at);
+    let settings = &model.incident_settings;
     Some(IncidentDraft {
         release: release.release.name.clone(),
         release_id: release.release.id.clone(),
         version: release.release.version.to_string(),
         severity: wizard.severity,
+        severity_name: wizard.severity_entry().journal_name().map(str::to_owned),
         reason: wizard.reason_or_default(),
         trigger: wizard.trigger.as_ref().map(|t| t.rule.clone()),
         operator: model.operator.name.clone(),
+        rolled_back: true,
         items: wizard.progress.iter().map(|p| p.item.clone()).collect(),
         verified: verdict.ok,
         verdict: verdict.detail.clone(),
@@ -218,9 +187,11 @@ fn draft(model: &Model, now: DateTime<Utc>) -> Option<IncidentDraft> {
             .ok
             .then(|| from.map(|f| (verdict.at - f).num_seconds()))
             .flatten(),
-        signals,
+        signals: incident::signal_lines(model),
         at: now,
-        post_mortem_due: verdict.at + model.rollback_settings.post_mortem,
+        // Due from the verdict, as the post-mortem always was.
+        report_due: verdict.at + settings.report,
+        follow_ups: plan(&settings.follow_ups, verdict.at),
     })
 }
 
@@ -243,73 +214,6 @@ pub fn item_done(
         ok,
         detail,
     })]
-}
-
-/// The report is written: say where, and add the post-mortem to the checklist.
-pub fn incident_written(
-    model: &mut Model,
-    result: Result<IncidentWritten, IncidentError>,
-) -> Vec<Effect> {
-    model.mark_changed();
-    let IncidentWritten { path, notice } = match result {
-        Ok(written) => written,
-        Err(error) => {
-            if let Some(wizard) = model.rollback.as_mut() {
-                wizard.message = Some(format!("the incident report could not be written: {error}"));
-            }
-            return Vec::new();
-        }
-    };
-    // The same moment the report names: the verdict's, plus the delay.
-    let verdict_at = model
-        .rollback
-        .as_ref()
-        .and_then(|w| w.verdict.as_ref())
-        .map_or(model.clock.now, |v| v.at);
-    let due = verdict_at + model.rollback_settings.post_mortem;
-    let id = follow_up_id(model);
-    let name = std::path::Path::new(&path)
-        .file_stem()
-        .map_or_else(|| path.clone(), |s| s.to_string_lossy().into_owned());
-    if let Some(wizard) = model.rollback.as_mut() {
-        wizard.incident = Some(path.clone());
-        wizard.notice = Some(notice);
-    }
-    vec![
-        Effect::Record(Event::IncidentWritten { path: path.clone() }),
-        Effect::Record(Event::FollowUpAdded {
-            id,
-            title: format!("Post-mortem of {name}"),
-            instructions: format!(
-                "Hold the post-mortem and complete the report's root cause and preventive measures: {path}"
-            ),
-            due,
-            owner: "incident-commander".to_owned(),
-        }),
-    ]
-}
-
-/// `post-mortem`, or `post-mortem-2` when the release had one already.
-fn follow_up_id(model: &Model) -> String {
-    let taken = |id: &str| {
-        model
-            .release
-            .as_ref()
-            .is_some_and(|r| r.checklist.playbook.step(id).is_some())
-    };
-    let id = |n: usize| {
-        if n == 1 {
-            "post-mortem".to_owned()
-        } else {
-            format!("post-mortem-{n}")
-        }
-    };
-    // A playbook has finitely many steps, so a free id comes.
-    let mut n = 1;
-    while taken(&id(n)) {
-        n += 1;
-    }
-    id(n)
 }
 
 /// Verification, on every change of the rollout, the signals or the clock.
@@ -429,7 +333,7 @@ pub fn on_fired(model: &mut Model, firing: &Firing) {
         return;
     }
     model.countdown = Some(Countdown {
-        trigger: facts(model, firing),
+        trigger: incident::facts(model, firing),
         starts_at: firing.since + model.rollback_settings.auto_countdown,
     });
 }
@@ -477,7 +381,7 @@ pub fn tick(model: &mut Model) -> Vec<Effect> {
     };
     wizard.trigger = Some(countdown.trigger.clone());
     let (severity, reason) = crate::domain::rollback::suggest(&countdown.trigger);
-    wizard.severity = severity;
+    wizard.set_severity(severity);
     wizard.reason = reason;
     wizard.automatic = true;
     if wizard.items().is_empty() {
@@ -489,6 +393,7 @@ pub fn tick(model: &mut Model) -> Vec<Effect> {
     }
     let assessed = Event::SeverityAssessed {
         severity,
+        severity_name: wizard.severity_entry().journal_name().map(str::to_owned),
         reason: wizard.reason_or_default(),
         trigger: Some(countdown.trigger.rule),
     };
@@ -520,7 +425,10 @@ pub fn release_opened(model: &mut Model) {
         .rollback
         .as_ref()
         .filter(|r| r.verified.is_none())
-        .map(|r| Wizard::resume(r, model.rollback_settings.verify));
+        .map(|r| {
+            Wizard::resume(r, model.rollback_settings.verify)
+                .with_scale(model.incident_settings.severities.clone())
+        });
     model.rollback = resumed;
 }
 

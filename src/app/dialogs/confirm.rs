@@ -29,6 +29,8 @@ pub enum Action {
     },
     /// The guided rollback's selection (the wizard holds it).
     Rollback,
+    /// `:incident`: an incident without a rollback, as the form filled it.
+    DeclareIncident(crate::app::dialogs::incident_form::Declaration),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +168,7 @@ impl Confirm {
             Action::RunStep { .. } => "run it".to_owned(),
             Action::CompleteEarly { .. } => "complete it now".to_owned(),
             Action::Rollback => "roll back".to_owned(),
+            Action::DeclareIncident(_) => "declare it".to_owned(),
         }
     }
 
@@ -176,7 +179,8 @@ impl Confirm {
             Action::Quit
             | Action::Deploy(_)
             | Action::RunStep { .. }
-            | Action::CompleteEarly { .. } => "cancel",
+            | Action::CompleteEarly { .. }
+            | Action::DeclareIncident(_) => "cancel",
         }
     }
 
@@ -188,6 +192,7 @@ impl Confirm {
             Action::RunStep { step, .. } => format!("`{step}` not run"),
             Action::CompleteEarly { step, .. } => format!("`{step}` not completed"),
             Action::Rollback => "rollback not started".to_owned(),
+            Action::DeclareIncident(_) => "incident not declared".to_owned(),
         }
     }
 }

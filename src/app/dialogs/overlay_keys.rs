@@ -179,5 +179,6 @@ fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::CompleteEarly { step, .. } => actions::step::complete_early_confirmed(model, step),
         // The rollback's confirmation lives in the wizard: show it.
         Action::Rollback => actions::rollback::open(model),
+        Action::DeclareIncident(declaration) => actions::incident::confirmed(model, declaration),
     }
 }

@@ -12,6 +12,7 @@ use crate::app::keys::keymap::Input;
 use crate::domain::events::Event;
 use crate::domain::rollback::{Candidate, RollbackItem, Severity, TriggerFacts, suggest};
 use crate::domain::rollout::CommandTemplates;
+use crate::domain::severity_scale::{SeverityName, SeverityScale};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -113,6 +114,10 @@ pub struct Verdict {
 pub struct Wizard {
     pub stage: Stage,
     pub severity: Severity,
+    /// The team's words for the levels (`[rollback] severities`), and which
+    /// one the assessment is on: `severity` is that word's level.
+    pub scale: SeverityScale,
+    pub rank: usize,
     pub reason: String,
     pub trigger: Option<TriggerFacts>,
     pub choices: Vec<Choice>,
@@ -163,9 +168,12 @@ impl Wizard {
                 revision: 0,
             })
             .collect();
+        let scale = SeverityScale::default();
         Self {
             stage: Stage::Assess,
             severity,
+            rank: scale.rank_of(severity),
+            scale,
             reason,
             trigger,
             choices,
@@ -181,6 +189,30 @@ impl Wizard {
             incident: None,
             notice: None,
             message: None,
+        }
+    }
+
+    /// Assess in the team's words: the same level, on its first word.
+    pub fn with_scale(mut self, scale: SeverityScale) -> Self {
+        self.rank = scale.rank_of(self.severity);
+        self.scale = scale;
+        self
+    }
+
+    /// Sets the level (a suggestion, a journaled assessment), on its first word.
+    pub fn set_severity(&mut self, severity: Severity) {
+        self.severity = severity;
+        self.rank = self.scale.rank_of(severity);
+    }
+
+    /// The word the assessment is on; the level's first word should
+    /// `severity` have been set without it.
+    pub fn severity_entry(&self) -> &SeverityName {
+        let entry = self.scale.get(self.rank);
+        if entry.level == self.severity {
+            entry
+        } else {
+            self.scale.get(self.scale.rank_of(self.severity))
         }
     }
 
@@ -200,6 +232,7 @@ impl Wizard {
     fn assessed(&self) -> Outcome {
         Outcome::Record(Box::new(Event::SeverityAssessed {
             severity: self.severity,
+            severity_name: self.severity_entry().journal_name().map(str::to_owned),
             reason: self.reason_or_default(),
             trigger: self.trigger.as_ref().map(|t| t.rule.clone()),
         }))
@@ -313,16 +346,19 @@ impl Wizard {
     }
 
     fn assess_input(&mut self, input: Input, read_only: bool) -> Outcome {
-        let index = self.severity.index();
+        let rank = self
+            .scale
+            .rank_named(self.severity, Some(self.severity_entry().name.as_str()));
+        let step_to = |wizard: &mut Self, rank: usize| {
+            let rank = rank.min(wizard.scale.last_rank());
+            wizard.rank = rank;
+            wizard.severity = wizard.scale.get(rank).level;
+        };
         match input {
             Input::Text(c) => self.reason.push(c),
             Input::Command(Command::RollbackAssessClose) => return Outcome::Close,
-            Input::Command(Command::RollbackSeverityUp) => {
-                self.severity = Severity::ALL[index.saturating_sub(1)]
-            }
-            Input::Command(Command::RollbackSeverityDown) => {
-                self.severity = Severity::ALL[(index + 1).min(2)]
-            }
+            Input::Command(Command::RollbackSeverityUp) => step_to(self, rank.saturating_sub(1)),
+            Input::Command(Command::RollbackSeverityDown) => step_to(self, rank + 1),
             Input::Command(Command::DeleteChar) => {
                 self.reason.pop();
             }
@@ -474,7 +510,7 @@ impl Wizard {
         verify_window: Duration,
     ) -> Self {
         let mut wizard = Self::new(None, Vec::new(), verify_window);
-        wizard.severity = record.severity;
+        wizard.set_severity(record.severity);
         wizard.reason = "resumed after a restart".to_owned();
         wizard.progress = record
             .items

@@ -35,11 +35,13 @@ pub enum Scope {
     RollbackScope,
     RollbackRunning,
     RollbackIncident,
+    /// `:incident`: severity and reason of an incident declared without a rollback.
+    IncidentForm,
 }
 
 impl Scope {
     /// In the order the help lists them.
-    pub const ALL: [Scope; 21] = [
+    pub const ALL: [Scope; 22] = [
         Scope::Global,
         Scope::Checklist,
         Scope::Calendar,
@@ -61,6 +63,7 @@ impl Scope {
         Scope::RollbackScope,
         Scope::RollbackRunning,
         Scope::RollbackIncident,
+        Scope::IncidentForm,
     ];
 
     /// Whether some mode holds both scopes' keys at once: then they may not
@@ -114,6 +117,7 @@ impl Scope {
             Scope::RollbackScope => "Rollback 2: scope and target",
             Scope::RollbackRunning => "Rollback 4-5: execute and verify",
             Scope::RollbackIncident => "Rollback 6: incident",
+            Scope::IncidentForm => "Declare an incident (:incident)",
         }
     }
 }
@@ -142,10 +146,11 @@ pub enum Mode {
     RollbackScope,
     RollbackRunning,
     RollbackIncident,
+    IncidentForm,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 18] = [
+    pub const ALL: [Mode; 19] = [
         Mode::Calendar,
         Mode::Checklist,
         Mode::Rollout,
@@ -164,6 +169,7 @@ impl Mode {
         Mode::RollbackScope,
         Mode::RollbackRunning,
         Mode::RollbackIncident,
+        Mode::IncidentForm,
     ];
 
     /// The scopes whose keys work here, the mode's own first.
@@ -187,6 +193,7 @@ impl Mode {
             Mode::RollbackScope => &[Scope::RollbackScope, Scope::Scroll, Scope::List],
             Mode::RollbackRunning => &[Scope::RollbackRunning],
             Mode::RollbackIncident => &[Scope::RollbackIncident],
+            Mode::IncidentForm => &[Scope::IncidentForm, Scope::Text],
         }
     }
 
@@ -197,7 +204,7 @@ impl Mode {
             Mode::Palette => Some("filter"),
             Mode::Prompt => Some("text"),
             Mode::ConfirmTyped => Some("the version"),
-            Mode::RollbackAssess => Some("reason"),
+            Mode::RollbackAssess | Mode::IncidentForm => Some("reason"),
             Mode::Calendar
             | Mode::Checklist
             | Mode::Rollout
@@ -341,6 +348,14 @@ command_table! {
         hint: Some("rollback"),
         writes: true,
         doc: "Guided rollback: severity, targets and revisions, confirm, execute, verify, incident report",
+    },
+    DeclareIncident {
+        name: "incident",
+        keys: [],
+        scope: Global,
+        hint: None,
+        writes: true,
+        doc: "Declare an incident without a rollback: severity, reason, report and follow-ups",
     },
     FocusNext {
         name: "focus-next",
@@ -861,6 +876,38 @@ command_table! {
         hint: Some("next"),
         writes: false,
         doc: "Journal the assessment and go on to the scope (or to fix forward, for P2)",
+    },
+    IncidentSeverityUp {
+        name: "incident-severity-up",
+        keys: ["up"],
+        scope: IncidentForm,
+        hint: Some("severity"),
+        writes: false,
+        doc: "A more severe level of the team's scale",
+    },
+    IncidentSeverityDown {
+        name: "incident-severity-down",
+        keys: ["down"],
+        scope: IncidentForm,
+        hint: None,
+        writes: false,
+        doc: "A less severe level of the team's scale",
+    },
+    IncidentNext {
+        name: "incident-next",
+        keys: ["enter"],
+        scope: IncidentForm,
+        hint: Some("declare"),
+        writes: true,
+        doc: "On to the confirmation (y declares it; any other key cancels)",
+    },
+    IncidentClose {
+        name: "incident-close",
+        keys: ["esc"],
+        scope: IncidentForm,
+        hint: Some("close"),
+        writes: false,
+        doc: "Close, declaring nothing",
     },
     RollbackAssessClose {
         name: "rollback-assess-close",

@@ -96,6 +96,21 @@ pub struct Checklist {
     /// Steps added after the start (a post-mortem): due at a time, not at a
     /// place in the plan, so they read as a time.
     pub follow_ups: BTreeSet<String>,
+    /// The last incident declared without a rollback (`:incident`).
+    pub declared: Option<DeclaredIncident>,
+    /// The next report written is the declared incident's, not a rollback's.
+    report_is_declared: bool,
+}
+
+/// An incident declared without a rollback, as the journal tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredIncident {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub severity: Severity,
+    pub severity_name: Option<String>,
+    pub reason: String,
+    pub report: Option<String>,
 }
 
 /// A rollback as the journal tells it.
@@ -143,6 +158,8 @@ impl Checklist {
             open_triggers: BTreeMap::new(),
             rollback: None,
             follow_ups: BTreeSet::new(),
+            declared: None,
+            report_is_declared: false,
         }
     }
 
@@ -228,6 +245,7 @@ impl Checklist {
             Event::RollbackStarted {
                 severity, items, ..
             } => {
+                self.report_is_declared = false;
                 self.rollback = Some(RollbackRecord {
                     at: recorded.at,
                     by: recorded.operator.clone(),
@@ -246,6 +264,28 @@ impl Checklist {
             Event::RollbackVerified { ok, .. } => {
                 if let Some(rollback) = self.rollback.as_mut() {
                     rollback.verified = Some(*ok);
+                }
+            }
+            Event::IncidentDeclared {
+                severity,
+                severity_name,
+                reason,
+                ..
+            } => {
+                self.report_is_declared = true;
+                self.declared = Some(DeclaredIncident {
+                    at: recorded.at,
+                    by: recorded.operator.clone(),
+                    severity: *severity,
+                    severity_name: severity_name.clone(),
+                    reason: reason.clone(),
+                    report: None,
+                });
+            }
+            Event::IncidentWritten { path } if self.report_is_declared => {
+                self.report_is_declared = false;
+                if let Some(declared) = self.declared.as_mut() {
+                    declared.report = Some(path.clone());
                 }
             }
             Event::IncidentWritten { path } => {
@@ -291,6 +331,7 @@ impl Checklist {
             | Event::RollbackItemFinished { .. }
             | Event::RollbackVerified { .. }
             | Event::AutoRollbackCancelled { .. }
+            | Event::IncidentDeclared { .. }
             | Event::IncidentWritten { .. }
             | Event::FollowUpAdded { .. } => {}
             Event::StepCompleted { .. } => {

@@ -93,6 +93,18 @@ impl Checklist {
         }
     }
 
+    /// The open follow-up (an incident's report, post-mortem, ...) due
+    /// first, with when: what the status bar keeps in sight.
+    pub fn next_follow_up(&self, now: DateTime<Utc>) -> Option<(&Step, DateTime<Utc>)> {
+        self.playbook
+            .steps()
+            .map(|(_, step)| step)
+            .filter(|step| self.follow_ups.contains(&step.id))
+            .filter(|step| !self.state(step, now).is_finished())
+            .filter_map(|step| Some((step, self.due_at(step)?)))
+            .min_by_key(|(_, due)| *due)
+    }
+
     pub fn state(&self, step: &Step, now: DateTime<Utc>) -> StepState {
         let record = self.record_or_empty(&step.id);
         if record.skipped.is_some() {

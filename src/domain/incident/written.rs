@@ -3,11 +3,20 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// The report on disk, and the notice's text to show and send.
+use chrono::{DateTime, Utc};
+
+use super::follow_ups::PlannedFollowUp;
+
+/// The report on disk, the notice's text to show and send, and what the
+/// report left to do (from its draft), for the checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentWritten {
     pub path: String,
     pub notice: String,
+    /// `false`: an incident declared without a rollback.
+    pub rolled_back: bool,
+    pub report_due: DateTime<Utc>,
+    pub follow_ups: Vec<PlannedFollowUp>,
 }
 
 /// Why the report (or its notice) was not written. `cause` is what the

@@ -248,13 +248,24 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
                             crate::domain::incident::IncidentWritten {
                                 path: "/tmp/x/INCIDENT-0001.md".into(),
                                 notice: "notice".into(),
+                                rolled_back: draft.rolled_back,
+                                report_due: draft.report_due,
+                                follow_ups: draft.follow_ups.clone(),
                             },
                         )),
                     },
                 );
-                assert_eq!(written.len(), 2, "{written:?}");
-                record(&mut model, &written[0]);
-                record(&mut model, &written[1]);
+                // The report line, the report's own step, the post-mortem.
+                assert_eq!(written.len(), 3, "{written:?}");
+                for effect in &written {
+                    record(&mut model, effect);
+                }
+                let verdict_at = model
+                    .rollback
+                    .as_ref()
+                    .and_then(|w| w.verdict.as_ref())
+                    .map(|v| v.at)
+                    .unwrap_or_else(|| panic!("no verdict"));
                 let checklist = &model
                     .release
                     .as_ref()
@@ -265,6 +276,20 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
                     .step("post-mortem")
                     .unwrap_or_else(|| panic!("no post-mortem step"));
                 assert_eq!(step.title, "Post-mortem of INCIDENT-0001");
+                assert_eq!(
+                    checklist.due_at(step),
+                    Some(verdict_at + Duration::hours(24)),
+                    "the post-mortem is due a day after the verdict, as before"
+                );
+                let report = checklist
+                    .playbook
+                    .step("incident-report")
+                    .unwrap_or_else(|| panic!("no report step"));
+                assert_eq!(report.title, "Incident report of INCIDENT-0001");
+                assert_eq!(
+                    checklist.due_at(report),
+                    Some(verdict_at + Duration::hours(1))
+                );
                 assert_eq!(
                     checklist.rollback.as_ref().and_then(|r| r.verified),
                     Some(true)
