@@ -330,3 +330,22 @@ fn a_command_targets_own_deploy_is_not_taken_for_someone_elses() {
     assert!(change.deployed_as(&line));
     assert!(!change.deployed_as("production/render 2.4.1: x"));
 }
+
+#[test]
+fn space_on_the_production_deploy_step_deploys_the_command_target_serving_production() {
+    let mut model = command_target();
+    override_go_no_go(&mut model, "deploy-production");
+    model.focus = Pane::Checklist;
+    let now = model.clock.now;
+    if let Some(view) = model.release.as_mut() {
+        view.select_step("deploy-production", now);
+    }
+    key(&mut model, "space");
+    let planned = plan(&model);
+    assert_eq!(planned.step.as_deref(), Some("deploy-production"));
+    let [item] = planned.items.as_slice() else {
+        panic!("the command target: {planned:?}")
+    };
+    assert_eq!(item.target, "render");
+    assert!(item.commands[0].starts_with("npm run deploy:production -- --tag v2.4.0"));
+}
