@@ -376,18 +376,20 @@ fn a_reader_that_stops_early_ends_every_printing_command_quietly() {
         vec!["completions", "bash"],
         vec!["check-config"],
     ] {
-        let mut child = Command::new(BIN)
+        // Closed before the program can write, as `| head -0` would: the
+        // reading end is gone before it starts (closing it after the spawn
+        // raced a fast program that had written everything already).
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = Command::new(BIN)
             .args(&args)
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_STATE_HOME", home.path().join("state"))
             .env_remove("RELEASE_COCKPIT_CONFIG")
-            .stdout(std::process::Stdio::piped())
+            .stdout(writer)
             .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        // Closed before the program can have written: as `| head -0` would.
-        drop(child.stdout.take());
-        let out = child.wait_with_output().expect("wait");
+            .output()
+            .expect("run");
         let err = text(&out.stderr);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(

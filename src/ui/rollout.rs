@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     }
     let (table, longest_name) = table(model);
     let widths = columns::fit(&table, usize::from(area.width));
-    lines.push(header(&widths, theme));
+    lines.push(header(&widths, model, theme));
     // Keep one line for the selected row's status message.
     let room = usize::from(area.height).saturating_sub(lines.len() + 1);
     let first = view.selected.saturating_sub(room.saturating_sub(1));
@@ -93,23 +93,24 @@ fn table(model: &Model) -> ([Column; 8], usize) {
     (columns, longest)
 }
 
-fn header<'a>(widths: &[Option<usize>; 8], theme: &Theme) -> Line<'a> {
-    // The bar carries the PODS label; without it, the figures do.
-    let pods = if widths[PODS_BAR].is_some() {
-        ""
+fn header<'a>(widths: &[Option<usize>; 8], model: &Model, theme: &Theme) -> Line<'a> {
+    // Deployments keep kubectl's words; a command target's service is a
+    // unit with a version and no pods.
+    let kinds = || model.rollout.rows().map(|(_, d)| d.kind);
+    let only_deployments = kinds().all(|k| k == UnitKind::Deployment);
+    let any_pods = kinds().any(|k| k == UnitKind::Deployment);
+    let (name, image) = if only_deployments {
+        ("DEPLOYMENT", "IMAGE")
     } else {
-        "PODS"
+        ("UNIT", "VERSION")
     };
-    let labels = [
-        "DEPLOYMENT",
-        "IMAGE",
-        "REV",
-        "PODS",
-        pods,
-        "STATE",
-        "MOVED",
-        "ETA",
-    ];
+    let (bar, pods) = match (any_pods, widths[PODS_BAR].is_some()) {
+        (false, _) => ("DONE", ""),
+        // The bar carries the PODS label; without it, the figures do.
+        (true, true) => ("PODS", ""),
+        (true, false) => ("PODS", "PODS"),
+    };
+    let labels = [name, image, "REV", bar, pods, "STATE", "MOVED", "ETA"];
     let text = columns::header(widths, &GAPS, |column, width| {
         (columns::clip(labels[column], width), column == REV)
     });

@@ -212,8 +212,15 @@ fn item(
                 version,
                 Some(&d.version),
             );
-            let commands = CommandTemplates::render(&templates.deploy, &vars)
-                .map_err(|e| format!("target `{}`: {e}", target.name))?;
+            let commands = CommandTemplates::render(&templates.deploy, &vars).map_err(|e| {
+                let why = match e.name() {
+                    "previous_version" => {
+                        ": nothing is on record as deployed to it yet (its `status` can say)"
+                    }
+                    _ => "",
+                };
+                format!("target `{}`: {e}{why}", target.name)
+            })?;
             (version.to_owned(), commands)
         }
         None => (
@@ -352,8 +359,9 @@ pub fn confirmed(model: &mut Model, mut plan: DeployPlan) -> Vec<Effect> {
         model.overlay = reopen(plan);
         return Vec::new();
     }
+    let units = crate::domain::rollout::units_word(plan.items.iter().map(|i| i.kind));
     model.notice = Some(format!(
-        "{} {} to {} Deployment(s)…",
+        "{} {} to {} {units}…",
         if plan.dry_run {
             "dry-running"
         } else {
@@ -363,11 +371,7 @@ pub fn confirmed(model: &mut Model, mut plan: DeployPlan) -> Vec<Effect> {
         plan.items.len()
     ));
     let request = model.start_request(
-        format!(
-            "deploy of {} to {} Deployment(s)",
-            plan.version,
-            plan.items.len()
-        ),
+        format!("deploy of {} to {} {units}", plan.version, plan.items.len()),
         1,
     );
     vec![Effect::Deploy {
