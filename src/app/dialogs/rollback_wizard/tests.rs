@@ -333,3 +333,41 @@ fn the_target_image_is_the_followed_containers_own() {
     let w = Wizard::new(None, vec![c], Duration::minutes(5));
     assert_eq!(w.items()[0].to_image, "shop/app:2.3.1");
 }
+
+#[test]
+fn a_command_targets_choice_renders_its_rollback_for_the_version_chosen() {
+    use crate::domain::rollback::RollbackCommands;
+    use crate::domain::rollout::CommandTemplates;
+    let mut c = candidate("web-render", "2.4.0", &[(2, "2.3.1"), (1, "2.3.0")]);
+    c.kind = UnitKind::Command;
+    c.commands = Some(RollbackCommands {
+        templates: CommandTemplates {
+            deploy: Vec::new(),
+            rollback: vec![
+                "render deploys rollback --service srv-1 --to v{version}".into(),
+                "npm run db:migrate:rollback -- --from {previous_version} # {release}".into(),
+            ],
+            image: None,
+        },
+        release: "minor-2.4.0".into(),
+    });
+    let mut choice = Choice {
+        candidate: c,
+        selected: true,
+        revision: 0,
+    };
+    let item = choice.item().expect("a way back");
+    assert_eq!(
+        item.commands,
+        [
+            "render deploys rollback --service srv-1 --to v2.3.1",
+            "npm run db:migrate:rollback -- --from 2.4.0 # minor-2.4.0",
+        ]
+    );
+    assert_eq!(item.describe(), "production/web-render 2.4.0 -> 2.3.1");
+    // An earlier version on record, chosen instead.
+    choice.revision = 1;
+    let item = choice.item().expect("further back");
+    assert_eq!(item.to_version(), "2.3.0");
+    assert!(item.commands[0].ends_with("--to v2.3.0"));
+}
