@@ -794,7 +794,7 @@ fn override_go_no_go_and_deploy(tmux: &Tmux) {
     tmux.send("Enter");
     tmux.wait_for_text("go/no-go overridden");
     tmux.send("d");
-    tmux.wait_for_text("Deploy 2.4.0 to 6 Deployment(s)");
+    tmux.wait_for_text("Deploy 2.4.0 to 7 unit(s)");
     tmux.send("y");
 }
 
@@ -867,7 +867,7 @@ fn the_demo_rolls_back_a_bad_release_through_the_guided_rollback() {
     tmux.send("R");
     tmux.wait_for_text("How bad is it?");
     tmux.send("Enter");
-    tmux.wait_for_text("Which Deployments");
+    tmux.wait_for_text("Which units");
     tmux.send("Enter");
     tmux.wait_for_text("Type the release version (2.4.0)");
     tmux.tmux(&["send-keys", "-t", "t", "-l", "2.4.0"]);

@@ -218,10 +218,20 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::RunOutput(output) => {
             let (target, started) =
                 crate::app::panes::run_log::apply(&mut model.rollout.runs, output);
-            // A deploy's output opens by itself; a dialog open then (the
-            // rollback wizard) is left alone, and `l` shows it.
-            if started && model.overlay.is_none() {
+            // Where only command targets are shown, their output is the
+            // progress: it opens by itself. Beside Deployments it would hide
+            // their rollout, and a dialog open then (the rollback wizard) is
+            // left alone: `l` on the row shows it.
+            let only_commands = model
+                .rollout
+                .rows()
+                .all(|(_, d)| d.kind == crate::domain::rollout::UnitKind::Command);
+            if started && model.overlay.is_none() && only_commands {
                 model.overlay = Some(Overlay::RunLog { target, scroll: 0 });
+            } else if started && model.overlay.is_none() {
+                model.notice = Some(format!(
+                    "{target}: its commands run; l on its row shows their output"
+                ));
             }
             model.mark_changed();
             Vec::new()

@@ -126,10 +126,11 @@ impl LoadedConfig {
         {
             errors.push(*e);
         }
+        // A bare `cockpit.toml` (or the built-in demo) is in the current directory.
         let base = Path::new(&self.file)
             .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
         let env = match convert_env(&t.env, &base) {
             Ok(env) => env,
             Err(problems) => {

@@ -154,5 +154,38 @@ pub fn start_demo_release(
             .map_err(DemoReleaseError::History)?;
         opened.checklist.apply(&recorded);
     }
+    seed_docs_ledger(store, t0 - Duration::days(14));
     Ok(opened)
 }
+
+/// The demo's command target (`docs`) has a history like the Deployments':
+/// the last release, 2.3.1, published two weeks ago. Its ledger is the demo's
+/// own (`<state dir>/demo/targets/`), never a real one.
+fn seed_docs_ledger(store: &ReleaseStore, at: DateTime<Utc>) {
+    use crate::adapters::command::ledger::{self, Action, Entry};
+    let Some(demo_dir) = store.dir().parent() else {
+        return;
+    };
+    let path = ledger::path(demo_dir, DOCS_TARGET);
+    if ledger::read(&path).is_ok_and(|entries| !entries.is_empty()) {
+        return;
+    }
+    let entry = Entry {
+        seq: 1,
+        at,
+        action: Action::Deploy,
+        version: "2.3.1".to_owned(),
+        ok: true,
+        release: "minor-2.3.1".to_owned(),
+        by: RELEASE_MANAGER.to_owned(),
+        summary: "3 commands exited 0 in 2.1s".to_owned(),
+        log: None,
+    };
+    // The demo goes on without it: docs then starts as `unknown`.
+    if let Err(error) = ledger::append(&path, &entry) {
+        tracing::warn!(%error, "demo: the docs target's ledger was not seeded");
+    }
+}
+
+/// The demo config's command target.
+pub const DOCS_TARGET: &str = "docs";

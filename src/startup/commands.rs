@@ -261,7 +261,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         };
         let report = crate::cli::status::gather(
             targets,
-            &super::state_dir(paths),
+            &super::targets_state_dir(paths, demo_world),
             signals,
             prepared.settings.health.chart,
             baseline,

@@ -232,8 +232,8 @@ fn cockpit(
     let mut signals = prepared.settings.signals.clone();
     let chart_range = prepared.settings.health.chart;
     let incidents = incident_files(&prepared, paths.as_ref());
-    let state_dir = state_dir(paths.as_ref());
     let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    let state_dir = targets_state_dir(paths.as_ref(), demo_world);
     let demo_files = DemoFiles::new(paths.as_ref(), &store, cli.read_only);
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);
     let read_only = cli.read_only;
@@ -415,6 +415,13 @@ fn state_dir(paths: Option<&Paths>) -> std::path::PathBuf {
 
 /// Where incident reports go: `[rollback] incidents`, else the state dir's
 /// `incidents`; a team's templates beside the config file.
+/// Where command targets keep their ledgers and run logs: the demo's with
+/// the demo's journals, apart from real ones.
+fn targets_state_dir(paths: Option<&Paths>, demo: bool) -> std::path::PathBuf {
+    let dir = state_dir(paths);
+    if demo { dir.join("demo") } else { dir }
+}
+
 fn incident_files(
     prepared: &Prepared,
     paths: Option<&Paths>,

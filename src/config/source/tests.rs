@@ -390,7 +390,7 @@ fn a_command_target_loads_its_commands_beside_the_config() {
     assert_eq!(target.timeout, std::time::Duration::from_secs(120));
     assert_eq!(target.status_interval, std::time::Duration::from_secs(10));
     assert_eq!(target.workdir.as_deref(), Some("app"));
-    assert_eq!(target.base, PathBuf::from(""), "beside cockpit.toml");
+    assert_eq!(target.base, PathBuf::from("."), "beside cockpit.toml");
     assert!(settings.targets.kubernetes.is_empty());
 }
 
