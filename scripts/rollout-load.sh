@@ -6,7 +6,8 @@
 # (VmHWM, the peak, and VmRSS once quiet), and its CPU while the cluster is
 # quiet. With KDASH=path/to/kdash, kdash then watches the same sandbox (it
 # reads the kubeconfig the sandbox wrote) for KDASH_SECONDS, and its memory is
-# reported the same way. Budgets: first rows < 1 s; RSS < 60 MB at 5,000
+# reported the same way. SANDBOX=path serves the Deployments with another
+# build (default: BIN), to compare two cockpits against one sandbox. Budgets: first rows < 1 s; RSS < 60 MB at 5,000
 # (< 50 MB at 1,000); idle CPU < 0.5% of a core.
 #
 #   scripts/rollout-load.sh
@@ -22,6 +23,7 @@ if [ -z "${BIN:-}" ]; then
   BIN=${CARGO_TARGET_DIR:-target}/release/release-cockpit
 fi
 BIN=$(realpath "$BIN")
+SANDBOX=$(realpath "${SANDBOX:-$BIN}")
 command -v tmux >/dev/null || { echo "needs tmux" >&2; exit 1; }
 
 home=$(mktemp -d)
@@ -45,7 +47,7 @@ memory() {
   awk -v who="$1" '/^VmRSS:|^VmHWM:/ { printf "%s %s %.1f MB\n", who, $1, $2 / 1024 }' "/proc/$2/status"
 }
 
-"$BIN" sandbox --deployments "$DEPLOYMENTS" --kubeconfig "$home/kubeconfig" >"$home/sandbox.log" 2>&1 &
+"$SANDBOX" sandbox --deployments "$DEPLOYMENTS" --kubeconfig "$home/kubeconfig" >"$home/sandbox.log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 300); do grep -q serving "$home/sandbox.log" && break; sleep 0.1; done
 grep -q serving "$home/sandbox.log" || { echo "the sandbox did not start" >&2; cat "$home/sandbox.log" >&2; exit 1; }
@@ -87,8 +89,21 @@ memory cockpit "$pid"
 
 [ -n "${KDASH:-}" ] || exit 0
 tmux -L "$socket" kill-session -t load
+start=$(date +%s%N)
 tmux -L "$socket" new-session -d -x 200 -y 50 -s kdash \
   "env KUBECONFIG=$home/kubeconfig HOME=$home $(realpath "$KDASH")"
+shown=
+for _ in $(seq 3000); do
+  # kdash opens on its Pods tab; 7 is its Deployments tab.
+  tmux -L "$socket" send-keys -t kdash 7
+  if tmux -L "$socket" capture-pane -p -t kdash | grep -q "svc-0000"; then
+    shown=$(date +%s%N)
+    break
+  fi
+  sleep 0.01
+done
+[ -n "$shown" ] || { echo "kdash never showed the rows" >&2; tmux -L "$socket" capture-pane -p -t kdash >&2; exit 1; }
+echo "kdash, first rows (process start to rows on screen, 10 ms polling): $(( (shown - start) / 1000000 )) ms"
 sleep "$KDASH_SECONDS"
 kdash_pid=$(pane_process kdash)
 [ -d "/proc/$kdash_pid" ] || { echo "kdash exited" >&2; exit 1; }
