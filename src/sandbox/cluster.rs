@@ -214,15 +214,37 @@ impl Cluster {
         })
     }
 
-    /// The objects of a kind in key order, filtered, with the list's version.
-    pub fn list(&self, kind: Kind, keep: impl Fn(&Change) -> bool) -> (u64, Vec<Bytes>) {
+    /// The objects of a kind in key order, filtered by namespace, name and
+    /// labels, with the list's version. Asked once per page: only the kept
+    /// objects' JSON is shared out, nothing is copied per object.
+    pub fn list(
+        &self,
+        kind: Kind,
+        keep: impl Fn(&str, &str, &BTreeMap<String, String>) -> bool,
+    ) -> (u64, Vec<Bytes>) {
+        static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
         let state = self.lock();
-        let items = state
-            .snapshot(kind)
-            .into_iter()
-            .filter(|c| keep(c))
-            .map(|c| c.json.clone())
-            .collect();
+        let kept = |((namespace, name), labels, json): (
+            &Key,
+            Option<&BTreeMap<String, String>>,
+            &Bytes,
+        )| {
+            keep(namespace, name, labels.unwrap_or(&NO_LABELS)).then(|| json.clone())
+        };
+        let items = match kind {
+            Kind::Deployment => state
+                .deployments
+                .iter()
+                .map(|(k, s)| (k, s.object.metadata.labels.as_ref(), &s.json))
+                .filter_map(kept)
+                .collect(),
+            Kind::ReplicaSet => state
+                .replicasets
+                .iter()
+                .map(|(k, s)| (k, s.object.metadata.labels.as_ref(), &s.json))
+                .filter_map(kept)
+                .collect(),
+        };
         (state.rv, items)
     }
 

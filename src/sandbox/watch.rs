@@ -27,11 +27,19 @@ impl Filter {
     }
 
     fn matches_with(&self, change: &Change, labels: &BTreeMap<String, String>) -> bool {
-        self.namespace
-            .as_ref()
-            .is_none_or(|ns| *ns == change.namespace)
+        self.matches_object(&change.namespace, &change.name, labels)
+    }
+
+    /// Whether a LIST or a watch of this selection holds the object.
+    pub fn matches_object(
+        &self,
+        namespace: &str,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+    ) -> bool {
+        self.namespace.as_ref().is_none_or(|ns| ns == namespace)
             && self.labels.matches(labels)
-            && self.fields.matches(&change.namespace, &change.name)
+            && self.fields.matches(namespace, name)
     }
 
     /// The event this watch sends for a change, if any: a modification that

@@ -1,6 +1,7 @@
 //! What a target's watch knows: the Deployments and ReplicaSets it has seen
-//! with each kind's resourceVersion, how one watch event folds in, and the
-//! snapshot the cockpit is sent.
+//! (only what the panes need of each, `kept.rs`) with each kind's
+//! resourceVersion, how one watch event folds in, and the snapshot the
+//! cockpit is sent.
 //!
 //! resourceVersions are compared as numbers, as Kubernetes allows since
 //! v1.34 (they are etcd revisions); one that does not parse is never taken
@@ -8,18 +9,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kube::api::WatchEvent;
 use kube::core::Status;
 
+use super::kept::{KeptDeployment, KeptReplicaSet};
 use super::status::deployment_state;
 use super::target::KubeTarget;
 use crate::domain::rollout::RolloutUpdate;
 
 #[derive(Debug, Default)]
 pub(super) struct Feeds {
-    pub deployments: BTreeMap<String, Deployment>,
-    pub replicasets: BTreeMap<String, ReplicaSet>,
+    /// By name.
+    pub deployments: BTreeMap<String, KeptDeployment>,
+    pub replicasets: BTreeMap<String, KeptReplicaSet>,
     pub deployments_rv: String,
     pub replicasets_rv: String,
 }
@@ -68,12 +70,14 @@ pub(super) fn refuses_our_version(status: &Status) -> bool {
     status.code == 410 || too_large
 }
 
-/// Folds one event into a feed: whether something shown changed, or why the
-/// stream cannot go on.
-pub(super) fn apply<K: kube::Resource>(
-    objects: &mut BTreeMap<String, K>,
+/// Folds one event into a feed, keeping what `keep` takes of its object:
+/// whether something kept changed (an update to fields no pane reads, or a
+/// replay of what we hold, sends no snapshot), or why the stream cannot go on.
+pub(super) fn apply<K: kube::Resource, T: PartialEq>(
+    objects: &mut BTreeMap<String, T>,
     rv: &mut String,
     event: kube::Result<WatchEvent<K>>,
+    keep: impl FnOnce(K) -> T,
 ) -> Result<bool, Broken> {
     let mut advance = |version: Option<&String>| match version {
         Some(theirs) if matches!((number(rv), number(theirs)), (Some(ours), Some(t)) if t < ours) => {
@@ -89,15 +93,20 @@ pub(super) fn apply<K: kube::Resource>(
         None => Ok(()),
     };
     match event {
-        Ok(WatchEvent::Added(object) | WatchEvent::Modified(object)) => {
+        Ok(WatchEvent::Added(mut object) | WatchEvent::Modified(mut object)) => {
             advance(object.meta().resource_version.as_ref())?;
-            objects.insert(object.meta().name.clone().unwrap_or_default(), object);
+            let name = object.meta_mut().name.take().unwrap_or_default();
+            let kept = keep(object);
+            if objects.get(&name) == Some(&kept) {
+                return Ok(false);
+            }
+            objects.insert(name, kept);
             Ok(true)
         }
         Ok(WatchEvent::Deleted(object)) => {
             advance(object.meta().resource_version.as_ref())?;
-            objects.remove(object.meta().name.as_deref().unwrap_or_default());
-            Ok(true)
+            let name = object.meta().name.as_deref().unwrap_or_default();
+            Ok(objects.remove(name).is_some())
         }
         Ok(WatchEvent::Bookmark(bookmark)) => {
             advance(Some(&bookmark.metadata.resource_version))?;
@@ -118,36 +127,34 @@ fn broken_by(status: &Status) -> Broken {
 }
 
 pub(super) fn snapshot(target: &KubeTarget, feeds: &Feeds) -> RolloutUpdate {
-    let mut by_owner: HashMap<&str, Vec<&ReplicaSet>> = HashMap::new();
+    let mut by_owner: HashMap<&str, Vec<&KeptReplicaSet>> = HashMap::new();
     for rs in feeds.replicasets.values() {
-        for owner in rs.metadata.owner_references.iter().flatten() {
-            if owner.controller == Some(true) {
-                by_owner.entry(owner.uid.as_str()).or_default().push(rs);
-            }
+        if let Some(owner) = &rs.controller {
+            by_owner.entry(owner.as_str()).or_default().push(rs);
         }
     }
-    let deployments = feeds
+    let units = feeds
         .deployments
-        .values()
-        .map(|d| {
+        .iter()
+        .map(|(name, d)| {
             let owned = d
-                .metadata
                 .uid
                 .as_deref()
                 .and_then(|uid| by_owner.get(uid))
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            deployment_state(d, owned, target.container.as_deref())
+            deployment_state(name, d, owned, target.container.as_deref())
         })
         .collect();
     RolloutUpdate::Snapshot {
         target: target.name.clone(),
-        units: deployments,
+        units,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use k8s_openapi::api::apps::v1::Deployment;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
     use kube::core::watch::Bookmark;
 
@@ -169,11 +176,14 @@ mod tests {
         let mut objects = BTreeMap::new();
         let mut rv = "40".to_owned();
         let event = Ok(WatchEvent::Modified(deployment("checkout", "41")));
-        assert_eq!(apply(&mut objects, &mut rv, event), Ok(true));
+        assert_eq!(
+            apply(&mut objects, &mut rv, event, KeptDeployment::from),
+            Ok(true)
+        );
         assert_eq!(rv, "41");
         let event = Ok(WatchEvent::Modified(deployment("checkout", "7")));
         assert_eq!(
-            apply(&mut objects, &mut rv, event),
+            apply(&mut objects, &mut rv, event, KeptDeployment::from),
             Err(Broken::Backwards {
                 ours: "41".into(),
                 theirs: "7".into()
@@ -183,8 +193,38 @@ mod tests {
     }
 
     #[test]
+    fn only_a_change_to_what_is_kept_counts_as_a_change() {
+        let mut objects = BTreeMap::new();
+        let mut rv = "1".to_owned();
+        let mut fold = |d: Deployment| {
+            apply(
+                &mut objects,
+                &mut rv,
+                Ok(WatchEvent::Modified(d)),
+                KeptDeployment::from,
+            )
+        };
+        assert_eq!(fold(deployment("checkout", "2")), Ok(true), "new");
+        let mut relabelled = deployment("checkout", "3");
+        relabelled.metadata.labels = Some([("team".into(), "shop".into())].into());
+        assert_eq!(fold(relabelled), Ok(false), "no pane reads labels");
+        let mut scaled = deployment("checkout", "4");
+        scaled.spec = Some(k8s_openapi::api::apps::v1::DeploymentSpec {
+            replicas: Some(5),
+            ..Default::default()
+        });
+        assert_eq!(fold(scaled), Ok(true), "the desired count is shown");
+        assert_eq!(rv, "4", "the version moves on either way");
+        let gone = |name: &str| Ok(WatchEvent::Deleted(deployment(name, "5")));
+        let mut delete =
+            |name: &str| apply(&mut objects, &mut rv, gone(name), KeptDeployment::from);
+        assert_eq!(delete("unknown"), Ok(false));
+        assert_eq!(delete("checkout"), Ok(true));
+    }
+
+    #[test]
     fn a_bookmark_older_than_ours_means_the_versions_went_backwards() {
-        let mut objects: BTreeMap<String, Deployment> = BTreeMap::new();
+        let mut objects: BTreeMap<String, KeptDeployment> = BTreeMap::new();
         let mut rv = "40".to_owned();
         let bookmark = |v: &str| {
             let json = format!(
@@ -192,11 +232,14 @@ mod tests {
             );
             serde_json::from_str::<Bookmark>(&json).expect("a bookmark")
         };
-        let same = Ok(WatchEvent::Bookmark(bookmark("40")));
-        assert_eq!(apply(&mut objects, &mut rv, same), Ok(false));
-        let older = Ok(WatchEvent::Bookmark(bookmark("3")));
+        let same = Ok(WatchEvent::<Deployment>::Bookmark(bookmark("40")));
+        assert_eq!(
+            apply(&mut objects, &mut rv, same, KeptDeployment::from),
+            Ok(false)
+        );
+        let older = Ok(WatchEvent::<Deployment>::Bookmark(bookmark("3")));
         assert!(matches!(
-            apply(&mut objects, &mut rv, older),
+            apply(&mut objects, &mut rv, older, KeptDeployment::from),
             Err(Broken::Backwards { .. })
         ));
     }

@@ -1,8 +1,8 @@
-//! Revision history: the ReplicaSets a Deployment controls, newest first.
+//! Revision history: the ReplicaSets a Deployment controls, as the API
+//! server has them (an undo reads them at the time; a watch keeps
+//! `kept::KeptReplicaSet`).
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-
-use crate::domain::rollout::{Revision, image_tag};
 
 /// The annotations the Deployment controller and kubectl write; the sandbox
 /// writes them too.
@@ -42,32 +42,4 @@ pub fn images(rs: &ReplicaSet) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-pub fn revisions<'a>(owned: impl IntoIterator<Item = &'a ReplicaSet>) -> Vec<Revision> {
-    let mut revisions: Vec<Revision> = owned
-        .into_iter()
-        .map(|rs| {
-            let images = images(rs);
-            Revision {
-                number: revision_number(rs),
-                version: images.first().map_or("", |i| image_tag(i)).to_owned(),
-                images,
-                created: rs
-                    .metadata
-                    .creation_timestamp
-                    .as_ref()
-                    .and_then(|t| chrono::DateTime::from_timestamp(t.0.as_second(), 0)),
-                change_cause: rs
-                    .metadata
-                    .annotations
-                    .as_ref()
-                    .and_then(|a| a.get(CHANGE_CAUSE))
-                    .cloned(),
-                replicas: rs.status.as_ref().map_or(0, |s| s.replicas),
-            }
-        })
-        .collect();
-    revisions.sort_by_key(|r| std::cmp::Reverse(r.number));
-    revisions
 }

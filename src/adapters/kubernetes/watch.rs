@@ -37,11 +37,11 @@ use futures::{Stream, StreamExt};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kube::Api;
 use kube::api::{ListParams, WatchParams};
-use kube::core::ResourceExt;
 use tokio::time::Instant;
 
 use super::clients::Clients;
 use super::feeds::{self, Broken, Feeds, refuses_our_version, snapshot};
+use super::kept::{KeptDeployment, KeptReplicaSet};
 use super::liveness::{Failure, Liveness, bounded, current_version};
 use super::target::KubeTarget;
 use crate::domain::rollout::RolloutUpdate;
@@ -250,11 +250,15 @@ async fn still_ours(apis: &Apis, feeds: &Feeds) -> Result<(), Ended> {
     }
 }
 
-/// Both kinds, every page, each page bounded.
+/// Both kinds, every page, each page bounded. The two are listed side by
+/// side: while the server prepares one kind's page the other's is read, and
+/// a target's first rows wait for the slower kind, not for both in turn.
 async fn list(apis: &Apis) -> Result<Feeds, Failure> {
-    let (deployments, deployments_rv) = list_all(&apis.deployments, &apis.list).await?;
-    let (replicasets, replicasets_rv) =
-        list_all(&apis.replicasets, &ListParams::default().limit(PAGE)).await?;
+    let replicasets_params = ListParams::default().limit(PAGE);
+    let ((deployments, deployments_rv), (replicasets, replicasets_rv)) = futures::try_join!(
+        list_all(&apis.deployments, &apis.list),
+        list_all(&apis.replicasets, &replicasets_params),
+    )?;
     Ok(Feeds {
         deployments,
         replicasets,
@@ -263,20 +267,24 @@ async fn list(apis: &Apis) -> Result<Feeds, Failure> {
     })
 }
 
-async fn list_all<K>(
+/// Each page's objects are cut down to what is kept as they arrive, so a
+/// LIST holds at most one page of full objects.
+async fn list_all<K, T>(
     api: &Api<K>,
     params: &ListParams,
-) -> Result<(BTreeMap<String, K>, String), Failure>
+) -> Result<(BTreeMap<String, T>, String), Failure>
 where
     K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    T: From<K>,
 {
     let mut objects = BTreeMap::new();
     let mut params = params.clone();
     loop {
         let page = bounded(REQUEST_TIMEOUT, api.list(&params)).await?;
         let rv = page.metadata.resource_version.clone().unwrap_or_default();
-        for object in page.items {
-            objects.insert(object.name_any(), object);
+        for mut object in page.items {
+            let name = object.meta_mut().name.take().unwrap_or_default();
+            objects.insert(name, T::from(object));
         }
         match page.metadata.continue_.filter(|c| !c.is_empty()) {
             Some(token) => params = params.continue_token(&token),
@@ -327,8 +335,8 @@ async fn follow(
             item = merged.next() => {
                 heard = Instant::now();
                 let folded = match item {
-                    Some(Item::Deployment(event)) => feeds::apply(&mut feeds.deployments, &mut feeds.deployments_rv, event),
-                    Some(Item::ReplicaSet(event)) => feeds::apply(&mut feeds.replicasets, &mut feeds.replicasets_rv, event),
+                    Some(Item::Deployment(event)) => feeds::apply(&mut feeds.deployments, &mut feeds.deployments_rv, event, KeptDeployment::from),
+                    Some(Item::ReplicaSet(event)) => feeds::apply(&mut feeds.replicasets, &mut feeds.replicasets_rv, event, KeptReplicaSet::from),
                     Some(Item::Closed) | None => {
                         let stop = dirty && !send(snapshot(target, feeds));
                         return if stop { Followed::Ended(Ended::Stop) } else { Followed::Closed { delivered } };

@@ -139,11 +139,12 @@ impl RolloutState {
             RolloutUpdate::Snapshot { target, units } => {
                 if let Some(view) = self.targets.iter().find(|t| t.name == target) {
                     let first = view.received.is_none();
+                    // By key: a target of thousands of Deployments would
+                    // compare every row with every row on each snapshot.
+                    let shown: HashMap<(&str, &str), &Unit> =
+                        view.units.iter().map(|p| (p.key(), p)).collect();
                     for d in &units {
-                        let before = view
-                            .units
-                            .iter()
-                            .find(|p| p.namespace == d.namespace && p.name == d.name);
+                        let before = shown.get(&d.key());
                         // A change since the last snapshot; or, on the first,
                         // a rollout already under way when the cockpit started.
                         let from = match before {
@@ -166,9 +167,13 @@ impl RolloutState {
                         }
                     }
                 }
-                self.starts.retain(|(t, ns, name), _| {
-                    *t != target || units.iter().any(|d| d.namespace == *ns && d.name == *name)
-                });
+                if self.starts.keys().any(|(t, _, _)| *t == target) {
+                    let listed: std::collections::HashSet<(&str, &str)> =
+                        units.iter().map(Unit::key).collect();
+                    self.starts.retain(|(t, ns, name), _| {
+                        *t != target || listed.contains(&(ns.as_str(), name.as_str()))
+                    });
+                }
                 for d in &units {
                     self.track(&target, d, now);
                 }

@@ -111,7 +111,9 @@ async fn respond(
                     shared.counts.list_pages.fetch_add(1, Ordering::Relaxed);
                 }
                 if as_table {
-                    let (rv, items) = shared.cluster.list(kind, |c| filter.matches(c));
+                    let (rv, items) = shared.cluster.list(kind, |ns, name, labels| {
+                        filter.matches_object(ns, name, labels)
+                    });
                     return Ok(json_ok(&super::table::table(kind, &items, rv)));
                 }
                 list(shared, kind, &filter, &q)
@@ -208,7 +210,9 @@ fn list(
     filter: &Filter,
     q: &std::collections::HashMap<String, String>,
 ) -> Result<Response<Body>, ApiError> {
-    let (rv, items) = shared.cluster.list(kind, |c| filter.matches(c));
+    let (rv, items) = shared.cluster.list(kind, |ns, name, labels| {
+        filter.matches_object(ns, name, labels)
+    });
     // A continue token is the version the list was taken at and an offset.
     let (list_rv, offset) = match q.get("continue").filter(|c| !c.is_empty()) {
         Some(token) => token
