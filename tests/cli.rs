@@ -809,3 +809,30 @@ fn a_journal_whose_recorded_playbook_is_out_of_range_is_an_error_not_a_panic() {
         "{listing}"
     );
 }
+
+#[test]
+fn check_config_reports_an_unknown_variable_in_a_command_target_at_its_line() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let config = home.path().join("cockpit.toml");
+    std::fs::write(
+        &config,
+        "[[target]]\nname = \"web\"\nkind = \"command\"\nenvironment = \"production\"\n\
+         deploy = \"npm run deploy -- --tag v{version}\"\n\
+         rollback = [\"render deploys rollback --service srv-1\", \"npm run migrate:down -- {previous_verison}\"]\n",
+    )
+    .expect("write");
+    let out = run(
+        &["check-config", config.to_str().expect("utf-8")],
+        home.path(),
+    );
+    assert_config_error(
+        &out,
+        &format!("{}, line 6, column", config.display()),
+        "`{previous_verison}` is not a variable",
+    );
+    assert!(
+        text(&out.stderr).contains("target[0].rollback"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::error::ConfigError;
+use super::error::{ConfigError, closest};
 use super::playbook_env::convert_env;
 use super::schema::{CommandList, TargetConfig};
 use super::source::LoadedConfig;
@@ -224,7 +224,10 @@ impl LoadedConfig {
         key: &str,
     ) -> Result<(), Box<ConfigError>> {
         let error = match vars::check(text) {
-            Err(unknown) => Some((unknown.to_string(), unknown.offset())),
+            Err(unknown) => Some((
+                format!("`{{{}}}` is not a variable", unknown.name()),
+                unknown.offset(),
+            )),
             Ok(()) => vars::named(text).into_iter().find_map(|name| {
                 use_.allows(name).err().map(|why| {
                     let offset = text.find(&format!("{{{name}}}")).unwrap_or(0);
@@ -244,10 +247,16 @@ impl LoadedConfig {
             "use one of {}; write {{{{ and }}}} for a literal brace",
             vars::NAMES.map(|n| format!("{{{n}}}")).join(", ")
         );
+        let unknown = vars::check(text).err();
+        let suggestion = unknown
+            .as_ref()
+            .and_then(|e| closest(e.name(), &vars::NAMES))
+            .map(|name| format!("did you mean `{{{name}}}`?"));
         Err(Box::new(
             ConfigError::new(&self.file, problem, fix)
                 .at(&self.text, Some(start..start + 1))
-                .key(key.to_owned()),
+                .key(key.to_owned())
+                .suggestion(suggestion),
         ))
     }
 }
