@@ -151,12 +151,17 @@ pub struct RollbackCommands {
 
 impl Candidate {
     pub fn from_state(target: &str, d: &Unit, version: &str) -> Self {
-        let current = d
-            .history
-            .iter()
-            .find(|r| r.number == d.revision)
-            .map(|r| versions(d.kind, r))
-            .unwrap_or_else(|| vec![d.version.clone()]);
+        // A command unit's version is what it runs or, while its commands
+        // run, what it moves to; its revision is the last one on record.
+        let current = match d.kind {
+            UnitKind::Command => vec![d.version.clone()],
+            UnitKind::Deployment => d
+                .history
+                .iter()
+                .find(|r| r.number == d.revision)
+                .map(|r| versions(d.kind, r))
+                .unwrap_or_else(|| vec![d.version.clone()]),
+        };
         let is_release = |v: &str| v == version || v.strip_prefix('v') == Some(version);
         // Never back to the release being rolled back (after a first
         // rollback, its revision is the newest older one), nor to what runs.

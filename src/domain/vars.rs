@@ -2,7 +2,8 @@
 //! and step instructions: `npm run deploy -- --tag v{version}`.
 //!
 //! Only `{identifier}` is a variable, so a shell's `${HOME}` and JSON such as
-//! `'{"ref": "main"}'` pass through untouched; `{{` and `}}` write a brace.
+//! `'{"ref": "main"}'` pass through untouched; `{{` and `}}` write a brace
+//! (`}}` only after a `{{`, so nested JSON such as `{"a":{"b":1}}` is kept).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -99,10 +100,19 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    // `{{` escapes still waiting for their `}}`.
+    let mut open = 0usize;
     while i < bytes.len() {
         match bytes[i] {
-            b'{' | b'}' if bytes.get(i + 1) == Some(&bytes[i]) => {
+            b'{' if bytes.get(i + 1) == Some(&b'{') => {
                 out.push(Piece::Text(&text[start..=i]));
+                open += 1;
+                i += 2;
+                start = i;
+            }
+            b'}' if bytes.get(i + 1) == Some(&b'}') && open > 0 => {
+                out.push(Piece::Text(&text[start..=i]));
+                open -= 1;
                 i += 2;
                 start = i;
             }
@@ -248,6 +258,18 @@ mod tests {
         assert_eq!(
             substitute_known("cut release/v{version} for {image}", &vars()),
             "cut release/v2.4.0 for {image}"
+        );
+    }
+
+    #[test]
+    fn nested_json_keeps_its_closing_braces() {
+        assert_eq!(
+            substitute(
+                r#"curl -d '{"svc":{"tag":"{version}"}}' {{literal}}"#,
+                &vars()
+            )
+            .as_deref(),
+            Ok(r#"curl -d '{"svc":{"tag":"2.4.0"}}' {literal}"#)
         );
     }
 

@@ -24,6 +24,9 @@ struct CommandHandle {
     target: CommandTarget,
     control: Option<UnboundedSender<Control>>,
     ledger: PathBuf,
+    /// One run at a time per target: a rollback started while a deploy's
+    /// commands run waits for them, so runs and ledger entries keep order.
+    running: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Who acts, for which release: recorded in the ledger and the change cause.
@@ -54,6 +57,7 @@ impl TargetSet {
                 ledger: ledger::path(&state_dir, &target.name),
                 target,
                 control: None,
+                running: Default::default(),
             })
             .collect();
         Self {
@@ -203,6 +207,7 @@ async fn run_command_target(
     runs_dir: &std::path::Path,
     acting: &Acting,
 ) -> Result<String, ActionError> {
+    let _one_at_a_time = handle.running.lock().await;
     let target = &handle.target;
     let failed = |summary: String| ActionError::Command {
         target: target.name.clone(),
@@ -292,7 +297,8 @@ async fn run_command_target(
     }
     send(RunOutput::Finished {
         target: target.name.clone(),
-        ok: outcome.ok,
+        // Not "done" unless its outcome is on disk.
+        ok: outcome.ok && recorded.is_ok(),
     });
     if let Err(error) = recorded {
         return Err(failed(format!(

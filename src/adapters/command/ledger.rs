@@ -55,14 +55,16 @@ pub fn path(state_dir: &Path, target: &str) -> PathBuf {
 
 /// Every valid entry, oldest first; a missing file is an empty ledger.
 pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    Ok(text
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
+    // Line by line as bytes: a torn or damaged line (even invalid UTF-8)
+    // loses only itself.
+    Ok(bytes
+        .split(|b| *b == b'\n')
+        .filter_map(|line| serde_json::from_slice(line).ok())
         .collect())
 }
 
@@ -74,8 +76,25 @@ pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
     let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
     let mut file = private_file().create(true).append(true).open(path)?;
+    // A write torn short (a crash, a full disk) left no line break: this
+    // entry starts a line of its own, not the end of that one.
+    if !ends_with_newline(path)? {
+        line.insert(0, '\n');
+    }
     file.write_all(line.as_bytes())?;
     file.sync_data()
+}
+
+fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    if file.metadata()?.len() == 0 {
+        return Ok(true);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
 }
 
 /// The next sequence number after `entries`.
@@ -145,13 +164,22 @@ mod tests {
             .unwrap();
         file.write_all(b"{\"seq\": 3, \"at\"\n").unwrap();
         append(&path, &entry(4, "2.4.0", false)).unwrap();
+        // Torn without its line break, and bytes that are no UTF-8.
+        file.write_all(b"{\"seq\": 5, \"vers\xff").unwrap();
+        append(&path, &entry(6, "2.4.1", true)).unwrap();
         let entries = read(&path).unwrap();
-        assert_eq!(entries.len(), 3);
-        assert_eq!(current(&entries).map(|e| e.version.as_str()), Some("2.3.1"));
-        assert_eq!(next_seq(&entries), 5);
+        assert_eq!(entries.len(), 4);
+        assert_eq!(current(&entries).map(|e| e.version.as_str()), Some("2.4.1"));
+        assert_eq!(next_seq(&entries), 7);
         let history = history(&entries);
         let versions: Vec<&str> = history.iter().map(|r| r.version.as_str()).collect();
-        assert_eq!(versions, ["2.3.1", "2.3.0"]);
+        assert_eq!(versions, ["2.4.1", "2.3.1", "2.3.0"]);
+        let before = &entries[..3];
+        assert_eq!(
+            current(before).map(|e| e.version.as_str()),
+            Some("2.3.1"),
+            "the failed deploy set nothing"
+        );
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }

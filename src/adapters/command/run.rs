@@ -20,6 +20,9 @@ use crate::domain::playbook::{EnvValue, mask};
 /// A line longer than this is cut on screen and in the log.
 const LINE_LIMIT: usize = 4096;
 
+/// How long output is still read after the command has exited.
+const PIPE_GRACE: Duration = Duration::from_millis(500);
+
 /// What to run, and where.
 #[derive(Debug, Clone)]
 pub struct Run<'a> {
@@ -87,8 +90,18 @@ pub async fn run(run: Run<'_>, mut on_line: impl FnMut(String)) -> RunOutcome {
         };
         let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
         let waited = tokio::time::timeout(run.timeout, async {
-            stream(stdout, stderr, &mut emit).await;
-            child.wait().await
+            let streaming = stream(stdout, stderr, &mut emit);
+            tokio::pin!(streaming);
+            // A command may leave a background process holding the pipes
+            // (`nohup server &`): its exit decides, and the output is read
+            // a moment longer, not until the timeout kills what it started.
+            tokio::select! {
+                status = child.wait() => {
+                    let _ = tokio::time::timeout(PIPE_GRACE, &mut streaming).await;
+                    status
+                }
+                () = &mut streaming => child.wait().await,
+            }
         })
         .await;
         let outcome = match waited {
@@ -194,31 +207,39 @@ async fn stream(
     while out.is_some() || err.is_some() {
         tokio::select! {
             read = next_line(&mut out, &mut out_line), if out.is_some() => {
-                if read { emit(&String::from_utf8_lossy(&out_line)) } else { out = None }
+                if read { emit(&line_text(&mut out_line)) } else { out = None }
             }
             read = next_line(&mut err, &mut err_line), if err.is_some() => {
-                if read { emit(&String::from_utf8_lossy(&err_line)) } else { err = None }
+                if read { emit(&line_text(&mut err_line)) } else { err = None }
             }
         }
     }
 }
 
-/// Reads one line (without its newline) into `line`; false at the end.
+/// Reads up to the end of a line into `line`; false at the end of the
+/// stream. When the other stream's branch wins the `select!`, what was read
+/// so far stays in `line` and the next call goes on from there (so `line` is
+/// only emptied by [`line_text`], once the line is whole).
 async fn next_line(
     reader: &mut Option<BufReader<impl AsyncRead + Unpin>>,
     line: &mut Vec<u8>,
 ) -> bool {
     let Some(reader) = reader else { return false };
-    line.clear();
     match reader.read_until(b'\n', line).await {
-        Ok(0) | Err(_) => false,
-        Ok(_) => {
-            while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                line.pop();
-            }
-            true
-        }
+        // The end, after the last line's start was read in an earlier call.
+        Ok(0) | Err(_) => !line.is_empty(),
+        Ok(_) => true,
     }
+}
+
+/// The whole line read, without its line break; `line` is emptied.
+fn line_text(line: &mut Vec<u8>) -> String {
+    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        line.pop();
+    }
+    let text = String::from_utf8_lossy(line).into_owned();
+    line.clear();
+    text
 }
 
 /// Text from outside, fit for a terminal: no control characters, tabs as
@@ -327,6 +348,30 @@ mod tests {
             lines.iter().all(|l| !l.chars().any(char::is_control)),
             "{lines:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_background_process_holding_the_pipes_does_not_hold_the_run() {
+        let started = Instant::now();
+        let (outcome, lines, _) = go(&["sleep 20 & echo started"], Duration::from_secs(10)).await;
+        assert!(outcome.ok, "{outcome:?}");
+        assert!(lines.contains(&"started".to_owned()), "{lines:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "it did not wait for the sleep"
+        );
+    }
+
+    #[tokio::test]
+    async fn interleaved_streams_lose_no_part_of_a_line() {
+        let script = "for i in $(seq 200); do printf 'out-%s-' $i; printf 'err-%s\\n' $i >&2; printf 'tail\\n'; done";
+        let (outcome, lines, _) = go(&[script], Duration::from_secs(10)).await;
+        assert!(outcome.ok, "{outcome:?}");
+        let outs = lines
+            .iter()
+            .filter(|l| l.starts_with("out-") && l.ends_with("-tail"))
+            .count();
+        assert_eq!(outs, 200, "{lines:?}");
     }
 
     #[tokio::test]

@@ -79,11 +79,30 @@ pub fn parse(stdout: &str, exited_ok: bool) -> Result<Status, StatusError> {
                 ))
             })?,
     };
+    let version = written.version.filter(|v| !v.trim().is_empty());
+    if let Some(version) = &version
+        && !is_version(version)
+    {
+        return Err(StatusError(format!(
+            "status printed version `{}`: a version is letters, digits and . _ + - only (it goes into commands)",
+            version.escape_debug()
+        )));
+    }
     Ok(Status {
-        version: written.version.filter(|v| !v.trim().is_empty()),
+        version,
         phase,
         message: written.message.unwrap_or_default(),
     })
+}
+
+/// What a version may hold: it is substituted into shell commands as
+/// `{previous_version}`, so never a quote, a space or a `;`.
+pub fn is_version(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 128
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
 }
 
 #[cfg(test)]
@@ -129,5 +148,7 @@ mod tests {
             parse(r#"{"versoin": "1"}"#, true).is_err(),
             "unknown keys are typos"
         );
+        let error = parse(r#"{"version": "1.0; rm -rf ~"}"#, true).unwrap_err();
+        assert!(error.0.contains("letters, digits"), "{error}");
     }
 }

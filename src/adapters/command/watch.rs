@@ -125,6 +125,10 @@ pub async fn watch(
     let mut running: Option<Running> = None;
     let mut last_status: Option<Status> = None;
     let mut problem: Option<String> = None;
+    // Set from a failing `status` until a good one: a snapshot sent for
+    // another reason (the ledger, a run) is followed by it again, so the
+    // target never looks fresh on the last good status.
+    let mut failing: Option<String> = None;
     let mut ticker = tokio::time::interval(target.status_interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Another cockpit (the writer this one follows) appends to the ledger
@@ -159,7 +163,16 @@ pub async fn watch(
                 )],
             },
         };
+        let snapshot = matches!(update, RolloutUpdate::Snapshot { .. });
         if !send(update) {
+            return;
+        }
+        if let Some(error) = failing.clone().filter(|_| snapshot)
+            && !send(RolloutUpdate::Stale {
+                target: target.name.clone(),
+                error,
+            })
+        {
             return;
         }
         tokio::select! {
@@ -186,8 +199,14 @@ pub async fn watch(
             }
             _ = ticker.tick(), if target.status.is_some() => {
                 match check(&target, &entries).await {
-                    Ok(status) => last_status = Some(status),
-                    Err(error) => problem = Some(error),
+                    Ok(status) => {
+                        last_status = Some(status);
+                        failing = None;
+                    }
+                    Err(error) => {
+                        failing = Some(error.clone());
+                        problem = Some(error);
+                    }
                 }
             }
         }
@@ -216,8 +235,15 @@ async fn check(target: &CommandTarget, entries: &[Entry]) -> Result<Status, Stri
     let command =
         crate::domain::vars::substitute(command, &vars).map_err(|e| format!("status: {e}"))?;
     let workdir = target.workdir(&vars).map_err(|e| format!("workdir: {e}"))?;
+    let mut env = target.env.clone();
+    for (name, value) in &mut env {
+        if let crate::domain::playbook::EnvValue::Literal(text) = value {
+            *text = crate::domain::vars::substitute(text, &vars)
+                .map_err(|e| format!("status: env `{name}`: {e}"))?;
+        }
+    }
     let within = target.timeout.min(std::time::Duration::from_secs(60));
-    let (printed, ok) = super::run::capture(&command, &workdir, &target.env, within)
+    let (printed, ok) = super::run::capture(&command, &workdir, &env, within)
         .await
         .map_err(|e| format!("status: {e}"))?;
     status::parse(&printed, ok).map_err(|e| e.to_string())
