@@ -14,7 +14,6 @@ use crate::adapters::command::watch::{Control, watch};
 use crate::adapters::kubernetes::{self, Clients, Deploy, KubeTarget};
 use crate::app::Msg;
 use crate::config::Targets;
-use crate::domain::playbook::EnvValue;
 use crate::domain::rollback::{RollbackItem, UndoOutcome};
 use crate::domain::rollout::{ActionError, DeployItem, RunOutput};
 
@@ -84,6 +83,15 @@ impl TargetSet {
         }
     }
 
+    fn kubernetes(&self, name: &str) -> Result<&KubeTarget, ActionError> {
+        self.kubernetes
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| ActionError::UnknownTarget {
+                target: name.to_owned(),
+            })
+    }
+
     fn command(&self, name: &str) -> Option<&CommandHandle> {
         self.command.iter().find(|h| h.target.name == name)
     }
@@ -121,14 +129,7 @@ impl TargetSet {
                 )
             });
         }
-        let target = self
-            .kubernetes
-            .iter()
-            .find(|t| t.name == item.target)
-            .ok_or_else(|| ActionError::UnknownTarget {
-                target: item.target.clone(),
-            })?;
-        let (client, _) = self.clients.get(target).await?;
+        let (client, _) = self.clients.get(self.kubernetes(&item.target)?).await?;
         let request = Deploy {
             namespace: item.namespace.clone(),
             name: item.name.clone(),
@@ -177,14 +178,7 @@ impl TargetSet {
                 summary,
             });
         }
-        let target = self
-            .kubernetes
-            .iter()
-            .find(|t| t.name == item.target)
-            .ok_or_else(|| ActionError::UnknownTarget {
-                target: item.target.clone(),
-            })?;
-        let (client, _) = self.clients.get(target).await?;
+        let (client, _) = self.clients.get(self.kubernetes(&item.target)?).await?;
         kubernetes::undo(
             client,
             &item.namespace,
@@ -224,14 +218,7 @@ async fn run_command_target(
     let workdir = target
         .workdir(&vars)
         .map_err(|e| failed(format!("workdir: {e}")))?;
-    // Literal values take the variables too; references are read as they are.
-    let mut env = target.env.clone();
-    for (name, value) in &mut env {
-        if let EnvValue::Literal(text) = value {
-            *text = crate::domain::vars::substitute(text, &vars)
-                .map_err(|e| failed(format!("env `{name}`: {e}")))?;
-        }
-    }
+    let env = target.env_with(&vars).map_err(failed)?;
     let at = Utc::now();
     let log = runs_dir.join(&acting.release).join(format!(
         "{}-{}-{}.log",
@@ -319,6 +306,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::domain::playbook::EnvValue;
     use crate::domain::rollout::{
         CommandTemplates, RolloutPhase, RolloutUpdate, UNKNOWN_VERSION, UnitKind,
     };

@@ -96,9 +96,11 @@ fn table(model: &Model) -> ([Column; 8], usize) {
 fn header<'a>(widths: &[Option<usize>; 8], model: &Model, theme: &Theme) -> Line<'a> {
     // Deployments keep kubectl's words; a command target's service is a
     // unit with a version and no pods.
-    let kinds = || model.rollout.rows().map(|(_, d)| d.kind);
-    let only_deployments = kinds().all(|k| k == UnitKind::Deployment);
-    let any_pods = kinds().any(|k| k == UnitKind::Deployment);
+    let (mut any_pods, mut only_deployments) = (false, true);
+    for (_, d) in model.rollout.rows() {
+        any_pods |= d.kind == UnitKind::Deployment;
+        only_deployments &= d.kind == UnitKind::Deployment;
+    }
     let (name, image) = if only_deployments {
         ("DEPLOYMENT", "IMAGE")
     } else {

@@ -40,6 +40,23 @@ impl CommandTarget {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
     pub const DEFAULT_STATUS_INTERVAL: Duration = Duration::from_secs(30);
 
+    /// Its `env` with the variables filled into the literals; references
+    /// are read as they are, when the command runs. The error names the
+    /// variable's entry.
+    pub fn env_with(
+        &self,
+        vars: &crate::domain::vars::Vars,
+    ) -> Result<BTreeMap<String, EnvValue>, String> {
+        let mut env = self.env.clone();
+        for (name, value) in &mut env {
+            if let EnvValue::Literal(text) = value {
+                *text = crate::domain::vars::substitute(text, vars)
+                    .map_err(|e| format!("env `{name}`: {e}"))?;
+            }
+        }
+        Ok(env)
+    }
+
     /// The working directory for these variables.
     pub fn workdir(
         &self,

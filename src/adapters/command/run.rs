@@ -65,19 +65,7 @@ pub async fn run(run: Run<'_>, mut on_line: impl FnMut(String)) -> RunOutcome {
             ok: false,
             summary: format!("command {} of {}: {what}", index + 1, run.commands.len()),
         };
-        let mut child = match Command::new("sh")
-            .arg("-c")
-            .arg(command)
-            .envs(&env.vars)
-            .current_dir(&run.workdir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            // Its own process group, so a timeout stops everything it started.
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-        {
+        let mut child = match shell(command, &run.workdir, &env.vars, Stdio::piped()).spawn() {
             Ok(child) => child,
             Err(error) => {
                 let outcome = failed(format!(
@@ -144,16 +132,7 @@ pub async fn capture(
     timeout: Duration,
 ) -> Result<(String, bool), String> {
     let env = resolve(env).map_err(|e| e.to_string())?;
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .envs(&env.vars)
-        .current_dir(workdir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .kill_on_drop(true)
+    let mut child = shell(command, workdir, &env.vars, Stdio::null())
         .spawn()
         .map_err(|e| format!("could not start `sh` in {}: {e}", workdir.display()))?;
     let mut printed = String::new();
@@ -187,6 +166,24 @@ pub async fn capture(
             ))
         }
     }
+}
+
+/// `sh -c command` in `workdir` with `vars`, reading nothing, its stdout
+/// piped, in its own process group so that a timeout stops everything it
+/// started.
+fn shell(command: &str, workdir: &Path, vars: &BTreeMap<String, String>, stderr: Stdio) -> Command {
+    let mut shell = Command::new("sh");
+    shell
+        .arg("-c")
+        .arg(command)
+        .envs(vars)
+        .current_dir(workdir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .process_group(0)
+        .kill_on_drop(true);
+    shell
 }
 
 /// Each line [`clean`]ed, the line breaks kept.

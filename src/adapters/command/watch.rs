@@ -235,13 +235,7 @@ async fn check(target: &CommandTarget, entries: &[Entry]) -> Result<Status, Stri
     let command =
         crate::domain::vars::substitute(command, &vars).map_err(|e| format!("status: {e}"))?;
     let workdir = target.workdir(&vars).map_err(|e| format!("workdir: {e}"))?;
-    let mut env = target.env.clone();
-    for (name, value) in &mut env {
-        if let crate::domain::playbook::EnvValue::Literal(text) = value {
-            *text = crate::domain::vars::substitute(text, &vars)
-                .map_err(|e| format!("status: env `{name}`: {e}"))?;
-        }
-    }
+    let env = target.env_with(&vars).map_err(|e| format!("status: {e}"))?;
     let within = target.timeout.min(std::time::Duration::from_secs(60));
     let (printed, ok) = super::run::capture(&command, &workdir, &env, within)
         .await
