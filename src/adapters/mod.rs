@@ -6,3 +6,4 @@ pub mod docker;
 pub mod kubernetes;
 pub mod prometheus;
 pub mod scrape;
+pub mod text;

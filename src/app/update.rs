@@ -218,14 +218,14 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::RunOutput(output) => {
             let (target, started) =
                 crate::app::panes::run_log::apply(&mut model.rollout.runs, output);
-            // Where only command targets are shown, their output is the
-            // progress: it opens by itself. Beside Deployments it would hide
+            // Where only command and Docker targets are shown, their output
+            // is the progress: it opens by itself. Beside Deployments it would hide
             // their rollout, and a dialog open then (the rollback wizard) is
             // left alone: `l` on the row shows it.
             let only_commands = model
                 .rollout
                 .rows()
-                .all(|(_, d)| d.kind == crate::domain::rollout::UnitKind::Command);
+                .all(|(_, d)| d.kind != crate::domain::rollout::UnitKind::Deployment);
             if started && model.overlay.is_none() && only_commands {
                 model.overlay = Some(Overlay::RunLog { target, scroll: 0 });
             } else if started && model.overlay.is_none() {

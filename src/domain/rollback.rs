@@ -155,7 +155,7 @@ impl Candidate {
         // run, what it moves to; its revision is the last one on record.
         let current = match d.kind {
             UnitKind::Command => vec![d.version.clone()],
-            UnitKind::Deployment => d
+            UnitKind::Deployment | UnitKind::Container => d
                 .history
                 .iter()
                 .find(|r| r.number == d.revision)
@@ -196,7 +196,7 @@ impl Candidate {
 /// tags of a Deployment's images, or the version a command set.
 fn versions(kind: UnitKind, revision: &Revision) -> Vec<String> {
     match kind {
-        UnitKind::Deployment if !revision.images.is_empty() => revision
+        UnitKind::Deployment | UnitKind::Container if !revision.images.is_empty() => revision
             .images
             .iter()
             .map(|i| image_tag(i).to_owned())
@@ -294,7 +294,7 @@ impl RollbackItem {
                 self.to_version(),
                 self.to_revision
             ),
-            UnitKind::Command => format!(
+            UnitKind::Command | UnitKind::Container => format!(
                 "{} {} -> {}",
                 self.key(),
                 self.from_version(),

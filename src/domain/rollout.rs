@@ -54,6 +54,17 @@ pub enum UnitKind {
     Deployment,
     /// A service behind a command target's `deploy` / `rollback` commands.
     Command,
+    /// A Docker container (one replica of a compose service), replaced by a
+    /// new one on deploy.
+    Container,
+}
+
+impl UnitKind {
+    /// Whether its version is its image's tag (a Deployment, a container),
+    /// not what a command set.
+    pub fn runs_images(self) -> bool {
+        self != Self::Command
+    }
 }
 
 /// One thing a target runs and deploys: a Deployment, or a command target's
@@ -81,7 +92,9 @@ pub struct Unit {
     /// Pods of every revision together.
     pub total: i32,
     pub phase: RolloutPhase,
-    /// What `kubectl rollout status` would print.
+    /// What `kubectl rollout status` would print; a container's starts with
+    /// its health (`healthy · up 3h · 0 restarts · sha256:…`), which the
+    /// Rollout pane shows in its own column.
     pub message: String,
     /// When the Progressing condition last moved.
     pub last_update: Option<DateTime<Utc>>,
@@ -98,9 +111,10 @@ impl Unit {
     /// target, the version its running deploy replaces).
     pub fn previous_version(&self) -> Option<&str> {
         let previous = self.previous_image.as_deref()?;
-        Some(match self.kind {
-            UnitKind::Deployment => image_tag(previous),
-            UnitKind::Command => previous,
+        Some(if self.kind.runs_images() {
+            image_tag(previous)
+        } else {
+            previous
         })
     }
 }
@@ -183,7 +197,7 @@ impl DeployItem {
     /// `production/web 2.4.0: npm run deploy -- 2.4.0`.
     pub fn describe(&self) -> String {
         match self.kind {
-            UnitKind::Deployment => {
+            UnitKind::Deployment | UnitKind::Container => {
                 deployed_line(&self.namespace, &self.name, &self.container, &self.to)
             }
             UnitKind::Command => format!(
@@ -278,13 +292,17 @@ impl CommandTemplates {
     }
 }
 
-/// `Deployment(s)` when every unit is one, else `unit(s)`: how a dialog
-/// counts what it changes.
+/// `Deployment(s)` or `container(s)` when every unit is one, else
+/// `unit(s)`: how a dialog counts what it changes.
 pub fn units_word(kinds: impl IntoIterator<Item = UnitKind>) -> &'static str {
-    if kinds.into_iter().all(|k| k == UnitKind::Deployment) {
-        "Deployment(s)"
-    } else {
-        "unit(s)"
+    let mut kinds = kinds.into_iter();
+    let Some(first) = kinds.next() else {
+        return "Deployment(s)";
+    };
+    match (first, kinds.all(|k| k == first)) {
+        (UnitKind::Deployment, true) => "Deployment(s)",
+        (UnitKind::Container, true) => "container(s)",
+        _ => "unit(s)",
     }
 }
 

@@ -162,15 +162,18 @@ fn fix_forward<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
 }
 
 fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
-    let all_deployments = w
-        .choices
-        .iter()
-        .all(|c| c.candidate.kind == UnitKind::Deployment);
+    let kinds = || w.choices.iter().map(|c| c.candidate.kind);
     let mut lines = vec![Line::styled(
-        if all_deployments {
-            "Which Deployments, and to which revision (default: those this release changed, to the revision before it):"
-        } else {
-            "Which units, and to which revision or version (default: those this release changed, to the one before it):"
+        match crate::domain::rollout::units_word(kinds()) {
+            "Deployment(s)" => {
+                "Which Deployments, and to which revision (default: those this release changed, to the revision before it):"
+            }
+            "container(s)" => {
+                "Which containers, and to which revision (default: those this release changed, to the image before it):"
+            }
+            _ => {
+                "Which units, and to which revision or version (default: those this release changed, to the one before it):"
+            }
         },
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     )];
@@ -236,10 +239,11 @@ fn scope<'a>(w: &Wizard, zone: chrono_tz::Tz, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-/// `rev 4` for a Deployment's revision; a command target's ledger entry `#4`.
+/// `rev 4` for a Deployment's revision or a container's (its labels count
+/// them); a command target's ledger entry `#4`.
 fn revision_label(kind: UnitKind, number: u64) -> String {
     match kind {
-        UnitKind::Deployment => format!("rev {number}"),
+        UnitKind::Deployment | UnitKind::Container => format!("rev {number}"),
         UnitKind::Command => format!("#{number}"),
     }
 }

@@ -96,17 +96,21 @@ fn table(model: &Model) -> ([Column; 8], usize) {
 fn header<'a>(widths: &[Option<usize>; 8], model: &Model, theme: &Theme) -> Line<'a> {
     // Deployments keep kubectl's words; a command target's service is a
     // unit with a version and no pods.
-    let (mut any_pods, mut only_deployments) = (false, true);
+    let (mut any_pods, mut only_deployments, mut only_containers) = (false, true, true);
     for (_, d) in model.rollout.rows() {
         any_pods |= d.kind == UnitKind::Deployment;
         only_deployments &= d.kind == UnitKind::Deployment;
+        only_containers &= d.kind == UnitKind::Container;
     }
     let (name, image) = if only_deployments {
         ("DEPLOYMENT", "IMAGE")
+    } else if only_containers {
+        ("CONTAINER", "IMAGE")
     } else {
         ("UNIT", "VERSION")
     };
     let (bar, pods) = match (any_pods, widths[PODS_BAR].is_some()) {
+        (false, _) if only_containers => ("HEALTH", ""),
         (false, _) => ("DONE", ""),
         // The bar carries the PODS label; without it, the figures do.
         (true, true) => ("PODS", ""),
@@ -222,9 +226,13 @@ fn row<'a>(
     if let Some(w) = widths[PODS] {
         let counts = format!("{}/{}", d.updated, d.desired);
         let full = format!("{counts} up {} av", d.available);
-        // A command target's service has no pods to count.
+        // A command target's service has no pods to count; a container
+        // has its health, which its message starts with.
         let pods = match d.kind {
             UnitKind::Deployment => columns::pick(&[full.as_str(), counts.as_str()], w),
+            UnitKind::Container => {
+                columns::clip(d.message.split(" · ").next().unwrap_or_default(), w)
+            }
             UnitKind::Command => String::new(),
         };
         spans.push(text(format!("{pods:<w$}  "), Role::Text));

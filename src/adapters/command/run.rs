@@ -242,11 +242,7 @@ fn line_text(line: &mut Vec<u8>) -> String {
 /// Text from outside, fit for a terminal: no control characters, tabs as
 /// spaces, cut to [`LINE_LIMIT`].
 fn clean(line: &str) -> String {
-    line.chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .filter(|c| !c.is_control())
-        .take(LINE_LIMIT)
-        .collect()
+    crate::adapters::text::clean_line(line, LINE_LIMIT)
 }
 
 /// Kills a process group (a shell and whatever it started).

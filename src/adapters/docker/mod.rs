@@ -7,6 +7,12 @@
 use std::time::Duration;
 
 pub mod connect;
+pub mod find;
+pub mod labels;
+pub mod recreate;
+pub mod replace;
+pub mod unit;
+pub mod watch;
 
 /// Which containers a Docker target is.
 #[derive(Debug, Clone, PartialEq, Eq)]

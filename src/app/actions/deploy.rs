@@ -12,8 +12,7 @@ use crate::app::panes::rollout::TargetState;
 use crate::domain::checklist::{Checklist, EnvironmentGate};
 use crate::domain::events::Event;
 use crate::domain::rollout::{
-    CommandTemplates, DeployItem, DeployOutcome, DeployPlan, HeldBack, RolloutPhase, Unit,
-    UnitKind, with_tag,
+    CommandTemplates, DeployItem, DeployOutcome, DeployPlan, HeldBack, RolloutPhase, Unit, with_tag,
 };
 
 /// Which Deployments a deploy is for.
@@ -238,9 +237,10 @@ fn item(
         namespace: d.namespace.clone(),
         name: d.name.clone(),
         container: d.container.clone(),
-        from: match d.kind {
-            UnitKind::Deployment => d.image.clone(),
-            UnitKind::Command => d.version.clone(),
+        from: if d.kind.runs_images() {
+            d.image.clone()
+        } else {
+            d.version.clone()
         },
         to,
         commands,

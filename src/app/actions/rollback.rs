@@ -16,7 +16,7 @@ use crate::domain::incident::{IncidentDraft, plan};
 use crate::domain::rollback::{
     Candidate, Countdown, OnTrigger, RollbackCommands, RollbackPlan, UndoOutcome,
 };
-use crate::domain::rollout::{ActionError, UnitKind};
+use crate::domain::rollout::ActionError;
 
 /// `R`: shows the rollback in progress, or starts the wizard.
 pub fn open(model: &mut Model) -> Vec<Effect> {
@@ -255,9 +255,10 @@ fn checks(model: &Model, wizard: &Wizard) -> Checks {
                 t.stale.is_none()
                     && d.namespace == p.item.namespace
                     && d.name == p.item.name
-                    && match d.kind {
-                        UnitKind::Deployment => d.image == p.item.to_image,
-                        UnitKind::Command => d.version == p.item.to_version(),
+                    && if d.kind.runs_images() {
+                        d.image == p.item.to_image
+                    } else {
+                        d.version == p.item.to_version()
                     }
                     && d.phase == crate::domain::rollout::RolloutPhase::Complete
                     && d.updated == d.desired

@@ -69,7 +69,8 @@ impl ImageChange {
     /// `DeployItem::describe`).
     pub fn deployed_as(&self, line: &str) -> bool {
         match self.kind {
-            crate::domain::rollout::UnitKind::Deployment => {
+            crate::domain::rollout::UnitKind::Deployment
+            | crate::domain::rollout::UnitKind::Container => {
                 line == crate::domain::rollout::deployed_line(
                     &self.namespace,
                     &self.name,

@@ -1,0 +1,200 @@
+//! The configuration of a container to replace another with a new image: the
+//! old one's own settings (env, command, entrypoint, labels, ports, mounts,
+//! healthcheck, restart policy, networks and aliases), without what it only
+//! had from its old image, so that the new image's own defaults apply.
+//!
+//! An inspected container's config is its image's merged with what it was
+//! created with; copied whole, the old image's `CMD` or `ENV` would override
+//! the new image's. A value equal to the old image's is taken as inherited.
+
+use std::collections::HashMap;
+
+use bollard::models::{
+    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, ImageConfig, NetworkingConfig,
+};
+
+/// The new container's configuration, and the networks to connect it to after
+/// creation (an engine before API 1.44 takes only one at creation).
+pub struct Recreated {
+    pub body: ContainerCreateBody,
+    pub more_networks: Vec<(String, EndpointSettings)>,
+}
+
+/// `old` with `image` and the cockpit's `labels`, as said above.
+pub fn recreate(
+    old: &ContainerInspectResponse,
+    old_image: Option<&ImageConfig>,
+    image: &str,
+    labels: &[(String, String)],
+) -> Recreated {
+    let config = old.config.clone().unwrap_or_default();
+    let inherited = old_image.cloned().unwrap_or_default();
+    let own = |mine: Option<Vec<String>>, theirs: &Option<Vec<String>>| {
+        mine.filter(|m| Some(m) != theirs.as_ref())
+    };
+    let env = config.env.map(|env| {
+        let from_image = inherited.env.clone().unwrap_or_default();
+        env.into_iter()
+            .filter(|e| !from_image.contains(e))
+            .collect::<Vec<_>>()
+    });
+    let mut all_labels: HashMap<String, String> = config
+        .labels
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, v)| inherited.labels.as_ref().and_then(|l| l.get(k)) != Some(v))
+        .collect();
+    all_labels.extend(labels.iter().cloned());
+    let without = |mine: Option<Vec<String>>, theirs: &Option<Vec<String>>| {
+        let theirs = theirs.clone().unwrap_or_default();
+        mine.map(|m| {
+            m.into_iter()
+                .filter(|p| !theirs.contains(p))
+                .collect::<Vec<_>>()
+        })
+        .filter(|m| !m.is_empty())
+    };
+    let id = old.id.clone().unwrap_or_default();
+    // The engine names a container's host after its id unless told otherwise.
+    let hostname = config
+        .hostname
+        .filter(|h| !h.is_empty() && !id.starts_with(h.as_str()));
+    let host_config = old.host_config.clone();
+    let network_mode = host_config
+        .as_ref()
+        .and_then(|h| h.network_mode.clone())
+        .unwrap_or_default();
+    let short_id = id.get(..12).unwrap_or(&id).to_owned();
+    let mut networks: Vec<(String, EndpointSettings)> = old
+        .network_settings
+        .as_ref()
+        .and_then(|n| n.networks.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, endpoint)| (name, endpoint_for(endpoint, &short_id)))
+        .collect();
+    networks.sort_by(|a, b| a.0.cmp(&b.0));
+    // The one named by the network mode is set at creation, the rest after.
+    let first = networks
+        .iter()
+        .position(|(name, _)| *name == network_mode)
+        .map(|i| networks.remove(i));
+    let body = ContainerCreateBody {
+        hostname,
+        domainname: config.domainname.filter(|d| !d.is_empty()),
+        user: config.user.filter(|u| Some(u) != inherited.user.as_ref()),
+        attach_stdin: config.attach_stdin,
+        attach_stdout: config.attach_stdout,
+        attach_stderr: config.attach_stderr,
+        exposed_ports: without(config.exposed_ports, &inherited.exposed_ports),
+        tty: config.tty,
+        open_stdin: config.open_stdin,
+        stdin_once: config.stdin_once,
+        env,
+        cmd: own(config.cmd, &inherited.cmd),
+        healthcheck: config
+            .healthcheck
+            .filter(|h| Some(h) != inherited.healthcheck.as_ref()),
+        image: Some(image.to_owned()),
+        volumes: without(config.volumes, &inherited.volumes),
+        working_dir: config
+            .working_dir
+            .filter(|w| Some(w) != inherited.working_dir.as_ref() && !w.is_empty()),
+        entrypoint: own(config.entrypoint, &inherited.entrypoint),
+        labels: Some(all_labels),
+        stop_signal: config
+            .stop_signal
+            .filter(|s| Some(s) != inherited.stop_signal.as_ref()),
+        stop_timeout: config.stop_timeout,
+        host_config,
+        networking_config: first.map(|(name, endpoint)| NetworkingConfig {
+            endpoints_config: Some(HashMap::from([(name, endpoint)])),
+        }),
+        ..Default::default()
+    };
+    Recreated {
+        body,
+        more_networks: networks,
+    }
+}
+
+/// What the new container asks of a network: the old one's aliases (not the
+/// old id, which the engine added), fixed addresses and links; what the
+/// engine assigned (addresses, endpoint ids) is left to it.
+fn endpoint_for(old: EndpointSettings, short_id: &str) -> EndpointSettings {
+    EndpointSettings {
+        aliases: old.aliases.map(|a| {
+            a.into_iter()
+                .filter(|alias| alias != short_id)
+                .collect::<Vec<_>>()
+        }),
+        ipam_config: old.ipam_config,
+        links: old.links,
+        driver_opts: old.driver_opts,
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_came_from_the_old_image_is_left_to_the_new_one() {
+        let old: ContainerInspectResponse = serde_json::from_value(serde_json::json!({
+            "Id": "0123456789abcdef",
+            "Config": {
+                "Hostname": "0123456789ab",
+                "Image": "shop/web:1",
+                "Env": ["PATH=/bin", "APP_MODE=live"],
+                "Cmd": ["/bin/busybox", "httpd", "-f"],
+                "Labels": {"from.image": "1", "team": "shop"},
+                "Healthcheck": {"Test": ["CMD-SHELL", "wget -q http://127.0.0.1:8080/health"], "Interval": 1000000000}
+            },
+            "HostConfig": {"NetworkMode": "shop-net", "PortBindings": {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18080"}]},
+                           "RestartPolicy": {"Name": "unless-stopped"}},
+            "NetworkSettings": {"Networks": {
+                "shop-net": {"Aliases": ["web", "0123456789ab"], "IPAddress": "172.20.0.5", "NetworkID": "n1"},
+                "metrics": {"Aliases": ["web-metrics"]}
+            }}
+        }))
+        .unwrap();
+        let image: ImageConfig = serde_json::from_value(serde_json::json!({
+            "Env": ["PATH=/bin"], "Cmd": ["/bin/busybox", "httpd", "-f"], "Labels": {"from.image": "1"}
+        }))
+        .unwrap();
+        let new = recreate(
+            &old,
+            Some(&image),
+            "shop/web:2",
+            &[("io.release-cockpit.version".into(), "2".into())],
+        );
+        let body = &new.body;
+        assert_eq!(body.image.as_deref(), Some("shop/web:2"));
+        assert_eq!(body.env.as_deref(), Some(&["APP_MODE=live".to_owned()][..]));
+        assert_eq!(body.cmd, None, "the new image's CMD applies");
+        assert_eq!(body.hostname, None, "the old id is not a hostname to keep");
+        let labels = body.labels.as_ref().unwrap();
+        assert_eq!(labels.get("team").map(String::as_str), Some("shop"));
+        assert!(!labels.contains_key("from.image"));
+        assert_eq!(labels["io.release-cockpit.version"], "2");
+        assert!(
+            body.healthcheck.is_some(),
+            "the container's own healthcheck stays"
+        );
+        let host = body.host_config.as_ref().unwrap();
+        assert!(host.port_bindings.is_some());
+        let endpoints = body
+            .networking_config
+            .as_ref()
+            .and_then(|n| n.endpoints_config.as_ref())
+            .unwrap();
+        assert_eq!(
+            endpoints["shop-net"].aliases.as_deref(),
+            Some(&["web".to_owned()][..])
+        );
+        assert_eq!(endpoints["shop-net"].ip_address, None);
+        assert_eq!(new.more_networks.len(), 1);
+        assert_eq!(new.more_networks[0].0, "metrics");
+    }
+}
