@@ -68,6 +68,9 @@ impl LoadedConfig {
                 );
             }
         }
+        if let Some(error) = self.docker_fields_elsewhere(i, t, "a command", "command") {
+            errors.push(*error);
+        }
         let image = t.image.as_ref().map(|s| s.get_ref().clone());
         let action = Use::Action {
             image: image.is_some(),
@@ -203,7 +206,11 @@ impl LoadedConfig {
             ("timeout", t.timeout.is_some()),
         ]
         .into_iter()
-        .find_map(|(field, present)| present.then_some(field))?;
+        .find_map(|(field, present)| present.then_some(field));
+        if field.is_none() {
+            return self.docker_fields_elsewhere(i, t, "a Kubernetes", "kubernetes");
+        }
+        let field = field?;
         Some(Box::new(
             self.error_at(
                 &t.kind,

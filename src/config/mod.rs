@@ -2,6 +2,7 @@
 //! point at the exact file, line and key with a fix.
 
 mod command_target;
+mod docker_target;
 mod error;
 mod incident;
 mod locate;

@@ -123,7 +123,7 @@ pub struct SignalConfig {
 #[serde(deny_unknown_fields)]
 pub struct TargetConfig {
     pub name: Spanned<String>,
-    /// `kubernetes` or `command`.
+    /// `kubernetes`, `command` or `docker`.
     pub kind: Spanned<String>,
     /// A kubeconfig file, relative to the config file; `KUBECONFIG` or
     /// `~/.kube/config` when unset.
@@ -156,6 +156,15 @@ pub struct TargetConfig {
     pub env: BTreeMap<String, Spanned<toml::Value>>,
     /// How long each command may run (10m); then its process group is killed.
     pub timeout: Option<Spanned<String>>,
+    /// Docker targets: a compose service's containers, by their labels.
+    pub compose_project: Option<Spanned<String>>,
+    pub compose_service: Option<Spanned<String>>,
+    /// Docker targets: the engine (`unix:///…`, `tcp://…`); `DOCKER_HOST`,
+    /// else the local socket, when unset.
+    pub host: Option<Spanned<String>>,
+    /// Docker targets: how long a new container has to become healthy (2m)
+    /// before the previous one is put back.
+    pub deadline: Option<Spanned<String>>,
 }
 
 /// One command (`"npm run deploy"`) or several run in order.

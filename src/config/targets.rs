@@ -6,15 +6,17 @@ use super::error::{ConfigError, closest};
 use super::schema::TargetConfig;
 use super::source::LoadedConfig;
 use crate::adapters::command::CommandTarget;
+use crate::adapters::docker::DockerTarget;
 use crate::adapters::kubernetes::{KubeTarget, Liveness};
 
-const KINDS: [&str; 2] = ["kubernetes", "command"];
+const KINDS: [&str; 3] = ["kubernetes", "command", "docker"];
 
 /// Every configured target, by kind.
 #[derive(Debug, Clone, Default)]
 pub struct Targets {
     pub kubernetes: Vec<KubeTarget>,
     pub command: Vec<CommandTarget>,
+    pub docker: Vec<DockerTarget>,
 }
 
 impl Targets {
@@ -23,6 +25,7 @@ impl Targets {
             .iter()
             .map(|t| t.name.as_str())
             .chain(self.command.iter().map(|t| t.name.as_str()))
+            .chain(self.docker.iter().map(|t| t.name.as_str()))
     }
 }
 
@@ -54,6 +57,13 @@ impl LoadedConfig {
                 }
                 continue;
             }
+            if table.kind.get_ref() == "docker" {
+                match self.docker_target(i, table) {
+                    Ok(target) => targets.docker.push(target),
+                    Err(problems) => errors.extend(problems),
+                }
+                continue;
+            }
             match self.target(i, table) {
                 Ok(target) => targets.kubernetes.push(target),
                 Err(error) => errors.push(*error),
@@ -74,7 +84,7 @@ impl LoadedConfig {
                 self.error_at(
                     &t.kind,
                     format!("unknown target kind `{kind}`"),
-                    "set `kind = \"kubernetes\"` or `kind = \"command\"`; Docker targets are not built yet",
+                    "set `kind = \"kubernetes\"`, `kind = \"command\"` or `kind = \"docker\"`",
                 )
                 .key(key("kind"))
                 .expected(KINDS.join(", "))

@@ -13,11 +13,27 @@ pub async fn run(
 ) -> (bool, Vec<String>) {
     let mut results = Vec::new();
     let mut ok = true;
+    // A compose service's replicas go one after another, and stop at the
+    // first that fails, as a rolling update does.
+    let mut halted: Vec<&str> = Vec::new();
     for item in &plan.items {
+        if halted.contains(&item.target.as_str()) {
+            results.push(
+                ActionError::Halted {
+                    target: item.target.clone(),
+                    name: format!("{}/{}", item.namespace, item.name),
+                }
+                .to_string(),
+            );
+            continue;
+        }
         match targets.deploy(item, plan.dry_run, cause, acting).await {
             Ok(line) => results.push(line),
             Err(error) => {
                 ok = false;
+                if item.kind == crate::domain::rollout::UnitKind::Container {
+                    halted.push(&item.target);
+                }
                 results.push(line(item, &error));
             }
         }

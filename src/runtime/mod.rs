@@ -1,5 +1,7 @@
 //! Everything with side effects: the terminal, the event loop, signals.
 
+mod command_run;
+mod container_run;
 pub mod deploy;
 pub mod effects;
 pub mod event_loop;

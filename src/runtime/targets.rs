@@ -4,28 +4,39 @@
 
 use std::path::PathBuf;
 
-use chrono::Utc;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+use super::command_run::run_command_target;
+use super::container_run::run_container;
 use crate::adapters::command::CommandTarget;
-use crate::adapters::command::ledger::{self, Action, Entry};
-use crate::adapters::command::run::{Run, run};
+use crate::adapters::command::ledger::{self, Action};
 use crate::adapters::command::watch::{Control, watch};
+use crate::adapters::docker::DockerTarget;
 use crate::adapters::kubernetes::{self, Clients, Deploy, KubeTarget};
 use crate::app::Msg;
 use crate::config::Targets;
 use crate::domain::rollback::{RollbackItem, UndoOutcome};
-use crate::domain::rollout::{ActionError, DeployItem, RunOutput};
+use crate::domain::rollout::{ActionError, DeployItem};
+
+/// One run at a time per target: a rollback started while a deploy runs
+/// waits for it, so runs and ledger entries keep order.
+type RunLock = std::sync::Arc<tokio::sync::Mutex<()>>;
 
 /// A command target with the channel to its watch.
 #[derive(Debug, Clone)]
-struct CommandHandle {
-    target: CommandTarget,
-    control: Option<UnboundedSender<Control>>,
-    ledger: PathBuf,
-    /// One run at a time per target: a rollback started while a deploy's
-    /// commands run waits for them, so runs and ledger entries keep order.
-    running: std::sync::Arc<tokio::sync::Mutex<()>>,
+pub(super) struct CommandHandle {
+    pub(super) target: CommandTarget,
+    pub(super) control: Option<UnboundedSender<Control>>,
+    pub(super) ledger: PathBuf,
+    pub(super) running: RunLock,
+}
+
+/// A Docker target; its ledger records each replacement and restore.
+#[derive(Debug, Clone)]
+pub(super) struct DockerHandle {
+    pub(super) target: DockerTarget,
+    pub(super) ledger: PathBuf,
+    pub(super) running: RunLock,
 }
 
 /// Who acts, for which release: recorded in the ledger and the change cause.
@@ -42,7 +53,8 @@ pub struct TargetSet {
     /// One client per Kubernetes target, shared by watches, deploys, rollbacks.
     clients: Clients,
     command: Vec<CommandHandle>,
-    /// Command targets' run logs go under here, by release.
+    docker: Vec<DockerHandle>,
+    /// Command and Docker targets' run logs go under here, by release.
     runs_dir: PathBuf,
 }
 
@@ -59,10 +71,20 @@ impl TargetSet {
                 running: Default::default(),
             })
             .collect();
+        let docker = targets
+            .docker
+            .into_iter()
+            .map(|target| DockerHandle {
+                ledger: ledger::path(&state_dir, &target.name),
+                target,
+                running: Default::default(),
+            })
+            .collect();
         Self {
             kubernetes: targets.kubernetes,
             clients,
             command,
+            docker,
             runs_dir: state_dir.join("runs"),
         }
     }
@@ -81,6 +103,17 @@ impl TargetSet {
                 move |update| mailbox.send(Msg::Rollout(update)).is_ok(),
             ));
         }
+        for handle in &self.docker {
+            let mailbox = mailbox.clone();
+            tokio::spawn(crate::adapters::docker::watch::watch(
+                handle.target.clone(),
+                move |update| mailbox.send(Msg::Rollout(update)).is_ok(),
+            ));
+        }
+    }
+
+    fn docker(&self, name: &str) -> Option<&DockerHandle> {
+        self.docker.iter().find(|h| h.target.name == name)
     }
 
     fn kubernetes(&self, name: &str) -> Result<&KubeTarget, ActionError> {
@@ -128,6 +161,26 @@ impl TargetSet {
                     item.namespace, item.name, item.to
                 )
             });
+        }
+        if let Some(handle) = self.docker(&item.target) {
+            if dry_run {
+                return Ok(format!(
+                    "{}/{} would be replaced by a container of {}, and put back unless healthy within {}s",
+                    item.namespace,
+                    item.name,
+                    item.to,
+                    handle.target.deadline.as_secs()
+                ));
+            }
+            return run_container(
+                handle,
+                Action::Deploy,
+                (&item.name, &item.to),
+                &self.runs_dir,
+                acting,
+            )
+            .await
+            .map(|summary| format!("{}/{} deployed: {summary}", item.namespace, item.name));
         }
         let (client, _) = self.clients.get(self.kubernetes(&item.target)?).await?;
         let request = Deploy {
@@ -178,6 +231,20 @@ impl TargetSet {
                 summary,
             });
         }
+        if let Some(handle) = self.docker(&item.target) {
+            let summary = run_container(
+                handle,
+                Action::Rollback,
+                (&item.name, &item.to_image),
+                &self.runs_dir,
+                acting,
+            )
+            .await?;
+            return Ok(UndoOutcome::Ran {
+                version: item.to_version().to_owned(),
+                summary,
+            });
+        }
         let (client, _) = self.clients.get(self.kubernetes(&item.target)?).await?;
         kubernetes::undo(
             client,
@@ -187,117 +254,6 @@ impl TargetSet {
             false,
         )
         .await
-    }
-}
-
-/// Runs a command target's commands (as confirmed), its watch told before and
-/// after, the output streamed to the screen and a log file, the outcome
-/// appended to its ledger (synced) before it is reported.
-async fn run_command_target(
-    handle: &CommandHandle,
-    action: Action,
-    (version, previous): (&str, &str),
-    commands: &[String],
-    runs_dir: &std::path::Path,
-    acting: &Acting,
-) -> Result<String, ActionError> {
-    let _one_at_a_time = handle.running.lock().await;
-    let target = &handle.target;
-    let failed = |summary: String| ActionError::Command {
-        target: target.name.clone(),
-        action: action.name(),
-        summary,
-    };
-    let vars = target.templates.vars(
-        &acting.release,
-        &target.name,
-        &target.environment,
-        version,
-        Some(previous),
-    );
-    let workdir = target
-        .workdir(&vars)
-        .map_err(|e| failed(format!("workdir: {e}")))?;
-    let env = target.env_with(&vars).map_err(failed)?;
-    let at = Utc::now();
-    let log = runs_dir.join(&acting.release).join(format!(
-        "{}-{}-{}.log",
-        target.name,
-        action.name(),
-        at.format("%Y%m%dT%H%M%S%.3fZ")
-    ));
-    let send = |output: RunOutput| {
-        let _ = acting.mailbox.send(Msg::RunOutput(output));
-    };
-    let title = match action {
-        Action::Deploy => format!("deploy {version}"),
-        Action::Rollback => format!("rollback to {version}"),
-    };
-    send(RunOutput::Started {
-        target: target.name.clone(),
-        title,
-        log: log.clone(),
-    });
-    if let Some(control) = &handle.control {
-        let _ = control.send(Control::Started {
-            action,
-            version: version.to_owned(),
-        });
-    }
-    let name = target.name.clone();
-    let outcome = run(
-        Run {
-            commands,
-            workdir,
-            env: &env,
-            timeout: target.timeout,
-            log: log.clone(),
-        },
-        |line| {
-            send(RunOutput::Line {
-                target: name.clone(),
-                line,
-            })
-        },
-    )
-    .await;
-    // Blocking, but one short synced append: the version shown as set must
-    // be on disk before anyone is told.
-    let recorded = ledger::read(&handle.ledger).and_then(|entries| {
-        ledger::append(
-            &handle.ledger,
-            &Entry {
-                seq: ledger::next_seq(&entries),
-                at,
-                action,
-                version: version.to_owned(),
-                ok: outcome.ok,
-                release: acting.release.clone(),
-                by: acting.operator.clone(),
-                summary: outcome.summary.clone(),
-                log: Some(log),
-            },
-        )
-    });
-    if let Some(control) = &handle.control {
-        let _ = control.send(Control::Finished);
-    }
-    send(RunOutput::Finished {
-        target: target.name.clone(),
-        // Not "done" unless its outcome is on disk.
-        ok: outcome.ok && recorded.is_ok(),
-    });
-    if let Err(error) = recorded {
-        return Err(failed(format!(
-            "{}; but the ledger {} was not written: {error}",
-            outcome.summary,
-            handle.ledger.display()
-        )));
-    }
-    if outcome.ok {
-        Ok(outcome.summary)
-    } else {
-        Err(failed(outcome.summary))
     }
 }
 

@@ -526,6 +526,12 @@ fn model_settings(
                 environment: Some(t.environment.clone()),
                 commands: Some(t.templates.clone()),
             }))
+            .chain(settings.targets.docker.iter().map(|t| TargetSpec {
+                name: t.name.clone(),
+                image: t.image.clone(),
+                environment: Some(t.environment.clone()),
+                commands: None,
+            }))
             .collect(),
         signals: settings.signals.clone(),
         chart: settings.health.chart,

@@ -18,6 +18,9 @@ use crate::domain::rollout::Revision;
 pub enum Action {
     Deploy,
     Rollback,
+    /// A Docker target's previous container put back by itself after a new
+    /// one was not healthy: recorded before it acts.
+    Restore,
 }
 
 impl Action {
@@ -25,6 +28,7 @@ impl Action {
         match self {
             Self::Deploy => "deploy",
             Self::Rollback => "rollback",
+            Self::Restore => "restore",
         }
     }
 }

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use bollard::Docker;
 use bollard::models::{ContainerInspectResponse, ContainerStateStatusEnum, HealthStatusEnum};
 use bollard::query_parameters::{
-    CreateContainerOptions, CreateImageOptions, LogsOptions, RemoveContainerOptions,
-    RenameContainerOptions, StopContainerOptions,
+    CreateContainerOptions, CreateImageOptions, RemoveContainerOptions, RenameContainerOptions,
+    StopContainerOptions,
 };
 use futures::StreamExt;
 
@@ -153,7 +153,6 @@ pub async fn replace(
     };
     let why = format!("{} did not become healthy: {why}", change.image);
     emit(why.clone());
-    last_logs(docker, name, emit).await;
     emit(format!("putting {previous} back as {name}"));
     before_restore(&why);
     match restore(docker, name, &previous, change.deadline, emit).await {
@@ -178,7 +177,11 @@ async fn restore(
             stop(docker, name, &new).await?;
             remove_if_there(docker, &failed, emit).await?;
             rename(docker, name, &failed).await?;
-            kept = format!("; the new one is kept, stopped, as {failed}");
+            // Its output may hold what the application logs (secrets
+            // among it): it stays with the container, not in our logs.
+            kept = format!(
+                "; the new one is kept, stopped, as {failed} (`docker logs {failed}` has its output)"
+            );
         }
         Err(e) if is_not_found(&e) => {}
         Err(e) => return Err(format!("inspect {name}: {}", describe(&e))),
@@ -401,23 +404,6 @@ async fn remove_if_there(
         }
         Err(e) if is_not_found(&e) => Ok(()),
         Err(e) => Err(format!("remove {name}: {}", describe(&e))),
-    }
-}
-
-/// The new container's last lines of output: why it failed, often.
-async fn last_logs(docker: &Docker, name: &str, emit: &mut impl FnMut(String)) {
-    let options = LogsOptions {
-        stdout: true,
-        stderr: true,
-        tail: "20".to_owned(),
-        ..Default::default()
-    };
-    let mut logs = Box::pin(docker.logs(name, Some(options)));
-    while let Ok(Some(Ok(chunk))) = tokio::time::timeout(Duration::from_secs(2), logs.next()).await
-    {
-        for line in String::from_utf8_lossy(&chunk.into_bytes()).lines() {
-            emit(format!("{name} log: {}", clean(line)));
-        }
     }
 }
 

@@ -146,6 +146,20 @@ pub enum ActionError {
     NoRollbackCommands {
         target: String,
     },
+    /// A Docker target's container was not moved to the image, or was put
+    /// back: the summary says which and why.
+    Container {
+        target: String,
+        container: String,
+        action: &'static str,
+        summary: String,
+    },
+    /// An earlier replica of the same service failed: the rest are left as
+    /// they are, as a rolling update stops.
+    Halted {
+        target: String,
+        name: String,
+    },
 }
 
 impl fmt::Display for ActionError {
@@ -195,6 +209,19 @@ impl fmt::Display for ActionError {
                 action,
                 summary,
             } => write!(f, "{action} on target `{target}` failed: {summary}"),
+            Self::Container {
+                target,
+                container,
+                action,
+                summary,
+            } => write!(
+                f,
+                "{action} of container {container} (target `{target}`) failed: {summary}"
+            ),
+            Self::Halted { target, name } => write!(
+                f,
+                "{name}: left as it is: an earlier container of target `{target}` failed"
+            ),
             Self::NoRollbackCommands { target } => write!(
                 f,
                 "target `{target}` has no `rollback` commands; add `rollback = \"...\"` to its [[target]]"
