@@ -343,4 +343,6 @@ impl LoadedConfig {
 }
 
 #[cfg(test)]
+mod docker_tests;
+#[cfg(test)]
 mod tests;

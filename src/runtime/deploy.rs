@@ -95,6 +95,7 @@ mod tests {
             Targets {
                 kubernetes: vec![target("eu"), target("us")],
                 command: Vec::new(),
+                docker: Vec::new(),
             },
             clients,
             std::env::temp_dir(),

@@ -332,6 +332,7 @@ mod tests {
         let targets = Targets {
             kubernetes: Vec::new(),
             command: vec![command(dir.path())],
+            docker: Vec::new(),
         };
         let mut set = TargetSet::new(targets, Clients::default(), dir.path().join("state"));
         let (mailbox, mut rx) = unbounded_channel();
@@ -389,6 +390,7 @@ mod tests {
             Targets {
                 kubernetes: Vec::new(),
                 command: vec![command(dir.path())],
+                docker: Vec::new(),
             },
             Clients::default(),
             dir.path().to_path_buf(),

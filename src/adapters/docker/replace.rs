@@ -145,10 +145,7 @@ pub async fn replace(
     }
     .await;
     let why = match started {
-        Ok(how) => {
-            emit(format!("{name} is {how}: done"));
-            return Ok(format!("{name} runs {} ({how})", change.image));
-        }
+        Ok(how) => return Ok(format!("{name} runs {} ({how})", change.image)),
         Err(why) => why,
     };
     let why = format!("{} did not become healthy: {why}", change.image);

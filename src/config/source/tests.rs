@@ -4,11 +4,11 @@ use super::*;
 
 const THEMES: [&str; 4] = ["dark", "light", "high-contrast", "terminal"];
 
-fn theme_names() -> Vec<String> {
+pub(super) fn theme_names() -> Vec<String> {
     THEMES.map(str::to_owned).to_vec()
 }
 
-fn loaded(text: &str) -> Result<LoadedConfig, ConfigErrors> {
+pub(super) fn loaded(text: &str) -> Result<LoadedConfig, ConfigErrors> {
     let file = "cockpit.toml";
     Ok(LoadedConfig {
         source: ConfigSource::Flag(PathBuf::from(file)),
@@ -28,7 +28,7 @@ fn errors(text: &str) -> Vec<ConfigError> {
     }
 }
 
-fn one_error(text: &str) -> ConfigError {
+pub(super) fn one_error(text: &str) -> ConfigError {
     let mut all = errors(text);
     assert_eq!(all.len(), 1, "{all:#?}");
     all.remove(0)
