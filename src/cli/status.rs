@@ -68,9 +68,11 @@ pub async fn gather(
             .map(|t| first_command_report(t, state_dir)),
     );
     let kubernetes = futures::future::join_all(targets.kubernetes.into_iter().map(first_report));
+    let docker = futures::future::join_all(targets.docker.into_iter().map(first_docker_report));
     let rollouts = async {
-        let (mut all, commands) = futures::join!(kubernetes, commands);
+        let (mut all, commands, docker) = futures::join!(kubernetes, commands, docker);
         all.extend(commands);
+        all.extend(docker);
         all
     };
     let readings = futures::future::join_all(signals.iter().cloned().map(|signal| async move {
@@ -126,6 +128,21 @@ async fn first_command_report(
     }
     task.abort();
     last.unwrap_or_else(|| RolloutUpdate::Stale {
+        target: name,
+        error: format!("no answer within {} s", TARGET_WAIT.as_secs()),
+    })
+}
+
+/// A Docker target's containers as the engine has them now, or why not.
+async fn first_docker_report(target: crate::adapters::docker::DockerTarget) -> RolloutUpdate {
+    let name = target.name.clone();
+    let mut first = None;
+    let watching = crate::adapters::docker::watch::watch(target, |update| {
+        first = Some(update);
+        false
+    });
+    let _ = tokio::time::timeout(TARGET_WAIT, watching).await;
+    first.unwrap_or_else(|| RolloutUpdate::Stale {
         target: name,
         error: format!("no answer within {} s", TARGET_WAIT.as_secs()),
     })
