@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 pub mod connect;
+pub mod stats;
 
 /// Which containers a Docker target is.
 #[derive(Debug, Clone, PartialEq, Eq)]
