@@ -289,3 +289,19 @@ fn docker_signal_mistakes_name_the_line_the_field_and_the_fix() {
         "{error}"
     );
 }
+
+#[test]
+fn the_commented_docker_example_in_config_example_toml_loads() {
+    let example = include_str!("../../../config.example.toml");
+    let start = example
+        .find("# [[signal]]\n# name = \"web_cpu\"")
+        .expect("the docker example is in config.example.toml");
+    let block: String = example[start..]
+        .lines()
+        .take_while(|line| line.starts_with('#'))
+        .map(|line| format!("{}\n", line.trim_start_matches('#').trim_start()))
+        .collect();
+    let settings = settings(&block).unwrap_or_else(|e| panic!("{block}\n{e:#?}"));
+    let kinds: Vec<_> = settings.signals.iter().map(|s| s.source.kind()).collect();
+    assert_eq!(kinds, ["docker", "docker"]);
+}
