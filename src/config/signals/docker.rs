@@ -18,6 +18,14 @@ pub(super) fn fields(t: &SignalConfig) -> [(&'static str, bool); 4] {
     ]
 }
 
+/// A name as the engine allows one: `[a-zA-Z0-9][a-zA-Z0-9_.-]*` (so it
+/// also goes into a request path as it is).
+fn is_docker_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
 impl LoadedConfig {
     pub(super) fn docker_source(
         &self,
@@ -70,12 +78,12 @@ impl LoadedConfig {
         })?;
         let word = |value: &Spanned<String>, field: &str| -> Result<String, Box<ConfigError>> {
             let text = value.get_ref().trim();
-            if text.is_empty() || text.chars().any(char::is_whitespace) {
+            if !is_docker_name(text) {
                 return Err(Box::new(
                     self.error_at(
                         value,
                         format!("`{text}` is not a {}", field.replace('_', " ")),
-                        format!("write the {field} as `docker ps` or compose names it, e.g. web"),
+                        format!("write the {field} as `docker ps` or compose names it: letters, digits, `_`, `.` and `-`, e.g. web"),
                     )
                     .key(key(field)),
                 ));

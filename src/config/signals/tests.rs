@@ -251,10 +251,15 @@ fn docker_signal_mistakes_name_the_line_the_field_and_the_fix() {
     assert_eq!(at(&error), ("signal[0].container".into(), 5));
     assert!(error.problem.contains("both say"), "{error}");
 
+    for bad in ["my web", "web/../../images", "-web", ""] {
+        let error = one_error(&format!("{base}measure = \"cpu\"\ncontainer = \"{bad}\"\n"));
+        assert_eq!(at(&error), ("signal[0].container".into(), 5), "{bad}");
+    }
     let error = one_error(&format!(
-        "{base}measure = \"cpu\"\ncontainer = \"my web\"\n"
+        "{base}measure = \"cpu\"\ncompose_project = \"shop?all=1\"\ncompose_service = \"api\"\n"
     ));
-    assert_eq!(at(&error), ("signal[0].container".into(), 5));
+    assert_eq!(at(&error), ("signal[0].compose_project".into(), 5));
+    assert!(error.fix.contains("letters, digits"), "{error}");
 
     let error = one_error(&format!(
         "{base}measure = \"cpu\"\ncontainer = \"web\"\nhost = \"ssh://box\"\n"
