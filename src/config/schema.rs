@@ -97,7 +97,8 @@ pub struct HealthConfig {
 #[serde(deny_unknown_fields)]
 pub struct SignalConfig {
     pub name: Spanned<String>,
-    /// `prometheus`, `scrape` (a service's own /metrics) or `health`.
+    /// `prometheus`, `scrape` (a service's own /metrics), `health` or
+    /// `docker` (a container's CPU or memory from the engine's stats).
     pub source: Spanned<String>,
     /// `ratio` (shown as %), `seconds`, `number`, `health`.
     pub unit: Option<Spanned<String>>,
@@ -106,8 +107,17 @@ pub struct SignalConfig {
     pub url: Option<Spanned<String>>,
     /// PromQL, for `source = "prometheus"`.
     pub query: Option<Spanned<String>>,
-    /// What to compute from a scrape: `ratio(...)`, `quantile(...)`, ...
+    /// What to compute from a scrape: `ratio(...)`, `quantile(...)`, ...;
+    /// for `docker`, `cpu` or `memory`.
     pub measure: Option<Spanned<String>>,
+    /// For `docker`: one container by name.
+    pub container: Option<Spanned<String>>,
+    /// For `docker`, with `compose_service`: a compose service's replicas.
+    pub compose_project: Option<Spanned<String>>,
+    pub compose_service: Option<Spanned<String>>,
+    /// For `docker`: the engine, `unix:///…` or `tcp://…`; unset:
+    /// `DOCKER_HOST`, else the local socket.
+    pub host: Option<Spanned<String>>,
     pub expect_status: Option<u16>,
     pub body_contains: Option<String>,
     pub max_latency: Option<Spanned<String>>,

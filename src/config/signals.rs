@@ -12,7 +12,7 @@ use crate::domain::offset::parse_duration;
 use crate::domain::playbook::HttpCheck;
 use crate::domain::policy::{Comparison, Rule, parse_rule};
 
-const SOURCES: [&str; 3] = ["prometheus", "scrape", "health"];
+const SOURCES: [&str; 4] = ["prometheus", "scrape", "health", "docker"];
 
 impl LoadedConfig {
     pub(super) fn health(&self) -> Result<HealthSettings, Vec<ConfigError>> {
@@ -120,8 +120,21 @@ impl LoadedConfig {
                 )
             })?,
             None if matches!(source, Source::Health(_)) => Unit::Health,
+            None if matches!(source, Source::Docker(_)) => Unit::Ratio,
             None => Unit::Number,
         };
+        if matches!(source, Source::Docker(_))
+            && let Some(text) = t.unit.as_ref().filter(|_| unit != Unit::Ratio)
+        {
+            return Err(Box::new(
+                self.error_at(
+                    text,
+                    format!("a docker signal is a share, not `{}`", text.get_ref()),
+                    "remove `unit` (docker signals are ratios: write thresholds as `> 80%`)",
+                )
+                .key(key("unit")),
+            ));
+        }
         let rule = |text: &Option<Spanned<String>>,
                     field: &str|
          -> Result<Option<Rule>, Box<ConfigError>> {
@@ -211,20 +224,12 @@ impl LoadedConfig {
             .as_ref()
             .map(|u| self.http_url(u, &key("url")))
             .transpose()?;
-        let stray = |field: &str, present: bool| -> Result<(), Box<ConfigError>> {
-            if present {
-                Err(Box::new(
-                    self.error_at(
-                        &t.source,
-                        format!("`{field}` does not apply to `source = \"{kind}\"`"),
-                        format!("remove `{field}`, or pick the source it belongs to"),
-                    )
-                    .key(key(field)),
-                ))
-            } else {
-                Ok(())
+        let stray = |field: &str, present: bool| self.stray_field(i, t, field, present);
+        if kind != "docker" {
+            for (field, present) in docker::fields(t) {
+                stray(field, present)?;
             }
-        };
+        }
         match kind {
             "prometheus" => {
                 stray("measure", t.measure.is_some())?;
@@ -273,17 +278,40 @@ impl LoadedConfig {
                     max_latency,
                 }))
             }
+            "docker" => self.docker_source(i, t).map(Source::Docker),
             other => Err(Box::new(
                 self.error_at(
                     &t.source,
                     format!("unknown signal source `{other}`"),
-                    "set `source` to prometheus, scrape or health",
+                    "set `source` to prometheus, scrape, health or docker",
                 )
                 .key(key("source"))
                 .expected(SOURCES.join(", "))
                 .suggestion(closest(other, &SOURCES).map(|s| format!("did you mean `{s}`?"))),
             )),
         }
+    }
+
+    /// An error when `field` is set on a source it does not belong to.
+    fn stray_field(
+        &self,
+        i: usize,
+        t: &SignalConfig,
+        field: &str,
+        present: bool,
+    ) -> Result<(), Box<ConfigError>> {
+        if !present {
+            return Ok(());
+        }
+        let kind = t.source.get_ref();
+        Err(Box::new(
+            self.error_at(
+                &t.source,
+                format!("`{field}` does not apply to `source = \"{kind}\"`"),
+                format!("remove `{field}`, or pick the source it belongs to"),
+            )
+            .key(format!("signal[{i}].{field}")),
+        ))
     }
 
     /// An error at `[[signal]]` number `index`'s query, for a query the
@@ -395,5 +423,6 @@ impl std::fmt::Display for UnitMismatch {
     }
 }
 
+mod docker;
 #[cfg(test)]
 mod tests;

@@ -220,6 +220,7 @@ pub async fn start(
         let url = match &mut signal.source {
             Source::Scrape { url, .. } | Source::Prometheus { url, .. } => url,
             Source::Health(check) => &mut check.url,
+            Source::Docker(_) => continue,
         };
         if let Some(path) = url.strip_prefix(SANDBOX_HOST) {
             *url = format!("{}{path}", world.url);

@@ -1,14 +1,17 @@
 //! Reading one signal once: a Prometheus query (and the chart's range), a
-//! scrape computed against the previous one, or a health check. Used by the
+//! scrape computed against the previous one, a health check, or a Docker
+//! engine's container stats. Used by the
 //! Health pane's polls and by `release-cockpit status`.
 
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
+use crate::adapters::docker::connect::{connect, host_for};
+use crate::adapters::docker::stats::{self as docker_stats, StatsError};
 use crate::adapters::prometheus::{PromError, PrometheusClient, choose_step};
 use crate::adapters::scrape::{ScrapeError, scrape};
-use crate::domain::health::{NoValue, Signal, SignalReading, SignalUpdate, Source};
+use crate::domain::health::{ContainerStats, NoValue, Signal, SignalReading, SignalUpdate, Source};
 use crate::domain::metrics::Exposition;
 
 /// The longest one request may take: a slow endpoint shows as an error on
@@ -22,6 +25,7 @@ enum ReadError {
     NoClient(String),
     Prometheus(PromError),
     Scrape(ScrapeError),
+    Docker(StatsError),
 }
 
 impl std::fmt::Display for ReadError {
@@ -30,6 +34,7 @@ impl std::fmt::Display for ReadError {
             Self::NoClient(url) => write!(f, "`{url}` is not a usable Prometheus URL"),
             Self::Prometheus(error) => error.fmt(f),
             Self::Scrape(error) => error.fmt(f),
+            Self::Docker(error) => error.fmt(f),
         }
     }
 }
@@ -40,6 +45,9 @@ pub struct SignalReader {
     prometheus: Option<PrometheusClient>,
     /// The last scrape and when it was taken: rates need two.
     previous: Option<(Instant, Exposition)>,
+    /// The engine's client, kept between readings and built again after
+    /// the engine went away.
+    docker: Option<bollard::Docker>,
 }
 
 impl SignalReader {
@@ -54,6 +62,7 @@ impl SignalReader {
             http: reqwest::Client::new(),
             prometheus,
             previous: None,
+            docker: None,
         }
     }
 
@@ -97,6 +106,7 @@ impl SignalReader {
                     points_fetched: 0,
                 })
             }
+            Source::Docker(stats) => self.docker(&stats).await.map_err(ReadError::Docker),
         };
         match result {
             Ok(reading) => SignalUpdate::Reading {
@@ -109,6 +119,30 @@ impl SignalReader {
                 error: error.to_string(),
             },
         }
+    }
+
+    /// CPU or memory of the containers: a failure is the error (the signal
+    /// goes stale), never a made-up value.
+    async fn docker(&mut self, stats: &ContainerStats) -> Result<SignalReading, StatsError> {
+        let at = Utc::now();
+        let client = match self.docker.take() {
+            Some(client) => client,
+            None => connect(&host_for(stats.host.as_deref()))
+                .await
+                .map_err(StatsError::Engine)?,
+        };
+        let result = docker_stats::read(&client, &stats.containers, stats.measure).await;
+        if !result.as_ref().is_err_and(StatsError::engine_lost) {
+            self.docker = Some(client);
+        }
+        let reading = result?;
+        Ok(SignalReading {
+            at,
+            value: Some(reading.value),
+            note: Some(reading.note),
+            history: None,
+            points_fetched: 0,
+        })
     }
 
     async fn prometheus(

@@ -11,6 +11,7 @@ pub mod find;
 pub mod labels;
 pub mod recreate;
 pub mod replace;
+pub mod stats;
 pub mod unit;
 pub mod watch;
 

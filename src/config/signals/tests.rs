@@ -165,3 +165,148 @@ fn signal_mistakes_name_the_line_the_field_and_the_fix() {
     let error = one_error("[health]\ninterval = \"soon\"\n");
     assert_eq!(error.key.as_deref(), Some("health.interval"));
 }
+
+#[test]
+fn docker_signals_load_as_ratios_of_a_container_or_a_compose_service() {
+    use crate::domain::health::{ContainerMeasure, ContainerStats, Containers};
+    let text = r#"
+[[signal]]
+name = "web_cpu"
+source = "docker"
+container = "web"
+measure = "cpu"
+critical = "> 80% for 2m"
+
+[[signal]]
+name = "api_memory"
+source = "docker"
+compose_project = "shop"
+compose_service = "api"
+host = "tcp://10.0.0.2:2375"
+measure = "memory"
+critical = "> 85% for 5m"
+"#;
+    let settings = settings(text).unwrap();
+    let [cpu, memory] = settings.signals.as_slice() else {
+        panic!("two signals: {:?}", settings.signals)
+    };
+    assert_eq!(
+        cpu.source,
+        Source::Docker(ContainerStats {
+            host: None,
+            containers: Containers::Named("web".into()),
+            measure: ContainerMeasure::Cpu,
+        })
+    );
+    assert_eq!(cpu.unit, Unit::Ratio);
+    assert_eq!(
+        cpu.critical.as_ref().map(|r| (r.comparison, r.hold)),
+        Some((Comparison::Above(0.8), chrono::Duration::minutes(2)))
+    );
+    assert_eq!(
+        memory.source,
+        Source::Docker(ContainerStats {
+            host: Some("tcp://10.0.0.2:2375".into()),
+            containers: Containers::Compose {
+                project: "shop".into(),
+                service: "api".into()
+            },
+            measure: ContainerMeasure::Memory,
+        })
+    );
+}
+
+#[test]
+fn docker_signal_mistakes_name_the_line_the_field_and_the_fix() {
+    let base = "[[signal]]\nname = \"web_cpu\"\nsource = \"docker\"\n";
+    let at = |error: &ConfigError| {
+        (
+            error.key.clone().unwrap_or_default(),
+            error.location.as_ref().map_or(0, |l| l.line),
+        )
+    };
+
+    let error = one_error(&format!("{base}container = \"web\"\nmeasure = \"cpus\"\n"));
+    assert_eq!(at(&error), ("signal[0].measure".into(), 5));
+    assert_eq!(error.file, "cockpit.toml");
+    assert!(error.to_string().contains("did you mean `cpu`"), "{error}");
+    assert!(error.fix.contains("cpu or memory"), "{error}");
+
+    let error = one_error(&format!("{base}container = \"web\"\n"));
+    assert_eq!(at(&error).0, "signal[0].measure");
+    assert!(error.fix.contains("measure = \"cpu\""), "{error}");
+
+    let error = one_error(&format!("{base}measure = \"cpu\"\n"));
+    assert_eq!(at(&error).0, "signal[0].container");
+    assert!(error.fix.contains("compose_project"), "{error}");
+
+    let error = one_error(&format!(
+        "{base}measure = \"cpu\"\ncompose_project = \"shop\"\n"
+    ));
+    assert_eq!(at(&error).0, "signal[0].compose_service");
+
+    let error = one_error(&format!(
+        "{base}measure = \"cpu\"\ncontainer = \"web\"\ncompose_project = \"shop\"\ncompose_service = \"web\"\n"
+    ));
+    assert_eq!(at(&error), ("signal[0].container".into(), 5));
+    assert!(error.problem.contains("both say"), "{error}");
+
+    for bad in ["my web", "web/../../images", "-web", ""] {
+        let error = one_error(&format!("{base}measure = \"cpu\"\ncontainer = \"{bad}\"\n"));
+        assert_eq!(at(&error), ("signal[0].container".into(), 5), "{bad}");
+    }
+    let error = one_error(&format!(
+        "{base}measure = \"cpu\"\ncompose_project = \"shop?all=1\"\ncompose_service = \"api\"\n"
+    ));
+    assert_eq!(at(&error), ("signal[0].compose_project".into(), 5));
+    assert!(error.fix.contains("letters, digits"), "{error}");
+
+    let error = one_error(&format!(
+        "{base}measure = \"cpu\"\ncontainer = \"web\"\nhost = \"ssh://box\"\n"
+    ));
+    assert_eq!(at(&error), ("signal[0].host".into(), 6));
+    assert!(error.fix.contains("forward the engine's socket"), "{error}");
+
+    let error = one_error(&format!(
+        "{base}measure = \"memory\"\ncontainer = \"web\"\nunit = \"seconds\"\n"
+    ));
+    assert_eq!(at(&error), ("signal[0].unit".into(), 6));
+
+    let error = one_error(&format!(
+        "{base}measure = \"memory\"\ncontainer = \"web\"\nurl = \"http://h/metrics\"\n"
+    ));
+    assert_eq!(at(&error).0, "signal[0].url");
+
+    let error = one_error(&format!(
+        "{base}measure = \"memory\"\ncontainer = \"web\"\ncritical = \"> 2s for 5m\"\n"
+    ));
+    assert!(error.problem.contains("the signal is a ratio"), "{error}");
+
+    let error = one_error(
+        "[[signal]]\nname = \"e\"\nsource = \"prometheus\"\nurl = \"http://p:9090\"\nquery = \"up\"\ncontainer = \"web\"\n",
+    );
+    assert_eq!(at(&error).0, "signal[0].container");
+    assert!(error.problem.contains("does not apply"), "{error}");
+
+    let error = one_error("[[signal]]\nname = \"e\"\nsource = \"dokcer\"\n");
+    assert!(
+        error.to_string().contains("did you mean `docker`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_commented_docker_example_in_config_example_toml_loads() {
+    let example = include_str!("../../../config.example.toml");
+    let start = example
+        .find("# [[signal]]\n# name = \"web_cpu\"")
+        .expect("the docker example is in config.example.toml");
+    let block: String = example[start..]
+        .lines()
+        .take_while(|line| line.starts_with('#'))
+        .map(|line| format!("{}\n", line.trim_start_matches('#').trim_start()))
+        .collect();
+    let settings = settings(&block).unwrap_or_else(|e| panic!("{block}\n{e:#?}"));
+    let kinds: Vec<_> = settings.signals.iter().map(|s| s.source.kind()).collect();
+    assert_eq!(kinds, ["docker", "docker"]);
+}

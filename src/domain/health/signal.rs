@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::container::ContainerStats;
 use super::measure::Measure;
 use crate::domain::playbook::HttpCheck;
 use crate::domain::policy::Rule;
@@ -79,6 +80,9 @@ pub enum Source {
     Scrape { url: String, measure: Measure },
     /// An HTTP health or readiness endpoint: status, latency, body.
     Health(HttpCheck),
+    /// A Docker engine's stats of a container or a compose service's
+    /// replicas: CPU or memory, as a ratio.
+    Docker(ContainerStats),
 }
 
 impl Source {
@@ -87,6 +91,7 @@ impl Source {
             Self::Prometheus { .. } => "prometheus",
             Self::Scrape { .. } => "scrape",
             Self::Health(_) => "health",
+            Self::Docker(_) => "docker",
         }
     }
 
@@ -96,6 +101,7 @@ impl Source {
             Self::Prometheus { url, query } => format!("{url}: {query}"),
             Self::Scrape { url, measure } => format!("{url}: {measure}"),
             Self::Health(check) => format!("GET {}", check.url),
+            Self::Docker(stats) => stats.describe(),
         }
     }
 }
