@@ -974,3 +974,20 @@ fn completing_a_step_long_before_it_is_due_asks_first() {
     assert!(screen.contains("cancel (default)"), "{screen}");
     insta::assert_snapshot!(terminal.backend());
 }
+
+#[test]
+fn rollout_pane_with_docker_containers() {
+    let mut model = sample_model_with_release();
+    model.rollout = release_cockpit::app::fixture::sample_containers(model.clock.now);
+    press(&mut model, &["3", "z", "j"]);
+    insta::assert_snapshot!(render(&model, 120, 16).backend());
+}
+
+#[test]
+fn deploy_confirmation_for_containers() {
+    let mut model = sample_model_with_release();
+    model.rollout = release_cockpit::app::fixture::sample_containers(model.clock.now);
+    release_cockpit::app::fixture::override_go_no_go(&mut model, "deploy-production");
+    press(&mut model, &["3", "d"]);
+    insta::assert_snapshot!(render(&model, 120, 24).backend());
+}

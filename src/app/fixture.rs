@@ -396,3 +396,78 @@ pub fn sample_health(
     );
     view
 }
+
+/// A Docker host's containers as the engine would describe them, made into
+/// units by the adapter: healthy, starting (replacing 2.3.1), unhealthy with
+/// its failing streak, and one that exited; `backup` stale.
+pub fn sample_containers(
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::app::panes::rollout::RolloutState {
+    use crate::domain::rollout::RolloutUpdate;
+    let started = (now - Duration::minutes(3)).to_rfc3339();
+    let container = |name: &str, tag: &str, state: serde_json::Value| {
+        let inspect = serde_json::json!({
+            "Name": format!("/{name}"),
+            "Image": "sha256:5f1a9c0b7e2d4c6a8b0e1f2a3b4c5d6e7f8091a2b3c4",
+            "RestartCount": if name == "shop-worker-1" { 3 } else { 0 },
+            "State": state,
+            "Config": {
+                "Image": format!("registry.example.com/shop/{tag}"),
+                "Labels": {
+                    "io.release-cockpit.revision": "2",
+                    "io.release-cockpit.previous-image": "registry.example.com/shop/web:2.3.1",
+                    "io.release-cockpit.history": "[{\"revision\":1,\"image\":\"registry.example.com/shop/web:2.3.1\",\"version\":\"2.3.1\",\"until\":\"2026-11-20T10:00:00Z\"}]"
+                }
+            }
+        });
+        let inspect = serde_json::from_value(inspect).unwrap_or_default();
+        crate::adapters::docker::unit::unit("production", &inspect)
+    };
+    let running = |health: &str, streak: i64| {
+        serde_json::json!({"Status": "running", "StartedAt": started,
+            "Health": {"Status": health, "FailingStreak": streak,
+                "Log": [{"ExitCode": i64::from(streak > 0), "Output": "wget: server returned error: HTTP/1.1 503 Service Unavailable"}]}})
+    };
+    let mut view = crate::app::panes::rollout::RolloutState::new([
+        crate::app::panes::rollout::TargetSpec {
+            environment: Some("production".to_owned()),
+            ..crate::app::panes::rollout::TargetSpec::named("shop")
+        },
+        crate::app::panes::rollout::TargetSpec {
+            environment: Some("production".to_owned()),
+            ..crate::app::panes::rollout::TargetSpec::named("backup")
+        },
+    ]);
+    view.apply(
+        RolloutUpdate::Snapshot {
+            target: "shop".to_owned(),
+            units: vec![
+                container("shop-web-1", "web:2.4.0", running("healthy", 0)),
+                container("shop-web-2", "web:2.4.0", running("starting", 1)),
+                container("shop-api", "api:2.3.1", running("unhealthy", 3)),
+                container(
+                    "shop-worker-1",
+                    "worker:2.3.1",
+                    serde_json::json!({"Status": "exited", "ExitCode": 137, "StartedAt": started}),
+                ),
+            ],
+        },
+        now - Duration::seconds(5),
+    );
+    view.apply(
+        RolloutUpdate::Snapshot {
+            target: "backup".to_owned(),
+            units: vec![container("backup", "backup:1.2.0", running("healthy", 0))],
+        },
+        now - Duration::seconds(60),
+    );
+    view.apply(
+        RolloutUpdate::Stale {
+            target: "backup".to_owned(),
+            error: "docker engine at tcp://10.0.0.7:2375: no answer in 3s (silent for 5s before)"
+                .to_owned(),
+        },
+        now - Duration::seconds(42),
+    );
+    view
+}

@@ -200,6 +200,16 @@ fn render_deploy(
             theme.style(Role::Muted),
         ));
     }
+    if plan.items.iter().any(|i| i.kind == UnitKind::Container) {
+        lines.push(Line::styled(
+            "Each container is replaced by a new one with its configuration, one at a time; the old one is",
+            theme.style(Role::Muted),
+        ));
+        lines.push(Line::styled(
+            "kept as NAME-previous and put back by itself if the new one is not healthy in time.",
+            theme.style(Role::Muted),
+        ));
+    }
     if !plan.held_back.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(

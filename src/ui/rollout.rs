@@ -231,7 +231,9 @@ fn row<'a>(
         let pods = match d.kind {
             UnitKind::Deployment => columns::pick(&[full.as_str(), counts.as_str()], w),
             UnitKind::Container => {
-                columns::clip(d.message.split(" · ").next().unwrap_or_default(), w)
+                let health = d.message.split(" · ").next().unwrap_or_default();
+                let word = health.split(' ').next().unwrap_or_default();
+                columns::pick(&[health, word], w)
             }
             UnitKind::Command => String::new(),
         };
