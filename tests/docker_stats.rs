@@ -4,8 +4,7 @@
 //! folded into a `HealthState` as the Health pane does. Without an engine
 //! these tests fail, saying so.
 
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod support;
 
 use chrono::Utc;
 use release_cockpit::app::panes::health::{HealthState, SignalState};
@@ -14,104 +13,11 @@ use release_cockpit::domain::health::{
 };
 use release_cockpit::domain::policy::{TriggerState, parse_rule};
 use release_cockpit::runtime::signal_reader::SignalReader;
+use support::docker::{Kit, docker};
 
 /// Two busy loops, so the container wants two CPUs: on a host shared with
 /// other work it still gets well over half of one.
 const BUSY: &str = "while :; do :; done & while :; do :; done";
-
-/// A busybox image and the containers made from it, all named with this
-/// process's prefix and removed on drop.
-struct Engine {
-    prefix: String,
-    image: String,
-    containers: Vec<String>,
-}
-
-fn docker(args: &[&str]) -> String {
-    let output = Command::new("docker")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("these tests need the docker CLI and engine: {e}"));
-    assert!(
-        output.status.success(),
-        "docker {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr).trim()
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-impl Engine {
-    /// Imports `/bin/busybox` as an image (nothing can be pulled here).
-    fn start() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let prefix = format!(
-            "rc-dstats-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let version = Command::new("docker")
-            .args(["version", "--format", "{{.Server.APIVersion}}"])
-            .output();
-        match version {
-            Ok(out) if out.status.success() => {}
-            Ok(out) => panic!(
-                "the Docker engine is needed for these tests and did not answer: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            Err(e) => panic!("the Docker engine is needed for these tests: docker: {e}"),
-        }
-        let busybox = std::path::Path::new("/bin/busybox");
-        assert!(
-            busybox.exists(),
-            "/bin/busybox is needed to make the test image: apt-get install -y busybox-static"
-        );
-        let root = tempfile::tempdir().unwrap();
-        std::fs::create_dir(root.path().join("bin")).unwrap();
-        std::fs::copy(busybox, root.path().join("bin/busybox")).unwrap();
-        let image = format!("{prefix}:1");
-        let status = Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "tar -C '{}' -c . | docker import --change 'CMD [\"/bin/busybox\",\"sleep\",\"3600\"]' - {image} >/dev/null",
-                root.path().display()
-            ))
-            .status()
-            .unwrap();
-        assert!(status.success(), "docker import of {image} failed");
-        Self {
-            prefix,
-            image,
-            containers: Vec::new(),
-        }
-    }
-
-    /// Runs a container named `<prefix>-<name>`; `script` for `sh -c`, or
-    /// sleep. `options` go before the image (`-m 64m`, `--label`).
-    fn run(&mut self, name: &str, options: &[&str], script: Option<&str>) -> String {
-        let full = format!("{}-{name}", self.prefix);
-        let mut args = vec!["run", "-d", "--name", full.as_str()];
-        args.extend_from_slice(options);
-        args.push(self.image.as_str());
-        if let Some(script) = script {
-            args.extend_from_slice(&["/bin/busybox", "sh", "-c", script]);
-        }
-        self.containers.push(full.clone());
-        docker(&args);
-        full
-    }
-}
-
-impl Drop for Engine {
-    fn drop(&mut self) {
-        for container in &self.containers {
-            let _ = Command::new("docker")
-                .args(["rm", "-f", container])
-                .output();
-        }
-        let _ = Command::new("docker").args(["rmi", &self.image]).output();
-    }
-}
 
 fn signal(containers: Containers, measure: ContainerMeasure, host: Option<&str>) -> Signal {
     let name = format!("docker_{}", measure.name());
@@ -174,9 +80,9 @@ fn failure(update: &SignalUpdate) -> String {
 
 #[tokio::test]
 async fn a_busy_container_reads_over_half_a_cpu_and_its_trigger_fires() {
-    let mut engine = Engine::start();
-    let busy = engine.run("busy", &[], Some(BUSY));
-    let idle = engine.run("idle", &["-m", "64m"], None);
+    let engine = Kit::new();
+    let busy = engine.start("busy", &[], Some(BUSY));
+    let idle = engine.start("idle", &["-m", "64m"], None);
 
     let mut cpu = Watch::new(signal(
         Containers::Named(busy.clone()),
@@ -233,7 +139,7 @@ async fn a_busy_container_reads_over_half_a_cpu_and_its_trigger_fires() {
 
 #[tokio::test]
 async fn a_compose_service_reads_as_its_busiest_replica() {
-    let mut engine = Engine::start();
+    let engine = Kit::new();
     let project = engine.prefix.clone();
     let labels = |service: &str| {
         vec![
@@ -245,11 +151,11 @@ async fn a_compose_service_reads_as_its_busiest_replica() {
     };
     let api = labels("api");
     let api: Vec<&str> = api.iter().map(String::as_str).collect();
-    engine.run("api-1", &api, None);
-    let busy = engine.run("api-2", &api, Some(BUSY));
+    engine.start("api-1", &api, None);
+    let busy = engine.start("api-2", &api, Some(BUSY));
     let other = labels("worker");
     let other: Vec<&str> = other.iter().map(String::as_str).collect();
-    engine.run("worker-1", &other, Some(BUSY));
+    engine.start("worker-1", &other, Some(BUSY));
 
     let mut cpu = Watch::new(signal(
         Containers::Compose {
@@ -283,8 +189,8 @@ async fn a_compose_service_reads_as_its_busiest_replica() {
 
 #[tokio::test]
 async fn a_gone_container_or_engine_leaves_the_signal_stale_with_the_reason() {
-    let mut engine = Engine::start();
-    let web = engine.run("web", &["-m", "64m"], None);
+    let engine = Kit::new();
+    let web = engine.start("web", &["-m", "64m"], None);
     let mut memory = Watch::new(signal(
         Containers::Named(web.clone()),
         ContainerMeasure::Memory,

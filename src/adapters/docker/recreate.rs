@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 
 use bollard::models::{
-    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, ImageConfig, NetworkingConfig,
+    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, HostConfig, ImageConfig,
+    NetworkingConfig, PortBinding, PortMap,
 };
 
 /// The new container's configuration, and the networks to connect it to after
@@ -59,7 +60,11 @@ pub fn recreate(
     let hostname = config
         .hostname
         .filter(|h| !h.is_empty() && !id.starts_with(h.as_str()));
-    let host_config = old.host_config.clone();
+    let running_ports = old.network_settings.as_ref().and_then(|n| n.ports.as_ref());
+    let host_config = old
+        .host_config
+        .clone()
+        .map(|host| pin_chosen_ports(host, running_ports));
     let network_mode = host_config
         .as_ref()
         .and_then(|h| h.network_mode.clone())
@@ -115,6 +120,38 @@ pub fn recreate(
     Recreated {
         body,
         more_networks: networks,
+    }
+}
+
+/// A port published without a host port (`-p 8080`, `ports: ["8080"]`) got
+/// one the engine chose; the new container asks for that one, where clients
+/// found the old. A fixed binding is kept as it is.
+fn pin_chosen_ports(mut host: HostConfig, running: Option<&PortMap>) -> HostConfig {
+    let (Some(bindings), Some(running)) = (host.port_bindings.as_mut(), running) else {
+        return host;
+    };
+    for (port, wanted) in bindings.iter_mut() {
+        let given = running.get(port).cloned().flatten().unwrap_or_default();
+        for binding in wanted.iter_mut().flatten() {
+            if binding.host_port.as_deref().is_some_and(|p| !p.is_empty()) {
+                continue;
+            }
+            let same_address = |b: &&PortBinding| {
+                normal_ip(b.host_ip.as_deref()) == normal_ip(binding.host_ip.as_deref())
+            };
+            if let Some(chosen) = given.iter().find(same_address) {
+                binding.host_port = chosen.host_port.clone();
+            }
+        }
+    }
+    host
+}
+
+/// `""` and `0.0.0.0` both mean every address.
+fn normal_ip(ip: Option<&str>) -> &str {
+    match ip {
+        None | Some("") | Some("0.0.0.0") => "0.0.0.0",
+        Some(ip) => ip,
     }
 }
 
@@ -196,5 +233,45 @@ mod tests {
         assert_eq!(endpoints["shop-net"].ip_address, None);
         assert_eq!(new.more_networks.len(), 1);
         assert_eq!(new.more_networks[0].0, "metrics");
+    }
+
+    #[test]
+    fn a_port_the_engine_chose_is_asked_for_again_and_a_fixed_one_kept() {
+        let old: ContainerInspectResponse = serde_json::from_value(serde_json::json!({
+            "HostConfig": {"PortBindings": {
+                "8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}],
+                "9090/tcp": [{"HostIp": "", "HostPort": "19090"}],
+                "7070/tcp": [{"HostIp": "", "HostPort": ""}]
+            }},
+            "NetworkSettings": {"Ports": {
+                "8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "32768"}],
+                "9090/tcp": [{"HostIp": "0.0.0.0", "HostPort": "19090"}],
+                "7070/tcp": [{"HostIp": "0.0.0.0", "HostPort": "32769"}, {"HostIp": "::", "HostPort": "32769"}]
+            }}
+        }))
+        .unwrap();
+        let new = recreate(&old, None, "shop/web:2", &[]);
+        let bindings = new.body.host_config.unwrap().port_bindings.unwrap();
+        let port = |key: &str| bindings[key].as_ref().unwrap()[0].host_port.clone();
+        assert_eq!(port("8080/tcp").as_deref(), Some("32768"));
+        assert_eq!(port("9090/tcp").as_deref(), Some("19090"));
+        assert_eq!(port("7070/tcp").as_deref(), Some("32769"));
+    }
+
+    #[test]
+    fn a_stopped_container_leaves_its_ports_to_the_engine() {
+        let old: ContainerInspectResponse = serde_json::from_value(serde_json::json!({
+            "HostConfig": {"PortBindings": {"8080/tcp": [{"HostIp": "", "HostPort": ""}]}},
+            "NetworkSettings": {"Ports": {}}
+        }))
+        .unwrap();
+        let new = recreate(&old, None, "shop/web:2", &[]);
+        let bindings = new.body.host_config.unwrap().port_bindings.unwrap();
+        assert_eq!(
+            bindings["8080/tcp"].as_ref().unwrap()[0]
+                .host_port
+                .as_deref(),
+            Some("")
+        );
     }
 }

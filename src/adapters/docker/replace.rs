@@ -152,7 +152,15 @@ pub async fn replace(
     emit(why.clone());
     emit(format!("putting {previous} back as {name}"));
     before_restore(&why);
-    match restore(docker, name, &previous, change.deadline, emit).await {
+    match restore(
+        docker,
+        name,
+        &previous,
+        (change.deadline, &published(&old)),
+        emit,
+    )
+    .await
+    {
         Ok(restored) => Err(ReplaceError::Restored { why, restored }),
         Err(restore) => Err(ReplaceError::NotRestored { why, restore }),
     }
@@ -164,7 +172,7 @@ async fn restore(
     docker: &Docker,
     name: &str,
     previous: &str,
-    deadline: Duration,
+    (deadline, ports_before): (Duration, &[String]),
     emit: &mut impl FnMut(String),
 ) -> Result<String, String> {
     let failed = format!("{name}{FAILED_SUFFIX}");
@@ -190,7 +198,44 @@ async fn restore(
         .map_err(|e| format!("start {name}: {}", describe(&e)))?;
     let how = until_healthy(docker, name, deadline, emit).await?;
     emit(format!("{name} is back and {how}"));
-    Ok(format!("{name} is {how} again{kept}"))
+    // A port left to the engine (`-p 8080`) may be given anew on a restart.
+    let ports_now = match docker.inspect_container(name, None).await {
+        Ok(back) => published(&back),
+        Err(_) => ports_before.to_vec(),
+    };
+    let moved = if ports_now == ports_before {
+        String::new()
+    } else {
+        let line = format!(
+            "; its published ports changed from {} to {} (the engine chose them: publish fixed host ports to keep them)",
+            ports_before.join(", "),
+            ports_now.join(", ")
+        );
+        emit(line.trim_start_matches("; ").to_owned());
+        line
+    };
+    Ok(format!("{name} is {how} again{kept}{moved}"))
+}
+
+/// Where a running container's ports are published, in order:
+/// `127.0.0.1:32768->8080/tcp`, as `docker ps` shows them.
+fn published(c: &ContainerInspectResponse) -> Vec<String> {
+    let ports = c.network_settings.as_ref().and_then(|n| n.ports.as_ref());
+    let mut all: Vec<String> = ports
+        .into_iter()
+        .flatten()
+        .flat_map(|(port, bindings)| {
+            bindings.iter().flatten().map(move |b| {
+                format!(
+                    "{}:{}->{port}",
+                    b.host_ip.as_deref().unwrap_or(""),
+                    b.host_port.as_deref().unwrap_or("")
+                )
+            })
+        })
+        .collect();
+    all.sort();
+    all
 }
 
 /// The image on the engine, pulled (its progress told) if it is not.
