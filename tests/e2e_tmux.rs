@@ -8,6 +8,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+mod support;
+
 const BIN: &str = env!("CARGO_BIN_EXE_release-cockpit");
 /// Shell commands printing the cockpit's exit code and the tty modes it left.
 const REPORT: &str =
@@ -1123,6 +1125,157 @@ verify = "3s"
             .unwrap()
             .contains("\"action\":\"rollback\"")
     );
+    tmux.send("Enter");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+}
+
+/// Deploys `2.4.0` to a Docker target past go/no-go; its `/metrics` says 50%
+/// errors, so the trigger fires, and `R` puts 2.3.1 back on the same port.
+#[test]
+fn a_docker_target_deploys_fires_a_trigger_and_rolls_back_to_an_incident_report() {
+    use support::docker::{Image, Kit, Run, free_port, http_get, inspect, wait_healthy};
+    let kit = Kit::with(&[
+        Image {
+            version: "2.3.1",
+            healthy: true,
+            error_ratio: 0.0,
+        },
+        Image {
+            version: "2.4.0",
+            healthy: true,
+            error_ratio: 0.5,
+        },
+    ]);
+    let web = kit.name("web");
+    let port = kit
+        .run(&Run {
+            name: &web,
+            version: "2.3.1",
+            env: &[("GREETING", "hello")],
+            publish: Some(free_port()),
+            ..Run::default()
+        })
+        .unwrap();
+    wait_healthy(&web, Duration::from_secs(20));
+    let tmux_home = std::rc::Rc::new(tempfile::tempdir().unwrap());
+    let home = tmux_home.path().to_path_buf();
+    let config = home.join("cockpit.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"[operator]
+name = "alice"
+timezone = "UTC"
+
+[[target]]
+name = "web"
+kind = "docker"
+container = "{web}"
+environment = "production"
+deadline = "30s"
+
+[[signal]]
+name = "web_errors"
+source = "scrape"
+url = "http://127.0.0.1:{port}/metrics"
+unit = "ratio"
+measure = "gauge(app_error_ratio)"
+interval = "1s"
+critical = "> 5% for 2s"
+
+[rollback]
+verify = "3s"
+"#
+        ),
+    )
+    .unwrap();
+    let check = Command::new(BIN)
+        .args(["check-config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let start = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "start",
+            "--type",
+            "minor",
+        ])
+        .args(["--version", "2.4.0", "--at", "2026-01-06 10:00 UTC"])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+    let tmux = Tmux::launch(
+        tmux_home,
+        false,
+        &[],
+        &["--config", config.to_str().unwrap()],
+    );
+    wait_for_frame(&tmux);
+    tmux.send("3");
+    let unit = format!("production/{web}");
+    tmux.wait_for("the container's row", |s| {
+        let row = row(s, &unit);
+        row.contains("2.3.1") && row.contains("healthy")
+    });
+    tmux.send("d");
+    tmux.wait_for_text("Held back by go/no-go");
+    tmux.send("O");
+    tmux.wait_for_text("Override go/no-go for");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "single host: ship it"]);
+    tmux.send("Enter");
+    tmux.wait_for_text("go/no-go overridden");
+    tmux.send("d");
+    let dialog = tmux.wait_for_text("Deploy 2.4.0 to 1 container(s)");
+    assert!(dialog.contains("put back by itself"), "{dialog}");
+    tmux.send("y");
+    let output = tmux.wait_for_text(&format!("{web} runs {}", kit.image("2.4.0")));
+    assert!(output.contains(&format!("stopping {web}")), "{output}");
+    tmux.send("Escape");
+    let banner = tmux.wait_for_text("ROLLBACK TRIGGER: web_errors > 5%");
+    assert!(banner.contains(&unit), "{banner}");
+    assert_eq!(
+        http_get(port, "/metrics").map(|m| m.contains("0.5")),
+        Some(true)
+    );
+    tmux.send("R");
+    tmux.wait_for_text("How bad is it?");
+    tmux.send("Enter");
+    let scope = tmux.wait_for_text("Which containers");
+    assert!(scope.contains(&format!("[x] {unit}")), "{scope}");
+    assert!(scope.contains("rev 1 2.3.1"), "{scope}");
+    tmux.send("Enter");
+    tmux.wait_for_text("Type the release version (2.4.0)");
+    tmux.tmux(&["send-keys", "-t", "t", "-l", "2.4.0"]);
+    tmux.send("Tab");
+    tmux.send("Enter");
+    let done = tmux.wait_for_text("Incident report:");
+    assert!(done.contains("VERIFIED"), "{done}");
+    // Back on 2.3.1, on the same port, with its environment.
+    let config_now = inspect(&web)["Config"].clone();
+    assert_eq!(config_now["Image"], kit.image("2.3.1"));
+    assert!(config_now["Env"].to_string().contains("GREETING=hello"));
+    assert_eq!(kit.port(&web), port);
+    let ledger =
+        std::fs::read_to_string(home.join("state/release-cockpit/targets/web.jsonl")).unwrap();
+    let actions: Vec<&str> = ledger
+        .lines()
+        .filter_map(|l| l.split("\"action\":\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(actions, ["deploy", "rollback"], "{ledger}");
     tmux.send("Enter");
     tmux.send("q");
     tmux.wait_for_exit(0);

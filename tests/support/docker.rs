@@ -4,9 +4,10 @@
 //! everything named with a prefix of its own removed on drop, even when the
 //! test panics.
 //!
-//! Images `PREFIX/web:1.0.0` and `:3.0.0` serve `/health` (`ok v1`, `ok v3`)
-//! and `/version` with `busybox httpd`; `:2.0.0` has no `/health`, so the
-//! healthcheck (`wget` of it) fails and the container turns unhealthy.
+//! By default, images `PREFIX/web:1.0.0` and `:3.0.0` serve `/health` (`ok
+//! v1`, `ok v3`), `/version` and `/metrics` with `busybox httpd`; `:2.0.0`
+//! has no `/health`, so the healthcheck (`wget` of it) fails and the
+//! container turns unhealthy. [`Kit::with`] builds others.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -79,6 +80,16 @@ pub fn engine_socket() -> String {
 pub struct Kit {
     /// Every name this kit makes starts with it.
     pub prefix: String,
+    versions: Vec<String>,
+}
+
+/// An image to build: `PREFIX/web:VERSION`.
+pub struct Image<'a> {
+    pub version: &'a str,
+    /// Whether it serves `/health` (its healthcheck passes).
+    pub healthy: bool,
+    /// What its `/metrics` says `app_error_ratio` is.
+    pub error_ratio: f64,
 }
 
 /// How to start a test container.
@@ -95,8 +106,17 @@ pub struct Run<'a> {
 }
 
 impl Kit {
-    /// Checks for the engine and builds the three images.
+    /// Checks for the engine and builds the three images of [`VERSIONS`].
     pub fn new() -> Self {
+        Self::with(&VERSIONS.map(|version| Image {
+            version,
+            healthy: version != "2.0.0",
+            error_ratio: 0.0,
+        }))
+    }
+
+    /// Checks for the engine and builds these images.
+    pub fn with(images: &[Image<'_>]) -> Self {
         require_engine();
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let kit = Self {
@@ -105,10 +125,11 @@ impl Kit {
                 std::process::id(),
                 NEXT.fetch_add(1, Ordering::Relaxed)
             ),
+            versions: images.iter().map(|i| i.version.to_owned()).collect(),
         };
         let dir = tempfile::tempdir().expect("a temp dir");
-        for version in VERSIONS {
-            kit.build(dir.path(), version);
+        for image in images {
+            kit.build(dir.path(), image);
         }
         kit
     }
@@ -122,7 +143,8 @@ impl Kit {
         format!("{}-{name}", self.prefix)
     }
 
-    fn build(&self, dir: &Path, version: &str) {
+    fn build(&self, dir: &Path, image: &Image<'_>) {
+        let version = image.version;
         let major = version.split('.').next().unwrap_or(version);
         let root = dir.join(format!("v{version}"));
         std::fs::create_dir_all(root.join("bin")).expect("rootfs");
@@ -132,9 +154,14 @@ impl Kit {
             std::os::unix::fs::symlink("busybox", root.join("bin").join(tool)).expect("symlink");
         }
         std::fs::write(root.join("www/version"), format!("{major}\n")).expect("write");
-        if version != "2.0.0" {
+        if image.healthy {
             std::fs::write(root.join("www/health"), format!("ok v{major}\n")).expect("write");
         }
+        let metrics = format!(
+            "# TYPE app_error_ratio gauge\napp_error_ratio {}\n",
+            image.error_ratio
+        );
+        std::fs::write(root.join("www/metrics"), metrics).expect("write");
         let mut tar = Command::new("tar")
             .args(["-C", &root.to_string_lossy(), "-c", "."])
             .stdout(Stdio::piped())
@@ -218,11 +245,11 @@ impl Kit {
         spec.publish.map(|_| self.port(spec.name))
     }
 
-    /// Starts `PREFIX-NAME` from the 1.0.0 image with docker run `options`,
+    /// Starts `PREFIX-NAME` from the first image with docker run `options`,
     /// running `script` with `sh -c` (else its web server); its full name.
     pub fn start(&self, name: &str, options: &[&str], script: Option<&str>) -> String {
         let full = self.name(name);
-        let image = self.image("1.0.0");
+        let image = self.image(&self.versions[0]);
         let mut args = vec!["run", "-d", "--name", full.as_str(), "--stop-timeout", "1"];
         args.extend_from_slice(options);
         args.push(&image);
@@ -261,7 +288,7 @@ impl Drop for Kit {
             args.extend(ids);
             docker_quiet(&args);
         }
-        for version in VERSIONS {
+        for version in &self.versions {
             docker_quiet(&["rmi", "-f", &self.image(version)]);
         }
         let networks = docker_quiet_output(&[
