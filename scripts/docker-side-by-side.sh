@@ -15,6 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CONTAINERS=${CONTAINERS:-50}
 SECONDS_IDLE=${SECONDS_IDLE:-30}
+# Seconds between the rows on screen and the CPU count (the Rollout pane
+# counts ages in seconds for a minute after a container moved).
+WARMUP=${WARMUP:-2}
 HEALTH_INTERVAL=${HEALTH_INTERVAL:-10s}
 if [ -z "${BIN:-}" ]; then
   cargo build --release --locked --quiet
@@ -81,7 +84,7 @@ measure() {
   [ -n "$shown" ] || { echo "$session never showed $wanted" >&2; tmux -L "$socket" capture-pane -p -t "$session" >&2; exit 1; }
   echo "$session, first rows (process start to rows on screen, 10 ms polling): $(( (shown - start) / 1000000 )) ms"
   pid=$(pane_process "$session")
-  sleep 2
+  sleep "$WARMUP"
   ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat"; }
   before=$(ticks)
   sleep "$SECONDS_IDLE"

@@ -215,6 +215,10 @@ async fn a_deploy_that_never_turns_healthy_puts_the_previous_container_back() {
     let entries = cockpit.ledger("web");
     let actions: Vec<_> = entries.iter().map(|e| (e.action, e.ok)).collect();
     assert_eq!(actions, [(Action::Restore, false), (Action::Deploy, false)]);
+    assert_eq!(
+        entries[0].version, "1.0.0",
+        "the restore records what it puts back"
+    );
     assert_eq!(entries[1].release, RELEASE);
     assert_eq!(entries[1].by, "ana");
     let log = entries[1].log.clone().unwrap();
@@ -242,6 +246,7 @@ async fn a_healthy_deploy_keeps_the_configuration_a_rollback_goes_back_and_histo
             // for the same one.
             publish: Some(0),
             network: Some((&network, "shop-web")),
+            options: &[],
         })
         .unwrap();
     wait_healthy(&web, Duration::from_secs(20));
@@ -569,4 +574,75 @@ async fn a_missing_image_is_refused_before_the_container_is_touched() {
     assert!(text.contains("nothing was changed"), "{text}");
     assert!(running(&web));
     assert_eq!(image_of(&web), kit.image("1.0.0"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unnamed_volume_goes_with_the_container_and_kept_ones_do_not_restart_by_themselves() {
+    let kit = Kit::new();
+    let web = kit.name("web");
+    kit.run(&Run {
+        name: &web,
+        version: "1.0.0",
+        options: &["-v", "/data", "--restart", "always"],
+        ..Run::default()
+    });
+    wait_healthy(&web, Duration::from_secs(20));
+    docker(&["exec", &web, "sh", "-c", "echo orders > /data/kept"]);
+    let cockpit = Cockpit::new(vec![target(
+        "web",
+        Selector::Container(web.clone()),
+        None,
+        8,
+    )]);
+
+    cockpit
+        .deploy("web", &web, &kit.image("3.0.0"))
+        .await
+        .unwrap();
+
+    assert_eq!(docker(&["exec", &web, "cat", "/data/kept"]), "orders");
+    let previous = format!("{web}-previous");
+    let policy = |name: &str| inspect(name)["HostConfig"]["RestartPolicy"]["Name"].clone();
+    assert_eq!(policy(&previous), "no", "a kept container stays down");
+    assert_eq!(policy(&web), "always");
+
+    // Put back after a failed deploy, the old one has its policy again.
+    cockpit
+        .deploy("web", &web, &kit.image("2.0.0"))
+        .await
+        .unwrap_err();
+    assert_eq!(image_of(&web), kit.image("3.0.0"));
+    assert_eq!(policy(&web), "always");
+    assert_eq!(policy(&format!("{web}-failed")), "no");
+    assert_eq!(docker(&["exec", &web, "cat", "/data/kept"]), "orders");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_container_started_with_rm_is_refused_untouched() {
+    let kit = Kit::new();
+    let web = kit.name("web");
+    kit.run(&Run {
+        name: &web,
+        version: "1.0.0",
+        options: &["--rm"],
+        ..Run::default()
+    });
+    let cockpit = Cockpit::new(vec![target(
+        "web",
+        Selector::Container(web.clone()),
+        None,
+        8,
+    )]);
+
+    let error = cockpit
+        .deploy("web", &web, &kit.image("3.0.0"))
+        .await
+        .unwrap_err();
+
+    let text = error.to_string();
+    assert!(
+        text.contains("--rm") && text.contains("nothing was changed"),
+        "{text}"
+    );
+    assert!(running(&web));
 }

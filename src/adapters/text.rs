@@ -4,7 +4,13 @@
 /// One line, cleaned and cut to `limit` characters.
 pub fn clean_line(line: &str, limit: usize) -> String {
     line.chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        })
         .filter(|c| !c.is_control())
         .take(limit)
         .collect()

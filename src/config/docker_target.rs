@@ -6,6 +6,7 @@ use toml::Spanned;
 
 use super::error::ConfigError;
 use super::schema::TargetConfig;
+use super::signals::docker::is_docker_name;
 use super::source::LoadedConfig;
 use crate::adapters::docker::{DockerTarget, Selector};
 
@@ -82,6 +83,34 @@ impl LoadedConfig {
                 None
             }
         };
+        // A name goes into the engine's request paths and the run log's file
+        // name as it is: only what the engine allows in a name.
+        let named = match &selector {
+            Some(Selector::Container(name)) => vec![("container", name.as_str())],
+            Some(Selector::Compose { project, service }) => vec![
+                ("compose_project", project.as_str()),
+                ("compose_service", service.as_str()),
+            ],
+            None => Vec::new(),
+        };
+        for (field, name) in named {
+            if !is_docker_name(name) {
+                let at = match field {
+                    "compose_project" => t.compose_project.as_ref(),
+                    "compose_service" => t.compose_service.as_ref(),
+                    _ => None,
+                };
+                let problem = format!("`{name}` is not a {}", field.replace('_', " "));
+                let fix = format!(
+                    "write the {field} as `docker ps` or compose names it: letters, digits, `_`, `.` and `-`, e.g. web"
+                );
+                let error = match at {
+                    Some(span) => self.error_at(span, problem, fix),
+                    None => self.error_at(&t.name, problem, fix),
+                };
+                errors.push(error.key(key(field)));
+            }
+        }
         if let Some(image) = &t.image
             && !image.get_ref().contains("{version}")
         {

@@ -423,6 +423,6 @@ impl std::fmt::Display for UnitMismatch {
     }
 }
 
-mod docker;
+pub(in crate::config) mod docker;
 #[cfg(test)]
 mod tests;

@@ -63,7 +63,7 @@ pub(super) async fn run_container(
         });
     };
     let host = host_for(target.host.as_deref());
-    let record = |action: Action, ok: bool, summary: &str| -> std::io::Result<()> {
+    let record = |action: Action, version: &str, ok: bool, summary: &str| -> std::io::Result<()> {
         let entries = ledger::read(&handle.ledger)?;
         ledger::append(
             &handle.ledger,
@@ -71,7 +71,7 @@ pub(super) async fn run_container(
                 seq: ledger::next_seq(&entries),
                 at: Utc::now(),
                 action,
-                version: version.clone(),
+                version: version.to_owned(),
                 ok,
                 release: acting.release.clone(),
                 by: acting.operator.clone(),
@@ -91,10 +91,13 @@ pub(super) async fn run_container(
                 deadline: target.deadline,
             };
             let mut restore_unrecorded = None;
-            let outcome = replace(&docker, &change, &mut emit, |why| {
+            let outcome = replace(&docker, &change, &mut emit, |why, back_to| {
                 // Blocking, but one short synced append before the engine
-                // is touched again.
-                if let Err(e) = record(Action::Restore, false, &format!("restoring: {why}")) {
+                // is touched again. Unrecorded, the restore still goes on:
+                // a service back up matters more than its record, and the
+                // failure is said after.
+                let summary = format!("restoring {back_to}: {why}");
+                if let Err(e) = record(Action::Restore, back_to, false, &summary) {
                     restore_unrecorded = Some(e);
                 }
             })
@@ -113,7 +116,7 @@ pub(super) async fn run_container(
         Err(error) => error.to_string(),
     };
     emit(summary.clone());
-    let recorded = record(action, outcome.is_ok(), &summary);
+    let recorded = record(action, &version, outcome.is_ok(), &summary);
     if let Some(file) = file.as_mut() {
         let _ = file.sync_all();
     }

@@ -103,6 +103,8 @@ pub struct Run<'a> {
     /// chooses.
     pub publish: Option<u16>,
     pub network: Option<(&'a str, &'a str)>,
+    /// More `docker run` options (`-v /data`, `--rm`).
+    pub options: &'a [&'a str],
 }
 
 impl Kit {
@@ -213,11 +215,16 @@ impl Kit {
             "2s",
             "--stop-timeout",
             "1",
-            "--restart",
-            "unless-stopped",
         ]
         .map(str::to_owned)
         .to_vec();
+        if !spec
+            .options
+            .iter()
+            .any(|o| *o == "--rm" || *o == "--restart")
+        {
+            args.extend(["--restart".to_owned(), "unless-stopped".to_owned()]);
+        }
         for (key, value) in spec.labels {
             args.extend(["--label".to_owned(), format!("{key}={value}")]);
         }
@@ -240,6 +247,7 @@ impl Kit {
                 alias.to_owned(),
             ]);
         }
+        args.extend(spec.options.iter().map(|o| (*o).to_owned()));
         args.push(image);
         docker(&args.iter().map(String::as_str).collect::<Vec<_>>());
         spec.publish.map(|_| self.port(spec.name))
@@ -281,7 +289,7 @@ impl Kit {
 impl Drop for Kit {
     fn drop(&mut self) {
         let listed =
-            docker_quiet_output(&["ps", "-aq", "--filter", &format!("name={}", self.prefix)]);
+            docker_quiet_output(&["ps", "-aq", "--filter", &format!("name={}-", self.prefix)]);
         let ids: Vec<&str> = listed.split_whitespace().collect();
         if !ids.is_empty() {
             let mut args = vec!["rm", "-f"];
@@ -296,7 +304,7 @@ impl Drop for Kit {
             "ls",
             "-q",
             "--filter",
-            &format!("name={}", self.prefix),
+            &format!("name={}-", self.prefix),
         ]);
         for network in networks.split_whitespace() {
             docker_quiet(&["network", "rm", network]);

@@ -10,6 +10,9 @@ use bollard::Docker;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The local socket the docker CLI uses when nothing else is said.
+/// How long the engine has to say which API version it speaks: a hung
+/// engine must not hold a watch, a deploy or a reading.
+pub const CONNECT_WITHIN: Duration = Duration::from_secs(6);
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
 /// Why no engine could be talked to.
@@ -56,15 +59,21 @@ pub async fn connect(host: &str) -> Result<Docker, EngineError> {
         ));
     }
     .map_err(|e| error(describe(&e)))?;
-    client
-        .negotiate_version()
-        .await
-        .map_err(|e| error(describe(&e)))
+    match tokio::time::timeout(CONNECT_WITHIN, client.negotiate_version()).await {
+        Ok(agreed) => agreed.map_err(|e| error(describe(&e))),
+        Err(_) => Err(error(format!("no answer in {}s", CONNECT_WITHIN.as_secs()))),
+    }
 }
 
 /// The client's error as one line, its innermost cause included: "No such
-/// file or directory" says more than "error trying to connect".
+/// file or directory" says more than "error trying to connect". The engine's
+/// (or a registry's) words are stripped of control characters: they go to
+/// the screen, the run's log and the journal.
 pub fn describe(error: &bollard::errors::Error) -> String {
+    crate::adapters::text::clean_line(&describe_raw(error), 600)
+}
+
+fn describe_raw(error: &bollard::errors::Error) -> String {
     use bollard::errors::Error as E;
     match error {
         E::DockerResponseServerError {

@@ -42,12 +42,38 @@ pub fn revision(labels: &HashMap<String, String>) -> u64 {
 }
 
 /// The images before, newest first; labels someone else wrote badly are
-/// no history rather than an error.
+/// no history rather than an error. Anyone who can create a container
+/// writes labels: an entry whose image or version is not a plain reference
+/// is left out (a rollback would pull it; the screen would show it), and a
+/// release name is stripped of control characters.
 pub fn history(labels: &HashMap<String, String>) -> Vec<Past> {
     labels
         .get(HISTORY)
-        .and_then(|h| serde_json::from_str(h).ok())
+        .and_then(|h| serde_json::from_str::<Vec<Past>>(h).ok())
         .unwrap_or_default()
+        .into_iter()
+        .filter(|p| is_image_reference(&p.image) && is_image_reference(&p.version))
+        .map(|p| Past {
+            release: clean(&p.release),
+            ..p
+        })
+        .take(KEPT)
+        .collect()
+}
+
+/// `registry:5000/shop/web:1.2.3` or `…@sha256:…`: the characters an image
+/// reference is made of, and a sane length.
+pub fn is_image_reference(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 255
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'))
+}
+
+/// A label's text, fit for a terminal line.
+pub fn clean(text: &str) -> String {
+    crate::adapters::text::clean_line(text, 120)
 }
 
 /// The unit's history as the rollback offers it: what runs now, then what
@@ -63,7 +89,7 @@ pub fn revisions(
         version: version.to_owned(),
         images: vec![image.to_owned()],
         created: started,
-        change_cause: labels.get(RELEASE).cloned(),
+        change_cause: labels.get(RELEASE).map(|r| clean(r)),
         replicas: 1,
     };
     std::iter::once(current)
@@ -118,6 +144,23 @@ pub fn next(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_written_by_someone_else_is_taken_only_as_plain_references() {
+        let labels = HashMap::from([(
+            HISTORY.to_owned(),
+            serde_json::json!([
+                {"revision": 3, "image": "shop/web:2.0.0", "version": "2.0.0", "release": "r\u{1b}[2J2", "until": "2026-12-01T10:00:00Z"},
+                {"revision": 2, "image": "shop/web:1.0.0 ; rm -rf /", "version": "1.0.0", "until": "2026-11-01T10:00:00Z"},
+                {"revision": 1, "image": "shop/web:0.9.0", "version": "0.9.0\n", "until": "2026-10-01T10:00:00Z"}
+            ])
+            .to_string(),
+        )]);
+        let past = history(&labels);
+        assert_eq!(past.len(), 1, "{past:?}");
+        assert_eq!(past[0].image, "shop/web:2.0.0");
+        assert_eq!(past[0].release, "r[2J2");
+    }
 
     #[test]
     fn each_replacement_counts_a_revision_and_remembers_the_image_before() {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use bollard::models::{
     ContainerCreateBody, ContainerInspectResponse, EndpointSettings, HostConfig, ImageConfig,
-    NetworkingConfig, PortBinding, PortMap,
+    Mount, MountPoint, MountType, NetworkingConfig, PortBinding, PortMap,
 };
 
 /// The new container's configuration, and the networks to connect it to after
@@ -56,15 +56,26 @@ pub fn recreate(
         .filter(|m| !m.is_empty())
     };
     let id = old.id.clone().unwrap_or_default();
-    // The engine names a container's host after its id unless told otherwise.
+    // The engine names a container's host after its id unless told otherwise;
+    // sharing another container's network (`container:web`, compose's
+    // `service:`), it has that one's names, and may not be given its own.
+    let shares_network = old
+        .host_config
+        .as_ref()
+        .and_then(|h| h.network_mode.as_deref())
+        .is_some_and(|m| m.starts_with("container:"));
     let hostname = config
         .hostname
-        .filter(|h| !h.is_empty() && !id.starts_with(h.as_str()));
+        .filter(|h| !h.is_empty() && !id.starts_with(h.as_str()) && !shares_network);
+    let domainname = config
+        .domainname
+        .filter(|d| !d.is_empty() && !shares_network);
     let running_ports = old.network_settings.as_ref().and_then(|n| n.ports.as_ref());
     let host_config = old
         .host_config
         .clone()
-        .map(|host| pin_chosen_ports(host, running_ports));
+        .map(|host| pin_chosen_ports(host, running_ports))
+        .map(|host| keep_anonymous_volumes(host, old.mounts.as_deref().unwrap_or_default()));
     let network_mode = host_config
         .as_ref()
         .and_then(|h| h.network_mode.clone())
@@ -86,7 +97,7 @@ pub fn recreate(
         .map(|i| networks.remove(i));
     let body = ContainerCreateBody {
         hostname,
-        domainname: config.domainname.filter(|d| !d.is_empty()),
+        domainname,
         user: config.user.filter(|u| Some(u) != inherited.user.as_ref()),
         attach_stdin: config.attach_stdin,
         attach_stdout: config.attach_stdout,
@@ -143,6 +154,41 @@ fn pin_chosen_ports(mut host: HostConfig, running: Option<&PortMap>) -> HostConf
                 binding.host_port = chosen.host_port.clone();
             }
         }
+    }
+    host
+}
+
+/// A volume the old container had without naming it (`-v /data`, an image's
+/// `VOLUME`) is mounted into the new one where it was, as compose does on a
+/// recreate: otherwise the new container starts with an empty one, and the
+/// data stays with the kept old container.
+fn keep_anonymous_volumes(mut host: HostConfig, mounts: &[MountPoint]) -> HostConfig {
+    let named: Vec<String> = host
+        .binds
+        .iter()
+        .flatten()
+        .filter_map(|bind| bind.split(':').nth(1).map(str::to_owned))
+        .chain(
+            host.mounts
+                .iter()
+                .flatten()
+                .filter_map(|m| m.target.clone()),
+        )
+        .collect();
+    let anonymous: Vec<Mount> = mounts
+        .iter()
+        .filter(|m| m.typ.as_deref() == Some("volume"))
+        .filter(|m| m.destination.as_ref().is_some_and(|d| !named.contains(d)))
+        .map(|m| Mount {
+            target: m.destination.clone(),
+            source: m.name.clone(),
+            typ: Some(MountType::VOLUME),
+            read_only: m.rw.map(|rw| !rw),
+            ..Default::default()
+        })
+        .collect();
+    if !anonymous.is_empty() {
+        host.mounts.get_or_insert_with(Vec::new).extend(anonymous);
     }
     host
 }
@@ -256,6 +302,42 @@ mod tests {
         assert_eq!(port("8080/tcp").as_deref(), Some("32768"));
         assert_eq!(port("9090/tcp").as_deref(), Some("19090"));
         assert_eq!(port("7070/tcp").as_deref(), Some("32769"));
+    }
+
+    #[test]
+    fn an_unnamed_volume_goes_with_the_container_and_a_named_one_stays_as_it_is() {
+        let old: ContainerInspectResponse = serde_json::from_value(serde_json::json!({
+            "HostConfig": {"Binds": ["shop-uploads:/uploads", "/srv/conf:/conf:ro"]},
+            "Mounts": [
+                {"Type": "volume", "Name": "3f1c0d", "Destination": "/data", "RW": true},
+                {"Type": "volume", "Name": "shop-uploads", "Destination": "/uploads", "RW": true},
+                {"Type": "bind", "Source": "/srv/conf", "Destination": "/conf", "RW": false}
+            ]
+        }))
+        .unwrap();
+        let host = recreate(&old, None, "shop/web:2", &[])
+            .body
+            .host_config
+            .unwrap();
+        assert_eq!(host.binds.as_ref().unwrap().len(), 2);
+        let mounts = host.mounts.unwrap();
+        assert_eq!(mounts.len(), 1, "{mounts:?}");
+        assert_eq!(mounts[0].source.as_deref(), Some("3f1c0d"));
+        assert_eq!(mounts[0].target.as_deref(), Some("/data"));
+        assert_eq!(mounts[0].read_only, Some(false));
+    }
+
+    #[test]
+    fn a_container_on_another_ones_network_takes_no_hostname_of_its_own() {
+        let old: ContainerInspectResponse = serde_json::from_value(serde_json::json!({
+            "Id": "0123456789abcdef",
+            "Config": {"Hostname": "fedcba987654", "Domainname": "shop.internal"},
+            "HostConfig": {"NetworkMode": "container:fedcba9876543210"}
+        }))
+        .unwrap();
+        let body = recreate(&old, None, "shop/sidecar:2", &[]).body;
+        assert_eq!(body.hostname, None);
+        assert_eq!(body.domainname, None);
     }
 
     #[test]

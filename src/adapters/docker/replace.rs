@@ -7,7 +7,10 @@
 use std::time::{Duration, Instant};
 
 use bollard::Docker;
-use bollard::models::{ContainerInspectResponse, ContainerStateStatusEnum, HealthStatusEnum};
+use bollard::models::{
+    ContainerInspectResponse, ContainerStateStatusEnum, ContainerUpdateBody, HealthStatusEnum,
+    RestartPolicy, RestartPolicyNameEnum,
+};
 use bollard::query_parameters::{
     CreateContainerOptions, CreateImageOptions, RemoveContainerOptions, RenameContainerOptions,
     StopContainerOptions,
@@ -27,6 +30,10 @@ pub const SETTLE_WITHOUT_HEALTHCHECK: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_millis(500);
 /// The old container's own stop timeout, when it sets none.
 const STOP_SECONDS: i32 = 10;
+/// A pull that says nothing for this long has stalled.
+const PULL_STALL: Duration = Duration::from_secs(120);
+/// How much longer than its stop timeout a stop may take to be answered.
+const STOP_MARGIN: Duration = Duration::from_secs(30);
 
 /// One container to move to an image.
 #[derive(Debug, Clone)]
@@ -68,12 +75,12 @@ impl std::fmt::Display for ReplaceError {
 
 /// Carries out `change`, telling each step to `emit`. `before_restore` is
 /// called (to record it, synced) before an automatic restore acts; it is
-/// given why.
+/// given why and the version put back.
 pub async fn replace(
     docker: &Docker,
     change: &Change<'_>,
     emit: &mut impl FnMut(String),
-    before_restore: impl FnOnce(&str),
+    before_restore: impl FnOnce(&str, &str),
 ) -> Result<String, ReplaceError> {
     let not_started = |why: String| ReplaceError::NotStarted(why);
     let name = change.container;
@@ -81,6 +88,12 @@ pub async fn replace(
         .inspect_container(name, None)
         .await
         .map_err(|e| not_started(format!("container {name}: {}", describe(&e))))?;
+    if old.host_config.as_ref().and_then(|h| h.auto_remove) == Some(true) {
+        return Err(not_started(format!(
+            "{name} was started with --rm: stopping it would delete it, so it could not be \
+             put back; run it without --rm to deploy it from the cockpit"
+        )));
+    }
     ensure_image(docker, change.image, emit)
         .await
         .map_err(not_started)?;
@@ -103,13 +116,18 @@ pub async fn replace(
         .await
         .map_err(not_started)?;
     emit(format!("stopping {name} ({old_image})"));
-    stop(docker, name, &old).await.map_err(not_started)?;
-    rename(docker, name, &previous).await.map_err(|e| {
-        ReplaceError::NotStarted(format!(
-            "{e} (it is stopped: start it with `docker start {name}`)"
-        ))
-    })?;
+    let stopped = match stop(docker, name, &old).await {
+        Ok(()) => rename(docker, name, &previous).await,
+        Err(why) => Err(why),
+    };
+    if let Err(why) = stopped {
+        // The engine may have stopped it all the same: never leave it down
+        // while saying nothing changed.
+        let old_version = image_tag(&old_image);
+        return Err(start_again(docker, name, (why, old_version), before_restore, emit).await);
+    }
     emit(format!("kept the old container as {previous}"));
+    keep_from_restarting(docker, &previous, emit).await;
     let started = async {
         let created = docker
             .create_container(
@@ -151,37 +169,119 @@ pub async fn replace(
     let why = format!("{} did not become healthy: {why}", change.image);
     emit(why.clone());
     emit(format!("putting {previous} back as {name}"));
-    before_restore(&why);
-    match restore(
-        docker,
-        name,
-        &previous,
-        (change.deadline, &published(&old)),
-        emit,
-    )
-    .await
-    {
+    before_restore(&why, image_tag(&old_image));
+    let back = Back {
+        deadline: change.deadline,
+        ports: &published(&old),
+        restart_policy: old
+            .host_config
+            .as_ref()
+            .and_then(|h| h.restart_policy.clone()),
+    };
+    match restore(docker, name, &previous, &back, emit).await {
         Ok(restored) => Err(ReplaceError::Restored { why, restored }),
         Err(restore) => Err(ReplaceError::NotRestored { why, restore }),
     }
 }
 
+/// What putting the old container back must give it again.
+struct Back<'a> {
+    deadline: Duration,
+    /// Where its ports were published before it was stopped.
+    ports: &'a [String],
+    /// Its own, set to `no` while it was kept.
+    restart_policy: Option<RestartPolicy>,
+}
+
+/// The old container started again after a failed stop or rename, which
+/// can leave it stopped (the engine may finish a stop it timed out on).
+async fn start_again(
+    docker: &Docker,
+    name: &str,
+    (why, old_version): (String, &str),
+    before_restore: impl FnOnce(&str, &str),
+    emit: &mut impl FnMut(String),
+) -> ReplaceError {
+    emit(why.clone());
+    let running =
+        |c: &ContainerInspectResponse| c.state.as_ref().and_then(|s| s.running) == Some(true);
+    match docker.inspect_container(name, None).await {
+        Ok(c) if running(&c) => return ReplaceError::NotStarted(why),
+        Ok(_) => {}
+        Err(e) => {
+            return ReplaceError::NotRestored {
+                why,
+                restore: format!(
+                    "inspect {name}: {} (see `docker ps -a`; start it with `docker start {name}`)",
+                    describe(&e)
+                ),
+            };
+        }
+    }
+    emit(format!("{name} is stopped: starting it again"));
+    before_restore(&why, old_version);
+    match docker.start_container(name, None).await {
+        Ok(()) => ReplaceError::Restored {
+            why,
+            restored: format!("{name} was stopped and is started again, as it was"),
+        },
+        Err(e) => ReplaceError::NotRestored {
+            why,
+            restore: format!(
+                "start {name}: {} (it is STOPPED: `docker start {name}`)",
+                describe(&e)
+            ),
+        },
+    }
+}
+
+/// A kept container must not come back by itself (a daemon restart with
+/// `restart: always`) and take its ports from the one that runs.
+async fn keep_from_restarting(docker: &Docker, name: &str, emit: &mut impl FnMut(String)) {
+    let body = ContainerUpdateBody {
+        restart_policy: Some(RestartPolicy {
+            name: Some(RestartPolicyNameEnum::NO),
+            maximum_retry_count: None,
+        }),
+        ..Default::default()
+    };
+    if let Err(e) = docker.update_container(name, body).await {
+        emit(format!(
+            "{name} keeps its restart policy ({}): a daemon restart may start it",
+            describe(&e)
+        ));
+    }
+}
+
 /// The old container back under its name, started and healthy; the new one
 /// (if it got as far as being created) stopped and kept as `NAME-failed`.
+/// On failure, says what is left where and how to put it right by hand.
 async fn restore(
     docker: &Docker,
     name: &str,
     previous: &str,
-    (deadline, ports_before): (Duration, &[String]),
+    back: &Back<'_>,
     emit: &mut impl FnMut(String),
 ) -> Result<String, String> {
+    let by_hand = |step: String, left: &str| format!("{step}; {left}");
     let failed = format!("{name}{FAILED_SUFFIX}");
     let mut kept = String::new();
+    let new_left = format!(
+        "the new container is still {name} and the old one {previous}, stopped: \
+         `docker stop {name} && docker rename {name} {failed} && docker rename {previous} {name} && docker start {name}`"
+    );
     match docker.inspect_container(name, None).await {
         Ok(new) => {
-            stop(docker, name, &new).await?;
-            remove_if_there(docker, &failed, emit).await?;
-            rename(docker, name, &failed).await?;
+            stop(docker, name, &new)
+                .await
+                .map_err(|e| by_hand(e, &new_left))?;
+            remove_if_there(docker, &failed, emit)
+                .await
+                .map_err(|e| by_hand(e, &new_left))?;
+            rename(docker, name, &failed)
+                .await
+                .map_err(|e| by_hand(e, &new_left))?;
+            keep_from_restarting(docker, &failed, emit).await;
             // Its output may hold what the application logs (secrets
             // among it): it stays with the container, not in our logs.
             kept = format!(
@@ -191,16 +291,37 @@ async fn restore(
         Err(e) if is_not_found(&e) => {}
         Err(e) => return Err(format!("inspect {name}: {}", describe(&e))),
     }
-    rename(docker, previous, name).await?;
-    docker
-        .start_container(name, None)
+    let no_name = format!(
+        "no container is {name} now; the old one is {previous}, stopped: \
+         `docker rename {previous} {name} && docker start {name}`"
+    );
+    rename(docker, previous, name)
         .await
-        .map_err(|e| format!("start {name}: {}", describe(&e)))?;
-    let how = until_healthy(docker, name, deadline, emit).await?;
+        .map_err(|e| by_hand(e, &no_name))?;
+    if let Some(policy) = back.restart_policy.clone() {
+        let body = ContainerUpdateBody {
+            restart_policy: Some(policy),
+            ..Default::default()
+        };
+        if let Err(e) = docker.update_container(name, body).await {
+            emit(format!(
+                "{name}'s restart policy was not put back ({}): set it with `docker update --restart`",
+                describe(&e)
+            ));
+        }
+    }
+    docker.start_container(name, None).await.map_err(|e| {
+        format!(
+            "start {name}: {} (it is STOPPED: `docker start {name}`)",
+            describe(&e)
+        )
+    })?;
+    let how = until_healthy(docker, name, back.deadline, emit).await?;
     emit(format!("{name} is back and {how}"));
     // A port left to the engine (`-p 8080`) may be given anew on a restart.
+    let ports_before = back.ports;
     let ports_now = match docker.inspect_container(name, None).await {
-        Ok(back) => published(&back),
+        Ok(again) => published(&again),
         Err(_) => ports_before.to_vec(),
     };
     let moved = if ports_now == ports_before {
@@ -256,7 +377,17 @@ async fn ensure_image(
     };
     let mut pull = Box::pin(docker.create_image(Some(options), None, None));
     let mut last = String::new();
-    while let Some(step) = pull.next().await {
+    loop {
+        let step = match tokio::time::timeout(PULL_STALL, pull.next()).await {
+            Ok(Some(step)) => step,
+            Ok(None) => break,
+            Err(_) => {
+                return Err(format!(
+                    "the pull of {image} made no progress in {}s",
+                    PULL_STALL.as_secs()
+                ));
+            }
+        };
         let step = step.map_err(|e| {
             format!(
                 "image {image} is not on this engine and could not be pulled: {}",
@@ -400,7 +531,13 @@ async fn stop(docker: &Docker, name: &str, c: &ContainerInspectResponse) -> Resu
         .and_then(|c| c.stop_timeout)
         .and_then(|t| i32::try_from(t).ok())
         .unwrap_or(STOP_SECONDS);
-    docker
+    // The engine answers a stop once the container has stopped: the request
+    // may take the container's whole timeout, beyond the client's usual one.
+    let seconds_u64 = u64::try_from(seconds.max(0)).unwrap_or(0);
+    let patient = docker
+        .clone()
+        .with_timeout(Duration::from_secs(seconds_u64) + STOP_MARGIN);
+    patient
         .stop_container(
             name,
             Some(StopContainerOptions {

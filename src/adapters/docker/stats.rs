@@ -20,10 +20,6 @@ use crate::domain::health::{ContainerMeasure, Containers};
 /// room for a busy host. Beyond it the signal goes stale.
 pub const STATS_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The labels compose puts on a service's containers.
-const PROJECT_LABEL: &str = "com.docker.compose.project";
-const SERVICE_LABEL: &str = "com.docker.compose.service";
-
 /// CPU use over the engine's sampling interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CpuUse {
@@ -313,8 +309,8 @@ async fn replicas(
     let filters = HashMap::from([(
         "label".to_owned(),
         vec![
-            format!("{PROJECT_LABEL}={project}"),
-            format!("{SERVICE_LABEL}={service}"),
+            format!("{}={project}", super::labels::COMPOSE_PROJECT),
+            format!("{}={service}", super::labels::COMPOSE_SERVICE),
         ],
     )]);
     let listed = docker

@@ -100,7 +100,7 @@ pub fn unit(environment: &str, container: &ContainerInspectResponse) -> Unit {
         image: image.clone(),
         previous_image: labels
             .get(labels::PREVIOUS_IMAGE)
-            .filter(|_| moving)
+            .filter(|i| moving && labels::is_image_reference(i))
             .cloned(),
         revision: labels::revision(&labels),
         desired: 1,

@@ -14,7 +14,7 @@ use futures::StreamExt;
 
 use super::connect::{connect, describe, host_for};
 use super::find::{self, fingerprint};
-use super::{DockerTarget, unit};
+use super::{DockerTarget, Selector, labels, unit};
 use crate::domain::rollout::{RolloutPhase, RolloutUpdate, Unit};
 
 /// A stream silent this long makes the engine prove that it answers.
@@ -75,18 +75,24 @@ async fn session(
         Ok(Err(error)) => return Ended::Lost(error.to_string()),
         Err(_) => return lost(format!("no answer in {}s", (ANSWER_WITHIN * 2).as_secs())),
     };
-    // Subscribed before the read, so nothing between the two is missed.
+    // The stream's request goes out only when it is first polled, after the
+    // read: asking for events since a moment before the read means nothing
+    // between the two is missed (one seen twice costs one more read).
+    let since = chrono::Utc::now() - chrono::Duration::seconds(1);
     let options = EventsOptions {
-        filters: Some(HashMap::from([(
-            "type".to_owned(),
-            vec!["container".to_owned()],
-        )])),
+        filters: Some(event_filters(&target.selector)),
+        since: Some(format!(
+            "{}.{:09}",
+            since.timestamp(),
+            since.timestamp_subsec_nanos()
+        )),
         ..Default::default()
     };
     let mut events = Box::pin(docker.events(Some(options)));
-    let mut shown = match read(&docker, target).await {
-        Ok(shown) => shown,
-        Err(cause) => return lost(cause),
+    let mut shown = match tokio::time::timeout(ANSWER_WITHIN * 2, read(&docker, target)).await {
+        Ok(Ok(shown)) => shown,
+        Ok(Err(cause)) => return lost(cause),
+        Err(_) => return lost(format!("no answer in {}s", (ANSWER_WITHIN * 2).as_secs())),
     };
     if !send(snapshot(target, &shown.1)) {
         return Ended::Closed;
@@ -172,6 +178,51 @@ fn settled(containers: &[ContainerInspectResponse]) -> bool {
 /// what is shown. Healthchecks run as execs: while a container is not yet
 /// healthy, each one's end may move its failing streak; once all are
 /// healthy, only a `health_status` event says anything new.
+/// What a container does that can change its row. A healthcheck runs as an
+/// exec every interval: its `exec_create` and `exec_start` never matter, and
+/// its `exec_die` only while the container is starting (the failing streak);
+/// left out here, a host of busy healthchecks costs the engine and us little.
+const ACTIONS: [&str; 14] = [
+    "create",
+    "destroy",
+    "die",
+    "exec_die",
+    "health_status",
+    "kill",
+    "oom",
+    "pause",
+    "rename",
+    "restart",
+    "start",
+    "stop",
+    "unpause",
+    "update",
+];
+
+/// The events the engine sends this watch: container events of [`ACTIONS`],
+/// and for a compose service only its own (compose's labels stay on a kept
+/// `-previous` container, so its renames still arrive). A container by name
+/// is not filtered by name: a rename away from it would not match.
+fn event_filters(selector: &Selector) -> HashMap<String, Vec<String>> {
+    let mut filters = HashMap::from([
+        ("type".to_owned(), vec!["container".to_owned()]),
+        (
+            "event".to_owned(),
+            ACTIONS.iter().map(|a| (*a).to_owned()).collect(),
+        ),
+    ]);
+    if let Selector::Compose { project, service } = selector {
+        filters.insert(
+            "label".to_owned(),
+            vec![
+                format!("{}={project}", labels::COMPOSE_PROJECT),
+                format!("{}={service}", labels::COMPOSE_SERVICE),
+            ],
+        );
+    }
+    filters
+}
+
 fn relevant(target: &DockerTarget, event: &EventMessage, settled: bool) -> bool {
     let action = event.action.as_deref().unwrap_or_default();
     if action.starts_with("exec_") && (settled || action != "exec_die") {

@@ -20,7 +20,7 @@ pub(super) fn fields(t: &SignalConfig) -> [(&'static str, bool); 4] {
 
 /// A name as the engine allows one: `[a-zA-Z0-9][a-zA-Z0-9_.-]*` (so it
 /// also goes into a request path as it is).
-fn is_docker_name(text: &str) -> bool {
+pub(in crate::config) fn is_docker_name(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))

@@ -57,6 +57,15 @@ fn docker_target_mistakes_name_the_field_and_the_fix() {
         "{DOCKER}container = \"web\"\ndeadline = \"soon\"\n"
     ));
     assert_eq!(error.key.as_deref(), Some("target[0].deadline"));
+    // A name goes into request paths and a log file's name as it is.
+    let error = one_error(&format!("{DOCKER}container = \"../../etc/web\"\n"));
+    assert_eq!(error.key.as_deref(), Some("target[0].container"));
+    assert!(error.problem.contains("is not a container"), "{error}");
+    let error = one_error(&format!(
+        "{DOCKER}compose_project = \"shop\"\ncompose_service = \"web?all=1\"\n"
+    ));
+    assert_eq!(error.key.as_deref(), Some("target[0].compose_service"));
+    assert_eq!(error.location.as_ref().map(|l| l.line), Some(6));
     let error = one_error(&format!("{DOCKER}container = \"web\"\ndeploy = \"x\"\n"));
     assert!(
         error.problem.contains("`deploy` is for command targets"),
