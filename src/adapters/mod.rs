@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod docker;
+pub mod git;
 pub mod kubernetes;
 pub mod prometheus;
 pub mod scrape;

@@ -75,6 +75,12 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a release's notes from git: the commits since the last release
+    /// tag, grouped into sections, breaking changes first
+    Notes(NotesArgs),
+    /// Print the current and previous release from git's tags; with
+    /// --suggest, the next version the commits since ask for
+    Version(VersionArgs),
     /// Serve the sandbox cluster (the demo world's Kubernetes API) on loopback, without the TUI
     Sandbox(SandboxArgs),
     /// Print shell completions
@@ -130,4 +136,42 @@ pub struct StartArgs {
     /// Playbook by name (default: the type's)
     #[arg(long)]
     pub playbook: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// The tag the notes start after (default: the last release tag)
+    #[arg(long, value_name = "TAG")]
+    pub from: Option<String>,
+    /// The release commit (default: HEAD)
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub to: String,
+    /// The component, for a release of several
+    #[arg(long, value_name = "NAME")]
+    pub component: Option<String>,
+    /// The version the notes are for (default: the suggested next one)
+    #[arg(long = "for", value_name = "VERSION")]
+    pub for_version: Option<String>,
+    /// markdown or json
+    #[arg(long, value_name = "FORMAT", default_value = "markdown")]
+    pub format: String,
+    /// keep-a-changelog or team (default: the repo's `notes`)
+    #[arg(long, value_name = "STYLE")]
+    pub style: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// The next version the commits since the last release ask for, and why
+    #[arg(long)]
+    pub suggest: bool,
+    /// The component, for a release of several
+    #[arg(long, value_name = "NAME")]
+    pub component: Option<String>,
+    /// The release commit (default: HEAD)
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub to: String,
+    /// One JSON object, for scripts
+    #[arg(long)]
+    pub json: bool,
 }

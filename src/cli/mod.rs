@@ -5,9 +5,10 @@
 pub mod args;
 pub mod calendar;
 pub mod check_config;
+pub mod git;
 pub mod history;
 pub mod output;
 pub mod sandbox;
 pub mod status;
 
-pub use args::{CalendarArgs, Cli, CliCommand, SandboxArgs, StartArgs};
+pub use args::{CalendarArgs, Cli, CliCommand, NotesArgs, SandboxArgs, StartArgs, VersionArgs};

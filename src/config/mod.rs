@@ -12,6 +12,7 @@ mod playbook_file;
 mod playbook_vars;
 mod playbooks;
 mod process_dir;
+pub mod repos;
 mod rollback;
 mod schema;
 mod signals;

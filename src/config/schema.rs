@@ -34,6 +34,49 @@ pub struct Config {
     pub signals: Vec<SignalConfig>,
     /// How rollbacks are verified and reported, and what a trigger starts.
     pub rollback: RollbackConfig,
+    /// `[[repo]]`: the git repositories releases are cut from.
+    #[serde(rename = "repo")]
+    pub repos: Vec<RepoConfig>,
+    /// `[[component]]`: parts of a release versioned and tagged on their own.
+    #[serde(rename = "component")]
+    pub components: Vec<ComponentConfig>,
+}
+
+/// `[[repo]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepoConfig {
+    /// How components name it; needed only with several repos.
+    pub name: Option<Spanned<String>>,
+    /// Relative to the config file.
+    pub path: Spanned<String>,
+    /// `v{version}` (default), `{component}-v{version}`.
+    pub tag_format: Option<Spanned<String>>,
+    pub main_branch: Option<Spanned<String>>,
+    /// `release/v{version}` (default).
+    pub release_branch: Option<Spanned<String>>,
+    /// `hotfix/{date}-{slug}` (default).
+    pub hotfix_branch: Option<Spanned<String>>,
+    /// `keep-a-changelog` (default) or `team`.
+    pub notes: Option<Spanned<String>>,
+    /// Relative to the repository: `CHANGELOG.md` (default).
+    pub changelog: Option<Spanned<String>>,
+}
+
+/// `[[component]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentConfig {
+    pub name: Spanned<String>,
+    /// A `[[repo]]`'s name; default: the only one.
+    pub repo: Option<Spanned<String>>,
+    /// Only commits under this path (in the repository) are its.
+    pub path: Option<Spanned<String>>,
+    /// Default: the repo's, else `{component}-v{version}`.
+    pub tag_format: Option<Spanned<String>>,
+    /// The targets that run it.
+    #[serde(default)]
+    pub targets: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

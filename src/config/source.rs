@@ -129,6 +129,8 @@ pub struct Settings {
     pub rollback: crate::domain::rollback::RollbackSettings,
     /// `[rollback]`'s report, follow-ups and severity scale.
     pub incident: crate::domain::incident::IncidentSettings,
+    /// `[[repo]]` and `[[component]]`.
+    pub repos: super::repos::Repos,
 }
 
 impl LoadedConfig {
@@ -152,6 +154,11 @@ impl LoadedConfig {
             .unwrap_or_default();
         let targets = self
             .targets()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
+        let target_names: Vec<&str> = targets.names().collect();
+        let repos = self
+            .repos(&target_names)
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
         let health = self
@@ -179,6 +186,7 @@ impl LoadedConfig {
                 signals,
                 rollback,
                 incident,
+                repos,
                 keymap,
                 zone,
                 theme,

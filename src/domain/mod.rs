@@ -16,3 +16,4 @@ pub mod rollback;
 pub mod rollout;
 pub mod severity_scale;
 pub mod vars;
+pub mod versioning;

@@ -346,3 +346,38 @@ fn new_release(args: &StartArgs, zone: Tz) -> Result<NewRelease, NewReleaseError
         playbook: args.playbook.clone(),
     })
 }
+
+/// `notes` and `version`: the config's repos, then `run`; its text on
+/// stdout, or its error on stderr with exit 1.
+pub(super) fn git_command(
+    cli: &Cli,
+    paths: Option<&Paths>,
+    run: impl FnOnce(&crate::config::repos::Repos) -> Result<String, String>,
+) -> i32 {
+    let source = resolve_source(cli, paths);
+    let prepared = match prepare(source, paths, None) {
+        Ok(prepared) => prepared,
+        Err(errors) => {
+            eprintln!(
+                "{}",
+                crate::cli::output::strip_controls(&errors.to_string())
+            );
+            return EXIT_CONFIG;
+        }
+    };
+    match run(&prepared.settings.repos) {
+        Ok(text) if text.trim_start().starts_with('{') => {
+            print_json(&text);
+            println!();
+            0
+        }
+        Ok(text) => {
+            print_text(&text);
+            0
+        }
+        Err(error) => {
+            eprintln!("error: {}", crate::cli::output::strip_controls(&error));
+            1
+        }
+    }
+}

@@ -31,7 +31,9 @@ use crate::session::{NewRelease, ReleaseStore, start_release};
 
 mod commands;
 pub mod logging;
-use commands::{calendar_command, check_config, print_info, start_command, status_command};
+use commands::{
+    calendar_command, check_config, git_command, print_info, start_command, status_command,
+};
 
 /// Exit code for invalid configuration or usage.
 pub const EXIT_CONFIG: i32 = 2;
@@ -93,6 +95,12 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
         }
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Status { json }) => Ok(status_command(&cli, *json, paths.as_ref())),
+        Some(CliCommand::Notes(args)) => Ok(git_command(&cli, paths.as_ref(), |repos| {
+            crate::cli::git::notes(repos, args, Utc::now().date_naive())
+        })),
+        Some(CliCommand::Version(args)) => Ok(git_command(&cli, paths.as_ref(), |repos| {
+            crate::cli::git::version(repos, args)
+        })),
         Some(CliCommand::Sandbox(args)) => match async_runtime() {
             Ok(runtime) => Ok(crate::cli::sandbox::run(args, paths.as_ref(), &runtime)),
             Err(error) => {

@@ -5,4 +5,5 @@
 
 pub mod docker;
 pub mod engine_proxy;
+pub mod git;
 pub mod prometheus;

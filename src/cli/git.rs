@@ -1,0 +1,137 @@
+//! `release-cockpit notes` and `release-cockpit version`: what git's tags
+//! and commits say about a release, for people and scripts.
+
+use chrono::NaiveDate;
+use semver::Version;
+use serde::Serialize;
+
+use super::args::{NotesArgs, VersionArgs};
+use crate::adapters::git::{self, history};
+use crate::config::repos::{Repos, Scope};
+use crate::domain::versioning::bump::{self, Suggestion};
+use crate::domain::versioning::notes::{self, Commit, Style};
+
+/// What a command reads: the scope's history from the last release.
+struct Read {
+    history: history::ReleaseHistory,
+    suggestion: Suggestion,
+}
+
+fn read(scope: &Scope<'_>, from: Option<&str>, to: &str) -> Result<Read, String> {
+    let format = scope.tag_format()?;
+    let repo = git::open(&scope.repo.path).map_err(|e| e.to_string())?;
+    let history = history::since_last_release(&repo, &format, (from, to), scope.path_filter())
+        .map_err(|e| e.to_string())?;
+    let changes: Vec<_> = history.commits.iter().map(|c| c.change.clone()).collect();
+    let suggestion = bump::suggest(history.previous.as_ref().map(|(v, _)| v), &changes);
+    Ok(Read {
+        history,
+        suggestion,
+    })
+}
+
+/// The notes as Markdown or JSON.
+pub fn notes(repos: &Repos, args: &NotesArgs, today: NaiveDate) -> Result<String, String> {
+    let scope = repos.scope(args.component.as_deref())?;
+    let style = match &args.style {
+        Some(name) => Style::parse(name)
+            .ok_or_else(|| format!("--style {name}: use one of {}", Style::NAMES))?,
+        None => scope.repo.style,
+    };
+    let json = match args.format.as_str() {
+        "markdown" => false,
+        "json" => true,
+        other => return Err(format!("--format {other}: use markdown or json")),
+    };
+    let read = read(&scope, args.from.as_deref(), &args.to)?;
+    let version = match &args.for_version {
+        Some(text) => Version::parse(text.trim_start_matches('v'))
+            .map_err(|e| format!("--for {text}: not a semantic version ({e})"))?,
+        None => read.suggestion.version.clone(),
+    };
+    let commits: Vec<Commit> = read
+        .history
+        .commits
+        .iter()
+        .map(|c| Commit {
+            id: c.short.clone(),
+            change: c.change.clone(),
+        })
+        .collect();
+    let previous = read.history.previous.as_ref().map(|(_, tag)| tag.as_str());
+    let component = scope.component.map(|c| c.name.as_str());
+    let built = notes::build(
+        (component, &version.to_string(), previous),
+        today,
+        style,
+        &commits,
+    );
+    if json {
+        return serde_json::to_string_pretty(&built).map_err(|e| e.to_string());
+    }
+    Ok(built.markdown())
+}
+
+#[derive(Serialize)]
+struct VersionReport<'a> {
+    component: Option<&'a str>,
+    tag_format: &'a str,
+    current: Option<String>,
+    current_tag: Option<&'a str>,
+    previous: Option<String>,
+    previous_tag: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggested: Option<&'a Suggestion>,
+    commits_since: usize,
+}
+
+/// The current and previous release; with `--suggest`, the next version.
+pub fn version(repos: &Repos, args: &VersionArgs) -> Result<String, String> {
+    let scope = repos.scope(args.component.as_deref())?;
+    let format = scope.tag_format()?;
+    let repo = git::open(&scope.repo.path).map_err(|e| e.to_string())?;
+    let releases = history::releases(&repo, &format).map_err(|e| e.to_string())?;
+    let (current, previous) =
+        crate::domain::versioning::tag_format::current_and_previous(&releases);
+    let read = read(&scope, None, &args.to)?;
+    let tag_format = scope
+        .component
+        .map_or(scope.repo.tag_format.as_str(), |c| c.tag_format.as_str());
+    let report = VersionReport {
+        component: scope.component.map(|c| c.name.as_str()),
+        tag_format,
+        current: current.map(|(v, _)| v.to_string()),
+        current_tag: current.map(|(_, t)| t.as_str()),
+        previous: previous.map(|(v, _)| v.to_string()),
+        previous_tag: previous.map(|(_, t)| t.as_str()),
+        suggested: args.suggest.then_some(&read.suggestion),
+        commits_since: read.history.commits.len(),
+    };
+    if args.json {
+        return serde_json::to_string_pretty(&report).map_err(|e| e.to_string());
+    }
+    let tag = |t: Option<&str>| t.map_or_else(|| "none".to_owned(), str::to_owned);
+    let mut out = format!(
+        "current release: {}\nprevious release: {}\n",
+        tag(report.current_tag),
+        tag(report.previous_tag)
+    );
+    if let Some(suggestion) = report.suggested {
+        let line = match &read.history.previous {
+            None => format!("suggested: {} ({})\n", suggestion.version, suggestion.why),
+            Some((_, tag)) => {
+                // Something changed, even if nothing asks for more: a patch.
+                let bump = match suggestion.bump {
+                    bump::Bump::None => "patch",
+                    other => other.name(),
+                };
+                format!(
+                    "suggested: {} ({bump} bump: {} since {tag})\n",
+                    suggestion.version, suggestion.why
+                )
+            }
+        };
+        out.push_str(&line);
+    }
+    Ok(out)
+}

@@ -1,0 +1,9 @@
+//! Versions, commits and release notes, free of git: a commit message read
+//! as a Conventional Commit, the next version it asks for, a tag name made
+//! from and read back into a version, and the notes of a release.
+//! `adapters/git` reads the repository; this decides what it means.
+
+pub mod bump;
+pub mod conventional;
+pub mod notes;
+pub mod tag_format;
