@@ -263,3 +263,149 @@ fn a_path_that_is_not_a_repository_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// A repository with a bare remote as `origin`, as a team's clone is.
+fn with_remote() -> (Repo, tempfile::TempDir) {
+    let remote = tempfile::tempdir().unwrap();
+    let repo = Repo::new();
+    repo.git(&[
+        "init",
+        "-q",
+        "--bare",
+        "-b",
+        "main",
+        remote.path().to_str().unwrap(),
+    ]);
+    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    repo.commit("a", "feat: first");
+    repo.git(&["push", "-q", "origin", "main"]);
+    (repo, remote)
+}
+
+fn remote_refs(remote: &tempfile::TempDir) -> String {
+    let output = Command::new("git")
+        .args(["ls-remote", remote.path().to_str().unwrap()])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_tag_is_made_annotated_on_the_release_commit_and_pushed_and_never_moved() {
+    use release_cockpit::adapters::git::act::{self, ActError, NewTag};
+    let (repo, remote) = with_remote();
+    let release_commit = repo.commit("a", "fix: second");
+    let path = repo.path();
+    let new = NewTag {
+        repo: &path,
+        name: "v1.0.0",
+        at: "HEAD",
+        message: "v1.0.0: 1 added, 1 fixed",
+        allow_dirty: false,
+        remote: Some("origin"),
+    };
+
+    let done = act::tag(&new).unwrap();
+
+    assert!(done.contains("as v1.0.0, pushed to origin"), "{done}");
+    assert_eq!(repo.git(&["cat-file", "-t", "v1.0.0"]), "tag", "annotated");
+    assert_eq!(repo.git(&["rev-parse", "v1.0.0^{commit}"]), release_commit);
+    assert_eq!(
+        repo.git(&["tag", "-l", "--format=%(contents:subject)", "v1.0.0"]),
+        "v1.0.0: 1 added, 1 fixed"
+    );
+    assert!(
+        remote_refs(&remote).contains("refs/tags/v1.0.0"),
+        "{}",
+        remote_refs(&remote)
+    );
+
+    repo.commit("a", "fix: third");
+    let again = act::tag(&new).unwrap_err();
+    assert!(matches!(again, ActError::Exists { .. }), "{again}");
+    assert!(again.to_string().contains("never moved"), "{again}");
+    assert_eq!(
+        repo.git(&["rev-parse", "v1.0.0^{commit}"]),
+        release_commit,
+        "not moved"
+    );
+
+    std::fs::write(path.join("a"), "changed but not committed\n").unwrap();
+    let dirty = act::tag(&NewTag {
+        name: "v1.0.1",
+        ..new.clone()
+    })
+    .unwrap_err();
+    assert!(
+        matches!(dirty, ActError::Dirty { ref files } if files == &["a".to_owned()]),
+        "{dirty}"
+    );
+    assert!(repo.git(&["tag", "-l", "v1.0.1"]).is_empty());
+    let allowed = act::tag(&NewTag {
+        name: "v1.0.1",
+        allow_dirty: true,
+        remote: None,
+        ..new
+    });
+    assert!(allowed.is_ok(), "{allowed:?}");
+}
+
+#[test]
+fn a_hotfix_branch_is_cut_from_the_latest_release_tag_and_pushed() {
+    use release_cockpit::adapters::git::act::{self, NewBranch};
+    let (repo, remote) = with_remote();
+    repo.tag("v1.0.0");
+    let tagged = repo.git(&["rev-parse", "HEAD"]);
+    repo.commit("a", "feat: on main after the release");
+    let path = repo.path();
+    let new = NewBranch {
+        repo: &path,
+        name: "hotfix/2026-12-03-cart-totals",
+        from: "v1.0.0",
+        remote: Some("origin"),
+    };
+
+    let done = act::branch(&new).unwrap();
+
+    assert!(
+        done.starts_with("cut hotfix/2026-12-03-cart-totals from v1.0.0"),
+        "{done}"
+    );
+    assert_eq!(
+        repo.git(&["rev-parse", "hotfix/2026-12-03-cart-totals"]),
+        tagged
+    );
+    assert!(remote_refs(&remote).contains("refs/heads/hotfix/2026-12-03-cart-totals"));
+    assert!(
+        act::branch(&new)
+            .unwrap_err()
+            .to_string()
+            .contains("exists already")
+    );
+}
+
+#[test]
+fn a_push_that_fails_says_what_git_said() {
+    use release_cockpit::adapters::git::act::{self, NewTag};
+    let repo = Repo::new();
+    repo.commit("a", "feat: first");
+    repo.git(&["remote", "add", "origin", "/nonexistent/remote.git"]);
+    let path = repo.path();
+    let error = act::tag(&NewTag {
+        repo: &path,
+        name: "v0.1.0",
+        at: "HEAD",
+        message: "v0.1.0",
+        allow_dirty: false,
+        remote: Some("origin"),
+    })
+    .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("`git push origin refs/tags/v0.1.0` failed"),
+        "{text}"
+    );
+    assert!(text.contains("/nonexistent/remote.git"), "{text}");
+}

@@ -18,6 +18,11 @@ impl Repo {
             clock: std::cell::Cell::new(1_767_225_600), // 2026-01-01
         };
         repo.git(&["init", "-q", "-b", "main"]);
+        // The cockpit runs `git` as the user would, with the user's config:
+        // the repository's own gives it an identity here.
+        repo.git(&["config", "user.name", "Ana Tester"]);
+        repo.git(&["config", "user.email", "ana@example.com"]);
+        repo.git(&["config", "tag.gpgSign", "false"]);
         repo
     }
 

@@ -1,8 +1,9 @@
 //! A release's repository through libgit2 (git2, built without network
 //! features): its release tags, the commits since the last one (a
 //! component's, by its path), read as Conventional Commits. Acting on the
-//! repository (tags, branches, pushes) is `tag.rs`'s and `branch.rs`'s.
+//! repository (tags, branches, pushes) is `act.rs`'s.
 
+pub mod act;
 pub mod history;
 
 use std::path::{Path, PathBuf};
