@@ -13,7 +13,7 @@ use release_cockpit::domain::health::{
 };
 use release_cockpit::domain::policy::{TriggerState, parse_rule};
 use release_cockpit::runtime::signal_reader::SignalReader;
-use support::docker::{Kit, docker};
+use support::docker::{Kit, cpu_to_myself, docker};
 
 /// Two busy loops, so the container wants two CPUs: on a host shared with
 /// other work it still gets well over half of one.
@@ -80,6 +80,7 @@ fn failure(update: &SignalUpdate) -> String {
 
 #[tokio::test]
 async fn a_busy_container_reads_over_half_a_cpu_and_its_trigger_fires() {
+    let _cores = cpu_to_myself();
     let engine = Kit::new();
     let busy = engine.start("busy", &[], Some(BUSY));
     let idle = engine.start("idle", &["-m", "64m"], None);
@@ -139,6 +140,7 @@ async fn a_busy_container_reads_over_half_a_cpu_and_its_trigger_fires() {
 
 #[tokio::test]
 async fn a_compose_service_reads_as_its_busiest_replica() {
+    let _cores = cpu_to_myself();
     let engine = Kit::new();
     let project = engine.prefix.clone();
     let labels = |service: &str| {

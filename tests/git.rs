@@ -409,3 +409,40 @@ fn a_push_that_fails_says_what_git_said() {
     );
     assert!(text.contains("/nonexistent/remote.git"), "{text}");
 }
+
+#[test]
+fn a_tag_steps_work_tags_with_the_notes_summary_and_reports_like_a_gate() {
+    use release_cockpit::domain::versioning::repos::TagPlan;
+    let (repo, remote) = with_remote();
+    repo.tag("v2.3.0");
+    repo.commit("a", "feat(api): channel sync (#12)");
+    repo.commit("a", "fix: round totals");
+    let plan = TagPlan {
+        step: "tag".into(),
+        repo: repo.path(),
+        tag: "v2.4.0".into(),
+        at: "HEAD".into(),
+        remote: Some("origin".into()),
+        allow_dirty: false,
+        format: "v{version}".into(),
+        component: None,
+        path: None,
+    };
+
+    let outcome = release_cockpit::runtime::tag::run(&plan);
+
+    assert!(outcome.passed, "{}", outcome.summary);
+    assert!(
+        outcome.summary.contains("as v2.4.0, pushed to origin"),
+        "{}",
+        outcome.summary
+    );
+    assert_eq!(
+        repo.git(&["tag", "-l", "--format=%(contents:subject)", "v2.4.0"]),
+        "v2.4.0: 1 added, 1 fixed"
+    );
+    assert!(remote_refs(&remote).contains("refs/tags/v2.4.0"));
+    let again = release_cockpit::runtime::tag::run(&plan);
+    assert!(!again.passed);
+    assert!(again.summary.contains("never moved"), "{}", again.summary);
+}

@@ -22,6 +22,13 @@ pub enum Effect {
         gate: StepKind,
         vars: crate::domain::vars::Vars,
     },
+    /// Make a `tag` step's tag (journaled as started already): the notes'
+    /// summary as its message, pushed where the plan says; reported as
+    /// `Msg::Done` with a gate's outcome.
+    Tag {
+        request: Request,
+        plan: crate::domain::versioning::repos::TagPlan,
+    },
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
     OpenRelease { id: String },

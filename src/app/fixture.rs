@@ -50,6 +50,7 @@ pub fn sample_model() -> Model {
         chart: Duration::hours(1),
         rollback: Default::default(),
         incident: Default::default(),
+        repos: Default::default(),
     };
     Model::new(settings, now)
 }

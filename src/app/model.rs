@@ -223,6 +223,8 @@ pub struct Model {
     /// Gates, deploys, reverts and reports under way, each bound to the
     /// release that started it.
     pub requests: crate::app::requests::Requests,
+    /// `[[repo]]` and `[[component]]`: what a `tag` step tags.
+    pub repos: crate::domain::versioning::repos::Repos,
     changed: bool,
 }
 
@@ -246,6 +248,7 @@ pub struct ModelSettings {
     pub chart: Duration,
     pub rollback: RollbackSettings,
     pub incident: crate::domain::incident::IncidentSettings,
+    pub repos: crate::domain::versioning::repos::Repos,
 }
 
 impl Model {
@@ -262,6 +265,7 @@ impl Model {
             chart,
             rollback,
             incident,
+            repos,
         } = settings;
         Self {
             focus: Pane::Calendar,
@@ -284,6 +288,7 @@ impl Model {
             rollback_settings: rollback,
             incident_settings: incident,
             requests: Default::default(),
+            repos,
             changed: true,
         }
     }

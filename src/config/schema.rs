@@ -61,6 +61,11 @@ pub struct RepoConfig {
     pub notes: Option<Spanned<String>>,
     /// Relative to the repository: `CHANGELOG.md` (default).
     pub changelog: Option<Spanned<String>>,
+    /// Where `tag` steps push: `origin` (default); `""` keeps tags local.
+    pub remote: Option<Spanned<String>>,
+    /// Let a `tag` step tag with uncommitted changes (default: refused).
+    #[serde(default)]
+    pub allow_dirty: bool,
 }
 
 /// `[[component]]`.

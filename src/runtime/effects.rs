@@ -372,6 +372,28 @@ impl EffectRunner for Runner {
                     });
                 });
             }
+            Effect::Tag { request, plan } => {
+                let mailbox = self.mailbox.clone();
+                tracing::info!(
+                    step = plan.step,
+                    tag = plan.tag,
+                    release = request.release,
+                    "tag started"
+                );
+                tokio::spawn(async move {
+                    let step = plan.step.clone();
+                    let outcome = tokio::task::spawn_blocking(move || super::tag::run(&plan))
+                        .await
+                        .unwrap_or_else(|e| {
+                            super::tag::failed(format!("the tag's task ended: {e}"))
+                        });
+                    tracing::info!(step, passed = outcome.passed, summary = %outcome.summary, "tag finished");
+                    let _ = mailbox.send(Msg::Done {
+                        request,
+                        result: TaskResult::Gate { step, outcome },
+                    });
+                });
+            }
             Effect::RememberView(remembered) => {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");

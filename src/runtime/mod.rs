@@ -16,6 +16,7 @@ pub mod rollback;
 pub mod rollout;
 pub mod signal_reader;
 pub mod signals;
+pub mod tag;
 pub mod targets;
 pub mod terminal;
 pub mod view_file;

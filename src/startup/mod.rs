@@ -545,6 +545,7 @@ fn model_settings(
         chart: settings.health.chart,
         rollback: settings.rollback.clone(),
         incident: settings.incident.clone(),
+        repos: settings.repos.clone(),
     }
 }
 

@@ -27,6 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, t
             run,
             environment,
         } => render_run(frame, area, confirm, (step, run, environment), model, theme),
+        Action::TagStep(plan) => render_tag(frame, area, confirm, plan, model, theme),
         Action::CompleteEarly { step, due } => {
             render_early_complete(frame, area, confirm, (step, *due), model, theme)
         }
@@ -267,6 +268,51 @@ fn render_run(
         frame,
         popup,
         "Run a deploy?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// A `tag` step: the tag, the commit, where it goes.
+fn render_tag(
+    frame: &mut Frame,
+    area: Rect,
+    confirm: &Confirm,
+    plan: &crate::domain::versioning::repos::TagPlan,
+    model: &Model,
+    theme: &Theme,
+) {
+    let popup = centered(area, 90, 9);
+    let pushed = match &plan.remote {
+        Some(remote) => format!("then pushed to {remote} with `git push`"),
+        None => "kept local (the repo has no remote to push to)".to_owned(),
+    };
+    let lines = vec![
+        Line::styled(
+            format!("`{}` tags the release: {}", plan.step, plan.tag),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Line::styled(
+            format!(
+                "  annotated, on {} of {}, {pushed}",
+                plan.at,
+                plan.repo.display()
+            ),
+            theme.style(Role::Accent),
+        ),
+        Line::styled(
+            "Its message is the notes' summary. A tag is never moved; journaled before and after.",
+            theme.style(Role::Muted),
+        ),
+        Line::default(),
+        answers(confirm, model, None, theme),
+    ];
+    let inner = dialog(
+        frame,
+        popup,
+        "Tag the release?",
         BorderType::Double,
         Role::Warn,
         theme,

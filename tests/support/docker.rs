@@ -320,6 +320,21 @@ fn docker_quiet_output(args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// Held while a test measures CPU: its busy containers must not share the
+/// cores with another test's (two such tests at once read a third of a CPU
+/// each on two cores). A file lock, so it holds across test processes too.
+pub fn cpu_to_myself() -> std::fs::File {
+    let path = std::env::temp_dir().join("release-cockpit-tests-docker-cpu.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .expect("the CPU test lock");
+    file.lock().expect("the CPU test lock");
+    file
+}
+
 /// A loopback port nobody listens on now.
 pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("a free port");

@@ -9,3 +9,4 @@ pub mod health;
 pub mod incident;
 pub mod rollback;
 pub(crate) mod step;
+pub mod tag;

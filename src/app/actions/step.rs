@@ -86,6 +86,24 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
         )
     };
     match command {
+        // A tag step asks first; without a repo it is done by hand.
+        Command::Complete | Command::RunGate if step.kind == StepKind::Tag => {
+            if state.is_finished() {
+                return notice(format!("`{id}` is already {}", state.name()));
+            }
+            if live {
+                return notice(format!("`{id}` is tagging"));
+            }
+            if model.repos.repos.is_empty() {
+                if command == Command::RunGate {
+                    return notice(format!(
+                        "`{id}` has nothing to run: no [[repo]] in the config"
+                    ));
+                }
+                return complete_by_hand(model, &step);
+            }
+            crate::app::actions::tag::ask(model, &id)
+        }
         // A gate that deploys (a command with `environment`) waits for
         // go/no-go like a deploy step.
         Command::Complete | Command::RunGate if step.kind.is_gate() && !blockers.is_empty() => {
@@ -222,6 +240,8 @@ fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
         model.notice = Some(format!(
             "completed by hand: no [[target]] serves environment `{environment}`"
         ));
+    } else if step.kind == StepKind::Tag {
+        model.notice = Some("completed by hand: no [[repo]] in the config to tag".to_owned());
     } else if let Some(capability) = step.kind.pending_capability() {
         model.notice = Some(format!("completed by hand: {capability} is not built yet"));
     }
@@ -351,6 +371,32 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
     view.checklist.apply(&recorded);
     let mut effects = Vec::new();
     match &recorded.event {
+        Event::GateStarted { step }
+            if view
+                .checklist
+                .playbook
+                .step(step)
+                .is_some_and(|s| s.kind == StepKind::Tag) =>
+        {
+            let version = view.checklist.release.version.to_string();
+            match model.repos.tag_plan(step, &version) {
+                Ok(plan) => {
+                    view.live_gates.insert(step.clone());
+                    let request = model.start_request(format!("tag `{step}`"), 1);
+                    effects.push(Effect::Tag { request, plan });
+                }
+                // Recorded as started: it must be recorded as ended.
+                Err(why) => effects.push(Effect::Record(Event::GateFinished {
+                    step: step.clone(),
+                    outcome: crate::domain::events::GateOutcome {
+                        passed: false,
+                        summary: why,
+                        output: String::new(),
+                        duration_ms: 0,
+                    },
+                })),
+            }
+        }
         Event::GateStarted { step } => {
             if let Some(found) = view.checklist.playbook.step(step) {
                 let gate = found.kind.clone();

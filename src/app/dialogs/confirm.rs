@@ -22,6 +22,8 @@ pub enum Action {
         run: String,
         environment: String,
     },
+    /// A `tag` step: the release tag, where, and where it is pushed.
+    TagStep(crate::domain::versioning::repos::TagPlan),
     /// Completing a step due more than `actions::step::EARLY` from now.
     CompleteEarly {
         step: String,
@@ -166,6 +168,7 @@ impl Confirm {
             Action::Quit => "quit anyway".to_owned(),
             Action::Deploy(_) => "deploy".to_owned(),
             Action::RunStep { .. } => "run it".to_owned(),
+            Action::TagStep(_) => "tag it".to_owned(),
             Action::CompleteEarly { .. } => "complete it now".to_owned(),
             Action::Rollback => "roll back".to_owned(),
             Action::DeclareIncident(_) => "declare it".to_owned(),
@@ -179,6 +182,7 @@ impl Confirm {
             Action::Quit
             | Action::Deploy(_)
             | Action::RunStep { .. }
+            | Action::TagStep(_)
             | Action::CompleteEarly { .. }
             | Action::DeclareIncident(_) => "cancel",
         }
@@ -190,6 +194,7 @@ impl Confirm {
             Action::Quit => "quit cancelled".to_owned(),
             Action::Deploy(_) => "deploy cancelled".to_owned(),
             Action::RunStep { step, .. } => format!("`{step}` not run"),
+            Action::TagStep(plan) => format!("`{}` not tagged", plan.step),
             Action::CompleteEarly { step, .. } => format!("`{step}` not completed"),
             Action::Rollback => "rollback not started".to_owned(),
             Action::DeclareIncident(_) => "incident not declared".to_owned(),

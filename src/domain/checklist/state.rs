@@ -120,6 +120,8 @@ impl Checklist {
                         StepState::Failed
                     };
                 }
+                // Done by hand (a tag step without a repo, or from before).
+                GateRun::NotRun if self.finished_at(step).is_some() => return StepState::Done,
                 GateRun::NotRun => {}
             }
         } else if self.finished_at(step).is_some() {

@@ -129,16 +129,17 @@ impl StepKind {
         }
     }
 
-    /// A gate is run by the cockpit; its result decides the step.
+    /// A gate is run by the cockpit; its result decides the step. A `tag`
+    /// step is one: the tag made is its pass (by hand, with no `[[repo]]`,
+    /// it completes as a manual step).
     pub fn is_gate(&self) -> bool {
-        matches!(self, Self::Command(_) | Self::Http(_))
+        matches!(self, Self::Command(_) | Self::Http(_) | Self::Tag)
     }
 
     /// For kinds whose automation is not built yet: what will carry them out. Until
     /// then they are completed by hand like manual steps.
     pub fn pending_capability(&self) -> Option<&'static str> {
         match self {
-            Self::Tag => Some("the git capability"),
             Self::Notify { .. } => Some("the notify capability"),
             _ => None,
         }

@@ -6,4 +6,5 @@
 pub mod bump;
 pub mod conventional;
 pub mod notes;
+pub mod repos;
 pub mod tag_format;

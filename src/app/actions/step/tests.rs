@@ -97,8 +97,11 @@ fn j_and_k_move_and_enter_on_a_phase_folds_it() {
 fn a_gate_runs_only_after_its_start_is_recorded() {
     let mut model = sample_model_with_release();
     select(&mut model, "tag");
-    assert!(press(&mut model, &["r"]).is_empty(), "tag has no gate");
-    assert_eq!(model.notice.as_deref(), Some("`tag` has no gate to run"));
+    assert!(press(&mut model, &["r"]).is_empty(), "no repo to tag");
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("`tag` has nothing to run: no [[repo]] in the config")
+    );
 
     let mut model = gate_model();
     select(&mut model, "lint");
@@ -570,4 +573,105 @@ fn the_early_confirm_checks_again_on_y() {
         "{:?}",
         model.notice
     );
+}
+
+fn with_repo(model: &mut Model) {
+    use crate::domain::versioning::notes::Style;
+    use crate::domain::versioning::repos::{Repo, Repos};
+    model.repos = Repos {
+        repos: vec![Repo {
+            name: "main".into(),
+            path: "/srv/shop".into(),
+            tag_format: "v{version}".into(),
+            main_branch: "main".into(),
+            release_branch: "release/v{version}".into(),
+            hotfix_branch: "hotfix/{date}-{slug}".into(),
+            style: Style::KeepAChangelog,
+            changelog: "CHANGELOG.md".into(),
+            remote: Some("origin".into()),
+            allow_dirty: false,
+        }],
+        components: Vec::new(),
+    };
+}
+
+#[test]
+fn a_tag_step_asks_which_tag_goes_where_then_journals_its_start_and_the_runtime_tags() {
+    let mut model = sample_model_with_release();
+    with_repo(&mut model);
+    select(&mut model, "tag");
+    assert!(press(&mut model, &["space"]).is_empty(), "it asks first");
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::TagStep(plan),
+        ..
+    })) = &model.overlay
+    else {
+        panic!("{:?} {:?}", model.overlay, model.notice)
+    };
+    assert_eq!(plan.tag, "v2.4.0");
+    assert_eq!(plan.remote.as_deref(), Some("origin"));
+    assert!(press(&mut model, &["enter"]).is_empty(), "enter is not yes");
+    assert!(model.overlay.is_none());
+    assert_eq!(state(&model, "tag"), StepState::Pending);
+
+    press(&mut model, &["space"]);
+    let started = press(&mut model, &["y"]);
+    assert_eq!(
+        started,
+        vec![Effect::Record(Event::GateStarted { step: "tag".into() })]
+    );
+    let effects = record(&mut model, started);
+    let [Effect::Tag { plan, request }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(plan.tag, "v2.4.0");
+    assert_eq!(plan.at, "HEAD");
+    assert_eq!(state(&model, "tag"), StepState::Running);
+    assert!(
+        press(&mut model, &["space"]).is_empty(),
+        "one tag at a time"
+    );
+    assert_eq!(model.notice.as_deref(), Some("`tag` is tagging"));
+
+    let done = update(
+        &mut model,
+        Msg::Done {
+            request: request.clone(),
+            result: crate::app::requests::TaskResult::Gate {
+                step: "tag".into(),
+                outcome: GateOutcome {
+                    passed: true,
+                    summary: "tagged abc1234 as v2.4.0, pushed to origin".into(),
+                    output: String::new(),
+                    duration_ms: 40,
+                },
+            },
+        },
+    );
+    record(&mut model, done);
+    assert_eq!(state(&model, "tag"), StepState::Passed);
+}
+
+#[test]
+fn a_tag_step_without_a_repo_is_done_by_hand_and_read_only_refuses_it() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "tag");
+    let effects = press(&mut model, &["space"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::StepCompleted { step: "tag".into() })]
+    );
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("completed by hand: no [[repo]] in the config to tag")
+    );
+    record(&mut model, effects);
+    assert_eq!(state(&model, "tag"), StepState::Done, "done by hand counts");
+
+    let mut model = sample_model_with_release();
+    with_repo(&mut model);
+    select(&mut model, "tag");
+    press(&mut model, &["space"]);
+    model.operator.read_only = true;
+    assert!(press(&mut model, &["y"]).is_empty());
 }
