@@ -408,6 +408,27 @@ fn a_push_that_fails_says_what_git_said() {
         "{text}"
     );
     assert!(text.contains("/nonexistent/remote.git"), "{text}");
+
+    // The remote fixed, the step's retry pushes the tag it made.
+    let remote = tempfile::tempdir().unwrap();
+    repo.git(&["init", "-q", "--bare", remote.path().to_str().unwrap()]);
+    repo.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        remote.path().to_str().unwrap(),
+    ]);
+    let retried = act::tag(&NewTag {
+        repo: &path,
+        name: "v0.1.0",
+        at: "HEAD",
+        message: "v0.1.0",
+        allow_dirty: false,
+        remote: Some("origin"),
+    })
+    .unwrap();
+    assert!(retried.contains("made here already"), "{retried}");
+    assert!(remote_refs(&remote).contains("refs/tags/v0.1.0"));
 }
 
 #[test]
@@ -442,7 +463,38 @@ fn a_tag_steps_work_tags_with_the_notes_summary_and_reports_like_a_gate() {
         "v2.4.0: 1 added, 1 fixed"
     );
     assert!(remote_refs(&remote).contains("refs/tags/v2.4.0"));
+    repo.commit("a", "fix: after the release");
     let again = release_cockpit::runtime::tag::run(&plan);
     assert!(!again.passed);
     assert!(again.summary.contains("never moved"), "{}", again.summary);
+}
+
+#[test]
+fn a_hotfix_follows_the_release_it_was_cut_from_not_a_later_one() {
+    let repo = Repo::new();
+    repo.commit("a", "feat: first");
+    repo.tag("v2.3.0");
+    repo.git(&["branch", "hotfix/2026-12-03-totals"]);
+    repo.commit("a", "feat: the next minor");
+    repo.tag("v2.4.0");
+    repo.git(&["checkout", "-q", "hotfix/2026-12-03-totals"]);
+    repo.commit("a", "fix: round totals");
+    let config = repo.path().join("cockpit.toml");
+    std::fs::write(&config, "[[repo]]\npath = \".\"\n").unwrap();
+
+    let (code, out, err) = cockpit(&config, &["version", "--suggest", "--json"]);
+
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["suggested"]["version"], "2.3.1", "{out}");
+    assert_eq!(
+        json["current_tag"], "v2.3.0",
+        "v2.4.0 is another line's: {out}"
+    );
+    assert_eq!(json["commits_since"], 1, "{out}");
+    let (_, notes, _) = cockpit(&config, &["notes"]);
+    assert!(
+        notes.contains("round totals") && !notes.contains("the next minor"),
+        "{notes}"
+    );
 }

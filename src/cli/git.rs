@@ -90,7 +90,9 @@ pub fn version(repos: &Repos, args: &VersionArgs) -> Result<String, String> {
     let scope = repos.scope(args.component.as_deref())?;
     let format = scope.tag_format()?;
     let repo = git::open(&scope.repo.path).map_err(|e| e.to_string())?;
-    let releases = history::releases(&repo, &format).map_err(|e| e.to_string())?;
+    let releases = history::releases(&repo, &format)
+        .and_then(|all| history::reachable(&repo, all, &args.to))
+        .map_err(|e| e.to_string())?;
     let (current, previous) =
         crate::domain::versioning::tag_format::current_and_previous(&releases);
     let read = read(&scope, None, &args.to)?;

@@ -77,17 +77,45 @@ pub struct NewTag<'a> {
 }
 
 /// Makes the tag (and pushes it); what happened, for the step's record.
+/// `new.at` should be a commit id, resolved once by the caller, so that the
+/// commit tagged is the one the notes were read for.
 pub fn tag(new: &NewTag<'_>) -> Result<String, ActError> {
     let repo = open(new.repo)?;
     let commit = commit_of(&repo, new.at)?;
-    if let Ok(existing) = repo.revparse_single(&format!("refs/tags/{}", new.name)) {
-        let at = existing
-            .peel_to_commit()
-            .map(|c| short(&c.id().to_string()))
-            .unwrap_or_default();
+    if let Some(remote) = new.remote
+        && repo.find_remote(remote).is_err()
+    {
+        return Err(ActError::Git(GitError::new(
+            new.repo,
+            format!(
+                "no remote `{remote}` to push the tag to: add it, or set the repo's `remote` (\"\" keeps tags local)"
+            ),
+        )));
+    }
+    let push = |remote: &str| {
+        git(
+            new.repo,
+            &["push", remote, &format!("refs/tags/{}", new.name)],
+        )
+    };
+    if let Ok(reference) = repo.find_reference(&format!("refs/tags/{}", new.name)) {
+        let tagged = reference.peel_to_commit().map(|c| c.id()).ok();
+        let annotated = reference.peel_to_tag().is_ok();
+        // A retry after a failed push: our annotated tag, on this commit,
+        // only has to reach the remote.
+        if let (Some(remote), true, Some(true)) =
+            (new.remote, annotated, tagged.map(|t| t == commit))
+        {
+            push(remote)?;
+            return Ok(format!(
+                "{} was made here already on {}; pushed to {remote}",
+                new.name,
+                short(&commit.to_string())
+            ));
+        }
         return Err(ActError::Exists {
             name: new.name.to_owned(),
-            at,
+            at: tagged.map(|t| short(&t.to_string())).unwrap_or_default(),
         });
     }
     if !new.allow_dirty {
@@ -101,10 +129,20 @@ pub fn tag(new: &NewTag<'_>) -> Result<String, ActError> {
     git(new.repo, &["tag", "-a", new.name, "-m", new.message, &id])?;
     let mut done = format!("tagged {} as {}", short(&id), new.name);
     if let Some(remote) = new.remote {
-        git(
-            new.repo,
-            &["push", remote, &format!("refs/tags/{}", new.name)],
-        )?;
+        if let Err(error) = push(remote) {
+            return Err(ActError::Command {
+                command: format!("git push {remote} refs/tags/{}", new.name),
+                output: format!(
+                    "{} was made here on {} but not pushed ({}); run the step again to push it",
+                    new.name,
+                    short(&id),
+                    match &error {
+                        ActError::Command { output, .. } => output.clone(),
+                        other => other.to_string(),
+                    }
+                ),
+            });
+        }
         done.push_str(&format!(", pushed to {remote}"));
     }
     Ok(done)
@@ -163,7 +201,11 @@ fn dirty(repo: &Repository) -> Result<Vec<String>, GitError> {
     let mut files: Vec<String> = statuses
         .iter()
         .filter(|s| !s.status().is_empty())
-        .filter_map(|s| s.path().ok().map(str::to_owned))
+        .filter_map(|s| {
+            s.path()
+                .ok()
+                .map(|p| crate::adapters::text::clean_line(p, 200))
+        })
         .collect();
     let more = files.len().saturating_sub(5);
     files.truncate(5);
@@ -181,61 +223,71 @@ fn short(id: &str) -> String {
     id.get(..7).unwrap_or(id).to_owned()
 }
 
-/// `git -C repo ARGS`, bounded; its output on failure, cleaned. Never asks
-/// on the terminal (the cockpit owns it): a push that needs a password
-/// fails and says so.
+/// `git -C repo ARGS`, bounded; its last words on failure, cleaned. Never
+/// asks on the terminal (the cockpit owns it): git's own prompts are off and
+/// ssh runs in batch mode, so a push that needs a password fails and says so.
 fn git(repo: &Path, args: &[&str]) -> Result<(), ActError> {
+    use std::io::Read;
     let command = format!("git {}", args.join(" "));
-    let mut child = Command::new("git")
-        .arg("-C")
+    let failed = |output: String| ActError::Command {
+        command: command.clone(),
+        output,
+    };
+    let mut run = Command::new("git");
+    run.arg("-C")
         .arg(repo)
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
+        .env("SSH_ASKPASS_REQUIRE", "never")
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    if std::env::var_os("GIT_SSH_COMMAND").is_none() && std::env::var_os("GIT_SSH").is_none() {
+        run.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+    }
+    let mut child = run
         .spawn()
-        .map_err(|e| ActError::Command {
-            command: command.clone(),
-            output: format!("cannot run git: {e}"),
-        })?;
+        .map_err(|e| failed(format!("cannot run git: {e}")))?;
+    // Read while it runs (a chatty hook must not fill the pipe); a helper
+    // that outlives git and holds the pipe must not hold us.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    if let Some(mut stderr) = child.stderr.take() {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stderr.by_ref().take(1 << 20).read_to_end(&mut bytes);
+            let _ = sender.send(bytes);
+        });
+    }
     let started = std::time::Instant::now();
-    loop {
+    let status = loop {
         match child.try_wait() {
-            Ok(Some(_)) => break,
+            Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() > GIT_TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(ActError::Command {
-                    command,
-                    output: format!("no answer in {}s", GIT_TIMEOUT.as_secs()),
-                });
+                return Err(failed(format!("no answer in {}s", GIT_TIMEOUT.as_secs())));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => {
-                return Err(ActError::Command {
-                    command,
-                    output: e.to_string(),
-                });
-            }
+            Err(e) => return Err(failed(e.to_string())),
         }
-    }
-    let output = child.wait_with_output().map_err(|e| ActError::Command {
-        command: command.clone(),
-        output: e.to_string(),
-    })?;
-    if output.status.success() {
+    };
+    if status.success() {
         return Ok(());
     }
-    let text = String::from_utf8_lossy(&output.stderr);
-    let words = text
+    let bytes = receiver
+        .recv_timeout(Duration::from_secs(2))
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let lines: Vec<String> = text
         .lines()
         .map(|l| crate::adapters::text::clean_line(l, 300))
         .filter(|l| !l.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(" / ");
-    Err(ActError::Command {
-        command,
-        output: words,
-    })
+        .collect();
+    // git says what matters last; six lines are enough to act on.
+    let last = lines[lines.len().saturating_sub(6)..].join(" / ");
+    Err(failed(if last.is_empty() {
+        format!("exit {status}")
+    } else {
+        last
+    }))
 }

@@ -32,6 +32,23 @@ pub fn releases(repo: &Repository, format: &TagFormat) -> Result<Vec<(Version, S
     Ok(tag_format::releases(format, names))
 }
 
+/// The releases `to` holds: tagged on it or on a commit behind it (a
+/// later release on another line of work is not one of them).
+pub fn reachable(
+    repo: &Repository,
+    releases: Vec<(Version, String)>,
+    to: &str,
+) -> Result<Vec<(Version, String)>, GitError> {
+    let at = commit_of(repo, to)?;
+    Ok(releases
+        .into_iter()
+        .filter(|(_, tag)| {
+            commit_of(repo, tag)
+                .is_ok_and(|c| c == at || repo.graph_descendant_of(at, c).unwrap_or(false))
+        })
+        .collect())
+}
+
 /// The commit a revision (`HEAD`, a branch, a tag, an id) names.
 pub fn commit_of(repo: &Repository, rev: &str) -> Result<Oid, GitError> {
     repo.revparse_single(rev)
@@ -121,17 +138,28 @@ pub fn since_last_release(
     path: Option<&str>,
 ) -> Result<ReleaseHistory, GitError> {
     let previous = match from {
-        Some(tag) => Some((
-            format.version(tag).unwrap_or(Version::new(0, 0, 0)),
-            tag.to_owned(),
-        )),
+        Some(tag) => {
+            let version = format.version(tag).ok_or_else(|| {
+                GitError::new(
+                    repo_path(repo),
+                    format!("--from {tag} is not a release tag of the format (so its version is not known)"),
+                )
+            })?;
+            Some((version, tag.to_owned()))
+        }
         None => {
             let all = releases(repo, format)?;
-            // A release tag at `to` itself is this release, already tagged.
+            // A release tag at `to` itself is this release, already tagged;
+            // one not behind `to` (a later release, when `to` is a hotfix
+            // cut from an older one) is not where `to` came from.
             let at_to = commit_of(repo, to)?;
             all.into_iter()
                 .filter(|(v, _)| v.pre.is_empty())
-                .find(|(_, tag)| commit_of(repo, tag).is_ok_and(|c| c != at_to))
+                .find(|(_, tag)| {
+                    commit_of(repo, tag).is_ok_and(|c| {
+                        c != at_to && repo.graph_descendant_of(at_to, c).unwrap_or(false)
+                    })
+                })
         }
     };
     let commits = commits(repo, previous.as_ref().map(|(_, t)| t.as_str()), to, path)?;

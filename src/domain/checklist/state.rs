@@ -75,6 +75,11 @@ impl Checklist {
                 GateRun::Finished { mark, outcome } if outcome.passed => Some(mark.at),
                 _ => None,
             },
+            // Made by the cockpit (a passed run), or done by hand.
+            StepKind::Tag => match &record.gate {
+                GateRun::Finished { mark, outcome } if outcome.passed => Some(mark.at),
+                _ => record.completed.as_ref().map(|m| m.at),
+            },
             StepKind::Approval(rule) => {
                 let needed = rule.count as usize;
                 (record.approvals.len() >= needed).then(|| record.approvals[needed - 1].at)
@@ -110,6 +115,13 @@ impl Checklist {
         if record.skipped.is_some() {
             return StepState::Skipped;
         }
+        // A tag step done by hand after a failed run is done.
+        if step.kind == StepKind::Tag
+            && record.completed.is_some()
+            && !matches!(&record.gate, GateRun::Finished { outcome, .. } if outcome.passed)
+        {
+            return StepState::Done;
+        }
         if step.kind.is_gate() {
             match &record.gate {
                 GateRun::Running { .. } => return StepState::Running,
@@ -120,8 +132,6 @@ impl Checklist {
                         StepState::Failed
                     };
                 }
-                // Done by hand (a tag step without a repo, or from before).
-                GateRun::NotRun if self.finished_at(step).is_some() => return StepState::Done,
                 GateRun::NotRun => {}
             }
         } else if self.finished_at(step).is_some() {

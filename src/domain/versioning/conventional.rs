@@ -37,6 +37,7 @@ const REFERENCE_KEYS: [&str; 8] = [
 
 /// Reads `message`; never fails: what is not conventional is plain text.
 pub fn parse(message: &str) -> Change {
+    let message = message.replace("\r\n", "\n");
     let message = message.trim();
     let (subject, rest) = message.split_once('\n').unwrap_or((message, ""));
     let subject = subject.trim();
@@ -112,16 +113,20 @@ fn header(subject: &str) -> Option<Header<'_>> {
 /// on over the lines that follow). Keys are words joined by `-`, or
 /// `BREAKING CHANGE`.
 fn footers(body: &str) -> Vec<(String, String)> {
-    let paragraphs: Vec<&str> = body
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let Some(last) = paragraphs.last() else {
+    // Paragraphs end at a blank line (spaces count as blank).
+    let mut paragraphs: Vec<Vec<&str>> = vec![Vec::new()];
+    for line in body.lines() {
+        if line.trim().is_empty() {
+            paragraphs.push(Vec::new());
+        } else if let Some(current) = paragraphs.last_mut() {
+            current.push(line);
+        }
+    }
+    let Some(last) = paragraphs.iter().rev().find(|p| !p.is_empty()) else {
         return Vec::new();
     };
     let mut footers: Vec<(String, String)> = Vec::new();
-    for line in last.lines() {
+    for line in last.iter().copied() {
         match footer_line(line) {
             Some((key, value)) => footers.push((key.to_owned(), value.trim().to_owned())),
             None => match footers.last_mut() {
@@ -236,6 +241,9 @@ mod tests {
         assert_eq!(change.refs, ["#41"]);
         let change = parse("fix!: x\n\nBREAKING-CHANGE: y");
         assert_eq!(change.breaking_note.as_deref(), Some("y"));
+        // Written on Windows, or with a line of spaces between paragraphs.
+        let change = parse("fix: x\r\n\r\nbody\r\n  \r\nBREAKING CHANGE: z\r\n");
+        assert_eq!(change.breaking_note.as_deref(), Some("z"));
     }
 
     #[test]

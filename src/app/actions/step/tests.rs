@@ -650,6 +650,12 @@ fn a_tag_step_asks_which_tag_goes_where_then_journals_its_start_and_the_runtime_
     );
     record(&mut model, done);
     assert_eq!(state(&model, "tag"), StepState::Passed);
+    let view = model.release.as_ref().unwrap();
+    let tag = view.checklist.playbook.step("tag").unwrap();
+    assert!(
+        view.checklist.finished_at(tag).is_some(),
+        "a made tag finishes the step: go/no-go and `after` steps go on"
+    );
 }
 
 #[test]
