@@ -963,6 +963,38 @@ fn serve_version_metrics(dir: PathBuf, bad: &'static str) -> u16 {
 /// until overridden, shows the exact command, deploys; the service's own
 /// /metrics fires the trigger; `R` rolls back through the rollback commands,
 /// in order; verification passes; the incident report names the rollback.
+/// `check-config` must pass on `config`, then a minor 2.4.0 release starts
+/// in `home`'s state dir, as an operator would set one up.
+fn check_and_start_minor_2_4_0(home: &std::path::Path, config: &std::path::Path) {
+    let check = Command::new(BIN)
+        .args(["check-config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let start = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "start",
+            "--type",
+            "minor",
+        ])
+        .args(["--version", "2.4.0", "--at", "2026-01-06 10:00 UTC"])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+}
+
 #[test]
 fn a_command_target_deploys_fires_a_trigger_and_rolls_back_to_an_incident_report() {
     let tmux_home = std::rc::Rc::new(tempfile::tempdir().unwrap());
@@ -1027,33 +1059,7 @@ verify = "3s"
         ),
     )
     .unwrap();
-    let check = Command::new(BIN)
-        .args(["check-config", config.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
-    let start = Command::new(BIN)
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "start",
-            "--type",
-            "minor",
-        ])
-        .args(["--version", "2.4.0", "--at", "2026-01-06 10:00 UTC"])
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .output()
-        .unwrap();
-    assert!(
-        start.status.success(),
-        "{}",
-        String::from_utf8_lossy(&start.stderr)
-    );
+    check_and_start_minor_2_4_0(&home, &config);
     let tmux = Tmux::launch(
         tmux_home,
         false,
@@ -1190,33 +1196,7 @@ verify = "3s"
         ),
     )
     .unwrap();
-    let check = Command::new(BIN)
-        .args(["check-config", config.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
-    let start = Command::new(BIN)
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "start",
-            "--type",
-            "minor",
-        ])
-        .args(["--version", "2.4.0", "--at", "2026-01-06 10:00 UTC"])
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .output()
-        .unwrap();
-    assert!(
-        start.status.success(),
-        "{}",
-        String::from_utf8_lossy(&start.stderr)
-    );
+    check_and_start_minor_2_4_0(&home, &config);
     let tmux = Tmux::launch(
         tmux_home,
         false,

@@ -9,7 +9,7 @@ use super::args::{NotesArgs, VersionArgs};
 use crate::adapters::git::{self, history};
 use crate::config::repos::{Repos, Scope};
 use crate::domain::versioning::bump::{self, Suggestion};
-use crate::domain::versioning::notes::{self, Commit, Style};
+use crate::domain::versioning::notes::Style;
 
 /// What a command reads: the scope's history from the last release.
 struct Read {
@@ -49,23 +49,10 @@ pub fn notes(repos: &Repos, args: &NotesArgs, today: NaiveDate) -> Result<String
             .map_err(|e| format!("--for {text}: not a semantic version ({e})"))?,
         None => read.suggestion.version.clone(),
     };
-    let commits: Vec<Commit> = read
-        .history
-        .commits
-        .iter()
-        .map(|c| Commit {
-            id: c.short.clone(),
-            change: c.change.clone(),
-        })
-        .collect();
-    let previous = read.history.previous.as_ref().map(|(_, tag)| tag.as_str());
     let component = scope.component.map(|c| c.name.as_str());
-    let built = notes::build(
-        (component, &version.to_string(), previous),
-        today,
-        style,
-        &commits,
-    );
+    let built = read
+        .history
+        .notes((component, &version.to_string()), today, style);
     if json {
         return serde_json::to_string_pretty(&built).map_err(|e| e.to_string());
     }

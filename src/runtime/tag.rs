@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::adapters::git::{self, act, history};
 use crate::domain::events::GateOutcome;
-use crate::domain::versioning::notes::{self, Commit, Style};
+use crate::domain::versioning::notes::Style;
 use crate::domain::versioning::repos::TagPlan;
 use crate::domain::versioning::tag_format::TagFormat;
 
@@ -75,20 +75,10 @@ fn summary(plan: &TagPlan, commit: &str) -> Result<String, String> {
     let repo = git::open(&plan.repo).map_err(|e| e.to_string())?;
     let read = history::since_last_release(&repo, &format, (None, commit), plan.path.as_deref())
         .map_err(|e| e.to_string())?;
-    let commits: Vec<Commit> = read
-        .commits
-        .iter()
-        .map(|c| Commit {
-            id: c.short.clone(),
-            change: c.change.clone(),
-        })
-        .collect();
-    let previous = read.previous.as_ref().map(|(_, tag)| tag.as_str());
-    let built = notes::build(
-        (plan.component.as_deref(), &version.to_string(), previous),
+    let built = read.notes(
+        (plan.component.as_deref(), &version.to_string()),
         chrono::Utc::now().date_naive(),
         Style::KeepAChangelog,
-        &commits,
     );
     Ok(built.summary())
 }

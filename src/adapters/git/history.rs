@@ -10,6 +10,7 @@ use semver::Version;
 
 use super::GitError;
 use crate::domain::versioning::conventional::{self, Change};
+use crate::domain::versioning::notes::{self, Commit, Notes, Style};
 use crate::domain::versioning::tag_format::{self, TagFormat};
 
 /// One commit, read.
@@ -127,6 +128,27 @@ pub struct ReleaseHistory {
     /// The last release before this one, and its tag.
     pub previous: Option<(Version, String)>,
     pub commits: Vec<ReadCommit>,
+}
+
+impl ReleaseHistory {
+    /// The release's notes: these commits, after the previous release's tag.
+    pub fn notes(
+        &self,
+        (component, version): (Option<&str>, &str),
+        date: chrono::NaiveDate,
+        style: Style,
+    ) -> Notes {
+        let commits: Vec<Commit> = self
+            .commits
+            .iter()
+            .map(|c| Commit {
+                id: c.short.clone(),
+                change: c.change.clone(),
+            })
+            .collect();
+        let previous = self.previous.as_ref().map(|(_, tag)| tag.as_str());
+        notes::build((component, version, previous), date, style, &commits)
+    }
 }
 
 /// From the latest release tag of `format` that is not a pre-release (or
