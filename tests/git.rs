@@ -10,7 +10,7 @@ use std::process::Command;
 
 use release_cockpit::adapters::git::{self, history};
 use release_cockpit::domain::versioning::tag_format::TagFormat;
-use support::git::Repo;
+use support::git::{Repo, remote_refs, with_remote};
 
 const BIN: &str = env!("CARGO_BIN_EXE_release-cockpit");
 
@@ -264,34 +264,6 @@ fn a_path_that_is_not_a_repository_is_a_clear_error() {
     );
 }
 
-/// A repository with a bare remote as `origin`, as a team's clone is.
-fn with_remote() -> (Repo, tempfile::TempDir) {
-    let remote = tempfile::tempdir().unwrap();
-    let repo = Repo::new();
-    repo.git(&[
-        "init",
-        "-q",
-        "--bare",
-        "-b",
-        "main",
-        remote.path().to_str().unwrap(),
-    ]);
-    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
-    repo.commit("a", "feat: first");
-    repo.git(&["push", "-q", "origin", "main"]);
-    (repo, remote)
-}
-
-fn remote_refs(remote: &tempfile::TempDir) -> String {
-    let output = Command::new("git")
-        .args(["ls-remote", remote.path().to_str().unwrap()])
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 #[test]
 fn a_tag_is_made_annotated_on_the_release_commit_and_pushed_and_never_moved() {
     use release_cockpit::adapters::git::act::{self, ActError, NewTag};
@@ -429,44 +401,6 @@ fn a_push_that_fails_says_what_git_said() {
     .unwrap();
     assert!(retried.contains("made here already"), "{retried}");
     assert!(remote_refs(&remote).contains("refs/tags/v0.1.0"));
-}
-
-#[test]
-fn a_tag_steps_work_tags_with_the_notes_summary_and_reports_like_a_gate() {
-    use release_cockpit::domain::versioning::repos::TagPlan;
-    let (repo, remote) = with_remote();
-    repo.tag("v2.3.0");
-    repo.commit("a", "feat(api): channel sync (#12)");
-    repo.commit("a", "fix: round totals");
-    let plan = TagPlan {
-        step: "tag".into(),
-        repo: repo.path(),
-        tag: "v2.4.0".into(),
-        at: "HEAD".into(),
-        remote: Some("origin".into()),
-        allow_dirty: false,
-        format: "v{version}".into(),
-        component: None,
-        path: None,
-    };
-
-    let outcome = release_cockpit::runtime::tag::run(&plan);
-
-    assert!(outcome.passed, "{}", outcome.summary);
-    assert!(
-        outcome.summary.contains("as v2.4.0, pushed to origin"),
-        "{}",
-        outcome.summary
-    );
-    assert_eq!(
-        repo.git(&["tag", "-l", "--format=%(contents:subject)", "v2.4.0"]),
-        "v2.4.0: 1 added, 1 fixed"
-    );
-    assert!(remote_refs(&remote).contains("refs/tags/v2.4.0"));
-    repo.commit("a", "fix: after the release");
-    let again = release_cockpit::runtime::tag::run(&plan);
-    assert!(!again.passed);
-    assert!(again.summary.contains("never moved"), "{}", again.summary);
 }
 
 #[test]

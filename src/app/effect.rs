@@ -22,12 +22,12 @@ pub enum Effect {
         gate: StepKind,
         vars: crate::domain::vars::Vars,
     },
-    /// Make a `tag` step's tag (journaled as started already): the notes'
-    /// summary as its message, pushed where the plan says; reported as
+    /// Carry out a repository step (journaled as started already): tag,
+    /// cut a branch, write the notes or check, item by item; reported as
     /// `Msg::Done` with a gate's outcome.
-    Tag {
+    RepoStep {
         request: Request,
-        plan: crate::domain::versioning::repos::TagPlan,
+        plan: crate::domain::versioning::plan::RepoPlan,
     },
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.

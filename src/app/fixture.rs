@@ -90,6 +90,7 @@ pub fn sample_model_with_release() -> Model {
         zone: chrono_tz::America::Los_Angeles,
         playbook: entry.playbook.name.clone(),
         targets: Vec::new(),
+        components: Default::default(),
     };
     let started = Recorded {
         seq: 1,

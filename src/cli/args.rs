@@ -136,6 +136,10 @@ pub struct StartArgs {
     /// Playbook by name (default: the type's)
     #[arg(long)]
     pub playbook: Option<String>,
+    /// A component's version, for a release of several: backend=1.5.0
+    /// (repeat for each)
+    #[arg(long = "component", value_name = "NAME=VERSION")]
+    pub components: Vec<String>,
 }
 
 #[derive(Debug, Args)]

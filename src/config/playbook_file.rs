@@ -14,8 +14,8 @@ use super::playbook_env::{RawEnv, convert_env, secret_literals};
 use super::playbook_vars::{StepText, stand_ins, unknown_variables, valueless_variables};
 use crate::domain::offset::{Offset, parse_duration};
 use crate::domain::playbook::{
-    ApprovalRule, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook, Step, StepKind, When,
-    default_go_no_go, mask, validate,
+    ApprovalRule, BranchLine, CHECK_NAMES, CommandGate, HttpCheck, KIND_NAMES, Phase, Playbook,
+    RepoCheck, RepoStep, RepoWork, Step, StepKind, When, default_go_no_go, mask, validate,
 };
 use crate::domain::release::ReleaseType;
 use crate::domain::vars::substitute_known;
@@ -76,6 +76,11 @@ struct StepFile {
     target: Option<String>,
     // notify
     channel: Option<String>,
+    // tag, branch, notes, git
+    component: Option<String>,
+    branch: Option<Spanned<String>>,
+    check: Option<Spanned<String>>,
+    pattern: Option<Spanned<String>>,
 }
 
 fn default_owner() -> String {
@@ -442,7 +447,74 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
             target: raw.target.clone(),
         }),
         "rollback" => Some(StepKind::Rollback),
-        "tag" => Some(StepKind::Tag),
+        "tag" => Some(repo_step(RepoWork::Tag, &raw)),
+        "notes" => Some(repo_step(RepoWork::Notes, &raw)),
+        "branch" => match raw
+            .branch
+            .as_ref()
+            .map(|b| (b.get_ref().as_str(), b.span()))
+        {
+            None | Some(("release", _)) => {
+                Some(repo_step(RepoWork::Branch(BranchLine::Release), &raw))
+            }
+            Some(("hotfix", _)) => Some(repo_step(RepoWork::Branch(BranchLine::Hotfix), &raw)),
+            Some((other, span)) => {
+                problem(
+                    span,
+                    format!("unknown branch `{other}`"),
+                    "write `branch = \"release\"` (from the main branch) or `branch = \"hotfix\"` (from the latest release tag)",
+                );
+                None
+            }
+        },
+        "git" => match raw.check.as_ref().map(|c| (c.get_ref().as_str(), c.span())) {
+            Some(("branch", span)) => match &raw.pattern {
+                Some(pattern) if pattern_variables_unknown(pattern.get_ref()) => {
+                    problem(
+                        pattern.span(),
+                        format!("`{}` has an unknown variable", pattern.get_ref()),
+                        "a branch pattern may use {version} and {component}; `*` is any text",
+                    );
+                    None
+                }
+                Some(pattern) => Some(repo_step(
+                    RepoWork::Check(RepoCheck::OnBranch(pattern.get_ref().clone())),
+                    &raw,
+                )),
+                None => {
+                    problem(
+                        span,
+                        "`check = \"branch\"` needs `pattern`".to_owned(),
+                        "add `pattern = \"hotfix/*\"` (`*` is any text; {version} and {component} are filled in)",
+                    );
+                    None
+                }
+            },
+            Some(("tag-absent", _)) => Some(repo_step(RepoWork::Check(RepoCheck::TagAbsent), &raw)),
+            Some(("changelog", _)) => Some(repo_step(
+                RepoWork::Check(RepoCheck::ChangelogHasSection),
+                &raw,
+            )),
+            Some((other, span)) => {
+                let suggestion = closest(other, &CHECK_NAMES)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                problem(
+                    span,
+                    format!("unknown check `{other}`{suggestion}"),
+                    "use `check = \"branch\"` (with `pattern`), `\"tag-absent\"` or `\"changelog\"`",
+                );
+                None
+            }
+            None => {
+                problem(
+                    kind_span.clone(),
+                    "a `git` step needs `check`".to_owned(),
+                    "add `check = \"branch\"` (with `pattern`), `\"tag-absent\"` or `\"changelog\"`",
+                );
+                None
+            }
+        },
         "notify" => Some(StepKind::Notify {
             channel: raw.channel.clone(),
         }),
@@ -453,7 +525,7 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
             problem(
                 kind_span.clone(),
                 format!("unknown kind `{unknown}`{suggestion}"),
-                "use one of manual, command, http, approval, deploy, rollback, tag, notify",
+                "use one of manual, command, http, approval, deploy, rollback, tag, branch, notes, git, notify",
             );
             None
         }
@@ -475,6 +547,10 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
         ("environment", raw.environment.is_some(), "deploy command"),
         ("target", raw.target.is_some(), "deploy"),
         ("channel", raw.channel.is_some(), "notify"),
+        ("component", raw.component.is_some(), "tag branch notes git"),
+        ("branch", raw.branch.is_some(), "branch"),
+        ("check", raw.check.is_some(), "git"),
+        ("pattern", raw.pattern.is_some(), "git"),
     ]
     .into_iter()
     .filter(|(_, set, owners)| *set && !owners.split(' ').any(|o| o == kind_name) && kind.is_some())
@@ -506,6 +582,21 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
         }),
         _ => Err(problems),
     }
+}
+
+/// Whether a `check = "branch"` pattern has a `{name}` other than the two
+/// it is given.
+fn pattern_variables_unknown(pattern: &str) -> bool {
+    let rest = pattern.replace("{version}", "").replace("{component}", "");
+    rest.contains('{') || rest.contains('}')
+}
+
+/// A repository step of `work`, for the component the step names.
+fn repo_step(work: RepoWork, raw: &StepFile) -> StepKind {
+    StepKind::Repo(RepoStep {
+        work,
+        component: raw.component.clone(),
+    })
 }
 
 #[cfg(test)]

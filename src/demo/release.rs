@@ -48,6 +48,7 @@ pub fn start_demo_release(
         zone,
         name: None,
         playbook: Some("demo".to_owned()),
+        components: Default::default(),
     };
     let mut opened = start_release(
         store,

@@ -1,5 +1,6 @@
 //! A release: what ships, when (T-0, with its time zone), and by which playbook.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -71,9 +72,21 @@ pub struct Release {
     pub playbook: String,
     #[serde(default)]
     pub targets: Vec<String>,
+    /// A release of several components: each one's version
+    /// (`backend = 1.5.0`); empty for a release of one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub components: BTreeMap<String, semver::Version>,
 }
 
 impl Release {
+    /// The version `component` ships in this release: its own, or the
+    /// release's when the release has none for it.
+    pub fn version_of(&self, component: Option<&str>) -> &semver::Version {
+        component
+            .and_then(|c| self.components.get(c))
+            .unwrap_or(&self.version)
+    }
+
     /// A stable id from what identifies a release: `minor-2.4.0-20261201`.
     pub fn make_id(name: &str, version: &semver::Version, t0: DateTime<Utc>) -> String {
         let name: String = name
@@ -185,11 +198,16 @@ pub struct NewRelease {
     pub name: Option<String>,
     /// Playbook by name; the type's default when not given.
     pub playbook: Option<String>,
+    /// Each component's version, for a release of several.
+    pub components: BTreeMap<String, semver::Version>,
 }
 
 impl NewRelease {
-    /// Parses the palette's `TYPE VERSION YYYY-MM-DD HH:MM [ZONE]`.
+    /// Parses the palette's `TYPE VERSION YYYY-MM-DD HH:MM [ZONE]
+    /// [COMPONENT=VERSION ...]` (the components' words anywhere after the
+    /// version).
     pub fn parse(spec: &str, default_zone: Tz) -> Result<Self, NewReleaseError> {
+        let (components, spec) = take_components(spec)?;
         let words: Vec<&str> = spec.split_whitespace().collect();
         let [kind, version, rest @ ..] = words.as_slice() else {
             return Err(NewReleaseError::Shape);
@@ -204,8 +222,32 @@ impl NewRelease {
             zone,
             name: None,
             playbook: None,
+            components,
         })
     }
+}
+
+/// The `name=version` words of `spec`, and the rest of it.
+pub fn take_components(
+    spec: &str,
+) -> Result<(BTreeMap<String, semver::Version>, String), NewReleaseError> {
+    let mut components = BTreeMap::new();
+    let mut rest = Vec::new();
+    for word in spec.split_whitespace() {
+        let Some((name, version)) = word.split_once('=') else {
+            rest.push(word);
+            continue;
+        };
+        let named = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !named {
+            return Err(NewReleaseError::Component(word.to_owned()));
+        }
+        components.insert(name.to_owned(), parse_version(version)?);
+    }
+    Ok((components, rest.join(" ")))
 }
 
 pub fn parse_version(text: &str) -> Result<semver::Version, VersionError> {

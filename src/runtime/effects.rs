@@ -372,22 +372,27 @@ impl EffectRunner for Runner {
                     });
                 });
             }
-            Effect::Tag { request, plan } => {
+            Effect::RepoStep { request, plan } => {
                 let mailbox = self.mailbox.clone();
+                let place = super::repo_step::Place {
+                    notes_dir: self.targets.runs_dir().join(&request.release).join("notes"),
+                };
                 tracing::info!(
                     step = plan.step,
-                    tag = plan.tag,
+                    work = plan.work.kind_name(),
+                    tags = plan.tags().join(" "),
                     release = request.release,
-                    "tag started"
+                    "repository step started"
                 );
                 tokio::spawn(async move {
                     let step = plan.step.clone();
-                    let outcome = tokio::task::spawn_blocking(move || super::tag::run(&plan))
-                        .await
-                        .unwrap_or_else(|e| {
-                            super::tag::failed(format!("the tag's task ended: {e}"))
-                        });
-                    tracing::info!(step, passed = outcome.passed, summary = %outcome.summary, "tag finished");
+                    let outcome =
+                        tokio::task::spawn_blocking(move || super::repo_step::run(&plan, &place))
+                            .await
+                            .unwrap_or_else(|e| {
+                                super::repo_step::failed(format!("the step's task ended: {e}"))
+                            });
+                    tracing::info!(step, passed = outcome.passed, summary = %outcome.summary, "repository step finished");
                     let _ = mailbox.send(Msg::Done {
                         request,
                         result: TaskResult::Gate { step, outcome },

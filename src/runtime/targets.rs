@@ -2,7 +2,7 @@
 //! version, a rollback to one. Each kind's adapter does the work; the deploy
 //! and rollback runners, the wizard and auto mode only see this.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
@@ -87,6 +87,11 @@ impl TargetSet {
             docker,
             runs_dir: state_dir.join("runs"),
         }
+    }
+
+    /// `<state>/runs`: each release's run logs and notes, in its own folder.
+    pub fn runs_dir(&self) -> &Path {
+        &self.runs_dir
     }
 
     /// Starts one watch per target, each reporting into the mailbox.

@@ -56,6 +56,7 @@ pub fn start_release(
         zone: new.zone,
         playbook: entry.playbook.name.clone(),
         targets: Vec::new(),
+        components: new.components.clone(),
     };
     let path = store.journal_path(&release.id)?;
     if path.exists() {

@@ -337,6 +337,10 @@ pub(super) fn start_command(cli: &Cli, args: &StartArgs, paths: Option<&Paths>) 
 /// The release `start`'s flags describe; T-0 in `zone` unless it names one.
 fn new_release(args: &StartArgs, zone: Tz) -> Result<NewRelease, NewReleaseError> {
     let (t0, zone) = parse_t0(&args.at, zone)?;
+    let (components, rest) = crate::domain::release::take_components(&args.components.join(" "))?;
+    if let Some(word) = rest.split_whitespace().next() {
+        return Err(NewReleaseError::Component(word.to_owned()));
+    }
     Ok(NewRelease {
         kind: args.kind.parse()?,
         version: parse_version(&args.version)?,
@@ -344,6 +348,7 @@ fn new_release(args: &StartArgs, zone: Tz) -> Result<NewRelease, NewReleaseError
         zone,
         name: args.name.clone(),
         playbook: args.playbook.clone(),
+        components,
     })
 }
 

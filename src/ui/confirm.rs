@@ -15,6 +15,8 @@ use crate::app::dialogs::confirm::{Action, Confirm};
 use crate::app::{COMMANDS, Model, Scope};
 use crate::domain::display_time;
 use crate::domain::offset::{format_duration, format_relative};
+use crate::domain::playbook::RepoWork;
+use crate::domain::versioning::plan::{BranchFrom, ItemWork, RepoPlan};
 use chrono::{DateTime, Utc};
 
 /// The confirmation, as its action asks it.
@@ -27,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, t
             run,
             environment,
         } => render_run(frame, area, confirm, (step, run, environment), model, theme),
-        Action::TagStep(plan) => render_tag(frame, area, confirm, plan, model, theme),
+        Action::RepoStep(plan) => render_repo(frame, area, confirm, plan, model, theme),
         Action::CompleteEarly { step, due } => {
             render_early_complete(frame, area, confirm, (step, *due), model, theme)
         }
@@ -275,48 +277,80 @@ fn render_run(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-/// A `tag` step: the tag, the commit, where it goes.
-fn render_tag(
+/// A repository step: for each item, what it makes where, and where it goes.
+fn render_repo(
     frame: &mut Frame,
     area: Rect,
     confirm: &Confirm,
-    plan: &crate::domain::versioning::repos::TagPlan,
+    plan: &RepoPlan,
     model: &Model,
     theme: &Theme,
 ) {
-    let popup = centered(area, 90, 9);
-    let pushed = match &plan.remote {
-        Some(remote) => format!("then pushed to {remote} with `git push`"),
-        None => "kept local (the repo has no remote to push to)".to_owned(),
-    };
-    let lines = vec![
-        Line::styled(
-            format!("`{}` tags the release: {}", plan.step, plan.tag),
-            theme.style(Role::Text).add_modifier(Modifier::BOLD),
-        ),
-        Line::styled(
+    let shown = plan.items.len().min(8);
+    let popup = centered(area, 96, 8 + shown as u16);
+    let (title, headline, footnote) = match &plan.work {
+        RepoWork::Tag => (
+            "Tag the release?",
             format!(
-                "  annotated, on {} of {}, {pushed}",
-                plan.at,
-                plan.repo.display()
+                "`{}` tags the release: {}",
+                plan.step,
+                plan.tags().join(", ")
             ),
+            "Annotated, with the notes' summary as the message. A tag is never moved; journaled before and after.",
+        ),
+        RepoWork::Branch(_) => (
+            "Cut the branch?",
+            format!("`{}` cuts a branch in each repository below", plan.step),
+            "An existing branch is never moved; journaled before and after.",
+        ),
+        _ => (
+            "Write the release notes?",
+            format!(
+                "`{}` writes the notes of {}",
+                plan.step,
+                plan.tags().join(", ")
+            ),
+            "The rest of the CHANGELOG is left as it is; nothing is committed. Journaled before and after.",
+        ),
+    };
+    let mut lines = vec![Line::styled(
+        headline,
+        theme.style(Role::Text).add_modifier(Modifier::BOLD),
+    )];
+    for item in plan.items.iter().take(shown) {
+        let pushed = match &item.remote {
+            Some(remote) => format!(", pushed to {remote}"),
+            None => ", kept local".to_owned(),
+        };
+        let what = match &item.work {
+            ItemWork::Tag => format!("{} on {}{pushed}", item.tag, item.at),
+            ItemWork::Branch { name, from } => {
+                let from = match from {
+                    BranchFrom::Revision(rev) => rev.clone(),
+                    BranchFrom::LatestRelease => "the latest release tag".to_owned(),
+                };
+                format!("{name} from {from}{pushed}")
+            }
+            _ => format!(
+                "a {} section on top of {}, and a notes file",
+                item.version, item.changelog
+            ),
+        };
+        lines.push(Line::styled(
+            format!("  {}: {what}  ({})", item.label, item.repo.display()),
             theme.style(Role::Accent),
-        ),
-        Line::styled(
-            "Its message is the notes' summary. A tag is never moved; journaled before and after.",
-            theme.style(Role::Muted),
-        ),
-        Line::default(),
-        answers(confirm, model, None, theme),
-    ];
-    let inner = dialog(
-        frame,
-        popup,
-        "Tag the release?",
-        BorderType::Double,
-        Role::Warn,
-        theme,
-    );
+        ));
+    }
+    if plan.items.len() > shown {
+        lines.push(Line::styled(
+            format!("  and {} more", plan.items.len() - shown),
+            theme.style(Role::Accent),
+        ));
+    }
+    lines.push(Line::styled(footnote, theme.style(Role::Muted)));
+    lines.push(Line::default());
+    lines.push(answers(confirm, model, None, theme));
+    let inner = dialog(frame, popup, title, BorderType::Double, Role::Warn, theme);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

@@ -78,3 +78,31 @@ impl Repo {
         Path::new(&self.dir.path().join(file)).exists()
     }
 }
+
+/// A repository with a bare remote as `origin`, as a team's clone is.
+pub fn with_remote() -> (Repo, tempfile::TempDir) {
+    let remote = tempfile::tempdir().unwrap();
+    let repo = Repo::new();
+    repo.git(&[
+        "init",
+        "-q",
+        "--bare",
+        "-b",
+        "main",
+        remote.path().to_str().unwrap(),
+    ]);
+    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    repo.commit("a", "feat: first");
+    repo.git(&["push", "-q", "origin", "main"]);
+    (repo, remote)
+}
+
+pub fn remote_refs(remote: &tempfile::TempDir) -> String {
+    let output = Command::new("git")
+        .args(["ls-remote", remote.path().to_str().unwrap()])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

@@ -101,17 +101,22 @@ pub fn tag(new: &NewTag<'_>) -> Result<String, ActError> {
     if let Ok(reference) = repo.find_reference(&format!("refs/tags/{}", new.name)) {
         let tagged = reference.peel_to_commit().map(|c| c.id()).ok();
         let annotated = reference.peel_to_tag().is_ok();
-        // A retry after a failed push: our annotated tag, on this commit,
+        // A retry (after a failed push, or a later item of the same step
+        // that failed): our annotated tag, on this commit, is made; it
         // only has to reach the remote.
-        if let (Some(remote), true, Some(true)) =
-            (new.remote, annotated, tagged.map(|t| t == commit))
-        {
-            push(remote)?;
-            return Ok(format!(
-                "{} was made here already on {}; pushed to {remote}",
+        if annotated && tagged == Some(commit) {
+            let made = format!(
+                "{} was made here already on {}",
                 new.name,
                 short(&commit.to_string())
-            ));
+            );
+            return match new.remote {
+                Some(remote) => {
+                    push(remote)?;
+                    Ok(format!("{made}; pushed to {remote}"))
+                }
+                None => Ok(made),
+            };
         }
         return Err(ActError::Exists {
             name: new.name.to_owned(),
@@ -223,10 +228,27 @@ fn short(id: &str) -> String {
     id.get(..7).unwrap_or(id).to_owned()
 }
 
-/// `git -C repo ARGS`, bounded; its last words on failure, cleaned. Never
+/// Whether `remote` has the tag `name`, asked with `git ls-remote` (the
+/// user's credentials, bounded, never prompting).
+pub fn remote_has_tag(repo: &Path, remote: &str, name: &str) -> Result<bool, ActError> {
+    let out = git_output(
+        repo,
+        &["ls-remote", "--tags", remote, &format!("refs/tags/{name}")],
+    )?;
+    Ok(out
+        .lines()
+        .any(|l| l.split_whitespace().nth(1) == Some(&format!("refs/tags/{name}"))))
+}
+
+fn git(repo: &Path, args: &[&str]) -> Result<(), ActError> {
+    git_output(repo, args).map(drop)
+}
+
+/// `git -C repo ARGS`, bounded; its standard output (at most 1 MiB), or
+/// its last words on failure, cleaned. Never
 /// asks on the terminal (the cockpit owns it): git's own prompts are off and
 /// ssh runs in batch mode, so a push that needs a password fails and says so.
-fn git(repo: &Path, args: &[&str]) -> Result<(), ActError> {
+fn git_output(repo: &Path, args: &[&str]) -> Result<String, ActError> {
     use std::io::Read;
     let command = format!("git {}", args.join(" "));
     let failed = |output: String| ActError::Command {
@@ -240,7 +262,7 @@ fn git(repo: &Path, args: &[&str]) -> Result<(), ActError> {
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("SSH_ASKPASS_REQUIRE", "never")
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     if std::env::var_os("GIT_SSH_COMMAND").is_none() && std::env::var_os("GIT_SSH").is_none() {
         run.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
@@ -250,14 +272,32 @@ fn git(repo: &Path, args: &[&str]) -> Result<(), ActError> {
         .map_err(|e| failed(format!("cannot run git: {e}")))?;
     // Read while it runs (a chatty hook must not fill the pipe); a helper
     // that outlives git and holds the pipe must not hold us.
-    let (sender, receiver) = std::sync::mpsc::channel();
-    if let Some(mut stderr) = child.stderr.take() {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stderr.by_ref().take(1 << 20).read_to_end(&mut bytes);
-            let _ = sender.send(bytes);
-        });
-    }
+    let drain = |stream: Option<Box<dyn Read + Send>>| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        if let Some(mut stream) = stream {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = stream.by_ref().take(1 << 20).read_to_end(&mut bytes);
+                // Whatever is past the first MiB is read and dropped, so
+                // that git never blocks on a full pipe.
+                let _ = std::io::copy(&mut stream, &mut std::io::sink());
+                let _ = sender.send(bytes);
+            });
+        }
+        receiver
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let receiver = drain(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
     let started = std::time::Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -272,7 +312,10 @@ fn git(repo: &Path, args: &[&str]) -> Result<(), ActError> {
         }
     };
     if status.success() {
-        return Ok(());
+        let bytes = stdout
+            .recv_timeout(Duration::from_secs(2))
+            .unwrap_or_default();
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
     }
     let bytes = receiver
         .recv_timeout(Duration::from_secs(2))

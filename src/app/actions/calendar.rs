@@ -96,6 +96,8 @@ enum SubmitError {
     },
     Postpone(PostponeError),
     Version(VersionError),
+    /// Components typed wrong, or not the config's.
+    Components(String),
 }
 
 impl std::fmt::Display for SubmitError {
@@ -108,6 +110,7 @@ impl std::fmt::Display for SubmitError {
             Self::NoTrain { train } => write!(f, "no train named {train}"),
             Self::Postpone(error) => error.fmt(f),
             Self::Version(error) => error.fmt(f),
+            Self::Components(why) => f.write_str(why),
         }
     }
 }
@@ -301,13 +304,18 @@ fn start(
         .ok_or_else(|| SubmitError::NoTrain {
             train: train.to_owned(),
         })?;
+    let (components, version) = crate::domain::release::take_components(text)
+        .map_err(|e| SubmitError::Components(e.to_string()))?;
+    crate::app::actions::versions::check_components(&model.repos, &components)
+        .map_err(SubmitError::Components)?;
     Ok(Effect::StartRelease(Box::new(NewRelease {
         kind: config.kind,
-        version: parse_version(text).map_err(SubmitError::Version)?,
+        version: parse_version(version.trim()).map_err(SubmitError::Version)?,
         t0: current.t0,
         zone: config.zone,
         name: Some(train.to_owned()),
         playbook: config.playbook.clone(),
+        components,
     })))
 }
 

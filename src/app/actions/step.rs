@@ -86,13 +86,13 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
         )
     };
     match command {
-        // A tag step asks first; without a repo it is done by hand.
-        Command::Complete | Command::RunGate if step.kind == StepKind::Tag => {
+        // A repository step asks first; without a repo it is done by hand.
+        Command::Complete | Command::RunGate if step.kind.repo_step().is_some() => {
             if state.is_finished() {
                 return notice(format!("`{id}` is already {}", state.name()));
             }
             if live {
-                return notice(format!("`{id}` is tagging"));
+                return notice(format!("`{id}` is running"));
             }
             if model.repos.repos.is_empty() {
                 if command == Command::RunGate {
@@ -102,7 +102,10 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                 }
                 return complete_by_hand(model, &step);
             }
-            crate::app::actions::tag::ask(model, &id)
+            match step.kind.repo_step() {
+                Some(kind) => crate::app::actions::repo_step::ask(model, &id, kind),
+                None => Vec::new(),
+            }
         }
         // A gate that deploys (a command with `environment`) waits for
         // go/no-go like a deploy step.
@@ -240,8 +243,11 @@ fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
         model.notice = Some(format!(
             "completed by hand: no [[target]] serves environment `{environment}`"
         ));
-    } else if step.kind == StepKind::Tag {
-        model.notice = Some("completed by hand: no [[repo]] in the config to tag".to_owned());
+    } else if let Some(kind) = step.kind.repo_step() {
+        model.notice = Some(format!(
+            "completed by hand: no [[repo]] in the config to {}",
+            kind.work.doing()
+        ));
     } else if let Some(capability) = step.kind.pending_capability() {
         model.notice = Some(format!("completed by hand: {capability} is not built yet"));
     }
@@ -341,7 +347,13 @@ pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
         PromptPurpose::Note { step } => Event::NoteAdded { step, text },
         PromptPurpose::OverrideReason { step } => Event::GoNoGoOverridden { step, reason: text },
         PromptPurpose::NewRelease => {
-            return match NewRelease::parse(&text, model.clock.zone) {
+            let parsed = NewRelease::parse(&text, model.clock.zone)
+                .map_err(|e| e.to_string())
+                .and_then(|new| {
+                    crate::app::actions::versions::check_components(&model.repos, &new.components)
+                        .map(|()| new)
+                });
+            return match parsed {
                 Ok(new) => vec![Effect::StartRelease(Box::new(new))],
                 Err(problem) => {
                     model.notice = Some(problem.to_string());
@@ -372,30 +384,14 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
     let mut effects = Vec::new();
     match &recorded.event {
         Event::GateStarted { step }
-            if view
+            if let Some(kind) = view
                 .checklist
                 .playbook
                 .step(step)
-                .is_some_and(|s| s.kind == StepKind::Tag) =>
+                .and_then(|s| s.kind.repo_step())
+                .cloned() =>
         {
-            let version = view.checklist.release.version.to_string();
-            match model.repos.tag_plan(step, &version) {
-                Ok(plan) => {
-                    view.live_gates.insert(step.clone());
-                    let request = model.start_request(format!("tag `{step}`"), 1);
-                    effects.push(Effect::Tag { request, plan });
-                }
-                // Recorded as started: it must be recorded as ended.
-                Err(why) => effects.push(Effect::Record(Event::GateFinished {
-                    step: step.clone(),
-                    outcome: crate::domain::events::GateOutcome {
-                        passed: false,
-                        summary: why,
-                        output: String::new(),
-                        duration_ms: 0,
-                    },
-                })),
-            }
+            effects.extend(crate::app::actions::repo_step::started(model, step, &kind));
         }
         Event::GateStarted { step } => {
             if let Some(found) = view.checklist.playbook.step(step) {

@@ -23,7 +23,7 @@ pub enum Action {
         environment: String,
     },
     /// A `tag` step: the release tag, where, and where it is pushed.
-    TagStep(crate::domain::versioning::repos::TagPlan),
+    RepoStep(crate::domain::versioning::plan::RepoPlan),
     /// Completing a step due more than `actions::step::EARLY` from now.
     CompleteEarly {
         step: String,
@@ -168,7 +168,11 @@ impl Confirm {
             Action::Quit => "quit anyway".to_owned(),
             Action::Deploy(_) => "deploy".to_owned(),
             Action::RunStep { .. } => "run it".to_owned(),
-            Action::TagStep(_) => "tag it".to_owned(),
+            Action::RepoStep(plan) => match plan.work {
+                crate::domain::playbook::RepoWork::Tag => "tag it".to_owned(),
+                crate::domain::playbook::RepoWork::Branch(_) => "cut it".to_owned(),
+                _ => "write them".to_owned(),
+            },
             Action::CompleteEarly { .. } => "complete it now".to_owned(),
             Action::Rollback => "roll back".to_owned(),
             Action::DeclareIncident(_) => "declare it".to_owned(),
@@ -182,7 +186,7 @@ impl Confirm {
             Action::Quit
             | Action::Deploy(_)
             | Action::RunStep { .. }
-            | Action::TagStep(_)
+            | Action::RepoStep(_)
             | Action::CompleteEarly { .. }
             | Action::DeclareIncident(_) => "cancel",
         }
@@ -194,7 +198,7 @@ impl Confirm {
             Action::Quit => "quit cancelled".to_owned(),
             Action::Deploy(_) => "deploy cancelled".to_owned(),
             Action::RunStep { step, .. } => format!("`{step}` not run"),
-            Action::TagStep(plan) => format!("`{}` not tagged", plan.step),
+            Action::RepoStep(plan) => format!("`{}` not done", plan.step),
             Action::CompleteEarly { step, .. } => format!("`{step}` not completed"),
             Action::Rollback => "rollback not started".to_owned(),
             Action::DeclareIncident(_) => "incident not declared".to_owned(),

@@ -176,7 +176,7 @@ fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Quit => vec![Effect::Quit { code: 0 }],
         Action::Deploy(plan) => actions::deploy::confirmed(model, plan),
         Action::RunStep { step, .. } => actions::step::run_confirmed(model, step),
-        Action::TagStep(plan) => actions::tag::confirmed(model, plan),
+        Action::RepoStep(plan) => actions::repo_step::confirmed(model, plan),
         Action::CompleteEarly { step, .. } => actions::step::complete_early_confirmed(model, step),
         // The rollback's confirmation lives in the wizard: show it.
         Action::Rollback => actions::rollback::open(model),

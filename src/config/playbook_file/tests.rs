@@ -243,3 +243,86 @@ fn a_gate_naming_a_variable_its_step_never_has_is_an_error() {
     let deploying = "id = \"ship\"\ntitle = \"Ship\"\nat = \"T-0\"\nkind = \"command\"\nenvironment = \"staging\"\nrun = \"deploy --env {environment} --from {previous_version}\"";
     assert!(parse_playbook("p.toml", &playbook(deploying)).is_ok());
 }
+
+#[test]
+fn repository_steps_read_their_work_and_component() {
+    use crate::domain::playbook::{BranchLine, RepoCheck, RepoStep, RepoWork, StepKind};
+    for (fields, work, component) in [
+        ("kind = \"tag\"", RepoWork::Tag, None),
+        (
+            "kind = \"tag\"\ncomponent = \"bot\"",
+            RepoWork::Tag,
+            Some("bot"),
+        ),
+        ("kind = \"notes\"", RepoWork::Notes, None),
+        (
+            "kind = \"branch\"",
+            RepoWork::Branch(BranchLine::Release),
+            None,
+        ),
+        (
+            "kind = \"branch\"\nbranch = \"hotfix\"",
+            RepoWork::Branch(BranchLine::Hotfix),
+            None,
+        ),
+        (
+            "kind = \"git\"\ncheck = \"branch\"\npattern = \"hotfix/*\"",
+            RepoWork::Check(RepoCheck::OnBranch("hotfix/*".into())),
+            None,
+        ),
+        (
+            "kind = \"git\"\ncheck = \"tag-absent\"",
+            RepoWork::Check(RepoCheck::TagAbsent),
+            None,
+        ),
+        (
+            "kind = \"git\"\ncheck = \"changelog\"\ncomponent = \"api\"",
+            RepoWork::Check(RepoCheck::ChangelogHasSection),
+            Some("api"),
+        ),
+    ] {
+        let text = playbook(&format!(
+            "id = \"s\"\ntitle = \"S\"\nat = \"T-0\"\n{fields}"
+        ));
+        let parsed = parse_playbook("p.toml", &text).unwrap_or_else(|e| panic!("{fields}: {e}"));
+        assert_eq!(
+            parsed.phases[0].steps[0].kind,
+            StepKind::Repo(RepoStep {
+                work,
+                component: component.map(str::to_owned)
+            }),
+            "{fields}"
+        );
+    }
+}
+
+#[test]
+fn repository_step_mistakes_are_told_at_their_line() {
+    let step = "id = \"s\"\ntitle = \"S\"\nat = \"T-0\"\n";
+    let text = errors(&format!("{step}kind = \"git\"\ncheck = \"changlog\""));
+    assert_points_at(
+        &text,
+        11,
+        "phase.step.check",
+        "unknown check `changlog` (did you mean `changelog`?)",
+        "use `check = \"branch\"`",
+    );
+    let text = errors(&format!("{step}kind = \"git\"\ncheck = \"branch\""));
+    assert!(
+        text.contains("`check = \"branch\"` needs `pattern`"),
+        "{text}"
+    );
+    let text = errors(&format!(
+        "{step}kind = \"git\"\ncheck = \"branch\"\npattern = \"hotfix/{{slug}}\""
+    ));
+    assert!(text.contains("has an unknown variable"), "{text}");
+    let text = errors(&format!("{step}kind = \"branch\"\nbranch = \"feature\""));
+    assert!(text.contains("unknown branch `feature`"), "{text}");
+    let text = errors(&format!("{step}kind = \"git\""));
+    assert!(text.contains("a `git` step needs `check`"), "{text}");
+    let text = errors(&format!("{step}kind = \"manual\"\ncomponent = \"bot\""));
+    assert!(
+        text.contains("`component` do not apply to a `manual` step"),
+        "{text}"
+    );
+}

@@ -76,7 +76,7 @@ impl Checklist {
                 _ => None,
             },
             // Made by the cockpit (a passed run), or done by hand.
-            StepKind::Tag => match &record.gate {
+            StepKind::Repo(_) => match &record.gate {
                 GateRun::Finished { mark, outcome } if outcome.passed => Some(mark.at),
                 _ => record.completed.as_ref().map(|m| m.at),
             },
@@ -116,7 +116,7 @@ impl Checklist {
             return StepState::Skipped;
         }
         // A tag step done by hand after a failed run is done.
-        if step.kind == StepKind::Tag
+        if matches!(step.kind, StepKind::Repo(_))
             && record.completed.is_some()
             && !matches!(&record.gate, GateRun::Finished { outcome, .. } if outcome.passed)
         {

@@ -78,6 +78,7 @@ impl Fixture {
             zone: chrono_tz::America::Los_Angeles,
             playbook: "t".into(),
             targets: vec![],
+            components: Default::default(),
         };
         let started = Recorded {
             seq: 1,

@@ -4,6 +4,7 @@
 
 mod env;
 mod gating;
+mod repo_step;
 mod step_vars;
 mod validate;
 
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 use chrono::Duration;
 
 pub use env::{EnvValue, MIN_MASKED_LEN, looks_secret, mask};
+pub use repo_step::{BranchLine, CHECK_NAMES, RepoCheck, RepoStep, RepoWork};
 pub use step_vars::{GateVarError, gate_with_vars, provides, step_vars};
 pub use validate::{Problem, validate};
 
@@ -75,7 +77,8 @@ pub enum StepKind {
         target: Option<String>,
     },
     Rollback,
-    Tag,
+    /// `tag`, `branch`, `notes` or `git` (a check): see `RepoStep`.
+    Repo(RepoStep),
     Notify {
         channel: Option<String>,
     },
@@ -111,8 +114,9 @@ pub struct ApprovalRule {
     pub allow_self: bool,
 }
 
-pub const KIND_NAMES: [&str; 8] = [
-    "manual", "command", "http", "approval", "deploy", "rollback", "tag", "notify",
+pub const KIND_NAMES: [&str; 11] = [
+    "manual", "command", "http", "approval", "deploy", "rollback", "tag", "branch", "notes", "git",
+    "notify",
 ];
 
 impl StepKind {
@@ -124,16 +128,24 @@ impl StepKind {
             Self::Approval(_) => "approval",
             Self::Deploy { .. } => "deploy",
             Self::Rollback => "rollback",
-            Self::Tag => "tag",
+            Self::Repo(step) => step.work.kind_name(),
             Self::Notify { .. } => "notify",
         }
     }
 
-    /// A gate is run by the cockpit; its result decides the step. A `tag`
-    /// step is one: the tag made is its pass (by hand, with no `[[repo]]`,
-    /// it completes as a manual step).
+    /// A gate is run by the cockpit; its result decides the step. A
+    /// repository step is one: the tag made (the branch cut, ...) is its
+    /// pass (by hand, with no `[[repo]]`, it completes as a manual step).
     pub fn is_gate(&self) -> bool {
-        matches!(self, Self::Command(_) | Self::Http(_) | Self::Tag)
+        matches!(self, Self::Command(_) | Self::Http(_) | Self::Repo(_))
+    }
+
+    /// A `tag`, `branch`, `notes` or `git` step.
+    pub fn repo_step(&self) -> Option<&RepoStep> {
+        match self {
+            Self::Repo(step) => Some(step),
+            _ => None,
+        }
     }
 
     /// For kinds whose automation is not built yet: what will carry them out. Until

@@ -160,6 +160,7 @@ mod tests {
             zone: chrono_tz::UTC,
             playbook: "minor".into(),
             targets: Vec::new(),
+            components: Default::default(),
         }
     }
 

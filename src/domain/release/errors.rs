@@ -110,6 +110,8 @@ pub enum NewReleaseError {
     Kind(UnknownReleaseType),
     Version(VersionError),
     T0(T0Error),
+    /// A `name=version` word whose name is no component name.
+    Component(String),
 }
 
 impl fmt::Display for NewReleaseError {
@@ -121,6 +123,10 @@ impl fmt::Display for NewReleaseError {
             Self::Kind(error) => error.fmt(f),
             Self::Version(error) => error.fmt(f),
             Self::T0(error) => error.fmt(f),
+            Self::Component(word) => write!(
+                f,
+                "`{word}` is not COMPONENT=VERSION: write e.g. backend=1.5.0 (letters, digits, - and _ in the name)"
+            ),
         }
     }
 }

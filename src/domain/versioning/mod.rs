@@ -4,7 +4,9 @@
 //! `adapters/git` reads the repository; this decides what it means.
 
 pub mod bump;
+pub mod changelog;
 pub mod conventional;
 pub mod notes;
+pub mod plan;
 pub mod repos;
 pub mod tag_format;

@@ -235,14 +235,24 @@ fn push(sections: &mut Vec<Section>, title: &str, entry: Entry) {
 }
 
 impl Notes {
-    /// One line for a tag's message or an announcement: the counts.
+    /// One line for a tag's message or an announcement: the counts, the
+    /// breaking changes first.
     pub fn summary(&self) -> String {
         let name = self.title();
-        let counts: Vec<String> = self
-            .sections
-            .iter()
-            .filter(|s| !matches!(s.title.as_str(), "Highlights" | "Migration Guide"))
-            .map(|s| format!("{} {}", s.entries.len(), s.title.to_lowercase()))
+        let counted = || {
+            self.sections
+                .iter()
+                .filter(|s| !matches!(s.title.as_str(), "Highlights" | "Migration Guide"))
+        };
+        let breaking = counted()
+            .filter(|s| s.title != "Breaking Changes")
+            .flat_map(|s| &s.entries)
+            .filter(|e| e.breaking)
+            .count();
+        let counts: Vec<String> = (breaking > 0)
+            .then(|| format!("{breaking} breaking"))
+            .into_iter()
+            .chain(counted().map(|s| format!("{} {}", s.entries.len(), s.title.to_lowercase())))
             .collect();
         if counts.is_empty() {
             format!("{name}: no notable changes")
@@ -261,8 +271,19 @@ impl Notes {
     /// The notes as Markdown: a `## [VERSION] - DATE` section with `###`
     /// headings (Keep a Changelog), or a `# NAME vVERSION` document.
     pub fn markdown(&self) -> String {
+        self.render(self.style)
+    }
+
+    /// The notes as a CHANGELOG section: `## [VERSION] - DATE` with `###`
+    /// headings whatever the style (its sections are the style's), so it
+    /// sits among the file's other releases.
+    pub fn changelog_section(&self) -> String {
+        self.render(Style::KeepAChangelog)
+    }
+
+    fn render(&self, headings: Style) -> String {
         let mut out = String::new();
-        let heading = match self.style {
+        let heading = match headings {
             Style::KeepAChangelog => {
                 let name = match &self.component {
                     Some(component) => format!("{component} {}", self.version),
@@ -381,7 +402,7 @@ mod tests {
         assert_eq!(notes.left_out, 2, "the chore and the docs");
         assert_eq!(
             notes.summary(),
-            "v1.3.0: 1 added, 2 changed, 2 removed, 1 fixed, 1 security"
+            "v1.3.0: 1 breaking, 1 added, 2 changed, 2 removed, 1 fixed, 1 security"
         );
     }
 

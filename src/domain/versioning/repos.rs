@@ -1,6 +1,6 @@
 //! The repositories a release is cut from and its components, as the
 //! config gives them (`config/repos.rs` checks them): what the notes, the
-//! version suggestion and the `tag` steps read.
+//! version suggestion and the repository steps read (`plan.rs`).
 
 use std::path::PathBuf;
 
@@ -23,46 +23,6 @@ pub struct Repo {
     pub remote: Option<String>,
     /// Whether a `tag` step may tag with uncommitted changes in the tree.
     pub allow_dirty: bool,
-}
-
-/// What a `tag` step will do, as its dialog shows it and the runtime does it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagPlan {
-    pub step: String,
-    pub repo: PathBuf,
-    pub tag: String,
-    /// The release commit: a revision (`HEAD`).
-    pub at: String,
-    pub remote: Option<String>,
-    pub allow_dirty: bool,
-    /// The tag format, and the path of a component, for the notes.
-    pub format: String,
-    pub component: Option<String>,
-    pub path: Option<String>,
-}
-
-impl Repos {
-    /// The tag a release of `version` gets, for `step`: the scope's format
-    /// filled in, on `HEAD` of its repository.
-    pub fn tag_plan(&self, step: &str, version: &str) -> Result<TagPlan, String> {
-        let scope = self.scope(None)?;
-        let format = scope.tag_format()?;
-        let version = semver::Version::parse(version.trim_start_matches('v'))
-            .map_err(|e| format!("the release's version {version} is not semver: {e}"))?;
-        Ok(TagPlan {
-            step: step.to_owned(),
-            repo: scope.repo.path.clone(),
-            tag: format.tag(&version),
-            at: "HEAD".to_owned(),
-            remote: scope.repo.remote.clone(),
-            allow_dirty: scope.repo.allow_dirty,
-            format: scope
-                .component
-                .map_or(scope.repo.tag_format.clone(), |c| c.tag_format.clone()),
-            component: scope.component.map(|c| c.name.clone()),
-            path: scope.path_filter().map(str::to_owned),
-        })
-    }
 }
 
 /// A `[[component]]`, checked.

@@ -602,14 +602,14 @@ fn a_tag_step_asks_which_tag_goes_where_then_journals_its_start_and_the_runtime_
     select(&mut model, "tag");
     assert!(press(&mut model, &["space"]).is_empty(), "it asks first");
     let Some(Overlay::Confirm(Confirm {
-        action: Action::TagStep(plan),
+        action: Action::RepoStep(plan),
         ..
     })) = &model.overlay
     else {
         panic!("{:?} {:?}", model.overlay, model.notice)
     };
-    assert_eq!(plan.tag, "v2.4.0");
-    assert_eq!(plan.remote.as_deref(), Some("origin"));
+    assert_eq!(plan.tags(), ["v2.4.0"]);
+    assert_eq!(plan.items[0].remote.as_deref(), Some("origin"));
     assert!(press(&mut model, &["enter"]).is_empty(), "enter is not yes");
     assert!(model.overlay.is_none());
     assert_eq!(state(&model, "tag"), StepState::Pending);
@@ -621,17 +621,17 @@ fn a_tag_step_asks_which_tag_goes_where_then_journals_its_start_and_the_runtime_
         vec![Effect::Record(Event::GateStarted { step: "tag".into() })]
     );
     let effects = record(&mut model, started);
-    let [Effect::Tag { plan, request }] = effects.as_slice() else {
+    let [Effect::RepoStep { plan, request }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert_eq!(plan.tag, "v2.4.0");
-    assert_eq!(plan.at, "HEAD");
+    assert_eq!(plan.tags(), ["v2.4.0"]);
+    assert_eq!(plan.items[0].at, "HEAD");
     assert_eq!(state(&model, "tag"), StepState::Running);
     assert!(
         press(&mut model, &["space"]).is_empty(),
         "one tag at a time"
     );
-    assert_eq!(model.notice.as_deref(), Some("`tag` is tagging"));
+    assert_eq!(model.notice.as_deref(), Some("`tag` is running"));
 
     let done = update(
         &mut model,
@@ -680,4 +680,123 @@ fn a_tag_step_without_a_repo_is_done_by_hand_and_read_only_refuses_it() {
     press(&mut model, &["space"]);
     model.operator.read_only = true;
     assert!(press(&mut model, &["y"]).is_empty());
+}
+
+/// Makes the fixture's `tag` step another repository step.
+fn tag_step_becomes(model: &mut Model, kind: crate::domain::playbook::RepoStep) {
+    let view = model.release.as_mut().unwrap();
+    for phase in &mut view.checklist.playbook.phases {
+        for step in &mut phase.steps {
+            if step.id == "tag" {
+                step.kind = StepKind::Repo(kind.clone());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_check_of_the_repo_starts_without_asking_and_a_branch_asks_first() {
+    use crate::domain::playbook::{BranchLine, RepoCheck, RepoStep, RepoWork};
+    use crate::domain::versioning::plan::{BranchFrom, ItemWork};
+    let mut model = sample_model_with_release();
+    with_repo(&mut model);
+    tag_step_becomes(
+        &mut model,
+        RepoStep {
+            work: RepoWork::Check(RepoCheck::TagAbsent),
+            component: None,
+        },
+    );
+    select(&mut model, "tag");
+    let started = press(&mut model, &["space"]);
+    assert_eq!(
+        started,
+        vec![Effect::Record(Event::GateStarted { step: "tag".into() })],
+        "a check changes nothing: no dialog"
+    );
+    let effects = record(&mut model, started);
+    let [Effect::RepoStep { plan, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(plan.items[0].work, ItemWork::TagAbsent);
+
+    let mut model = sample_model_with_release();
+    with_repo(&mut model);
+    tag_step_becomes(
+        &mut model,
+        RepoStep {
+            work: RepoWork::Branch(BranchLine::Release),
+            component: None,
+        },
+    );
+    select(&mut model, "tag");
+    assert!(press(&mut model, &["space"]).is_empty(), "it asks first");
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::RepoStep(plan),
+        ..
+    })) = &model.overlay
+    else {
+        panic!("{:?} {:?}", model.overlay, model.notice)
+    };
+    assert_eq!(
+        plan.items[0].work,
+        ItemWork::Branch {
+            name: "release/v2.4.0".into(),
+            from: BranchFrom::Revision("main".into())
+        }
+    );
+    model.operator.read_only = true;
+    assert!(press(&mut model, &["y"]).is_empty(), "read-only refuses it");
+}
+
+#[test]
+fn a_release_of_components_tags_each_with_its_version_and_names_unknown_ones() {
+    use crate::domain::versioning::repos::Component;
+    let mut model = sample_model_with_release();
+    with_repo(&mut model);
+    for name in ["backend", "bot"] {
+        model.repos.components.push(Component {
+            name: name.into(),
+            repo: 0,
+            path: Some(name.into()),
+            tag_format: "{component}-v{version}".into(),
+            targets: Vec::new(),
+        });
+    }
+    select(&mut model, "tag");
+    press(&mut model, &["space"]);
+    assert!(model.overlay.is_none());
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("names no component versions")
+            && notice.contains("backend=1.0.0 bot=1.0.0"),
+        "{notice}"
+    );
+    let view = model.release.as_mut().unwrap();
+    for (name, version) in [("backend", "1.5.0"), ("bot", "0.9.0")] {
+        view.checklist
+            .release
+            .components
+            .insert(name.into(), semver::Version::parse(version).unwrap());
+    }
+    press(&mut model, &["space"]);
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::RepoStep(plan),
+        ..
+    })) = &model.overlay
+    else {
+        panic!("{:?} {:?}", model.overlay, model.notice)
+    };
+    assert_eq!(plan.tags(), ["backend-v1.5.0", "bot-v0.9.0"]);
+
+    // `:release-new` with a component the config lacks says which it has.
+    let repos = model.repos.clone();
+    let typed = [("frontend".to_owned(), semver::Version::new(2, 1, 0))]
+        .into_iter()
+        .collect();
+    let error = crate::app::actions::versions::check_components(&repos, &typed).unwrap_err();
+    assert_eq!(
+        error,
+        "no component `frontend`; the config's are: backend, bot"
+    );
 }

@@ -1,0 +1,221 @@
+//! What a repository step (`tag`, `branch`, `notes`, `git`) will do, item
+//! by item: one per component the release holds, or one for a release of
+//! one repo. Its dialog shows the plan; the runtime carries it out
+//! (`runtime/repo_step.rs`) in the same order, stopping at the first that
+//! fails.
+
+use std::path::PathBuf;
+
+use super::notes::Style;
+use super::repos::{Repos, Scope};
+use crate::domain::playbook::{BranchLine, RepoCheck, RepoStep, RepoWork};
+use crate::domain::release::Release;
+
+/// A step's work on one repository, for one component or the whole repo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoItem {
+    pub repo: PathBuf,
+    /// The component, or the repo's name for a release without them.
+    pub label: String,
+    pub component: Option<String>,
+    /// The version this item releases (semver).
+    pub version: String,
+    /// The tag format and its tag for `version`.
+    pub format: String,
+    pub tag: String,
+    /// A component's path filter, for its notes.
+    pub path: Option<String>,
+    /// The release commit: a revision (`HEAD`).
+    pub at: String,
+    pub remote: Option<String>,
+    pub allow_dirty: bool,
+    /// The CHANGELOG, relative to the repository.
+    pub changelog: String,
+    pub style: Style,
+    pub work: ItemWork,
+}
+
+/// What is done to the item's repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemWork {
+    Tag,
+    /// Cut `name` from `from`.
+    Branch {
+        name: String,
+        from: BranchFrom,
+    },
+    /// A section on top of the CHANGELOG and a notes file.
+    Notes,
+    /// The checked-out branch matches this pattern, filled in.
+    OnBranch {
+        pattern: String,
+    },
+    TagAbsent,
+    ChangelogHasSection,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BranchFrom {
+    /// A revision: the main branch.
+    Revision(String),
+    /// The newest release tag of the item's format, found when it runs.
+    LatestRelease,
+}
+
+/// A repository step's plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoPlan {
+    pub step: String,
+    pub work: RepoWork,
+    pub items: Vec<RepoItem>,
+}
+
+impl RepoPlan {
+    /// The tags the plan makes or checks, for its dialog and notices.
+    pub fn tags(&self) -> Vec<&str> {
+        self.items.iter().map(|i| i.tag.as_str()).collect()
+    }
+}
+
+impl Repos {
+    /// What `step` does for `release`: an item per component the step
+    /// names, or per component the release has a version for, or the one
+    /// repo's. Why not, in words the operator can act on.
+    pub fn plan(&self, step: &str, kind: &RepoStep, release: &Release) -> Result<RepoPlan, String> {
+        let scopes: Vec<Scope<'_>> = match (&kind.component, self.components.is_empty()) {
+            (Some(name), _) => vec![self.scope(Some(name))?],
+            (None, true) => vec![self.scope(None)?],
+            (None, false) => {
+                let named: Vec<Scope<'_>> = self
+                    .components
+                    .iter()
+                    .filter(|c| release.components.contains_key(&c.name))
+                    .map(|c| self.scope(Some(&c.name)))
+                    .collect::<Result<_, _>>()?;
+                if named.is_empty() {
+                    return Err(format!(
+                        "the release names no component versions: start it with them, e.g. {}",
+                        self.components
+                            .iter()
+                            .map(|c| format!("{}=1.0.0", c.name))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ));
+                }
+                named
+            }
+        };
+        let items = scopes
+            .into_iter()
+            .map(|scope| item(&kind.work, &scope, release))
+            .collect::<Result<_, _>>()?;
+        Ok(RepoPlan {
+            step: step.to_owned(),
+            work: kind.work.clone(),
+            items,
+        })
+    }
+}
+
+fn item(work: &RepoWork, scope: &Scope<'_>, release: &Release) -> Result<RepoItem, String> {
+    let component = scope.component.map(|c| c.name.clone());
+    if let Some(name) = &component
+        && !release.components.is_empty()
+        && !release.components.contains_key(name)
+    {
+        return Err(format!(
+            "the release has no version for component `{name}`: it holds {}",
+            release
+                .components
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let version = release.version_of(component.as_deref()).clone();
+    let format = scope.tag_format()?;
+    let label = component.clone().unwrap_or_else(|| scope.repo.name.clone());
+    let fill = |pattern: &str| {
+        pattern
+            .replace("{version}", &version.to_string())
+            .replace("{component}", &label)
+            .replace(
+                "{date}",
+                &release
+                    .t0
+                    .with_timezone(&release.zone)
+                    .format("%Y-%m-%d")
+                    .to_string(),
+            )
+            .replace("{slug}", &slug(&release.name))
+    };
+    let work = match work {
+        RepoWork::Tag => ItemWork::Tag,
+        RepoWork::Notes => ItemWork::Notes,
+        RepoWork::Branch(BranchLine::Release) => ItemWork::Branch {
+            name: fill(&scope.repo.release_branch),
+            from: BranchFrom::Revision(scope.repo.main_branch.clone()),
+        },
+        RepoWork::Branch(BranchLine::Hotfix) => ItemWork::Branch {
+            name: fill(&scope.repo.hotfix_branch),
+            from: BranchFrom::LatestRelease,
+        },
+        RepoWork::Check(RepoCheck::OnBranch(pattern)) => ItemWork::OnBranch {
+            pattern: fill(pattern),
+        },
+        RepoWork::Check(RepoCheck::TagAbsent) => ItemWork::TagAbsent,
+        RepoWork::Check(RepoCheck::ChangelogHasSection) => ItemWork::ChangelogHasSection,
+    };
+    Ok(RepoItem {
+        repo: scope.repo.path.clone(),
+        label,
+        tag: format.tag(&version),
+        version: version.to_string(),
+        format: scope
+            .component
+            .map_or(scope.repo.tag_format.clone(), |c| c.tag_format.clone()),
+        component,
+        path: scope.path_filter().map(str::to_owned),
+        at: "HEAD".to_owned(),
+        remote: scope.repo.remote.clone(),
+        allow_dirty: scope.repo.allow_dirty,
+        changelog: scope.repo.changelog.clone(),
+        style: scope.repo.style,
+        work,
+    })
+}
+
+/// `Mobile App` -> `mobile-app`: what `{slug}` is in a branch name.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// Whether `branch` matches `pattern`, where `*` is any text.
+pub fn branch_matches(pattern: &str, branch: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return pattern == branch;
+    };
+    let Some(mut rest) = branch.strip_prefix(first) else {
+        return false;
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests;

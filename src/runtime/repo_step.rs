@@ -1,0 +1,314 @@
+//! A repository step's work, off the loop thread: each item of its plan in
+//! order (a tag, a branch, the notes, a check), stopping at the first that
+//! fails, told as one gate's outcome.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use git2::Repository;
+
+use crate::adapters::git::{self, act, history};
+use crate::adapters::text::clean_line;
+use crate::domain::events::GateOutcome;
+use crate::domain::versioning::changelog::{self, Inserted};
+use crate::domain::versioning::plan::{BranchFrom, ItemWork, RepoItem, RepoPlan, branch_matches};
+use crate::domain::versioning::tag_format::TagFormat;
+
+/// Where a step writes what it makes outside the repository: the notes
+/// files, beside the release's run logs.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub notes_dir: PathBuf,
+}
+
+/// Carries out the plan; blocking.
+pub fn run(plan: &RepoPlan, place: &Place) -> GateOutcome {
+    let started = Instant::now();
+    let mut done = Vec::new();
+    let mut failure = None;
+    for item in &plan.items {
+        match run_item(item, place) {
+            Ok(what) => done.push(format!("{}: {what}", item.label)),
+            Err(why) => {
+                failure = Some(format!("{}: {why}", item.label));
+                break;
+            }
+        }
+    }
+    let passed = failure.is_none();
+    let summary = match failure {
+        None => done.join("; "),
+        // What was done before the failure stays done: say so.
+        Some(why) if done.is_empty() => why,
+        Some(why) => format!("{why} (done before it: {})", done.join("; ")),
+    };
+    GateOutcome {
+        passed,
+        summary,
+        output: String::new(),
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }
+}
+
+/// A failure that never got as far as git.
+pub fn failed(why: String) -> GateOutcome {
+    GateOutcome {
+        passed: false,
+        summary: why,
+        output: String::new(),
+        duration_ms: 0,
+    }
+}
+
+fn run_item(item: &RepoItem, place: &Place) -> Result<String, String> {
+    let repo = git::open(&item.repo).map_err(|e| e.to_string())?;
+    // The release commit read once: the notes, the tag and the checks are
+    // of the same commit.
+    let commit = history::commit_of(&repo, &item.at)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    match &item.work {
+        ItemWork::Tag => {
+            let message = notes(&repo, item, &commit)?.summary();
+            let new = act::NewTag {
+                repo: &item.repo,
+                name: &item.tag,
+                at: &commit,
+                message: &message,
+                allow_dirty: item.allow_dirty,
+                remote: item.remote.as_deref(),
+            };
+            let done = act::tag(&new).map_err(|e| e.to_string())?;
+            Ok(format!("{done} (from {})", branch_of(&repo)))
+        }
+        ItemWork::Branch { name, from } => {
+            let from = match from {
+                BranchFrom::Revision(rev) => rev.clone(),
+                BranchFrom::LatestRelease => latest_release(&repo, item)?,
+            };
+            act::branch(&act::NewBranch {
+                repo: &item.repo,
+                name,
+                from: &from,
+                remote: item.remote.as_deref(),
+            })
+            .map_err(|e| e.to_string())
+        }
+        ItemWork::Notes => write_notes(&repo, item, &commit, place),
+        ItemWork::OnBranch { pattern } => {
+            let branch = branch_of(&repo);
+            if branch_matches(pattern, &branch) {
+                Ok(format!("on {branch}"))
+            } else {
+                Err(format!("on {branch}, not on {pattern}"))
+            }
+        }
+        ItemWork::TagAbsent => tag_absent(&repo, item),
+        ItemWork::ChangelogHasSection => {
+            let text = file_at(&repo, &commit, &item.changelog)?
+                .ok_or_else(|| format!("{} is not in the release commit", item.changelog))?;
+            if changelog::has_section(&text, release_of(item)) {
+                Ok(format!(
+                    "{} has a section for {}",
+                    item.changelog, item.version
+                ))
+            } else {
+                Err(format!(
+                    "{} at {} has no section for {}: write the notes (a `notes` step, or `release-cockpit notes --write`) and commit them",
+                    item.changelog,
+                    short(&commit),
+                    item.version
+                ))
+            }
+        }
+    }
+}
+
+fn release_of(item: &RepoItem) -> changelog::Release<'_> {
+    changelog::Release {
+        component: item.component.as_deref(),
+        version: &item.version,
+        tag: &item.tag,
+    }
+}
+
+/// The item's notes: its commits since its previous release.
+fn notes(
+    repo: &Repository,
+    item: &RepoItem,
+    commit: &str,
+) -> Result<crate::domain::versioning::notes::Notes, String> {
+    let format = TagFormat::new(&item.format, item.component.as_deref()).map_err(|e| e.0)?;
+    let read = history::since_last_release(repo, &format, (None, commit), item.path.as_deref())
+        .map_err(|e| e.to_string())?;
+    Ok(read.notes(
+        (item.component.as_deref(), &item.version),
+        chrono::Utc::now().date_naive(),
+        item.style,
+    ))
+}
+
+/// The CHANGELOG's new section in the working tree (nothing committed),
+/// and the notes file.
+fn write_notes(
+    repo: &Repository,
+    item: &RepoItem,
+    commit: &str,
+    place: &Place,
+) -> Result<String, String> {
+    let notes = notes(repo, item, commit)?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| "a bare repository has no CHANGELOG to write".to_owned())?;
+    let path = inside(workdir, &item.changelog)?;
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let changelog_said = match changelog::insert(
+        existing.as_deref(),
+        &notes.changelog_section(),
+        release_of(item),
+    ) {
+        Inserted::AlreadyThere => format!("{} has its section already", item.changelog),
+        Inserted::Text(text) => {
+            write_replacing(&path, &text, false)?;
+            format!("a {} section on top of {}", item.version, item.changelog)
+        }
+    };
+    crate::config::paths::create_private_dir_all(&place.notes_dir)
+        .map_err(|e| format!("cannot make {}: {e}", place.notes_dir.display()))?;
+    let file = place.notes_dir.join(format!("{}.md", file_name(&item.tag)));
+    write_replacing(&file, &notes.markdown(), true)?;
+    Ok(format!(
+        "{changelog_said}; notes in {} ({})",
+        file.display(),
+        notes.summary()
+    ))
+}
+
+/// `relative` under `root`, refused if it climbs out of it.
+fn inside(root: &Path, relative: &str) -> Result<PathBuf, String> {
+    let path = Path::new(relative);
+    let climbs = path.components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    });
+    if climbs {
+        return Err(format!("`{relative}` is not a path inside the repository"));
+    }
+    Ok(root.join(path))
+}
+
+/// Written beside, synced, then renamed over: a crash leaves the old file
+/// or the new one, never half of one. `private`: readable by the user alone
+/// (a state file), else as the umask has it (a file of the repository).
+fn write_replacing(path: &Path, text: &str, private: bool) -> Result<(), String> {
+    use std::io::Write;
+    let temporary = path.with_extension("release-cockpit.tmp");
+    let mut options = if private {
+        crate::config::paths::private_file()
+    } else {
+        std::fs::OpenOptions::new()
+    };
+    let result = options
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&temporary)
+        .and_then(|mut file| {
+            file.write_all(text.as_bytes())?;
+            // A file replaced keeps its mode.
+            if let Ok(old) = std::fs::metadata(path) {
+                file.set_permissions(old.permissions())?;
+            }
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+/// A tag as a file name: `/` (in `release/bot/1.0.0`) made `_`.
+fn file_name(tag: &str) -> String {
+    tag.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The newest release tag of the item's format (not a pre-release).
+fn latest_release(repo: &Repository, item: &RepoItem) -> Result<String, String> {
+    let format = TagFormat::new(&item.format, item.component.as_deref()).map_err(|e| e.0)?;
+    history::releases(repo, &format)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|(v, _)| v.pre.is_empty())
+        .map(|(_, tag)| tag)
+        .ok_or_else(|| {
+            format!(
+                "no release tag of the form {} to cut a hotfix from",
+                item.format
+            )
+        })
+}
+
+fn tag_absent(repo: &Repository, item: &RepoItem) -> Result<String, String> {
+    if repo
+        .find_reference(&format!("refs/tags/{}", item.tag))
+        .is_ok()
+    {
+        return Err(format!(
+            "{} exists already here: a released version is never tagged again",
+            item.tag
+        ));
+    }
+    match &item.remote {
+        Some(remote) => match act::remote_has_tag(&item.repo, remote, &item.tag) {
+            Ok(false) => Ok(format!("{} is new here and on {remote}", item.tag)),
+            Ok(true) => Err(format!("{} exists already on {remote}", item.tag)),
+            Err(e) => Err(format!("cannot ask {remote}: {e}")),
+        },
+        None => Ok(format!("{} is new (the repo has no remote)", item.tag)),
+    }
+}
+
+/// The checked-out branch, or "a detached HEAD".
+fn branch_of(repo: &Repository) -> String {
+    repo.head()
+        .ok()
+        .filter(|h| h.is_branch())
+        .and_then(|h| h.shorthand().ok().map(|b| clean_line(b, 100)))
+        .unwrap_or_else(|| "a detached HEAD".to_owned())
+}
+
+/// A file's text in a commit's tree; `None` if the commit has no such file.
+fn file_at(repo: &Repository, commit: &str, path: &str) -> Result<Option<String>, String> {
+    let error = |e: git2::Error| clean_line(e.message(), 300);
+    let commit = repo
+        .find_commit(git2::Oid::from_str(commit).map_err(error)?)
+        .map_err(error)?;
+    let tree = commit.tree().map_err(error)?;
+    let Ok(entry) = tree.get_path(Path::new(path)) else {
+        return Ok(None);
+    };
+    let blob = entry
+        .to_object(repo)
+        .and_then(|o| o.peel_to_blob())
+        .map_err(error)?;
+    Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+}
+
+fn short(id: &str) -> &str {
+    id.get(..7).unwrap_or(id)
+}
