@@ -432,3 +432,47 @@ fn a_hotfix_follows_the_release_it_was_cut_from_not_a_later_one() {
         "{notes}"
     );
 }
+
+#[test]
+fn notes_write_puts_a_section_on_top_of_the_changelog_once_and_prints_the_notes() {
+    let repo = three_components();
+    let config = config(&repo, "");
+    std::fs::write(
+        repo.path().join("CHANGELOG.md"),
+        "# Changelog\n\n## [backend 1.4.0] - 2026-11-01\n\n- old\n",
+    )
+    .unwrap();
+    let out_file = repo.path().join("notes-backend.md");
+    let args = [
+        "notes",
+        "--component",
+        "backend",
+        "--write",
+        "--out",
+        out_file.to_str().unwrap(),
+    ];
+
+    let (code, out, err) = cockpit(&config, &args);
+
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("## [backend 1.5.0] - "), "{out}");
+    assert!(
+        err.contains("a 1.5.0 section on top of CHANGELOG.md"),
+        "{err}"
+    );
+    let changelog = std::fs::read_to_string(repo.path().join("CHANGELOG.md")).unwrap();
+    assert!(
+        changelog.starts_with("# Changelog\n\n## [backend 1.5.0] - "),
+        "{changelog}"
+    );
+    assert!(changelog.ends_with("## [backend 1.4.0] - 2026-11-01\n\n- old\n"));
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), out);
+
+    let (code, _, err) = cockpit(&config, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("has its section already"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join("CHANGELOG.md")).unwrap(),
+        changelog
+    );
+}

@@ -991,3 +991,110 @@ fn deploy_confirmation_for_containers() {
     press(&mut model, &["3", "d"]);
     insta::assert_snapshot!(render(&model, 120, 24).backend());
 }
+
+/// The sample release with one repository, and what it said when read.
+fn repo_model() -> Model {
+    use release_cockpit::domain::versioning::bump::Bump;
+    use release_cockpit::domain::versioning::notes::Style;
+    use release_cockpit::domain::versioning::reading::ComponentReading;
+    use release_cockpit::domain::versioning::repos::{Component, Repo, Repos};
+    let mut model = sample_model_with_release();
+    model.repos = Repos {
+        repos: vec![Repo {
+            name: "shop".into(),
+            path: "/srv/shop".into(),
+            tag_format: "v{version}".into(),
+            main_branch: "main".into(),
+            release_branch: "release/v{version}".into(),
+            hotfix_branch: "hotfix/{date}-{slug}".into(),
+            style: Style::KeepAChangelog,
+            changelog: "CHANGELOG.md".into(),
+            remote: Some("origin".into()),
+            allow_dirty: false,
+        }],
+        components: ["backend", "frontend", "bot"]
+            .into_iter()
+            .map(|name| Component {
+                name: name.into(),
+                repo: 0,
+                path: Some(name.into()),
+                tag_format: "{component}-v{version}".into(),
+                targets: Vec::new(),
+            })
+            .collect(),
+    };
+    let view = model.release.as_mut().unwrap();
+    for (name, version) in [
+        ("backend", "1.5.0"),
+        ("frontend", "2.1.0"),
+        ("bot", "0.9.0"),
+    ] {
+        view.checklist
+            .release
+            .components
+            .insert(name.into(), semver::Version::parse(version).unwrap());
+    }
+    let reading =
+        |label: &str, previous: &str, suggested: &str, notes: &str, flag: Option<&str>| {
+            ComponentReading {
+                label: label.into(),
+                component: Some(label.into()),
+                previous_tag: Some(previous.into()),
+                commits: notes.lines().filter(|l| l.starts_with("- ")).count(),
+                bump: Bump::Minor,
+                suggested: semver::Version::parse(suggested).unwrap(),
+                why: "1 feature(s)".into(),
+                beyond_type: flag.map(str::to_owned),
+                notes: notes.into(),
+                summary: String::new(),
+            }
+        };
+    view.repo_reading = Some(Ok(vec![
+        reading(
+            "backend",
+            "backend-v1.4.0",
+            "1.5.0",
+            "## [backend 1.5.0] - 2026-12-01\n\n### Added\n\n- **orders:** export as CSV (#51, 3f2a1b0)\n",
+            None,
+        ),
+        reading(
+            "frontend",
+            "frontend-v2.0.0",
+            "2.1.0",
+            "## [frontend 2.1.0] - 2026-12-01\n\n### Added\n\n- live sync (9c1d2e3)\n\n### Fixed\n\n- **cart:** round totals (#60, 4b5c6d7)\n",
+            None,
+        ),
+        reading(
+            "bot",
+            "bot-v0.8.0",
+            "0.9.0",
+            "## [bot 0.9.0] - 2026-12-01\n\n### Added\n\n- **BREAKING** **bot:** commands take a project (8e9f0a1)\n",
+            Some("this minor release holds a breaking change: feat(bot): commands take a project"),
+        ),
+    ]));
+    model
+}
+
+#[test]
+fn a_release_of_components_in_the_checklist_header_with_its_flag() {
+    let model = repo_model();
+    insta::assert_snapshot!(render(&model, 140, 12).backend());
+}
+
+#[test]
+fn a_tag_steps_details_preview_each_components_notes() {
+    let mut model = repo_model();
+    let now = model.clock.now;
+    model.release.as_mut().unwrap().select_step("tag", now);
+    press(&mut model, &["enter"]);
+    insta::assert_snapshot!(render(&model, 120, 50).backend());
+}
+
+#[test]
+fn the_tag_confirmation_lists_each_components_tag() {
+    let mut model = repo_model();
+    let now = model.clock.now;
+    model.release.as_mut().unwrap().select_step("tag", now);
+    press(&mut model, &["space"]);
+    insta::assert_snapshot!(render(&model, 120, 24).backend());
+}

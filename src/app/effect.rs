@@ -29,6 +29,13 @@ pub enum Effect {
         request: Request,
         plan: crate::domain::versioning::plan::RepoPlan,
     },
+    /// Read the repositories (the release's components, or all for a
+    /// release not started yet): reported as `Msg::ReposRead`.
+    ReadRepos {
+        repos: Box<crate::domain::versioning::repos::Repos>,
+        release: Option<Box<crate::domain::release::Release>>,
+        read_for: crate::app::actions::versions::ReadFor,
+    },
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
     OpenRelease { id: String },

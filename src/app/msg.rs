@@ -64,4 +64,9 @@ pub enum Msg {
     RunOutput(crate::domain::rollout::RunOutput),
     /// A health signal's poll reported.
     Signal(crate::domain::health::SignalUpdate),
+    /// The repositories were read (`Effect::ReadRepos`).
+    ReposRead {
+        read_for: crate::app::actions::versions::ReadFor,
+        read: crate::app::actions::versions::RepoReading,
+    },
 }

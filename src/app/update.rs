@@ -213,8 +213,11 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             actions::rollback::release_opened(model);
             model.focus = Pane::Checklist;
             model.mark_changed();
-            Vec::new()
+            actions::versions::read_for_release(model)
+                .into_iter()
+                .collect()
         }
+        Msg::ReposRead { read_for, read } => actions::versions::read(model, read_for, read),
         Msg::RunOutput(output) => {
             let (target, started) =
                 crate::app::panes::run_log::apply(&mut model.rollout.runs, output);
@@ -316,7 +319,7 @@ fn elsewhere(model: &mut Model, key: &Key) {
     }
 }
 
-fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
+pub(crate) fn run_command(model: &mut Model, command: Command) -> Vec<Effect> {
     model.mark_changed();
     model.notice = None;
     // Only a release has a place to remember it in, beside its journal.
@@ -374,6 +377,9 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
                 purpose: PromptPurpose::NewRelease,
                 text: String::new(),
             }));
+            return actions::versions::read_for_prompt(model)
+                .into_iter()
+                .collect();
         }
         Command::MoveUp
         | Command::MoveDown

@@ -162,6 +162,13 @@ pub struct NotesArgs {
     /// keep-a-changelog or team (default: the repo's `notes`)
     #[arg(long, value_name = "STYLE")]
     pub style: Option<String>,
+    /// Also put the notes on top of the repo's CHANGELOG (the rest left as
+    /// it is; nothing committed)
+    #[arg(long)]
+    pub write: bool,
+    /// Also write the notes to this file
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -6,29 +6,12 @@ use semver::Version;
 use serde::Serialize;
 
 use super::args::{NotesArgs, VersionArgs};
+use crate::adapters::git::changelog_file;
+use crate::adapters::git::scope::read;
 use crate::adapters::git::{self, history};
-use crate::config::repos::{Repos, Scope};
+use crate::config::repos::Repos;
 use crate::domain::versioning::bump::{self, Suggestion};
 use crate::domain::versioning::notes::Style;
-
-/// What a command reads: the scope's history from the last release.
-struct Read {
-    history: history::ReleaseHistory,
-    suggestion: Suggestion,
-}
-
-fn read(scope: &Scope<'_>, from: Option<&str>, to: &str) -> Result<Read, String> {
-    let format = scope.tag_format()?;
-    let repo = git::open(&scope.repo.path).map_err(|e| e.to_string())?;
-    let history = history::since_last_release(&repo, &format, (from, to), scope.path_filter())
-        .map_err(|e| e.to_string())?;
-    let changes: Vec<_> = history.commits.iter().map(|c| c.change.clone()).collect();
-    let suggestion = bump::suggest(history.previous.as_ref().map(|(v, _)| v), &changes);
-    Ok(Read {
-        history,
-        suggestion,
-    })
-}
 
 /// The notes as Markdown or JSON.
 pub fn notes(repos: &Repos, args: &NotesArgs, today: NaiveDate) -> Result<String, String> {
@@ -53,10 +36,36 @@ pub fn notes(repos: &Repos, args: &NotesArgs, today: NaiveDate) -> Result<String
     let built = read
         .history
         .notes((component, &version.to_string()), today, style);
-    if json {
-        return serde_json::to_string_pretty(&built).map_err(|e| e.to_string());
+    let text = if json {
+        serde_json::to_string_pretty(&built).map_err(|e| e.to_string())?
+    } else {
+        built.markdown()
+    };
+    let mut said = Vec::new();
+    if args.write {
+        let format = scope.tag_format()?;
+        let tag = format.tag(&version);
+        let version = version.to_string();
+        said.push(changelog_file::write_section(
+            &scope.repo.path,
+            &scope.repo.changelog,
+            &built.changelog_section(),
+            crate::domain::versioning::changelog::Release {
+                component,
+                version: &version,
+                tag: &tag,
+            },
+        )?);
     }
-    Ok(built.markdown())
+    if let Some(out) = &args.out {
+        std::fs::write(out, &text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        said.push(format!("notes in {}", out.display()));
+    }
+    // What was written goes to stderr: stdout stays the notes, for a pipe.
+    for line in said {
+        eprintln!("{}", crate::cli::output::strip_controls(&line));
+    }
+    Ok(text)
 }
 
 #[derive(Serialize)]

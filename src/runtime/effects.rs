@@ -399,6 +399,20 @@ impl EffectRunner for Runner {
                     });
                 });
             }
+            Effect::ReadRepos {
+                repos,
+                release,
+                read_for,
+            } => {
+                let mailbox = self.mailbox.clone();
+                tokio::task::spawn_blocking(move || {
+                    let read = super::versions::read(&repos, release.as_deref());
+                    if let Err(why) = &read {
+                        tracing::info!(why, "repositories not read");
+                    }
+                    let _ = mailbox.send(Msg::ReposRead { read_for, read });
+                });
+            }
             Effect::RememberView(remembered) => {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");

@@ -19,6 +19,7 @@ pub mod signal_reader;
 pub mod signals;
 pub mod targets;
 pub mod terminal;
+pub mod versions;
 pub mod view_file;
 
 pub use effects::{EffectRunner, Runner, Writer};

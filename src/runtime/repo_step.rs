@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use git2::Repository;
 
-use crate::adapters::git::{self, act, history};
+use crate::adapters::git::{self, act, changelog_file, history};
 use crate::adapters::text::clean_line;
 use crate::domain::events::GateOutcome;
-use crate::domain::versioning::changelog::{self, Inserted};
+use crate::domain::versioning::changelog;
 use crate::domain::versioning::plan::{BranchFrom, ItemWork, RepoItem, RepoPlan, branch_matches};
 use crate::domain::versioning::tag_format::TagFormat;
 
@@ -160,78 +160,21 @@ fn write_notes(
     let workdir = repo
         .workdir()
         .ok_or_else(|| "a bare repository has no CHANGELOG to write".to_owned())?;
-    let path = inside(workdir, &item.changelog)?;
-    let existing = match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    let changelog_said = match changelog::insert(
-        existing.as_deref(),
+    let changelog_said = changelog_file::write_section(
+        workdir,
+        &item.changelog,
         &notes.changelog_section(),
         release_of(item),
-    ) {
-        Inserted::AlreadyThere => format!("{} has its section already", item.changelog),
-        Inserted::Text(text) => {
-            write_replacing(&path, &text, false)?;
-            format!("a {} section on top of {}", item.version, item.changelog)
-        }
-    };
+    )?;
     crate::config::paths::create_private_dir_all(&place.notes_dir)
         .map_err(|e| format!("cannot make {}: {e}", place.notes_dir.display()))?;
     let file = place.notes_dir.join(format!("{}.md", file_name(&item.tag)));
-    write_replacing(&file, &notes.markdown(), true)?;
+    changelog_file::write_replacing(&file, &notes.markdown(), true)?;
     Ok(format!(
         "{changelog_said}; notes in {} ({})",
         file.display(),
         notes.summary()
     ))
-}
-
-/// `relative` under `root`, refused if it climbs out of it.
-fn inside(root: &Path, relative: &str) -> Result<PathBuf, String> {
-    let path = Path::new(relative);
-    let climbs = path.components().any(|c| {
-        !matches!(
-            c,
-            std::path::Component::Normal(_) | std::path::Component::CurDir
-        )
-    });
-    if climbs {
-        return Err(format!("`{relative}` is not a path inside the repository"));
-    }
-    Ok(root.join(path))
-}
-
-/// Written beside, synced, then renamed over: a crash leaves the old file
-/// or the new one, never half of one. `private`: readable by the user alone
-/// (a state file), else as the umask has it (a file of the repository).
-fn write_replacing(path: &Path, text: &str, private: bool) -> Result<(), String> {
-    use std::io::Write;
-    let temporary = path.with_extension("release-cockpit.tmp");
-    let mut options = if private {
-        crate::config::paths::private_file()
-    } else {
-        std::fs::OpenOptions::new()
-    };
-    let result = options
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&temporary)
-        .and_then(|mut file| {
-            file.write_all(text.as_bytes())?;
-            // A file replaced keeps its mode.
-            if let Ok(old) = std::fs::metadata(path) {
-                file.set_permissions(old.permissions())?;
-            }
-            file.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temporary, path));
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        format!("cannot write {}: {e}", path.display())
-    })
 }
 
 /// A tag as a file name: `/` (in `release/bot/1.0.0`) made `_`.

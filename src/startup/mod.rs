@@ -325,6 +325,11 @@ fn cockpit(
         if let Some(follow) = follow {
             effects.start_following(follow);
         }
+        // What the repositories say of the release opened (its flags and
+        // notes preview), as a release opened later reads them.
+        if let Some(read) = crate::app::actions::versions::read_for_release(&model) {
+            effects.run(read);
+        }
         let result = run_loop(
             &mut terminal,
             &mut runtime::terminal::Crossterm,

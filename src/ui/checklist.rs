@@ -12,7 +12,7 @@ use super::layout::{Need, PANE_FRAME};
 use super::theme::{Role, Theme};
 use crate::app::Model;
 use crate::app::panes::release::{ReleaseState, Row};
-use crate::domain::checklist::{Checklist, StepState};
+use crate::domain::checklist::StepState;
 use crate::domain::display_time;
 use crate::domain::offset::{format_relative, format_t_clock};
 use crate::domain::playbook::{Step, When, step_vars};
@@ -79,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseState, model: &Model,
     let checklist = &view.checklist;
     let [header, rows_area] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
-    frame.render_widget(header_lines(checklist, model, theme), header);
+    frame.render_widget(header_lines(view, model, theme), header);
 
     let current_phase = checklist.current_phase(now);
     let rows: Vec<TableRow> = view
@@ -120,17 +120,17 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReleaseState, model: &Model,
 }
 
 fn header_lines<'a>(
-    checklist: &'a Checklist,
+    view: &'a ReleaseState,
     model: &Model,
     theme: &Theme,
 ) -> ratatui::text::Text<'a> {
-    let release = &checklist.release;
+    let release = &view.checklist.release;
     let zone = model.clock.zone;
     let mut t0 = format!("T-0 {}", display_time::date_time(release.t0, zone));
     if let Some(there) = display_time::beside(release.t0, zone, release.zone) {
         t0.push_str(&format!(" ({there})"));
     }
-    let first = Line::from(vec![
+    let mut first = Line::from(vec![
         Span::styled(
             format!("{} {}", release.name, release.version),
             theme.style(Role::Accent).add_modifier(Modifier::BOLD),
@@ -140,7 +140,18 @@ fn header_lines<'a>(
             theme.style(Role::Muted),
         ),
     ]);
-    let second = Line::from(vec![
+    if !release.components.is_empty() {
+        let held: Vec<String> = release
+            .components
+            .iter()
+            .map(|(name, version)| format!("{name} {version}"))
+            .collect();
+        first.push_span(Span::styled(
+            format!("  {}", held.join(" · ")),
+            theme.style(Role::Text),
+        ));
+    }
+    let mut second = Line::from(vec![
         Span::styled(t0, theme.style(Role::Text)),
         Span::styled("  ", Style::new()),
         Span::styled(
@@ -148,6 +159,30 @@ fn header_lines<'a>(
             theme.style(Role::Accent),
         ),
     ]);
+    // Flagged, never refused: the commits hold more than the type allows.
+    let flags: Vec<String> = match &view.repo_reading {
+        Some(Ok(readings)) => readings
+            .iter()
+            .filter_map(|r| {
+                let flag = r.beyond_type.as_ref()?;
+                Some(match &r.component {
+                    Some(component) => format!("{component}: {flag}"),
+                    None => flag.clone(),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if let Some(flag) = flags.first() {
+        let more = match flags.len() {
+            1 => String::new(),
+            n => format!(" (+{} more; Enter on a tag step)", n - 1),
+        };
+        second.push_span(Span::styled(
+            format!("  ⚑ {flag}{more}"),
+            theme.style(Role::Warn),
+        ));
+    }
     ratatui::text::Text::from(vec![first, second])
 }
 

@@ -194,6 +194,9 @@ pub fn render(
                 ]));
             }
         }
+        StepKind::Repo(kind) => {
+            lines.extend(super::repo_details::does(&step.id, kind, model, theme))
+        }
         kind => {
             if let Some(capability) = kind.pending_capability() {
                 lines.push(Line::from(vec![
@@ -265,6 +268,9 @@ pub fn render(
                 .lines()
                 .map(|l| Line::styled(format!("  {l}"), theme.style(Role::Text))),
         );
+    }
+    if let StepKind::Repo(kind) = &step.kind {
+        lines.extend(super::repo_details::notes(kind, model, theme));
     }
     if let Some(record) = checklist.record(&step.id) {
         if let GateRun::Finished { outcome, .. } = &record.gate {

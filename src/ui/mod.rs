@@ -19,6 +19,7 @@ mod palette;
 mod panes;
 mod popup;
 mod prompt;
+mod repo_details;
 mod rollback;
 mod rollout;
 mod run_log;

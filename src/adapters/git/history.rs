@@ -86,7 +86,12 @@ pub fn commits(
         {
             continue;
         }
-        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        // Commit text is outside text: on its way to a terminal (the
+        // cockpit's preview, the notes printed) it carries no controls.
+        let message = crate::adapters::text::clean_lines(
+            &String::from_utf8_lossy(commit.message_bytes()),
+            64 * 1024,
+        );
         let short = commit
             .as_object()
             .short_id()
@@ -97,7 +102,10 @@ pub fn commits(
             id: commit.id().to_string(),
             short,
             time: DateTime::from_timestamp(commit.time().seconds(), 0).unwrap_or_default(),
-            author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
+            author: crate::adapters::text::clean_line(
+                &String::from_utf8_lossy(commit.author().name_bytes()),
+                200,
+            ),
             change: conventional::parse(&message),
         });
     }
@@ -131,6 +139,11 @@ pub struct ReleaseHistory {
 }
 
 impl ReleaseHistory {
+    /// Each commit's change, newest first.
+    pub fn changes(&self) -> Vec<Change> {
+        self.commits.iter().map(|c| c.change.clone()).collect()
+    }
+
     /// The release's notes: these commits, after the previous release's tag.
     pub fn notes(
         &self,

@@ -4,7 +4,9 @@
 //! repository (tags, branches, pushes) is `act.rs`'s.
 
 pub mod act;
+pub mod changelog_file;
 pub mod history;
+pub mod scope;
 
 use std::path::{Path, PathBuf};
 

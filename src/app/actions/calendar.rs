@@ -169,7 +169,9 @@ fn open(model: &mut Model) -> Vec<Effect> {
         },
         text,
     }));
-    Vec::new()
+    crate::app::actions::versions::read_for_prompt(model)
+        .into_iter()
+        .collect()
 }
 
 /// Why `action` on `occurrence` is refused, if it is.

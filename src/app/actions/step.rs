@@ -44,10 +44,17 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         (Command::Details, Some(Row::Step { .. })) => {
             if let Some(step) = view.selected_step(now) {
+                let repo_step = step.kind.repo_step().is_some();
                 model.overlay = Some(Overlay::Details {
                     step: step.id.clone(),
                     scroll: crate::app::dialogs::scrolling::ScrollFrom::Top(0),
                 });
+                // A repository step's details preview its notes: read anew.
+                if repo_step {
+                    return crate::app::actions::versions::read_for_release(model)
+                        .into_iter()
+                        .collect();
+                }
             }
         }
         (_, None | Some(Row::Phase(_))) => {
@@ -410,6 +417,15 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
         }
         Event::GateFinished { step, .. } => {
             view.live_gates.remove(step);
+            let repo_step = view
+                .checklist
+                .playbook
+                .step(step)
+                .is_some_and(|s| s.kind.repo_step().is_some());
+            // A tag made or notes written change what the repo says.
+            if repo_step {
+                effects.extend(crate::app::actions::versions::read_for_release(model));
+            }
         }
         _ => {}
     }

@@ -19,6 +19,10 @@ pub struct ReleaseState {
     /// Gates started by this process; a gate recorded as running but not here has
     /// an unknown outcome (the process that ran it is gone).
     pub live_gates: BTreeSet<String>,
+    /// What the repositories say of this release (its components' notes,
+    /// what exceeds its type), read after it opens and after each
+    /// repository step; `None` until read, or without a `[[repo]]`.
+    pub repo_reading: Option<crate::app::actions::versions::RepoReading>,
 }
 
 /// One line of the checklist: a phase header or a step.
@@ -35,6 +39,7 @@ impl ReleaseState {
             selected: 0,
             folded: BTreeMap::new(),
             live_gates: BTreeSet::new(),
+            repo_reading: None,
         }
     }
 

@@ -55,6 +55,22 @@ pub struct Suggestion {
     pub why: String,
 }
 
+/// `previous` moved on by `bump` (a breaking change before 1.0.0 moves
+/// the minor; nothing asked for is still a patch); `None`: the first
+/// release, 0.1.0.
+pub fn apply(previous: Option<&Version>, bump: Bump) -> Version {
+    let Some(previous) = previous else {
+        return Version::new(0, 1, 0);
+    };
+    let (major, minor, patch) = (previous.major, previous.minor, previous.patch);
+    match bump {
+        Bump::Major if major == 0 => Version::new(0, minor + 1, 0),
+        Bump::Major => Version::new(major + 1, 0, 0),
+        Bump::Minor => Version::new(major, minor + 1, 0),
+        Bump::Patch | Bump::None => Version::new(major, minor, patch + 1),
+    }
+}
+
 /// The next version after `previous` (the last release, not a
 /// pre-release) for `changes`.
 pub fn suggest(previous: Option<&Version>, changes: &[Change]) -> Suggestion {
@@ -67,39 +83,21 @@ pub fn suggest(previous: Option<&Version>, changes: &[Change]) -> Suggestion {
         };
     };
     let count = |b: Bump| changes.iter().filter(|c| of(c) == b).count();
-    let (major, minor, patch) = (previous.major, previous.minor, previous.patch);
-    let (version, why) = match bump {
-        Bump::Major if major == 0 => (
-            Version::new(0, minor + 1, 0),
-            format!(
-                "{} breaking change(s); before 1.0.0 that is a minor bump",
-                count(Bump::Major)
-            ),
+    let why = match bump {
+        Bump::Major if previous.major == 0 => format!(
+            "{} breaking change(s); before 1.0.0 that is a minor bump",
+            count(Bump::Major)
         ),
-        Bump::Major => (
-            Version::new(major + 1, 0, 0),
-            format!("{} breaking change(s)", count(Bump::Major)),
-        ),
-        Bump::Minor => (
-            Version::new(major, minor + 1, 0),
-            format!("{} feature(s)", count(Bump::Minor)),
-        ),
-        Bump::Patch => (
-            Version::new(major, minor, patch + 1),
-            format!("{} fix(es)", count(Bump::Patch)),
-        ),
-        Bump::None => (
-            Version::new(major, minor, patch + 1),
-            if changes.is_empty() {
-                "no commits since the last release".to_owned()
-            } else {
-                format!(
-                    "{} commit(s), none a feature, fix or breaking change",
-                    changes.len()
-                )
-            },
+        Bump::Major => format!("{} breaking change(s)", count(Bump::Major)),
+        Bump::Minor => format!("{} feature(s)", count(Bump::Minor)),
+        Bump::Patch => format!("{} fix(es)", count(Bump::Patch)),
+        Bump::None if changes.is_empty() => "no commits since the last release".to_owned(),
+        Bump::None => format!(
+            "{} commit(s), none a feature, fix or breaking change",
+            changes.len()
         ),
     };
+    let version = apply(Some(previous), bump);
     Suggestion { version, bump, why }
 }
 

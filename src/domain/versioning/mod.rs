@@ -8,5 +8,6 @@ pub mod changelog;
 pub mod conventional;
 pub mod notes;
 pub mod plan;
+pub mod reading;
 pub mod repos;
 pub mod tag_format;
