@@ -1098,3 +1098,15 @@ fn the_tag_confirmation_lists_each_components_tag() {
     press(&mut model, &["space"]);
     insta::assert_snapshot!(render(&model, 120, 24).backend());
 }
+
+#[test]
+fn the_rollout_pane_groups_targets_by_component() {
+    let mut model = repo_model();
+    model.repos.components[0].targets = vec!["edge".into()];
+    model.repos.components[1].targets = vec!["shop".into()];
+    model.rollout = release_cockpit::app::fixture::sample_rollout(model.clock.now);
+    let repos = model.repos.clone();
+    model.rollout.group_by_components(&repos);
+    press(&mut model, &["3", "z"]);
+    insta::assert_snapshot!(render(&model, 120, 16).backend());
+}

@@ -276,7 +276,11 @@ impl Model {
             clock: Clock::new(now, zone),
             themes,
             calendar: CalendarState::new(calendar, releases, now, zone),
-            rollout: RolloutState::new(targets),
+            rollout: {
+                let mut rollout = RolloutState::new(targets);
+                rollout.group_by_components(&repos);
+                rollout
+            },
             release: None,
             notice: None,
             notices: NoticeLog::default(),

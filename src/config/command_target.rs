@@ -17,9 +17,9 @@ use crate::domain::vars;
 /// Which variables have a value where a text is used.
 #[derive(Clone, Copy)]
 enum Use {
-    /// deploy, rollback, env, workdir: every variable but `{component}`
-    /// (releases have no components yet), `{image}` when `image` is set.
-    Action { image: bool },
+    /// deploy, rollback, env, workdir: every variable; `{image}` when
+    /// `image` is set, `{component}` when a `[[component]]` runs on it.
+    Action { image: bool, component: bool },
     /// status: what is known without a deploy under way.
     Status,
 }
@@ -27,8 +27,14 @@ enum Use {
 impl Use {
     fn allows(self, name: &str) -> Result<(), &'static str> {
         match (self, name) {
-            (_, "component") => Err("releases have no components yet"),
-            (Use::Action { image: false }, "image") => {
+            (
+                Use::Action {
+                    component: false, ..
+                }
+                | Use::Status,
+                "component",
+            ) => Err("no [[component]] names this target in its `targets`"),
+            (Use::Action { image: false, .. }, "image") => {
                 Err("the target sets no `image = \"registry/app:{version}\"`")
             }
             (Use::Status, "previous_version" | "image" | "release") => {
@@ -72,8 +78,15 @@ impl LoadedConfig {
             errors.push(*error);
         }
         let image = t.image.as_ref().map(|s| s.get_ref().clone());
+        let component = self
+            .config
+            .components
+            .iter()
+            .find(|c| c.targets.iter().any(|n| n.get_ref() == t.name.get_ref()))
+            .map(|c| c.name.get_ref().clone());
         let action = Use::Action {
             image: image.is_some(),
+            component: component.is_some(),
         };
         let mut list = |list: &Option<Spanned<CommandList>>, field: &str| -> Vec<String> {
             let Some(list) = list else {
@@ -180,6 +193,7 @@ impl LoadedConfig {
                 deploy,
                 rollback,
                 image,
+                component,
             },
             status: t.status.as_ref().map(|s| s.get_ref().clone()),
             status_interval,

@@ -254,6 +254,8 @@ pub struct CommandTemplates {
     pub rollback: Vec<String>,
     /// `image = "registry/app:{version}"`: what `{image}` is.
     pub image: Option<String>,
+    /// The `[[component]]` that runs on the target: what `{component}` is.
+    pub component: Option<String>,
 }
 
 impl CommandTemplates {
@@ -277,6 +279,9 @@ impl CommandTemplates {
         }
         if let Some(image) = &self.image {
             vars = vars.set("image", image.replace("{version}", version));
+        }
+        if let Some(component) = &self.component {
+            vars = vars.set("component", component);
         }
         vars
     }

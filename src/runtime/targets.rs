@@ -280,6 +280,7 @@ mod tests {
                 deploy: vec!["sh deploy.sh {version}".into()],
                 rollback: vec!["echo back to {version}".into()],
                 image: None,
+                component: None,
             },
             status: None,
             status_interval: Duration::from_secs(30),

@@ -42,17 +42,31 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     lines.push(header(&widths, model, theme));
     // Keep one line for the selected row's status message.
     let room = usize::from(area.height).saturating_sub(lines.len() + 1);
-    let first = view.selected.saturating_sub(room.saturating_sub(1));
-    for (index, (target, d)) in view.rows().enumerate().skip(first).take(room) {
-        lines.push(row(
-            d,
-            target,
-            index == view.selected,
-            (&widths, longest_name),
-            now,
-            model,
-            theme,
-        ));
+    let slots = slots(model);
+    let selected = slots
+        .iter()
+        .position(|s| *s == Slot::Row(view.selected))
+        .unwrap_or(0);
+    let first = selected.saturating_sub(room.saturating_sub(1));
+    let rows: Vec<(&TargetState, &Unit)> = view.rows().collect();
+    for slot in slots.iter().skip(first).take(room) {
+        match *slot {
+            Slot::Component(name) => lines.push(component_header(name, model, theme)),
+            Slot::Row(index) => {
+                let Some((target, d)) = rows.get(index) else {
+                    continue;
+                };
+                lines.push(row(
+                    d,
+                    target,
+                    index == view.selected,
+                    (&widths, longest_name),
+                    now,
+                    model,
+                    theme,
+                ));
+            }
+        }
     }
     if let Some((_, d)) = view.selected_row() {
         let pad = usize::from(area.height).saturating_sub(lines.len() + 1);
@@ -60,6 +74,46 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         lines.push(Line::styled(d.message.clone(), theme.style(Role::Muted)));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// A line of the table: a component's heading, or a row (by index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot<'a> {
+    Component(&'a str),
+    Row(usize),
+}
+
+/// The table's lines: with components, each one's rows under its name (the
+/// targets are in the components' order); without, the rows alone.
+fn slots(model: &Model) -> Vec<Slot<'_>> {
+    let grouped = model.rollout.targets.iter().any(|t| t.component.is_some());
+    let mut slots = Vec::with_capacity(model.rollout.len() + 4);
+    let mut index = 0;
+    let mut last: Option<&str> = None;
+    for target in &model.rollout.targets {
+        let component = target.component.as_deref().unwrap_or("");
+        if grouped && last != Some(component) && !target.units.is_empty() {
+            slots.push(Slot::Component(component));
+            last = Some(component);
+        }
+        slots.extend((index..index + target.units.len()).map(Slot::Row));
+        index += target.units.len();
+    }
+    slots
+}
+
+/// `backend 1.5.0`: a component's name and the version the release ships
+/// of it; targets of no component under `other targets`.
+fn component_header<'a>(name: &str, model: &Model, theme: &Theme) -> Line<'a> {
+    let text = if name.is_empty() {
+        "other targets".to_owned()
+    } else {
+        match &model.release {
+            Some(view) => format!("{name} {}", view.checklist.release.version_of(Some(name))),
+            None => name.to_owned(),
+        }
+    };
+    Line::styled(text, theme.style(Role::Accent).add_modifier(Modifier::BOLD))
 }
 
 /// The name and state go last, then the pods (how far it is), the image;

@@ -259,6 +259,7 @@ mod tests {
                 deploy: vec!["true".into()],
                 rollback: vec!["true".into()],
                 image: None,
+                component: None,
             },
             status: status.map(str::to_owned),
             status_interval: Duration::from_millis(50),

@@ -107,6 +107,13 @@ pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
         return Vec::new();
     };
     let version = release.version.to_string();
+    // What the notices call the version: a release of components deploys
+    // each its own.
+    let said = if release.components.is_empty() {
+        version.clone()
+    } else {
+        "its component's version".to_owned()
+    };
     let chosen: Vec<(&TargetState, &Unit)> = model
         .rollout
         .rows()
@@ -136,6 +143,8 @@ pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
         .into_iter()
         .filter(|(target, _)| target.stale.is_none())
         .filter_map(|(target, d)| {
+            // A component's targets get its own version.
+            let version = release.version_of(target.component.as_deref()).to_string();
             item(target, d, &release.id, &version)
                 .map_err(|problem| unrendered.push(problem))
                 .ok()
@@ -156,15 +165,15 @@ pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
             .collect();
         if let Some(step) = scope.step().filter(|_| unfinished.is_empty()) {
             model.notice = Some(format!(
-                "every Deployment `{step}` deploys to already runs {version}: step completed"
+                "every Deployment `{step}` deploys to already runs {said}: step completed"
             ));
             return vec![Effect::Record(Event::StepCompleted { step })];
         }
         model.notice = Some(if unfinished.is_empty() {
-            format!("nothing to deploy: every Deployment with fresh data already runs {version}")
+            format!("nothing to deploy: every Deployment with fresh data already runs {said}")
         } else {
             format!(
-                "{version} is already set but not rolled out: {}",
+                "{said} is already set but not rolled out: {}",
                 unfinished.join(", ")
             )
         });

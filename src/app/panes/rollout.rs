@@ -43,6 +43,9 @@ pub struct TargetState {
     pub environment: Option<String>,
     /// A command target's deploy and rollback commands, unsubstituted.
     pub commands: Option<CommandTemplates>,
+    /// The `[[component]]` that runs on it: a deploy sets that component's
+    /// version, and the pane groups the targets by component.
+    pub component: Option<String>,
     pub units: Vec<Unit>,
     /// When the last good data came in; `None` until the first.
     pub received: Option<DateTime<Utc>>,
@@ -117,6 +120,7 @@ impl RolloutState {
                     image_template: spec.image,
                     environment: spec.environment,
                     commands: spec.commands,
+                    component: None,
                     units: Vec::new(),
                     received: None,
                     stale: None,
@@ -126,6 +130,21 @@ impl RolloutState {
             starts: HashMap::new(),
             runs: Default::default(),
         }
+    }
+
+    /// Each target's component, and the targets in the components' order
+    /// (those of none after them), so that a component's rows are together.
+    pub fn group_by_components(&mut self, repos: &crate::domain::versioning::repos::Repos) {
+        for target in &mut self.targets {
+            target.component = repos.component_of(&target.name).map(|c| c.name.clone());
+        }
+        let order = |t: &TargetState| {
+            t.component
+                .as_ref()
+                .and_then(|name| repos.components.iter().position(|c| &c.name == name))
+                .unwrap_or(usize::MAX)
+        };
+        self.targets.sort_by_key(order);
     }
 
     pub fn is_configured(&self) -> bool {

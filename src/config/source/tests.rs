@@ -448,3 +448,26 @@ fn command_target_mistakes_name_the_field_and_the_fix() {
     );
     assert_eq!(error.key.as_deref(), Some("target[0].name"));
 }
+
+#[test]
+fn component_in_a_command_target_needs_a_component_that_runs_on_it() {
+    let target = "[[target]]\nname = \"bot\"\nkind = \"command\"\nenvironment = \"production\"\ndeploy = \"npm run deploy:{component} -- {version}\"\n";
+    let error = one_error(target);
+    assert!(
+        error
+            .to_string()
+            .contains("no [[component]] names this target"),
+        "{error}"
+    );
+    let with_component = format!(
+        "{target}\n[[repo]]\npath = \".\"\n\n[[component]]\nname = \"bot\"\npath = \"bot\"\ntargets = [\"bot\"]\n"
+    );
+    let settings = loaded(&with_component)
+        .unwrap()
+        .settings(&theme_names())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        settings.targets.command[0].templates.component.as_deref(),
+        Some("bot")
+    );
+}

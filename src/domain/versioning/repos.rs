@@ -64,6 +64,13 @@ impl Scope<'_> {
 }
 
 impl Repos {
+    /// The component that runs on `target` (its `targets` name it).
+    pub fn component_of(&self, target: &str) -> Option<&Component> {
+        self.components
+            .iter()
+            .find(|c| c.targets.iter().any(|t| t == target))
+    }
+
     /// The repo and component `component` names; without one, the only
     /// repo (a release of several components must say which).
     pub fn scope(&self, component: Option<&str>) -> Result<Scope<'_>, String> {

@@ -232,6 +232,7 @@ fn command_target() -> Model {
         deploy: vec!["npm run deploy:production -- --tag v{version} # {release}".into()],
         rollback: vec!["render deploys rollback --service srv-1 --to {version}".into()],
         image: None,
+        component: None,
     };
     let mut rollout = RolloutState::new([TargetSpec {
         name: "render".into(),
@@ -348,4 +349,44 @@ fn space_on_the_production_deploy_step_deploys_the_command_target_serving_produc
     };
     assert_eq!(item.target, "render");
     assert!(item.commands[0].starts_with("npm run deploy:production -- --tag v2.4.0"));
+}
+
+#[test]
+fn a_components_target_deploys_the_components_version_with_its_name_in_the_commands() {
+    use crate::domain::versioning::repos::{Component, Repos};
+    let mut model = command_target();
+    model.repos = Repos {
+        repos: Vec::new(),
+        components: vec![Component {
+            name: "bot".into(),
+            repo: 0,
+            path: None,
+            tag_format: "{component}-v{version}".into(),
+            targets: vec!["render".into()],
+        }],
+    };
+    model.rollout.group_by_components(&model.repos);
+    if let Some(commands) = model.rollout.targets[0].commands.as_mut() {
+        commands.deploy = vec!["npm run deploy:{component} -- --tag {component}-v{version}".into()];
+        commands.component = Some("bot".into());
+    }
+    model
+        .release
+        .as_mut()
+        .unwrap()
+        .checklist
+        .release
+        .components
+        .insert("bot".into(), semver::Version::new(0, 9, 0));
+    override_go_no_go(&mut model, "deploy-production");
+    key(&mut model, "d");
+    let planned = plan(&model).clone();
+    let [item] = planned.items.as_slice() else {
+        panic!("one unit: {planned:?}")
+    };
+    assert_eq!(
+        item.to, "0.9.0",
+        "the component's version, not the release's 2.4.0"
+    );
+    assert_eq!(item.commands, ["npm run deploy:bot -- --tag bot-v0.9.0"]);
 }

@@ -348,6 +348,7 @@ fn a_command_targets_choice_renders_its_rollback_for_the_version_chosen() {
                 "npm run db:migrate:rollback -- --from {previous_version} # {release}".into(),
             ],
             image: None,
+            component: None,
         },
         release: "minor-2.4.0".into(),
     });
