@@ -27,7 +27,8 @@ fn event() -> impl Strategy<Value = Event> {
                     passed,
                     summary,
                     output,
-                    duration_ms: u64::from(ms)
+                    duration_ms: u64::from(ms),
+                    released: Vec::new(),
                 },
             }
         ),

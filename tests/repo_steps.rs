@@ -109,6 +109,20 @@ fn a_tag_step_tags_with_the_notes_summary_and_never_moves_a_tag() {
         "v2.4.0: 1 added, 1 fixed"
     );
     assert!(remote_refs(&remote).contains("refs/tags/v2.4.0"));
+    // The commits it released, with their times, for their lead times.
+    let [released] = outcome.released.as_slice() else {
+        panic!("{:?}", outcome.released)
+    };
+    assert_eq!(released.tag, "v2.4.0");
+    let ids: Vec<&str> = released.commits.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            repo.git(&["rev-parse", "HEAD"]),
+            repo.git(&["rev-parse", "HEAD~1"])
+        ]
+    );
+    assert!(released.commits[0].at > released.commits[1].at);
     repo.commit("a", "fix: after the release");
     let again = repo_step::run(&plan, &place);
     assert!(!again.passed);
@@ -152,6 +166,10 @@ fn a_release_of_three_components_tags_each_with_its_own_notes_and_a_retry_finish
 
     assert!(!failed.passed);
     assert!(
+        failed.released.is_empty(),
+        "a step not passed released nothing"
+    );
+    assert!(
         failed.summary.starts_with("bot: bot-v0.9.0 exists already"),
         "{}",
         failed.summary
@@ -178,6 +196,20 @@ fn a_release_of_three_components_tags_each_with_its_own_notes_and_a_retry_finish
     repo.git(&["tag", "-d", "bot-v0.9.0"]);
     let retried = repo_step::run(&plan, &place);
     assert!(retried.passed, "{}", retried.summary);
+    let counts: Vec<(&str, usize)> = retried
+        .released
+        .iter()
+        .map(|r| (r.tag.as_str(), r.commits.len()))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("backend-v1.5.0", 1),
+            ("frontend-v2.0.1", 1),
+            ("bot-v0.9.0", 1)
+        ],
+        "each component's own commits"
+    );
     assert!(
         retried
             .summary

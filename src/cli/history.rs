@@ -13,8 +13,8 @@ use crate::session::{ReadError, ReadOnly, ReleaseStore, open_release_read_only};
 /// outcome.
 pub fn releases(store: &ReleaseStore, now: DateTime<Utc>) -> String {
     let mut out = format!(
-        "{:<32} {:<9} {:<9} {:<22} {:<9} {}\n",
-        "ID", "TYPE", "VERSION", "T-0", "STEPS", "OUTCOME"
+        "{:<32} {:<9} {:<9} {:<22} {:<9} {:<12} {}\n",
+        "ID", "TYPE", "VERSION", "T-0", "STEPS", "OUTCOME", "LEAD TIME"
     );
     for id in store.list() {
         match open_release_read_only(store, &id) {
@@ -36,12 +36,13 @@ pub fn releases(store: &ReleaseStore, now: DateTime<Utc>) -> String {
                 let t0 = release.t0_local().format("%Y-%m-%d %H:%M %Z").to_string();
                 let _ = writeln!(
                     out,
-                    "{:<32} {:<9} {:<9} {:<22} {:<9} {outcome}",
+                    "{:<32} {:<9} {:<9} {:<22} {:<9} {outcome:<12} {}",
                     release.id,
                     release.kind,
                     release.version.to_string(),
                     t0,
-                    format!("{finished}/{}", steps.len())
+                    format!("{finished}/{}", steps.len()),
+                    lead_time(&checklist)
                 );
             }
             Err(error) => {
@@ -50,6 +51,22 @@ pub fn releases(store: &ReleaseStore, now: DateTime<Utc>) -> String {
         }
     }
     out
+}
+
+/// `median 27h (3 commits)` once the release is in production; `-` when
+/// its tags released no commits on record, or it is not there yet.
+fn lead_time(checklist: &crate::domain::checklist::Checklist) -> String {
+    let times = checklist.lead_times();
+    match times.median() {
+        Some(median) => format!(
+            "median {} ({} commit{})",
+            crate::domain::offset::format_duration(median),
+            times.commits.len(),
+            if times.commits.len() == 1 { "" } else { "s" }
+        ),
+        None if times.released > 0 => format!("not in production ({} commits)", times.released),
+        None => "-".to_owned(),
+    }
 }
 
 /// Why `history` printed nothing.

@@ -63,6 +63,7 @@ pub fn start_demo_release(
         summary: summary.to_owned(),
         output: output.to_owned(),
         duration_ms: 2_000,
+        released: Vec::new(),
     };
     let step = |id: &str| id.to_owned();
     let history = [

@@ -228,6 +228,26 @@ pub struct GateOutcome {
     /// Captured output (command) or body excerpt (http), bounded in size.
     pub output: String,
     pub duration_ms: u64,
+    /// A `tag` step's release commits, per tag: what each commit's lead
+    /// time (commit to production) is measured from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub released: Vec<Released>,
+}
+
+/// The commits a tag released (since the previous release of its format).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Released {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+    pub tag: String,
+    pub commits: Vec<CommitTime>,
+}
+
+/// A commit and when it was made (its committer time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitTime {
+    pub id: String,
+    pub at: DateTime<Utc>,
 }
 
 impl Event {

@@ -32,6 +32,7 @@ pub async fn run(gate: &StepKind, vars: &Vars) -> GateOutcome {
             summary: format!("a `{}` step has no gate", other.name()),
             output: String::new(),
             duration_ms: 0,
+            released: Vec::new(),
         },
     }
 }
@@ -233,6 +234,7 @@ fn outcome(passed: bool, summary: String, output: String, started: Instant) -> G
         summary,
         output,
         duration_ms: started.elapsed().as_millis() as u64,
+        released: Vec::new(),
     }
 }
 

@@ -9,8 +9,9 @@ use git2::Repository;
 
 use crate::adapters::git::{self, act, changelog_file, history};
 use crate::adapters::text::clean_line;
-use crate::domain::events::GateOutcome;
+use crate::domain::events::{CommitTime, GateOutcome, Released};
 use crate::domain::versioning::changelog;
+use crate::domain::versioning::notes::Notes;
 use crate::domain::versioning::plan::{BranchFrom, ItemWork, RepoItem, RepoPlan, branch_matches};
 use crate::domain::versioning::tag_format::TagFormat;
 
@@ -25,10 +26,14 @@ pub struct Place {
 pub fn run(plan: &RepoPlan, place: &Place) -> GateOutcome {
     let started = Instant::now();
     let mut done = Vec::new();
+    let mut released = Vec::new();
     let mut failure = None;
     for item in &plan.items {
         match run_item(item, place) {
-            Ok(what) => done.push(format!("{}: {what}", item.label)),
+            Ok((what, commits)) => {
+                done.push(format!("{}: {what}", item.label));
+                released.extend(commits);
+            }
             Err(why) => {
                 failure = Some(format!("{}: {why}", item.label));
                 break;
@@ -47,6 +52,8 @@ pub fn run(plan: &RepoPlan, place: &Place) -> GateOutcome {
         summary,
         output: String::new(),
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        // Only a step that made all its tags released them.
+        released: if passed { released } else { Vec::new() },
     }
 }
 
@@ -57,10 +64,59 @@ pub fn failed(why: String) -> GateOutcome {
         summary: why,
         output: String::new(),
         duration_ms: 0,
+        released: Vec::new(),
     }
 }
 
-fn run_item(item: &RepoItem, place: &Place) -> Result<String, String> {
+/// At most this many commits of one tag are kept for their lead times; a
+/// release of more keeps its newest (the journal line stays bounded).
+const MOST_COMMITS: usize = 5_000;
+
+/// What the item did, and for a tag the commits it released.
+fn run_item(item: &RepoItem, place: &Place) -> Result<(String, Option<Released>), String> {
+    if let ItemWork::Tag = item.work {
+        return tag(item);
+    }
+    run_other(item, place).map(|done| (done, None))
+}
+
+/// A tag on the release commit, its message the notes' summary.
+fn tag(item: &RepoItem) -> Result<(String, Option<Released>), String> {
+    let repo = git::open(&item.repo).map_err(|e| e.to_string())?;
+    let commit = history::commit_of(&repo, &item.at)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let read = history_of(&repo, item, &commit)?;
+    let message = notes_of(&read, item).summary();
+    let new = act::NewTag {
+        repo: &item.repo,
+        name: &item.tag,
+        at: &commit,
+        message: &message,
+        allow_dirty: item.allow_dirty,
+        remote: item.remote.as_deref(),
+    };
+    let done = act::tag(&new).map_err(|e| e.to_string())?;
+    let released = Released {
+        component: item.component.clone(),
+        tag: item.tag.clone(),
+        commits: read
+            .commits
+            .iter()
+            .take(MOST_COMMITS)
+            .map(|c| CommitTime {
+                id: c.id.clone(),
+                at: c.time,
+            })
+            .collect(),
+    };
+    Ok((
+        format!("{done} (from {})", branch_of(&repo)),
+        Some(released),
+    ))
+}
+
+fn run_other(item: &RepoItem, place: &Place) -> Result<String, String> {
     let repo = git::open(&item.repo).map_err(|e| e.to_string())?;
     // The release commit read once: the notes, the tag and the checks are
     // of the same commit.
@@ -68,19 +124,7 @@ fn run_item(item: &RepoItem, place: &Place) -> Result<String, String> {
         .map_err(|e| e.to_string())?
         .to_string();
     match &item.work {
-        ItemWork::Tag => {
-            let message = notes(&repo, item, &commit)?.summary();
-            let new = act::NewTag {
-                repo: &item.repo,
-                name: &item.tag,
-                at: &commit,
-                message: &message,
-                allow_dirty: item.allow_dirty,
-                remote: item.remote.as_deref(),
-            };
-            let done = act::tag(&new).map_err(|e| e.to_string())?;
-            Ok(format!("{done} (from {})", branch_of(&repo)))
-        }
+        ItemWork::Tag => tag(item).map(|(done, _)| done),
         ItemWork::Branch { name, from } => {
             let from = match from {
                 BranchFrom::Revision(rev) => rev.clone(),
@@ -132,20 +176,24 @@ fn release_of(item: &RepoItem) -> changelog::Release<'_> {
     }
 }
 
-/// The item's notes: its commits since its previous release.
-fn notes(
+/// The item's commits since its previous release.
+fn history_of(
     repo: &Repository,
     item: &RepoItem,
     commit: &str,
-) -> Result<crate::domain::versioning::notes::Notes, String> {
+) -> Result<history::ReleaseHistory, String> {
     let format = TagFormat::new(&item.format, item.component.as_deref()).map_err(|e| e.0)?;
-    let read = history::since_last_release(repo, &format, (None, commit), item.path.as_deref())
-        .map_err(|e| e.to_string())?;
-    Ok(read.notes(
+    history::since_last_release(repo, &format, (None, commit), item.path.as_deref())
+        .map_err(|e| e.to_string())
+}
+
+/// The item's notes from its history.
+fn notes_of(read: &history::ReleaseHistory, item: &RepoItem) -> Notes {
+    read.notes(
         (item.component.as_deref(), &item.version),
         chrono::Utc::now().date_naive(),
         item.style,
-    ))
+    )
 }
 
 /// The CHANGELOG's new section in the working tree (nothing committed),
@@ -156,7 +204,7 @@ fn write_notes(
     commit: &str,
     place: &Place,
 ) -> Result<String, String> {
-    let notes = notes(repo, item, commit)?;
+    let notes = notes_of(&history_of(repo, item, commit)?, item);
     let workdir = repo
         .workdir()
         .ok_or_else(|| "a bare repository has no CHANGELOG to write".to_owned())?;

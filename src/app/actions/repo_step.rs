@@ -64,6 +64,7 @@ pub fn started(model: &mut Model, step: &str, kind: &RepoStep) -> Vec<Effect> {
                 summary: why,
                 output: String::new(),
                 duration_ms: 0,
+                released: Vec::new(),
             },
         })],
     }

@@ -556,6 +556,7 @@ mod bound_results {
                 summary: "exit 0".into(),
                 output: String::new(),
                 duration_ms: 5,
+                released: Vec::new(),
             },
         }
     }

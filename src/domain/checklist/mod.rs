@@ -2,6 +2,7 @@
 //! state, due time and go/no-go of each step at a given instant.
 
 mod go_no_go;
+mod lead_time;
 mod state;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 
 pub use go_no_go::EnvironmentGate;
+pub use lead_time::{LeadTime, LeadTimes};
 pub use state::{Blocker, StepState};
 
 use super::events::{Event, GateOutcome, Recorded};

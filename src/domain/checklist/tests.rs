@@ -143,6 +143,7 @@ fn outcome(passed: bool) -> GateOutcome {
         summary: "exit 0".into(),
         output: String::new(),
         duration_ms: 5,
+        released: Vec::new(),
     }
 }
 

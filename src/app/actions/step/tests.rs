@@ -132,6 +132,7 @@ fn a_gate_runs_only_after_its_start_is_recorded() {
         summary: "exit 1".into(),
         output: "boom".into(),
         duration_ms: 3,
+        released: Vec::new(),
     };
     let effects = update(
         &mut model,
@@ -644,6 +645,7 @@ fn a_tag_step_asks_which_tag_goes_where_then_journals_its_start_and_the_runtime_
                     summary: "tagged abc1234 as v2.4.0, pushed to origin".into(),
                     output: String::new(),
                     duration_ms: 40,
+                    released: Vec::new(),
                 },
             },
         },
@@ -799,4 +801,66 @@ fn a_release_of_components_tags_each_with_its_version_and_names_unknown_ones() {
         error,
         "no component `frontend`; the config's are: backend, bot"
     );
+}
+
+#[test]
+fn each_released_commit_has_its_lead_time_to_the_production_deploy() {
+    use crate::domain::events::{CommitTime, Released};
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    let view = model.release.as_ref().unwrap();
+    assert_eq!(view.checklist.lead_times().deployed, None);
+    let tagged = Event::GateFinished {
+        step: "tag".into(),
+        outcome: GateOutcome {
+            passed: true,
+            summary: "tagged".into(),
+            output: String::new(),
+            duration_ms: 1,
+            released: vec![Released {
+                component: None,
+                tag: "v2.4.0".into(),
+                commits: vec![
+                    CommitTime {
+                        id: "a".repeat(40),
+                        at: now - Duration::hours(50),
+                    },
+                    CommitTime {
+                        id: "b".repeat(40),
+                        at: now - Duration::hours(2),
+                    },
+                    CommitTime {
+                        id: "c".repeat(40),
+                        at: now - Duration::hours(26),
+                    },
+                ],
+            }],
+        },
+    };
+    record(
+        &mut model,
+        vec![Effect::Record(Event::GateStarted { step: "tag".into() })],
+    );
+    record(&mut model, vec![Effect::Record(tagged)]);
+    let view = model.release.as_ref().unwrap();
+    let before = view.checklist.lead_times();
+    assert_eq!(
+        (before.deployed, before.released),
+        (None, 3),
+        "not in production yet"
+    );
+    assert!(before.commits.is_empty());
+
+    model.clock.now = now + Duration::hours(1);
+    record(
+        &mut model,
+        vec![Effect::Record(Event::StepCompleted {
+            step: "deploy-production".into(),
+        })],
+    );
+    let times = model.release.as_ref().unwrap().checklist.lead_times();
+    assert_eq!(times.deployed, Some(now + Duration::hours(1)));
+    let leads: Vec<i64> = times.commits.iter().map(|c| c.lead.num_hours()).collect();
+    assert_eq!(leads, [51, 3, 27]);
+    assert_eq!(times.median(), Some(Duration::hours(27)));
 }
