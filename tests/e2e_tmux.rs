@@ -1260,3 +1260,148 @@ verify = "3s"
     tmux.send("q");
     tmux.wait_for_exit(0);
 }
+
+/// A release of three components from one repository, through the real
+/// binary: the prompt's components on the Checklist, a branch check that
+/// starts unasked, the notes written into the CHANGELOG, and, once they are
+/// committed, one tag per component with its own version, pushed to a bare
+/// remote; the journal keeps the commits each tag released.
+#[test]
+fn a_release_of_three_components_checks_writes_its_notes_and_tags_each() {
+    let (repo, remote) = support::git::with_remote();
+    repo.commit("backend/main.rs", "feat(api): first endpoints");
+    repo.commit("frontend/app.ts", "feat: first screen");
+    repo.commit("bot/bot.py", "feat: first command");
+    for tag in ["backend-v1.4.0", "frontend-v2.0.0", "bot-v0.8.0"] {
+        repo.tag(tag);
+    }
+    repo.commit("backend/orders.rs", "feat(orders): export as CSV (#51)");
+    repo.commit("frontend/cart.ts", "fix(cart): round totals");
+    repo.commit("bot/bot.py", "feat(bot)!: commands take a project");
+    repo.git(&["push", "-q", "origin", "main"]);
+    let tmux_home = std::rc::Rc::new(tempfile::tempdir().unwrap());
+    let home = tmux_home.path().to_path_buf();
+    let playbooks = home.join("playbooks");
+    std::fs::create_dir_all(&playbooks).unwrap();
+    std::fs::write(
+        playbooks.join("repo.toml"),
+        r#"name = "repo"
+
+[[phase]]
+name = "Release day"
+
+[[phase.step]]
+id = "on-main"
+title = "Released from main"
+at = "T-0"
+kind = "git"
+check = "branch"
+pattern = "main"
+
+[[phase.step]]
+id = "notes"
+title = "Write the release notes"
+at = "T-0"
+kind = "notes"
+
+[[phase.step]]
+id = "tag"
+title = "Tag each component"
+at = "T-0"
+kind = "tag"
+"#,
+    )
+    .unwrap();
+    let config = home.join("cockpit.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[operator]\nname = \"alice\"\ntimezone = \"UTC\"\n\n[[repo]]\npath = \"{}\"\n\n\
+             [[component]]\nname = \"backend\"\npath = \"backend\"\n\n\
+             [[component]]\nname = \"frontend\"\npath = \"frontend\"\n\n\
+             [[component]]\nname = \"bot\"\npath = \"bot\"\n",
+            repo.path().display()
+        ),
+    )
+    .unwrap();
+    let start = Command::new(BIN)
+        .args(["--config", config.to_str().unwrap(), "start", "--type", "minor"])
+        .args(["--version", "2026.12.0", "--at", "2026-01-06 10:00 UTC"])
+        .args(["--playbook", "repo"])
+        .args(["--component", "backend=1.5.0", "--component", "frontend=2.0.1"])
+        .args(["--component", "bot=0.9.0"])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+    let journal = home.join("state/release-cockpit/releases/minor-2026.12.0-20260106.jsonl");
+    let tmux = Tmux::launch(
+        tmux_home,
+        false,
+        &[],
+        &["--config", config.to_str().unwrap()],
+    );
+    tmux.wait_for_text("backend 1.5.0 · bot 0.9.0 · frontend 2.0.1");
+    let passed = |count: usize| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let written = std::fs::read_to_string(&journal).unwrap();
+            if written.matches("\"passed\":true").count() >= count {
+                return written;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{count} steps did not pass:\n{}\n{written}",
+                tmux.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    // The branch check runs on Space, without a dialog.
+    tmux.send("j");
+    tmux.send("Space");
+    let written = passed(1);
+    for component in ["backend", "frontend", "bot"] {
+        assert!(written.contains(&format!("{component}: on main")), "{written}");
+    }
+
+    tmux.send("j");
+    tmux.send("Space");
+    tmux.wait_for_text("Write the release notes?");
+    tmux.send("y");
+    passed(2);
+    let changelog = std::fs::read_to_string(repo.path().join("CHANGELOG.md")).unwrap();
+    for section in ["## [backend 1.5.0]", "## [frontend 2.0.1]", "## [bot 0.9.0]"] {
+        assert!(changelog.contains(section), "{changelog}");
+    }
+    // The team commits its notes; then the tags go on that commit.
+    repo.git(&["add", "CHANGELOG.md"]);
+    repo.git(&["commit", "-q", "-m", "docs: notes for 2026.12.0"]);
+
+    tmux.send("j");
+    tmux.send("Space");
+    let dialog = tmux.wait_for_text("Tag the release?");
+    assert!(
+        dialog.contains("backend-v1.5.0, frontend-v2.0.1, bot-v0.9.0"),
+        "{dialog}"
+    );
+    tmux.send("y");
+    let written = passed(3);
+    let refs = support::git::remote_refs(&remote);
+    for tag in ["backend-v1.5.0", "frontend-v2.0.1", "bot-v0.9.0"] {
+        assert!(refs.contains(&format!("refs/tags/{tag}")), "{refs}");
+    }
+    assert_eq!(
+        repo.git(&["rev-parse", "backend-v1.5.0^{commit}"]),
+        repo.git(&["rev-parse", "HEAD"]),
+        "on the commit that holds the notes"
+    );
+    assert!(written.contains("\"released\":["), "{written}");
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+}
