@@ -1325,10 +1325,21 @@ kind = "tag"
     )
     .unwrap();
     let start = Command::new(BIN)
-        .args(["--config", config.to_str().unwrap(), "start", "--type", "minor"])
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "start",
+            "--type",
+            "minor",
+        ])
         .args(["--version", "2026.12.0", "--at", "2026-01-06 10:00 UTC"])
         .args(["--playbook", "repo"])
-        .args(["--component", "backend=1.5.0", "--component", "frontend=2.0.1"])
+        .args([
+            "--component",
+            "backend=1.5.0",
+            "--component",
+            "frontend=2.0.1",
+        ])
         .args(["--component", "bot=0.9.0"])
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_STATE_HOME", home.join("state"))
@@ -1367,7 +1378,10 @@ kind = "tag"
     tmux.send("Space");
     let written = passed(1);
     for component in ["backend", "frontend", "bot"] {
-        assert!(written.contains(&format!("{component}: on main")), "{written}");
+        assert!(
+            written.contains(&format!("{component}: on main")),
+            "{written}"
+        );
     }
 
     tmux.send("j");
@@ -1376,7 +1390,11 @@ kind = "tag"
     tmux.send("y");
     passed(2);
     let changelog = std::fs::read_to_string(repo.path().join("CHANGELOG.md")).unwrap();
-    for section in ["## [backend 1.5.0]", "## [frontend 2.0.1]", "## [bot 0.9.0]"] {
+    for section in [
+        "## [backend 1.5.0]",
+        "## [frontend 2.0.1]",
+        "## [bot 0.9.0]",
+    ] {
         assert!(changelog.contains(section), "{changelog}");
     }
     // The team commits its notes; then the tags go on that commit.

@@ -476,3 +476,55 @@ fn notes_write_puts_a_section_on_top_of_the_changelog_once_and_prints_the_notes(
         changelog
     );
 }
+
+#[test]
+fn a_teams_templates_beside_the_config_shape_the_notes_and_the_changelog_section() {
+    let repo = three_components();
+    let config = config(&repo, "");
+    let templates = repo.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("notes.md"),
+        "# {{title}} is out\n\n{{summary}}\n\nNew:\n{{section:Added}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("changelog.md"),
+        "## {{component}} {{version}} ({{date}})\n\n{{sections}}\n",
+    )
+    .unwrap();
+
+    let (code, out, err) = cockpit(&config, &["notes", "--component", "backend", "--write"]);
+
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "# backend v1.5.0 is out\n\nbackend v1.5.0: 1 added, 1 fixed\n\nNew:\n- **orders:** export as CSV (#51, "
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("quote commas"),
+        "only the Added section: {out}"
+    );
+    let changelog = std::fs::read_to_string(repo.path().join("CHANGELOG.md")).unwrap();
+    assert!(changelog.contains("\n## backend 1.5.0 ("), "{changelog}");
+    assert!(
+        changelog.contains("### Added\n\n- **orders:** export as CSV"),
+        "{changelog}"
+    );
+
+    // A CHANGELOG template whose heading does not carry the version would
+    // write sections that are never found again: refused, with the fix.
+    std::fs::write(
+        templates.join("changelog.md"),
+        "## Release\n\n{{sections}}\n",
+    )
+    .unwrap();
+    let (code, _, err) = cockpit(&config, &["notes", "--component", "backend"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("changelog.md") && err.contains("no heading with {{version}}"),
+        "{err}"
+    );
+}

@@ -41,6 +41,7 @@ fn repos(repo: &Repo, format: &str, components: &[&str]) -> Repos {
                 targets: Vec::new(),
             })
             .collect(),
+        templates: Default::default(),
     }
 }
 

@@ -1022,6 +1022,7 @@ fn repo_model() -> Model {
                 targets: Vec::new(),
             })
             .collect(),
+        templates: Default::default(),
     };
     let view = model.release.as_mut().unwrap();
     for (name, version) in [

@@ -39,7 +39,7 @@ pub fn notes(repos: &Repos, args: &NotesArgs, today: NaiveDate) -> Result<String
     let text = if json {
         serde_json::to_string_pretty(&built).map_err(|e| e.to_string())?
     } else {
-        built.markdown()
+        built.document(&repos.templates)
     };
     let mut said = Vec::new();
     if args.write {
@@ -49,7 +49,7 @@ pub fn notes(repos: &Repos, args: &NotesArgs, today: NaiveDate) -> Result<String
         said.push(changelog_file::write_section(
             &scope.repo.path,
             &scope.repo.changelog,
-            &built.changelog_section(),
+            &built.section(&repos.templates),
             crate::domain::versioning::changelog::Release {
                 component,
                 version: &version,

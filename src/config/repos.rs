@@ -220,7 +220,11 @@ impl LoadedConfig {
             });
         }
         if errors.is_empty() {
-            Ok(Repos { repos, components })
+            Ok(Repos {
+                repos,
+                components,
+                templates: Default::default(),
+            })
         } else {
             Err(errors)
         }
@@ -250,5 +254,54 @@ fn check_branch_pattern(pattern: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("`{pattern}` would not make a valid branch name"))
+    }
+}
+
+/// The team's notes templates in its `templates/` folder (`notes.md`,
+/// `changelog.md`), when it has them. The CHANGELOG's must start a section
+/// whose heading names the version, or the section could not be found again.
+pub fn note_templates(
+    dir: Option<&std::path::Path>,
+) -> Result<crate::domain::versioning::template::NoteTemplates, super::ConfigErrors> {
+    let mut templates = crate::domain::versioning::template::NoteTemplates::default();
+    let Some(dir) = dir else {
+        return Ok(templates);
+    };
+    let read = |name: &str| -> Result<Option<String>, ConfigError> {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(ConfigError::new(
+                &path.display().to_string(),
+                format!("cannot read the notes template: {e}"),
+                "make it readable, or remove it to use the built-in notes",
+            )),
+        }
+    };
+    let mut errors = Vec::new();
+    match read("notes.md") {
+        Ok(found) => templates.notes = found,
+        Err(e) => errors.push(e),
+    }
+    match read("changelog.md") {
+        Ok(Some(text))
+            if !text
+                .lines()
+                .any(|l| l.starts_with('#') && l.contains("{{version}}")) =>
+        {
+            errors.push(ConfigError::new(
+                &dir.join("changelog.md").display().to_string(),
+                "the CHANGELOG template has no heading with {{version}}".to_owned(),
+                "start it with a heading such as `## [{{version}}] - {{date}}`: it is how a release's section is found",
+            ));
+        }
+        Ok(found) => templates.changelog = found,
+        Err(e) => errors.push(e),
+    }
+    if errors.is_empty() {
+        Ok(templates)
+    } else {
+        Err(super::ConfigErrors(errors))
     }
 }

@@ -10,7 +10,6 @@ use super::rollback::{RollbackItem, Severity};
 use super::severity_scale::label;
 
 mod follow_ups;
-mod sections;
 mod settings;
 mod written;
 pub use follow_ups::{FollowUpRule, PlannedFollowUp, free_id, plan, step_id};
@@ -214,7 +213,7 @@ pub fn render(template: &str, id: &str, draft: &IncidentDraft, timeline: &[Strin
             when(draft.follow_ups.first().map_or(draft.report_due, |f| f.due)),
         ),
     ];
-    let mut out = sections::resolve(template, "rollback", rolled_back);
+    let mut out = crate::domain::template_sections::resolve(template, "rollback", rolled_back);
     for (name, value) in values {
         out = out.replace(&format!("{{{{{name}}}}}"), &value);
     }

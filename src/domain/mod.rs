@@ -15,5 +15,6 @@ pub mod release;
 pub mod rollback;
 pub mod rollout;
 pub mod severity_scale;
+pub mod template_sections;
 pub mod vars;
 pub mod versioning;

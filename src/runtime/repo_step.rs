@@ -211,13 +211,13 @@ fn write_notes(
     let changelog_said = changelog_file::write_section(
         workdir,
         &item.changelog,
-        &notes.changelog_section(),
+        &notes.section(&item.templates),
         release_of(item),
     )?;
     crate::config::paths::create_private_dir_all(&place.notes_dir)
         .map_err(|e| format!("cannot make {}: {e}", place.notes_dir.display()))?;
     let file = place.notes_dir.join(format!("{}.md", file_name(&item.tag)));
-    changelog_file::write_replacing(&file, &notes.markdown(), true)?;
+    changelog_file::write_replacing(&file, &notes.document(&item.templates), true)?;
     Ok(format!(
         "{changelog_said}; notes in {} ({})",
         file.display(),

@@ -54,7 +54,7 @@ pub fn read(repos: &Repos, release: Option<&Release>) -> Result<Vec<ComponentRea
                 why: read.suggestion.why.clone(),
                 beyond_type: release
                     .and_then(|r| bump::beyond_type(r.kind, &read.history.changes())),
-                notes: notes.markdown(),
+                notes: notes.document(&repos.templates),
                 summary: notes.summary(),
                 component,
             })

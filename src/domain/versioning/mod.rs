@@ -11,3 +11,4 @@ pub mod plan;
 pub mod reading;
 pub mod repos;
 pub mod tag_format;
+pub mod template;

@@ -261,7 +261,7 @@ impl Notes {
         }
     }
 
-    fn title(&self) -> String {
+    pub fn title(&self) -> String {
         match &self.component {
             Some(component) => format!("{component} v{}", self.version),
             None => format!("v{}", self.version),
@@ -318,7 +318,7 @@ impl Notes {
 }
 
 /// `**BREAKING** **api:** drop v1 (#12, a1b2c3d)`.
-fn line(entry: &Entry) -> String {
+pub(super) fn line(entry: &Entry) -> String {
     let breaking = if entry.breaking { "**BREAKING** " } else { "" };
     let scope = entry
         .scope

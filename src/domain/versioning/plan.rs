@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::notes::Style;
 use super::repos::{Repos, Scope};
+use super::template::NoteTemplates;
 use crate::domain::playbook::{BranchLine, RepoCheck, RepoStep, RepoWork};
 use crate::domain::release::Release;
 
@@ -32,6 +33,7 @@ pub struct RepoItem {
     /// The CHANGELOG, relative to the repository.
     pub changelog: String,
     pub style: Style,
+    pub templates: NoteTemplates,
     pub work: ItemWork,
 }
 
@@ -107,7 +109,7 @@ impl Repos {
         };
         let items = scopes
             .into_iter()
-            .map(|scope| item(&kind.work, &scope, release))
+            .map(|scope| item(&kind.work, &scope, release, &self.templates))
             .collect::<Result<_, _>>()?;
         Ok(RepoPlan {
             step: step.to_owned(),
@@ -117,7 +119,12 @@ impl Repos {
     }
 }
 
-fn item(work: &RepoWork, scope: &Scope<'_>, release: &Release) -> Result<RepoItem, String> {
+fn item(
+    work: &RepoWork,
+    scope: &Scope<'_>,
+    release: &Release,
+    templates: &NoteTemplates,
+) -> Result<RepoItem, String> {
     let component = scope.component.map(|c| c.name.clone());
     if let Some(name) = &component
         && !release.components.is_empty()
@@ -182,6 +189,7 @@ fn item(work: &RepoWork, scope: &Scope<'_>, release: &Release) -> Result<RepoIte
         allow_dirty: scope.repo.allow_dirty,
         changelog: scope.repo.changelog.clone(),
         style: scope.repo.style,
+        templates: templates.clone(),
         work,
     })
 }

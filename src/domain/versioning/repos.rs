@@ -40,6 +40,8 @@ pub struct Component {
 pub struct Repos {
     pub repos: Vec<Repo>,
     pub components: Vec<Component>,
+    /// The team's shapes for its notes and CHANGELOG sections.
+    pub templates: super::template::NoteTemplates,
 }
 
 /// What a release of one component (or of the whole repo) reads.

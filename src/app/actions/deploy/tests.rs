@@ -364,6 +364,7 @@ fn a_components_target_deploys_the_components_version_with_its_name_in_the_comma
             tag_format: "{component}-v{version}".into(),
             targets: vec!["render".into()],
         }],
+        templates: Default::default(),
     };
     model.rollout.group_by_components(&model.repos);
     if let Some(commands) = model.rollout.targets[0].commands.as_mut() {

@@ -21,6 +21,7 @@ fn with_repo(model: &mut Model) {
             allow_dirty: false,
         }],
         components: Vec::new(),
+        templates: Default::default(),
     };
 }
 

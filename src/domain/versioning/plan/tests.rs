@@ -59,6 +59,7 @@ fn a_release_of_one_repo_tags_it_with_the_release_version() {
     let repos = Repos {
         repos: vec![repo("app", "v{version}")],
         components: Vec::new(),
+        templates: Default::default(),
     };
     let plan = repos
         .plan("tag", &step(RepoWork::Tag, None), &release(&[]))
@@ -78,6 +79,7 @@ fn a_release_of_three_components_has_an_item_for_each_with_its_own_version() {
             component("frontend", 0, Some("frontend")),
             component("bot", 1, None),
         ],
+        templates: Default::default(),
     };
     let held = release(&[
         ("backend", "1.5.0"),
@@ -125,6 +127,7 @@ fn branches_are_named_from_the_patterns_in_the_release_zone() {
     let repos = Repos {
         repos: vec![repo("app", "v{version}")],
         components: Vec::new(),
+        templates: Default::default(),
     };
     let held = release(&[]);
     let plan = repos
