@@ -267,22 +267,22 @@ pub fn note_templates(
     let Some(dir) = dir else {
         return Ok(templates);
     };
-    let read = |name: &str| -> Result<Option<String>, ConfigError> {
+    let read = |name: &str| -> Result<Option<String>, Box<ConfigError>> {
         let path = dir.join(name);
         match std::fs::read_to_string(&path) {
             Ok(text) => Ok(Some(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(ConfigError::new(
+            Err(e) => Err(Box::new(ConfigError::new(
                 &path.display().to_string(),
                 format!("cannot read the notes template: {e}"),
                 "make it readable, or remove it to use the built-in notes",
-            )),
+            ))),
         }
     };
     let mut errors = Vec::new();
     match read("notes.md") {
         Ok(found) => templates.notes = found,
-        Err(e) => errors.push(e),
+        Err(e) => errors.push(*e),
     }
     match read("changelog.md") {
         Ok(Some(text))
@@ -297,7 +297,7 @@ pub fn note_templates(
             ));
         }
         Ok(found) => templates.changelog = found,
-        Err(e) => errors.push(e),
+        Err(e) => errors.push(*e),
     }
     if errors.is_empty() {
         Ok(templates)

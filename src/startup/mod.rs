@@ -189,6 +189,14 @@ fn cockpit(
         Ok(mut prepared) => {
             if matches!(prepared.loaded.source, ConfigSource::Demo { .. }) {
                 crate::demo::cluster::speed_up(&mut prepared.settings, speed);
+                // The demo's repository, made on its first run (never under
+                // --read-only: the state dir stays as it is).
+                let dir = targets_state_dir(paths.as_ref(), true);
+                if (!cli.read_only || git2::Repository::open(dir.join("repo")).is_ok())
+                    && let Some(repos) = crate::demo::repo::prepare(&dir)
+                {
+                    prepared.settings.repos = repos;
+                }
             }
             prepared
         }
