@@ -528,3 +528,31 @@ fn a_teams_templates_beside_the_config_shape_the_notes_and_the_changelog_section
         "{err}"
     );
 }
+
+#[test]
+fn a_playbook_step_naming_a_component_the_config_lacks_is_an_error_at_its_line() {
+    let repo = three_components();
+    let config = config(&repo, "");
+    let playbooks = repo.path().join("playbooks");
+    std::fs::create_dir_all(&playbooks).unwrap();
+    std::fs::write(
+        playbooks.join("ship.toml"),
+        "name = \"ship\"\n\n[[phase]]\nname = \"day\"\n\n[[phase.step]]\nid = \"tag-api\"\ntitle = \"Tag the API\"\nat = \"T-0\"\nkind = \"tag\"\ncomponent = \"api\"\n",
+    )
+    .unwrap();
+
+    let output = Command::new(BIN)
+        .args(["check-config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains("ship.toml, line 11")
+            && text.contains("step `tag-api` names component `api`")
+            && text.contains("backend, frontend, bot"),
+        "{text}"
+    );
+}

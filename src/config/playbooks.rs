@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::error::ConfigErrors;
+use super::error::{ConfigError, ConfigErrors};
 use super::playbook_file::parse_playbook;
 use super::toml_dir::load_toml_dir;
 use crate::domain::playbook::Playbook;
@@ -128,6 +128,56 @@ impl PlaybookLibrary {
             })
             .collect();
         (summary, notes)
+    }
+
+    /// Each repository step that names a component the config has no
+    /// `[[component]]` for: its playbook's file and line, and a fix.
+    pub fn check_components(
+        &self,
+        repos: &crate::domain::versioning::repos::Repos,
+    ) -> Result<(), ConfigErrors> {
+        let known: Vec<&str> = repos.components.iter().map(|c| c.name.as_str()).collect();
+        let errors: Vec<ConfigError> = self
+            .entries
+            .iter()
+            .flat_map(|entry| {
+                entry.playbook.steps().filter_map(|(_, step)| {
+                    let name = step.kind.repo_step()?.component.as_deref()?;
+                    if known.contains(&name) {
+                        return None;
+                    }
+                    // Where the file says it (for the line), as written.
+                    let quoted = format!("\"{name}\"");
+                    let span = entry
+                        .text
+                        .find(&format!("component = {quoted}"))
+                        .map(|at| at + "component = ".len())
+                        .or_else(|| entry.text.find(&quoted))
+                        .map(|at| at..at + quoted.len());
+                    let fix = if known.is_empty() {
+                        "add a [[component]] with this name to the config, or remove `component` to act on the release's one repo".to_owned()
+                    } else {
+                        format!("name one of the config's components: {}", known.join(", "))
+                    };
+                    let error = ConfigError::new(
+                        &entry.file,
+                        format!(
+                            "step `{}` names component `{name}`, which the config does not have",
+                            step.id
+                        ),
+                        fix,
+                    )
+                    .at(&entry.text, span)
+                    .key("phase.step.component");
+                    Some(error)
+                })
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigErrors(errors))
+        }
     }
 
     pub fn names(&self) -> Vec<&str> {

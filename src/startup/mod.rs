@@ -151,6 +151,7 @@ fn prepare(
     let mut settings = loaded.settings(&themes.names())?;
     loaded.check_train_playbooks(&playbooks.names(), process.playbooks.as_deref())?;
     settings.repos.templates = crate::config::repos::note_templates(process.templates.as_deref())?;
+    playbooks.check_components(&settings.repos)?;
     if let Some(name) = cli_theme {
         let names = themes.names();
         settings.theme = Some(names.iter().position(|n| n == name).ok_or_else(|| {
