@@ -261,6 +261,10 @@ fn git_output(repo: &Path, args: &[&str]) -> Result<String, ActError> {
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("SSH_ASKPASS_REQUIRE", "never")
+        // A signing key's passphrase is not asked on the cockpit's screen:
+        // without GPG_TTY a terminal pinentry cannot draw over it (a
+        // graphical one, or a key the agent has unlocked, still signs).
+        .env_remove("GPG_TTY")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
