@@ -48,31 +48,50 @@ impl Notes {
             .map(|s| format!("### {}\n\n{}", s.title, entries(&s.title)))
             .collect::<Vec<_>>()
             .join("\n");
-        // `{{section:TITLE}}` first: its title is the team's own word.
-        while let Some(at) = out.find("{{section:") {
-            let Some(end) = out[at..].find("}}") else {
-                break;
-            };
-            let title = out[at + "{{section:".len()..at + end].to_owned();
-            out.replace_range(at..at + end + 2, entries(&title).trim_end());
-        }
         let component = self.component.clone().unwrap_or_default();
         let previous = self
             .previous_tag
             .clone()
             .unwrap_or_else(|| "the first commit".to_owned());
-        for (name, value) in [
-            ("title", self.title()),
-            ("version", self.version.clone()),
-            ("component", component),
-            ("date", self.date.to_string()),
-            ("previous_tag", previous),
-            ("summary", self.summary()),
-            ("sections", all.trim_end().to_owned()),
-        ] {
-            out = out.replace(&format!("{{{{{name}}}}}"), &value);
+        let value = |name: &str| -> Option<String> {
+            Some(match name {
+                "title" => self.title(),
+                "version" => self.version.clone(),
+                "component" => component.clone(),
+                "date" => self.date.to_string(),
+                "previous_tag" => previous.clone(),
+                "summary" => self.summary(),
+                "sections" => all.trim_end().to_owned(),
+                // `{{section:TITLE}}`: its title is the team's own word.
+                _ => entries(name.strip_prefix("section:")?)
+                    .trim_end()
+                    .to_owned(),
+            })
+        };
+        // One pass over the template: text that comes in with a value (a
+        // commit message that says `{{version}}`) is never filled in again.
+        let mut filled = String::with_capacity(out.len() * 2);
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find("{{") {
+            filled.push_str(&rest[..at]);
+            let token = &rest[at..];
+            match token
+                .find("}}")
+                .and_then(|end| Some((value(&token[2..end])?, end)))
+            {
+                Some((text, end)) => {
+                    filled.push_str(&text);
+                    rest = &token[end + 2..];
+                }
+                // An unknown name is left as written.
+                None => {
+                    filled.push_str("{{");
+                    rest = &token[2..];
+                }
+            }
         }
-        out
+        filled.push_str(rest);
+        filled
     }
 
     /// The notes document: the team's template, else the built-in Markdown.
@@ -128,6 +147,15 @@ mod tests {
             "## backend v1.5.0 (2026-12-01)\n> Read the breaking changes first.\nSince backend-v1.4.0: backend v1.5.0: 1 breaking, 2 added, 1 fixed\n\n### What's new\n- **BREAKING** **api:** sync v2 only (#12, c000000)\n- live sync (c000002)\n\n### Fixes\n- round totals (c000001)\nUpgrade from backend-v1.4.0.\n{{unknown}}\n"
         );
         let first = notes(None).fill("{{#first_release}}first: {{previous_tag}}{{/first_release}}");
+        // A value that says `{{...}}` is not filled in again.
+        let mut odd = notes(None);
+        odd.sections[0].entries[0].text = "docs say {{section:Added}} and {{version}}".into();
+        let filled = odd.fill("{{section:Added}}|{{version}}");
+        assert!(
+            filled.contains("docs say {{section:Added}} and {{version}}")
+                && filled.ends_with("|1.5.0"),
+            "{filled}"
+        );
         assert_eq!(first, "first: the first commit");
         let all = notes(None).fill("{{sections}}");
         assert!(all.starts_with("### Added\n\n- **BREAKING**"), "{all}");
