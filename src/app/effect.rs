@@ -34,7 +34,7 @@ pub enum Effect {
     ReadRepos {
         repos: Box<crate::domain::versioning::repos::Repos>,
         release: Option<Box<crate::domain::release::Release>>,
-        read_for: crate::app::actions::versions::ReadFor,
+        read_for: crate::app::repo_reads::ReadFor,
     },
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.

@@ -15,6 +15,7 @@ pub mod model;
 pub mod msg;
 pub mod panes;
 pub mod remembered;
+pub mod repo_reads;
 pub mod requests;
 pub mod update;
 

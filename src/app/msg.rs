@@ -66,7 +66,7 @@ pub enum Msg {
     Signal(crate::domain::health::SignalUpdate),
     /// The repositories were read (`Effect::ReadRepos`).
     ReposRead {
-        read_for: crate::app::actions::versions::ReadFor,
-        read: crate::app::actions::versions::RepoReading,
+        read_for: crate::app::repo_reads::ReadFor,
+        read: crate::domain::versioning::reading::RepoReading,
     },
 }

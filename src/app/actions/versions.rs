@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use crate::app::effect::Effect;
 use crate::app::model::{Model, Overlay, PromptPurpose};
-use crate::domain::versioning::reading::{ComponentReading, prefill};
+use crate::domain::versioning::reading::prefill;
 use crate::domain::versioning::repos::Repos;
 
-/// What the runtime read, or why it could not.
-pub type RepoReading = Result<Vec<ComponentReading>, String>;
+pub use crate::app::repo_reads::ReadFor;
+pub use crate::domain::versioning::reading::RepoReading;
 
 /// Each `name=version` typed names a component of the config.
 pub fn check_components(
@@ -32,19 +32,6 @@ pub fn check_components(
             known.join(", ")
         )),
     }
-}
-
-/// What a reading of the repositories is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadFor {
-    /// Filling in the prompt that starts a release, if it is still open
-    /// with the text it opened with.
-    Prompt {
-        purpose: PromptPurpose,
-        opened_with: String,
-    },
-    /// The Checklist's flags and notes preview, for this release.
-    Release(String),
 }
 
 /// The repositories read anew for the release on screen (after it opens,

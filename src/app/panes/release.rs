@@ -22,7 +22,7 @@ pub struct ReleaseState {
     /// What the repositories say of this release (its components' notes,
     /// what exceeds its type), read after it opens and after each
     /// repository step; `None` until read, or without a `[[repo]]`.
-    pub repo_reading: Option<crate::app::actions::versions::RepoReading>,
+    pub repo_reading: Option<crate::domain::versioning::reading::RepoReading>,
 }
 
 /// One line of the checklist: a phase header or a step.

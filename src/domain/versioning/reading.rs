@@ -7,6 +7,9 @@
 use super::bump::{Bump, apply};
 use crate::domain::release::ReleaseType;
 
+/// What the runtime read of a release's repositories, or why it could not.
+pub type RepoReading = Result<Vec<ComponentReading>, String>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComponentReading {
     /// The component, or the repo's name for a release without them.

@@ -4,6 +4,7 @@ use crate::app::keys::commands::Command;
 use crate::app::{Key, Msg, update};
 use crate::domain::versioning::bump::Bump;
 use crate::domain::versioning::notes::Style;
+use crate::domain::versioning::reading::ComponentReading;
 use crate::domain::versioning::repos::Repo;
 
 fn with_repo(model: &mut Model) {
