@@ -107,6 +107,26 @@ impl Repos {
                 named
             }
         };
+        // A branch is the release's, not a component's: one per repository,
+        // named by the release's version, unless the step names a component.
+        let scopes = match (&kind.work, &kind.component) {
+            (RepoWork::Branch(_), None) => {
+                let mut seen: Vec<&std::path::Path> = Vec::new();
+                scopes
+                    .into_iter()
+                    .filter(|s| {
+                        let new = !seen.contains(&s.repo.path.as_path());
+                        seen.push(&s.repo.path);
+                        new
+                    })
+                    .map(|s| Scope {
+                        repo: s.repo,
+                        component: None,
+                    })
+                    .collect()
+            }
+            _ => scopes,
+        };
         let items = scopes
             .into_iter()
             .map(|scope| item(&kind.work, &scope, release, &self.templates))

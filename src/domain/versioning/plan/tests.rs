@@ -99,6 +99,26 @@ fn a_release_of_three_components_has_an_item_for_each_with_its_own_version() {
     let two = release(&[("backend", "1.5.1"), ("bot", "0.9.1")]);
     let plan = repos.plan("tag", &step(RepoWork::Tag, None), &two).unwrap();
     assert_eq!(plan.tags(), ["backend-v1.5.1", "bot-v0.9.1"]);
+    // A branch is the release's: one per repository, by the release's version.
+    let plan = repos
+        .plan(
+            "cut",
+            &step(RepoWork::Branch(BranchLine::Release), None),
+            &held,
+        )
+        .unwrap();
+    let names: Vec<_> = plan
+        .items
+        .iter()
+        .map(|i| match &i.work {
+            ItemWork::Branch { name, .. } => (i.label.as_str(), name.as_str()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [("mono", "release/v2.4.0"), ("bot", "release/v2.4.0")]
+    );
     // A step for one component is about it alone.
     let plan = repos
         .plan("tag-bot", &step(RepoWork::Tag, Some("bot")), &held)
