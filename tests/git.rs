@@ -350,11 +350,21 @@ fn a_hotfix_branch_is_cut_from_the_latest_release_tag_and_pushed() {
         tagged
     );
     assert!(remote_refs(&remote).contains("refs/heads/hotfix/2026-12-03-cart-totals"));
+    // Run again (a retry), it is cut already where it should be.
+    let again = act::branch(&new).unwrap();
+    assert!(again.contains("was cut here already"), "{again}");
+    // A branch of that name elsewhere is never moved.
+    let moved = act::branch(&NewBranch {
+        from: "main",
+        ..new.clone()
+    });
     assert!(
-        act::branch(&new)
-            .unwrap_err()
-            .to_string()
-            .contains("exists already")
+        moved.unwrap_err().to_string().contains("exists already"),
+        "not moved"
+    );
+    assert_eq!(
+        repo.git(&["rev-parse", "hotfix/2026-12-03-cart-totals"]),
+        tagged
     );
 }
 

@@ -13,6 +13,8 @@ pub enum ReadFor {
         purpose: PromptPurpose,
         opened_with: String,
     },
-    /// The Checklist's flags and notes preview, for this release.
-    Release(String),
+    /// The Checklist's flags and notes preview, for this release; `seq`
+    /// numbers the readings asked, so that one that comes back late never
+    /// replaces a newer one.
+    Release { release: String, seq: u64 },
 }

@@ -46,8 +46,12 @@ pub fn notes(repos: &Repos, args: &NotesArgs, today: NaiveDate) -> Result<String
         let format = scope.tag_format()?;
         let tag = format.tag(&version);
         let version = version.to_string();
+        let opened = git::open(&scope.repo.path).map_err(|e| e.to_string())?;
+        let workdir = opened
+            .workdir()
+            .ok_or_else(|| "a bare repository has no CHANGELOG to write".to_owned())?;
         said.push(changelog_file::write_section(
-            &scope.repo.path,
+            workdir,
             &scope.repo.changelog,
             &built.section(&repos.templates),
             crate::domain::versioning::changelog::Release {

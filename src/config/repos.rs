@@ -257,11 +257,21 @@ fn check_branch_pattern(pattern: &str) -> Result<(), String> {
     }
 }
 
+/// Whether a template line is a heading that names the release: its
+/// version, and with components its component (or its title, which holds
+/// both).
+fn names_the_release(line: &str, components: bool) -> bool {
+    line.starts_with('#')
+        && (line.contains("{{title}}")
+            || (line.contains("{{version}}") && (!components || line.contains("{{component}}"))))
+}
+
 /// The team's notes templates in its `templates/` folder (`notes.md`,
 /// `changelog.md`), when it has them. The CHANGELOG's must start a section
 /// whose heading names the version, or the section could not be found again.
 pub fn note_templates(
     dir: Option<&std::path::Path>,
+    components: bool,
 ) -> Result<crate::domain::versioning::template::NoteTemplates, super::ConfigErrors> {
     let mut templates = crate::domain::versioning::template::NoteTemplates::default();
     let Some(dir) = dir else {
@@ -285,15 +295,19 @@ pub fn note_templates(
         Err(e) => errors.push(*e),
     }
     match read("changelog.md") {
-        Ok(Some(text))
-            if !text
-                .lines()
-                .any(|l| l.starts_with('#') && l.contains("{{version}}")) =>
-        {
+        Ok(Some(text)) if !text.lines().any(|l| names_the_release(l, components)) => {
+            let (what, example) = if components {
+                (
+                    "{{version}} and {{component}}",
+                    "`## [{{component}} {{version}}] - {{date}}`",
+                )
+            } else {
+                ("{{version}}", "`## [{{version}}] - {{date}}`")
+            };
             errors.push(ConfigError::new(
                 &dir.join("changelog.md").display().to_string(),
-                "the CHANGELOG template has no heading with {{version}}".to_owned(),
-                "start it with a heading such as `## [{{version}}] - {{date}}`: it is how a release's section is found",
+                format!("the CHANGELOG template has no heading with {what}"),
+                format!("start it with a heading such as {example}: it is how a release's section is found"),
             ));
         }
         Ok(found) => templates.changelog = found,

@@ -241,10 +241,12 @@ fn file_name(tag: &str) -> String {
 /// The newest release tag of the item's format (not a pre-release).
 fn latest_release(repo: &Repository, item: &RepoItem) -> Result<String, String> {
     let format = TagFormat::new(&item.format, item.component.as_deref()).map_err(|e| e.0)?;
+    // A hotfix of 2.3.2 starts from 2.3.1 even when 2.4.0 is out.
+    let hotfix = semver::Version::parse(&item.version).ok();
     history::releases(repo, &format)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .find(|(v, _)| v.pre.is_empty())
+        .find(|(v, _)| v.pre.is_empty() && hotfix.as_ref().is_none_or(|h| v < h))
         .map(|(_, tag)| tag)
         .ok_or_else(|| {
             format!(

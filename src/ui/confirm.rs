@@ -139,7 +139,7 @@ fn render_deploy(
         } else {
             format!(
                 "Deploy {} to {} {}{}:",
-                plan.version,
+                deployed_versions(plan),
                 plan.items.len(),
                 crate::domain::rollout::units_word(plan.items.iter().map(|i| i.kind)),
                 if plan.dry_run {
@@ -275,6 +275,27 @@ fn render_run(
         theme,
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The version a deploy sets, or, for a release of components whose
+/// targets each get their own, those versions (`1.5.0, 0.9.0`).
+fn deployed_versions(plan: &crate::domain::rollout::DeployPlan) -> String {
+    let mut versions: Vec<&str> = Vec::new();
+    for item in &plan.items {
+        let version = if item.kind.runs_images() {
+            crate::domain::rollout::image_tag(&item.to)
+        } else {
+            item.to.as_str()
+        };
+        if !versions.contains(&version) {
+            versions.push(version);
+        }
+    }
+    match versions.as_slice() {
+        [one] if *one == plan.version => plan.version.clone(),
+        [] => plan.version.clone(),
+        several => several.join(", "),
+    }
 }
 
 /// A repository step: for each item, what it makes where, and where it goes.

@@ -109,7 +109,11 @@ fn component_header<'a>(name: &str, model: &Model, theme: &Theme) -> Line<'a> {
         "other targets".to_owned()
     } else {
         match &model.release {
-            Some(view) => format!("{name} {}", view.checklist.release.version_of(Some(name))),
+            Some(view) if view.checklist.release.components.is_empty() => name.to_owned(),
+            Some(view) => match view.checklist.release.components.get(name) {
+                Some(version) => format!("{name} {version}"),
+                None => format!("{name} (not in this release)"),
+            },
             None => name.to_owned(),
         }
     };

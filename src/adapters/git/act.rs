@@ -168,21 +168,8 @@ pub struct NewBranch<'a> {
 pub fn branch(new: &NewBranch<'_>) -> Result<String, ActError> {
     let repo = open(new.repo)?;
     let commit = commit_of(&repo, new.from)?;
-    if let Ok(existing) = repo.find_branch(new.name, git2::BranchType::Local) {
-        let at = existing
-            .get()
-            .peel_to_commit()
-            .map(|c| short(&c.id().to_string()))
-            .unwrap_or_default();
-        return Err(ActError::Exists {
-            name: new.name.to_owned(),
-            at,
-        });
-    }
     let id = commit.to_string();
-    git(new.repo, &["branch", new.name, &id])?;
-    let mut done = format!("cut {} from {} ({})", new.name, new.from, short(&id));
-    if let Some(remote) = new.remote {
+    let push = |remote: &str| {
         git(
             new.repo,
             &[
@@ -190,7 +177,31 @@ pub fn branch(new: &NewBranch<'_>) -> Result<String, ActError> {
                 remote,
                 &format!("refs/heads/{0}:refs/heads/{0}", new.name),
             ],
-        )?;
+        )
+    };
+    if let Ok(existing) = repo.find_branch(new.name, git2::BranchType::Local) {
+        let at = existing.get().peel_to_commit().map(|c| c.id()).ok();
+        // A retry (the push failed, or a later item did): the branch is
+        // cut where it should be; it only has to reach the remote.
+        if at == Some(commit) {
+            let made = format!("{} was cut here already at {}", new.name, short(&id));
+            return match new.remote {
+                Some(remote) => {
+                    push(remote)?;
+                    Ok(format!("{made}; pushed to {remote}"))
+                }
+                None => Ok(made),
+            };
+        }
+        return Err(ActError::Exists {
+            name: new.name.to_owned(),
+            at: at.map(|a| short(&a.to_string())).unwrap_or_default(),
+        });
+    }
+    git(new.repo, &["branch", new.name, &id])?;
+    let mut done = format!("cut {} from {} ({})", new.name, new.from, short(&id));
+    if let Some(remote) = new.remote {
+        push(remote)?;
         done.push_str(&format!(", pushed to {remote}"));
     }
     Ok(done)

@@ -56,11 +56,16 @@ impl std::fmt::Display for NoRollback {
 
 fn new_wizard(model: &Model) -> Result<Wizard, NoRollback> {
     let release = model.release.as_ref().ok_or(NoRollback::NoRelease)?;
-    let version = release.checklist.release.version.to_string();
     let candidates: Vec<Candidate> = model
         .rollout
         .rows()
         .map(|(target, d)| {
+            // A component's targets run its own version.
+            let version = release
+                .checklist
+                .release
+                .version_of(target.component.as_deref())
+                .to_string();
             let mut candidate = Candidate {
                 stale: target.stale.is_some(),
                 ..Candidate::from_state(&target.name, d, &version)

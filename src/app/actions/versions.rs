@@ -36,15 +36,19 @@ pub fn check_components(
 
 /// The repositories read anew for the release on screen (after it opens,
 /// a repository step ends, or its details open), if there are any.
-pub fn read_for_release(model: &Model) -> Option<Effect> {
-    let view = model.release.as_ref()?;
+pub fn read_for_release(model: &mut Model) -> Option<Effect> {
     if model.repos.repos.is_empty() {
         return None;
     }
+    let view = model.release.as_mut()?;
+    view.repo_reads_asked += 1;
     Some(Effect::ReadRepos {
         repos: Box::new(model.repos.clone()),
         release: Some(Box::new(view.checklist.release.clone())),
-        read_for: ReadFor::Release(view.checklist.release.id.clone()),
+        read_for: ReadFor::Release {
+            release: view.checklist.release.id.clone(),
+            seq: view.repo_reads_asked,
+        },
     })
 }
 
@@ -70,11 +74,13 @@ pub fn read_for_prompt(model: &Model) -> Option<Effect> {
 /// the prompt it was read for.
 pub fn read(model: &mut Model, read_for: ReadFor, read: RepoReading) -> Vec<Effect> {
     match read_for {
-        ReadFor::Release(id) => {
+        ReadFor::Release { release, seq } => {
             if let Some(view) = model.release.as_mut()
-                && view.checklist.release.id == id
+                && view.checklist.release.id == release
+                && seq > view.repo_reading_seq
             {
                 view.repo_reading = Some(read);
+                view.repo_reading_seq = seq;
                 model.mark_changed();
             }
         }

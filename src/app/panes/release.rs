@@ -23,6 +23,9 @@ pub struct ReleaseState {
     /// what exceeds its type), read after it opens and after each
     /// repository step; `None` until read, or without a `[[repo]]`.
     pub repo_reading: Option<crate::domain::versioning::reading::RepoReading>,
+    /// Readings asked for, and the number of the one shown.
+    pub repo_reads_asked: u64,
+    pub repo_reading_seq: u64,
 }
 
 /// One line of the checklist: a phase header or a step.
@@ -40,6 +43,8 @@ impl ReleaseState {
             folded: BTreeMap::new(),
             live_gates: BTreeSet::new(),
             repo_reading: None,
+            repo_reads_asked: 0,
+            repo_reading_seq: 0,
         }
     }
 

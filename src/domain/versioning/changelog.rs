@@ -28,6 +28,19 @@ pub fn has_section(text: &str, release: Release<'_>) -> bool {
     })
 }
 
+/// Whether a heading names a version (`## [1.4.0]`, `## v2.0.0-rc.1`,
+/// `## backend 1.5.0 (...)`), not `## Unreleased` or `## About`.
+fn names_a_version(heading: &str) -> bool {
+    heading
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '+' | '-')))
+        .filter_map(|word| {
+            // `billing-v2.3.1` and `v2.3.1` name 2.3.1.
+            let at = word.find(|c: char| c.is_ascii_digit())?;
+            Some(&word[at..])
+        })
+        .any(|v| semver::Version::parse(v).is_ok())
+}
+
 /// How the CHANGELOG came out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inserted {
@@ -49,12 +62,16 @@ pub fn insert(existing: Option<&str>, section: &str, release: Release<'_>) -> In
     if has_section(text, release) {
         return Inserted::AlreadyThere;
     }
-    // Byte offsets of each line's start.
+    // Byte offsets of each line's start; the first heading of a release
+    // (one that names a version), outside fenced code.
     let mut offset = 0;
     let mut at = None;
+    let mut fenced = false;
     for line in text.split_inclusive('\n') {
-        let unreleased = line.to_ascii_lowercase().contains("unreleased");
-        if line.starts_with("## ") && !unreleased {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        if !fenced && line.starts_with("## ") && names_a_version(line) {
             at = Some(offset);
             break;
         }
@@ -125,6 +142,21 @@ mod tests {
             insert(Some(&out), "## [1.5.0]", PLAIN),
             Inserted::AlreadyThere
         );
+    }
+
+    #[test]
+    fn headings_that_are_no_release_and_fenced_code_are_passed_over() {
+        let text = "# Changelog\n\n## About\n\nHow we write it:\n\n```\n## [9.9.9] an example\n```\n\n## [1.4.0] - 2026-11-01\n";
+        let Inserted::Text(out) = insert(Some(text), "## [1.5.0] - 2026-12-01\n", PLAIN) else {
+            panic!("not inserted");
+        };
+        assert!(
+            out.ends_with("```\n\n## [1.5.0] - 2026-12-01\n\n## [1.4.0] - 2026-11-01\n"),
+            "{out}"
+        );
+        assert!(names_a_version("## billing-v2.3.1 (2026-12-01)"));
+        assert!(!names_a_version("## Unreleased"));
+        assert!(!names_a_version("## Version 2 plans"));
     }
 
     #[test]

@@ -110,6 +110,14 @@ impl Repos {
         // A branch is the release's, not a component's: one per repository,
         // named by the release's version, unless the step names a component.
         let scopes = match (&kind.work, &kind.component) {
+            // A hotfix starts from a release tag, and a release of
+            // components has one per component: the step must say whose.
+            (RepoWork::Branch(BranchLine::Hotfix), None) if !self.components.is_empty() => {
+                return Err(
+                    "a hotfix branch of a release of components is cut from one component's latest release tag: name it with `component` on the step"
+                        .to_owned(),
+                );
+            }
             (RepoWork::Branch(_), None) => {
                 let mut seen: Vec<&std::path::Path> = Vec::new();
                 scopes
@@ -147,21 +155,34 @@ fn item(
 ) -> Result<RepoItem, String> {
     let component = scope.component.map(|c| c.name.clone());
     if let Some(name) = &component
-        && !release.components.is_empty()
         && !release.components.contains_key(name)
     {
-        return Err(format!(
-            "the release has no version for component `{name}`: it holds {}",
-            release
-                .components
-                .keys()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        // Never the release's own version under a component's name.
+        return Err(if release.components.is_empty() {
+            format!("the release names no component versions: start it with {name}=VERSION")
+        } else {
+            format!(
+                "the release has no version for component `{name}`: it holds {}",
+                release
+                    .components
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
     }
     let version = release.version_of(component.as_deref()).clone();
-    let format = scope.tag_format()?;
+    // A release branch and a branch check need no tag; the rest do.
+    let needs_tag = !matches!(
+        work,
+        RepoWork::Branch(BranchLine::Release) | RepoWork::Check(RepoCheck::OnBranch(_))
+    );
+    let tag = match scope.tag_format() {
+        Ok(format) => format.tag(&version),
+        Err(why) if needs_tag => return Err(why),
+        Err(_) => String::new(),
+    };
     let label = component.clone().unwrap_or_else(|| scope.repo.name.clone());
     let fill = |pattern: &str| {
         pattern
@@ -197,7 +218,7 @@ fn item(
     Ok(RepoItem {
         repo: scope.repo.path.clone(),
         label,
-        tag: format.tag(&version),
+        tag,
         version: version.to_string(),
         format: scope
             .component

@@ -401,3 +401,34 @@ fn auto_mode_counts_down_then_rolls_back_and_any_key_cancels() {
     fire(&mut model);
     assert!(model.countdown.is_none());
 }
+
+#[test]
+fn a_components_target_counts_as_changed_by_the_components_version() {
+    use crate::domain::versioning::repos::{Component, Repos};
+    let mut model = release_model();
+    // The release is 2026.12.0; its checkout component ships 2.4.0.
+    model.repos = Repos {
+        repos: Vec::new(),
+        components: vec![Component {
+            name: "checkout".into(),
+            repo: 0,
+            path: None,
+            tag_format: "{component}-v{version}".into(),
+            targets: vec!["shop".into()],
+        }],
+        templates: Default::default(),
+    };
+    let repos = model.repos.clone();
+    model.rollout.group_by_components(&repos);
+    let release = &mut model.release.as_mut().unwrap().checklist.release;
+    release.version = semver::Version::new(2026, 12, 0);
+    release
+        .components
+        .insert("checkout".into(), semver::Version::new(2, 4, 0));
+    let wizard = new_wizard(&model).unwrap_or_else(|_| panic!("a wizard"));
+    assert!(
+        wizard.choices.iter().all(|c| c.candidate.changed),
+        "checkout runs the release's 2.4.0: {:?}",
+        wizard.choices
+    );
+}

@@ -107,14 +107,26 @@ fn a_reading_is_kept_for_the_release_it_was_read_for_only() {
     let mut model = sample_model_with_release();
     with_repo(&mut model);
     let Some(Effect::ReadRepos {
-        read_for,
-        release: Some(release),
-        ..
-    }) = read_for_release(&model)
+        read_for: older, ..
+    }) = read_for_release(&mut model)
     else {
         panic!("a release with a repo is read")
     };
-    assert_eq!(read_for, ReadFor::Release(release.id.clone()));
+    let Some(Effect::ReadRepos {
+        read_for,
+        release: Some(release),
+        ..
+    }) = read_for_release(&mut model)
+    else {
+        panic!("a release with a repo is read")
+    };
+    assert_eq!(
+        read_for,
+        ReadFor::Release {
+            release: release.id.clone(),
+            seq: 2
+        }
+    );
     let flagged = reading(
         Bump::Minor,
         "2.5.0",
@@ -123,7 +135,10 @@ fn a_reading_is_kept_for_the_release_it_was_read_for_only() {
     update(
         &mut model,
         Msg::ReposRead {
-            read_for: ReadFor::Release("another-release".into()),
+            read_for: ReadFor::Release {
+                release: "another-release".into(),
+                seq: 9,
+            },
             read: Ok(vec![flagged.clone()]),
         },
     );
@@ -133,6 +148,18 @@ fn a_reading_is_kept_for_the_release_it_was_read_for_only() {
         Msg::ReposRead {
             read_for,
             read: Ok(vec![flagged.clone()]),
+        },
+    );
+    assert_eq!(
+        model.release.as_ref().unwrap().repo_reading,
+        Some(Ok(vec![flagged.clone()]))
+    );
+    // The older reading, come back late, does not replace it.
+    update(
+        &mut model,
+        Msg::ReposRead {
+            read_for: older,
+            read: Ok(Vec::new()),
         },
     );
     assert_eq!(

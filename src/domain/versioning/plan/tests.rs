@@ -210,3 +210,34 @@ fn branch_patterns_match_with_stars() {
         );
     }
 }
+
+#[test]
+fn a_component_is_never_given_the_releases_version_and_a_hotfix_must_name_one() {
+    let repos = Repos {
+        repos: vec![repo("mono", "{component}-v{version}")],
+        components: vec![component("backend", 0, Some("backend"))],
+        templates: Default::default(),
+    };
+    let error = repos
+        .plan("tag", &step(RepoWork::Tag, Some("backend")), &release(&[]))
+        .unwrap_err();
+    assert!(error.contains("start it with backend=VERSION"), "{error}");
+    let held = release(&[("backend", "1.5.0")]);
+    let error = repos
+        .plan(
+            "hotfix",
+            &step(RepoWork::Branch(BranchLine::Hotfix), None),
+            &held,
+        )
+        .unwrap_err();
+    assert!(error.contains("name it with `component`"), "{error}");
+    // A release branch needs no tag, so a per-component tag format is fine.
+    let plan = repos
+        .plan(
+            "cut",
+            &step(RepoWork::Branch(BranchLine::Release), None),
+            &held,
+        )
+        .unwrap();
+    assert_eq!(plan.items.len(), 1);
+}
