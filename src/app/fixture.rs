@@ -51,6 +51,7 @@ pub fn sample_model() -> Model {
         rollback: Default::default(),
         incident: Default::default(),
         repos: Default::default(),
+        messages: crate::config::message_templates::load(None).unwrap_or_default(),
     };
     Model::new(settings, now)
 }

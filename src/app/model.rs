@@ -225,6 +225,8 @@ pub struct Model {
     pub requests: crate::app::requests::Requests,
     /// `[[repo]]` and `[[component]]`: what a `tag` step tags.
     pub repos: crate::domain::versioning::repos::Repos,
+    /// The message templates, for a notify step's preview.
+    pub messages: crate::domain::comms::template::Templates,
     changed: bool,
 }
 
@@ -249,6 +251,8 @@ pub struct ModelSettings {
     pub rollback: RollbackSettings,
     pub incident: crate::domain::incident::IncidentSettings,
     pub repos: crate::domain::versioning::repos::Repos,
+    /// The message templates, for a notify step's preview.
+    pub messages: crate::domain::comms::template::Templates,
 }
 
 impl Model {
@@ -266,6 +270,7 @@ impl Model {
             rollback,
             incident,
             repos,
+            messages,
         } = settings;
         Self {
             focus: Pane::Calendar,
@@ -293,6 +298,7 @@ impl Model {
             incident_settings: incident,
             requests: Default::default(),
             repos,
+            messages,
             changed: true,
         }
     }

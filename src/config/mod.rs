@@ -6,6 +6,7 @@ mod docker_target;
 mod error;
 mod incident;
 mod locate;
+pub mod message_templates;
 pub mod paths;
 mod playbook_env;
 mod playbook_file;

@@ -76,6 +76,7 @@ struct StepFile {
     target: Option<String>,
     // notify
     channel: Option<String>,
+    template: Option<Spanned<String>>,
     // tag, branch, notes, git
     component: Option<String>,
     branch: Option<Spanned<String>>,
@@ -515,9 +516,32 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
                 None
             }
         },
-        "notify" => Some(StepKind::Notify {
-            channel: raw.channel.clone(),
-        }),
+        "notify" => {
+            let template = raw
+                .template
+                .as_ref()
+                .map(|t| (t.get_ref().clone(), t.span()));
+            match template {
+                Some((name, span))
+                    if !crate::domain::comms::template::NAMES.contains(&name.as_str()) =>
+                {
+                    let names = crate::domain::comms::template::NAMES;
+                    let suggestion = closest(&name, &names)
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    problem(
+                        span,
+                        format!("no message template `{name}`{suggestion}"),
+                        &format!("use one of {}", names.join(", ")),
+                    );
+                    None
+                }
+                template => Some(StepKind::Notify {
+                    channel: raw.channel.clone(),
+                    template: template.map(|(name, _)| name),
+                }),
+            }
+        }
         unknown => {
             let suggestion = closest(unknown, &KIND_NAMES)
                 .map(|s| format!(" (did you mean `{s}`?)"))
@@ -547,6 +571,7 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
         ("environment", raw.environment.is_some(), "deploy command"),
         ("target", raw.target.is_some(), "deploy"),
         ("channel", raw.channel.is_some(), "notify"),
+        ("template", raw.template.is_some(), "notify"),
         ("component", raw.component.is_some(), "tag branch notes git"),
         ("branch", raw.branch.is_some(), "branch"),
         ("check", raw.check.is_some(), "git"),

@@ -131,6 +131,8 @@ pub struct Settings {
     pub incident: crate::domain::incident::IncidentSettings,
     /// `[[repo]]` and `[[component]]`.
     pub repos: super::repos::Repos,
+    /// The message templates (built in, or the team's beside the config).
+    pub messages: crate::domain::comms::template::Templates,
 }
 
 impl LoadedConfig {
@@ -187,6 +189,7 @@ impl LoadedConfig {
                 rollback,
                 incident,
                 repos,
+                messages: Default::default(),
                 keymap,
                 zone,
                 theme,

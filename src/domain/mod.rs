@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod checklist;
+pub mod comms;
 pub mod display_time;
 pub mod events;
 pub mod health;

@@ -150,8 +150,12 @@ fn prepare(
     }
     let mut settings = loaded.settings(&themes.names())?;
     loaded.check_train_playbooks(&playbooks.names(), process.playbooks.as_deref())?;
-    settings.repos.templates = crate::config::repos::note_templates(process.templates.as_deref())?;
+    settings.repos.templates = crate::config::repos::note_templates(
+        process.templates.as_deref(),
+        !settings.repos.components.is_empty(),
+    )?;
     playbooks.check_components(&settings.repos)?;
+    settings.messages = crate::config::message_templates::load(process.templates.as_deref())?;
     if let Some(name) = cli_theme {
         let names = themes.names();
         settings.theme = Some(names.iter().position(|n| n == name).ok_or_else(|| {
@@ -337,7 +341,7 @@ fn cockpit(
         }
         // What the repositories say of the release opened (its flags and
         // notes preview), as a release opened later reads them.
-        if let Some(read) = crate::app::actions::versions::read_for_release(&model) {
+        if let Some(read) = crate::app::actions::versions::read_for_release(&mut model) {
             effects.run(read);
         }
         let result = run_loop(
@@ -561,6 +565,7 @@ fn model_settings(
         rollback: settings.rollback.clone(),
         incident: settings.incident.clone(),
         repos: settings.repos.clone(),
+        messages: settings.messages.clone(),
     }
 }
 

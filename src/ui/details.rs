@@ -272,6 +272,13 @@ pub fn render(
     if let StepKind::Repo(kind) = &step.kind {
         lines.extend(super::repo_details::notes(kind, model, theme));
     }
+    if let StepKind::Notify { template, .. } = &step.kind {
+        lines.extend(super::message_preview::lines(
+            template.as_deref(),
+            model,
+            theme,
+        ));
+    }
     if let Some(record) = checklist.record(&step.id) {
         if let GateRun::Finished { outcome, .. } = &record.gate {
             lines.push(Line::default());

@@ -14,6 +14,7 @@ mod history;
 mod incident;
 mod key_names;
 pub mod layout;
+mod message_preview;
 mod notices;
 mod palette;
 mod panes;

@@ -81,6 +81,8 @@ pub enum StepKind {
     Repo(RepoStep),
     Notify {
         channel: Option<String>,
+        /// The message it sends: a template's name (`announce`).
+        template: Option<String>,
     },
 }
 

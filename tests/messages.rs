@@ -1,0 +1,49 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Every built-in message template filled in from the sample release (a
+//! minor 2.4.0, T-0 in Los Angeles, a week lived through), as golden files:
+//! what a team reads is reviewed as text.
+
+use release_cockpit::app::fixture::sample_model_with_release;
+use release_cockpit::domain::comms::template::{NAMES, render};
+use release_cockpit::domain::comms::values::{Context, values};
+use release_cockpit::domain::versioning::bump::Bump;
+use release_cockpit::domain::versioning::reading::ComponentReading;
+
+fn readings() -> Vec<ComponentReading> {
+    vec![ComponentReading {
+        label: "shop".into(),
+        component: None,
+        previous_tag: Some("v2.3.1".into()),
+        commits: 4,
+        bump: Bump::Minor,
+        suggested: semver::Version::new(2, 4, 0),
+        why: "2 feature(s)".into(),
+        beyond_type: None,
+        notes: "## [2.4.0] - 2026-12-01\n\n### Added\n\n- **search:** search as you type (#31, 0a92dfe)\n- **orders:** export orders as CSV (#35, 3b3f104)\n\n### Fixed\n\n- **checkout:** a declined card keeps the cart (#33, cce0f27)\n".into(),
+        summary: "v2.4.0: 2 added, 1 fixed".into(),
+    }]
+}
+
+#[test]
+fn every_built_in_template_reads_well_for_the_sample_release() {
+    let model = sample_model_with_release();
+    let checklist = &model.release.as_ref().unwrap().checklist;
+    let readings = readings();
+    let context = Context {
+        zone: Some(chrono_tz::Europe::Berlin),
+        window: Some(chrono::Duration::hours(1)),
+        readings: Some(&readings),
+    };
+    let filled = values(checklist, model.clock.now, &context);
+    for name in NAMES {
+        let template = model.messages.get(name).unwrap();
+        insta::assert_snapshot!(format!("message_{name}"), render(template, &filled));
+    }
+    // Without a repository there are no features or fixes: their parts go.
+    let bare = values(checklist, model.clock.now, &Context::default());
+    let complete = render(model.messages.get("complete").unwrap(), &bare);
+    assert!(
+        !complete.contains("New:") && !complete.contains("{{"),
+        "{complete}"
+    );
+}
