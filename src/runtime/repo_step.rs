@@ -191,7 +191,7 @@ fn history_of(
 fn notes_of(read: &history::ReleaseHistory, item: &RepoItem) -> Notes {
     read.notes(
         (item.component.as_deref(), &item.version),
-        chrono::Utc::now().date_naive(),
+        item.date,
         item.style,
     )
 }

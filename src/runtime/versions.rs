@@ -32,7 +32,12 @@ pub fn read(repos: &Repos, release: Option<&Release>) -> Result<Vec<ComponentRea
         }
         scopes
     };
-    let today = chrono::Utc::now().date_naive();
+    // A release's notes carry its T-0's day where it is planned; a
+    // release not started yet, today's.
+    let today = release.map_or_else(
+        || chrono::Utc::now().date_naive(),
+        |r| r.t0.with_timezone(&r.zone).date_naive(),
+    );
     scopes
         .iter()
         .map(|scope| {

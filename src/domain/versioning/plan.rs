@@ -34,6 +34,8 @@ pub struct RepoItem {
     pub changelog: String,
     pub style: Style,
     pub templates: NoteTemplates,
+    /// The notes' date: T-0's day where the release is planned.
+    pub date: chrono::NaiveDate,
     pub work: ItemWork,
 }
 
@@ -231,6 +233,7 @@ fn item(
         changelog: scope.repo.changelog.clone(),
         style: scope.repo.style,
         templates: templates.clone(),
+        date: release.t0.with_timezone(&release.zone).date_naive(),
         work,
     })
 }
