@@ -47,3 +47,75 @@ fn every_built_in_template_reads_well_for_the_sample_release() {
         "{complete}"
     );
 }
+
+const BIN: &str = env!("CARGO_BIN_EXE_release-cockpit");
+
+fn cockpit(
+    home: &std::path::Path,
+    config: &std::path::Path,
+    args: &[&str],
+) -> (i32, String, String) {
+    let output = std::process::Command::new(BIN)
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("RELEASE_COCKPIT_CONFIG", "")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn notify_dry_run_prints_the_open_releases_message_and_sending_says_it_is_not_built() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("cockpit.toml");
+    std::fs::write(
+        &config,
+        "[operator]\nname = \"alice\"\ntimezone = \"Europe/Berlin\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = cockpit(home.path(), &config, &["notify", "announce", "--dry-run"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no release in progress"), "{err}");
+    let (code, _, err) = cockpit(
+        home.path(),
+        &config,
+        &[
+            "start",
+            "--type",
+            "minor",
+            "--version",
+            "2.4.0",
+            "--at",
+            "2026-12-08 10:00 UTC",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+
+    let (code, out, err) = cockpit(home.path(), &config, &["notify", "announce", "--dry-run"]);
+
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("**Scheduled release: Tue 8 Dec 10:00 UTC**"),
+        "{out}"
+    );
+    assert!(
+        out.contains("of our service (2.4.0)") && !out.contains("{{"),
+        "{out}"
+    );
+    let (code, _, err) = cockpit(home.path(), &config, &["notify", "announce"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not built yet") && err.contains("--dry-run"),
+        "{err}"
+    );
+    let (code, _, err) = cockpit(home.path(), &config, &["notify", "anounce", "--dry-run"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("use one of notice, announce"), "{err}");
+}

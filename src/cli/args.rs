@@ -81,6 +81,9 @@ pub enum CliCommand {
     /// Print the current and previous release from git's tags; with
     /// --suggest, the next version the commits since ask for
     Version(VersionArgs),
+    /// Print a message (notice, announce, in-progress, complete, postponed)
+    /// as the open release fills it in now; sending it comes with channels
+    Notify(NotifyArgs),
     /// Serve the sandbox cluster (the demo world's Kubernetes API) on loopback, without the TUI
     Sandbox(SandboxArgs),
     /// Print shell completions
@@ -169,6 +172,16 @@ pub struct NotesArgs {
     /// Also write the notes to this file
     #[arg(long, value_name = "PATH")]
     pub out: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    /// The template: notice, announce, in-progress, complete or postponed
+    pub template: String,
+    /// Print the message instead of sending it (the only way until
+    /// channels are built)
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

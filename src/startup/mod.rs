@@ -32,7 +32,8 @@ use crate::session::{NewRelease, ReleaseStore, start_release};
 mod commands;
 pub mod logging;
 use commands::{
-    calendar_command, check_config, git_command, print_info, start_command, status_command,
+    calendar_command, check_config, git_command, notify_command, print_info, start_command,
+    status_command,
 };
 
 /// Exit code for invalid configuration or usage.
@@ -101,6 +102,7 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
         Some(CliCommand::Version(args)) => Ok(git_command(&cli, paths.as_ref(), |repos| {
             crate::cli::git::version(repos, args)
         })),
+        Some(CliCommand::Notify(args)) => Ok(notify_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Sandbox(args)) => match async_runtime() {
             Ok(runtime) => Ok(crate::cli::sandbox::run(args, paths.as_ref(), &runtime)),
             Err(error) => {

@@ -39,7 +39,7 @@ pub const VARIABLES: [(&str, &str); 16] = [
         "the fixes, from the notes when a [[repo]] is configured",
     ),
     ("summary", "the notes' one-line summary"),
-    ("current_step", "the first step not finished yet"),
+    ("current_step", "the first required step not finished yet"),
     ("progress", "steps finished of all: `12/20`"),
     ("eta", "when the last step of the current phase is due"),
 ];

@@ -89,10 +89,14 @@ pub fn values(
         .filter(|(_, s)| checklist.state(s, now).is_finished())
         .count();
     values.insert("progress", format!("{finished}/{}", steps.len()));
-    if let Some((phase, step)) = steps
-        .iter()
-        .find(|(_, s)| !checklist.state(s, now).is_finished())
-    {
+    // The first required step not finished (an optional one that failed
+    // holds nothing up), else the first of any.
+    let open = |required: bool| {
+        steps
+            .iter()
+            .find(|(_, s)| (s.required || !required) && !checklist.state(s, now).is_finished())
+    };
+    if let Some((phase, step)) = open(true).or_else(|| open(false)) {
         values.insert("current_step", step.title.clone());
         let end = checklist.playbook.phases[*phase]
             .steps
