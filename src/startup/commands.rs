@@ -5,18 +5,23 @@
 use super::*;
 use crate::cli::output::{print_json, print_text};
 
+/// The config prepared, or its errors printed: the exit code to return.
+fn prepared_or_said(source: ConfigSource, paths: Option<&Paths>) -> Result<Prepared, i32> {
+    prepare(source, paths, None).map_err(|errors| {
+        eprintln!(
+            "{}",
+            crate::cli::output::strip_controls(&errors.to_string())
+        );
+        EXIT_CONFIG
+    })
+}
+
 pub(super) fn calendar_command(cli: &Cli, args: &CalendarArgs, paths: Option<&Paths>) -> i32 {
     let source = resolve_source(cli, paths);
     let demo = uses_demo_store(&source, paths, false);
-    let prepared = match prepare(source, paths, None) {
+    let prepared = match prepared_or_said(source, paths) {
         Ok(prepared) => prepared,
-        Err(errors) => {
-            eprintln!(
-                "{}",
-                crate::cli::output::strip_controls(&errors.to_string())
-            );
-            return EXIT_CONFIG;
-        }
+        Err(code) => return code,
     };
     let (from, to) = match (day(&args.from, "--from"), day(&args.to, "--to")) {
         (Ok(from), Ok(to)) => {
@@ -209,15 +214,9 @@ fn info_text(cli: &Cli, paths: Option<&Paths>) -> String {
 pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
     let source = resolve_source(cli, paths);
     let demo = uses_demo_store(&source, paths, false);
-    let prepared = match prepare(source, paths, None) {
+    let prepared = match prepared_or_said(source, paths) {
         Ok(prepared) => prepared,
-        Err(errors) => {
-            eprintln!(
-                "{}",
-                crate::cli::output::strip_controls(&errors.to_string())
-            );
-            return EXIT_CONFIG;
-        }
+        Err(code) => return code,
     };
     let store = release_store(paths, demo);
     // Read-only: the baselines journaled by the cockpit that writes it.
@@ -296,15 +295,9 @@ pub(super) fn notify_command(
     }
     let source = resolve_source(cli, paths);
     let demo = uses_demo_store(&source, paths, false);
-    let prepared = match prepare(source, paths, None) {
+    let prepared = match prepared_or_said(source, paths) {
         Ok(prepared) => prepared,
-        Err(errors) => {
-            eprintln!(
-                "{}",
-                crate::cli::output::strip_controls(&errors.to_string())
-            );
-            return EXIT_CONFIG;
-        }
+        Err(code) => return code,
     };
     let Some(template) = prepared.settings.messages.get(&args.template) else {
         eprintln!(
@@ -432,15 +425,9 @@ pub(super) fn git_command(
     run: impl FnOnce(&crate::config::repos::Repos) -> Result<String, String>,
 ) -> i32 {
     let source = resolve_source(cli, paths);
-    let prepared = match prepare(source, paths, None) {
+    let prepared = match prepared_or_said(source, paths) {
         Ok(prepared) => prepared,
-        Err(errors) => {
-            eprintln!(
-                "{}",
-                crate::cli::output::strip_controls(&errors.to_string())
-            );
-            return EXIT_CONFIG;
-        }
+        Err(code) => return code,
     };
     match run(&prepared.settings.repos) {
         Ok(text) if text.trim_start().starts_with('{') => {

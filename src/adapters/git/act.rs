@@ -110,13 +110,7 @@ pub fn tag(new: &NewTag<'_>) -> Result<String, ActError> {
                 new.name,
                 short(&commit.to_string())
             );
-            return match new.remote {
-                Some(remote) => {
-                    push(remote)?;
-                    Ok(format!("{made}; pushed to {remote}"))
-                }
-                None => Ok(made),
-            };
+            return push_again(made, new.remote, push);
         }
         return Err(ActError::Exists {
             name: new.name.to_owned(),
@@ -185,13 +179,7 @@ pub fn branch(new: &NewBranch<'_>) -> Result<String, ActError> {
         // cut where it should be; it only has to reach the remote.
         if at == Some(commit) {
             let made = format!("{} was cut here already at {}", new.name, short(&id));
-            return match new.remote {
-                Some(remote) => {
-                    push(remote)?;
-                    Ok(format!("{made}; pushed to {remote}"))
-                }
-                None => Ok(made),
-            };
+            return push_again(made, new.remote, push);
         }
         return Err(ActError::Exists {
             name: new.name.to_owned(),
@@ -205,6 +193,22 @@ pub fn branch(new: &NewBranch<'_>) -> Result<String, ActError> {
         done.push_str(&format!(", pushed to {remote}"));
     }
     Ok(done)
+}
+
+/// A retry's tag or branch, made here already: pushed (if it goes
+/// anywhere), and said so.
+fn push_again(
+    made: String,
+    remote: Option<&str>,
+    push: impl Fn(&str) -> Result<(), ActError>,
+) -> Result<String, ActError> {
+    match remote {
+        Some(remote) => {
+            push(remote)?;
+            Ok(format!("{made}; pushed to {remote}"))
+        }
+        None => Ok(made),
+    }
 }
 
 /// Tracked files with changes, at most five named.
