@@ -72,7 +72,7 @@ fn cockpit(
 }
 
 #[test]
-fn notify_dry_run_prints_the_open_releases_message_and_sending_says_it_is_not_built() {
+fn notify_dry_run_prints_the_open_releases_message_and_sending_needs_a_channel() {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("cockpit.toml");
     std::fs::write(
@@ -112,7 +112,7 @@ fn notify_dry_run_prints_the_open_releases_message_and_sending_says_it_is_not_bu
     let (code, _, err) = cockpit(home.path(), &config, &["notify", "announce"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("not built yet") && err.contains("--dry-run"),
+        err.contains("nowhere to send: no [[channel]] in the config") && err.contains("--dry-run"),
         "{err}"
     );
     let (code, _, err) = cockpit(home.path(), &config, &["notify", "anounce", "--dry-run"]);

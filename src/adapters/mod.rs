@@ -2,6 +2,7 @@
 //! domain's and back. Nothing here draws or decides.
 
 pub mod command;
+pub mod comms;
 pub mod docker;
 pub mod git;
 pub mod kubernetes;

@@ -29,6 +29,15 @@ pub enum Effect {
         request: Request,
         plan: crate::domain::versioning::plan::RepoPlan,
     },
+    /// Send a message (its start journaled already): a notify step's,
+    /// reported as `Msg::Done` with a gate's outcome, or another's
+    /// (`step: None`), reported with its delivery.
+    SendMessage {
+        request: Request,
+        step: Option<String>,
+        channel: Box<crate::domain::comms::channel::Channel>,
+        message: Box<crate::domain::comms::message::Outgoing>,
+    },
     /// Read the repositories (the release's components, or all for a
     /// release not started yet): reported as `Msg::ReposRead`.
     ReadRepos {

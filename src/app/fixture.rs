@@ -52,6 +52,7 @@ pub fn sample_model() -> Model {
         incident: Default::default(),
         repos: Default::default(),
         messages: crate::config::message_templates::load(None).unwrap_or_default(),
+        channels: Default::default(),
     };
     Model::new(settings, now)
 }

@@ -11,6 +11,7 @@ pub mod effect;
 #[cfg(any(test, feature = "test-support"))]
 pub mod fixture;
 pub mod keys;
+pub mod messages;
 pub mod model;
 pub mod msg;
 pub mod panes;

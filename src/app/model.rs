@@ -227,6 +227,8 @@ pub struct Model {
     pub repos: crate::domain::versioning::repos::Repos,
     /// The message templates, for a notify step's preview.
     pub messages: crate::domain::comms::template::Templates,
+    /// `[[channel]]`: where notify steps send.
+    pub channels: crate::domain::comms::channel::Channels,
     changed: bool,
 }
 
@@ -253,6 +255,7 @@ pub struct ModelSettings {
     pub repos: crate::domain::versioning::repos::Repos,
     /// The message templates, for a notify step's preview.
     pub messages: crate::domain::comms::template::Templates,
+    pub channels: crate::domain::comms::channel::Channels,
 }
 
 impl Model {
@@ -271,6 +274,7 @@ impl Model {
             incident,
             repos,
             messages,
+            channels,
         } = settings;
         Self {
             focus: Pane::Calendar,
@@ -299,6 +303,7 @@ impl Model {
             requests: Default::default(),
             repos,
             messages,
+            channels,
             changed: true,
         }
     }

@@ -33,6 +33,13 @@ pub enum TaskResult {
     },
     /// The incident report's path and the notice's text, or why not.
     Incident(Result<IncidentWritten, IncidentError>),
+    /// A message that is no notify step's went out, or did not.
+    Message {
+        key: String,
+        channel: String,
+        ok: bool,
+        summary: String,
+    },
     /// The work never started (its write-ahead line could not be written):
     /// nothing to record, and nothing runs any more.
     NotStarted(String),
@@ -58,6 +65,17 @@ impl TaskResult {
             }),
             Self::Incident(Ok(written)) => Some(Event::IncidentWritten {
                 path: written.path.clone(),
+            }),
+            Self::Message {
+                key,
+                channel,
+                ok,
+                summary,
+            } => Some(Event::MessageSent {
+                key: key.clone(),
+                channel: channel.clone(),
+                ok: *ok,
+                summary: summary.clone(),
             }),
             Self::Incident(Err(_)) | Self::NotStarted(_) => None,
         }

@@ -57,6 +57,9 @@ fn done(model: &mut Model, request: Request, result: TaskResult) -> Vec<Effect> 
                 actions::rollback::item_done(model, item, &result)
             }
             TaskResult::Incident(written) => actions::incident::written(model, written),
+            message @ TaskResult::Message { .. } => {
+                message.event().map(Effect::Record).into_iter().collect()
+            }
             // The failed write-ahead line has said so already.
             TaskResult::NotStarted(_) => {
                 model.mark_changed();

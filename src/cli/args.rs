@@ -81,8 +81,8 @@ pub enum CliCommand {
     /// Print the current and previous release from git's tags; with
     /// --suggest, the next version the commits since ask for
     Version(VersionArgs),
-    /// Print a message (notice, announce, in-progress, complete, postponed)
-    /// as the open release fills it in now; sending it comes with channels
+    /// Send a message (notice, announce, in-progress, complete, postponed)
+    /// as the open release fills it in now, journaled; --dry-run prints it
     Notify(NotifyArgs),
     /// Serve the sandbox cluster (the demo world's Kubernetes API) on loopback, without the TUI
     Sandbox(SandboxArgs),
@@ -178,10 +178,15 @@ pub struct NotesArgs {
 pub struct NotifyArgs {
     /// The template: notice, announce, in-progress, complete or postponed
     pub template: String,
-    /// Print the message instead of sending it (the only way until
-    /// channels are built)
+    /// The [[channel]] to send to (default: the config's default channel)
+    #[arg(long, value_name = "NAME")]
+    pub channel: Option<String>,
+    /// Print the message instead of sending it
     #[arg(long)]
     pub dry_run: bool,
+    /// Send without asking (for scripts; without it a terminal is asked)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,8 +2,6 @@
 //! status command, their working directory, environment and timeout, every
 //! variable checked at its line.
 
-use std::path::Path;
-
 use toml::Spanned;
 
 use super::error::{ConfigError, closest};
@@ -142,11 +140,7 @@ impl LoadedConfig {
         {
             errors.push(*e);
         }
-        // A bare `cockpit.toml` (or the built-in demo) is in the current directory.
-        let base = Path::new(&self.file)
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
+        let base = self.config_dir();
         let env = match convert_env(&t.env, &base) {
             Ok(env) => env,
             Err(problems) => {

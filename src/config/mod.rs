@@ -1,6 +1,7 @@
 //! The TOML configuration: where it is found, what it may say, and errors that
 //! point at the exact file, line and key with a fix.
 
+mod channels;
 mod command_target;
 mod docker_target;
 mod error;

@@ -25,10 +25,20 @@ pub(super) fn convert_env(
     raw: &RawEnv,
     base: &Path,
 ) -> Result<BTreeMap<String, EnvValue>, Vec<EnvProblem>> {
+    convert_table("env", raw, base)
+}
+
+/// [`convert_env`] for another table of references (`what`: a channel's
+/// `headers`).
+pub(super) fn convert_table(
+    what: &str,
+    raw: &RawEnv,
+    base: &Path,
+) -> Result<BTreeMap<String, EnvValue>, Vec<EnvProblem>> {
     let mut env = BTreeMap::new();
     let mut problems = Vec::new();
     for (name, value) in raw {
-        match convert_one(name, value, base) {
+        match convert_one(what, name, value, base) {
             Ok(value) => {
                 env.insert(name.clone(), value);
             }
@@ -51,7 +61,10 @@ pub(super) fn secret_literals(raw: &RawEnv) -> Vec<String> {
         .collect()
 }
 
-fn convert_one(
+/// One value: a literal (refused under a secret-looking name) or a
+/// reference; `what` names where it is in the messages (`env`, `channel`).
+pub(super) fn convert_one(
+    what: &str,
     name: &str,
     value: &Spanned<Value>,
     base: &Path,
@@ -60,7 +73,12 @@ fn convert_one(
         // The value is never repeated in the message: it may be the secret.
         Value::String(_) if looks_secret(name) => Err((
             format!(
-                "env `{name}` has a literal value, and its name looks like a secret's; a literal would be copied into every release's journal"
+                "{what} `{name}` has a literal value, and its name looks like a secret's; {}",
+                if what == "env" {
+                    "a literal would be copied into every release's journal"
+                } else {
+                    "a literal would sit in the config, which gets shared and committed"
+                }
             ),
             format!(
                 "use {{ from_env = \"{name}\" }} (or {{ file = \"...\" }}) and keep the value outside the playbook"
@@ -78,7 +96,7 @@ fn convert_one(
             if !unknown.is_empty() {
                 return Err((
                     format!(
-                        "env `{name}`: unknown key `{}` in the reference",
+                        "{what} `{name}`: unknown key `{}` in the reference",
                         unknown.join("`, `")
                     ),
                     REFERENCE_FIX.to_owned(),
@@ -92,12 +110,12 @@ fn convert_one(
                     Ok(EnvValue::File(base.join(path)))
                 }
                 (Some(_), Some(_)) => Err((
-                    format!("env `{name}` has both `from_env` and `file`"),
+                    format!("{what} `{name}` has both `from_env` and `file`"),
                     "keep one of them".to_owned(),
                 )),
                 _ => Err((
                     format!(
-                        "env `{name}`: a reference needs a non-empty `from_env` or `file` text"
+                        "{what} `{name}`: a reference needs a non-empty `from_env` or `file` text"
                     ),
                     REFERENCE_FIX.to_owned(),
                 )),
@@ -105,7 +123,7 @@ fn convert_one(
         }
         other => Err((
             format!(
-                "env `{name}` is not a text or a reference (it is a {} value)",
+                "{what} `{name}` is not a text or a reference (it is a {} value)",
                 other.type_str()
             ),
             format!("write `{name} = \"text\"` for a non-secret, or {REFERENCE_FIX}"),

@@ -2,8 +2,6 @@
 //! notes come from, checked (tag formats, branch patterns, the notes'
 //! style, that a component's repo and targets exist).
 
-use std::path::Path;
-
 use toml::Spanned;
 
 use super::error::ConfigError;
@@ -14,7 +12,7 @@ use crate::domain::versioning::tag_format::TagFormat;
 
 const NAME_FIX: &str = "letters, digits, `_`, `.` and `-`, e.g. billing";
 
-fn is_name(text: &str) -> bool {
+pub(super) fn is_name(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
@@ -23,10 +21,7 @@ fn is_name(text: &str) -> bool {
 impl LoadedConfig {
     pub(super) fn repos(&self, target_names: &[&str]) -> Result<Repos, Vec<ConfigError>> {
         let mut errors = Vec::new();
-        let base = Path::new(&self.file)
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
+        let base = self.config_dir();
         let text = |s: &Option<Spanned<String>>, default: &str| {
             s.as_ref()
                 .map_or_else(|| default.to_owned(), |s| s.get_ref().clone())

@@ -40,6 +40,42 @@ pub struct Config {
     /// `[[component]]`: parts of a release versioned and tagged on their own.
     #[serde(rename = "component")]
     pub components: Vec<ComponentConfig>,
+    /// `[[channel]]`: where messages go.
+    #[serde(rename = "channel")]
+    pub channels: Vec<ChannelConfig>,
+}
+
+/// `[[channel]]`. Secrets (`url`, `secret`, `headers`, `env`) are
+/// references checked by `config/channels.rs`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelConfig {
+    pub name: Spanned<String>,
+    /// slack, webhook, file, command or clipboard.
+    pub kind: Spanned<String>,
+    /// slack (a reference), webhook.
+    pub url: Option<Spanned<toml::Value>>,
+    /// webhook: the HMAC-SHA256 key the body is signed with.
+    pub secret: Option<Spanned<toml::Value>>,
+    /// webhook: where the signature goes (`X-Signature-256`).
+    pub signature_header: Option<Spanned<String>>,
+    /// webhook: more headers, e.g. `Authorization = { from_env = "..." }`.
+    #[serde(default)]
+    pub headers: BTreeMap<String, Spanned<toml::Value>>,
+    /// file: relative to the config file.
+    pub path: Option<Spanned<String>>,
+    /// command: run by `sh -c` with the message on its standard input.
+    pub run: Option<Spanned<String>>,
+    /// command: its environment, as a command step's `env`.
+    #[serde(default)]
+    pub env: BTreeMap<String, Spanned<toml::Value>>,
+    /// Where a message naming no channel goes.
+    #[serde(default)]
+    pub default: Option<Spanned<bool>>,
+    /// One attempt at most (10s).
+    pub timeout: Option<Spanned<String>>,
+    /// Further attempts after a failure that may pass on a retry (3).
+    pub retries: Option<Spanned<u32>>,
 }
 
 /// `[[repo]]`.

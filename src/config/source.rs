@@ -131,6 +131,8 @@ pub struct Settings {
     pub incident: crate::domain::incident::IncidentSettings,
     /// `[[repo]]` and `[[component]]`.
     pub repos: super::repos::Repos,
+    /// `[[channel]]`: where messages go.
+    pub channels: crate::domain::comms::channel::Channels,
     /// The message templates (built in, or the team's beside the config).
     pub messages: crate::domain::comms::template::Templates,
 }
@@ -179,6 +181,10 @@ impl LoadedConfig {
             .incident()
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
+        let channels = self
+            .channels()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
                 trains,
@@ -189,6 +195,7 @@ impl LoadedConfig {
                 rollback,
                 incident,
                 repos,
+                channels,
                 messages: Default::default(),
                 keymap,
                 zone,
@@ -199,6 +206,15 @@ impl LoadedConfig {
             }),
             _ => Err(ConfigErrors(errors)),
         }
+    }
+
+    /// Where relative paths in the config start: the file's directory (a
+    /// bare `cockpit.toml`, or the built-in demo, is in the current one).
+    pub(super) fn config_dir(&self) -> PathBuf {
+        std::path::Path::new(&self.file)
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
     }
 
     pub(super) fn error_at<T>(

@@ -155,6 +155,23 @@ pub enum Event {
     IncidentWritten {
         path: String,
     },
+    /// A message about to go out that is no notify step's (those are gate
+    /// runs): `release-cockpit notify`, a signal's warning, the rollback
+    /// notice. Written and synced before it is sent.
+    MessageSending {
+        key: String,
+        channel: String,
+        template: String,
+        about: String,
+    },
+    /// How it went: the channel's name and what came back, never where it
+    /// went.
+    MessageSent {
+        key: String,
+        channel: String,
+        ok: bool,
+        summary: String,
+    },
     /// A step added to the release after it started (a post-mortem).
     FollowUpAdded {
         id: String,
@@ -270,7 +287,9 @@ impl Event {
             | Self::RollbackVerified { .. }
             | Self::AutoRollbackCancelled { .. }
             | Self::IncidentDeclared { .. }
-            | Self::IncidentWritten { .. } => None,
+            | Self::IncidentWritten { .. }
+            | Self::MessageSending { .. }
+            | Self::MessageSent { .. } => None,
             Self::FollowUpAdded { id, .. } => Some(id),
             Self::StepCompleted { step }
             | Self::StepSkipped { step, .. }
@@ -411,6 +430,13 @@ impl Event {
                 format!("automatic rollback cancelled ({rule})")
             }
             Self::IncidentWritten { path } => format!("incident report written: {path}"),
+            Self::MessageSending {
+                channel,
+                template,
+                about,
+                ..
+            } => format!("sending `{template}` ({about}) to {channel}"),
+            Self::MessageSent { summary, .. } => summary.clone(),
             Self::FollowUpAdded { title, due, .. } => {
                 format!("follow-up added: {title}, due {}", full(*due, zone))
             }

@@ -399,6 +399,12 @@ impl EffectRunner for Runner {
                     });
                 });
             }
+            Effect::SendMessage {
+                request,
+                step,
+                channel,
+                message,
+            } => super::messages::send(request, step, *channel, *message, self.mailbox.clone()),
             Effect::ReadRepos {
                 repos,
                 release,

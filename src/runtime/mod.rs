@@ -11,6 +11,7 @@ mod frame_pacing;
 pub mod gates;
 pub mod health;
 pub mod input;
+pub mod messages;
 mod release_switch;
 pub mod repo_step;
 pub mod rollback;

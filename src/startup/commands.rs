@@ -6,7 +6,10 @@ use super::*;
 use crate::cli::output::{print_json, print_text};
 
 /// The config prepared, or its errors printed: the exit code to return.
-fn prepared_or_said(source: ConfigSource, paths: Option<&Paths>) -> Result<Prepared, i32> {
+pub(super) fn prepared_or_said(
+    source: ConfigSource,
+    paths: Option<&Paths>,
+) -> Result<Prepared, i32> {
     prepare(source, paths, None).map_err(|errors| {
         eprintln!(
             "{}",
@@ -276,72 +279,6 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         print_text(&crate::cli::status::text(&report));
     }
     crate::cli::status::exit_code(&report)
-}
-
-/// `release-cockpit notify TEMPLATE --dry-run`: the message as the open
-/// release fills it in now, read as `status` reads (no lock taken).
-pub(super) fn notify_command(
-    cli: &Cli,
-    args: &crate::cli::args::NotifyArgs,
-    paths: Option<&Paths>,
-) -> i32 {
-    use crate::domain::comms::template::{NAMES, render};
-    use crate::domain::comms::values::{Context, values};
-    if !args.dry_run {
-        eprintln!(
-            "error: sending a message needs a [[channel]], which is not built yet (issue #19 goes on); fix: add --dry-run to print it"
-        );
-        return EXIT_USAGE;
-    }
-    let source = resolve_source(cli, paths);
-    let demo = uses_demo_store(&source, paths, false);
-    let prepared = match prepared_or_said(source, paths) {
-        Ok(prepared) => prepared,
-        Err(code) => return code,
-    };
-    let Some(template) = prepared.settings.messages.get(&args.template) else {
-        eprintln!(
-            "error: no message template `{}`; fix: use one of {}",
-            crate::cli::output::strip_controls(&args.template),
-            NAMES.join(", ")
-        );
-        return EXIT_USAGE;
-    };
-    let zone = prepared.settings.zone.unwrap_or_else(system_zone);
-    let store = release_store(paths, demo);
-    let current = open_current(&store, &prepared.playbooks, false, true, zone);
-    let Some(checklist) = current.checklist else {
-        eprintln!(
-            "error: no release in progress to fill the message from; fix: start one with `release-cockpit start`"
-        );
-        return EXIT_USAGE;
-    };
-    let calendar = crate::session::calendar_setup::load_calendar(&prepared.settings, &store);
-    let window = calendar
-        .calendar
-        .train(&checklist.release.name)
-        .and_then(|t| t.window);
-    let readings = if prepared.settings.repos.repos.is_empty() {
-        None
-    } else {
-        match crate::runtime::versions::read(&prepared.settings.repos, Some(&checklist.release)) {
-            Ok(readings) => Some(readings),
-            Err(why) => {
-                eprintln!(
-                    "warning: no features or fixes: {}",
-                    crate::cli::output::strip_controls(&why)
-                );
-                None
-            }
-        }
-    };
-    let context = Context {
-        zone: Some(zone),
-        window,
-        readings: readings.as_deref(),
-    };
-    print_text(&render(template, &values(&checklist, Utc::now(), &context)));
-    0
 }
 
 /// `release-cockpit start`: writes the release's first journal line.

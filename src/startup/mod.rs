@@ -31,9 +31,9 @@ use crate::session::{NewRelease, ReleaseStore, start_release};
 
 mod commands;
 pub mod logging;
+mod notify;
 use commands::{
-    calendar_command, check_config, git_command, notify_command, print_info, start_command,
-    status_command,
+    calendar_command, check_config, git_command, print_info, start_command, status_command,
 };
 
 /// Exit code for invalid configuration or usage.
@@ -102,7 +102,7 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
         Some(CliCommand::Version(args)) => Ok(git_command(&cli, paths.as_ref(), |repos| {
             crate::cli::git::version(repos, args)
         })),
-        Some(CliCommand::Notify(args)) => Ok(notify_command(&cli, args, paths.as_ref())),
+        Some(CliCommand::Notify(args)) => Ok(notify::command(&cli, args, paths.as_ref())),
         Some(CliCommand::Sandbox(args)) => match async_runtime() {
             Ok(runtime) => Ok(crate::cli::sandbox::run(args, paths.as_ref(), &runtime)),
             Err(error) => {
@@ -199,6 +199,7 @@ fn cockpit(
                 // The demo's repository, made on its first run (never under
                 // --read-only: the state dir stays as it is).
                 let dir = targets_state_dir(paths.as_ref(), true);
+                prepared.settings.channels = crate::demo::channels(&dir);
                 if (!cli.read_only || git2::Repository::open(dir.join("repo")).is_ok())
                     && let Some(repos) = crate::demo::repo::prepare(&dir)
                 {
@@ -568,6 +569,7 @@ fn model_settings(
         incident: settings.incident.clone(),
         repos: settings.repos.clone(),
         messages: settings.messages.clone(),
+        channels: settings.channels.clone(),
     }
 }
 

@@ -30,6 +30,9 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, t
             environment,
         } => render_run(frame, area, confirm, (step, run, environment), model, theme),
         Action::RepoStep(plan) => render_repo(frame, area, confirm, plan, model, theme),
+        Action::Notify(plan) => {
+            super::confirm_notify::render(frame, area, confirm, plan, model, theme)
+        }
         Action::CompleteEarly { step, due } => {
             render_early_complete(frame, area, confirm, (step, *due), model, theme)
         }
@@ -427,7 +430,7 @@ fn split_image(image: &str) -> (&str, &str) {
 
 /// The keys the dialog takes (from the command table, as remapped), then
 /// the default: any other key cancels. `override_label` says what `O` does.
-fn answers<'a>(
+pub(super) fn answers<'a>(
     confirm: &Confirm,
     model: &Model,
     override_label: Option<String>,

@@ -197,17 +197,12 @@ pub fn render(
         StepKind::Repo(kind) => {
             lines.extend(super::repo_details::does(&step.id, kind, model, theme))
         }
-        kind => {
-            if let Some(capability) = kind.pending_capability() {
-                lines.push(Line::from(vec![
-                    label("carried"),
-                    Span::styled(
-                        format!("by hand until {capability} exists"),
-                        theme.style(Role::Warn),
-                    ),
-                ]));
-            }
-        }
+        StepKind::Notify { channel, .. } => lines.extend(super::message_preview::sends_to(
+            channel.as_deref(),
+            model,
+            theme,
+        )),
+        _ => {}
     }
     let blockers = checklist.blockers(step);
     lines.push(Line::from(vec![

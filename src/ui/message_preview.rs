@@ -1,19 +1,45 @@
-//! A notify step's part of its details: the message it sends, filled in
-//! from the release as it stands now, exactly as it would go out.
+//! A notify step's part of its details: where it sends, and the message,
+//! filled in from the release as it stands now, exactly as it would go out.
 
 use ratatui::style::Modifier;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::domain::comms::template::render;
-use crate::domain::comms::values::{Context, values};
+use crate::domain::comms::channel::ChannelKind;
+
+/// The `sends to` line: the channel and its kind, or why it is done by hand.
+pub fn sends_to(channel: Option<&str>, model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+    let (text, role) = match model.channels.resolve(channel) {
+        Ok(found) => (
+            format!("{} ({})", found.name, describe(&found.kind)),
+            Role::Text,
+        ),
+        Err(why) => (format!("by hand: {why}"), Role::Warn),
+    };
+    vec![Line::from(vec![
+        Span::styled(format!("{:<11}", "sends to"), theme.style(Role::Muted)),
+        Span::styled(text, theme.style(role)),
+    ])]
+}
+
+/// Where a channel puts a message, without its secrets.
+fn describe(kind: &ChannelKind) -> String {
+    match kind {
+        ChannelKind::Slack { .. } => "a Slack webhook".to_owned(),
+        ChannelKind::Webhook { signing, .. } if signing.is_some() => "a signed webhook".to_owned(),
+        ChannelKind::Webhook { .. } => "a webhook".to_owned(),
+        ChannelKind::File { path } => format!("appended to {}", path.display()),
+        ChannelKind::Command { run, .. } => format!("piped to `{run}`"),
+        ChannelKind::Clipboard => "the terminal's clipboard".to_owned(),
+    }
+}
 
 /// The heading and the message's lines, or why there is none.
 pub fn lines(template: Option<&str>, model: &Model, theme: &Theme) -> Vec<Line<'static>> {
-    let Some(view) = &model.release else {
+    if model.release.is_none() {
         return Vec::new();
-    };
+    }
     let Some(name) = template else {
         return vec![
             Line::default(),
@@ -23,24 +49,9 @@ pub fn lines(template: Option<&str>, model: &Model, theme: &Theme) -> Vec<Line<'
             ),
         ];
     };
-    let Some(text) = model.messages.get(name) else {
+    let Some(filled) = crate::app::messages::filled(model, name) else {
         return Vec::new();
     };
-    let checklist = &view.checklist;
-    let readings = match &view.repo_reading {
-        Some(Ok(readings)) => Some(readings.as_slice()),
-        _ => None,
-    };
-    let context = Context {
-        zone: Some(model.clock.zone),
-        window: model
-            .calendar
-            .calendar
-            .train(&checklist.release.name)
-            .and_then(|t| t.window),
-        readings,
-    };
-    let filled = render(text, &values(checklist, model.clock.now, &context));
     let origin = model.messages.origin(name).unwrap_or(name);
     let mut lines = vec![
         Line::default(),

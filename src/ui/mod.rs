@@ -6,6 +6,7 @@ mod calendar;
 mod checklist;
 mod columns;
 mod confirm;
+mod confirm_notify;
 mod details;
 mod footer;
 mod health;

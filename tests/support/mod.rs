@@ -7,3 +7,4 @@ pub mod docker;
 pub mod engine_proxy;
 pub mod git;
 pub mod prometheus;
+pub mod webhook;

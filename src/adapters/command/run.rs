@@ -168,6 +168,60 @@ pub async fn capture(
     }
 }
 
+/// Runs one command with `input` on its standard input (a message for
+/// `sendmail`): what it printed, both streams (cleaned, bounded, not yet
+/// masked), and whether it exited 0; `Err` when it could not run or
+/// outlived `timeout` (its process group is killed).
+pub async fn pipe(
+    command: &str,
+    workdir: &Path,
+    vars: &BTreeMap<String, String>,
+    input: &str,
+    timeout: Duration,
+) -> Result<(String, bool), String> {
+    use tokio::io::AsyncWriteExt;
+    let mut child = shell(command, workdir, vars, Stdio::piped())
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start `sh` in {}: {e}", workdir.display()))?;
+    let stdin = child.stdin.take();
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let input = input.as_bytes().to_vec();
+    let mut printed = String::new();
+    let waited = tokio::time::timeout(timeout, async {
+        let feed = async move {
+            if let Some(mut stdin) = stdin {
+                // A command that exits without reading is its own answer.
+                let _ = stdin.write_all(&input).await;
+                let _ = stdin.shutdown().await;
+            }
+        };
+        let mut keep = |line: &str| {
+            if printed.len() < 16 * 1024 {
+                printed.push_str(line);
+                printed.push('\n');
+            }
+        };
+        tokio::join!(feed, stream(stdout, stderr, &mut keep));
+        child.wait().await
+    })
+    .await;
+    match waited {
+        Ok(Ok(status)) => Ok((clean_lines(&printed), status.success())),
+        Ok(Err(error)) => Err(format!("waiting for `{command}` failed: {error}")),
+        Err(_) => {
+            if let Some(pid) = child.id() {
+                kill_group(pid);
+            }
+            let _ = child.kill().await;
+            Err(format!(
+                "`{command}` gave no answer in {}s; its process group was killed",
+                timeout.as_secs()
+            ))
+        }
+    }
+}
+
 /// `sh -c command` in `workdir` with `vars`, reading nothing, its stdout
 /// piped, in its own process group so that a timeout stops everything it
 /// started.

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod deploy;
 pub mod health;
 pub mod incident;
+pub mod notify_step;
 pub mod repo_step;
 pub mod rollback;
 pub(crate) mod step;

@@ -114,6 +114,32 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                 None => Vec::new(),
             }
         }
+        // A notify step shows its message first; without a channel (or a
+        // template) it is done by hand.
+        Command::Complete | Command::RunGate
+            if let StepKind::Notify { channel, template } = &step.kind =>
+        {
+            if state.is_finished() {
+                return notice(format!("`{id}` is already {}", state.name()));
+            }
+            if live {
+                return notice(format!("`{id}` is sending"));
+            }
+            let resolved = model.channels.resolve(channel.as_deref()).cloned();
+            match (resolved, template) {
+                (Ok(channel), Some(template)) => {
+                    let template = template.clone();
+                    crate::app::actions::notify_step::ask(model, &id, channel, &template)
+                }
+                (Err(why), _) if command == Command::RunGate => {
+                    notice(format!("`{id}` has nothing to send with: {why}"))
+                }
+                (Ok(_), None) if command == Command::RunGate => {
+                    notice(format!("`{id}` has no message: it names no `template`"))
+                }
+                _ => by_hand_unless_early(model, &step),
+            }
+        }
         // A gate that deploys (a command with `environment`) waits for
         // go/no-go like a deploy step.
         Command::Complete | Command::RunGate if step.kind.is_gate() && !blockers.is_empty() => {
@@ -177,14 +203,7 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
                 };
                 return crate::app::actions::deploy::plan(model, &scope);
             }
-            if let Some(due) = checklist.due_at(&step).filter(|due| *due - now > EARLY) {
-                model.overlay = Some(Overlay::Confirm(Confirm::new(Action::CompleteEarly {
-                    step: id,
-                    due,
-                })));
-                return Vec::new();
-            }
-            complete_by_hand(model, &step)
+            by_hand_unless_early(model, &step)
         }
         Command::Skip if matches!(step.kind, StepKind::Approval(_)) => notice(
             "approvals cannot be skipped; a blocked deploy can be overridden with a reason (O)"
@@ -243,6 +262,23 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
     }
 }
 
+/// Completes a step by hand, asking first when it is due long from now.
+fn by_hand_unless_early(model: &mut Model, step: &Step) -> Vec<Effect> {
+    let now = model.clock.now;
+    let due = model
+        .release
+        .as_ref()
+        .and_then(|v| v.checklist.due_at(step));
+    if let Some(due) = due.filter(|due| *due - now > EARLY) {
+        model.overlay = Some(Overlay::Confirm(Confirm::new(Action::CompleteEarly {
+            step: step.id.clone(),
+            due,
+        })));
+        return Vec::new();
+    }
+    complete_by_hand(model, step)
+}
+
 /// Records a step as done by hand, saying why when it has work this
 /// cockpit would otherwise do.
 fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
@@ -255,8 +291,14 @@ fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
             "completed by hand: no [[repo]] in the config to {}",
             kind.work.doing()
         ));
-    } else if let Some(capability) = step.kind.pending_capability() {
-        model.notice = Some(format!("completed by hand: {capability} is not built yet"));
+    } else if let StepKind::Notify { channel, template } = &step.kind {
+        match model.channels.resolve(channel.as_deref()) {
+            Err(why) => model.notice = Some(format!("completed by hand: {why}")),
+            Ok(_) if template.is_none() => {
+                model.notice = Some("completed by hand: the step names no `template`".to_owned())
+            }
+            Ok(_) => {}
+        }
     }
     vec![Effect::Record(Event::StepCompleted {
         step: step.id.clone(),
@@ -399,6 +441,16 @@ pub fn recorded(model: &mut Model, recorded: Recorded) -> Vec<Effect> {
                 .cloned() =>
         {
             effects.extend(crate::app::actions::repo_step::started(model, step, &kind));
+        }
+        Event::GateStarted { step }
+            if let Some(StepKind::Notify { channel, .. }) =
+                view.checklist.playbook.step(step).map(|s| s.kind.clone()) =>
+        {
+            effects.extend(crate::app::actions::notify_step::started(
+                model,
+                step,
+                channel.as_deref(),
+            ));
         }
         Event::GateStarted { step } => {
             if let Some(found) = view.checklist.playbook.step(step) {

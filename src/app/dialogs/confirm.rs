@@ -24,6 +24,8 @@ pub enum Action {
     },
     /// A `tag` step: the release tag, where, and where it is pushed.
     RepoStep(crate::domain::versioning::plan::RepoPlan),
+    /// A notify step: the exact message and its channel.
+    Notify(Box<crate::app::actions::notify_step::NotifyPlan>),
     /// Completing a step due more than `actions::step::EARLY` from now.
     CompleteEarly {
         step: String,
@@ -173,6 +175,8 @@ impl Confirm {
                 crate::domain::playbook::RepoWork::Branch(_) => "cut it".to_owned(),
                 _ => "write them".to_owned(),
             },
+            Action::Notify(plan) if plan.uncertain => "send it again".to_owned(),
+            Action::Notify(_) => "send it".to_owned(),
             Action::CompleteEarly { .. } => "complete it now".to_owned(),
             Action::Rollback => "roll back".to_owned(),
             Action::DeclareIncident(_) => "declare it".to_owned(),
@@ -187,6 +191,7 @@ impl Confirm {
             | Action::Deploy(_)
             | Action::RunStep { .. }
             | Action::RepoStep(_)
+            | Action::Notify(_)
             | Action::CompleteEarly { .. }
             | Action::DeclareIncident(_) => "cancel",
         }
@@ -199,6 +204,7 @@ impl Confirm {
             Action::Deploy(_) => "deploy cancelled".to_owned(),
             Action::RunStep { step, .. } => format!("`{step}` not run"),
             Action::RepoStep(plan) => format!("`{}` not done", plan.step),
+            Action::Notify(plan) => format!("`{}` not sent", plan.step),
             Action::CompleteEarly { step, .. } => format!("`{step}` not completed"),
             Action::Rollback => "rollback not started".to_owned(),
             Action::DeclareIncident(_) => "incident not declared".to_owned(),

@@ -177,6 +177,7 @@ fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Deploy(plan) => actions::deploy::confirmed(model, plan),
         Action::RunStep { step, .. } => actions::step::run_confirmed(model, step),
         Action::RepoStep(plan) => actions::repo_step::confirmed(model, plan),
+        Action::Notify(plan) => actions::notify_step::confirmed(model, *plan),
         Action::CompleteEarly { step, .. } => actions::step::complete_early_confirmed(model, step),
         // The rollback's confirmation lives in the wizard: show it.
         Action::Rollback => actions::rollback::open(model),

@@ -3,6 +3,7 @@
 
 mod go_no_go;
 mod lead_time;
+mod messages;
 mod state;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 
 pub use go_no_go::EnvironmentGate;
 pub use lead_time::{LeadTime, LeadTimes};
+pub use messages::{MessageEntry, MessageLog};
 pub use state::{Blocker, StepState};
 
 use super::events::{Event, GateOutcome, Recorded};
@@ -102,6 +104,8 @@ pub struct Checklist {
     pub declared: Option<DeclaredIncident>,
     /// The next report written is the declared incident's, not a rollback's.
     report_is_declared: bool,
+    /// Messages sent that are no notify step's.
+    pub messages: MessageLog,
 }
 
 /// An incident declared without a rollback, as the journal tells it.
@@ -162,6 +166,7 @@ impl Checklist {
             follow_ups: BTreeSet::new(),
             declared: None,
             report_is_declared: false,
+            messages: MessageLog::default(),
         }
     }
 
@@ -302,6 +307,9 @@ impl Checklist {
                 due,
                 owner,
             } => self.add_follow_up(id, title, instructions, *due, owner),
+            Event::MessageSending { .. } | Event::MessageSent { .. } => {
+                self.messages.apply(recorded)
+            }
             _ => {}
         }
         let Some(step) = recorded.event.step() else {
@@ -335,6 +343,8 @@ impl Checklist {
             | Event::AutoRollbackCancelled { .. }
             | Event::IncidentDeclared { .. }
             | Event::IncidentWritten { .. }
+            | Event::MessageSending { .. }
+            | Event::MessageSent { .. }
             | Event::FollowUpAdded { .. } => {}
             Event::StepCompleted { .. } => {
                 record.completed = Some(mark);

@@ -75,8 +75,8 @@ impl Checklist {
                 GateRun::Finished { mark, outcome } if outcome.passed => Some(mark.at),
                 _ => None,
             },
-            // Made by the cockpit (a passed run), or done by hand.
-            StepKind::Repo(_) => match &record.gate {
+            // Made (sent) by the cockpit, a passed run, or done by hand.
+            StepKind::Repo(_) | StepKind::Notify { .. } => match &record.gate {
                 GateRun::Finished { mark, outcome } if outcome.passed => Some(mark.at),
                 _ => record.completed.as_ref().map(|m| m.at),
             },
@@ -115,8 +115,8 @@ impl Checklist {
         if record.skipped.is_some() {
             return StepState::Skipped;
         }
-        // A tag step done by hand after a failed run is done.
-        if matches!(step.kind, StepKind::Repo(_))
+        // A tag step (a message) done by hand after a failed run is done.
+        if step.kind.may_finish_by_hand()
             && record.completed.is_some()
             && !matches!(&record.gate, GateRun::Finished { outcome, .. } if outcome.passed)
         {

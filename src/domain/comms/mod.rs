@@ -1,7 +1,9 @@
 //! Communications, free of I/O: the messages a release sends (a notice
 //! days ahead, the customers' announcement, in-progress updates, the
 //! completion, a postponement), as templates filled from the release.
-//! Sending them is the runtime's (issue 19 goes on).
+//! Where they go (`channel`) is config; sending is `adapters/comms`'.
 
+pub mod channel;
+pub mod message;
 pub mod template;
 pub mod values;

@@ -138,23 +138,25 @@ impl StepKind {
     /// A gate is run by the cockpit; its result decides the step. A
     /// repository step is one: the tag made (the branch cut, ...) is its
     /// pass (by hand, with no `[[repo]]`, it completes as a manual step).
+    /// So is a notify step: the message sent (by hand without a channel).
     pub fn is_gate(&self) -> bool {
-        matches!(self, Self::Command(_) | Self::Http(_) | Self::Repo(_))
+        matches!(
+            self,
+            Self::Command(_) | Self::Http(_) | Self::Repo(_) | Self::Notify { .. }
+        )
+    }
+
+    /// A gate that may also be completed by hand (a tag made without the
+    /// cockpit, a message posted by hand): a completion counts over a run
+    /// that failed.
+    pub fn may_finish_by_hand(&self) -> bool {
+        matches!(self, Self::Repo(_) | Self::Notify { .. })
     }
 
     /// A `tag`, `branch`, `notes` or `git` step.
     pub fn repo_step(&self) -> Option<&RepoStep> {
         match self {
             Self::Repo(step) => Some(step),
-            _ => None,
-        }
-    }
-
-    /// For kinds whose automation is not built yet: what will carry them out. Until
-    /// then they are completed by hand like manual steps.
-    pub fn pending_capability(&self) -> Option<&'static str> {
-        match self {
-            Self::Notify { .. } => Some("the notify capability"),
             _ => None,
         }
     }

@@ -865,3 +865,136 @@ fn each_released_commit_has_its_lead_time_to_the_production_deploy() {
     assert_eq!(leads, [51, 3, 27]);
     assert_eq!(times.median(), Some(Duration::hours(27)));
 }
+
+fn with_channel(model: &mut Model) {
+    use crate::domain::comms::channel::{Channel, ChannelKind, Channels};
+    model.channels = Channels {
+        list: vec![Channel {
+            name: "eng".into(),
+            kind: ChannelKind::File {
+                path: "/tmp/messages.md".into(),
+            },
+            timeout: std::time::Duration::from_secs(10),
+            retries: 3,
+        }],
+        default: Some("eng".into()),
+    };
+}
+
+#[test]
+fn a_notify_step_shows_the_exact_message_then_journals_its_start_and_sends_that_text() {
+    let mut model = sample_model_with_release();
+    with_channel(&mut model);
+    select(&mut model, "announce");
+    assert!(press(&mut model, &["space"]).is_empty(), "it asks first");
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::Notify(plan),
+        ..
+    })) = &model.overlay
+    else {
+        panic!("{:?} {:?}", model.overlay, model.notice)
+    };
+    let shown = plan.message.text.clone();
+    assert!(shown.contains("2.4.0"), "{shown}");
+    assert_eq!(plan.channel.name, "eng");
+    assert_eq!(plan.message.key, "minor-2.4.0-20261121/announce/0");
+    assert!(!plan.uncertain);
+    assert!(press(&mut model, &["enter"]).is_empty(), "enter is not yes");
+    assert_eq!(model.notice.as_deref(), Some("`announce` not sent"));
+
+    press(&mut model, &["space"]);
+    let started = press(&mut model, &["y"]);
+    assert_eq!(
+        started,
+        vec![Effect::Record(Event::GateStarted {
+            step: "announce".into()
+        })]
+    );
+    // The clock moves on before the start is on disk: the text confirmed goes.
+    model.clock.now += Duration::minutes(5);
+    let effects = record(&mut model, started);
+    let [
+        Effect::SendMessage {
+            step,
+            channel,
+            message,
+            request,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(step.as_deref(), Some("announce"));
+    assert_eq!(channel.name, "eng");
+    assert_eq!(message.text, shown);
+    assert_eq!(state(&model, "announce"), StepState::Running);
+    assert!(press(&mut model, &["space"]).is_empty());
+    assert_eq!(model.notice.as_deref(), Some("`announce` is sending"));
+
+    let done = update(
+        &mut model,
+        Msg::Done {
+            request: request.clone(),
+            result: crate::app::requests::TaskResult::Gate {
+                step: "announce".into(),
+                outcome: GateOutcome {
+                    passed: true,
+                    summary: "sent to `eng` (appended to /tmp/messages.md, 1 attempt)".into(),
+                    output: shown.clone(),
+                    duration_ms: 3,
+                    released: Vec::new(),
+                },
+            },
+        },
+    );
+    record(&mut model, done);
+    assert_eq!(state(&model, "announce"), StepState::Passed);
+    let view = model.release.as_ref().unwrap();
+    assert_eq!(view.checklist.times_sent("announce"), 1);
+}
+
+#[test]
+fn a_send_the_cockpit_stopped_during_asks_again_under_the_same_key() {
+    let mut model = sample_model_with_release();
+    with_channel(&mut model);
+    select(&mut model, "announce");
+    press(&mut model, &["space"]);
+    let started = press(&mut model, &["y"]);
+    record(&mut model, started);
+    // As after a restart: the start on disk, nothing sending here.
+    model.release.as_mut().unwrap().live_gates.clear();
+    press(&mut model, &["space"]);
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::Notify(plan),
+        ..
+    })) = &model.overlay
+    else {
+        panic!("{:?} {:?}", model.overlay, model.notice)
+    };
+    assert!(plan.uncertain);
+    assert_eq!(plan.message.key, "minor-2.4.0-20261121/announce/0");
+}
+
+#[test]
+fn a_notify_step_without_a_channel_is_done_by_hand_and_says_why_and_read_only_sends_nothing() {
+    let mut model = sample_model_with_release();
+    select(&mut model, "announce");
+    let effects = press(&mut model, &["space"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::StepCompleted {
+            step: "announce".into()
+        })]
+    );
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("completed by hand: no [[channel]] in the config")
+    );
+
+    let mut model = sample_model_with_release();
+    with_channel(&mut model);
+    select(&mut model, "announce");
+    press(&mut model, &["space"]);
+    model.operator.read_only = true;
+    assert!(press(&mut model, &["y"]).is_empty());
+}

@@ -1,0 +1,114 @@
+//! A notify step: the dialog showing the exact message and where it goes,
+//! then, on `y`, the journaled start of the send (a gate run: `GateStarted`
+//! before, `GateFinished` with how it went after); the runtime sends.
+
+use crate::app::dialogs::confirm::{Action, Confirm};
+use crate::app::effect::Effect;
+use crate::app::model::{Model, Overlay};
+use crate::domain::checklist::StepState;
+use crate::domain::comms::channel::Channel;
+use crate::domain::comms::message::{Outgoing, key};
+use crate::domain::events::{Event, GateOutcome};
+
+/// What the dialog asks to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyPlan {
+    pub step: String,
+    pub channel: Channel,
+    pub message: Outgoing,
+    /// The last send has no recorded outcome (the cockpit stopped during
+    /// it): it may have gone out.
+    pub uncertain: bool,
+}
+
+/// Space (or `r`) on a notify step with a channel: the dialog, or why not.
+pub fn ask(model: &mut Model, step: &str, channel: Channel, template: &str) -> Vec<Effect> {
+    let now = model.clock.now;
+    let Some(text) = crate::app::messages::filled(model, template) else {
+        model.notice = Some(format!("`{step}`: no message template `{template}`"));
+        return Vec::new();
+    };
+    let Some(view) = model.release.as_ref() else {
+        return Vec::new();
+    };
+    let checklist = &view.checklist;
+    let uncertain = checklist
+        .playbook
+        .step(step)
+        .is_some_and(|s| checklist.state(s, now) == StepState::Running);
+    let release = checklist.release.id.clone();
+    let message = Outgoing {
+        key: key(&release, step, checklist.times_sent(step)),
+        release,
+        template: template.to_owned(),
+        about: step.to_owned(),
+        text,
+    };
+    model.overlay = Some(Overlay::Confirm(Confirm::new(Action::Notify(Box::new(
+        NotifyPlan {
+            step: step.to_owned(),
+            channel,
+            message,
+            uncertain,
+        },
+    )))));
+    Vec::new()
+}
+
+/// `y` in the dialog: refused read-only, else journaled as started; the
+/// text shown is what goes out.
+pub fn confirmed(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
+    if model.operator.is_read_only() {
+        model.warn(format!("read-only: `{}` is refused", plan.step));
+        return Vec::new();
+    }
+    let Some(view) = model.release.as_mut() else {
+        return Vec::new();
+    };
+    if view.live_gates.contains(&plan.step) {
+        model.notice = Some(format!("`{}` is sending", plan.step));
+        return Vec::new();
+    }
+    if view.checklist.release.id != plan.message.release {
+        model.notice = Some(format!("`{}` is not in the release open now", plan.step));
+        return Vec::new();
+    }
+    view.confirmed_messages
+        .insert(plan.step.clone(), plan.message);
+    vec![Effect::Record(Event::GateStarted { step: plan.step })]
+}
+
+/// Its `GateStarted` is on disk: the send, or a failure recorded when
+/// there is nothing to send any more (a start must be recorded as ended).
+pub fn started(model: &mut Model, step: &str, channel: Option<&str>) -> Vec<Effect> {
+    let channel = model.channels.resolve(channel).cloned();
+    let Some(view) = model.release.as_mut() else {
+        return Vec::new();
+    };
+    let message = view.confirmed_messages.remove(step);
+    match (channel, message) {
+        (Ok(channel), Some(message)) => {
+            view.live_gates.insert(step.to_owned());
+            let request = model.start_request(format!("message `{step}`"), 1);
+            vec![Effect::SendMessage {
+                request,
+                step: Some(step.to_owned()),
+                channel: Box::new(channel),
+                message: Box::new(message),
+            }]
+        }
+        (channel, _) => vec![Effect::Record(Event::GateFinished {
+            step: step.to_owned(),
+            outcome: GateOutcome {
+                passed: false,
+                summary: match channel {
+                    Err(why) => format!("not sent: {why}"),
+                    Ok(_) => "not sent: the confirmed message was lost".to_owned(),
+                },
+                output: String::new(),
+                duration_ms: 0,
+                released: Vec::new(),
+            },
+        })],
+    }
+}

@@ -1,0 +1,84 @@
+//! The notify step's dialog: the message exactly as it goes out, where to,
+//! and, after a send the cockpit stopped during, that it may have gone.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::Line;
+use ratatui::widgets::{BorderType, Paragraph, Wrap};
+
+use super::layout::centered;
+use super::popup::dialog;
+use super::theme::{Role, Theme};
+use crate::app::Model;
+use crate::app::actions::notify_step::NotifyPlan;
+use crate::app::dialogs::confirm::Confirm;
+
+/// At most this many lines of the message; the details show all of it.
+const SHOWN: usize = 14;
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    confirm: &Confirm,
+    plan: &NotifyPlan,
+    model: &Model,
+    theme: &Theme,
+) {
+    let text: Vec<&str> = plan.message.text.trim_end().lines().collect();
+    let shown = text.len().min(SHOWN);
+    let extra = u16::from(plan.uncertain) * 2 + u16::from(text.len() > shown);
+    let popup = centered(area, 96, 7 + shown as u16 + extra);
+    let mut lines = vec![Line::styled(
+        format!(
+            "`{}` sends `{}` to {} ({}):",
+            plan.step,
+            plan.message.template,
+            plan.channel.name,
+            plan.channel.kind.name()
+        ),
+        theme.style(Role::Text).add_modifier(Modifier::BOLD),
+    )];
+    if plan.uncertain {
+        lines.push(Line::styled(
+            "The last send has no recorded outcome (the cockpit stopped during it): it may have gone out.",
+            theme.style(Role::Warn),
+        ));
+        lines.push(Line::styled(
+            "Sending again uses the same key; a file channel or a webhook that honours Idempotency-Key keeps one.",
+            theme.style(Role::Warn),
+        ));
+    }
+    lines.extend(
+        text.iter()
+            .take(shown)
+            .map(|l| Line::styled(format!("  │ {l}"), theme.style(Role::Accent))),
+    );
+    if text.len() > shown {
+        lines.push(Line::styled(
+            format!(
+                "  │ … {} more lines (Enter on the step shows them)",
+                text.len() - shown
+            ),
+            theme.style(Role::Muted),
+        ));
+    }
+    lines.push(Line::styled(
+        format!(
+            "Key {}. Journaled before and after; the journal keeps the channel's name, never its URL.",
+            plan.message.key
+        ),
+        theme.style(Role::Muted),
+    ));
+    lines.push(Line::default());
+    lines.push(super::confirm::answers(confirm, model, None, theme));
+    let inner = dialog(
+        frame,
+        popup,
+        "Send the message?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
