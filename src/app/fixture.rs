@@ -53,6 +53,7 @@ pub fn sample_model() -> Model {
         repos: Default::default(),
         messages: crate::config::message_templates::load(None).unwrap_or_default(),
         channels: Default::default(),
+        alert_routes: Default::default(),
     };
     Model::new(settings, now)
 }

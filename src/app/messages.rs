@@ -8,6 +8,15 @@ use crate::domain::comms::values::{Context, values};
 /// The template's text filled in from the open release; `None` without a
 /// release or such a template.
 pub fn filled(model: &Model, template: &str) -> Option<String> {
+    filled_with(model, template, Vec::new())
+}
+
+/// [`filled`], with more values (an alert's signal, rule and value).
+pub fn filled_with(
+    model: &Model,
+    template: &str,
+    extra: Vec<(&'static str, String)>,
+) -> Option<String> {
     let view = model.release.as_ref()?;
     let text = model.messages.get(template)?;
     let checklist = &view.checklist;
@@ -24,5 +33,7 @@ pub fn filled(model: &Model, template: &str) -> Option<String> {
             .and_then(|t| t.window),
         readings,
     };
-    Some(render(text, &values(checklist, model.clock.now, &context)))
+    let mut values = values(checklist, model.clock.now, &context);
+    values.extend(extra);
+    Some(render(text, &values))
 }

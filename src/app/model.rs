@@ -229,6 +229,8 @@ pub struct Model {
     pub messages: crate::domain::comms::template::Templates,
     /// `[[channel]]`: where notify steps send.
     pub channels: crate::domain::comms::channel::Channels,
+    /// `[[signal]] notify`: where alerts go.
+    pub alert_routes: crate::domain::comms::routes::AlertRoutes,
     changed: bool,
 }
 
@@ -256,6 +258,7 @@ pub struct ModelSettings {
     /// The message templates, for a notify step's preview.
     pub messages: crate::domain::comms::template::Templates,
     pub channels: crate::domain::comms::channel::Channels,
+    pub alert_routes: crate::domain::comms::routes::AlertRoutes,
 }
 
 impl Model {
@@ -275,6 +278,7 @@ impl Model {
             repos,
             messages,
             channels,
+            alert_routes,
         } = settings;
         Self {
             focus: Pane::Calendar,
@@ -304,6 +308,7 @@ impl Model {
             repos,
             messages,
             channels,
+            alert_routes,
             changed: true,
         }
     }

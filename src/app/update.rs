@@ -166,6 +166,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects.extend(actions::step::recorded(model, recorded.clone()));
             effects.extend(actions::rollback::after_recorded(model, &recorded));
             effects.extend(actions::incident::after_recorded(model, &recorded));
+            effects.extend(actions::outgoing::after_recorded(model, &recorded));
             effects
         }
         Msg::WriterGone => writer_gone(model),

@@ -15,6 +15,7 @@ use super::source::LoadedConfig;
 use crate::domain::comms::channel::{
     Channel, ChannelKind, Channels, KIND_NAMES, SIGNATURE_HEADER, Signing,
 };
+use crate::domain::comms::routes::{AlertRoutes, Level};
 use crate::domain::playbook::{EnvValue, mask};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -89,6 +90,40 @@ impl LoadedConfig {
         } else {
             Err(errors)
         }
+    }
+
+    /// `[[signal]] notify`: each level names a channel the config has.
+    pub(super) fn alert_routes(&self, channels: &Channels) -> Result<AlertRoutes, Vec<ConfigError>> {
+        let mut routes = AlertRoutes::default();
+        let mut errors = Vec::new();
+        let names: Vec<&str> = channels.names().collect();
+        for (i, signal) in self.config.signals.iter().enumerate() {
+            let Some(notify) = &signal.notify else {
+                continue;
+            };
+            for (level, name) in [(Level::Warn, &notify.warn), (Level::Critical, &notify.critical)] {
+                let Some(name) = name else { continue };
+                if channels.get(name.get_ref()).is_none() {
+                    let fix = if names.is_empty() {
+                        "add a [[channel]] with this name".to_owned()
+                    } else {
+                        format!("name one of the config's channels: {}", names.join(", "))
+                    };
+                    errors.push(
+                        self.error_at(name, format!("no [[channel]] named `{}`", name.get_ref()), fix)
+                            .key(format!("signal[{i}].notify.{}", level.name()))
+                            .suggestion(closest(name.get_ref(), &names).map(|s| format!("did you mean `{s}`?"))),
+                    );
+                    continue;
+                }
+                routes
+                    .by_signal
+                    .entry(signal.name.get_ref().clone())
+                    .or_default()
+                    .insert(level, name.get_ref().clone());
+            }
+        }
+        if errors.is_empty() { Ok(routes) } else { Err(errors) }
     }
 
     fn channel(&self, i: usize, raw: &ChannelConfig) -> Result<Channel, Vec<ConfigError>> {

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::error::{ConfigError, ConfigErrors, closest};
 use crate::domain::comms::template::{NAMES, Templates, VARIABLES, unknown_names};
 
-const BUILT_IN: [(&str, &str); 5] = [
+const BUILT_IN: [(&str, &str); 7] = [
     ("notice", include_str!("../../assets/templates/notice.md")),
     (
         "announce",
@@ -25,6 +25,11 @@ const BUILT_IN: [(&str, &str); 5] = [
     (
         "postponed",
         include_str!("../../assets/templates/postponed.md"),
+    ),
+    ("alert", include_str!("../../assets/templates/alert.md")),
+    (
+        "alert-cleared",
+        include_str!("../../assets/templates/alert-cleared.md"),
     ),
 ];
 

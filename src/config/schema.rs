@@ -211,6 +211,16 @@ pub struct SignalConfig {
     pub critical: Option<Spanned<String>>,
     pub interval: Option<Spanned<String>>,
     pub baseline: Option<Spanned<String>>,
+    /// Where its rules' alerts go: `{ warn = "slack-ops", critical = "pager" }`.
+    pub notify: Option<SignalNotifyConfig>,
+}
+
+/// `[[signal]] notify`: a `[[channel]]` per level.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalNotifyConfig {
+    pub warn: Option<Spanned<String>>,
+    pub critical: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -133,6 +133,8 @@ pub struct Settings {
     pub repos: super::repos::Repos,
     /// `[[channel]]`: where messages go.
     pub channels: crate::domain::comms::channel::Channels,
+    /// `[[signal]] notify`: where alerts go.
+    pub alert_routes: crate::domain::comms::routes::AlertRoutes,
     /// The message templates (built in, or the team's beside the config).
     pub messages: crate::domain::comms::template::Templates,
 }
@@ -185,6 +187,10 @@ impl LoadedConfig {
             .channels()
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
+        let alert_routes = self
+            .alert_routes(&channels)
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
                 trains,
@@ -196,6 +202,7 @@ impl LoadedConfig {
                 incident,
                 repos,
                 channels,
+                alert_routes,
                 messages: Default::default(),
                 keymap,
                 zone,

@@ -570,6 +570,7 @@ fn model_settings(
         repos: settings.repos.clone(),
         messages: settings.messages.clone(),
         channels: settings.channels.clone(),
+        alert_routes: settings.alert_routes.clone(),
     }
 }
 

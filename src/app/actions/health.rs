@@ -6,7 +6,9 @@ use crate::app::effect::Effect;
 use chrono::{DateTime, Utc};
 
 use crate::app::model::Model;
+use crate::app::actions::alert_messages;
 use crate::app::panes::health::RuleChange;
+use crate::domain::comms::routes::Level;
 use crate::app::panes::rollout::ImageChange;
 use crate::domain::events::{Event, Number, Recorded};
 use crate::domain::health::SignalUpdate;
@@ -17,15 +19,21 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
     model.clock.now = model.clock.now.max(update.at());
     let now = model.clock.now;
     let release = model.release.as_ref().map(|r| &r.checklist);
-    let change = model.health.apply(
+    let changes = model.health.apply_all(
         update,
         |signal| release.and_then(|c| c.baseline(signal)),
         now,
     );
     model.mark_changed();
-    let Some(change) = change else {
-        return Vec::new();
+    let mut effects = Vec::new();
+    if let Some(warn) = &changes.warn {
+        effects.extend(alert_messages::route(model, Level::Warn, warn));
+    }
+    let Some(change) = changes.critical else {
+        return effects;
     };
+    // Said after the trigger is journaled.
+    let alert = alert_messages::route(model, Level::Critical, &change);
     // The writer journals; a follower sees the writer's lines instead.
     let journals = model.release.is_some() && !model.operator.is_read_only();
     let open = |rule: &str| {
@@ -38,7 +46,7 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
         RuleChange::Fired(firing) => {
             let journal = journals && !open(&firing.rule);
             crate::app::actions::rollback::on_fired(model, &firing);
-            let mut effects = vec![Effect::Bell];
+            effects.push(Effect::Bell);
             if journal {
                 effects.push(Effect::Record(Event::TriggerFired {
                     rule: firing.rule,
@@ -47,18 +55,17 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
                     since: firing.since,
                 }));
             }
-            effects
         }
         RuleChange::Cleared { rule, signal } => {
             let journal = journals && open(&rule);
             crate::app::actions::rollback::on_cleared(model, &rule);
             if journal {
-                vec![Effect::Record(Event::TriggerCleared { rule, signal })]
-            } else {
-                Vec::new()
+                effects.push(Effect::Record(Event::TriggerCleared { rule, signal }));
             }
         }
     }
+    effects.extend(alert);
+    effects
 }
 
 /// A deploy is durable: journal each signal's level over its baseline window

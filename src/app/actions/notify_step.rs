@@ -73,7 +73,7 @@ pub fn confirmed(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
         model.notice = Some(format!("`{}` is not in the release open now", plan.step));
         return Vec::new();
     }
-    view.confirmed_messages
+    view.pending_messages
         .insert(plan.step.clone(), plan.message);
     vec![Effect::Record(Event::GateStarted { step: plan.step })]
 }
@@ -85,7 +85,7 @@ pub fn started(model: &mut Model, step: &str, channel: Option<&str>) -> Vec<Effe
     let Some(view) = model.release.as_mut() else {
         return Vec::new();
     };
-    let message = view.confirmed_messages.remove(step);
+    let message = view.pending_messages.remove(step);
     match (channel, message) {
         (Ok(channel), Some(message)) => {
             view.live_gates.insert(step.to_owned());

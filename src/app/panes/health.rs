@@ -82,6 +82,15 @@ pub enum RuleChange {
     Cleared { rule: String, signal: String },
 }
 
+/// What one poll changed in a signal's two rules.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleChanges {
+    pub critical: Option<RuleChange>,
+    /// The warn rule entered or left (with the same hysteresis): what
+    /// `notify = { warn = ... }` routes.
+    pub warn: Option<RuleChange>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct HealthState {
     pub signals: Vec<SignalState>,
@@ -139,15 +148,28 @@ impl HealthState {
         baseline: impl Fn(&str) -> Option<f64>,
         now: DateTime<Utc>,
     ) -> Option<RuleChange> {
-        let view = self
+        self.apply_all(update, baseline, now).critical
+    }
+
+    /// [`Self::apply`], with what changed in the warn rule too.
+    pub fn apply_all(
+        &mut self,
+        update: SignalUpdate,
+        baseline: impl Fn(&str) -> Option<f64>,
+        now: DateTime<Utc>,
+    ) -> RuleChanges {
+        let Some(view) = self
             .signals
             .iter_mut()
-            .find(|s| s.signal.name == update.signal())?;
+            .find(|s| s.signal.name == update.signal())
+        else {
+            return RuleChanges::default();
+        };
         match update {
             SignalUpdate::Failed { error, .. } => {
                 let since = view.stale.as_ref().map_or(now, |s| s.since);
                 view.stale = Some(Stale { since, error });
-                None
+                RuleChanges::default()
             }
             SignalUpdate::Reading { reading, .. } => {
                 let baseline = baseline(&view.signal.name);
@@ -202,13 +224,13 @@ fn apply_reading(
     view: &mut SignalState,
     reading: SignalReading,
     baseline: Option<f64>,
-) -> Option<RuleChange> {
+) -> RuleChanges {
     let first = view.received.is_none();
     view.stale = None;
     view.received = Some(reading.at);
     view.note = reading.note;
     view.points_fetched = reading.points_fetched;
-    let mut replayed = None;
+    let mut replayed = RuleChanges::default();
     if let Some(history) = &reading.history {
         // A trigger seeing its first data replays the history it brings, so a
         // restart finds a breach that has been holding for minutes.
@@ -226,19 +248,45 @@ fn apply_reading(
     observe(view, reading.at, reading.value, baseline).or(replayed)
 }
 
-/// Feeds both rules; reports the critical one's transitions.
+impl RuleChanges {
+    /// Each rule's change, else `earlier`'s.
+    fn or(self, earlier: Self) -> Self {
+        Self {
+            critical: self.critical.or(earlier.critical),
+            warn: self.warn.or(earlier.warn),
+        }
+    }
+}
+
+/// Feeds both rules; reports their transitions.
 fn observe(
     view: &mut SignalState,
     at: DateTime<Utc>,
     value: Option<f64>,
     baseline: Option<f64>,
+) -> RuleChanges {
+    let signal = &view.signal;
+    let warn = view
+        .warn
+        .as_mut()
+        .and_then(|t| change(signal, t, at, value, baseline));
+    let critical = view
+        .critical
+        .as_mut()
+        .and_then(|t| change(signal, t, at, value, baseline));
+    RuleChanges { critical, warn }
+}
+
+fn change(
+    signal: &Signal,
+    trigger: &mut Trigger,
+    at: DateTime<Utc>,
+    value: Option<f64>,
+    baseline: Option<f64>,
 ) -> Option<RuleChange> {
-    if let Some(warn) = view.warn.as_mut() {
-        warn.observe(at, value, baseline);
-    }
-    let critical = view.critical.as_mut()?;
-    let rule = view.signal.describe(&critical.rule);
-    let signal = view.signal.name.clone();
+    let critical = trigger;
+    let rule = signal.describe(&critical.rule);
+    let signal = signal.name.clone();
     match critical.observe(at, value, baseline)? {
         Transition::Fired { at: _, value } => {
             let since = match critical.state {

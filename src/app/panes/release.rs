@@ -26,9 +26,10 @@ pub struct ReleaseState {
     /// Readings asked for, and the number of the one shown.
     pub repo_reads_asked: u64,
     pub repo_reading_seq: u64,
-    /// Messages confirmed, by step, until their `GateStarted` is on disk:
-    /// what goes out is the text the dialog showed.
-    pub confirmed_messages: BTreeMap<String, crate::domain::comms::message::Outgoing>,
+    /// Messages on their way, by what they are about (a step's id, an
+    /// alert's `critical:error_rate`), until their start (`GateStarted`,
+    /// `MessageSending`) is on disk: what goes out is the text shown then.
+    pub pending_messages: BTreeMap<String, crate::domain::comms::message::Outgoing>,
 }
 
 /// One line of the checklist: a phase header or a step.
@@ -45,7 +46,7 @@ impl ReleaseState {
             selected: 0,
             folded: BTreeMap::new(),
             live_gates: BTreeSet::new(),
-            confirmed_messages: BTreeMap::new(),
+            pending_messages: BTreeMap::new(),
             repo_reading: None,
             repo_reads_asked: 0,
             repo_reading_seq: 0,

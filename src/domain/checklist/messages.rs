@@ -2,8 +2,6 @@
 //! script, a signal's warning, the rollback notice), as the journal tells
 //! them: what the next one's key is, and which one a crash cut off.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 
 use super::Checklist;
@@ -11,8 +9,8 @@ use crate::domain::events::{Event, Recorded};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageLog {
-    /// By key, in the order they were journaled.
-    entries: BTreeMap<String, MessageEntry>,
+    /// In the order they were journaled.
+    entries: Vec<MessageEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,9 +34,7 @@ impl MessageLog {
                 template,
                 about,
             } => {
-                self.entries.insert(
-                    key.clone(),
-                    MessageEntry {
+                self.entries.push(MessageEntry {
                         key: key.clone(),
                         channel: channel.clone(),
                         template: template.clone(),
@@ -46,13 +42,12 @@ impl MessageLog {
                         at: recorded.at,
                         by: recorded.operator.clone(),
                         outcome: None,
-                    },
-                );
+                    });
             }
             Event::MessageSent {
                 key, ok, summary, ..
             } => {
-                if let Some(entry) = self.entries.get_mut(key) {
+                if let Some(entry) = self.entries.iter_mut().rev().find(|e| &e.key == key) {
                     entry.outcome = Some((*ok, summary.clone()));
                 }
             }
@@ -63,17 +58,23 @@ impl MessageLog {
     /// How many messages about `about` went out.
     pub fn sent(&self, about: &str) -> usize {
         self.entries
-            .values()
+            .iter()
             .filter(|e| e.about == about && matches!(e.outcome, Some((true, _))))
             .count()
     }
 
-    pub fn get(&self, key: &str) -> Option<&MessageEntry> {
-        self.entries.get(key)
+    /// How many messages about `about` were journaled, sent or not.
+    pub fn count(&self, about: &str) -> usize {
+        self.entries.iter().filter(|e| e.about == about).count()
+    }
+
+    /// The last message about `about` journaled.
+    pub fn last(&self, about: &str) -> Option<&MessageEntry> {
+        self.entries.iter().rev().find(|e| e.about == about)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &MessageEntry> {
-        self.entries.values()
+        self.entries.iter()
     }
 }
 

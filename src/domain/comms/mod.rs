@@ -5,5 +5,6 @@
 
 pub mod channel;
 pub mod message;
+pub mod routes;
 pub mod template;
 pub mod values;

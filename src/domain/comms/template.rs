@@ -10,10 +10,18 @@ use std::ops::Range;
 use crate::domain::template_sections::resolve;
 
 /// The built-in templates, by name (`assets/templates/NAME.md`).
-pub const NAMES: [&str; 5] = ["notice", "announce", "in-progress", "complete", "postponed"];
+pub const NAMES: [&str; 7] = [
+    "notice",
+    "announce",
+    "in-progress",
+    "complete",
+    "postponed",
+    "alert",
+    "alert-cleared",
+];
 
 /// Every name a template may use, with what it is.
-pub const VARIABLES: [(&str, &str); 16] = [
+pub const VARIABLES: [(&str, &str); 21] = [
     ("release", "the release's name and version: `modules 2.4.0`"),
     ("name", "the train or product name"),
     ("version", "the release's version"),
@@ -42,6 +50,11 @@ pub const VARIABLES: [(&str, &str); 16] = [
     ("current_step", "the first required step not finished yet"),
     ("progress", "steps finished of all: `12/20`"),
     ("eta", "when the last step of the current phase is due"),
+    ("signal", "alert and alert-cleared: the signal's name"),
+    ("level", "alert and alert-cleared: warning or critical"),
+    ("rule", "alert and alert-cleared: the rule, `error_rate > 5% for 2m`"),
+    ("value", "alert and alert-cleared: the signal's value"),
+    ("since", "alert: since when the rule has held"),
 ];
 
 /// The templates in use, by name, each with where it came from (a team's

@@ -304,3 +304,115 @@ mod external_rollouts {
         assert!(changes[0].starts_with("production/checkout"), "{changes:?}");
     }
 }
+
+fn reading(at: DateTime<Utc>, value: f64) -> Msg {
+    Msg::Signal(SignalUpdate::Reading {
+        signal: "error_rate".to_owned(),
+        reading: SignalReading {
+            at,
+            value: Some(value),
+            note: None,
+            history: None,
+            points_fetched: 0,
+        },
+    })
+}
+
+/// Journals each `Record` as the runtime would; returns the rest.
+fn journal(model: &mut Model, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut rest = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::Record(event) => {
+                let seq = model.release.as_ref().map_or(0, |r| r.checklist.last_seq) + 1;
+                let msg = Msg::Recorded(recorded(model, seq, event));
+                let more = update(model, msg);
+                rest.extend(journal(model, more));
+            }
+            other => rest.push(other),
+        }
+    }
+    rest
+}
+
+fn sending(effects: &[Effect]) -> Vec<(String, String, String)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SendMessage {
+                step: None,
+                channel,
+                message,
+                ..
+            } => Some((message.about.clone(), channel.name.clone(), message.text.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after() {
+    use crate::domain::comms::channel::{Channel, ChannelKind, Channels};
+    use crate::domain::comms::routes::{AlertRoutes, Level};
+    let mut model = sample_model_with_release();
+    let now = model.clock.now;
+    model.health = crate::app::panes::health::HealthState::new(
+        sample_health(now, 60)
+            .signals
+            .into_iter()
+            .map(|s| s.signal)
+            .collect(),
+        Duration::hours(1),
+    );
+    let channel = |name: &str| Channel {
+        name: name.into(),
+        kind: ChannelKind::Clipboard,
+        timeout: std::time::Duration::from_secs(10),
+        retries: 0,
+    };
+    model.channels = Channels {
+        list: vec![channel("ops"), channel("pager")],
+        default: None,
+    };
+    let mut routes = AlertRoutes::default();
+    let levels = routes.by_signal.entry("error_rate".into()).or_default();
+    levels.insert(Level::Warn, "ops".into());
+    levels.insert(Level::Critical, "pager".into());
+    model.alert_routes = routes;
+
+    let effects = update(&mut model, reading(now - Duration::minutes(1), 0.09));
+    let sent = sending(&journal(&mut model, effects));
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (about, channel, text) = &sent[0];
+    assert_eq!((about.as_str(), channel.as_str()), ("warn:error_rate", "ops"));
+    assert!(text.starts_with("**Warning: error_rate** during minor 2.4.0"), "{text}");
+    assert!(text.contains("error_rate > 1%: 9.00% now"), "{text}");
+
+    // Still over the warn rule: nothing more to say; the critical one fires.
+    let effects = update(&mut model, reading(now + Duration::seconds(65), 0.09));
+    let sent = sending(&journal(&mut model, effects));
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!((sent[0].0.as_str(), sent[0].1.as_str()), ("critical:error_rate", "pager"));
+    assert!(sent[0].2.starts_with("**Critical: error_rate**"), "{}", sent[0].2);
+
+    // A restart replays the breach: the journal has both said already.
+    model.health = crate::app::panes::health::HealthState::new(
+        model.health.signals.iter().map(|s| s.signal.clone()).collect(),
+        Duration::hours(1),
+    );
+    let open = model.release.as_ref().unwrap().checklist.open_triggers.clone();
+    model.health.restore_open(&open);
+    let effects = update(&mut model, reading(now + Duration::seconds(70), 0.09));
+    assert!(sending(&journal(&mut model, effects)).is_empty());
+
+    // Back under both for long enough: each says it cleared, once.
+    let mut cleared = Vec::new();
+    for s in (80..2000).step_by(30) {
+        let effects = update(&mut model, reading(now + Duration::seconds(s), 0.001));
+        cleared.extend(sending(&journal(&mut model, effects)));
+    }
+    let abouts: Vec<&str> = cleared.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(abouts.len(), 2, "{cleared:?}");
+    assert!(abouts.contains(&"warn:error_rate") && abouts.contains(&"critical:error_rate"));
+    assert!(cleared.iter().all(|(_, _, t)| t.starts_with("**Cleared: error_rate**")));
+}
