@@ -484,6 +484,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::RollbackVerify
         | Command::RollbackHide
         | Command::RollbackClose
+        | Command::RollbackSendNotice
         | Command::IncidentSeverityUp
         | Command::IncidentSeverityDown
         | Command::IncidentNext

@@ -93,7 +93,10 @@ impl LoadedConfig {
     }
 
     /// `[[signal]] notify`: each level names a channel the config has.
-    pub(super) fn alert_routes(&self, channels: &Channels) -> Result<AlertRoutes, Vec<ConfigError>> {
+    pub(super) fn alert_routes(
+        &self,
+        channels: &Channels,
+    ) -> Result<AlertRoutes, Vec<ConfigError>> {
         let mut routes = AlertRoutes::default();
         let mut errors = Vec::new();
         let names: Vec<&str> = channels.names().collect();
@@ -101,7 +104,10 @@ impl LoadedConfig {
             let Some(notify) = &signal.notify else {
                 continue;
             };
-            for (level, name) in [(Level::Warn, &notify.warn), (Level::Critical, &notify.critical)] {
+            for (level, name) in [
+                (Level::Warn, &notify.warn),
+                (Level::Critical, &notify.critical),
+            ] {
                 let Some(name) = name else { continue };
                 if channels.get(name.get_ref()).is_none() {
                     let fix = if names.is_empty() {
@@ -110,9 +116,15 @@ impl LoadedConfig {
                         format!("name one of the config's channels: {}", names.join(", "))
                     };
                     errors.push(
-                        self.error_at(name, format!("no [[channel]] named `{}`", name.get_ref()), fix)
-                            .key(format!("signal[{i}].notify.{}", level.name()))
-                            .suggestion(closest(name.get_ref(), &names).map(|s| format!("did you mean `{s}`?"))),
+                        self.error_at(
+                            name,
+                            format!("no [[channel]] named `{}`", name.get_ref()),
+                            fix,
+                        )
+                        .key(format!("signal[{i}].notify.{}", level.name()))
+                        .suggestion(
+                            closest(name.get_ref(), &names).map(|s| format!("did you mean `{s}`?")),
+                        ),
                     );
                     continue;
                 }
@@ -123,7 +135,26 @@ impl LoadedConfig {
                     .insert(level, name.get_ref().clone());
             }
         }
-        if errors.is_empty() { Ok(routes) } else { Err(errors) }
+        if let Some(name) = &self.config.rollback.notify
+            && channels.get(name.get_ref()).is_none()
+        {
+            errors.push(
+                self.error_at(
+                    name,
+                    format!("no [[channel]] named `{}`", name.get_ref()),
+                    "name a channel the config has",
+                )
+                .key("rollback.notify")
+                .suggestion(
+                    closest(name.get_ref(), &names).map(|s| format!("did you mean `{s}`?")),
+                ),
+            );
+        }
+        if errors.is_empty() {
+            Ok(routes)
+        } else {
+            Err(errors)
+        }
     }
 
     fn channel(&self, i: usize, raw: &ChannelConfig) -> Result<Channel, Vec<ConfigError>> {

@@ -32,6 +32,7 @@ impl LoadedConfig {
             &mut settings.auto_countdown,
         );
         settings.incidents = r.incidents.as_ref().map(|p| self.path_beside(p.get_ref()));
+        settings.notify = r.notify.as_ref().map(|n| n.get_ref().clone());
         if let Some(mode) = &r.on_trigger {
             match self.mode(mode, "rollback.on_trigger") {
                 Ok(m) => settings.on_trigger = m,

@@ -135,6 +135,9 @@ pub struct RollbackConfig {
     pub on_trigger_for: BTreeMap<Spanned<String>, Spanned<String>>,
     /// How long an automatic rollback waits for a key that cancels it (30s).
     pub auto_countdown: Option<Spanned<String>>,
+    /// The `[[channel]]` the rollback notice goes to (default: the default
+    /// channel).
+    pub notify: Option<Spanned<String>>,
     /// How long after an incident its report must be complete (1h).
     pub report: Option<Spanned<String>>,
     /// Steps due after an incident, `{ title = "Root cause analysis", due = "24h" }`;

@@ -328,6 +328,9 @@ pub struct RollbackSettings {
     pub on_trigger: OnTrigger,
     pub on_trigger_for: BTreeMap<ReleaseType, OnTrigger>,
     pub auto_countdown: Duration,
+    /// `[rollback] notify`: the channel the rollback notice goes to
+    /// (`None`: the default channel).
+    pub notify: Option<String>,
 }
 
 impl Default for RollbackSettings {
@@ -338,6 +341,7 @@ impl Default for RollbackSettings {
             on_trigger: OnTrigger::Guided,
             on_trigger_for: BTreeMap::new(),
             auto_countdown: Duration::seconds(30),
+            notify: None,
         }
     }
 }

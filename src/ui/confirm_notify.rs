@@ -32,7 +32,7 @@ pub fn render(
     let mut lines = vec![Line::styled(
         format!(
             "`{}` sends `{}` to {} ({}):",
-            plan.step,
+            plan.message.about,
             plan.message.template,
             plan.channel.name,
             plan.channel.kind.name()

@@ -450,8 +450,15 @@ fn incident<'a>(w: &Wizard, model: &Model, theme: &Theme) -> Vec<Line<'a>> {
     }
     if let Some(notice) = &w.notice {
         lines.push(Line::default());
+        let send = match model
+            .channels
+            .resolve(model.rollback_settings.notify.as_deref())
+        {
+            Ok(channel) => format!(" (s sends it to {})", channel.name),
+            Err(why) => format!(" (to copy: {why})"),
+        };
         lines.push(Line::styled(
-            "Rollback notice for stakeholders:",
+            format!("Rollback notice for stakeholders{send}:"),
             theme.style(Role::Muted),
         ));
         lines.extend(

@@ -31,10 +31,15 @@ pub fn route(model: &mut Model, level: Level, change: &RuleChange) -> Vec<Effect
     if firing == said {
         return Vec::new();
     }
-    let state = model.health.signals.iter().find(|s| &s.signal.name == signal);
-    let value = state
-        .and_then(|s| s.value)
-        .map_or_else(|| "no value".to_owned(), |v| state.map_or(String::new(), |s| s.signal.unit.format(v)));
+    let state = model
+        .health
+        .signals
+        .iter()
+        .find(|s| &s.signal.name == signal);
+    let value = state.and_then(|s| s.value).map_or_else(
+        || "no value".to_owned(),
+        |v| state.map_or(String::new(), |s| s.signal.unit.format(v)),
+    );
     let mut extra = vec![
         ("signal", signal.clone()),
         (

@@ -5,11 +5,11 @@
 use crate::app::effect::Effect;
 use chrono::{DateTime, Utc};
 
-use crate::app::model::Model;
 use crate::app::actions::alert_messages;
+use crate::app::model::Model;
 use crate::app::panes::health::RuleChange;
-use crate::domain::comms::routes::Level;
 use crate::app::panes::rollout::ImageChange;
+use crate::domain::comms::routes::Level;
 use crate::domain::events::{Event, Number, Recorded};
 use crate::domain::health::SignalUpdate;
 

@@ -3,11 +3,11 @@
 //! steps.
 //! Each returns the effects for the runtime; none does I/O.
 
+pub mod alert_messages;
 pub mod calendar;
 pub mod deploy;
 pub mod health;
 pub mod incident;
-pub mod alert_messages;
 pub mod notify_step;
 pub mod outgoing;
 pub mod repo_step;

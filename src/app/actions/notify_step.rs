@@ -13,7 +13,9 @@ use crate::domain::events::{Event, GateOutcome};
 /// What the dialog asks to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotifyPlan {
-    pub step: String,
+    /// The notify step sending it; `None` for another message (the
+    /// rollback notice), journaled as `MessageSending`.
+    pub step: Option<String>,
     pub channel: Channel,
     pub message: Outgoing,
     /// The last send has no recorded outcome (the cockpit stopped during
@@ -46,7 +48,7 @@ pub fn ask(model: &mut Model, step: &str, channel: Channel, template: &str) -> V
     };
     model.overlay = Some(Overlay::Confirm(Confirm::new(Action::Notify(Box::new(
         NotifyPlan {
-            step: step.to_owned(),
+            step: Some(step.to_owned()),
             channel,
             message,
             uncertain,
@@ -55,27 +57,85 @@ pub fn ask(model: &mut Model, step: &str, channel: Channel, template: &str) -> V
     Vec::new()
 }
 
+/// A message that is no step's (the rollback notice, `text` as shown):
+/// the same dialog, or why there is nowhere to send it.
+pub fn ask_about(
+    model: &mut Model,
+    about: String,
+    template: &str,
+    channel: Option<&str>,
+    text: String,
+) -> Vec<Effect> {
+    let channel = match model.channels.resolve(channel) {
+        Ok(channel) => channel.clone(),
+        Err(why) => {
+            model.notice = Some(format!("the {template} is not sent: {why}"));
+            return Vec::new();
+        }
+    };
+    let Some(view) = model.release.as_ref() else {
+        return Vec::new();
+    };
+    let checklist = &view.checklist;
+    let release = checklist.release.id.clone();
+    let message = Outgoing {
+        key: key(&release, &about, checklist.messages.count(&about)),
+        release,
+        template: template.to_owned(),
+        about,
+        text,
+    };
+    model.overlay = Some(Overlay::Confirm(Confirm::new(Action::Notify(Box::new(
+        NotifyPlan {
+            step: None,
+            channel,
+            message,
+            uncertain: false,
+        },
+    )))));
+    Vec::new()
+}
+
 /// `y` in the dialog: refused read-only, else journaled as started; the
 /// text shown is what goes out.
 pub fn confirmed(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
+    let what = plan
+        .step
+        .clone()
+        .unwrap_or_else(|| plan.message.about.clone());
     if model.operator.is_read_only() {
-        model.warn(format!("read-only: `{}` is refused", plan.step));
+        model.warn(format!("read-only: `{what}` is refused"));
         return Vec::new();
     }
     let Some(view) = model.release.as_mut() else {
         return Vec::new();
     };
-    if view.live_gates.contains(&plan.step) {
-        model.notice = Some(format!("`{}` is sending", plan.step));
-        return Vec::new();
-    }
     if view.checklist.release.id != plan.message.release {
-        model.notice = Some(format!("`{}` is not in the release open now", plan.step));
+        model.notice = Some(format!("`{what}` is not in the release open now"));
         return Vec::new();
     }
-    view.pending_messages
-        .insert(plan.step.clone(), plan.message);
-    vec![Effect::Record(Event::GateStarted { step: plan.step })]
+    let Some(step) = plan.step else {
+        // Back to the wizard the notice came from.
+        if model.rollback.is_some() {
+            model.overlay = Some(Overlay::Rollback);
+        }
+        let NotifyPlan {
+            channel, message, ..
+        } = plan;
+        return crate::app::actions::outgoing::send(
+            model,
+            message.about,
+            &message.template,
+            &channel.name,
+            message.text,
+        );
+    };
+    if view.live_gates.contains(&step) {
+        model.notice = Some(format!("`{step}` is sending"));
+        return Vec::new();
+    }
+    view.pending_messages.insert(step.clone(), plan.message);
+    vec![Effect::Record(Event::GateStarted { step })]
 }
 
 /// Its `GateStarted` is on disk: the send, or a failure recorded when

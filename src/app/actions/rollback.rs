@@ -124,6 +124,16 @@ pub fn input(model: &mut Model, input: Input) -> Vec<Effect> {
             Vec::new()
         }
         Outcome::Record(event) => vec![Effect::Record(*event)],
+        Outcome::SendNotice(text) => {
+            let channel = model.rollback_settings.notify.clone();
+            crate::app::actions::notify_step::ask_about(
+                model,
+                "rollback".to_owned(),
+                "rollback-notice",
+                channel.as_deref(),
+                text,
+            )
+        }
     }
 }
 

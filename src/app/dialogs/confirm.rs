@@ -204,7 +204,7 @@ impl Confirm {
             Action::Deploy(_) => "deploy cancelled".to_owned(),
             Action::RunStep { step, .. } => format!("`{step}` not run"),
             Action::RepoStep(plan) => format!("`{}` not done", plan.step),
-            Action::Notify(plan) => format!("`{}` not sent", plan.step),
+            Action::Notify(plan) => format!("`{}` not sent", plan.message.about),
             Action::CompleteEarly { step, .. } => format!("`{step}` not completed"),
             Action::Rollback => "rollback not started".to_owned(),
             Action::DeclareIncident(_) => "incident not declared".to_owned(),

@@ -148,6 +148,8 @@ pub enum Outcome {
     /// Hide it; it goes on.
     Hide,
     Record(Box<Event>),
+    /// Send the rollback notice (this text).
+    SendNotice(String),
 }
 
 impl Wizard {
@@ -340,6 +342,10 @@ impl Wizard {
             },
             Stage::Incident => match command {
                 Some(Command::RollbackClose) => Outcome::Close,
+                Some(Command::RollbackSendNotice) if !read_only => match &self.notice {
+                    Some(notice) => Outcome::SendNotice(notice.clone()),
+                    None => Outcome::Nothing,
+                },
                 _ => Outcome::Nothing,
             },
         }

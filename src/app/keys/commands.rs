@@ -1005,6 +1005,14 @@ command_table! {
         writes: false,
         doc: "Hide the running rollback (R shows it again)",
     },
+    RollbackSendNotice {
+        name: "rollback-send-notice",
+        keys: ["s"],
+        scope: RollbackIncident,
+        hint: Some("send the notice"),
+        writes: true,
+        doc: "Send the rollback notice to its channel ([rollback] notify, else the default), after showing it",
+    },
     RollbackClose {
         name: "rollback-close",
         keys: ["esc", "enter", "q"],

@@ -186,16 +186,27 @@ fn a_signal_routes_its_levels_to_channels_the_config_has() {
             "[[channel]]\nname = \"slack-ops\"\nkind = \"clipboard\"\n\n[[signal]]\nname = \"api\"\nsource = \"health\"\nurl = \"http://127.0.0.1:9/health\"\ncritical = \"failing for 1m\"\nnotify = {notify}\n"
         )
     };
-    let routes = settings(&signal("{ warn = \"slack-ops\", critical = \"slack-ops\" }"))
-        .unwrap()
-        .alert_routes;
+    let routes = settings(&signal(
+        "{ warn = \"slack-ops\", critical = \"slack-ops\" }",
+    ))
+    .unwrap()
+    .alert_routes;
     use crate::domain::comms::routes::Level;
     assert_eq!(routes.channel("api", Level::Critical), Some("slack-ops"));
     assert_eq!(routes.channel("api", Level::Warn), Some("slack-ops"));
     let error = one_error(&signal("{ critical = \"slack-opps\" }"));
-    assert!(error.problem.contains("no [[channel]] named `slack-opps`"), "{error}");
+    assert!(
+        error.problem.contains("no [[channel]] named `slack-opps`"),
+        "{error}"
+    );
     assert_eq!(error.location.as_ref().map(|l| l.line), Some(10));
-    assert!(error.to_string().contains("did you mean `slack-ops`?"), "{error}");
+    assert!(
+        error.to_string().contains("did you mean `slack-ops`?"),
+        "{error}"
+    );
     let errors = settings(&signal("{ page = \"slack-ops\" }")).unwrap_err();
-    assert!(errors[0].problem.contains("unknown key `page`"), "{errors:?}");
+    assert!(
+        errors[0].problem.contains("unknown key `page`"),
+        "{errors:?}"
+    );
 }

@@ -35,14 +35,14 @@ impl MessageLog {
                 about,
             } => {
                 self.entries.push(MessageEntry {
-                        key: key.clone(),
-                        channel: channel.clone(),
-                        template: template.clone(),
-                        about: about.clone(),
-                        at: recorded.at,
-                        by: recorded.operator.clone(),
-                        outcome: None,
-                    });
+                    key: key.clone(),
+                    channel: channel.clone(),
+                    template: template.clone(),
+                    about: about.clone(),
+                    at: recorded.at,
+                    by: recorded.operator.clone(),
+                    outcome: None,
+                });
             }
             Event::MessageSent {
                 key, ok, summary, ..

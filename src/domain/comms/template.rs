@@ -52,7 +52,10 @@ pub const VARIABLES: [(&str, &str); 21] = [
     ("eta", "when the last step of the current phase is due"),
     ("signal", "alert and alert-cleared: the signal's name"),
     ("level", "alert and alert-cleared: warning or critical"),
-    ("rule", "alert and alert-cleared: the rule, `error_rate > 5% for 2m`"),
+    (
+        "rule",
+        "alert and alert-cleared: the rule, `error_rate > 5% for 2m`",
+    ),
     ("value", "alert and alert-cleared: the signal's value"),
     ("since", "alert: since when the rule has held"),
 ];

@@ -344,7 +344,11 @@ fn sending(effects: &[Effect]) -> Vec<(String, String, String)> {
                 channel,
                 message,
                 ..
-            } => Some((message.about.clone(), channel.name.clone(), message.text.clone())),
+            } => Some((
+                message.about.clone(),
+                channel.name.clone(),
+                message.text.clone(),
+            )),
             _ => None,
         })
         .collect()
@@ -384,23 +388,47 @@ fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after(
     let sent = sending(&journal(&mut model, effects));
     assert_eq!(sent.len(), 1, "{sent:?}");
     let (about, channel, text) = &sent[0];
-    assert_eq!((about.as_str(), channel.as_str()), ("warn:error_rate", "ops"));
-    assert!(text.starts_with("**Warning: error_rate** during minor 2.4.0"), "{text}");
+    assert_eq!(
+        (about.as_str(), channel.as_str()),
+        ("warn:error_rate", "ops")
+    );
+    assert!(
+        text.starts_with("**Warning: error_rate** during minor 2.4.0"),
+        "{text}"
+    );
     assert!(text.contains("error_rate > 1%: 9.00% now"), "{text}");
 
     // Still over the warn rule: nothing more to say; the critical one fires.
     let effects = update(&mut model, reading(now + Duration::seconds(65), 0.09));
     let sent = sending(&journal(&mut model, effects));
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!((sent[0].0.as_str(), sent[0].1.as_str()), ("critical:error_rate", "pager"));
-    assert!(sent[0].2.starts_with("**Critical: error_rate**"), "{}", sent[0].2);
+    assert_eq!(
+        (sent[0].0.as_str(), sent[0].1.as_str()),
+        ("critical:error_rate", "pager")
+    );
+    assert!(
+        sent[0].2.starts_with("**Critical: error_rate**"),
+        "{}",
+        sent[0].2
+    );
 
     // A restart replays the breach: the journal has both said already.
     model.health = crate::app::panes::health::HealthState::new(
-        model.health.signals.iter().map(|s| s.signal.clone()).collect(),
+        model
+            .health
+            .signals
+            .iter()
+            .map(|s| s.signal.clone())
+            .collect(),
         Duration::hours(1),
     );
-    let open = model.release.as_ref().unwrap().checklist.open_triggers.clone();
+    let open = model
+        .release
+        .as_ref()
+        .unwrap()
+        .checklist
+        .open_triggers
+        .clone();
     model.health.restore_open(&open);
     let effects = update(&mut model, reading(now + Duration::seconds(70), 0.09));
     assert!(sending(&journal(&mut model, effects)).is_empty());
@@ -414,5 +442,9 @@ fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after(
     let abouts: Vec<&str> = cleared.iter().map(|(a, _, _)| a.as_str()).collect();
     assert_eq!(abouts.len(), 2, "{cleared:?}");
     assert!(abouts.contains(&"warn:error_rate") && abouts.contains(&"critical:error_rate"));
-    assert!(cleared.iter().all(|(_, _, t)| t.starts_with("**Cleared: error_rate**")));
+    assert!(
+        cleared
+            .iter()
+            .all(|(_, _, t)| t.starts_with("**Cleared: error_rate**"))
+    );
 }

@@ -294,6 +294,7 @@ fn the_whole_rollback_from_r_to_the_post_mortem_step() {
                     checklist.rollback.as_ref().and_then(|r| r.verified),
                     Some(true)
                 );
+                send_the_notice(&mut model);
                 return;
             }
         }
@@ -430,5 +431,45 @@ fn a_components_target_counts_as_changed_by_the_components_version() {
         wizard.choices.iter().all(|c| c.candidate.changed),
         "checkout runs the release's 2.4.0: {:?}",
         wizard.choices
+    );
+}
+
+/// The wizard's last stage: `s` shows the notice and where it goes, `y`
+/// journals it as sending, and only then is it sent.
+fn send_the_notice(model: &mut Model) {
+    use crate::app::dialogs::confirm::{Action, Confirm};
+    use crate::domain::comms::channel::{Channel, ChannelKind, Channels};
+    model.channels = Channels {
+        list: vec![Channel {
+            name: "stakeholders".into(),
+            kind: ChannelKind::Clipboard,
+            timeout: std::time::Duration::from_secs(10),
+            retries: 0,
+        }],
+        default: Some("stakeholders".into()),
+    };
+    assert!(press(model, "s").is_empty(), "it asks first");
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::Notify(plan),
+        ..
+    })) = &model.overlay
+    else {
+        panic!("{:?} {:?}", model.overlay, model.notice)
+    };
+    assert_eq!(
+        (plan.step.as_ref(), plan.message.about.as_str()),
+        (None, "rollback")
+    );
+    assert_eq!(plan.message.text, "notice");
+    let sending = press(model, "y");
+    assert!(
+        matches!(&sending[..], [Effect::Record(Event::MessageSending { about, channel, .. })] if about == "rollback" && channel == "stakeholders"),
+        "{sending:?}"
+    );
+    assert_eq!(model.overlay, Some(Overlay::Rollback), "back to the wizard");
+    let send = record(model, &sending[0]);
+    assert!(
+        matches!(&send[..], [Effect::SendMessage { step: None, message, .. }] if message.text == "notice"),
+        "{send:?}"
     );
 }
