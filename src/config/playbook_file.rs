@@ -77,6 +77,8 @@ struct StepFile {
     // notify
     channel: Option<String>,
     template: Option<Spanned<String>>,
+    /// Send again this long after the last, while the release is open.
+    every: Option<Spanned<String>>,
     // tag, branch, notes, git
     component: Option<String>,
     branch: Option<Spanned<String>>,
@@ -536,10 +538,31 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
                     );
                     None
                 }
-                template => Some(StepKind::Notify {
-                    channel: raw.channel.clone(),
-                    template: template.map(|(name, _)| name),
-                }),
+                template => {
+                    let every = match &raw.every {
+                        None => Ok(None),
+                        Some(text) => match parse_duration(text.get_ref()) {
+                            Ok(d) if d >= chrono::Duration::minutes(1) => Ok(Some(d)),
+                            Ok(_) => Err((text.span(), "`every` is under a minute".to_owned())),
+                            Err(e) => Err((text.span(), e.0)),
+                        },
+                    };
+                    match every {
+                        Ok(every) => Some(StepKind::Notify {
+                            channel: raw.channel.clone(),
+                            template: template.map(|(name, _)| name),
+                            every,
+                        }),
+                        Err((span, why)) => {
+                            problem(
+                                span,
+                                why,
+                                "write how often it repeats, e.g. `every = \"15m\"`",
+                            );
+                            None
+                        }
+                    }
+                }
             }
         }
         unknown => {
@@ -572,6 +595,7 @@ fn convert_step(raw: StepFile, base: &Path) -> Result<Step, Vec<StepProblem>> {
         ("target", raw.target.is_some(), "deploy"),
         ("channel", raw.channel.is_some(), "notify"),
         ("template", raw.template.is_some(), "notify"),
+        ("every", raw.every.is_some(), "notify"),
         ("component", raw.component.is_some(), "tag branch notes git"),
         ("branch", raw.branch.is_some(), "branch"),
         ("check", raw.check.is_some(), "git"),

@@ -197,11 +197,16 @@ pub fn render(
         StepKind::Repo(kind) => {
             lines.extend(super::repo_details::does(&step.id, kind, model, theme))
         }
-        StepKind::Notify { channel, .. } => lines.extend(super::message_preview::sends_to(
-            channel.as_deref(),
-            model,
-            theme,
-        )),
+        StepKind::Notify { channel, every, .. } => {
+            lines.extend(super::message_preview::sends_to(
+                channel.as_deref(),
+                model,
+                theme,
+            ));
+            if let Some(every) = every {
+                lines.extend(super::message_preview::repeats(step, *every, model, theme));
+            }
+        }
         _ => {}
     }
     let blockers = checklist.blockers(step);

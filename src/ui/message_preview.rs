@@ -23,6 +23,37 @@ pub fn sends_to(channel: Option<&str>, model: &Model, theme: &Theme) -> Vec<Line
     ])]
 }
 
+/// The `repeats` line of a step with `every`: how often, and when next.
+pub fn repeats(
+    step: &crate::domain::playbook::Step,
+    every: chrono::Duration,
+    model: &Model,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let now = model.clock.now;
+    let next = model
+        .release
+        .as_ref()
+        .and_then(|v| v.checklist.due_again(step, now))
+        .map(|due| {
+            format!(
+                "; due again {}",
+                crate::domain::display_time::near(due, now, model.clock.zone)
+            )
+        })
+        .unwrap_or_default();
+    vec![Line::from(vec![
+        Span::styled(format!("{:<11}", "repeats"), theme.style(Role::Muted)),
+        Span::styled(
+            format!(
+                "every {} while the release is open{next}",
+                crate::domain::offset::format_duration(every)
+            ),
+            theme.style(Role::Text),
+        ),
+    ])]
+}
+
 /// Where a channel puts a message, without its secrets.
 fn describe(kind: &ChannelKind) -> String {
     match kind {

@@ -117,7 +117,9 @@ fn step_command(model: &mut Model, command: Command, operator: &str) -> Vec<Effe
         // A notify step shows its message first; without a channel (or a
         // template) it is done by hand.
         Command::Complete | Command::RunGate
-            if let StepKind::Notify { channel, template } = &step.kind =>
+            if let StepKind::Notify {
+                channel, template, ..
+            } = &step.kind =>
         {
             if state.is_finished() {
                 return notice(format!("`{id}` is already {}", state.name()));
@@ -291,7 +293,10 @@ fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
             "completed by hand: no [[repo]] in the config to {}",
             kind.work.doing()
         ));
-    } else if let StepKind::Notify { channel, template } = &step.kind {
+    } else if let StepKind::Notify {
+        channel, template, ..
+    } = &step.kind
+    {
         match model.channels.resolve(channel.as_deref()) {
             Err(why) => model.notice = Some(format!("completed by hand: {why}")),
             Ok(_) if template.is_none() => {

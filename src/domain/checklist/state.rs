@@ -88,6 +88,30 @@ impl Checklist {
         }
     }
 
+    /// A repeating notify step (`every`) sent before: when it is due again,
+    /// while the release is open (past T-0, another required step not
+    /// finished). It counts as finished from its first send.
+    pub fn due_again(&self, step: &Step, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let StepKind::Notify {
+            every: Some(every), ..
+        } = &step.kind
+        else {
+            return None;
+        };
+        let record = self.record(&step.id)?;
+        let GateRun::Finished { mark, outcome } = &record.gate else {
+            return None;
+        };
+        if !outcome.passed || record.skipped.is_some() || now < self.release.t0 {
+            return None;
+        }
+        let open = self
+            .playbook
+            .steps()
+            .any(|(_, s)| s.required && s.id != step.id && self.finished_at(s).is_none());
+        open.then(|| mark.at + *every)
+    }
+
     /// When the step falls due: T-0 plus its offset, or when the step it follows
     /// finished (`None` while that one is open, or when T-0 read from a journal
     /// is so far out that the offset passes chrono's last instant).
@@ -114,6 +138,15 @@ impl Checklist {
         let record = self.record_or_empty(&step.id);
         if record.skipped.is_some() {
             return StepState::Skipped;
+        }
+        if let Some(due) = self.due_again(step, now) {
+            return if now < due {
+                StepState::Passed
+            } else if now < due + self.playbook.grace {
+                StepState::Due
+            } else {
+                StepState::Overdue
+            };
         }
         // A tag step (a message) done by hand after a failed run is done.
         if step.kind.may_finish_by_hand()

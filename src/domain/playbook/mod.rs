@@ -83,6 +83,9 @@ pub enum StepKind {
         channel: Option<String>,
         /// The message it sends: a template's name (`announce`).
         template: Option<String>,
+        /// Due again this long after each send while the release is open
+        /// (the in-progress update every 15 minutes).
+        every: Option<Duration>,
     },
 }
 

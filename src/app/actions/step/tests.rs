@@ -998,3 +998,61 @@ fn a_notify_step_without_a_channel_is_done_by_hand_and_says_why_and_read_only_se
     model.operator.read_only = true;
     assert!(press(&mut model, &["y"]).is_empty());
 }
+
+#[test]
+fn a_repeating_notify_step_is_due_again_after_its_interval_while_the_release_is_open() {
+    let mut model = sample_model_with_release();
+    with_channel(&mut model);
+    let t0 = model.release.as_ref().unwrap().checklist.release.t0;
+    for phase in &mut model.release.as_mut().unwrap().checklist.playbook.phases {
+        for step in &mut phase.steps {
+            if step.id == "announce" {
+                step.kind = StepKind::Notify {
+                    channel: None,
+                    template: Some("in-progress".into()),
+                    every: Some(Duration::minutes(15)),
+                };
+            }
+        }
+    }
+    model.clock.now = t0 + Duration::minutes(1);
+    select(&mut model, "announce");
+    let send = |model: &mut Model| {
+        press(model, &["space"]);
+        let started = press(model, &["y"]);
+        let effects = record(model, started);
+        let [
+            Effect::SendMessage {
+                request, message, ..
+            },
+        ] = effects.as_slice()
+        else {
+            panic!("{effects:?} {:?}", model.notice)
+        };
+        let key = message.key.clone();
+        let done = update(
+            model,
+            Msg::Done {
+                request: request.clone(),
+                result: crate::app::requests::TaskResult::Gate {
+                    step: "announce".into(),
+                    outcome: GateOutcome {
+                        passed: true,
+                        summary: "sent".into(),
+                        output: String::new(),
+                        duration_ms: 1,
+                        released: Vec::new(),
+                    },
+                },
+            },
+        );
+        record(model, done);
+        key
+    };
+    assert_eq!(send(&mut model), "minor-2.4.0-20261121/announce/0");
+    assert_eq!(state(&model, "announce"), StepState::Passed);
+    model.clock.now += Duration::minutes(16);
+    assert_eq!(state(&model, "announce"), StepState::Due, "15 minutes on");
+    assert_eq!(send(&mut model), "minor-2.4.0-20261121/announce/1");
+    assert_eq!(state(&model, "announce"), StepState::Passed);
+}
