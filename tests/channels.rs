@@ -124,7 +124,7 @@ fn a_signed_webhook_gets_the_message_key_and_signature_and_a_500_is_retried() {
     assert_eq!(received.len(), 2, "the 500 retried once: {received:?}");
     let (first, second) = (&received[0], &received[1]);
     assert_eq!(second.path, "/releases");
-    let key = "minor-2.4.0-20261208/notify:announce/0";
+    let key = "minor-2.4.0-20261208/cli:announce/0";
     assert_eq!(first.header("idempotency-key"), Some(key));
     assert_eq!(second.header("idempotency-key"), Some(key));
     assert_eq!(
@@ -170,7 +170,7 @@ fn a_signed_webhook_gets_the_message_key_and_signature_and_a_500_is_retried() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         receiver.received()[2].header("idempotency-key"),
-        Some("minor-2.4.0-20261208/notify:announce/1")
+        Some("minor-2.4.0-20261208/cli:announce/1")
     );
 }
 
@@ -183,7 +183,7 @@ fn a_receiver_that_does_not_answer_in_time_is_reported_and_journaled_as_not_sent
 
     assert_eq!(code, 1, "{out}{err}");
     assert!(
-        err.contains("not sent to `hook`: no answer in 1s, 1 attempt"),
+        err.contains("not sent to `hook`: no answer in 1s (it may have gone out), 1 attempt"),
         "{err}"
     );
     let sent = home.events("message_sent");
@@ -203,7 +203,10 @@ fn a_4xx_is_not_retried_and_a_missing_secret_names_its_variable() {
     let home = Home::with(&webhook(&receiver.url, ""));
     let (code, _, err) = home.run(&["notify", "complete", "--yes"], &SECRETS);
     assert_eq!(code, 1);
-    assert!(err.contains("HTTP 404: try later, 1 attempt"), "{err}");
+    assert!(
+        err.contains("HTTP 404: Cannot POST ***, 1 attempt"),
+        "{err}"
+    );
     assert_eq!(receiver.received().len(), 1);
 
     let (code, _, err) = home.run(&["notify", "complete", "--yes"], &[]);
@@ -265,6 +268,10 @@ fn a_slack_webhook_url_from_the_environment_never_reaches_the_journal_or_history
     );
 
     assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("HTTP 404: Cannot POST ***"),
+        "the echoed path masked: {err}"
+    );
     let received = receiver.received();
     assert_eq!(received[0].path, "/services/T000/B000/XyZsEcReT42");
     let body: serde_json::Value = serde_json::from_str(&received[0].body).unwrap();
@@ -298,7 +305,7 @@ fn a_file_channel_keeps_one_copy_per_key_and_a_command_gets_the_text_on_stdin() 
     assert!(out.contains("sent to `log` (appended to"), "{out}");
     let file = std::fs::read_to_string(home.path().join("messages.md")).unwrap();
     assert!(
-        file.starts_with("<!-- release-cockpit message minor-2.4.0-20261208/notify:notice/0 -->\n"),
+        file.starts_with("<!-- release-cockpit message minor-2.4.0-20261208/cli:notice/0 -->\n"),
         "{file}"
     );
 
@@ -335,4 +342,47 @@ fn sending_asks_first_and_read_only_refuses() {
     assert!(err.contains("read-only"), "{err}");
     assert!(!home.path().join("messages.md").exists());
     assert!(home.events("message_sending").is_empty());
+}
+
+#[test]
+fn slack_is_not_sent_again_after_no_answer_for_it_may_have_taken_the_message() {
+    let receiver = Receiver::start(vec![(200, Duration::from_secs(5)), (503, Duration::ZERO)]);
+    let home = Home::with(
+        "[[channel]]\nname = \"releases\"\nkind = \"slack\"\nurl = { from_env = \"SLACK_RELEASES\" }\ntimeout = \"1s\"\nretries = 3\n",
+    );
+    let url = format!("{}/services/T000/B000/XyZsEcReT42", receiver.url);
+    let (code, _, err) = home.run(
+        &["notify", "complete", "--yes"],
+        &[("SLACK_RELEASES", &url)],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no answer in 1s (it may have gone out), 1 attempt"),
+        "{err}"
+    );
+    assert_eq!(receiver.received().len(), 1, "not retried");
+    // A 503 it surely did not take: retried.
+    let (code, out, err) = home.run(
+        &["notify", "complete", "--yes"],
+        &[("SLACK_RELEASES", &url)],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 attempts"), "{out}");
+}
+
+#[test]
+fn check_config_names_a_notify_steps_unknown_channel_at_its_line() {
+    let home = Home::with("[[channel]]\nname = \"releases\"\nkind = \"clipboard\"\n");
+    let playbooks = home.path().join("playbooks");
+    std::fs::create_dir_all(&playbooks).unwrap();
+    std::fs::write(
+        playbooks.join("tell.toml"),
+        "name = \"tell\"\n\n[[phase]]\nname = \"one\"\n\n[[phase.step]]\nid = \"tell\"\ntitle = \"Tell\"\nat = \"T-0\"\nkind = \"notify\"\ntemplate = \"notice\"\nchannel = \"relases\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = home.run(&["check-config"], &[]);
+    assert_eq!(code, 2, "{out}{err}");
+    let said = format!("{out}{err}");
+    assert!(said.contains("step `tell` sends to channel `relases`, which the config does not have (did you mean `releases`?)"), "{said}");
+    assert!(said.contains("line 12"), "{said}");
 }

@@ -35,9 +35,22 @@ fn every_built_in_template_reads_well_for_the_sample_release() {
         readings: Some(&readings),
     };
     let filled = values(checklist, model.clock.now, &context);
+    let mut alert = filled.clone();
+    alert.extend([
+        ("signal", "error_rate".to_owned()),
+        ("level", "Critical".to_owned()),
+        ("rule", "error_rate > 5% for 2m".to_owned()),
+        ("value", "7.20%".to_owned()),
+        ("since", "16:38 today".to_owned()),
+    ]);
     for name in NAMES {
         let template = model.messages.get(name).unwrap();
-        insta::assert_snapshot!(format!("message_{name}"), render(template, &filled));
+        let values = if name.starts_with("alert") {
+            &alert
+        } else {
+            &filled
+        };
+        insta::assert_snapshot!(format!("message_{name}"), render(template, values));
     }
     // Without a repository there are no features or fixes: their parts go.
     let bare = values(checklist, model.clock.now, &Context::default());

@@ -465,6 +465,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::ConfirmYes
         | Command::ConfirmDryRun
         | Command::ConfirmOverride
+        | Command::ConfirmByHand
         | Command::ConfirmSwitch
         | Command::ConfirmChoose
         | Command::ConfirmCancel

@@ -253,7 +253,21 @@ impl LoadedConfig {
                 let url = match &raw.url {
                     Some(url) => reference("url", url, false)
                         .map_err(|e| errors.push(*e))
-                        .ok(),
+                        .ok()
+                        .filter(|value| match value {
+                            EnvValue::Literal(text) if !is_http_url(text) => {
+                                errors.push(
+                                    self.error_at(
+                                        url,
+                                        format!("`{text}` is not an http:// or https:// URL"),
+                                        "write the full URL, e.g. https://hooks.example.com/releases",
+                                    )
+                                    .key(key("url")),
+                                );
+                                false
+                            }
+                            _ => true,
+                        }),
                     None => {
                         errors.push(needed("url", "\"https://hooks.example.com/releases\""));
                         None
@@ -292,6 +306,7 @@ impl LoadedConfig {
                     let env = self.references(&raw.env, &base, &key("env"), &mut errors);
                     Some(ChannelKind::Command {
                         run: run.get_ref().clone(),
+                        workdir: base.clone(),
                         env,
                     })
                 }
@@ -370,6 +385,13 @@ impl LoadedConfig {
             BTreeMap::new()
         })
     }
+}
+
+/// `http://host...` or `https://host...`.
+fn is_http_url(text: &str) -> bool {
+    text.strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"))
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with(['/', ':', '?']))
 }
 
 /// The literal texts a channel holds where a secret goes: a Slack URL, a

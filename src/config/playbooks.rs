@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::error::{ConfigError, ConfigErrors};
+use super::error::{ConfigError, ConfigErrors, closest};
 use super::playbook_file::parse_playbook;
 use super::toml_dir::load_toml_dir;
 use crate::domain::playbook::Playbook;
@@ -170,6 +170,71 @@ impl PlaybookLibrary {
                     .at(&entry.text, span)
                     .key("phase.step.component");
                     Some(error)
+                })
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigErrors(errors))
+        }
+    }
+
+    /// With `[[channel]]`s configured, each notify step must name one the
+    /// config has, or have a default to go to: a typo would otherwise turn
+    /// a message into a step done by hand.
+    pub fn check_channels(
+        &self,
+        channels: &crate::domain::comms::channel::Channels,
+    ) -> Result<(), ConfigErrors> {
+        use crate::domain::comms::channel::NoChannel;
+        use crate::domain::playbook::StepKind;
+        if channels.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<&str> = channels.names().collect();
+        let errors: Vec<ConfigError> = self
+            .entries
+            .iter()
+            .flat_map(|entry| {
+                let names = &names;
+                entry.playbook.steps().filter_map(move |(_, step)| {
+                    let StepKind::Notify { channel, .. } = &step.kind else {
+                        return None;
+                    };
+                    let why = channels.resolve(channel.as_deref()).err()?;
+                    let (problem, fix, span) = match (&why, channel) {
+                        (NoChannel::Unknown(name), _) => {
+                            let quoted = format!("\"{name}\"");
+                            let span = entry
+                                .text
+                                .find(&format!("channel = {quoted}"))
+                                .map(|at| at + "channel = ".len())
+                                .map(|at| at..at + quoted.len());
+                            let suggestion = closest(name, names)
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_default();
+                            (
+                                format!("step `{}` sends to channel `{name}`, which the config does not have{suggestion}", step.id),
+                                format!("name one of the config's channels: {}", names.join(", ")),
+                                span,
+                            )
+                        }
+                        _ => {
+                            let quoted = format!("id = \"{}\"", step.id);
+                            let span = entry.text.find(&quoted).map(|at| at..at + quoted.len());
+                            (
+                                format!("step `{}` names no channel, and no [[channel]] is the default", step.id),
+                                "add `channel = \"...\"` to the step, or `default = true` to one [[channel]]".to_owned(),
+                                span,
+                            )
+                        }
+                    };
+                    Some(
+                        ConfigError::new(&entry.file, problem, fix)
+                            .at(&entry.text, span)
+                            .key("phase.step.channel"),
+                    )
                 })
             })
             .collect();

@@ -157,6 +157,7 @@ fn prepare(
         !settings.repos.components.is_empty(),
     )?;
     playbooks.check_components(&settings.repos)?;
+    playbooks.check_channels(&settings.channels)?;
     settings.messages = crate::config::message_templates::load(process.templates.as_deref())?;
     if let Some(name) = cli_theme {
         let names = themes.names();

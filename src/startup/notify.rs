@@ -89,7 +89,7 @@ pub(super) fn command(
         );
         return EXIT_USAGE;
     };
-    let about = format!("notify:{}", args.template);
+    let about = format!("cli:{}", args.template);
     let message = Outgoing {
         key: key(
             &checklist.release.id,
@@ -193,6 +193,17 @@ fn asked(channel: &Channel, message: &Outgoing) -> bool {
 
 fn deliver(channel: &Channel, message: &Outgoing) -> crate::domain::comms::message::Delivery {
     if channel.kind == ChannelKind::Clipboard {
+        if !std::io::stdout().is_terminal() {
+            return crate::domain::comms::message::Delivery {
+                ok: false,
+                summary: format!(
+                    "not copied for `{}`: the clipboard is the terminal's, and standard output is no terminal",
+                    channel.name
+                ),
+                attempts: 0,
+                duration_ms: 0,
+            };
+        }
         return crate::runtime::messages::to_clipboard(channel, &message.text);
     }
     match async_runtime() {

@@ -16,6 +16,7 @@ use crate::app::dialogs::confirm::Confirm;
 
 /// At most this many lines of the message; the details show all of it.
 const SHOWN: usize = 14;
+const WIDTH: u16 = 100;
 
 pub fn render(
     frame: &mut Frame,
@@ -27,8 +28,6 @@ pub fn render(
 ) {
     let text: Vec<&str> = plan.message.text.trim_end().lines().collect();
     let shown = text.len().min(SHOWN);
-    let extra = u16::from(plan.uncertain) * 2 + u16::from(text.len() > shown);
-    let popup = centered(area, 96, 7 + shown as u16 + extra);
     let mut lines = vec![Line::styled(
         format!(
             "`{}` sends `{}` to {} ({}):",
@@ -41,11 +40,11 @@ pub fn render(
     )];
     if plan.uncertain {
         lines.push(Line::styled(
-            "The last send has no recorded outcome (the cockpit stopped during it): it may have gone out.",
+            "The last send may have gone out: the cockpit stopped during it, or the channel gave no clear answer.",
             theme.style(Role::Warn),
         ));
         lines.push(Line::styled(
-            "Sending again uses the same key; a file channel or a webhook that honours Idempotency-Key keeps one.",
+            "Sending again uses the same key (a file channel or a webhook that honours Idempotency-Key keeps one); h if it did go.",
             theme.style(Role::Warn),
         ));
     }
@@ -72,6 +71,11 @@ pub fn render(
     ));
     lines.push(Line::default());
     lines.push(super::confirm::answers(confirm, model, None, theme));
+    // As high as the lines wrapped take, so the answers are never cut off.
+    let width = area.width.min(WIDTH).saturating_sub(2).max(1) as usize;
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    // One row spare: words wrap before the last column.
+    let popup = centered(area, WIDTH, u16::try_from(rows + 3).unwrap_or(u16::MAX));
     let inner = dialog(
         frame,
         popup,

@@ -102,7 +102,15 @@ fn answer(stream: std::net::TcpStream, status: u16, delay: Duration, log: &Mutex
         body: String::from_utf8_lossy(&body).into_owned(),
     });
     std::thread::sleep(delay);
-    let text = if status == 200 { "ok" } else { "try later" };
+    // A 404 echoes the path, as many servers' error pages do.
+    let text = match status {
+        200 => "ok".to_owned(),
+        404 => format!(
+            "Cannot POST {}",
+            log.lock().unwrap().last().map_or("", |r| r.path.as_str())
+        ),
+        _ => "try later".to_owned(),
+    };
     let mut stream = stream;
     let _ = write!(
         stream,

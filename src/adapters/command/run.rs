@@ -202,8 +202,17 @@ pub async fn pipe(
                 printed.push('\n');
             }
         };
-        tokio::join!(feed, stream(stdout, stderr, &mut keep));
-        child.wait().await
+        let streaming = async { tokio::join!(feed, stream(stdout, stderr, &mut keep)) };
+        tokio::pin!(streaming);
+        // A child left holding the pipes (a mailer's daemon) is read a
+        // moment longer, not until the timeout kills what it started.
+        tokio::select! {
+            status = child.wait() => {
+                let _ = tokio::time::timeout(PIPE_GRACE, &mut streaming).await;
+                status
+            }
+            _ = &mut streaming => child.wait().await,
+        }
     })
     .await;
     match waited {

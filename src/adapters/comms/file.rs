@@ -15,8 +15,9 @@ fn marker(key: &str) -> String {
 pub fn append(path: &Path, message: &Outgoing) -> Result<String, String> {
     let marker = marker(&message.key);
     let shown = path.display();
-    match std::fs::read_to_string(path) {
-        Ok(text) if text.lines().any(|l| l == marker) => {
+    // Bytes, not text: a file someone wrote other text into still takes messages.
+    match std::fs::read(path) {
+        Ok(bytes) if bytes.split(|b| *b == b'\n').any(|l| l == marker.as_bytes()) => {
             return Ok(format!("in {shown} already"));
         }
         Ok(_) => {}

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 pub use clipboard::osc52;
 
-use crate::adapters::command::env::{EnvError, ResolvedEnv, resolve};
+use crate::adapters::command::env::resolve;
 use crate::domain::comms::channel::{Channel, ChannelKind};
 use crate::domain::comms::message::{Delivery, Outgoing};
 use crate::domain::playbook::{EnvValue, mask};
@@ -25,18 +25,20 @@ use crate::domain::playbook::{EnvValue, mask};
 pub async fn send(channel: &Channel, message: &Outgoing) -> Delivery {
     let started = Instant::now();
     let (result, attempts, secrets) = match &channel.kind {
-        ChannelKind::Slack { url } => match references(&[("url", url)]) {
-            Ok(env) => {
+        ChannelKind::Slack { url } => match single(url, "url") {
+            Ok(url) => {
                 let body = serde_json::json!({ "text": message.text }).to_string();
+                let secrets = url_secrets(&url);
                 let request = http::Request {
-                    url: env.vars["url"].clone(),
+                    url,
                     body,
                     headers: Vec::new(),
+                    keyed: false,
                 };
-                let (result, attempts) = http::post(channel, &request).await;
-                (result, attempts, env.secrets)
+                let (result, attempts) = http::post(channel, &request, &secrets).await;
+                (result, attempts, secrets)
             }
-            Err(e) => (Err(e.to_string()), 0, Vec::new()),
+            Err(e) => (Err(e), 0, Vec::new()),
         },
         ChannelKind::Webhook {
             url,
@@ -44,15 +46,15 @@ pub async fn send(channel: &Channel, message: &Outgoing) -> Delivery {
             signing,
         } => match webhook(url, headers, signing.as_ref(), message) {
             Ok((request, secrets)) => {
-                let (result, attempts) = http::post(channel, &request).await;
+                let (result, attempts) = http::post(channel, &request, &secrets).await;
                 (result, attempts, secrets)
             }
-            Err(e) => (Err(e.to_string()), 0, Vec::new()),
+            Err(e) => (Err(e), 0, Vec::new()),
         },
         ChannelKind::File { path } => (file::append(path, message), 1, Vec::new()),
-        ChannelKind::Command { run, env } => match resolve(env) {
+        ChannelKind::Command { run, workdir, env } => match resolve(env) {
             Ok(env) => (
-                pipe::run(channel, run, &env.vars, message).await,
+                pipe::run(channel, run, workdir, &env.vars, message).await,
                 1,
                 env.secrets,
             ),
@@ -108,27 +110,46 @@ fn delivery(
     }
 }
 
-/// Single references resolved as a command's `env` is.
-fn references(values: &[(&str, &EnvValue)]) -> Result<ResolvedEnv, EnvError> {
-    let table: BTreeMap<String, EnvValue> = values
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), (*value).clone()))
-        .collect();
-    resolve(&table)
+/// One reference resolved as a command's `env` is.
+fn single(value: &EnvValue, name: &str) -> Result<String, String> {
+    let table = BTreeMap::from([(name.to_owned(), value.clone())]);
+    let mut env = resolve(&table).map_err(|e| e.to_string())?;
+    env.vars
+        .remove(name)
+        .ok_or_else(|| format!("`{name}` has no value"))
+}
+
+/// What of a URL must never be shown: all of it, and its path and query
+/// on their own (a receiver's error page may echo them), where the token
+/// of most webhooks is.
+fn url_secrets(url: &str) -> Vec<String> {
+    let mut secrets = vec![url.to_owned()];
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if let Some(at) = after_scheme.find(['/', '?']) {
+        let tail = &after_scheme[at..];
+        if tail.len() > 1 {
+            secrets.push(tail.to_owned());
+            secrets.extend(
+                tail.split(['/', '?', '&', '='])
+                    .filter(|part| part.len() >= 12)
+                    .map(str::to_owned),
+            );
+        }
+    }
+    secrets
 }
 
 /// A webhook's request: the message and what it is about as JSON, its
-/// idempotency key, headers and signature.
+/// idempotency key, headers and signature, and what to mask.
 fn webhook(
     url: &EnvValue,
     headers: &BTreeMap<String, EnvValue>,
     signing: Option<&crate::domain::comms::channel::Signing>,
     message: &Outgoing,
-) -> Result<(http::Request, Vec<String>), EnvError> {
-    let mut secrets = Vec::new();
-    let url = references(&[("url", url)])?;
-    secrets.extend(url.secrets);
-    let extra = resolve(headers)?;
+) -> Result<(http::Request, Vec<String>), String> {
+    let url = single(url, "url")?;
+    let mut secrets = url_secrets(&url);
+    let extra = resolve(headers).map_err(|e| e.to_string())?;
     secrets.extend(extra.secrets);
     let body = serde_json::json!({
         "key": message.key,
@@ -142,19 +163,40 @@ fn webhook(
     let mut headers: Vec<(String, String)> = extra.vars.into_iter().collect();
     headers.push(("Idempotency-Key".to_owned(), message.key.clone()));
     if let Some(signing) = signing {
-        let key = references(&[("secret", &signing.secret)])?;
-        secrets.extend(key.secrets);
+        let key = single(&signing.secret, "secret")?;
         headers.push((
             signing.header.clone(),
-            http::signature(key.vars["secret"].as_bytes(), body.as_bytes()),
+            http::signature(key.as_bytes(), body.as_bytes()),
         ));
+        secrets.push(key);
     }
     Ok((
         http::Request {
-            url: url.vars["url"].clone(),
+            url,
             body,
             headers,
+            keyed: true,
         },
         secrets,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_urls_path_query_and_long_parts_are_masked_too() {
+        let secrets =
+            super::url_secrets("https://hooks.slack.com/services/T000/B000/XyZsEcReT42abc");
+        assert!(secrets.contains(&"/services/T000/B000/XyZsEcReT42abc".to_owned()));
+        assert!(secrets.contains(&"XyZsEcReT42abc".to_owned()));
+        let masked = crate::domain::playbook::mask(
+            "Cannot POST /services/T000/B000/XyZsEcReT42abc",
+            &secrets,
+        );
+        assert_eq!(masked, "Cannot POST ***");
+        assert_eq!(
+            super::url_secrets("http://127.0.0.1:9"),
+            ["http://127.0.0.1:9"]
+        );
+    }
 }

@@ -10,6 +10,7 @@ use crate::domain::comms::message::{Outgoing, subject};
 pub async fn run(
     channel: &Channel,
     run: &str,
+    workdir: &std::path::Path,
     vars: &BTreeMap<String, String>,
     message: &Outgoing,
 ) -> Result<String, String> {
@@ -22,9 +23,8 @@ pub async fn run(
     ] {
         vars.insert(name.to_owned(), value.to_owned());
     }
-    let workdir = std::env::current_dir().unwrap_or_else(|_| "/".into());
     let (printed, ok) =
-        crate::adapters::command::run::pipe(run, &workdir, &vars, &message.text, channel.timeout)
+        crate::adapters::command::run::pipe(run, workdir, &vars, &message.text, channel.timeout)
             .await?;
     let last = printed.lines().rev().find(|l| !l.trim().is_empty());
     match (ok, last) {

@@ -5,9 +5,9 @@
 use crate::app::dialogs::confirm::{Action, Confirm};
 use crate::app::effect::Effect;
 use crate::app::model::{Model, Overlay};
-use crate::domain::checklist::StepState;
+use crate::domain::checklist::{GateRun, StepState};
 use crate::domain::comms::channel::Channel;
-use crate::domain::comms::message::{Outgoing, key};
+use crate::domain::comms::message::{MAY_HAVE_GONE, Outgoing, key, step_about};
 use crate::domain::events::{Event, GateOutcome};
 
 /// What the dialog asks to send.
@@ -34,13 +34,18 @@ pub fn ask(model: &mut Model, step: &str, channel: Channel, template: &str) -> V
         return Vec::new();
     };
     let checklist = &view.checklist;
+    // Cut off by a crash, or failed in a way the channel may have taken it.
     let uncertain = checklist
         .playbook
         .step(step)
-        .is_some_and(|s| checklist.state(s, now) == StepState::Running);
+        .is_some_and(|s| checklist.state(s, now) == StepState::Running)
+        || checklist.record(step).is_some_and(|r| {
+            matches!(&r.gate, GateRun::Finished { outcome, .. }
+                if !outcome.passed && outcome.summary.contains(MAY_HAVE_GONE))
+        });
     let release = checklist.release.id.clone();
     let message = Outgoing {
-        key: key(&release, step, checklist.times_sent(step)),
+        key: key(&release, &step_about(step), checklist.times_sent(step)),
         release,
         template: template.to_owned(),
         about: step.to_owned(),
@@ -136,6 +141,26 @@ pub fn confirmed(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
     }
     view.pending_messages.insert(step.clone(), plan.message);
     vec![Effect::Record(Event::GateStarted { step })]
+}
+
+/// `h` in the dialog: the message went out another way; the step is
+/// completed by hand (refused read-only), nothing is sent.
+pub fn by_hand(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
+    let Some(step) = plan.step else {
+        return Vec::new();
+    };
+    if model.operator.is_read_only() {
+        model.warn(format!("read-only: `{step}` is refused"));
+        return Vec::new();
+    }
+    if model.release.as_ref().is_none_or(|v| {
+        v.checklist.release.id != plan.message.release || v.live_gates.contains(&step)
+    }) {
+        model.notice = Some(format!("`{step}` cannot be completed now"));
+        return Vec::new();
+    }
+    model.notice = Some(format!("`{step}` completed by hand: nothing sent"));
+    vec![Effect::Record(Event::StepCompleted { step })]
 }
 
 /// Its `GateStarted` is on disk: the send, or a failure recorded when

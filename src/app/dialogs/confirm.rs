@@ -63,6 +63,8 @@ pub enum Answer {
     Confirmed,
     /// The deploy dialog's `O`: override the go/no-go that holds it back.
     Override,
+    /// The notify dialog's `h`: the message went out another way.
+    ByHand,
 }
 
 impl Confirm {
@@ -103,6 +105,11 @@ impl Confirm {
                 Answer::Open
             }
             (Input::Command(Command::ConfirmOverride), Action::Deploy(_)) => Answer::Override,
+            (Input::Command(Command::ConfirmByHand), Action::Notify(plan))
+                if plan.step.is_some() =>
+            {
+                Answer::ByHand
+            }
             _ => Answer::Cancelled,
         }
     }
@@ -153,6 +160,9 @@ impl Confirm {
             }
             Command::ConfirmOverride => {
                 matches!(&self.action, Action::Deploy(plan) if !plan.held_back.is_empty())
+            }
+            Command::ConfirmByHand => {
+                matches!(&self.action, Action::Notify(plan) if plan.step.is_some())
             }
             // In a key dialog these keys cancel, as any other key does.
             Command::ConfirmSwitch

@@ -160,6 +160,10 @@ pub fn confirm(model: &mut Model, mut confirm: Confirm, input: Input) -> Vec<Eff
             Action::Deploy(plan) => actions::deploy::override_held(model, plan),
             _ => cancelled(model, &confirm),
         },
+        Answer::ByHand => match confirm.action {
+            Action::Notify(plan) => actions::notify_step::by_hand(model, *plan),
+            _ => cancelled(model, &confirm),
+        },
         Answer::Cancelled => cancelled(model, &confirm),
         Answer::Confirmed => confirmed(model, confirm.action),
     }

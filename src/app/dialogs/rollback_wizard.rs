@@ -428,7 +428,7 @@ impl Wizard {
 
     fn confirm_input(&mut self, input: Input, read_only: bool, now: DateTime<Utc>) -> Outcome {
         match self.confirm.answer(input) {
-            Answer::Open | Answer::Override => {}
+            Answer::Open | Answer::Override | Answer::ByHand => {}
             Answer::Cancelled => self.stage = Stage::Scope,
             Answer::Confirmed if read_only => {
                 self.message = Some("read-only: this cockpit may not roll back (another one writes the release, or --read-only)".to_owned());

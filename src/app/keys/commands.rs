@@ -829,6 +829,14 @@ command_table! {
         writes: false,
         doc: "Deploy dialog: override the go/no-go that holds a deploy back, with a reason",
     },
+    ConfirmByHand {
+        name: "confirm-by-hand",
+        keys: ["h"],
+        scope: Confirm,
+        hint: Some("posted by hand: done"),
+        writes: true,
+        doc: "Notify dialog: it went out another way; complete the step without sending",
+    },
     ConfirmSwitch {
         name: "confirm-switch",
         keys: ["tab", "shift-tab", "left", "right"],
@@ -1011,7 +1019,7 @@ command_table! {
         scope: RollbackIncident,
         hint: Some("send the notice"),
         writes: true,
-        doc: "Send the rollback notice to its channel ([rollback] notify, else the default), after showing it",
+        doc: "Send the rollback notice to [rollback] notify, else the default channel",
     },
     RollbackClose {
         name: "rollback-close",

@@ -149,6 +149,10 @@ fn mistakes_are_errors_with_the_field_and_a_fix() {
             "`run` is not a field of a file channel",
         ),
         ("kind = \"command\"", "a command channel needs `run`"),
+        (
+            "kind = \"webhook\"\nurl = \"hooks.example.com/x\"",
+            "is not an http:// or https:// URL",
+        ),
         ("kind = \"clipboard\"\ntimeout = \"0s\"", "a zero duration"),
         ("kind = \"clipboard\"\nretries = 50", "50 retries"),
         (

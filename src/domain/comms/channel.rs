@@ -35,6 +35,8 @@ pub enum ChannelKind {
     /// Piped to a command's standard input (`sendmail -t`).
     Command {
         run: String,
+        /// Where it runs: the config file's directory.
+        workdir: PathBuf,
         env: BTreeMap<String, EnvValue>,
     },
     /// Put on the terminal's clipboard (OSC 52), for pasting by hand.

@@ -18,10 +18,37 @@ pub struct Outgoing {
     pub text: String,
 }
 
-/// The key of the message about `about` after `sent_before` of them went out.
+/// The key of the message about `about` after `sent_before` of them went
+/// out: readable, and fit for an HTTP header (anything but letters, digits
+/// and `._:-` is percent-encoded).
 pub fn key(release: &str, about: &str, sent_before: usize) -> String {
-    format!("{release}/{about}/{sent_before}")
+    format!(
+        "{}/{}/{sent_before}",
+        header_safe(release),
+        header_safe(about)
+    )
 }
+
+fn header_safe(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'_' | b':' | b'-' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// What a notify step's messages are about in their key: `step:<id>`, so
+/// that no step's key is another message's (`rollback`, `cli:announce`).
+pub fn step_about(step: &str) -> String {
+    format!("step:{step}")
+}
+
+/// Said of a send that failed after the receiver may have taken it: the
+/// dialog then warns before sending again.
+pub const MAY_HAVE_GONE: &str = "(it may have gone out)";
 
 /// How a send ended, as the journal records it: the channel's name and
 /// what came back, never where it went (a webhook's URL is its secret).

@@ -897,7 +897,7 @@ fn a_notify_step_shows_the_exact_message_then_journals_its_start_and_sends_that_
     let shown = plan.message.text.clone();
     assert!(shown.contains("2.4.0"), "{shown}");
     assert_eq!(plan.channel.name, "eng");
-    assert_eq!(plan.message.key, "minor-2.4.0-20261121/announce/0");
+    assert_eq!(plan.message.key, "minor-2.4.0-20261121/step:announce/0");
     assert!(!plan.uncertain);
     assert!(press(&mut model, &["enter"]).is_empty(), "enter is not yes");
     assert_eq!(model.notice.as_deref(), Some("`announce` not sent"));
@@ -972,7 +972,7 @@ fn a_send_the_cockpit_stopped_during_asks_again_under_the_same_key() {
         panic!("{:?} {:?}", model.overlay, model.notice)
     };
     assert!(plan.uncertain);
-    assert_eq!(plan.message.key, "minor-2.4.0-20261121/announce/0");
+    assert_eq!(plan.message.key, "minor-2.4.0-20261121/step:announce/0");
 }
 
 #[test]
@@ -1049,10 +1049,27 @@ fn a_repeating_notify_step_is_due_again_after_its_interval_while_the_release_is_
         record(model, done);
         key
     };
-    assert_eq!(send(&mut model), "minor-2.4.0-20261121/announce/0");
+    assert_eq!(send(&mut model), "minor-2.4.0-20261121/step:announce/0");
     assert_eq!(state(&model, "announce"), StepState::Passed);
     model.clock.now += Duration::minutes(16);
     assert_eq!(state(&model, "announce"), StepState::Due, "15 minutes on");
-    assert_eq!(send(&mut model), "minor-2.4.0-20261121/announce/1");
+    assert_eq!(send(&mut model), "minor-2.4.0-20261121/step:announce/1");
     assert_eq!(state(&model, "announce"), StepState::Passed);
+}
+
+#[test]
+fn h_in_the_notify_dialog_completes_the_step_by_hand_and_sends_nothing() {
+    let mut model = sample_model_with_release();
+    with_channel(&mut model);
+    select(&mut model, "announce");
+    press(&mut model, &["space"]);
+    let effects = press(&mut model, &["h"]);
+    assert_eq!(
+        effects,
+        vec![Effect::Record(Event::StepCompleted {
+            step: "announce".into()
+        })]
+    );
+    record(&mut model, effects);
+    assert_eq!(state(&model, "announce"), StepState::Done);
 }

@@ -189,5 +189,5 @@ fn the_fix_forward_and_incident_stages_hint_their_own_keys() {
     if let Some(wizard) = model.rollback.as_mut() {
         wizard.stage = Stage::Incident;
     }
-    assert_eq!(shown(&model), "esc/enter/q close");
+    assert_eq!(shown(&model), "s send the notice · esc/enter/q close");
 }
