@@ -313,6 +313,15 @@ impl Model {
         }
     }
 
+    /// Shows a release: its train's notice and announcement offsets time
+    /// its notify steps, as the calendar shows them.
+    pub fn show_release(&mut self, mut checklist: crate::domain::checklist::Checklist) {
+        if let Some(train) = self.calendar.calendar.train(&checklist.release.name) {
+            train.time_messages(&mut checklist.playbook);
+        }
+        self.release = Some(crate::app::panes::release::ReleaseState::new(checklist));
+    }
+
     /// What has the keys: the open dialog (the rollback's stage), else the
     /// focused pane.
     pub fn mode(&self) -> Mode {

@@ -12,7 +12,6 @@ use crate::app::keys::keymap::Input;
 use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
 use crate::app::msg::Msg;
 use crate::app::panes::Pane;
-use crate::app::panes::release::ReleaseState;
 use crate::app::requests::{Binding, Request, TaskResult};
 use crate::domain::events::Event;
 
@@ -158,7 +157,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.calendar.apply(&recorded, model.clock.now);
             model.notice = Some(recorded.event.describe_in(model.clock.zone));
             model.mark_changed();
-            Vec::new()
+            actions::calendar::after_recorded(model, &recorded)
         }
         Msg::Terminate { exit_code, .. } => vec![Effect::Quit { code: exit_code }],
         Msg::Recorded(recorded) => {
@@ -213,7 +212,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             });
             model.operator.following = following;
             model.calendar.remember(release);
-            model.release = Some(ReleaseState::new(*checklist));
+            model.show_release(*checklist);
             actions::rollback::release_opened(model);
             model.focus = Pane::Checklist;
             model.mark_changed();

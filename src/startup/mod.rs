@@ -13,7 +13,6 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use crate::app::model::{ConfigOrigin, ModelSettings, Operator, Themes};
-use crate::app::panes::release::ReleaseState;
 use crate::app::panes::rollout::TargetSpec;
 use crate::app::{Model, Msg};
 use crate::cli::{CalendarArgs, Cli, CliCommand, StartArgs};
@@ -239,7 +238,7 @@ fn cockpit(
             .view_path(&checklist.release.id)
             .map(|path| runtime::view_file::read(&path))
             .unwrap_or_default();
-        model.release = Some(ReleaseState::new(checklist));
+        model.show_release(checklist);
         model.restore(&remembered);
     }
     if let Some(follow) = &current.follow {

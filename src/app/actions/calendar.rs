@@ -10,7 +10,7 @@ use crate::app::model::{Model, Overlay, Prompt, PromptPurpose};
 use crate::app::panes::Pane;
 use crate::domain::calendar::{Change, Occurrence, PostponeError, parse_postpone};
 use crate::domain::display_time;
-use crate::domain::events::Event;
+use crate::domain::events::{Event, Recorded};
 use crate::domain::release::{NewRelease, VersionError, parse_version};
 
 pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
@@ -323,3 +323,31 @@ fn start(
 
 #[cfg(test)]
 mod tests;
+
+/// A calendar line is durable: postponing the open release's occurrence
+/// offers the postponed notice (the notify dialog, default cancel) when
+/// there is a channel to send it to.
+pub fn after_recorded(model: &mut Model, recorded: &Recorded) -> Vec<Effect> {
+    let Event::OccurrencePostponed {
+        train, scheduled, ..
+    } = &recorded.event
+    else {
+        return Vec::new();
+    };
+    let ours = model.release.as_ref().is_some_and(|v| {
+        v.checklist.release.name == *train && v.checklist.release.t0 == *scheduled
+    });
+    if !ours || model.channels.is_empty() || model.operator.is_read_only() {
+        return Vec::new();
+    }
+    let Some(text) = crate::app::messages::filled(model, "postponed") else {
+        return Vec::new();
+    };
+    crate::app::actions::notify_step::ask_about(
+        model,
+        "postponed".to_owned(),
+        "postponed",
+        None,
+        text,
+    )
+}

@@ -31,6 +31,30 @@ pub struct Train {
 }
 
 impl Train {
+    /// A release of this train: its notify steps sending the `notice` or
+    /// the `announce` template fall due at the train's offsets for them,
+    /// the dates the calendar shows.
+    pub fn time_messages(&self, playbook: &mut crate::domain::playbook::Playbook) {
+        use crate::domain::playbook::{StepKind, When};
+        for step in playbook.phases.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+            let StepKind::Notify {
+                template: Some(template),
+                ..
+            } = &step.kind
+            else {
+                continue;
+            };
+            let offset = match template.as_str() {
+                "notice" => self.notice,
+                "announce" => self.announce,
+                _ => None,
+            };
+            if let Some(offset) = offset {
+                step.when = When::At(offset);
+            }
+        }
+    }
+
     /// How far before T-0 the earliest of its dates can be.
     pub fn lead(&self) -> Duration {
         [self.freeze, self.announce, self.notice]

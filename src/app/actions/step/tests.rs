@@ -1073,3 +1073,38 @@ fn h_in_the_notify_dialog_completes_the_step_by_hand_and_sends_nothing() {
     record(&mut model, effects);
     assert_eq!(state(&model, "announce"), StepState::Done);
 }
+
+#[test]
+fn postponing_the_open_releases_occurrence_offers_the_postponed_notice() {
+    let mut model = sample_model_with_release();
+    with_channel(&mut model);
+    let t0 = model.release.as_ref().unwrap().checklist.release.t0;
+    let postponed = Recorded {
+        seq: 1,
+        at: model.clock.now,
+        operator: "alice".into(),
+        event: Event::OccurrencePostponed {
+            train: "minor".into(),
+            scheduled: t0,
+            to: t0 + Duration::days(2),
+            reason: "payment provider outage".into(),
+        },
+    };
+    assert!(update(&mut model, Msg::CalendarRecorded(postponed)).is_empty());
+    let Some(Overlay::Confirm(Confirm {
+        action: Action::Notify(plan),
+        ..
+    })) = &model.overlay
+    else {
+        panic!("{:?} {:?}", model.overlay, model.notice)
+    };
+    assert_eq!(
+        (plan.step.as_deref(), plan.message.template.as_str()),
+        (None, "postponed")
+    );
+    assert!(
+        plan.message.text.contains("is postponed"),
+        "{}",
+        plan.message.text
+    );
+}

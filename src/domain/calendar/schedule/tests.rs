@@ -319,3 +319,27 @@ fn agenda_counts_down_and_says_what_is_open_now() {
     let frozen = agenda(&occ, utc(2026, 12, 9, 10, 0), chrono_tz::UTC, 0);
     assert_eq!(frozen[0].text, "code freeze on, release in 1d");
 }
+
+#[test]
+fn a_trains_notice_and_announce_offsets_time_the_notify_steps_that_send_them() {
+    use crate::domain::playbook::{StepKind, When};
+    let mut train = modules();
+    train.notice = Some("T-14d".parse().unwrap());
+    let library = crate::config::PlaybookLibrary::builtin().unwrap();
+    let mut playbook = library.get("minor").unwrap().playbook.clone();
+    train.time_messages(&mut playbook);
+    let when = |id: &str| playbook.step(id).unwrap().when.clone();
+    // `announce` sends the notice template; `release-complete` is no offset's.
+    assert_eq!(when("announce"), When::At("T-14d".parse().unwrap()));
+    assert_eq!(
+        when("release-complete"),
+        When::At("T+1h30m".parse().unwrap())
+    );
+    let sends_notice = playbook
+        .steps()
+        .filter(
+            |(_, s)| matches!(&s.kind, StepKind::Notify { template: Some(t), .. } if t == "notice"),
+        )
+        .count();
+    assert_eq!(sends_notice, 1);
+}
