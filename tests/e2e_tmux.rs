@@ -1423,3 +1423,75 @@ kind = "tag"
     tmux.send("q");
     tmux.wait_for_exit(0);
 }
+
+/// A notify step through the real terminal: Space shows the message and
+/// where it goes, `y` sends it to a real local webhook; the webhook's URL
+/// (from the environment) is in neither the journal, `history --json`, the
+/// log nor the screen.
+#[test]
+fn a_notify_step_sends_its_message_to_a_webhook_and_its_secret_url_stays_out_of_everything() {
+    let receiver = support::webhook::Receiver::start(Vec::new());
+    let secret_url = format!("{}/hooks/SeCrEtToKeN123456", receiver.url);
+    let tmux_home = std::rc::Rc::new(tempfile::tempdir().unwrap());
+    let home = tmux_home.path().to_path_buf();
+    let config = home.join("cockpit.toml");
+    std::fs::write(
+        &config,
+        "[operator]\nname = \"alice\"\ntimezone = \"UTC\"\n\n[[channel]]\nname = \"team\"\nkind = \"webhook\"\nurl = { from_env = \"TEAM_WEBHOOK\" }\nretries = 0\n",
+    )
+    .unwrap();
+    let start = Command::new(BIN)
+        .args(["--config", config.to_str().unwrap(), "start", "--type", "minor"])
+        .args(["--version", "2.4.0", "--at", "2030-01-08 10:00 UTC"])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(start.status.success(), "{}", String::from_utf8_lossy(&start.stderr));
+    let config_arg = format!("--config {}", config.display());
+    let tmux = Tmux::launch(
+        tmux_home,
+        false,
+        &[("TEAM_WEBHOOK", &secret_url)],
+        &[&config_arg, "--log-level", "debug"],
+    );
+    tmux.wait_for_text("Announce the release");
+    tmux.send("2");
+    tmux.send("j");
+    tmux.send("Space");
+    let dialog = tmux.wait_for_text("Send the message?");
+    assert!(dialog.contains("sends `notice` to team (webhook)"), "{dialog}");
+    tmux.send("y");
+    let got = receiver.wait_for(1, Duration::from_secs(20));
+    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    assert!(body["text"].as_str().unwrap().contains("2.4.0"), "{body}");
+    assert_eq!(got[0].path, "/hooks/SeCrEtToKeN123456");
+    let journal = home.join("state/release-cockpit/releases/minor-2.4.0-20300108.jsonl");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let written = loop {
+        let written = std::fs::read_to_string(&journal).unwrap();
+        if written.contains("gate_finished") {
+            break written;
+        }
+        assert!(Instant::now() < deadline, "no outcome:\n{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let screen = tmux.screen();
+    tmux.send("q");
+    tmux.wait_for_exit(0);
+    assert!(written.contains("sent to `team` (HTTP 200, 1 attempt)"), "{written}");
+    let history = Command::new(BIN)
+        .args(["history", "--json"])
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    let history = String::from_utf8_lossy(&history.stdout).into_owned();
+    assert!(history.contains("gate_finished"), "{history}");
+    let log = std::fs::read_to_string(home.join("state/release-cockpit/logs/release-cockpit.log"))
+        .unwrap_or_else(|e| panic!("the log: {e}"));
+    assert!(log.contains("message sent"), "{log}");
+    for (what, text) in [("journal", &written), ("history", &history), ("log", &log), ("screen", &screen)] {
+        assert!(!text.contains("SeCrEtToKeN123456"), "the secret in the {what}: {text}");
+    }
+}
