@@ -1441,13 +1441,23 @@ fn a_notify_step_sends_its_message_to_a_webhook_and_its_secret_url_stays_out_of_
     )
     .unwrap();
     let start = Command::new(BIN)
-        .args(["--config", config.to_str().unwrap(), "start", "--type", "minor"])
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "start",
+            "--type",
+            "minor",
+        ])
         .args(["--version", "2.4.0", "--at", "2030-01-08 10:00 UTC"])
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_STATE_HOME", home.join("state"))
         .output()
         .unwrap();
-    assert!(start.status.success(), "{}", String::from_utf8_lossy(&start.stderr));
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
     let config_arg = format!("--config {}", config.display());
     let tmux = Tmux::launch(
         tmux_home,
@@ -1460,7 +1470,10 @@ fn a_notify_step_sends_its_message_to_a_webhook_and_its_secret_url_stays_out_of_
     tmux.send("j");
     tmux.send("Space");
     let dialog = tmux.wait_for_text("Send the message?");
-    assert!(dialog.contains("sends `notice` to team (webhook)"), "{dialog}");
+    assert!(
+        dialog.contains("sends `notice` to team (webhook)"),
+        "{dialog}"
+    );
     tmux.send("y");
     let got = receiver.wait_for(1, Duration::from_secs(20));
     let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
@@ -1479,7 +1492,10 @@ fn a_notify_step_sends_its_message_to_a_webhook_and_its_secret_url_stays_out_of_
     let screen = tmux.screen();
     tmux.send("q");
     tmux.wait_for_exit(0);
-    assert!(written.contains("sent to `team` (HTTP 200, 1 attempt)"), "{written}");
+    assert!(
+        written.contains("sent to `team` (HTTP 200, 1 attempt)"),
+        "{written}"
+    );
     let history = Command::new(BIN)
         .args(["history", "--json"])
         .env("XDG_CONFIG_HOME", home.join("config"))
@@ -1491,7 +1507,15 @@ fn a_notify_step_sends_its_message_to_a_webhook_and_its_secret_url_stays_out_of_
     let log = std::fs::read_to_string(home.join("state/release-cockpit/logs/release-cockpit.log"))
         .unwrap_or_else(|e| panic!("the log: {e}"));
     assert!(log.contains("message sent"), "{log}");
-    for (what, text) in [("journal", &written), ("history", &history), ("log", &log), ("screen", &screen)] {
-        assert!(!text.contains("SeCrEtToKeN123456"), "the secret in the {what}: {text}");
+    for (what, text) in [
+        ("journal", &written),
+        ("history", &history),
+        ("log", &log),
+        ("screen", &screen),
+    ] {
+        assert!(
+            !text.contains("SeCrEtToKeN123456"),
+            "the secret in the {what}: {text}"
+        );
     }
 }
