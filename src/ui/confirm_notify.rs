@@ -11,8 +11,8 @@ use super::layout::centered;
 use super::popup::dialog;
 use super::theme::{Role, Theme};
 use crate::app::Model;
-use crate::app::actions::notify_step::NotifyPlan;
 use crate::app::dialogs::confirm::Confirm;
+use crate::domain::comms::notify_plan::NotifyPlan;
 
 /// At most this many lines of the message; the details show all of it.
 const SHOWN: usize = 14;

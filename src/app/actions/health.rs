@@ -9,7 +9,6 @@ use crate::app::actions::alert_messages;
 use crate::app::model::Model;
 use crate::app::panes::health::RuleChange;
 use crate::app::panes::rollout::ImageChange;
-use crate::domain::comms::routes::Level;
 use crate::domain::events::{Event, Number, Recorded};
 use crate::domain::health::SignalUpdate;
 
@@ -18,6 +17,7 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
     // stamp staleness, charts and countdowns with an old time.
     model.clock.now = model.clock.now.max(update.at());
     let now = model.clock.now;
+    let signal = update.signal().to_owned();
     let release = model.release.as_ref().map(|r| &r.checklist);
     let changes = model.health.apply_all(
         update,
@@ -26,14 +26,18 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
     );
     model.mark_changed();
     let mut effects = Vec::new();
-    if let Some(warn) = &changes.warn {
-        effects.extend(alert_messages::route(model, Level::Warn, warn));
+    if let Some(change) = changes.critical {
+        effects.extend(critical_changed(model, change));
     }
-    let Some(change) = changes.critical else {
-        return effects;
-    };
     // Said after the trigger is journaled.
-    let alert = alert_messages::route(model, Level::Critical, &change);
+    effects.extend(alert_messages::reconcile(model, &signal));
+    effects
+}
+
+/// A critical rule fired or cleared: the banner and bell, the wizard's
+/// prefill, and the journal line (by the writer).
+fn critical_changed(model: &mut Model, change: RuleChange) -> Vec<Effect> {
+    let mut effects = Vec::new();
     // The writer journals; a follower sees the writer's lines instead.
     let journals = model.release.is_some() && !model.operator.is_read_only();
     let open = |rule: &str| {
@@ -64,7 +68,6 @@ pub fn on_signal(model: &mut Model, update: SignalUpdate) -> Vec<Effect> {
             }
         }
     }
-    effects.extend(alert);
     effects
 }
 

@@ -8,20 +8,8 @@ use crate::app::model::{Model, Overlay};
 use crate::domain::checklist::{GateRun, StepState};
 use crate::domain::comms::channel::Channel;
 use crate::domain::comms::message::{MAY_HAVE_GONE, Outgoing, key, step_about};
+use crate::domain::comms::notify_plan::NotifyPlan;
 use crate::domain::events::{Event, GateOutcome};
-
-/// What the dialog asks to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotifyPlan {
-    /// The notify step sending it; `None` for another message (the
-    /// rollback notice), journaled as `MessageSending`.
-    pub step: Option<String>,
-    pub channel: Channel,
-    pub message: Outgoing,
-    /// The last send has no recorded outcome (the cockpit stopped during
-    /// it): it may have gone out.
-    pub uncertain: bool,
-}
 
 /// Space (or `r`) on a notify step with a channel: the dialog, or why not.
 pub fn ask(model: &mut Model, step: &str, channel: Channel, template: &str) -> Vec<Effect> {
@@ -78,13 +66,27 @@ pub fn ask_about(
             return Vec::new();
         }
     };
+    if crate::app::actions::outgoing::in_flight(model, &about) {
+        model.notice = Some(format!("the {template} is on its way"));
+        return Vec::new();
+    }
     let Some(view) = model.release.as_ref() else {
         return Vec::new();
     };
     let checklist = &view.checklist;
+    // The last try has no outcome (the cockpit stopped during it) or failed
+    // after the channel may have taken it: the same key, and a warning.
+    let uncertain = checklist
+        .messages
+        .tries_since_delivered(&about)
+        .last()
+        .is_some_and(|last| match &last.outcome {
+            None => true,
+            Some((_, summary)) => summary.contains(MAY_HAVE_GONE),
+        });
     let release = checklist.release.id.clone();
     let message = Outgoing {
-        key: key(&release, &about, checklist.messages.count(&about)),
+        key: key(&release, &about, checklist.messages.sent(&about)),
         release,
         template: template.to_owned(),
         about,
@@ -95,7 +97,7 @@ pub fn ask_about(
             step: None,
             channel,
             message,
-            uncertain: false,
+            uncertain,
         },
     )))));
     Vec::new()

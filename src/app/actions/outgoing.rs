@@ -1,14 +1,28 @@
 //! Messages that are no notify step's (an alert, the rollback notice):
 //! journaled as `MessageSending` with the text kept here, sent once that
-//! line is on disk, and `MessageSent` recorded with how it went.
+//! line is on disk, and `MessageSent` recorded with how it went. A message
+//! is keyed by how many about the same thing went out before it, so trying
+//! again after a failure or a crash sends under the same key (a webhook
+//! receiver that honours `Idempotency-Key` posts it once).
 
 use crate::app::effect::Effect;
 use crate::app::model::Model;
 use crate::domain::comms::message::{Outgoing, key};
 use crate::domain::events::{Event, Recorded};
 
-/// Starts sending `text` about `about` to `channel`: refused read-only or
-/// without a release to journal it in (nothing is sent unjournaled).
+/// Whether a message about `about` is on its way from this cockpit.
+pub fn in_flight(model: &Model, about: &str) -> bool {
+    model.release.as_ref().is_some_and(|view| {
+        // Held by its key (a notify step's is held by the step's id).
+        view.pending_messages
+            .iter()
+            .any(|(held_as, m)| *held_as == m.key && m.about == about)
+    })
+}
+
+/// Starts sending `text` about `about` to `channel`: refused read-only,
+/// while one about the same is on its way, or without a release to journal
+/// it in (nothing is sent unjournaled).
 pub fn send(
     model: &mut Model,
     about: String,
@@ -16,7 +30,7 @@ pub fn send(
     channel: &str,
     text: String,
 ) -> Vec<Effect> {
-    if model.operator.is_read_only() {
+    if model.operator.is_read_only() || in_flight(model, &about) {
         return Vec::new();
     }
     let Some(view) = model.release.as_mut() else {
@@ -24,9 +38,7 @@ pub fn send(
     };
     let release = view.checklist.release.id.clone();
     let message = Outgoing {
-        // One key per message journaled about it: an alert after a crash is
-        // not sent again (the journal has it as sent or sending).
-        key: key(&release, &about, view.checklist.messages.count(&about)),
+        key: key(&release, &about, view.checklist.messages.sent(&about)),
         release,
         template: template.to_owned(),
         about: about.clone(),
@@ -38,7 +50,7 @@ pub fn send(
         template: template.to_owned(),
         about: about.clone(),
     };
-    view.pending_messages.insert(about, message);
+    view.pending_messages.insert(message.key.clone(), message);
     vec![Effect::Record(event)]
 }
 
@@ -56,12 +68,9 @@ pub fn after_recorded(model: &mut Model, recorded: &Recorded) -> Vec<Effect> {
             let Some(view) = model.release.as_mut() else {
                 return Vec::new();
             };
-            // Only the one this cockpit asked for (not a line followed).
-            let Some(message) = view
-                .pending_messages
-                .remove(about)
-                .filter(|m| &m.key == key)
-            else {
+            // Only the one this cockpit asked for (not a line followed); kept
+            // until its outcome, so it counts as on its way.
+            let Some(message) = view.pending_messages.get(key).cloned() else {
                 return Vec::new();
             };
             let Some(channel) = channel else {
@@ -81,9 +90,14 @@ pub fn after_recorded(model: &mut Model, recorded: &Recorded) -> Vec<Effect> {
             }]
         }
         Event::MessageSent {
-            ok: false, summary, ..
+            key, ok, summary, ..
         } => {
-            model.warn(summary.clone());
+            if let Some(view) = model.release.as_mut() {
+                view.pending_messages.remove(key);
+            }
+            if !ok {
+                model.warn(summary.clone());
+            }
             Vec::new()
         }
         _ => Vec::new(),

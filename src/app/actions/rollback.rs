@@ -11,6 +11,7 @@ use crate::app::effect::Effect;
 use crate::app::keys::keymap::Input;
 use crate::app::model::{Model, Overlay};
 use crate::app::panes::health::Firing;
+use crate::domain::comms::routes::Level;
 use crate::domain::events::{Event, Recorded};
 use crate::domain::incident::{IncidentDraft, plan};
 use crate::domain::rollback::{
@@ -433,6 +434,14 @@ pub fn release_opened(model: &mut Model) {
         return;
     };
     model.health.restore_open(&release.checklist.open_triggers);
+    let messages = &release.checklist.messages;
+    model.health.restore_warned(|signal| {
+        let about = crate::domain::comms::routes::about(signal, Level::Warn);
+        messages
+            .delivered(&about)
+            .filter(|m| m.template == crate::app::actions::alert_messages::FIRING)
+            .map(|m| m.at)
+    });
     if model.operator.is_read_only() {
         return;
     }

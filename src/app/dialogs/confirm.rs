@@ -25,7 +25,7 @@ pub enum Action {
     /// A `tag` step: the release tag, where, and where it is pushed.
     RepoStep(crate::domain::versioning::plan::RepoPlan),
     /// A notify step: the exact message and its channel.
-    Notify(Box<crate::app::actions::notify_step::NotifyPlan>),
+    Notify(Box<crate::domain::comms::notify_plan::NotifyPlan>),
     /// Completing a step due more than `actions::step::EARLY` from now.
     CompleteEarly {
         step: String,

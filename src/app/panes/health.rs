@@ -140,6 +140,25 @@ impl HealthState {
         }
     }
 
+    /// After a restart: warn rules whose firing was said (and not yet its
+    /// clearing, `said_at` tells when) start out firing, so their clearing
+    /// is said once they clear through the hysteresis, and not before.
+    pub fn restore_warned(&mut self, said_at: impl Fn(&str) -> Option<DateTime<Utc>>) {
+        for s in &mut self.signals {
+            let Some(trigger) = s.warn.as_mut() else {
+                continue;
+            };
+            if let Some(at) = said_at(&s.signal.name)
+                && !trigger.is_firing()
+            {
+                trigger.state = TriggerState::Firing {
+                    since: at,
+                    value: f64::NAN,
+                };
+            }
+        }
+    }
+
     /// Folds one poll in; `baseline` is the signal's journaled baseline.
     /// Returns what changed in its critical rule.
     pub fn apply(

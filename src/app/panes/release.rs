@@ -26,9 +26,10 @@ pub struct ReleaseState {
     /// Readings asked for, and the number of the one shown.
     pub repo_reads_asked: u64,
     pub repo_reading_seq: u64,
-    /// Messages on their way, by what they are about (a step's id, an
-    /// alert's `critical:error_rate`), until their start (`GateStarted`,
-    /// `MessageSending`) is on disk: what goes out is the text shown then.
+    /// Messages on their way: a notify step's by its id until its
+    /// `GateStarted` is on disk; another's (an alert, the rollback notice)
+    /// by its key (which holds a `/`, so never a step's id) until its
+    /// `MessageSent` is. What goes out is the text shown then.
     pub pending_messages: BTreeMap<String, crate::domain::comms::message::Outgoing>,
 }
 

@@ -68,6 +68,28 @@ impl MessageLog {
         self.entries.iter().filter(|e| e.about == about).count()
     }
 
+    /// The last message about `about` that went out.
+    pub fn delivered(&self, about: &str) -> Option<&MessageEntry> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.about == about && matches!(e.outcome, Some((true, _))))
+    }
+
+    /// The messages about `about` journaled since the last that went out
+    /// (failed, or cut off by a crash), oldest first.
+    pub fn tries_since_delivered(&self, about: &str) -> Vec<&MessageEntry> {
+        let mut tries: Vec<&MessageEntry> = self
+            .entries
+            .iter()
+            .rev()
+            .filter(|e| e.about == about)
+            .take_while(|e| !matches!(e.outcome, Some((true, _))))
+            .collect();
+        tries.reverse();
+        tries
+    }
+
     /// The last message about `about` journaled.
     pub fn last(&self, about: &str) -> Option<&MessageEntry> {
         self.entries.iter().rev().find(|e| e.about == about)

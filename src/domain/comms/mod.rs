@@ -5,6 +5,7 @@
 
 pub mod channel;
 pub mod message;
+pub mod notify_plan;
 pub mod routes;
 pub mod template;
 pub mod values;

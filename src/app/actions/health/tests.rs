@@ -354,8 +354,32 @@ fn sending(effects: &[Effect]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[test]
-fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after() {
+/// Each message sent as the runtime would, with `ok` as its outcome,
+/// journaled; returns what was sent.
+fn deliver(model: &mut Model, effects: Vec<Effect>, ok: bool) -> Vec<(String, String, String)> {
+    let rest = journal(model, effects);
+    let sent = sending(&rest);
+    for effect in rest {
+        if let Effect::SendMessage {
+            step: None,
+            channel,
+            message,
+            ..
+        } = effect
+        {
+            let outcome = Event::MessageSent {
+                key: message.key.clone(),
+                channel: channel.name.clone(),
+                ok,
+                summary: if ok { "sent" } else { "not sent: 503" }.to_owned(),
+            };
+            journal(model, vec![Effect::Record(outcome)]);
+        }
+    }
+    sent
+}
+
+fn routed_model() -> Model {
     use crate::domain::comms::channel::{Channel, ChannelKind, Channels};
     use crate::domain::comms::routes::{AlertRoutes, Level};
     let mut model = sample_model_with_release();
@@ -383,9 +407,34 @@ fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after(
     levels.insert(Level::Warn, "ops".into());
     levels.insert(Level::Critical, "pager".into());
     model.alert_routes = routes;
+    model
+}
+
+/// A restart: the pane's rules start afresh and are restored from the
+/// journal, as when the release opens.
+fn restart(model: &mut Model) {
+    model.health = crate::app::panes::health::HealthState::new(
+        model
+            .health
+            .signals
+            .iter()
+            .map(|s| s.signal.clone())
+            .collect(),
+        Duration::hours(1),
+    );
+    if let Some(view) = model.release.as_mut() {
+        view.pending_messages.clear();
+    }
+    crate::app::actions::rollback::release_opened(model);
+}
+
+#[test]
+fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after() {
+    let mut model = routed_model();
+    let now = model.clock.now;
 
     let effects = update(&mut model, reading(now - Duration::minutes(1), 0.09));
-    let sent = sending(&journal(&mut model, effects));
+    let sent = deliver(&mut model, effects, true);
     assert_eq!(sent.len(), 1, "{sent:?}");
     let (about, channel, text) = &sent[0];
     assert_eq!(
@@ -400,7 +449,7 @@ fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after(
 
     // Still over the warn rule: nothing more to say; the critical one fires.
     let effects = update(&mut model, reading(now + Duration::seconds(65), 0.09));
-    let sent = sending(&journal(&mut model, effects));
+    let sent = deliver(&mut model, effects, true);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(
         (sent[0].0.as_str(), sent[0].1.as_str()),
@@ -413,31 +462,15 @@ fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after(
     );
 
     // A restart replays the breach: the journal has both said already.
-    model.health = crate::app::panes::health::HealthState::new(
-        model
-            .health
-            .signals
-            .iter()
-            .map(|s| s.signal.clone())
-            .collect(),
-        Duration::hours(1),
-    );
-    let open = model
-        .release
-        .as_ref()
-        .unwrap()
-        .checklist
-        .open_triggers
-        .clone();
-    model.health.restore_open(&open);
+    restart(&mut model);
     let effects = update(&mut model, reading(now + Duration::seconds(70), 0.09));
-    assert!(sending(&journal(&mut model, effects)).is_empty());
+    assert!(deliver(&mut model, effects, true).is_empty());
 
     // Back under both for long enough: each says it cleared, once.
     let mut cleared = Vec::new();
     for s in (80..2000).step_by(30) {
         let effects = update(&mut model, reading(now + Duration::seconds(s), 0.001));
-        cleared.extend(sending(&journal(&mut model, effects)));
+        cleared.extend(deliver(&mut model, effects, true));
     }
     let abouts: Vec<&str> = cleared.iter().map(|(a, _, _)| a.as_str()).collect();
     assert_eq!(abouts.len(), 2, "{cleared:?}");
@@ -447,4 +480,67 @@ fn a_warning_and_a_firing_go_to_their_channels_once_each_and_the_clearing_after(
             .iter()
             .all(|(_, _, t)| t.starts_with("**Cleared: error_rate**"))
     );
+}
+
+#[test]
+fn a_warning_that_cleared_while_the_cockpit_was_down_is_said_cleared_after_the_restart() {
+    let mut model = routed_model();
+    let now = model.clock.now;
+    let effects = update(&mut model, reading(now, 0.02));
+    assert_eq!(deliver(&mut model, effects, true).len(), 1);
+
+    restart(&mut model);
+    // Within limits when it comes back: the restored rule clears through
+    // its hysteresis, so not on the first reading.
+    let effects = update(&mut model, reading(now + Duration::seconds(30), 0.001));
+    assert!(deliver(&mut model, effects, true).is_empty());
+    let mut cleared = Vec::new();
+    for s in (60..1200).step_by(30) {
+        let effects = update(&mut model, reading(now + Duration::seconds(s), 0.001));
+        cleared.extend(deliver(&mut model, effects, true));
+    }
+    assert_eq!(cleared.len(), 1, "{cleared:?}");
+    assert!(cleared[0].2.starts_with("**Cleared"), "{cleared:?}");
+
+    // The next warning is a warning again, not a clearing.
+    let effects = update(&mut model, reading(now + Duration::seconds(1300), 0.02));
+    let again = deliver(&mut model, effects, true);
+    assert_eq!(again.len(), 1, "{again:?}");
+    assert!(again[0].2.starts_with("**Warning"), "{again:?}");
+}
+
+#[test]
+fn a_warning_that_failed_is_tried_again_under_its_key_a_few_times_and_never_said_cleared() {
+    let mut model = routed_model();
+    let now = model.clock.now;
+    let keys = |model: &Model| -> Vec<String> {
+        model
+            .release
+            .as_ref()
+            .unwrap()
+            .checklist
+            .messages
+            .iter()
+            .map(|m| m.key.clone())
+            .collect()
+    };
+    let effects = update(&mut model, reading(now, 0.02));
+    assert_eq!(deliver(&mut model, effects, false).len(), 1);
+    // Within a minute: not yet.
+    let effects = update(&mut model, reading(now + Duration::seconds(30), 0.02));
+    assert!(deliver(&mut model, effects, false).is_empty());
+    let mut tries = 1;
+    for s in (90..1000).step_by(60) {
+        let effects = update(&mut model, reading(now + Duration::seconds(s), 0.02));
+        tries += deliver(&mut model, effects, false).len();
+    }
+    assert_eq!(tries, 5, "tried five times in all");
+    let keys = keys(&model);
+    assert!(keys.windows(2).all(|k| k[0] == k[1]), "one key: {keys:?}");
+
+    // It clears: nothing was said, so nothing is said cleared.
+    for s in (1000..3000).step_by(30) {
+        let effects = update(&mut model, reading(now + Duration::seconds(s), 0.001));
+        assert!(deliver(&mut model, effects, true).is_empty());
+    }
 }
