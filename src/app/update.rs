@@ -154,10 +154,11 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             actions::rollback::tick(model)
         }
         Msg::CalendarRecorded(recorded) => {
+            let ours = actions::calendar::postpones_open_release(model, &recorded);
             model.calendar.apply(&recorded, model.clock.now);
             model.notice = Some(recorded.event.describe_in(model.clock.zone));
             model.mark_changed();
-            actions::calendar::after_recorded(model, &recorded)
+            actions::calendar::after_recorded(model, &recorded, ours)
         }
         Msg::Terminate { exit_code, .. } => vec![Effect::Quit { code: exit_code }],
         Msg::Recorded(recorded) => {

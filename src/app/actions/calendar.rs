@@ -324,23 +324,53 @@ fn start(
 #[cfg(test)]
 mod tests;
 
-/// A calendar line is durable: postponing the open release's occurrence
-/// offers the postponed notice (the notify dialog, default cancel) when
-/// there is a channel to send it to.
-pub fn after_recorded(model: &mut Model, recorded: &Recorded) -> Vec<Effect> {
+/// Before a calendar line is applied: whether it postpones the open
+/// release's occurrence (its T-0 where the rule put it, or where an
+/// earlier postponement moved it).
+pub fn postpones_open_release(model: &Model, recorded: &Recorded) -> bool {
     let Event::OccurrencePostponed {
         train, scheduled, ..
     } = &recorded.event
     else {
+        return false;
+    };
+    model.release.as_ref().is_some_and(|v| {
+        let release = &v.checklist.release;
+        release.name == *train
+            && (release.t0 == *scheduled
+                || model
+                    .calendar
+                    .occurrences
+                    .iter()
+                    .any(|o| o.train == *train && o.scheduled == *scheduled && o.t0 == release.t0))
+    })
+}
+
+/// A calendar line is durable: postponing the open release's occurrence
+/// (`ours`, from [`postpones_open_release`]) offers the postponed notice
+/// (the notify dialog, default cancel) when there is a channel to send it
+/// to, unless another dialog is open: then a notice says how to send it.
+pub fn after_recorded(model: &mut Model, recorded: &Recorded, ours: bool) -> Vec<Effect> {
+    let Event::OccurrencePostponed { to, .. } = &recorded.event else {
         return Vec::new();
     };
-    let ours = model.release.as_ref().is_some_and(|v| {
-        v.checklist.release.name == *train && v.checklist.release.t0 == *scheduled
-    });
     if !ours || model.channels.is_empty() || model.operator.is_read_only() {
         return Vec::new();
     }
-    let Some(text) = crate::app::messages::filled(model, "postponed") else {
+    if model.overlay.is_some() {
+        model.notice = Some(
+            "postponed: `release-cockpit notify postponed` sends the postponed notice".to_owned(),
+        );
+        return Vec::new();
+    }
+    let new_t0 = format!(
+        "{} ({})",
+        crate::domain::display_time::near(*to, model.clock.now, model.clock.zone),
+        to.format("%Y-%m-%d %H:%M UTC")
+    );
+    let Some(text) =
+        crate::app::messages::filled_with(model, "postponed", vec![("new_t0", new_t0)])
+    else {
         return Vec::new();
     };
     crate::app::actions::notify_step::ask_about(

@@ -122,10 +122,7 @@ pub fn confirmed(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(step) = plan.step else {
-        // Back to the wizard the notice came from.
-        if model.rollback.is_some() {
-            model.overlay = Some(Overlay::Rollback);
-        }
+        back_to_wizard(model, &plan);
         let NotifyPlan {
             channel, message, ..
         } = plan;
@@ -145,10 +142,19 @@ pub fn confirmed(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
     vec![Effect::Record(Event::GateStarted { step })]
 }
 
+/// The rollback notice's dialog closed, however: back to the wizard it
+/// came from.
+pub fn back_to_wizard(model: &mut Model, plan: &NotifyPlan) {
+    if plan.step.is_none() && plan.message.about == "rollback" && model.rollback.is_some() {
+        model.overlay = Some(Overlay::Rollback);
+    }
+}
+
 /// `h` in the dialog: the message went out another way; the step is
 /// completed by hand (refused read-only), nothing is sent.
 pub fn by_hand(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
-    let Some(step) = plan.step else {
+    let Some(step) = plan.step.clone() else {
+        back_to_wizard(model, &plan);
         return Vec::new();
     };
     if model.operator.is_read_only() {

@@ -171,6 +171,9 @@ pub fn confirm(model: &mut Model, mut confirm: Confirm, input: Input) -> Vec<Eff
 
 fn cancelled(model: &mut Model, confirm: &Confirm) -> Vec<Effect> {
     model.notice = Some(confirm.cancelled());
+    if let Action::Notify(plan) = &confirm.action {
+        actions::notify_step::back_to_wizard(model, plan);
+    }
     Vec::new()
 }
 

@@ -33,7 +33,8 @@ pub struct Train {
 impl Train {
     /// A release of this train: its notify steps sending the `notice` or
     /// the `announce` template fall due at the train's offsets for them,
-    /// the dates the calendar shows.
+    /// the dates the calendar shows (the train is the more particular of
+    /// the two). A step that follows another (`after`) keeps its order.
     pub fn time_messages(&self, playbook: &mut crate::domain::playbook::Playbook) {
         use crate::domain::playbook::{StepKind, When};
         for step in playbook.phases.iter_mut().flat_map(|p| p.steps.iter_mut()) {
@@ -49,7 +50,9 @@ impl Train {
                 "announce" => self.announce,
                 _ => None,
             };
-            if let Some(offset) = offset {
+            if let Some(offset) = offset
+                && matches!(step.when, When::At(_))
+            {
                 step.when = When::At(offset);
             }
         }

@@ -89,8 +89,10 @@ impl Checklist {
     }
 
     /// A repeating notify step (`every`) sent before: when it is due again,
-    /// while the release is open (past T-0, another required step not
-    /// finished). It counts as finished from its first send.
+    /// while the release is under way (past T-0, another required step of
+    /// its phase not finished; an incident's follow-ups do not count). It
+    /// counts as finished from its first send, and each send, or a post
+    /// completed by hand (`h`), starts the wait again.
     pub fn due_again(&self, step: &Step, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let StepKind::Notify {
             every: Some(every), ..
@@ -105,11 +107,26 @@ impl Checklist {
         if !outcome.passed || record.skipped.is_some() || now < self.release.t0 {
             return None;
         }
-        let open = self
+        let last = record
+            .completed
+            .as_ref()
+            .map_or(mark.at, |done| done.at.max(mark.at));
+        let phase = self
             .playbook
             .steps()
-            .any(|(_, s)| s.required && s.id != step.id && self.finished_at(s).is_none());
-        open.then(|| mark.at + *every)
+            .find(|(_, s)| s.id == step.id)
+            .map(|(phase, _)| phase)?;
+        let open = self.playbook.steps().any(|(p, s)| {
+            p == phase
+                && s.required
+                && s.id != step.id
+                && !self.follow_ups.contains(&s.id)
+                && self.finished_at(s).is_none()
+        });
+        if !open {
+            return None;
+        }
+        last.checked_add_signed(*every)
     }
 
     /// When the step falls due: T-0 plus its offset, or when the step it follows
@@ -142,7 +159,10 @@ impl Checklist {
         if let Some(due) = self.due_again(step, now) {
             return if now < due {
                 StepState::Passed
-            } else if now < due + self.playbook.grace {
+            } else if due
+                .checked_add_signed(self.playbook.grace)
+                .is_none_or(|late| now < late)
+            {
                 StepState::Due
             } else {
                 StepState::Overdue
@@ -173,7 +193,13 @@ impl Checklist {
         match self.due_at(step) {
             None => StepState::Pending,
             Some(due) if now < due => StepState::Pending,
-            Some(due) if now < due + self.playbook.grace => StepState::Due,
+            Some(due)
+                if due
+                    .checked_add_signed(self.playbook.grace)
+                    .is_none_or(|late| now < late) =>
+            {
+                StepState::Due
+            }
             Some(_) => StepState::Overdue,
         }
     }

@@ -21,7 +21,7 @@ pub const NAMES: [&str; 7] = [
 ];
 
 /// Every name a template may use, with what it is.
-pub const VARIABLES: [(&str, &str); 21] = [
+pub const VARIABLES: [(&str, &str); 22] = [
     ("release", "the release's name and version: `modules 2.4.0`"),
     ("name", "the train or product name"),
     ("version", "the release's version"),
@@ -58,6 +58,10 @@ pub const VARIABLES: [(&str, &str); 21] = [
     ),
     ("value", "alert and alert-cleared: the signal's value"),
     ("since", "alert: since when the rule has held"),
+    (
+        "new_t0",
+        "postponed: the new T-0 in the operator's zone, and in UTC",
+    ),
 ];
 
 /// The templates in use, by name, each with where it came from (a team's

@@ -449,6 +449,9 @@ fn send_the_notice(model: &mut Model) {
         default: Some("stakeholders".into()),
     };
     assert!(press(model, "s").is_empty(), "it asks first");
+    assert!(press(model, "n").is_empty(), "cancelled");
+    assert_eq!(model.overlay, Some(Overlay::Rollback), "cancel: the wizard");
+    assert!(press(model, "s").is_empty(), "it asks again");
     let Some(Overlay::Confirm(Confirm {
         action: Action::Notify(plan),
         ..

@@ -1055,6 +1055,46 @@ fn a_repeating_notify_step_is_due_again_after_its_interval_while_the_release_is_
     assert_eq!(state(&model, "announce"), StepState::Due, "15 minutes on");
     assert_eq!(send(&mut model), "minor-2.4.0-20261121/step:announce/1");
     assert_eq!(state(&model, "announce"), StepState::Passed);
+
+    // Posted by hand (`h`): the wait starts again from then.
+    model.clock.now += Duration::minutes(16);
+    assert_eq!(state(&model, "announce"), StepState::Due);
+    press(&mut model, &["space"]);
+    let by_hand = press(&mut model, &["h"]);
+    record(&mut model, by_hand);
+    assert_eq!(state(&model, "announce"), StepState::Passed, "h resets it");
+
+    // The rest of its phase finished: it stops repeating.
+    let others: Vec<String> = {
+        let checklist = &model.release.as_ref().unwrap().checklist;
+        let phase = checklist
+            .playbook
+            .steps()
+            .find(|(_, s)| s.id == "announce")
+            .unwrap()
+            .0;
+        checklist
+            .playbook
+            .steps()
+            .filter(|(p, s)| *p == phase && s.id != "announce")
+            .map(|(_, s)| s.id.clone())
+            .collect()
+    };
+    for id in others {
+        record(
+            &mut model,
+            vec![Effect::Record(Event::StepSkipped {
+                step: id,
+                reason: "not this time".into(),
+            })],
+        );
+    }
+    model.clock.now += Duration::hours(2);
+    assert!(
+        state(&model, "announce").is_finished(),
+        "{:?}",
+        state(&model, "announce")
+    );
 }
 
 #[test]
@@ -1106,5 +1146,80 @@ fn postponing_the_open_releases_occurrence_offers_the_postponed_notice() {
         plan.message.text.contains("is postponed"),
         "{}",
         plan.message.text
+    );
+    assert!(
+        plan.message.text.contains("It now goes out at") && plan.message.text.contains("UTC)"),
+        "the new time: {}",
+        plan.message.text
+    );
+
+    // Postponed again, while another dialog is open: that dialog stays,
+    // and a notice says how to send it.
+    model.overlay = Some(Overlay::Help { scroll: 0 });
+    let again = Recorded {
+        seq: 2,
+        at: model.clock.now,
+        operator: "alice".into(),
+        event: Event::OccurrencePostponed {
+            train: "minor".into(),
+            scheduled: t0,
+            to: t0 + Duration::days(3),
+            reason: "still out".into(),
+        },
+    };
+    update(&mut model, Msg::CalendarRecorded(again));
+    assert_eq!(model.overlay, Some(Overlay::Help { scroll: 0 }));
+    assert!(
+        model
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("notify postponed")),
+        "{:?}",
+        model.notice
+    );
+}
+
+#[test]
+fn postponing_a_release_that_was_started_from_a_postponed_occurrence_offers_the_notice() {
+    use crate::domain::calendar::{Occurrence, Status};
+    let mut model = sample_model_with_release();
+    with_channel(&mut model);
+    let t0 = model.release.as_ref().unwrap().checklist.release.t0;
+    // The rule put it a day earlier; a postponement moved it to the
+    // release's T-0.
+    let scheduled = t0 - Duration::days(1);
+    model.calendar.occurrences = vec![Occurrence {
+        train: "minor".into(),
+        zone: chrono_tz::UTC,
+        scheduled,
+        t0,
+        status: Status::Postponed {
+            reason: "earlier".into(),
+            operator: "alice".into(),
+        },
+        on_blackout: None,
+        notice: None,
+        announce: None,
+        freeze: None,
+        window_end: None,
+        merge_freeze: false,
+    }];
+    let postponed = Recorded {
+        seq: 1,
+        at: model.clock.now,
+        operator: "alice".into(),
+        event: Event::OccurrencePostponed {
+            train: "minor".into(),
+            scheduled,
+            to: t0 + Duration::days(2),
+            reason: "again".into(),
+        },
+    };
+    update(&mut model, Msg::CalendarRecorded(postponed));
+    assert!(
+        matches!(&model.overlay, Some(Overlay::Confirm(Confirm { action: Action::Notify(plan), .. })) if plan.message.template == "postponed"),
+        "{:?} {:?}",
+        model.overlay,
+        model.notice
     );
 }
