@@ -897,7 +897,8 @@ fn a_follow_up_reads_as_a_time_not_an_offset() {
     let screen = screen_text(&render(&model, 120, 40));
     let row = screen
         .lines()
-        .find(|l| l.contains("Post-mortem of INCIDENT-0001"))
+        // The Checklist's row (with its owner), not the header's mention.
+        .find(|l| l.contains("Post-mortem of INCIDENT-0001") && l.contains("incident-comm"))
         .unwrap_or_else(|| panic!("the follow-up row:\n{screen}"));
     assert!(row.contains("16:41") && !row.contains("T+"), "{row}");
     press(&mut model, &["enter"]);

@@ -79,6 +79,10 @@ pub enum PromptPurpose {
     NewRelease,
     /// A release id, as `release-cockpit releases` lists them.
     SwitchRelease,
+    /// Why the open release will not go out.
+    AbandonReason {
+        release: String,
+    },
     /// Where to and why: `+1w critical bug in staging`.
     Postpone {
         train: String,
@@ -115,6 +119,9 @@ impl PromptPurpose {
                 )
             }
             Self::SkipOccurrence { label, .. } => format!("Skip {label}: why?"),
+            Self::AbandonReason { release } => {
+                format!("Abandon {release}: why will it not go out?")
+            }
             Self::StartOccurrence { label, .. } => format!("Start {label}: version?"),
         }
     }
@@ -262,6 +269,18 @@ pub struct ModelSettings {
 }
 
 impl Model {
+    /// The open release's outcome, a postponement taken from the calendar.
+    pub fn release_outcome(&self) -> Option<crate::domain::checklist::Outcome> {
+        let view = self.release.as_ref()?;
+        let release = &view.checklist.release;
+        let postponed = self
+            .calendar
+            .calendar
+            .changes
+            .postponed_to(&release.name, release.t0);
+        Some(view.checklist.outcome(postponed))
+    }
+
     pub fn new(settings: ModelSettings, now: DateTime<Utc>) -> Self {
         let ModelSettings {
             operator,

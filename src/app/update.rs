@@ -142,6 +142,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Signal(reading) => {
             let mut effects = actions::health::on_signal(model, reading);
             effects.extend(actions::rollback::verify(model));
+            effects.extend(actions::rollout_verdict::check(model));
             effects
         }
         Msg::Done { request, result } => done(model, request, result),
@@ -167,6 +168,12 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects.extend(actions::rollback::after_recorded(model, &recorded));
             effects.extend(actions::incident::after_recorded(model, &recorded));
             effects.extend(actions::outgoing::after_recorded(model, &recorded));
+            if matches!(
+                recorded.event,
+                Event::DeployFinished { ok: true, .. } | Event::ExternalRolloutSeen { .. }
+            ) {
+                effects.extend(actions::rollout_verdict::check(model));
+            }
             effects
         }
         Msg::WriterGone => writer_gone(model),
@@ -248,6 +255,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.mark_changed();
             let mut effects = actions::health::external_rollouts(model, &changes);
             effects.extend(actions::rollback::verify(model));
+            effects.extend(actions::rollout_verdict::check(model));
             effects
         }
         Msg::ReleaseFailed(error) => {
@@ -370,6 +378,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::NewRelease | Command::SwitchRelease if model.may_switch_release().is_err() => {
             model.notice = model.may_switch_release().err().map(|why| why.to_string());
         }
+        Command::AbandonRelease => return actions::abandon::ask(model),
         Command::SwitchRelease => {
             model.overlay = Some(Overlay::Prompt(Prompt {
                 purpose: PromptPurpose::SwitchRelease,

@@ -78,6 +78,17 @@ pub enum Event {
         ok: bool,
         results: Vec<String>,
     },
+    /// The rollouts the last deploy started have ended: every unit it set
+    /// runs the version and is complete (`ok`), or one failed (`detail`
+    /// says which and why). Until then its deploy step is `deploying`.
+    RolloutFinished {
+        ok: bool,
+        detail: String,
+    },
+    /// The release will not go out: the operator abandoned it, with why.
+    ReleaseAbandoned {
+        reason: String,
+    },
     /// A rollout this cockpit did not start (kubectl, CI) was seen starting:
     /// the post-deploy window opens, and baselines are taken as for a deploy.
     ExternalRolloutSeen {
@@ -277,6 +288,8 @@ impl Event {
             | Self::OccurrenceRestored { .. }
             | Self::DeployRequested { .. }
             | Self::DeployFinished { .. }
+            | Self::RolloutFinished { .. }
+            | Self::ReleaseAbandoned { .. }
             | Self::ExternalRolloutSeen { .. }
             | Self::BaselineCaptured { .. }
             | Self::TriggerFired { .. }
@@ -345,6 +358,11 @@ impl Event {
                 if *ok { "done" } else { "failed" },
                 results.join("; ")
             ),
+            Self::RolloutFinished { ok, detail } => format!(
+                "rollout {}: {detail}",
+                if *ok { "complete" } else { "failed" }
+            ),
+            Self::ReleaseAbandoned { reason } => format!("release abandoned: {reason}"),
             Self::GoNoGoOverridden { reason, .. } => format!("go/no-go overridden: {reason}"),
             Self::BaselineCaptured {
                 signal,

@@ -20,7 +20,7 @@ use crate::domain::vars::substitute_known;
 
 /// The columns beside the title: state, offset, due time; the owner's is
 /// as wide as the widest owner, up to `OWNER`.
-const BADGE: u16 = 10;
+const BADGE: u16 = 11;
 const OFFSET: u16 = 8;
 const DUE: u16 = 14;
 const NARROW_DUE: u16 = 12;
@@ -311,6 +311,7 @@ pub fn badge(state: StepState) -> (String, Role) {
         StepState::Due => ("●", Role::Warn),
         StepState::Overdue => ("!", Role::Critical),
         StepState::Running => ("↻", Role::Accent),
+        StepState::Deploying => ("⇡", Role::Accent),
         StepState::Passed => ("✓", Role::Ok),
         StepState::Failed => ("✗", Role::Critical),
         StepState::Skipped => ("–", Role::Muted),

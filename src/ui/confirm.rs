@@ -41,6 +41,9 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, t
         Action::DeclareIncident(declaration) => {
             render_declare(frame, area, confirm, declaration, model, theme)
         }
+        Action::Abandon { release, reason } => {
+            render_abandon(frame, area, confirm, (release, reason), model, theme)
+        }
     }
 }
 
@@ -412,6 +415,40 @@ fn render_early_complete(
         frame,
         popup,
         "Complete early?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// `:release-abandon`'s question: the release, why, and what it means.
+fn render_abandon(
+    frame: &mut Frame,
+    area: Rect,
+    confirm: &Confirm,
+    (release, reason): (&str, &str),
+    model: &Model,
+    theme: &Theme,
+) {
+    let popup = centered(area, 80, 7);
+    let lines = vec![
+        Line::styled(
+            format!("Abandon {release}: it will not go out."),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Line::styled(format!("Why: {reason}"), theme.style(Role::Text)),
+        Line::styled(
+            "Journaled; `releases` and the figures count it as abandoned. Its steps stay as they are.",
+            theme.style(Role::Muted),
+        ),
+        Line::default(),
+        answers(confirm, model, None, theme),
+    ];
+    let inner = dialog(
+        frame,
+        popup,
+        "Abandon the release?",
         BorderType::Double,
         Role::Warn,
         theme,

@@ -12,8 +12,45 @@ use crate::app::Model;
 use crate::app::alerts::Severity;
 use crate::app::dialogs::notices::NoticeLevel;
 use crate::app::model::ConfigOrigin;
+use crate::domain::checklist::Outcome;
 use crate::domain::display_time;
 use crate::domain::offset::format_t_clock;
+use chrono::{DateTime, Utc};
+
+/// The T-clock while the release is ahead or under way, with what it is in;
+/// how it ended once it did.
+fn outcome_spans(model: &Model, t0: DateTime<Utc>, theme: &Theme) -> Vec<Span<'static>> {
+    let now = model.clock.now;
+    let clock = Span::styled(format_t_clock(now - t0), theme.style(Role::Accent));
+    let at = |at| display_time::near(at, now, model.clock.zone);
+    let Some(outcome) = model.release_outcome() else {
+        return vec![clock];
+    };
+    match outcome {
+        Outcome::Upcoming => vec![clock],
+        Outcome::InProgress { .. } => vec![
+            clock,
+            Span::raw(" "),
+            Span::styled("in progress", theme.style(Role::Accent)),
+        ],
+        Outcome::Postponed { to } => vec![Span::styled(
+            format!("postponed to {}", at(to)),
+            theme.style(Role::Warn),
+        )],
+        Outcome::Released { at: when } => vec![Span::styled(
+            format!("released {}", at(when)),
+            theme.style(Role::Ok).add_modifier(Modifier::BOLD),
+        )],
+        Outcome::RolledBack { at: when } => vec![Span::styled(
+            format!("rolled back {}", at(when)),
+            theme.style(Role::Critical).add_modifier(Modifier::BOLD),
+        )],
+        Outcome::Abandoned { at: when, .. } => vec![Span::styled(
+            format!("abandoned {}", at(when)),
+            theme.style(Role::Muted).add_modifier(Modifier::BOLD),
+        )],
+    }
+}
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let separator = || Span::styled(" │ ", theme.style(Role::Border));
@@ -34,10 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 theme.style(Role::Text).add_modifier(Modifier::BOLD),
             ));
             left.push(Span::raw(" "));
-            left.push(Span::styled(
-                format_t_clock(model.clock.now - release.t0),
-                theme.style(Role::Accent),
-            ));
+            left.extend(outcome_spans(model, release.t0, theme));
             // An incident's report and follow-ups stay in sight until done.
             if let Some((step, due)) = view.checklist.next_follow_up(model.clock.now) {
                 left.push(separator());

@@ -3,6 +3,7 @@
 //! steps.
 //! Each returns the effects for the runtime; none does I/O.
 
+pub mod abandon;
 pub mod alert_messages;
 pub mod calendar;
 pub mod deploy;
@@ -12,5 +13,6 @@ pub mod notify_step;
 pub mod outgoing;
 pub mod repo_step;
 pub mod rollback;
+pub mod rollout_verdict;
 pub(crate) mod step;
 pub mod versions;

@@ -420,6 +420,9 @@ pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
             };
         }
         PromptPurpose::SwitchRelease => return vec![Effect::OpenRelease { id: text }],
+        PromptPurpose::AbandonReason { release } => {
+            return crate::app::actions::abandon::confirm(model, release, text);
+        }
         purpose @ (PromptPurpose::Postpone { .. }
         | PromptPurpose::SkipOccurrence { .. }
         | PromptPurpose::StartOccurrence { .. }) => {

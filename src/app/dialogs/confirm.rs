@@ -35,6 +35,11 @@ pub enum Action {
     Rollback,
     /// `:incident`: an incident without a rollback, as the form filled it.
     DeclareIncident(crate::app::dialogs::incident_form::Declaration),
+    /// `:release-abandon`: the release will not go out.
+    Abandon {
+        release: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +195,7 @@ impl Confirm {
             Action::CompleteEarly { .. } => "complete it now".to_owned(),
             Action::Rollback => "roll back".to_owned(),
             Action::DeclareIncident(_) => "declare it".to_owned(),
+            Action::Abandon { .. } => "abandon it".to_owned(),
         }
     }
 
@@ -203,7 +209,8 @@ impl Confirm {
             | Action::RepoStep(_)
             | Action::Notify(_)
             | Action::CompleteEarly { .. }
-            | Action::DeclareIncident(_) => "cancel",
+            | Action::DeclareIncident(_)
+            | Action::Abandon { .. } => "cancel",
         }
     }
 
@@ -218,6 +225,7 @@ impl Confirm {
             Action::CompleteEarly { step, .. } => format!("`{step}` not completed"),
             Action::Rollback => "rollback not started".to_owned(),
             Action::DeclareIncident(_) => "incident not declared".to_owned(),
+            Action::Abandon { release, .. } => format!("{release} not abandoned"),
         }
     }
 }

@@ -189,5 +189,6 @@ fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
         // The rollback's confirmation lives in the wizard: show it.
         Action::Rollback => actions::rollback::open(model),
         Action::DeclareIncident(declaration) => actions::incident::confirmed(model, declaration),
+        Action::Abandon { release, reason } => actions::abandon::confirmed(model, &release, reason),
     }
 }

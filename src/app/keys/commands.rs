@@ -637,6 +637,14 @@ command_table! {
         writes: true,
         doc: "Start a new release: type, version, T-0",
     },
+    AbandonRelease {
+        name: "release-abandon",
+        keys: [],
+        scope: Global,
+        hint: None,
+        writes: true,
+        doc: "Abandon the open release: it will not go out (asks why, then y)",
+    },
     SwitchRelease {
         name: "release-switch",
         keys: [],

@@ -31,6 +31,9 @@ pub struct ReleaseState {
     /// by its key (which holds a `/`, so never a step's id) until its
     /// `MessageSent` is. What goes out is the text shown then.
     pub pending_messages: BTreeMap<String, crate::domain::comms::message::Outgoing>,
+    /// The deploy (by when it was asked for) whose rollout verdict this
+    /// cockpit has journaled, so a snapshot arriving meanwhile adds none.
+    pub verdict_asked: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One line of the checklist: a phase header or a step.
@@ -48,6 +51,7 @@ impl ReleaseState {
             folded: BTreeMap::new(),
             live_gates: BTreeSet::new(),
             pending_messages: BTreeMap::new(),
+            verdict_asked: None,
             repo_reading: None,
             repo_reads_asked: 0,
             repo_reading_seq: 0,

@@ -103,6 +103,26 @@ impl Changes {
         self.by_occurrence.get(&(train.to_owned(), scheduled))
     }
 
+    /// Where the occurrence a release of `train` at `t0` was started from
+    /// has been moved since: `t0` is where its rule put it, or where an
+    /// earlier postponement did.
+    pub fn postponed_to(&self, train: &str, t0: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.iter().find_map(|(t, scheduled, change)| {
+            let Change::Postponed { to, .. } = change else {
+                return None;
+            };
+            if t != train || *to == t0 {
+                return None;
+            }
+            let was_at_t0 = scheduled == t0
+                || self.history.iter().any(|r| {
+                    matches!(&r.event, Event::OccurrencePostponed { train: tr, scheduled: s, to: earlier, .. }
+                        if tr == train && *s == scheduled && *earlier == t0)
+                });
+            was_at_t0.then_some(*to)
+        })
+    }
+
     /// Every change in effect: train, scheduled time, change.
     pub fn iter(&self) -> impl Iterator<Item = (&str, DateTime<Utc>, &Change)> {
         self.by_occurrence

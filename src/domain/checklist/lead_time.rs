@@ -40,11 +40,9 @@ impl Checklist {
     /// named `production` or one the playbook gates by go/no-go.
     pub fn lead_times(&self) -> LeadTimes {
         let steps: Vec<_> = self.playbook.steps().map(|(_, s)| s).collect();
-        let production =
-            |env: &str| env == "production" || self.playbook.go_no_go.iter().any(|g| g == env);
         let deployed = steps
             .iter()
-            .filter(|s| s.kind.deploys_to().is_some_and(production))
+            .filter(|s| s.kind.deploys_to().is_some_and(|e| self.is_production(e)))
             .filter_map(|s| self.finished_at(s))
             .min();
         let released: Vec<_> = steps

@@ -1,18 +1,22 @@
 //! The checklist of a running release: a fold over its recorded events, and the
 //! state, due time and go/no-go of each step at a given instant.
 
+mod deploys;
 mod go_no_go;
 mod lead_time;
 mod messages;
+mod outcome;
 mod state;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
+pub use deploys::{DeployLog, DeployRun, expected as deployed_unit};
 pub use go_no_go::EnvironmentGate;
 pub use lead_time::{LeadTime, LeadTimes};
 pub use messages::{MessageEntry, MessageLog};
+pub use outcome::{Abandoned, Outcome};
 pub use state::{Blocker, StepState};
 
 use super::events::{Event, GateOutcome, Recorded};
@@ -106,6 +110,10 @@ pub struct Checklist {
     report_is_declared: bool,
     /// Messages sent that are no notify step's.
     pub messages: MessageLog,
+    /// The real deploys, and how their rollouts ended.
+    pub deploys: DeployLog,
+    /// The operator said the release will not go out.
+    pub abandoned: Option<Abandoned>,
 }
 
 /// An incident declared without a rollback, as the journal tells it.
@@ -167,6 +175,8 @@ impl Checklist {
             declared: None,
             report_is_declared: false,
             messages: MessageLog::default(),
+            deploys: DeployLog::default(),
+            abandoned: None,
         }
     }
 
@@ -222,6 +232,7 @@ impl Checklist {
     /// the state (a playbook edit cannot corrupt a running release).
     pub fn apply(&mut self, recorded: &Recorded) {
         self.last_seq = self.last_seq.max(recorded.seq);
+        self.deploys.apply(recorded);
         match &recorded.event {
             Event::DeployRequested {
                 version,
@@ -310,6 +321,13 @@ impl Checklist {
             Event::MessageSending { .. } | Event::MessageSent { .. } => {
                 self.messages.apply(recorded)
             }
+            Event::ReleaseAbandoned { reason } => {
+                self.abandoned = Some(Abandoned {
+                    at: recorded.at,
+                    by: recorded.operator.clone(),
+                    reason: reason.clone(),
+                });
+            }
             _ => {}
         }
         let Some(step) = recorded.event.step() else {
@@ -332,6 +350,8 @@ impl Checklist {
             | Event::OccurrenceRestored { .. }
             | Event::DeployRequested { .. }
             | Event::DeployFinished { .. }
+            | Event::RolloutFinished { .. }
+            | Event::ReleaseAbandoned { .. }
             | Event::ExternalRolloutSeen { .. }
             | Event::BaselineCaptured { .. }
             | Event::TriggerFired { .. }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Checklist, GateRun, StepRecord};
+use super::{Checklist, DeployRun, GateRun, StepRecord};
 use crate::domain::playbook::{Step, StepKind, When};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,6 +17,10 @@ pub enum StepState {
     Overdue,
     /// A gate is running.
     Running,
+    /// A deploy step's changes were taken; its rollouts have not ended.
+    /// It counts as finished (the steps after it may go), but the release
+    /// is not out until they complete.
+    Deploying,
     /// A gate passed.
     Passed,
     /// A gate failed; it can be run again.
@@ -32,6 +36,7 @@ impl StepState {
             Self::Due => "due",
             Self::Overdue => "overdue",
             Self::Running => "running",
+            Self::Deploying => "deploying",
             Self::Passed => "passed",
             Self::Failed => "failed",
             Self::Skipped => "skipped",
@@ -41,7 +46,10 @@ impl StepState {
 
     /// Finished steps let the release move on.
     pub fn is_finished(self) -> bool {
-        matches!(self, Self::Passed | Self::Skipped | Self::Done)
+        matches!(
+            self,
+            Self::Passed | Self::Skipped | Self::Done | Self::Deploying
+        )
     }
 }
 
@@ -188,7 +196,14 @@ impl Checklist {
                 GateRun::NotRun => {}
             }
         } else if self.finished_at(step).is_some() {
-            return StepState::Done;
+            return match self.deploy_of(step) {
+                Some(run) if run.is_rolling() => StepState::Deploying,
+                Some(DeployRun {
+                    rollout: Some((_, false, _)),
+                    ..
+                }) => StepState::Failed,
+                _ => StepState::Done,
+            };
         }
         match self.due_at(step) {
             None => StepState::Pending,

@@ -460,3 +460,155 @@ fn a_deploy_requested_without_an_outcome_is_in_flight_until_it_finishes() {
     f.apply("dana", at, finished);
     assert!(f.checklist.deploy_in_flight.is_none());
 }
+
+mod outcomes {
+    use super::*;
+
+    fn deploy(f: &mut Fixture, at: chrono::DateTime<Utc>, step: &str) {
+        f.apply(
+            "dana",
+            at,
+            Event::DeployRequested {
+                version: "2.4.0".into(),
+                targets: vec!["production/checkout checkout=app:2.4.0".into()],
+                dry_run: false,
+            },
+        );
+        f.apply(
+            "dana",
+            at,
+            Event::DeployFinished {
+                ok: true,
+                results: vec!["production/checkout patched".into()],
+            },
+        );
+        f.apply("dana", at, Event::StepCompleted { step: step.into() });
+    }
+
+    fn done(f: &mut Fixture, at: chrono::DateTime<Utc>, step: &str) {
+        f.apply("dana", at, Event::StepCompleted { step: step.into() });
+    }
+
+    #[test]
+    fn upcoming_postponed_in_progress_then_released_once_the_rollout_completes_and_its_phase_is_done()
+     {
+        let mut f = Fixture::new();
+        assert_eq!(f.checklist.outcome(None), Outcome::Upcoming);
+        let to = t0() + Duration::days(2);
+        assert_eq!(f.checklist.outcome(Some(to)), Outcome::Postponed { to });
+
+        done(&mut f, t0(), "staging");
+        done(&mut f, t0() + Duration::minutes(10), "smoke");
+        let at = t0() + Duration::hours(1);
+        deploy(&mut f, at, "production");
+        assert_eq!(
+            f.checklist.outcome(Some(to)),
+            Outcome::InProgress { since: at },
+            "a deploy outweighs a postponement"
+        );
+        let step = f.checklist.playbook.step("production").unwrap().clone();
+        assert_eq!(f.checklist.state(&step, at), StepState::Deploying);
+        assert!(f.checklist.state(&step, at).is_finished());
+
+        let complete = at + Duration::minutes(4);
+        f.apply(
+            "dana",
+            complete,
+            Event::RolloutFinished {
+                ok: true,
+                detail: "production/checkout complete".into(),
+            },
+        );
+        assert_eq!(f.checklist.state(&step, complete), StepState::Done);
+        assert_eq!(
+            f.checklist.outcome(None),
+            Outcome::Released { at: complete }
+        );
+
+        // Rolled back after: rolled back.
+        let back = complete + Duration::minutes(20);
+        f.apply(
+            "dana",
+            back,
+            Event::RollbackStarted {
+                severity: crate::domain::rollback::Severity::P1,
+                reason: "errors".into(),
+                items: Vec::new(),
+                automatic: false,
+            },
+        );
+        assert_eq!(f.checklist.outcome(None), Outcome::RolledBack { at: back });
+    }
+
+    #[test]
+    fn a_release_is_not_out_while_its_phase_has_a_required_step_open_or_its_rollout_failed() {
+        let mut f = Fixture::new();
+        done(&mut f, t0(), "staging");
+        let at = t0() + Duration::hours(1);
+        deploy(&mut f, at, "production");
+        f.apply(
+            "dana",
+            at,
+            Event::RolloutFinished {
+                ok: true,
+                detail: "complete".into(),
+            },
+        );
+        assert!(
+            matches!(f.checklist.outcome(None), Outcome::InProgress { .. }),
+            "smoke is open"
+        );
+        done(&mut f, at + Duration::hours(1), "smoke");
+        assert_eq!(
+            f.checklist.outcome(None),
+            Outcome::Released {
+                at: at + Duration::hours(1)
+            }
+        );
+
+        let mut failed = Fixture::new();
+        done(&mut failed, t0(), "staging");
+        done(&mut failed, t0(), "smoke");
+        deploy(&mut failed, at, "production");
+        failed.apply(
+            "dana",
+            at,
+            Event::RolloutFinished {
+                ok: false,
+                detail: "production/checkout: exceeded its progress deadline".into(),
+            },
+        );
+        let step = failed
+            .checklist
+            .playbook
+            .step("production")
+            .unwrap()
+            .clone();
+        assert_eq!(failed.checklist.state(&step, at), StepState::Failed);
+        assert!(matches!(
+            failed.checklist.outcome(None),
+            Outcome::InProgress { .. }
+        ));
+    }
+
+    #[test]
+    fn an_abandoned_release_says_why_whatever_else_happened() {
+        let mut f = Fixture::new();
+        deploy(&mut f, t0(), "staging");
+        f.apply(
+            "erin",
+            t0() + Duration::hours(2),
+            Event::ReleaseAbandoned {
+                reason: "the payment provider is down".into(),
+            },
+        );
+        assert_eq!(
+            f.checklist.outcome(None),
+            Outcome::Abandoned {
+                at: t0() + Duration::hours(2),
+                reason: "the payment provider is down".into()
+            }
+        );
+        assert!(f.checklist.outcome(None).is_final());
+    }
+}
