@@ -67,6 +67,10 @@ pub enum CliCommand {
     },
     /// Print the release trains' releases with their freezes, windows and conflicts
     Calendar(CalendarArgs),
+    /// Print the delivery figures from the journals: deployment frequency,
+    /// lead time, change failure rate, time to restore (DORA) and more,
+    /// against [metrics]' targets, with the releases behind each
+    Metrics(MetricsArgs),
     /// Print the targets' rollout state and every signal's value, rules and
     /// trigger state once; exit 0 healthy, 1 a critical rule breached or
     /// firing or a rollout failed, 2 something unreadable, 3 warnings only
@@ -120,6 +124,19 @@ pub struct CalendarArgs {
     /// An iCalendar file (releases, freezes, announcements) with stable UIDs
     #[arg(long)]
     pub ics: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// How far back: a duration such as 90d or 12w (default: [metrics] window, 90d)
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// The window's end, YYYY-MM-DD in UTC (default: now)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// One JSON object, for scripts
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod check_config;
 pub mod git;
 pub mod history;
+pub mod metrics;
 pub mod output;
 pub mod sandbox;
 pub mod status;

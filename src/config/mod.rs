@@ -8,6 +8,7 @@ mod error;
 mod incident;
 mod locate;
 pub mod message_templates;
+mod metrics;
 pub mod paths;
 mod playbook_env;
 mod playbook_file;

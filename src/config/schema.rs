@@ -34,6 +34,8 @@ pub struct Config {
     pub signals: Vec<SignalConfig>,
     /// How rollbacks are verified and reported, and what a trigger starts.
     pub rollback: RollbackConfig,
+    /// The delivery figures' window and targets.
+    pub metrics: MetricsConfig,
     /// `[[repo]]`: the git repositories releases are cut from.
     #[serde(rename = "repo")]
     pub repos: Vec<RepoConfig>,
@@ -118,6 +120,24 @@ pub struct ComponentConfig {
     /// The targets that run it.
     #[serde(default)]
     pub targets: Vec<Spanned<String>>,
+}
+
+/// `[metrics]`: what `release-cockpit metrics` and `:metrics` measure against.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// The window unless `--since` says (90d).
+    pub window: Option<Spanned<String>>,
+    /// A hotfix this soon after a release makes it a failed change (7d).
+    pub hotfix_window: Option<Spanned<String>>,
+    /// Targets: at most this long from commit to production (`24h`).
+    pub lead_time: Option<Spanned<String>>,
+    /// At most this share of production releases failed (`5%`).
+    pub change_failure_rate: Option<Spanned<String>>,
+    /// At most this long from trigger to verified rollback (`1h`).
+    pub time_to_restore: Option<Spanned<String>>,
+    /// At least this many production deploys (`1/week`, `1/day`).
+    pub deployment_frequency: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

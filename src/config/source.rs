@@ -127,6 +127,8 @@ pub struct Settings {
     pub health: crate::domain::health::HealthSettings,
     pub signals: Vec<crate::domain::health::Signal>,
     pub rollback: crate::domain::rollback::RollbackSettings,
+    /// `[metrics]`: the delivery figures' window and targets.
+    pub delivery: crate::domain::delivery::DeliverySettings,
     /// `[rollback]`'s report, follow-ups and severity scale.
     pub incident: crate::domain::incident::IncidentSettings,
     /// `[[repo]]` and `[[component]]`.
@@ -179,6 +181,10 @@ impl LoadedConfig {
             .rollback()
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
+        let delivery = self
+            .delivery()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         let incident = self
             .incident()
             .map_err(|e| errors.extend(e))
@@ -199,6 +205,7 @@ impl LoadedConfig {
                 health,
                 signals,
                 rollback,
+                delivery,
                 incident,
                 repos,
                 channels,

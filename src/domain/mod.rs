@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod checklist;
 pub mod comms;
+pub mod delivery;
 pub mod display_time;
 pub mod events;
 pub mod health;

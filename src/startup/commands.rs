@@ -382,3 +382,67 @@ pub(super) fn git_command(
         }
     }
 }
+
+/// `metrics`: the figures over `--since` (or `[metrics] window`) up to
+/// `--until` (or now), from every journal of the store.
+pub(super) fn metrics_command(
+    cli: &Cli,
+    args: &crate::cli::args::MetricsArgs,
+    paths: Option<&Paths>,
+) -> i32 {
+    let source = resolve_source(cli, paths);
+    let demo = uses_demo_store(&source, paths, false);
+    let prepared = match prepared_or_said(source, paths) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    let settings = &prepared.settings.delivery;
+    let window = match args
+        .since
+        .as_deref()
+        .map(crate::domain::offset::parse_duration)
+    {
+        None => settings.window,
+        Some(Ok(window)) if window > chrono::Duration::zero() => window,
+        Some(Ok(_)) => {
+            eprintln!("error: --since must be longer than nothing, e.g. 90d");
+            return EXIT_USAGE;
+        }
+        Some(Err(error)) => {
+            eprintln!(
+                "error: --since: {}",
+                crate::cli::output::strip_controls(&error.0)
+            );
+            return EXIT_USAGE;
+        }
+    };
+    let until = match day(&args.until, "--until") {
+        Ok(until) => until.unwrap_or_else(Utc::now),
+        Err(error) => {
+            eprintln!(
+                "error: {}",
+                crate::cli::output::strip_controls(&error.to_string())
+            );
+            return EXIT_USAGE;
+        }
+    };
+    let store = release_store(paths, demo);
+    let (facts, unreadable) = crate::cli::metrics::facts(&store);
+    let figures = crate::domain::delivery::figures(&facts, settings, until - window, until);
+    for problem in &unreadable {
+        eprintln!(
+            "note: not counted, unreadable: {}",
+            crate::cli::output::strip_controls(problem)
+        );
+    }
+    if args.json {
+        let value = crate::cli::metrics::json(&figures, &unreadable);
+        print_json(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        ));
+    } else {
+        print_text(&crate::cli::metrics::text(&figures));
+    }
+    0
+}

@@ -95,6 +95,9 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
         }
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Status { json }) => Ok(status_command(&cli, *json, paths.as_ref())),
+        Some(CliCommand::Metrics(args)) => {
+            Ok(commands::metrics_command(&cli, args, paths.as_ref()))
+        }
         Some(CliCommand::Notes(args)) => Ok(git_command(&cli, paths.as_ref(), |repos| {
             crate::cli::git::notes(repos, args, Utc::now().date_naive())
         })),

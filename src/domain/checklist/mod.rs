@@ -137,6 +137,8 @@ pub struct RollbackRecord {
     /// Item key -> whether its revert went through.
     pub finished: BTreeMap<String, bool>,
     pub verified: Option<bool>,
+    /// Verified: from the trigger (or the rollback's start) to then.
+    pub time_to_restore: Option<chrono::Duration>,
     pub incident: Option<String>,
 }
 
@@ -271,6 +273,7 @@ impl Checklist {
                     items: items.clone(),
                     finished: BTreeMap::new(),
                     verified: None,
+                    time_to_restore: None,
                     incident: None,
                 });
             }
@@ -279,9 +282,16 @@ impl Checklist {
                     rollback.finished.insert(item.clone(), *ok);
                 }
             }
-            Event::RollbackVerified { ok, .. } => {
+            Event::RollbackVerified {
+                ok,
+                time_to_restore_secs,
+                ..
+            } => {
                 if let Some(rollback) = self.rollback.as_mut() {
                     rollback.verified = Some(*ok);
+                    rollback.time_to_restore = time_to_restore_secs
+                        .filter(|_| *ok)
+                        .and_then(chrono::Duration::try_seconds);
                 }
             }
             Event::IncidentDeclared {

@@ -302,6 +302,7 @@ fn a_rollback_cut_off_by_a_restart_resumes_where_the_journal_left_it() {
         items: vec![item("checkout"), item("billing")],
         finished: [("production/checkout".to_owned(), true)].into(),
         verified: None,
+        time_to_restore: None,
         incident: None,
     };
     let w = Wizard::resume(&record, Duration::minutes(5));
