@@ -1112,3 +1112,59 @@ fn the_rollout_pane_groups_targets_by_component() {
     press(&mut model, &["3", "z"]);
     insta::assert_snapshot!(render(&model, 120, 16).backend());
 }
+
+/// `:metrics` asks for the journals to be read, says so while they are,
+/// then shows the figures against their targets, the weeks and the
+/// releases behind them.
+#[test]
+fn metrics_view_shows_the_figures_the_weeks_and_the_releases() {
+    use chrono::{Duration, TimeZone, Utc};
+    use release_cockpit::app::Effect;
+    use release_cockpit::domain::checklist::Outcome;
+    use release_cockpit::domain::delivery::{DeliverySettings, ReleaseFacts, Target, figures};
+    use release_cockpit::domain::release::ReleaseType;
+
+    let mut model = sample_model_with_release();
+    press(&mut model, &[":"]);
+    for c in "metrics".chars() {
+        update(&mut model, Msg::Key(Key::char(c)));
+    }
+    let effects = update(&mut model, Msg::Key("enter".parse().unwrap()));
+    assert!(
+        matches!(effects.as_slice(), [Effect::ReadFigures { .. }]),
+        "{effects:?}"
+    );
+    let reading = screen_text(&render(&model, 120, 40));
+    assert!(reading.contains("Reading every journal"), "{reading}");
+
+    let at = |d: u32| Utc.with_ymd_and_hms(2026, 11, d, 10, 0, 0).unwrap();
+    let fact = |id: &str, kind, d: u32| ReleaseFacts {
+        id: id.into(),
+        kind,
+        outcome: Outcome::Released { at: at(d) },
+        deployed: Some(at(d)),
+        lead_times: vec![Duration::hours(20)],
+        rolled_back: None,
+        time_to_restore: None,
+        deploy_durations: vec![Duration::minutes(5)],
+    };
+    let mut bad = fact("minor-2.4.0-20261110", ReleaseType::Minor, 10);
+    bad.rolled_back = Some(at(10));
+    bad.time_to_restore = Some(Duration::minutes(18));
+    let facts = [
+        fact("minor-2.3.0-20261103", ReleaseType::Minor, 3),
+        bad,
+        fact("minor-2.5.0-20261117", ReleaseType::Minor, 17),
+    ];
+    let settings = DeliverySettings {
+        change_failure_rate: Some(Target {
+            at_most: true,
+            value: 15.0,
+            text: "15%".into(),
+        }),
+        ..DeliverySettings::default()
+    };
+    let read = figures(&facts, &settings, at(2) - Duration::hours(10), at(24));
+    update(&mut model, Msg::FiguresRead(Box::new(read)));
+    insta::assert_snapshot!(render(&model, 120, 40).backend());
+}

@@ -45,6 +45,12 @@ pub enum Effect {
         release: Option<Box<crate::domain::release::Release>>,
         read_for: crate::app::repo_reads::ReadFor,
     },
+    /// Read every journal for the delivery figures over `settings.window`
+    /// up to `until`: reported as `Msg::FiguresRead`.
+    ReadFigures {
+        settings: Box<crate::domain::delivery::DeliverySettings>,
+        until: chrono::DateTime<chrono::Utc>,
+    },
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
     OpenRelease { id: String },

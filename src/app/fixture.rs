@@ -54,6 +54,7 @@ pub fn sample_model() -> Model {
         messages: crate::config::message_templates::load(None).unwrap_or_default(),
         channels: Default::default(),
         alert_routes: Default::default(),
+        delivery: Default::default(),
     };
     Model::new(settings, now)
 }

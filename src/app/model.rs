@@ -48,6 +48,11 @@ pub enum Overlay {
     Notices {
         scroll: u16,
     },
+    /// `:metrics`: the delivery figures, `None` while the journals are read.
+    Metrics {
+        figures: Option<Box<crate::domain::delivery::Figures>>,
+        scroll: u16,
+    },
     /// A command target's latest run, `scroll` lines up from its end (0
     /// follows the output as it comes).
     RunLog {
@@ -238,6 +243,8 @@ pub struct Model {
     pub channels: crate::domain::comms::channel::Channels,
     /// `[[signal]] notify`: where alerts go.
     pub alert_routes: crate::domain::comms::routes::AlertRoutes,
+    /// `[metrics]`: the window and targets `:metrics` shows.
+    pub delivery: crate::domain::delivery::DeliverySettings,
     changed: bool,
 }
 
@@ -266,6 +273,7 @@ pub struct ModelSettings {
     pub messages: crate::domain::comms::template::Templates,
     pub channels: crate::domain::comms::channel::Channels,
     pub alert_routes: crate::domain::comms::routes::AlertRoutes,
+    pub delivery: crate::domain::delivery::DeliverySettings,
 }
 
 impl Model {
@@ -298,6 +306,7 @@ impl Model {
             messages,
             channels,
             alert_routes,
+            delivery,
         } = settings;
         Self {
             focus: Pane::Calendar,
@@ -328,6 +337,7 @@ impl Model {
             messages,
             channels,
             alert_routes,
+            delivery,
             changed: true,
         }
     }
@@ -353,6 +363,7 @@ impl Model {
             Some(Overlay::Prompt(_)) => Mode::Prompt,
             Some(Overlay::Details { .. }) => Mode::Details,
             Some(Overlay::Notices { .. }) => Mode::Notices,
+            Some(Overlay::Metrics { .. }) => Mode::Metrics,
             Some(Overlay::RunLog { .. }) => Mode::RunLog,
             Some(Overlay::Incident(_)) => Mode::IncidentForm,
             // Without a wizard the dialog has nothing to show: keys close it.

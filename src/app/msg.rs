@@ -69,4 +69,6 @@ pub enum Msg {
         read_for: crate::app::repo_reads::ReadFor,
         read: crate::domain::versioning::reading::RepoReading,
     },
+    /// The delivery figures were read (`Effect::ReadFigures`).
+    FiguresRead(Box<crate::domain::delivery::Figures>),
 }

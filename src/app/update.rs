@@ -229,6 +229,14 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 .collect()
         }
         Msg::ReposRead { read_for, read } => actions::versions::read(model, read_for, read),
+        Msg::FiguresRead(read) => {
+            // Shown if the view still waits for them; dropped if it closed.
+            if let Some(Overlay::Metrics { figures, .. }) = &mut model.overlay {
+                *figures = Some(read);
+                model.mark_changed();
+            }
+            Vec::new()
+        }
         Msg::RunOutput(output) => {
             let (target, started) =
                 crate::app::panes::run_log::apply(&mut model.rollout.runs, output);
@@ -300,6 +308,9 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         Overlay::Notices { scroll } => {
             model.overlay = overlay_keys::notices(scroll, input, model.notices.len())
         }
+        Overlay::Metrics { figures, scroll } => {
+            model.overlay = overlay_keys::metrics(figures, scroll, input)
+        }
         Overlay::RunLog { target, scroll } => {
             let lines = model.rollout.runs.get(&target).map_or(0, |r| r.lines.len());
             model.overlay = overlay_keys::run_log(target, scroll, input, lines)
@@ -357,6 +368,16 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Palette => model.overlay = Some(Overlay::Palette(Palette::default())),
         Command::Notices => model.overlay = Some(Overlay::Notices { scroll: 0 }),
+        Command::Metrics => {
+            model.overlay = Some(Overlay::Metrics {
+                figures: None,
+                scroll: 0,
+            });
+            return vec![Effect::ReadFigures {
+                settings: Box::new(model.delivery.clone()),
+                until: model.clock.now,
+            }];
+        }
         Command::FocusNext => model.focus = model.focus.next(),
         Command::FocusPrev => model.focus = model.focus.prev(),
         Command::FocusCalendar => model.focus = Pane::Calendar,
@@ -463,6 +484,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::HelpClose
         | Command::DetailsClose
         | Command::NoticesClose
+        | Command::MetricsClose
         | Command::RunLogClose
         | Command::HistoryClose
         | Command::PaletteRun

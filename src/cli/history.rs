@@ -16,7 +16,7 @@ pub fn releases(store: &ReleaseStore, now: DateTime<Utc>) -> String {
         "{:<32} {:<9} {:<9} {:<22} {:<9} {:<12} {}\n",
         "ID", "TYPE", "VERSION", "T-0", "STEPS", "OUTCOME", "LEAD TIME"
     );
-    let changes = calendar_changes(store);
+    let changes = crate::session::delivery::calendar_changes(store);
     for id in store.list() {
         match open_release_read_only(store, &id) {
             Ok(ReadOnly { checklist, .. }) => {
@@ -47,16 +47,6 @@ pub fn releases(store: &ReleaseStore, now: DateTime<Utc>) -> String {
         }
     }
     out
-}
-
-/// The calendar's changes (postponements) as its journal has them; none
-/// when it cannot be read (`calendar` says why).
-pub fn calendar_changes(store: &ReleaseStore) -> crate::domain::calendar::Changes {
-    let records = crate::session::CalendarJournal::for_store(store)
-        .read()
-        .map(|(records, _)| records)
-        .unwrap_or_default();
-    crate::domain::calendar::Changes::from_records(&records)
 }
 
 /// `median 27h (3 commits)` once the release is in production; `-` when

@@ -5,26 +5,7 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use crate::domain::delivery::{Figure, Figures, ReleaseFacts};
-use crate::session::{ReleaseStore, open_release_read_only};
-
-/// Every release's facts, and the ids of journals that could not be read.
-pub fn facts(store: &ReleaseStore) -> (Vec<ReleaseFacts>, Vec<String>) {
-    let changes = crate::cli::history::calendar_changes(store);
-    let mut facts = Vec::new();
-    let mut unreadable = Vec::new();
-    for id in store.list() {
-        match open_release_read_only(store, &id) {
-            Ok(read) => {
-                let release = &read.checklist.release;
-                let postponed = changes.postponed_to(&release.name, release.t0);
-                facts.push(ReleaseFacts::of(&read.checklist, postponed));
-            }
-            Err(error) => unreadable.push(format!("{id}: {error}")),
-        }
-    }
-    (facts, unreadable)
-}
+use crate::domain::delivery::{Figure, Figures, shown};
 
 /// The figures, each with its target and what it counted.
 pub fn text(figures: &Figures) -> String {
@@ -122,18 +103,4 @@ fn figure_json(figure: &Figure) -> Value {
         "releases": figure.releases,
         "basis": figure.basis,
     })
-}
-
-/// `1.25/week`, `27h`, `18m`, `14%`.
-pub fn shown(value: f64, unit: &str) -> String {
-    match unit {
-        "per week" => format!("{value}/week"),
-        "percent" => format!("{value}%"),
-        "hours" if value >= 48.0 => format!("{:.1}d", value / 24.0),
-        "hours" if value < 1.0 => format!("{:.0}m", value * 60.0),
-        "hours" => format!("{value:.1}h"),
-        "minutes" if value >= 120.0 => format!("{:.1}h", value / 60.0),
-        "minutes" => format!("{value:.0}m"),
-        _ => format!("{value} {unit}"),
-    }
 }

@@ -419,6 +419,23 @@ impl EffectRunner for Runner {
                     let _ = mailbox.send(Msg::ReposRead { read_for, read });
                 });
             }
+            Effect::ReadFigures { settings, until } => {
+                let mailbox = self.mailbox.clone();
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let (facts, unreadable) = crate::session::delivery::release_facts(&store);
+                    for problem in unreadable {
+                        tracing::info!(problem, "a journal not counted in the figures");
+                    }
+                    let figures = crate::domain::delivery::figures(
+                        &facts,
+                        &settings,
+                        until - settings.window,
+                        until,
+                    );
+                    let _ = mailbox.send(Msg::FiguresRead(Box::new(figures)));
+                });
+            }
             Effect::RememberView(remembered) => {
                 if let Some(writer) = &self.writer {
                     let path = writer.journal.path().with_extension("view");

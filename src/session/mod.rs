@@ -3,6 +3,7 @@
 pub mod calendar_journal;
 pub mod calendar_setup;
 pub mod current_release;
+pub mod delivery;
 pub mod journal;
 pub mod lock;
 pub mod open;

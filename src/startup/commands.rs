@@ -427,7 +427,7 @@ pub(super) fn metrics_command(
         }
     };
     let store = release_store(paths, demo);
-    let (facts, unreadable) = crate::cli::metrics::facts(&store);
+    let (facts, unreadable) = crate::session::delivery::release_facts(&store);
     let figures = crate::domain::delivery::figures(&facts, settings, until - window, until);
     for problem in &unreadable {
         eprintln!(

@@ -574,6 +574,7 @@ fn model_settings(
         messages: settings.messages.clone(),
         channels: settings.channels.clone(),
         alert_routes: settings.alert_routes.clone(),
+        delivery: settings.delivery.clone(),
     }
 }
 

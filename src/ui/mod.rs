@@ -16,6 +16,7 @@ mod incident;
 mod key_names;
 pub mod layout;
 mod message_preview;
+mod metrics;
 mod notices;
 mod palette;
 mod panes;
@@ -86,6 +87,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
             details::render(frame, area, step, *scroll, model, theme)
         }
         Some(Overlay::Notices { scroll }) => notices::render(frame, area, *scroll, model, theme),
+        Some(Overlay::Metrics { figures, scroll }) => {
+            metrics::render(frame, area, figures.as_deref(), *scroll, model, theme)
+        }
         Some(Overlay::RunLog { target, scroll }) => {
             run_log::render(frame, area, target, *scroll, model, theme)
         }

@@ -37,6 +37,21 @@ pub fn notices(scroll: u16, input: Input, entries: usize) -> Option<Overlay> {
     }
 }
 
+/// The delivery figures: scrolled, or closed.
+pub fn metrics(
+    figures: Option<Box<crate::domain::delivery::Figures>>,
+    scroll: u16,
+    input: Input,
+) -> Option<Overlay> {
+    match input {
+        Input::Command(Command::MetricsClose) => None,
+        input => Some(Overlay::Metrics {
+            figures,
+            scroll: line_scrolled(scroll, input, 200),
+        }),
+    }
+}
+
 /// A command's output, scrolled up from its end (its newest line), or closed.
 pub fn run_log(target: String, scroll: u16, input: Input, lines: usize) -> Option<Overlay> {
     let max = u16::try_from(lines.saturating_sub(1)).unwrap_or(u16::MAX);

@@ -26,6 +26,8 @@ pub enum Scope {
     Prompt,
     /// The notice log (`:notices`).
     Notices,
+    /// The delivery figures (`:metrics`).
+    Metrics,
     /// A command target's deploy or rollback output.
     RunLog,
     /// The one confirmation dialog: quit, deploy, a deploying command step, the rollback.
@@ -41,7 +43,7 @@ pub enum Scope {
 
 impl Scope {
     /// In the order the help lists them.
-    pub const ALL: [Scope; 22] = [
+    pub const ALL: [Scope; 23] = [
         Scope::Global,
         Scope::Checklist,
         Scope::Calendar,
@@ -56,6 +58,7 @@ impl Scope {
         Scope::Palette,
         Scope::Prompt,
         Scope::Notices,
+        Scope::Metrics,
         Scope::RunLog,
         Scope::Confirm,
         Scope::RollbackAssess,
@@ -108,6 +111,7 @@ impl Scope {
             Scope::Palette => "Command palette",
             Scope::Prompt => "Prompts: reasons, notes, releases",
             Scope::Notices => "Notice log",
+            Scope::Metrics => "Delivery figures (:metrics)",
             Scope::RunLog => "Command output (Rollout pane, l)",
             Scope::Confirm => {
                 "Confirmations: quit, deploy, deploying command step, early completion, rollback (default: cancel)"
@@ -136,6 +140,7 @@ pub enum Mode {
     Palette,
     Prompt,
     Notices,
+    Metrics,
     RunLog,
     /// A confirmation answered with a key: `y`, or anything else to cancel.
     Confirm,
@@ -150,7 +155,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 19] = [
+    pub const ALL: [Mode; 20] = [
         Mode::Calendar,
         Mode::Checklist,
         Mode::Rollout,
@@ -161,6 +166,7 @@ impl Mode {
         Mode::Palette,
         Mode::Prompt,
         Mode::Notices,
+        Mode::Metrics,
         Mode::RunLog,
         Mode::Confirm,
         Mode::ConfirmTyped,
@@ -185,6 +191,7 @@ impl Mode {
             Mode::Palette => &[Scope::Palette, Scope::Text, Scope::List],
             Mode::Prompt => &[Scope::Prompt, Scope::Text],
             Mode::Notices => &[Scope::Notices, Scope::Scroll, Scope::List],
+            Mode::Metrics => &[Scope::Metrics, Scope::Scroll, Scope::List],
             Mode::RunLog => &[Scope::RunLog, Scope::Scroll, Scope::List],
             Mode::Confirm => &[Scope::Confirm],
             Mode::ConfirmTyped => &[Scope::Confirm, Scope::Text],
@@ -213,6 +220,7 @@ impl Mode {
             | Mode::Details
             | Mode::History
             | Mode::Notices
+            | Mode::Metrics
             | Mode::RunLog
             | Mode::Confirm
             | Mode::RollbackFixForward
@@ -637,6 +645,14 @@ command_table! {
         writes: true,
         doc: "Start a new release: type, version, T-0",
     },
+    Metrics {
+        name: "metrics",
+        keys: [],
+        scope: Global,
+        hint: None,
+        writes: false,
+        doc: "Delivery figures (DORA) from every journal, against [metrics]' targets",
+    },
     AbandonRelease {
         name: "release-abandon",
         keys: [],
@@ -748,6 +764,14 @@ command_table! {
         hint: Some("close"),
         writes: false,
         doc: "Close the revision history (so does any key it does not use)",
+    },
+    MetricsClose {
+        name: "metrics-close",
+        keys: ["esc", "enter", "q"],
+        scope: Metrics,
+        hint: Some("close"),
+        writes: false,
+        doc: "Close the delivery figures",
     },
     NoticesClose {
         name: "notices-close",

@@ -49,6 +49,12 @@ pub struct Figures {
     pub weeks: Vec<Week>,
 }
 
+// The values are counts, shares and medians of durations, rounded: never
+// NaN, so equal is equal (the model, which holds them, compares whole).
+impl Eq for Figure {}
+impl Eq for Week {}
+impl Eq for Figures {}
+
 pub fn figures(
     facts: &[ReleaseFacts],
     settings: &DeliverySettings,
@@ -242,6 +248,20 @@ fn weekly(
         start += Duration::weeks(1);
     }
     weeks
+}
+
+/// A value in its unit as a person reads it: `1.25/week`, `27h`, `18m`, `14%`.
+pub fn shown(value: f64, unit: &str) -> String {
+    match unit {
+        "per week" => format!("{value}/week"),
+        "percent" => format!("{value}%"),
+        "hours" if value >= 48.0 => format!("{:.1}d", value / 24.0),
+        "hours" if value < 1.0 => format!("{:.0}m", value * 60.0),
+        "hours" => format!("{value:.1}h"),
+        "minutes" if value >= 120.0 => format!("{:.1}h", value / 60.0),
+        "minutes" => format!("{value:.0}m"),
+        _ => format!("{value} {unit}"),
+    }
 }
 
 fn figure(

@@ -8,5 +8,5 @@ mod figures;
 mod targets;
 
 pub use facts::ReleaseFacts;
-pub use figures::{Figure, Figures, Week, figures};
+pub use figures::{Figure, Figures, Week, figures, shown};
 pub use targets::{DeliverySettings, Target};

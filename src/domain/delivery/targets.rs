@@ -39,6 +39,10 @@ pub struct Target {
     pub text: String,
 }
 
+// A target's value comes from the config, checked finite: never NaN.
+impl Eq for Target {}
+impl Eq for DeliverySettings {}
+
 impl Target {
     pub fn met_by(&self, value: f64) -> bool {
         if self.at_most {
