@@ -71,6 +71,10 @@ pub enum CliCommand {
     /// lead time, change failure rate, time to restore (DORA) and more,
     /// against [metrics]' targets, with the releases behind each
     Metrics(MetricsArgs),
+    /// Wait until the release's rollouts are complete and every signal has
+    /// held through [rollback] verify, printing progress; exit 0 healthy,
+    /// 1 a trigger fired or a rollout failed, 2 an error, 3 the timeout
+    Watch(WatchArgs),
     /// Print the targets' rollout state and every signal's value, rules and
     /// trigger state once; exit 0 healthy, 1 a critical rule breached or
     /// firing or a rollout failed, 2 something unreadable, 3 warnings only
@@ -124,6 +128,16 @@ pub struct CalendarArgs {
     /// An iCalendar file (releases, freezes, announcements) with stable UIDs
     #[arg(long)]
     pub ics: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The release whose last deploy is watched (default: the current one)
+    #[arg(long, value_name = "ID")]
+    pub release: Option<String>,
+    /// Give up after this long, exit 3
+    #[arg(long, value_name = "DURATION", default_value = "30m")]
+    pub timeout: String,
 }
 
 #[derive(Debug, Args)]

@@ -11,5 +11,6 @@ pub mod metrics;
 pub mod output;
 pub mod sandbox;
 pub mod status;
+pub mod watch;
 
 pub use args::{CalendarArgs, Cli, CliCommand, NotesArgs, SandboxArgs, StartArgs, VersionArgs};

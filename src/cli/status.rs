@@ -61,6 +61,26 @@ pub async fn gather(
         .iter()
         .filter_map(|s| baseline(&s.name).map(|b| (s.name.clone(), b)))
         .collect();
+    let (targets, readings) = read_once(targets, state_dir, &signals, chart).await;
+    let mut health = HealthState::new(signals, chart);
+    for update in readings {
+        health.apply(update, &baseline, Utc::now());
+    }
+    Report {
+        targets,
+        health,
+        baselines,
+        deployed,
+    }
+}
+
+/// Every target's state and every signal's reading, once.
+pub async fn read_once(
+    targets: crate::config::Targets,
+    state_dir: &std::path::Path,
+    signals: &[Signal],
+    chart: chrono::Duration,
+) -> (Vec<RolloutUpdate>, Vec<SignalUpdate>) {
     let commands = futures::future::join_all(
         targets
             .command
@@ -88,17 +108,7 @@ pub async fn gather(
             first
         }
     }));
-    let (targets, readings) = futures::join!(rollouts, readings);
-    let mut health = HealthState::new(signals, chart);
-    for update in readings {
-        health.apply(update, &baseline, Utc::now());
-    }
-    Report {
-        targets,
-        health,
-        baselines,
-        deployed,
-    }
+    futures::join!(rollouts, readings)
 }
 
 /// A command target as its ledger has it, and as its `status` says when it

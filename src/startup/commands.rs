@@ -240,24 +240,7 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         let kubeconfig =
             std::env::temp_dir().join(format!("release-cockpit-status-{}", std::process::id()));
         let _sandbox = if demo_world {
-            let served = crate::demo::cluster::start(
-                &mut targets.kubernetes,
-                &mut signals,
-                kubeconfig.clone(),
-                "status",
-                1,
-                &store.dir().join(crate::demo::cluster::CLAIM_FILE),
-                false,
-            )
-            .await;
-            served
-                .map_err(|problem| {
-                    eprintln!(
-                        "warning: {}",
-                        crate::cli::output::strip_controls(&problem.to_string())
-                    )
-                })
-                .ok()
+            joined_demo_world(&mut targets, &mut signals, &kubeconfig, &store, "status").await
         } else {
             None
         };
@@ -445,4 +428,126 @@ pub(super) fn metrics_command(
         print_text(&crate::cli::metrics::text(&figures));
     }
     0
+}
+
+/// The demo's cluster for a subcommand that reads it (`status`, `watch`):
+/// joined, or served by this process while it runs; its targets and
+/// signals pointed at it. `None`, with a warning, when it cannot be.
+async fn joined_demo_world(
+    targets: &mut crate::config::Targets,
+    signals: &mut [crate::domain::health::Signal],
+    kubeconfig: &std::path::Path,
+    store: &ReleaseStore,
+    operator: &str,
+) -> Option<crate::demo::cluster::DemoWorld> {
+    crate::demo::cluster::start(
+        &mut targets.kubernetes,
+        signals,
+        kubeconfig.to_path_buf(),
+        operator,
+        1,
+        &store.dir().join(crate::demo::cluster::CLAIM_FILE),
+        false,
+    )
+    .await
+    .map_err(|problem| {
+        eprintln!(
+            "warning: {}",
+            crate::cli::output::strip_controls(&problem.to_string())
+        )
+    })
+    .ok()
+}
+
+/// `watch`: until the release's rollouts are complete and every signal has
+/// held for `[rollback] verify`, or something fails, or `--timeout`.
+pub(super) fn watch_command(
+    cli: &Cli,
+    args: &crate::cli::args::WatchArgs,
+    paths: Option<&Paths>,
+) -> i32 {
+    let source = resolve_source(cli, paths);
+    let demo = uses_demo_store(&source, paths, false);
+    let prepared = match prepared_or_said(source, paths) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    let timeout = match crate::domain::offset::parse_duration(&args.timeout) {
+        Ok(timeout) if timeout > chrono::Duration::zero() => timeout,
+        Ok(_) => {
+            eprintln!("error: --timeout must be longer than nothing, e.g. 30m");
+            return EXIT_USAGE;
+        }
+        Err(error) => {
+            eprintln!(
+                "error: --timeout: {}",
+                crate::cli::output::strip_controls(&error.0)
+            );
+            return EXIT_USAGE;
+        }
+    };
+    let store = release_store(paths, demo);
+    let checklist = match &args.release {
+        Some(id) => match crate::session::open_release_read_only(&store, id) {
+            Ok(read) => Some(read.checklist),
+            Err(error) => {
+                eprintln!(
+                    "error: release {}: {}",
+                    crate::cli::output::strip_controls(id),
+                    crate::cli::output::strip_controls(&error.to_string())
+                );
+                return crate::cli::watch::EXIT_ERROR;
+            }
+        },
+        None => open_current(&store, &prepared.playbooks, false, true, chrono_tz::UTC).checklist,
+    };
+    let deployed = checklist
+        .as_ref()
+        .and_then(|c| c.deploys.runs.iter().rev().find(|r| !r.external))
+        .map(|r| r.targets.clone())
+        .unwrap_or_default();
+    let baselines = checklist
+        .as_ref()
+        .map(|c| {
+            c.baselines
+                .iter()
+                .filter_map(|(k, v)| v.map(|n| (k.clone(), n.0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let runtime = match async_runtime() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return crate::cli::watch::EXIT_ERROR;
+        }
+    };
+    let mut targets = prepared.settings.targets.clone();
+    let mut signals = prepared.settings.signals.clone();
+    let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    runtime.block_on(async {
+        let kubeconfig =
+            std::env::temp_dir().join(format!("release-cockpit-watch-{}", std::process::id()));
+        let _sandbox = if demo_world {
+            joined_demo_world(&mut targets, &mut signals, &kubeconfig, &store, "watch").await
+        } else {
+            None
+        };
+        let plan = crate::cli::watch::Watch {
+            targets,
+            state_dir: super::targets_state_dir(paths, demo_world),
+            signals,
+            chart: prepared.settings.health.chart,
+            verify: prepared.settings.rollback.verify,
+            timeout,
+            deployed,
+            baselines,
+        };
+        let code = crate::cli::watch::watch(plan, |line| {
+            print_text(&format!("{}\n", line));
+        })
+        .await;
+        let _ = std::fs::remove_file(&kubeconfig);
+        code
+    })
 }

@@ -98,6 +98,7 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
         Some(CliCommand::Metrics(args)) => {
             Ok(commands::metrics_command(&cli, args, paths.as_ref()))
         }
+        Some(CliCommand::Watch(args)) => Ok(commands::watch_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Notes(args)) => Ok(git_command(&cli, paths.as_ref(), |repos| {
             crate::cli::git::notes(repos, args, Utc::now().date_naive())
         })),
