@@ -75,6 +75,9 @@ pub enum CliCommand {
     /// held through [rollback] verify, printing progress; exit 0 healthy,
     /// 1 a trigger fired or a rollout failed, 2 an error, 3 the timeout
     Watch(WatchArgs),
+    /// Complete, skip or approve a step of the current release by the
+    /// cockpit's rules, for scripts; refused while a cockpit writes it
+    Step(StepArgs),
     /// Print the targets' rollout state and every signal's value, rules and
     /// trigger state once; exit 0 healthy, 1 a critical rule breached or
     /// firing or a rollout failed, 2 something unreadable, 3 warnings only
@@ -128,6 +131,31 @@ pub struct CalendarArgs {
     /// An iCalendar file (releases, freezes, announcements) with stable UIDs
     #[arg(long)]
     pub ics: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StepArgs {
+    /// complete, skip or approve
+    #[arg(value_enum)]
+    pub action: StepAction,
+    /// The step's id, as the Checklist's details and `history` show it
+    pub step: String,
+    /// Why (skip needs one)
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The release (default: the current one)
+    #[arg(long, value_name = "ID")]
+    pub release: Option<String>,
+    /// Complete a step due far ahead without asking
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StepAction {
+    Complete,
+    Skip,
+    Approve,
 }
 
 #[derive(Debug, Args)]

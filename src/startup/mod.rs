@@ -29,6 +29,7 @@ use crate::session::open::parse_version;
 use crate::session::{NewRelease, ReleaseStore, start_release};
 
 mod commands;
+mod headless;
 pub mod logging;
 mod notify;
 use commands::{
@@ -99,6 +100,7 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
             Ok(commands::metrics_command(&cli, args, paths.as_ref()))
         }
         Some(CliCommand::Watch(args)) => Ok(commands::watch_command(&cli, args, paths.as_ref())),
+        Some(CliCommand::Step(args)) => Ok(headless::step_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Notes(args)) => Ok(git_command(&cli, paths.as_ref(), |repos| {
             crate::cli::git::notes(repos, args, Utc::now().date_naive())
         })),

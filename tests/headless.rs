@@ -1,0 +1,137 @@
+//! `release-cockpit step complete|skip|approve`: the Checklist's rules from
+//! the command line, journaled by the binary, refused while a cockpit holds
+//! the release's lock, and never running what only the cockpit runs.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_release-cockpit");
+
+fn run(args: &[&str], home: &Path, user: &str) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("USER", user)
+        .env_remove("LOGNAME")
+        .env_remove("RELEASE_COCKPIT_CONFIG")
+        .output()
+        .unwrap()
+}
+
+fn said(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A minor release two days ahead, started by alice, in a real store.
+fn started() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/release-cockpit/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "[ui]\n").unwrap();
+    let at = (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d %H:%M UTC")
+        .to_string();
+    let out = run(
+        &[
+            "start",
+            "--type",
+            "minor",
+            "--version",
+            "2.4.0",
+            "--at",
+            &at,
+        ],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    home
+}
+
+fn history(home: &Path) -> String {
+    said(&run(&["history"], home, "alice"))
+}
+
+#[test]
+fn complete_skip_and_approve_are_journaled_by_the_checklists_rules() {
+    let home = started();
+    let out = run(&["step", "complete", "announce"], home.path(), "alice");
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(said(&out).contains("announce: completed"), "{}", said(&out));
+
+    let out = run(&["step", "skip", "code-quality"], home.path(), "alice");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a reason is needed: {}",
+        said(&out)
+    );
+    let out = run(
+        &["step", "skip", "code-quality", "--reason", "CI is green"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+
+    let out = run(&["step", "approve", "team-approval"], home.path(), "alice");
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(
+        said(&out).contains("self-approval refused"),
+        "{}",
+        said(&out)
+    );
+    let out = run(&["step", "approve", "team-approval"], home.path(), "bob");
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+
+    let trail = history(home.path());
+    for line in ["completed", "skipped: CI is green", "approved"] {
+        assert!(trail.contains(line), "{line}: {trail}");
+    }
+    assert!(trail.contains("bob"), "who approved: {trail}");
+}
+
+#[test]
+fn what_go_no_go_holds_or_no_step_is_refused_and_not_journaled() {
+    let home = started();
+    let before = history(home.path());
+    let out = run(
+        &["step", "complete", "deploy-production"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(said(&out).contains("go/no-go"), "{}", said(&out));
+
+    let out = run(&["step", "complete", "no-such-step"], home.path(), "alice");
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert_eq!(history(home.path()), before, "nothing was journaled");
+}
+
+#[test]
+fn a_release_another_process_writes_is_refused_with_its_name() {
+    let home = started();
+    let store = release_cockpit::session::ReleaseStore::new(
+        home.path().join("state/release-cockpit/releases"),
+    );
+    let id = store.list().into_iter().next().unwrap();
+    let lock = release_cockpit::session::lock::acquire(&store.lock_path(&id).unwrap()).unwrap();
+    assert!(matches!(
+        lock,
+        release_cockpit::session::lock::LockOutcome::Acquired { .. }
+    ));
+    let out = run(&["step", "complete", "announce"], home.path(), "alice");
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    let holder = release_cockpit::session::lock::holder_name();
+    assert!(
+        said(&out).contains(&holder),
+        "names {holder}: {}",
+        said(&out)
+    );
+    drop(lock);
+}
