@@ -153,28 +153,27 @@ pub(super) fn step_command(cli: &Cli, args: &StepArgs, paths: Option<&Paths>) ->
     let mut recorded_any = false;
     while !effects.is_empty() {
         let mut next = Vec::new();
+        // Only journal lines: the rest (a gate, a send) is the cockpit's.
         for effect in effects {
-            match effect {
-                Effect::Record(event) => {
-                    let operator = model.operator.name.clone();
-                    match journal.append(&operator, Utc::now(), event) {
-                        Ok(recorded) => {
-                            println!(
-                                "#{} {}: {}",
-                                recorded.seq,
-                                strip_controls(&args.step),
-                                strip_controls(&recorded.event.describe_in(zone))
-                            );
-                            recorded_any = true;
-                            next.extend(crate::app::update(&mut model, Msg::Recorded(recorded)));
-                        }
-                        Err(error) => {
-                            eprintln!("error: not recorded, so not done: {error}");
-                            return EXIT_REFUSED;
-                        }
-                    }
+            let Effect::Record(event) = effect else {
+                continue;
+            };
+            let operator = model.operator.name.clone();
+            match journal.append(&operator, Utc::now(), event) {
+                Ok(recorded) => {
+                    println!(
+                        "#{} {}: {}",
+                        recorded.seq,
+                        strip_controls(&args.step),
+                        strip_controls(&recorded.event.describe_in(zone))
+                    );
+                    recorded_any = true;
+                    next.extend(crate::app::update(&mut model, Msg::Recorded(recorded)));
                 }
-                _ => {}
+                Err(error) => {
+                    eprintln!("error: not recorded, so not done: {error}");
+                    return EXIT_REFUSED;
+                }
             }
         }
         effects = next;
