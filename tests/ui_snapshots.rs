@@ -1168,3 +1168,27 @@ fn metrics_view_shows_the_figures_the_weeks_and_the_releases() {
     update(&mut model, Msg::FiguresRead(Box::new(read)));
     insta::assert_snapshot!(render(&model, 120, 40).backend());
 }
+
+/// A release of no train (a hotfix) is on the calendar too: marked on its
+/// day, and listed there as ad hoc.
+#[test]
+fn an_ad_hoc_release_is_on_its_day() {
+    let mut model = sample_model_with_release();
+    let day = model.calendar.selected;
+    let t0 = model.calendar.day_start(day) + chrono::Duration::hours(15);
+    model
+        .calendar
+        .releases
+        .push(release_cockpit::app::panes::calendar::KnownRelease {
+            id: "hotfix-2.3.2-x".into(),
+            name: "hotfix".into(),
+            t0,
+            version: semver::Version::new(2, 3, 2),
+        });
+    let screen = screen_text(&render(&model, 200, 50));
+    let line = screen
+        .lines()
+        .find(|l| l.contains("hotfix") && l.contains("ad hoc"))
+        .unwrap_or_else(|| panic!("the ad hoc release:\n{screen}"));
+    assert!(line.contains("2.3.2"), "{line}");
+}

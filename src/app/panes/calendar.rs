@@ -109,6 +109,15 @@ impl CalendarState {
             .filter(move |(_, o)| o.t0.with_timezone(&self.zone).date_naive() == day)
     }
 
+    /// Releases of no train (a hotfix, an emergency, one started by hand)
+    /// whose T-0 is on `day` in the operator's zone.
+    pub fn ad_hoc_on(&self, day: NaiveDate) -> impl Iterator<Item = &KnownRelease> {
+        self.releases.iter().filter(move |r| {
+            self.calendar.train(&r.name).is_none()
+                && r.t0.with_timezone(&self.zone).date_naive() == day
+        })
+    }
+
     pub fn day_releases(&self) -> Vec<(usize, &Occurrence)> {
         self.releases_on(self.selected).collect()
     }

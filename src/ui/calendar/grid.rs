@@ -36,6 +36,7 @@ fn marks(view: &CalendarState, day: NaiveDate) -> DayMarks {
         }
         marks.frozen |= o.freeze.is_some_and(|f| f < end && o.t0 > start);
     }
+    marks.releases += view.ad_hoc_on(day).count();
     marks.blackout = view
         .calendar
         .blackouts

@@ -28,7 +28,8 @@ pub fn day(view: &CalendarState, model: &Model, theme: &Theme) -> Vec<Line<'stat
         theme.style(Role::Text).add_modifier(Modifier::BOLD),
     )];
     let releases = view.day_releases();
-    if releases.is_empty() {
+    let ad_hoc: Vec<_> = view.ad_hoc_on(view.selected).collect();
+    if releases.is_empty() && ad_hoc.is_empty() {
         lines.push(Line::styled(
             "no release this day",
             theme.style(Role::Muted),
@@ -39,7 +40,40 @@ pub fn day(view: &CalendarState, model: &Model, theme: &Theme) -> Vec<Line<'stat
         lines.push(release_line(view, model, o, picked, theme));
         lines.extend(status_lines(view, *index, o, theme));
     }
+    for known in ad_hoc {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(
+                known.name.clone(),
+                theme.style(Role::Accent).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(
+                    " {} {} · ad hoc{}",
+                    display_time::date_time(known.t0, view.zone),
+                    known.version,
+                    open_outcome(model, &known.id)
+                ),
+                theme.style(Role::Muted),
+            ),
+        ]));
+    }
     lines
+}
+
+/// ` (open, released)` for the release open now; nothing for another.
+fn open_outcome(model: &Model, id: &str) -> String {
+    match model.release_outcome() {
+        Some(outcome)
+            if model
+                .release
+                .as_ref()
+                .is_some_and(|r| r.checklist.release.id == id) =>
+        {
+            format!(" (open, {})", outcome.name())
+        }
+        _ => String::new(),
+    }
 }
 
 fn release_line(
@@ -84,7 +118,7 @@ fn release_line(
                     .as_ref()
                     .map_or("", |r| r.checklist.release.id.as_str()) =>
         {
-            format!(" · {} (open)", known.version)
+            format!(" · {}{}", known.version, open_outcome(model, &known.id))
         }
         Some(known) => format!(" · {} started", known.version),
         None if o.is_skipped() => String::new(),
