@@ -75,6 +75,7 @@ fn shipped(store: &ReleaseStore, spec: &str, commits: &[i64], rollout: i64) -> O
             version: version.clone(),
             targets: vec![format!("production/checkout checkout=shop/app:{version}")],
             dry_run: false,
+            step: Some("deploy-production".into()),
         },
     );
     record(

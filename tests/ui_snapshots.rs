@@ -516,6 +516,7 @@ fn health_model() -> Model {
             version: "2.4.0".into(),
             targets: vec!["production/checkout".into()],
             dry_run: false,
+            step: None,
         },
     };
     let baseline = Recorded {
@@ -1149,6 +1150,13 @@ fn metrics_view_shows_the_figures_the_weeks_and_the_releases() {
         deploy_durations: vec![Duration::minutes(5)],
     };
     let mut bad = fact("minor-2.4.0-20261110", ReleaseType::Minor, 10);
+    let stale = figures(&[], &DeliverySettings::default(), at(1), at(2));
+    update(&mut model, Msg::FiguresRead(Box::new(stale)));
+    let still = screen_text(&render(&model, 120, 40));
+    assert!(
+        still.contains("Reading every journal"),
+        "another window's read is not shown: {still}"
+    );
     bad.rolled_back = Some(at(10));
     bad.time_to_restore = Some(Duration::minutes(18));
     let facts = [
@@ -1164,7 +1172,13 @@ fn metrics_view_shows_the_figures_the_weeks_and_the_releases() {
         }),
         ..DeliverySettings::default()
     };
-    let read = figures(&facts, &settings, at(2) - Duration::hours(10), at(24));
+    // For the window the view asked for, which ends now.
+    let read = figures(
+        &facts,
+        &settings,
+        at(2) - Duration::hours(10),
+        model.clock.now,
+    );
     update(&mut model, Msg::FiguresRead(Box::new(read)));
     insta::assert_snapshot!(render(&model, 120, 40).backend());
 }

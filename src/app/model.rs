@@ -51,6 +51,9 @@ pub enum Overlay {
     /// `:metrics`: the delivery figures, `None` while the journals are read.
     Metrics {
         figures: Option<Box<crate::domain::delivery::Figures>>,
+        /// The end of the window asked for: a read for an earlier one (the
+        /// view closed and opened again) is not this view's.
+        asked: chrono::DateTime<chrono::Utc>,
         scroll: u16,
     },
     /// A command target's latest run, `scroll` lines up from its end (0

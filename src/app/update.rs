@@ -199,6 +199,10 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             {
                 wizard.start_failed(&error);
             }
+            // A verdict not on disk is asked again at the next snapshot.
+            if let (Event::RolloutFinished { .. }, Some(view)) = (&*event, model.release.as_mut()) {
+                view.verdict_asked = None;
+            }
             model.fail(format!(
                 "not recorded, so not done: {} ({error})",
                 event.describe_in(model.clock.zone)
@@ -231,7 +235,9 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::ReposRead { read_for, read } => actions::versions::read(model, read_for, read),
         Msg::FiguresRead(read) => {
             // Shown if the view still waits for them; dropped if it closed.
-            if let Some(Overlay::Metrics { figures, .. }) = &mut model.overlay {
+            if let Some(Overlay::Metrics { figures, asked, .. }) = &mut model.overlay
+                && read.until == *asked
+            {
                 *figures = Some(read);
                 model.mark_changed();
             }
@@ -308,9 +314,11 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
         Overlay::Notices { scroll } => {
             model.overlay = overlay_keys::notices(scroll, input, model.notices.len())
         }
-        Overlay::Metrics { figures, scroll } => {
-            model.overlay = overlay_keys::metrics(figures, scroll, input)
-        }
+        Overlay::Metrics {
+            figures,
+            asked,
+            scroll,
+        } => model.overlay = overlay_keys::metrics(figures, asked, scroll, input),
         Overlay::RunLog { target, scroll } => {
             let lines = model.rollout.runs.get(&target).map_or(0, |r| r.lines.len());
             model.overlay = overlay_keys::run_log(target, scroll, input, lines)
@@ -371,6 +379,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Metrics => {
             model.overlay = Some(Overlay::Metrics {
                 figures: None,
+                asked: model.clock.now,
                 scroll: 0,
             });
             return vec![Effect::ReadFigures {

@@ -72,6 +72,10 @@ pub enum Event {
         /// `namespace/name container=image`, one per Deployment.
         targets: Vec<String>,
         dry_run: bool,
+        /// The playbook deploy step it carries out, if any (journals before
+        /// this field name none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
     },
     /// The outcome, one line per Deployment.
     DeployFinished {
@@ -344,6 +348,7 @@ impl Event {
                 version,
                 targets,
                 dry_run,
+                ..
             } => format!(
                 "{} {version} to {}",
                 if *dry_run {

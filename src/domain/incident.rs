@@ -259,6 +259,7 @@ mod tests {
                     version: "2.4.0".into(),
                     targets: vec!["production/checkout".into()],
                     dry_run: false,
+                    step: None,
                 },
             )
         };

@@ -301,6 +301,7 @@ impl Runner {
             version: plan.version.clone(),
             targets: plan.items.iter().map(|i| i.describe()).collect(),
             dry_run: plan.dry_run,
+            step: plan.step.clone(),
         };
         if !self.record(requested) {
             self.send(Msg::Done {

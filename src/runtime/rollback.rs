@@ -211,6 +211,7 @@ mod tests {
                     version: "2.4.0".into(),
                     targets: vec!["render/api".into()],
                     dry_run: false,
+                    step: None,
                 },
             ),
             recorded(

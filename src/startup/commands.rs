@@ -400,6 +400,10 @@ pub(super) fn metrics_command(
         }
     };
     let until = match day(&args.until, "--until") {
+        Ok(Some(until)) if !(1970..=9999).contains(&chrono::Datelike::year(&until)) => {
+            eprintln!("error: --until: a day between 1970 and 9999, e.g. 2026-12-01");
+            return EXIT_USAGE;
+        }
         Ok(until) => until.unwrap_or_else(Utc::now),
         Err(error) => {
             eprintln!(
@@ -411,7 +415,11 @@ pub(super) fn metrics_command(
     };
     let store = release_store(paths, demo);
     let (facts, unreadable) = crate::session::delivery::release_facts(&store);
-    let figures = crate::domain::delivery::figures(&facts, settings, until - window, until);
+    let Some(since) = until.checked_sub_signed(window) else {
+        eprintln!("error: --since reaches before the first day there is");
+        return EXIT_USAGE;
+    };
+    let figures = crate::domain::delivery::figures(&facts, settings, since, until);
     for problem in &unreadable {
         eprintln!(
             "note: not counted, unreadable: {}",
@@ -501,11 +509,15 @@ pub(super) fn watch_command(
         },
         None => open_current(&store, &prepared.playbooks, false, true, chrono_tz::UTC).checklist,
     };
-    let deployed = checklist
-        .as_ref()
-        .and_then(|c| c.deploys.runs.iter().rev().find(|r| !r.external))
-        .map(|r| r.targets.clone())
-        .unwrap_or_default();
+    let last = checklist.as_ref().and_then(|c| c.deploys.last());
+    if let (Some(run), Some(rollback)) =
+        (last, checklist.as_ref().and_then(|c| c.rollback.as_ref()))
+        && rollback.at >= run.at
+    {
+        println!("failed: the release was rolled back after its last deploy");
+        return crate::cli::watch::EXIT_FAILED;
+    }
+    let deployed = last.map(|r| r.targets.clone()).unwrap_or_default();
     let baselines = checklist
         .as_ref()
         .map(|c| {

@@ -87,9 +87,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
             details::render(frame, area, step, *scroll, model, theme)
         }
         Some(Overlay::Notices { scroll }) => notices::render(frame, area, *scroll, model, theme),
-        Some(Overlay::Metrics { figures, scroll }) => {
-            metrics::render(frame, area, figures.as_deref(), *scroll, model, theme)
-        }
+        Some(Overlay::Metrics {
+            figures, scroll, ..
+        }) => metrics::render(frame, area, figures.as_deref(), *scroll, model, theme),
         Some(Overlay::RunLog { target, scroll }) => {
             run_log::render(frame, area, target, *scroll, model, theme)
         }

@@ -59,6 +59,11 @@ pub fn confirmed(model: &mut Model, release: &str, reason: String) -> Vec<Effect
         model.notice = Some(format!("{release} is not the release open now"));
         return Vec::new();
     }
+    // It may have ended while the dialog was open.
+    if let Some(outcome) = model.release_outcome().filter(|o| o.is_final()) {
+        model.notice = Some(format!("{release} is {} already", outcome.name()));
+        return Vec::new();
+    }
     vec![Effect::Record(Event::ReleaseAbandoned { reason })]
 }
 

@@ -40,6 +40,7 @@ pub fn notices(scroll: u16, input: Input, entries: usize) -> Option<Overlay> {
 /// The delivery figures: scrolled, or closed.
 pub fn metrics(
     figures: Option<Box<crate::domain::delivery::Figures>>,
+    asked: chrono::DateTime<chrono::Utc>,
     scroll: u16,
     input: Input,
 ) -> Option<Overlay> {
@@ -47,6 +48,7 @@ pub fn metrics(
         Input::Command(Command::MetricsClose) => None,
         input => Some(Overlay::Metrics {
             figures,
+            asked,
             scroll: line_scrolled(scroll, input, 200),
         }),
     }

@@ -11,6 +11,8 @@ use crate::domain::events::{Event, Recorded};
 pub struct DeployLog {
     /// Oldest first; dry runs left out.
     pub runs: Vec<DeployRun>,
+    /// A dry run asked for and not answered: its `DeployFinished` is its own.
+    dry_run_open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +24,10 @@ pub struct DeployRun {
     /// `namespace/name version: commands`, or a rollout seen starting
     /// elsewhere's `namespace/name from -> to`.
     pub targets: Vec<String>,
-    /// Seen starting, not started here (kubectl, CI).
+    /// The playbook deploy step it carried out, if it said.
+    pub step: Option<String>,
+    /// Seen starting, not started here (kubectl, CI): never verified here,
+    /// never a step's.
     pub external: bool,
     /// When every change was taken (`true`) or one was refused.
     pub finished: Option<(DateTime<Utc>, bool)>,
@@ -33,7 +38,7 @@ pub struct DeployRun {
 impl DeployRun {
     /// Its changes were taken and its rollouts have not ended yet.
     pub fn is_rolling(&self) -> bool {
-        (self.external || matches!(self.finished, Some((_, true)))) && self.rollout.is_none()
+        !self.external && matches!(self.finished, Some((_, true))) && self.rollout.is_none()
     }
 
     /// How long from the request to the rollouts complete.
@@ -48,40 +53,43 @@ impl DeployRun {
 impl DeployLog {
     pub(super) fn apply(&mut self, recorded: &Recorded) {
         match &recorded.event {
+            Event::DeployRequested { dry_run: true, .. } => self.dry_run_open = true,
             Event::DeployRequested {
                 version,
                 targets,
                 dry_run: false,
-            } => self.runs.push(DeployRun {
-                at: recorded.at,
-                by: recorded.operator.clone(),
-                version: version.clone(),
-                targets: targets.clone(),
-                external: false,
-                finished: None,
-                rollout: None,
-            }),
+                step,
+            } => {
+                self.dry_run_open = false;
+                self.runs.push(DeployRun {
+                    at: recorded.at,
+                    by: recorded.operator.clone(),
+                    version: version.clone(),
+                    targets: targets.clone(),
+                    step: step.clone(),
+                    external: false,
+                    finished: None,
+                    rollout: None,
+                });
+            }
             Event::ExternalRolloutSeen { changes } => self.runs.push(DeployRun {
                 at: recorded.at,
                 by: recorded.operator.clone(),
                 version: String::new(),
                 targets: changes.clone(),
+                step: None,
                 external: true,
                 finished: Some((recorded.at, true)),
                 rollout: None,
             }),
+            Event::DeployFinished { .. } if self.dry_run_open => self.dry_run_open = false,
             Event::DeployFinished { ok, .. } => {
-                // A dry run's outcome finds no open run: it was left out.
-                if let Some(run) = self
-                    .runs
-                    .last_mut()
-                    .filter(|r| !r.external && r.finished.is_none())
-                {
+                if let Some(run) = self.own_mut().find(|r| r.finished.is_none()) {
                     run.finished = Some((recorded.at, *ok));
                 }
             }
             Event::RolloutFinished { ok, detail } => {
-                if let Some(run) = self.runs.last_mut().filter(|r| r.rollout.is_none()) {
+                if let Some(run) = self.own_mut().find(|r| r.is_rolling()) {
                     run.rollout = Some((recorded.at, *ok, detail.clone()));
                 }
             }
@@ -89,14 +97,30 @@ impl DeployLog {
         }
     }
 
-    /// The last deploy asked for at or before `at`: the one a deploy step
-    /// completed then carried out.
-    pub fn run_at(&self, at: DateTime<Utc>) -> Option<&DeployRun> {
-        self.runs.iter().rev().find(|r| !r.external && r.at <= at)
+    /// This cockpit's runs (not rollouts seen elsewhere), newest first.
+    fn own_mut(&mut self) -> impl Iterator<Item = &mut DeployRun> {
+        self.runs.iter_mut().rev().filter(|r| !r.external)
     }
 
+    /// This cockpit's runs, newest first.
+    pub fn own(&self) -> impl Iterator<Item = &DeployRun> {
+        self.runs.iter().rev().filter(|r| !r.external)
+    }
+
+    /// The deploy a step completed at `at` carried out: the newest of its
+    /// runs asked for by then whose rollouts had not ended before (a step
+    /// completed by hand after a failed rollout is done by hand).
+    pub fn run_of(&self, step: &str, at: DateTime<Utc>) -> Option<&DeployRun> {
+        self.own().find(|r| {
+            r.step.as_deref() == Some(step)
+                && r.at <= at
+                && r.rollout.as_ref().is_none_or(|(end, _, _)| *end >= at)
+        })
+    }
+
+    /// The newest of this cockpit's runs: the one a verdict is for.
     pub fn last(&self) -> Option<&DeployRun> {
-        self.runs.last()
+        self.own().next()
     }
 }
 

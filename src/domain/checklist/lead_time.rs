@@ -40,9 +40,11 @@ impl Checklist {
     /// named `production` or one the playbook gates by go/no-go.
     pub fn lead_times(&self) -> LeadTimes {
         let steps: Vec<_> = self.playbook.steps().map(|(_, s)| s).collect();
+        // A deploy step skipped deployed nothing.
         let deployed = steps
             .iter()
             .filter(|s| s.kind.deploys_to().is_some_and(|e| self.is_production(e)))
+            .filter(|s| self.record(&s.id).is_none_or(|r| r.skipped.is_none()))
             .filter_map(|s| self.finished_at(s))
             .min();
         let released: Vec<_> = steps

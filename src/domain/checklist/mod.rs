@@ -240,6 +240,7 @@ impl Checklist {
                 version,
                 targets,
                 dry_run,
+                ..
             } => {
                 if !dry_run {
                     self.last_deploy = Some(recorded.at);

@@ -77,7 +77,7 @@ impl Checklist {
             return None;
         }
         let completed = self.record(&step.id)?.completed.as_ref()?;
-        self.deploys.run_at(completed.at)
+        self.deploys.run_of(&step.id, completed.at)
     }
 
     /// When a finished deploy step's rollouts ended complete: the step's
@@ -99,14 +99,22 @@ impl Checklist {
     }
 
     /// When the release was out: its first production deploy step's
-    /// rollouts complete and every required step of that step's phase
+    /// rollouts complete (its last deploy step's, in a playbook that deploys
+    /// to no production) and every required step of that step's phase
     /// finished (an incident's follow-ups aside).
     pub fn released_at(&self) -> Option<DateTime<Utc>> {
-        let (phase, step) = self.playbook.steps().find(|(_, s)| {
-            s.kind
-                .deploys_to()
-                .is_some_and(|env| self.is_production(env))
-        })?;
+        let deploys = || {
+            self.playbook
+                .steps()
+                .filter(|(_, s)| s.kind.deploys_to().is_some())
+        };
+        let (phase, step) = deploys()
+            .find(|(_, s)| {
+                s.kind
+                    .deploys_to()
+                    .is_some_and(|env| self.is_production(env))
+            })
+            .or_else(|| deploys().last())?;
         let verified = self.deploy_verified_at(step)?;
         let mut at = verified;
         for (_, other) in self
@@ -128,18 +136,28 @@ impl Checklist {
                 reason: abandoned.reason.clone(),
             };
         }
-        let released = self.released_at();
         if let Some(rollback) = &self.rollback {
-            // Released again after the rollback (a fix deployed): released.
-            match released {
-                Some(at) if at > rollback.at => return Outcome::Released { at },
-                _ => return Outcome::RolledBack { at: rollback.at },
-            }
+            // Out again after the rollback only when a deploy since then
+            // completed (a fix): finishing a step is not a release.
+            let again = self
+                .deploys
+                .own()
+                .filter(|r| r.at > rollback.at)
+                .find_map(|r| match &r.rollout {
+                    Some((at, true, _)) => Some(*at),
+                    _ => None,
+                });
+            return match again {
+                Some(at) => Outcome::Released { at },
+                None => Outcome::RolledBack { at: rollback.at },
+            };
         }
-        if let Some(at) = released {
+        if let Some(at) = self.released_at() {
             return Outcome::Released { at };
         }
-        if let Some(first) = self.deploys.runs.first() {
+        // A rollout seen elsewhere may be anyone's: only this cockpit's
+        // deploys start the release.
+        if let Some(first) = self.deploys.own().last() {
             return Outcome::InProgress { since: first.at };
         }
         match postponed_to {

@@ -445,6 +445,7 @@ fn a_deploy_requested_without_an_outcome_is_in_flight_until_it_finishes() {
         version: "2.4.0".into(),
         targets: vec!["production/checkout checkout=app:2.4.0".into()],
         dry_run: false,
+        step: None,
     };
     f.apply("dana", at, requested);
     let flight = f.checklist.deploy_in_flight.clone().unwrap();
@@ -472,6 +473,7 @@ mod outcomes {
                 version: "2.4.0".into(),
                 targets: vec!["production/checkout checkout=app:2.4.0".into()],
                 dry_run: false,
+                step: Some(step.into()),
             },
         );
         f.apply(
@@ -610,5 +612,169 @@ mod outcomes {
             }
         );
         assert!(f.checklist.outcome(None).is_final());
+    }
+
+    #[test]
+    fn a_rollout_seen_elsewhere_takes_no_verdict_and_starts_nothing() {
+        let mut f = Fixture::new();
+        f.apply(
+            "ci",
+            t0(),
+            Event::ExternalRolloutSeen {
+                changes: vec!["production/other app:1 -> app:2".into()],
+            },
+        );
+        assert_eq!(
+            f.checklist.outcome(None),
+            Outcome::Upcoming,
+            "someone else's"
+        );
+        done(&mut f, t0(), "staging");
+        done(&mut f, t0(), "smoke");
+        let at = t0() + Duration::hours(1);
+        deploy(&mut f, at, "production");
+        f.apply(
+            "ci",
+            at,
+            Event::ExternalRolloutSeen {
+                changes: vec!["production/other app:2 -> app:3".into()],
+            },
+        );
+        f.apply(
+            "dana",
+            at + Duration::minutes(2),
+            Event::RolloutFinished {
+                ok: true,
+                detail: "complete".into(),
+            },
+        );
+        let step = f.checklist.playbook.step("production").unwrap().clone();
+        assert_eq!(f.checklist.state(&step, at), StepState::Done);
+        assert!(matches!(
+            f.checklist.outcome(None),
+            Outcome::Released { .. }
+        ));
+    }
+
+    #[test]
+    fn after_a_rollback_only_a_completed_deploy_releases_again() {
+        let mut f = Fixture::new();
+        done(&mut f, t0(), "staging");
+        let at = t0() + Duration::hours(1);
+        deploy(&mut f, at, "production");
+        let back = at + Duration::minutes(30);
+        f.apply(
+            "dana",
+            back,
+            Event::RollbackStarted {
+                severity: crate::domain::rollback::Severity::P1,
+                reason: "errors".into(),
+                items: Vec::new(),
+                automatic: false,
+            },
+        );
+        done(&mut f, back + Duration::minutes(5), "smoke");
+        assert_eq!(
+            f.checklist.outcome(None),
+            Outcome::RolledBack { at: back },
+            "finishing a step is no release"
+        );
+        // The fix, deployed with `d` (no step), completes.
+        let fix = back + Duration::hours(2);
+        f.apply(
+            "dana",
+            fix,
+            Event::DeployRequested {
+                version: "2.4.0".into(),
+                targets: vec!["production/checkout checkout=app:2.4.0".into()],
+                dry_run: false,
+                step: None,
+            },
+        );
+        f.apply(
+            "dana",
+            fix,
+            Event::DeployFinished {
+                ok: true,
+                results: Vec::new(),
+            },
+        );
+        f.apply(
+            "dana",
+            fix + Duration::minutes(3),
+            Event::RolloutFinished {
+                ok: true,
+                detail: "complete".into(),
+            },
+        );
+        assert_eq!(
+            f.checklist.outcome(None),
+            Outcome::Released {
+                at: fix + Duration::minutes(3)
+            }
+        );
+    }
+
+    #[test]
+    fn a_dry_run_after_a_cut_off_deploy_does_not_finish_it_and_a_step_done_by_hand_after_a_failure_is_done()
+     {
+        let mut f = Fixture::new();
+        let at = t0() + Duration::hours(1);
+        f.apply(
+            "dana",
+            at,
+            Event::DeployRequested {
+                version: "2.4.0".into(),
+                targets: vec!["production/checkout checkout=app:2.4.0".into()],
+                dry_run: false,
+                step: Some("production".into()),
+            },
+        );
+        f.apply(
+            "dana",
+            at,
+            Event::DeployRequested {
+                version: "2.4.0".into(),
+                targets: vec!["production/checkout checkout=app:2.4.0".into()],
+                dry_run: true,
+                step: Some("production".into()),
+            },
+        );
+        f.apply(
+            "dana",
+            at,
+            Event::DeployFinished {
+                ok: true,
+                results: Vec::new(),
+            },
+        );
+        assert_eq!(f.checklist.deploys.last().unwrap().finished, None);
+
+        let mut failed = Fixture::new();
+        deploy(&mut failed, at, "production");
+        failed.apply(
+            "dana",
+            at + Duration::minutes(5),
+            Event::RolloutFinished {
+                ok: false,
+                detail: "deadline".into(),
+            },
+        );
+        let step = failed
+            .checklist
+            .playbook
+            .step("production")
+            .unwrap()
+            .clone();
+        assert_eq!(failed.checklist.state(&step, at), StepState::Failed);
+        failed.apply(
+            "dana",
+            at + Duration::minutes(20),
+            Event::StepUndone {
+                step: "production".into(),
+            },
+        );
+        done(&mut failed, at + Duration::minutes(30), "production");
+        assert_eq!(failed.checklist.state(&step, at), StepState::Done);
     }
 }

@@ -77,7 +77,9 @@ pub fn figures(
     let failed: Vec<&ReleaseFacts> = deployed
         .iter()
         .copied()
-        .filter(|f| f.rolled_back.is_some() || fixed_soon_after(f, &facts, settings.hotfix_window))
+        .filter(|f| {
+            f.rolled_back.is_some() || fixed_soon_after(f, &facts, settings.hotfix_window, until)
+        })
         .collect();
     let rolled_back: Vec<&ReleaseFacts> = deployed
         .iter()
@@ -198,7 +200,12 @@ pub fn figures(
 
 /// A hotfix (or emergency) reached production within
 /// `window` after this release, before any other release did.
-fn fixed_soon_after(release: &ReleaseFacts, all: &[&ReleaseFacts], window: Duration) -> bool {
+fn fixed_soon_after(
+    release: &ReleaseFacts,
+    all: &[&ReleaseFacts],
+    window: Duration,
+    until: DateTime<Utc>,
+) -> bool {
     let Some(at) = release.deployed else {
         return false;
     };
@@ -207,6 +214,7 @@ fn fixed_soon_after(release: &ReleaseFacts, all: &[&ReleaseFacts], window: Durat
         .any(|fix| {
             fix.deployed.is_some_and(|fixed| {
                 fixed > at
+                && fixed < until
                 && fixed - at <= window
                 // The release it fixes is the last one out before it.
                 && !all.iter().any(|other| {
@@ -231,7 +239,11 @@ fn weekly(
     };
     let mut weeks = Vec::new();
     let mut start = monday(since);
-    let last = monday(until - Duration::seconds(1));
+    let last = monday(
+        until
+            .checked_sub_signed(Duration::seconds(1))
+            .unwrap_or(until),
+    );
     while start <= last && weeks.len() < 600 {
         let in_week = |f: &&&ReleaseFacts| f.deployed.is_some_and(|at| monday(at) == start);
         let these: Vec<&&ReleaseFacts> = deployed.iter().filter(in_week).collect();
@@ -245,7 +257,10 @@ fn weekly(
             failures: failed.iter().filter(in_week).count(),
             lead_time: median(&leads),
         });
-        start += Duration::weeks(1);
+        match start.checked_add_signed(Duration::weeks(1)) {
+            Some(next) => start = next,
+            None => break,
+        }
     }
     weeks
 }

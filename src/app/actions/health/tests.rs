@@ -101,6 +101,7 @@ fn a_deploy_takes_each_signals_baseline_from_the_window_before_it() {
         version: "2.4.0".to_owned(),
         targets: vec!["production/checkout".to_owned()],
         dry_run: false,
+        step: None,
     };
     let effects = {
         let msg = Msg::Recorded(recorded(&model, 2, requested));
@@ -131,6 +132,7 @@ fn a_deploy_takes_each_signals_baseline_from_the_window_before_it() {
         version: "2.4.0".to_owned(),
         targets: Vec::new(),
         dry_run: true,
+        step: None,
     };
     let effects = {
         let msg = Msg::Recorded(recorded(&model, 3, dry));
@@ -252,6 +254,7 @@ mod external_rollouts {
                         "production/web web=registry.example.com/shop/web:2.4.0".to_owned(),
                     ],
                     dry_run: false,
+                    step: None,
                 },
             });
             view.checklist.apply(&Recorded {

@@ -68,6 +68,7 @@ fn deployed() -> Model {
             version: "2.4.0".into(),
             targets: vec![LINE.into()],
             dry_run: false,
+            step: Some("deploy-production".into()),
         },
     );
     let effects = record(
