@@ -1142,6 +1142,10 @@ fn metrics_view_shows_the_figures_the_weeks_and_the_releases() {
     let fact = |id: &str, kind, d: u32| ReleaseFacts {
         id: id.into(),
         kind,
+        version: "2.4.0".into(),
+        t0: at(d),
+        duration: Some(Duration::minutes(90)),
+        incidents: 0,
         outcome: Outcome::Released { at: at(d) },
         deployed: Some(at(d)),
         lead_times: vec![Duration::hours(20)],
@@ -1205,4 +1209,72 @@ fn an_ad_hoc_release_is_on_its_day() {
         .find(|l| l.contains("hotfix") && l.contains("ad hoc"))
         .unwrap_or_else(|| panic!("the ad hoc release:\n{screen}"));
     assert!(line.contains("2.3.2"), "{line}");
+}
+
+/// `:releases` reads every journal off the loop, lists the releases newest
+/// first with their outcomes, and Enter opens the selected one as a switch.
+#[test]
+fn the_releases_view_lists_outcomes_and_opens_the_selected_one() {
+    use chrono::{Duration, TimeZone, Utc};
+    use release_cockpit::app::Effect;
+    use release_cockpit::domain::checklist::Outcome;
+    use release_cockpit::domain::delivery::ReleaseFacts;
+    use release_cockpit::domain::release::ReleaseType;
+
+    let mut model = sample_model_with_release();
+    press(&mut model, &[":"]);
+    for c in "releases".chars() {
+        update(&mut model, Msg::Key(Key::char(c)));
+    }
+    let effects = update(&mut model, Msg::Key("enter".parse().unwrap()));
+    assert_eq!(effects, vec![Effect::ReadReleases]);
+    let at = |d: u32| Utc.with_ymd_and_hms(2026, 11, d, 18, 0, 0).unwrap();
+    let fact = |id: &str, version: &str, d: u32, outcome: Outcome, incidents| ReleaseFacts {
+        id: id.into(),
+        kind: ReleaseType::Minor,
+        version: version.into(),
+        t0: at(d),
+        outcome,
+        duration: Some(Duration::minutes(95)),
+        incidents,
+        deployed: None,
+        lead_times: Vec::new(),
+        rolled_back: None,
+        time_to_restore: None,
+        deploy_durations: Vec::new(),
+    };
+    let list = vec![
+        fact("minor-2.5.0-20261128", "2.5.0", 28, Outcome::Upcoming, 0),
+        fact(
+            "minor-2.4.0-20261121",
+            "2.4.0",
+            21,
+            Outcome::InProgress { since: at(21) },
+            0,
+        ),
+        fact(
+            "minor-2.3.1-20261114",
+            "2.3.1",
+            14,
+            Outcome::RolledBack { at: at(14) },
+            1,
+        ),
+        fact(
+            "minor-2.3.0-20261107",
+            "2.3.0",
+            7,
+            Outcome::Released { at: at(7) },
+            0,
+        ),
+    ];
+    update(&mut model, Msg::ReleasesRead(list));
+    press(&mut model, &["j", "j"]);
+    insta::assert_snapshot!(render(&model, 120, 30).backend());
+    let effects = update(&mut model, Msg::Key("enter".parse().unwrap()));
+    assert_eq!(
+        effects,
+        vec![Effect::OpenRelease {
+            id: "minor-2.3.1-20261114".into()
+        }]
+    );
 }

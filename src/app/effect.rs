@@ -45,6 +45,8 @@ pub enum Effect {
         release: Option<Box<crate::domain::release::Release>>,
         read_for: crate::app::repo_reads::ReadFor,
     },
+    /// Read every journal for `:releases`: reported as `Msg::ReleasesRead`.
+    ReadReleases,
     /// Read every journal for the delivery figures over `settings.window`
     /// up to `until`: reported as `Msg::FiguresRead`.
     ReadFigures {

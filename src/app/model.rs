@@ -48,6 +48,12 @@ pub enum Overlay {
     Notices {
         scroll: u16,
     },
+    /// `:releases`: every release on record, newest first, `None` while the
+    /// journals are read.
+    Releases {
+        list: Option<Vec<crate::domain::delivery::ReleaseFacts>>,
+        selected: usize,
+    },
     /// `:metrics`: the delivery figures, `None` while the journals are read.
     Metrics {
         figures: Option<Box<crate::domain::delivery::Figures>>,
@@ -367,6 +373,7 @@ impl Model {
             Some(Overlay::Details { .. }) => Mode::Details,
             Some(Overlay::Notices { .. }) => Mode::Notices,
             Some(Overlay::Metrics { .. }) => Mode::Metrics,
+            Some(Overlay::Releases { .. }) => Mode::Releases,
             Some(Overlay::RunLog { .. }) => Mode::RunLog,
             Some(Overlay::Incident(_)) => Mode::IncidentForm,
             // Without a wizard the dialog has nothing to show: keys close it.

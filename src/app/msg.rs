@@ -69,6 +69,8 @@ pub enum Msg {
         read_for: crate::app::repo_reads::ReadFor,
         read: crate::domain::versioning::reading::RepoReading,
     },
+    /// Every release's facts were read (`Effect::ReadReleases`), newest first.
+    ReleasesRead(Vec<crate::domain::delivery::ReleaseFacts>),
     /// The delivery figures were read (`Effect::ReadFigures`).
     FiguresRead(Box<crate::domain::delivery::Figures>),
 }

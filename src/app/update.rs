@@ -233,6 +233,13 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 .collect()
         }
         Msg::ReposRead { read_for, read } => actions::versions::read(model, read_for, read),
+        Msg::ReleasesRead(read) => {
+            if let Some(Overlay::Releases { list, .. }) = &mut model.overlay {
+                *list = Some(read);
+                model.mark_changed();
+            }
+            Vec::new()
+        }
         Msg::FiguresRead(read) => {
             // Shown if the view still waits for them; dropped if it closed.
             if let Some(Overlay::Metrics { figures, asked, .. }) = &mut model.overlay
@@ -319,6 +326,9 @@ fn on_key(model: &mut Model, key: Key) -> Vec<Effect> {
             asked,
             scroll,
         } => model.overlay = overlay_keys::metrics(figures, asked, scroll, input),
+        Overlay::Releases { list, selected } => {
+            return overlay_keys::releases(model, list, selected, input);
+        }
         Overlay::RunLog { target, scroll } => {
             let lines = model.rollout.runs.get(&target).map_or(0, |r| r.lines.len());
             model.overlay = overlay_keys::run_log(target, scroll, input, lines)
@@ -376,6 +386,13 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         Command::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Palette => model.overlay = Some(Overlay::Palette(Palette::default())),
         Command::Notices => model.overlay = Some(Overlay::Notices { scroll: 0 }),
+        Command::ReleasesView => {
+            model.overlay = Some(Overlay::Releases {
+                list: None,
+                selected: 0,
+            });
+            return vec![Effect::ReadReleases];
+        }
         Command::Metrics => {
             model.overlay = Some(Overlay::Metrics {
                 figures: None,
@@ -494,6 +511,8 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::DetailsClose
         | Command::NoticesClose
         | Command::MetricsClose
+        | Command::ReleasesClose
+        | Command::ReleasesOpen
         | Command::RunLogClose
         | Command::HistoryClose
         | Command::PaletteRun

@@ -420,6 +420,18 @@ impl EffectRunner for Runner {
                     let _ = mailbox.send(Msg::ReposRead { read_for, read });
                 });
             }
+            Effect::ReadReleases => {
+                let mailbox = self.mailbox.clone();
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let (mut facts, unreadable) = crate::session::delivery::release_facts(&store);
+                    for problem in unreadable {
+                        tracing::info!(problem, "a journal not listed");
+                    }
+                    facts.sort_by(|a, b| b.t0.cmp(&a.t0).then_with(|| a.id.cmp(&b.id)));
+                    let _ = mailbox.send(Msg::ReleasesRead(facts));
+                });
+            }
             Effect::ReadFigures { settings, until } => {
                 let mailbox = self.mailbox.clone();
                 let store = self.store.clone();

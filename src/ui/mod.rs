@@ -22,6 +22,7 @@ mod palette;
 mod panes;
 mod popup;
 mod prompt;
+mod releases;
 mod repo_details;
 mod rollback;
 mod rollout;
@@ -87,6 +88,9 @@ pub fn view(frame: &mut Frame, model: &Model, theme: &Theme) {
             details::render(frame, area, step, *scroll, model, theme)
         }
         Some(Overlay::Notices { scroll }) => notices::render(frame, area, *scroll, model, theme),
+        Some(Overlay::Releases { list, selected }) => {
+            releases::render(frame, area, list.as_deref(), *selected, model, theme)
+        }
         Some(Overlay::Metrics {
             figures, scroll, ..
         }) => metrics::render(frame, area, figures.as_deref(), *scroll, model, theme),

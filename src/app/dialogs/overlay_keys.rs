@@ -37,6 +37,52 @@ pub fn notices(scroll: u16, input: Input, entries: usize) -> Option<Overlay> {
     }
 }
 
+/// The list of releases: a row selected, the selected one opened (as a
+/// switch is: refused while something runs for the open one), or closed.
+pub fn releases(
+    model: &mut Model,
+    list: Option<Vec<crate::domain::delivery::ReleaseFacts>>,
+    selected: usize,
+    input: Input,
+) -> Vec<Effect> {
+    let rows = list.as_ref().map_or(0, |l| l.len());
+    let keep = |model: &mut Model, list, selected| {
+        model.overlay = Some(Overlay::Releases { list, selected });
+        Vec::new()
+    };
+    match input {
+        Input::Command(Command::ReleasesClose) => Vec::new(),
+        Input::Command(Command::ReleasesOpen) => {
+            let Some(id) = list
+                .as_ref()
+                .and_then(|l| l.get(selected))
+                .map(|f| f.id.clone())
+            else {
+                return keep(model, list, selected);
+            };
+            if model
+                .release
+                .as_ref()
+                .is_some_and(|r| r.checklist.release.id == id)
+            {
+                model.notice = Some(format!("{id} is the release open now"));
+                return Vec::new();
+            }
+            if let Err(why) = model.may_switch_release() {
+                model.notice = Some(why.to_string());
+                return keep(model, list, selected);
+            }
+            vec![Effect::OpenRelease { id }]
+        }
+        Input::Command(command) => {
+            let selected = crate::app::dialogs::scrolling::scrolled_row(selected, rows, command)
+                .unwrap_or(selected);
+            keep(model, list, selected)
+        }
+        _ => keep(model, list, selected),
+    }
+}
+
 /// The delivery figures: scrolled, or closed.
 pub fn metrics(
     figures: Option<Box<crate::domain::delivery::Figures>>,

@@ -28,6 +28,8 @@ pub enum Scope {
     Notices,
     /// The delivery figures (`:metrics`).
     Metrics,
+    /// Every release on record (`:releases`).
+    Releases,
     /// A command target's deploy or rollback output.
     RunLog,
     /// The one confirmation dialog: quit, deploy, a deploying command step, the rollback.
@@ -43,7 +45,7 @@ pub enum Scope {
 
 impl Scope {
     /// In the order the help lists them.
-    pub const ALL: [Scope; 23] = [
+    pub const ALL: [Scope; 24] = [
         Scope::Global,
         Scope::Checklist,
         Scope::Calendar,
@@ -59,6 +61,7 @@ impl Scope {
         Scope::Prompt,
         Scope::Notices,
         Scope::Metrics,
+        Scope::Releases,
         Scope::RunLog,
         Scope::Confirm,
         Scope::RollbackAssess,
@@ -112,6 +115,7 @@ impl Scope {
             Scope::Prompt => "Prompts: reasons, notes, releases",
             Scope::Notices => "Notice log",
             Scope::Metrics => "Delivery figures (:metrics)",
+            Scope::Releases => "Releases on record (:releases)",
             Scope::RunLog => "Command output (Rollout pane, l)",
             Scope::Confirm => {
                 "Confirmations: quit, deploy, deploying command step, early completion, rollback (default: cancel)"
@@ -141,6 +145,7 @@ pub enum Mode {
     Prompt,
     Notices,
     Metrics,
+    Releases,
     RunLog,
     /// A confirmation answered with a key: `y`, or anything else to cancel.
     Confirm,
@@ -155,7 +160,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 20] = [
+    pub const ALL: [Mode; 21] = [
         Mode::Calendar,
         Mode::Checklist,
         Mode::Rollout,
@@ -167,6 +172,7 @@ impl Mode {
         Mode::Prompt,
         Mode::Notices,
         Mode::Metrics,
+        Mode::Releases,
         Mode::RunLog,
         Mode::Confirm,
         Mode::ConfirmTyped,
@@ -192,6 +198,7 @@ impl Mode {
             Mode::Prompt => &[Scope::Prompt, Scope::Text],
             Mode::Notices => &[Scope::Notices, Scope::Scroll, Scope::List],
             Mode::Metrics => &[Scope::Metrics, Scope::Scroll, Scope::List],
+            Mode::Releases => &[Scope::Releases, Scope::Scroll, Scope::List],
             Mode::RunLog => &[Scope::RunLog, Scope::Scroll, Scope::List],
             Mode::Confirm => &[Scope::Confirm],
             Mode::ConfirmTyped => &[Scope::Confirm, Scope::Text],
@@ -221,6 +228,7 @@ impl Mode {
             | Mode::History
             | Mode::Notices
             | Mode::Metrics
+            | Mode::Releases
             | Mode::RunLog
             | Mode::Confirm
             | Mode::RollbackFixForward
@@ -645,6 +653,14 @@ command_table! {
         writes: true,
         doc: "Start a new release: type, version, T-0",
     },
+    ReleasesView {
+        name: "releases",
+        keys: [],
+        scope: Global,
+        hint: None,
+        writes: false,
+        doc: "Every release on record: type, version, outcome, duration, incidents",
+    },
     Metrics {
         name: "metrics",
         keys: [],
@@ -764,6 +780,22 @@ command_table! {
         hint: Some("close"),
         writes: false,
         doc: "Close the revision history (so does any key it does not use)",
+    },
+    ReleasesClose {
+        name: "releases-close",
+        keys: ["esc", "q"],
+        scope: Releases,
+        hint: Some("close"),
+        writes: false,
+        doc: "Close the list of releases",
+    },
+    ReleasesOpen {
+        name: "releases-open",
+        keys: ["enter"],
+        scope: Releases,
+        hint: Some("open"),
+        writes: false,
+        doc: "Open the selected release (following its writer if another cockpit has it)",
     },
     MetricsClose {
         name: "metrics-close",

@@ -9,7 +9,13 @@ use crate::domain::release::ReleaseType;
 pub struct ReleaseFacts {
     pub id: String,
     pub kind: ReleaseType,
+    pub version: String,
+    pub t0: DateTime<Utc>,
     pub outcome: Outcome,
+    /// From its first deploy to how it ended (released or rolled back).
+    pub duration: Option<Duration>,
+    /// Incidents: a rollback's, and one declared without a rollback.
+    pub incidents: usize,
     /// When it first reached production (its first production deploy step
     /// finished), if it did.
     pub deployed: Option<DateTime<Utc>>,
@@ -25,10 +31,23 @@ pub struct ReleaseFacts {
 impl ReleaseFacts {
     pub fn of(checklist: &Checklist, postponed_to: Option<DateTime<Utc>>) -> Self {
         let lead = checklist.lead_times();
+        let outcome = checklist.outcome(postponed_to);
+        let first = checklist.deploys.own().last().map(|r| r.at);
+        let ended = match &outcome {
+            Outcome::Released { at } | Outcome::RolledBack { at } => Some(*at),
+            _ => None,
+        };
         Self {
             id: checklist.release.id.clone(),
             kind: checklist.release.kind,
-            outcome: checklist.outcome(postponed_to),
+            version: checklist.release.version.to_string(),
+            t0: checklist.release.t0,
+            duration: first
+                .zip(ended)
+                .map(|(from, to)| (to - from).max(Duration::zero())),
+            incidents: usize::from(checklist.rollback.is_some())
+                + usize::from(checklist.declared.is_some()),
+            outcome,
             deployed: lead.deployed,
             lead_times: lead.commits.iter().map(|c| c.lead).collect(),
             rolled_back: checklist.rollback.as_ref().map(|r| r.at),

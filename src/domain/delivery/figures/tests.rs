@@ -12,6 +12,10 @@ fn release(id: &str, kind: ReleaseType, deployed: Option<DateTime<Utc>>) -> Rele
     ReleaseFacts {
         id: id.into(),
         kind,
+        version: "2.4.0".into(),
+        t0: deployed.unwrap_or_else(|| at(30, 10)),
+        duration: None,
+        incidents: 0,
         outcome: match deployed {
             Some(at) => Outcome::Released { at },
             None => Outcome::Upcoming,
