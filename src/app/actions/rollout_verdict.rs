@@ -38,9 +38,15 @@ pub fn check(model: &mut Model) -> Vec<Effect> {
 }
 
 /// Complete when every line's unit runs what it set and is complete;
-/// failed when one failed; `None` while one rolls, is not seen, or is seen
-/// only through stale data.
+/// failed when one failed, or is in no target once every target has been
+/// read fresh (no longer watched here: nothing would ever end it); `None`
+/// while one rolls, is not seen yet, or is seen only through stale data.
 pub fn verdict(lines: &[String], rollout: &RolloutState) -> Option<(bool, String)> {
+    let all_read = !rollout.targets.is_empty()
+        && rollout
+            .targets
+            .iter()
+            .all(|t| t.received.is_some() && t.stale.is_none());
     let mut complete = Vec::new();
     let mut waiting = false;
     for line in lines {
@@ -51,6 +57,12 @@ pub fn verdict(lines: &[String], rollout: &RolloutState) -> Option<(bool, String
             .rows()
             .find(|(_, u)| format!("{}/{}", u.namespace, u.name) == unit_id)
         else {
+            if all_read {
+                return Some((
+                    false,
+                    format!("{unit_id} is in no target watched here: check its rollout by hand"),
+                ));
+            }
             waiting = true;
             continue;
         };

@@ -182,3 +182,20 @@ fn stale_data_or_a_follower_decides_nothing() {
     follower.operator.read_only = true;
     assert!(verdicts(&snapshot(&mut follower, RolloutPhase::Complete)).is_empty());
 }
+
+#[test]
+fn a_unit_no_target_watches_fails_the_verdict_once_every_target_was_read() {
+    let model = deployed();
+    let line = "production/gone gone=registry.example.com/shop/gone:2.4.0".to_owned();
+    let unread = RolloutState::new([TargetSpec::named("shop")]);
+    assert_eq!(
+        super::verdict(std::slice::from_ref(&line), &unread),
+        None,
+        "not read yet"
+    );
+    let verdict = super::verdict(&[line], &model.rollout);
+    assert!(
+        matches!(&verdict, Some((false, why)) if why.contains("no target watched here")),
+        "{verdict:?}"
+    );
+}
