@@ -135,3 +135,60 @@ fn a_release_another_process_writes_is_refused_with_its_name() {
     );
     drop(lock);
 }
+
+/// A command target in staging, and one in production.
+fn with_targets(home: &Path) {
+    let config = home.join("config/release-cockpit/config.toml");
+    std::fs::write(
+        &config,
+        "[[target]]\nname = \"docs-staging\"\nkind = \"command\"\nenvironment = \"staging\"\ndeploy = \"echo deploying {version} to staging\"\nrollback = \"echo back to {version}\"\n\n[[target]]\nname = \"docs\"\nkind = \"command\"\nenvironment = \"production\"\ndeploy = \"echo deploying {version} to production\"\nrollback = \"echo back to {version}\"\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn deploy_shows_its_plan_asks_for_yes_runs_the_commands_and_completes_the_step() {
+    let home = started();
+    with_targets(home.path());
+    let out = run(
+        &["deploy", "--environment", "staging"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(said(&out).contains("add --yes"), "{}", said(&out));
+    assert!(
+        !history(home.path()).contains("deploy 2.4.0"),
+        "nothing journaled"
+    );
+
+    let out = run(
+        &["deploy", "--environment", "staging", "--yes"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(
+        said(&out).contains("docs-staging: deploying 2.4.0 to staging"),
+        "the command's output: {}",
+        said(&out)
+    );
+    let trail = history(home.path());
+    for line in [
+        "deploy 2.4.0 to staging/docs-staging",
+        "deploy done",
+        "completed",
+    ] {
+        assert!(trail.contains(line), "{line}: {trail}");
+    }
+
+    // Production waits for go/no-go, from here as from the cockpit.
+    let out = run(
+        &["deploy", "--environment", "production", "--yes"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(said(&out).contains("go/no-go"), "{}", said(&out));
+    assert!(!said(&out).contains("to production\n"), "{}", said(&out));
+}

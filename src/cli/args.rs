@@ -78,6 +78,9 @@ pub enum CliCommand {
     /// Complete, skip or approve a step of the current release by the
     /// cockpit's rules, for scripts; refused while a cockpit writes it
     Step(StepArgs),
+    /// Deploy the current release's version to what go/no-go allows (or to
+    /// one environment's deploy step), by the cockpit's rules; --yes to go
+    Deploy(DeployArgs),
     /// Print the targets' rollout state and every signal's value, rules and
     /// trigger state once; exit 0 healthy, 1 a critical rule breached or
     /// firing or a rollout failed, 2 something unreadable, 3 warnings only
@@ -131,6 +134,22 @@ pub struct CalendarArgs {
     /// An iCalendar file (releases, freezes, announcements) with stable UIDs
     #[arg(long)]
     pub ics: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// The playbook deploy step's environment (its step is then completed)
+    #[arg(long, value_name = "ENV")]
+    pub environment: Option<String>,
+    /// With --environment: the step naming this target
+    #[arg(long, value_name = "TARGET", requires = "environment")]
+    pub target: Option<String>,
+    /// The release (default: the current one)
+    #[arg(long, value_name = "ID")]
+    pub release: Option<String>,
+    /// Deploy; without it the plan is printed and nothing changes
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
