@@ -34,11 +34,15 @@ pub(super) fn step_command(cli: &Cli, args: &StepArgs, paths: Option<&Paths>) ->
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let (mut model, mut journal, zone) =
-        match opened(cli, &prepared, paths, demo, args.release.as_deref()) {
-            Ok(opened) => opened,
-            Err(code) => return code,
-        };
+    let Writer {
+        mut model,
+        mut journal,
+        zone,
+        _lock,
+    } = match opened(cli, &prepared, paths, demo, args.release.as_deref()) {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
     let Some(checklist) = model.release.as_ref().map(|r| r.checklist.clone()) else {
         return EXIT_USAGE;
     };
@@ -163,16 +167,24 @@ pub(super) fn step_command(cli: &Cli, args: &StepArgs, paths: Option<&Paths>) ->
     EXIT_REFUSED
 }
 
+/// A release opened as its writer, with a model showing it. Its lock is
+/// held while the caller keeps this.
+struct Writer {
+    model: Model,
+    journal: crate::session::journal::Journal,
+    zone: chrono_tz::Tz,
+    _lock: Option<crate::session::lock::ReleaseLock>,
+}
+
 /// The release (`--release`, or the current one) opened as its writer, and
-/// a model built as the cockpit builds it showing it; or the exit code,
-/// said.
+/// a model built as the cockpit builds it; or the exit code, said.
 fn opened(
     cli: &Cli,
     prepared: &Prepared,
     paths: Option<&Paths>,
     demo: bool,
     release: Option<&str>,
-) -> Result<(Model, crate::session::journal::Journal, chrono_tz::Tz), i32> {
+) -> Result<Writer, i32> {
     let zone = prepared.settings.zone.unwrap_or_else(system_zone);
     let store = release_store(paths, demo);
     let current = match release {
@@ -202,15 +214,18 @@ fn opened(
         );
         return Err(EXIT_REFUSED);
     };
-    // The lock is held while this process runs: it goes with the process.
-    std::mem::forget(current.lock);
     let calendar = crate::session::calendar_setup::load_calendar(&prepared.settings, &store);
     let mut model = Model::new(
         model_settings(cli, prepared, zone, calendar.calendar, calendar.releases),
         Utc::now(),
     );
     model.show_release(checklist);
-    Ok((model, journal, zone))
+    Ok(Writer {
+        model,
+        journal,
+        zone,
+        _lock: current.lock,
+    })
 }
 
 /// Appends each journal line the core asks for (synced), feeding it back,
@@ -271,11 +286,15 @@ pub(super) fn deploy_command(
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let (mut model, mut journal, zone) =
-        match opened(cli, &prepared, paths, demo, args.release.as_deref()) {
-            Ok(opened) => opened,
-            Err(code) => return code,
-        };
+    let Writer {
+        mut model,
+        mut journal,
+        zone,
+        _lock,
+    } = match opened(cli, &prepared, paths, demo, args.release.as_deref()) {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
     let runtime = match async_runtime() {
         Ok(runtime) => runtime,
         Err(error) => {
