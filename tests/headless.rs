@@ -97,7 +97,7 @@ fn complete_skip_and_approve_are_journaled_by_the_checklists_rules() {
 }
 
 #[test]
-fn what_go_no_go_holds_or_no_step_is_refused_and_not_journaled() {
+fn a_deploy_step_or_no_step_is_refused_and_not_journaled() {
     let home = started();
     let before = history(home.path());
     let out = run(
@@ -105,8 +105,13 @@ fn what_go_no_go_holds_or_no_step_is_refused_and_not_journaled() {
         home.path(),
         "alice",
     );
+    // A deploy step is `deploy`'s, where go/no-go holds it (tested there).
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
-    assert!(said(&out).contains("go/no-go"), "{}", said(&out));
+    assert!(
+        said(&out).contains("release-cockpit deploy --environment production"),
+        "{}",
+        said(&out)
+    );
 
     let out = run(&["step", "complete", "no-such-step"], home.path(), "alice");
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
@@ -150,6 +155,17 @@ fn with_targets(home: &Path) {
 fn deploy_shows_its_plan_asks_for_yes_runs_the_commands_and_completes_the_step() {
     let home = started();
     with_targets(home.path());
+    let out = run(
+        &["step", "complete", "deploy-staging"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(
+        said(&out).contains("release-cockpit deploy --environment staging"),
+        "{}",
+        said(&out)
+    );
     let out = run(
         &["deploy", "--environment", "staging"],
         home.path(),

@@ -76,6 +76,24 @@ pub(super) fn step_command(cli: &Cli, args: &StepArgs, paths: Option<&Paths>) ->
                     | crate::domain::playbook::StepKind::Http(_)
             )
         });
+    let deploys_to = model
+        .release
+        .as_ref()
+        .and_then(|v| v.checklist.playbook.step(&args.step))
+        .and_then(|s| match &s.kind {
+            crate::domain::playbook::StepKind::Deploy { environment, .. } => {
+                Some(environment.clone())
+            }
+            _ => None,
+        });
+    if let (Some(environment), Command::Complete) = (&deploys_to, command) {
+        eprintln!(
+            "refused: `{}` deploys; fix: `release-cockpit deploy --environment {}` (it asks for --yes)",
+            strip_controls(&args.step),
+            strip_controls(environment)
+        );
+        return EXIT_REFUSED;
+    }
     if gate && command == Command::Complete {
         eprintln!(
             "refused: `{}` is a gate (a command or an HTTP check) that runs in the cockpit; fix: Space on it there",
@@ -114,7 +132,7 @@ pub(super) fn step_command(cli: &Cli, args: &StepArgs, paths: Option<&Paths>) ->
             }
             _ => {
                 eprintln!(
-                    "refused: `{}` acts on the world (a deploy, a tag, a message, a deploying command): do it from the cockpit, or with the command made for it",
+                    "refused: `{}` acts on the world (a tag, a message, a deploying command): do it from the cockpit",
                     strip_controls(&args.step)
                 );
                 return EXIT_REFUSED;
