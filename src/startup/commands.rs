@@ -380,24 +380,12 @@ pub(super) fn metrics_command(
         Err(code) => return code,
     };
     let settings = &prepared.settings.delivery;
-    let window = match args
-        .since
-        .as_deref()
-        .map(crate::domain::offset::parse_duration)
-    {
+    let window = match args.since.as_deref() {
         None => settings.window,
-        Some(Ok(window)) if window > chrono::Duration::zero() => window,
-        Some(Ok(_)) => {
-            eprintln!("error: --since must be longer than nothing, e.g. 90d");
-            return EXIT_USAGE;
-        }
-        Some(Err(error)) => {
-            eprintln!(
-                "error: --since: {}",
-                crate::cli::output::strip_controls(&error.0)
-            );
-            return EXIT_USAGE;
-        }
+        Some(text) => match positive_duration(text, "--since", "90d") {
+            Ok(window) => window,
+            Err(code) => return code,
+        },
     };
     let until = match day(&args.until, "--until") {
         Ok(Some(until)) if !(1970..=9999).contains(&chrono::Datelike::year(&until)) => {
@@ -480,19 +468,9 @@ pub(super) fn watch_command(
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let timeout = match crate::domain::offset::parse_duration(&args.timeout) {
-        Ok(timeout) if timeout > chrono::Duration::zero() => timeout,
-        Ok(_) => {
-            eprintln!("error: --timeout must be longer than nothing, e.g. 30m");
-            return EXIT_USAGE;
-        }
-        Err(error) => {
-            eprintln!(
-                "error: --timeout: {}",
-                crate::cli::output::strip_controls(&error.0)
-            );
-            return EXIT_USAGE;
-        }
+    let timeout = match positive_duration(&args.timeout, "--timeout", "30m") {
+        Ok(timeout) => timeout,
+        Err(code) => return code,
     };
     let store = release_store(paths, demo);
     let checklist = match &args.release {
@@ -562,4 +540,22 @@ pub(super) fn watch_command(
         let _ = std::fs::remove_file(&kubeconfig);
         code
     })
+}
+
+/// A flag's duration, longer than nothing; else the usage error, said.
+fn positive_duration(text: &str, flag: &str, example: &str) -> Result<chrono::Duration, i32> {
+    match crate::domain::offset::parse_duration(text) {
+        Ok(d) if d > chrono::Duration::zero() => Ok(d),
+        Ok(_) => {
+            eprintln!("error: {flag} must be longer than nothing, e.g. {example}");
+            Err(EXIT_USAGE)
+        }
+        Err(error) => {
+            eprintln!(
+                "error: {flag}: {}",
+                crate::cli::output::strip_controls(&error.0)
+            );
+            Err(EXIT_USAGE)
+        }
+    }
 }

@@ -24,22 +24,20 @@ const EXIT_DONE: i32 = 0;
 const EXIT_REFUSED: i32 = 1;
 
 pub(super) fn step_command(cli: &Cli, args: &StepArgs, paths: Option<&Paths>) -> i32 {
-    if cli.read_only {
-        eprintln!("error: --read-only: `step` writes the journal; fix: run it without --read-only");
-        return EXIT_USAGE;
-    }
-    let source = resolve_source(cli, paths);
-    let demo = uses_demo_store(&source, paths, false);
-    let prepared = match prepared_or_said(source, paths) {
-        Ok(prepared) => prepared,
-        Err(code) => return code,
-    };
-    let Writer {
-        mut model,
-        mut journal,
-        zone,
-        _lock,
-    } = match opened(cli, &prepared, paths, demo, args.release.as_deref()) {
+    let (
+        _,
+        Writer {
+            mut model,
+            mut journal,
+            zone,
+            _lock,
+        },
+    ) = match as_writer(
+        cli,
+        paths,
+        args.release.as_deref(),
+        "`step` writes the journal",
+    ) {
         Ok(opened) => opened,
         Err(code) => return code,
     };
@@ -194,6 +192,26 @@ struct Writer {
     _lock: Option<crate::session::lock::ReleaseLock>,
 }
 
+/// What every headless command starts with: refused `--read-only` (`what`
+/// says why), the config prepared, and the release opened as its writer;
+/// or the exit code, said.
+fn as_writer(
+    cli: &Cli,
+    paths: Option<&Paths>,
+    release: Option<&str>,
+    what: &str,
+) -> Result<((Prepared, bool), Writer), i32> {
+    if cli.read_only {
+        eprintln!("error: --read-only: {what}; fix: run it without --read-only");
+        return Err(EXIT_USAGE);
+    }
+    let source = resolve_source(cli, paths);
+    let demo = uses_demo_store(&source, paths, false);
+    let prepared = prepared_or_said(source, paths)?;
+    let writer = opened(cli, &prepared, paths, demo, release)?;
+    Ok(((prepared, demo), writer))
+}
+
 /// The release (`--release`, or the current one) opened as its writer, and
 /// a model built as the cockpit builds it; or the exit code, said.
 fn opened(
@@ -294,22 +312,15 @@ pub(super) fn deploy_command(
     args: &crate::cli::args::DeployArgs,
     paths: Option<&Paths>,
 ) -> i32 {
-    if cli.read_only {
-        eprintln!("error: --read-only: a deploy is refused; fix: run it without --read-only");
-        return EXIT_USAGE;
-    }
-    let source = resolve_source(cli, paths);
-    let demo = uses_demo_store(&source, paths, false);
-    let prepared = match prepared_or_said(source, paths) {
-        Ok(prepared) => prepared,
-        Err(code) => return code,
-    };
-    let Writer {
-        mut model,
-        mut journal,
-        zone,
-        _lock,
-    } = match opened(cli, &prepared, paths, demo, args.release.as_deref()) {
+    let (
+        (prepared, demo),
+        Writer {
+            mut model,
+            mut journal,
+            zone,
+            _lock,
+        },
+    ) = match as_writer(cli, paths, args.release.as_deref(), "a deploy is refused") {
         Ok(opened) => opened,
         Err(code) => return code,
     };
