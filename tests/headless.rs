@@ -208,3 +208,105 @@ fn deploy_shows_its_plan_asks_for_yes_runs_the_commands_and_completes_the_step()
     assert!(said(&out).contains("go/no-go"), "{}", said(&out));
     assert!(!said(&out).contains("to production\n"), "{}", said(&out));
 }
+
+/// What an earlier release's deploy left in a command target's ledger.
+fn deployed_before(home: &Path, target: &str, version: &str) {
+    let ledger = home.join(format!("state/release-cockpit/targets/{target}.jsonl"));
+    std::fs::create_dir_all(ledger.parent().unwrap()).unwrap();
+    std::fs::write(
+        &ledger,
+        format!(
+            "{{\"seq\":1,\"at\":\"2026-11-30T10:00:00Z\",\"action\":\"deploy\",\"version\":\"{version}\",\"ok\":true,\"release\":\"2026-11-30-minor\",\"by\":\"bob\",\"summary\":\"1 command exited 0\"}}\n"
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn rollback_shows_its_plan_asks_for_yes_reverts_verifies_and_writes_the_incident() {
+    let home = started();
+    with_targets(home.path());
+    let config = home.path().join("config/release-cockpit/config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[rollback]\nverify = \"1s\"\n");
+    std::fs::write(&config, text).unwrap();
+    deployed_before(home.path(), "docs-staging", "2.3.1");
+    let out = run(
+        &["deploy", "--environment", "staging", "--yes"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+
+    let out = run(&["rollback", "--reason", "errors up"], home.path(), "alice");
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    assert!(
+        said(&out).contains("staging/docs-staging 2.4.0 -> 2.3.1")
+            && said(&out).contains("$ echo back to 2.3.1")
+            && said(&out).contains("add --yes"),
+        "the plan, with its exact command: {}",
+        said(&out)
+    );
+    assert!(
+        !history(home.path()).contains("rollback"),
+        "nothing journaled"
+    );
+    let out = run(
+        &["rollback", "--to", "9.9.9", "--reason", "errors up", "--yes"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert!(said(&out).contains("--to one of 2.3.1"), "{}", said(&out));
+    let out = run(
+        &["rollback", "--target", "nope", "--reason", "x", "--yes"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert!(said(&out).contains("docs-staging"), "{}", said(&out));
+
+    let out = run(
+        &[
+            "rollback",
+            "--to",
+            "2.3.1",
+            "--severity",
+            "P0",
+            "--reason",
+            "errors up",
+            "--yes",
+        ],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(
+        said(&out).contains("docs-staging: back to 2.3.1"),
+        "the command's output: {}",
+        said(&out)
+    );
+    let report = said(&out)
+        .lines()
+        .find_map(|l| l.strip_prefix("incident report: "))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("a report: {}", said(&out)));
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(report.contains("errors up"), "{report}");
+    let trail = history(home.path());
+    for line in [
+        "rollback (P0) of staging/docs-staging 2.4.0 -> 2.3.1",
+        "rollback of staging/docs-staging sent",
+        "rollback verified",
+        "incident report written",
+    ] {
+        assert!(trail.contains(line), "{line}: {trail}");
+    }
+    let releases = said(&run(&["releases"], home.path(), "alice"));
+    assert!(releases.contains("rolled back"), "{releases}");
+
+    // Once verified, there is nothing left that this release changed.
+    let out = run(&["rollback", "--reason", "again", "--yes"], home.path(), "alice");
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert!(said(&out).contains("nothing to roll back"), "{}", said(&out));
+}

@@ -81,6 +81,10 @@ pub enum CliCommand {
     /// Deploy the current release's version to what go/no-go allows (or to
     /// one environment's deploy step), by the cockpit's rules; --yes to go
     Deploy(DeployArgs),
+    /// Roll the current release back by the guided rollback's rules: what
+    /// it changed, to the revision before it (or --to); --reason and --yes
+    /// to go; verified as the cockpit verifies, to the incident report
+    Rollback(RollbackArgs),
     /// Print the targets' rollout state and every signal's value, rules and
     /// trigger state once; exit 0 healthy, 1 a critical rule breached or
     /// firing or a rollout failed, 2 something unreadable, 3 warnings only
@@ -150,6 +154,33 @@ pub struct DeployArgs {
     /// Deploy; without it the plan is printed and nothing changes
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// Only this target's units (default: every unit the release changed)
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The version to go back to (default: the one before the release)
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    /// Why: journaled, and in the incident report
+    #[arg(long)]
+    pub reason: String,
+    /// How bad: P0, P1, P2 or the team's word from [rollback] severities
+    /// (default: the firing trigger's suggestion, else P1)
+    #[arg(long, value_name = "LEVEL")]
+    pub severity: Option<String>,
+    /// The release (default: the current one)
+    #[arg(long, value_name = "ID")]
+    pub release: Option<String>,
+    /// Roll back; without it the plan is printed and nothing changes
+    #[arg(long)]
+    pub yes: bool,
+    /// Give up verifying after this long, exit 3 (the rollback stays
+    /// journaled, unverified, and the cockpit resumes its verification)
+    #[arg(long, value_name = "DURATION", default_value = "30m")]
+    pub timeout: String,
 }
 
 #[derive(Debug, Args)]

@@ -34,7 +34,7 @@ pub fn releases(store: &ReleaseStore, now: DateTime<Utc>) -> String {
                     out,
                     "{:<32} {:<9} {:<9} {:<22} {:<9} {outcome:<12} {}",
                     release.id,
-                    release.kind,
+                    release.kind.to_string(),
                     release.version.to_string(),
                     t0,
                     format!("{finished}/{}", steps.len()),

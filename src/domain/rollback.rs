@@ -190,6 +190,24 @@ impl Candidate {
     pub fn key(&self) -> String {
         format!("{}/{}", self.namespace, self.name)
     }
+
+    /// Which of `choices` runs `version` (`2.3.1` or `v2.3.1`).
+    pub fn revision_for(&self, version: &str) -> Option<usize> {
+        let bare = version.strip_prefix('v').unwrap_or(version);
+        self.choices.iter().position(|r| {
+            versions(self.kind, r)
+                .iter()
+                .any(|v| v.strip_prefix('v').unwrap_or(v) == bare)
+        })
+    }
+
+    /// The versions it can go back to, newest first, as `--to` takes them.
+    pub fn offered_versions(&self) -> Vec<String> {
+        self.choices
+            .iter()
+            .map(|r| versions(self.kind, r).join(","))
+            .collect()
+    }
 }
 
 /// What a revision ran, as compared when choosing where to go back to: the

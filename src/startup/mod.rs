@@ -102,6 +102,9 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
         Some(CliCommand::Watch(args)) => Ok(commands::watch_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Step(args)) => Ok(headless::step_command(&cli, args, paths.as_ref())),
         Some(CliCommand::Deploy(args)) => Ok(headless::deploy_command(&cli, args, paths.as_ref())),
+        Some(CliCommand::Rollback(args)) => {
+            Ok(headless::rollback_command(&cli, args, paths.as_ref()))
+        }
         Some(CliCommand::Notes(args)) => Ok(git_command(&cli, paths.as_ref(), |repos| {
             crate::cli::git::notes(repos, args, Utc::now().date_naive())
         })),

@@ -55,6 +55,12 @@ impl std::fmt::Display for NoRollback {
     }
 }
 
+/// The wizard `R` opens, at its first stage, for `release-cockpit
+/// rollback` to fill in; or why there is nothing to roll back.
+pub fn wizard_for(model: &Model) -> Result<Wizard, String> {
+    new_wizard(model).map_err(|why| why.to_string())
+}
+
 fn new_wizard(model: &Model) -> Result<Wizard, NoRollback> {
     let release = model.release.as_ref().ok_or(NoRollback::NoRelease)?;
     let candidates: Vec<Candidate> = model

@@ -1,0 +1,148 @@
+//! What the cockpit's keys do, for scripts and CI, by the same rules:
+//! `step`, `deploy` and `rollback`. The release is opened as its writer
+//! (refused while a cockpit writes it, naming it), a model is built as the
+//! cockpit builds it, the command runs through the pure core, and each line
+//! it journals is appended (synced) before the next is asked. What needs a
+//! dialog's answer asks for `--yes`.
+
+mod deploy;
+mod rollback;
+mod step;
+
+pub(super) use deploy::deploy_command;
+pub(super) use rollback::rollback_command;
+pub(super) use step::step_command;
+
+use super::commands::prepared_or_said;
+use super::*;
+use crate::app::Model;
+use crate::app::effect::Effect;
+use crate::app::msg::Msg;
+use crate::cli::output::strip_controls;
+use crate::startup::Prepared;
+
+/// The step was done (or was already).
+const EXIT_DONE: i32 = 0;
+/// The rules refused it: it stays as it was.
+const EXIT_REFUSED: i32 = 1;
+
+/// A release opened as its writer, with a model showing it. Its lock is
+/// held while the caller keeps this.
+struct Writer {
+    model: Model,
+    journal: crate::session::journal::Journal,
+    zone: chrono_tz::Tz,
+    _lock: Option<crate::session::lock::ReleaseLock>,
+}
+
+/// What every headless command starts with: refused `--read-only` (`what`
+/// says why), the config prepared, and the release opened as its writer;
+/// or the exit code, said.
+fn as_writer(
+    cli: &Cli,
+    paths: Option<&Paths>,
+    release: Option<&str>,
+    what: &str,
+) -> Result<((Prepared, bool), Writer), i32> {
+    if cli.read_only {
+        eprintln!("error: --read-only: {what}; fix: run it without --read-only");
+        return Err(EXIT_USAGE);
+    }
+    let source = resolve_source(cli, paths);
+    let demo = uses_demo_store(&source, paths, false);
+    let prepared = prepared_or_said(source, paths)?;
+    let writer = opened(cli, &prepared, paths, demo, release)?;
+    Ok(((prepared, demo), writer))
+}
+
+/// The release (`--release`, or the current one) opened as its writer, and
+/// a model built as the cockpit builds it; or the exit code, said.
+fn opened(
+    cli: &Cli,
+    prepared: &Prepared,
+    paths: Option<&Paths>,
+    demo: bool,
+    release: Option<&str>,
+) -> Result<Writer, i32> {
+    let zone = prepared.settings.zone.unwrap_or_else(system_zone);
+    let store = release_store(paths, demo);
+    let current = match release {
+        Some(id) => crate::session::current_release::open_by_id(&store, id, false),
+        None => open_current(&store, &prepared.playbooks, false, false, zone),
+    };
+    let Some(checklist) = current.checklist else {
+        eprintln!(
+            "error: {}",
+            strip_controls(
+                current.notice.as_deref().unwrap_or(
+                    "no release in progress; fix: start one with `release-cockpit start`"
+                )
+            )
+        );
+        return Err(EXIT_USAGE);
+    };
+    let Some(journal) = current.journal else {
+        let holder = current
+            .follow
+            .and_then(|f| f.writer)
+            .unwrap_or_else(|| "another process".to_owned());
+        eprintln!(
+            "error: {} is open in the cockpit of {}, its only writer; fix: act from that cockpit, or stop it first",
+            checklist.release.id,
+            strip_controls(&holder)
+        );
+        return Err(EXIT_REFUSED);
+    };
+    let calendar = crate::session::calendar_setup::load_calendar(&prepared.settings, &store);
+    let mut model = Model::new(
+        model_settings(cli, prepared, zone, calendar.calendar, calendar.releases),
+        Utc::now(),
+    );
+    model.show_release(checklist);
+    Ok(Writer {
+        model,
+        journal,
+        zone,
+        _lock: current.lock,
+    })
+}
+
+/// Appends each journal line the core asks for (synced), feeding it back,
+/// until it asks for none; prints each. `Err` when one could not be written.
+fn journal_all(
+    model: &mut Model,
+    journal: &mut crate::session::journal::Journal,
+    mut effects: Vec<Effect>,
+    zone: chrono_tz::Tz,
+    mut other: impl FnMut(Effect),
+) -> Result<bool, i32> {
+    let mut recorded_any = false;
+    while !effects.is_empty() {
+        let mut next = Vec::new();
+        for effect in effects {
+            let Effect::Record(event) = effect else {
+                other(effect);
+                continue;
+            };
+            let operator = model.operator.name.clone();
+            match journal.append(&operator, Utc::now(), event) {
+                Ok(recorded) => {
+                    println!(
+                        "#{} {}",
+                        recorded.seq,
+                        strip_controls(&recorded.event.describe_in(zone))
+                    );
+                    recorded_any = true;
+                    next.extend(crate::app::update(model, Msg::Recorded(recorded)));
+                }
+                Err(error) => {
+                    eprintln!("error: not recorded, so not done: {error}");
+                    return Err(EXIT_REFUSED);
+                }
+            }
+        }
+        effects = next;
+    }
+    Ok(recorded_any)
+}
+
