@@ -87,11 +87,15 @@ pub enum CliCommand {
     Rollback(RollbackArgs),
     /// Print the targets' rollout state and every signal's value, rules and
     /// trigger state once; exit 0 healthy, 1 a critical rule breached or
-    /// firing or a rollout failed, 2 something unreadable, 3 warnings only
+    /// firing or a rollout failed, 2 something unreadable or stale, 3
+    /// warnings only (with --strict)
     Status {
         /// One JSON object, for scripts
         #[arg(long)]
         json: bool,
+        /// Warnings fail too (exit 3): a warn rule, a baseline rule with no baseline
+        #[arg(long)]
+        strict: bool,
     },
     /// Print a release's notes from git: the commits since the last release
     /// tag, grouped into sections, breaking changes first

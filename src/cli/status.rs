@@ -3,8 +3,9 @@
 //! is the one the Health pane shows (`app::alerts`). Exit codes, worst first:
 //! 1 a critical rule fires or is breached, or a rollout failed; 2 something
 //! could not be read (an unreachable target, a source that failed or gave no
-//! value); 3 warnings only (a warn rule, a baseline rule with no baseline);
-//! 0 healthy.
+//! value); with `--strict`, 3 on warnings only (a warn rule, a baseline rule
+//! with no baseline); 0 healthy (warnings are printed, and count only when
+//! strict).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -186,7 +187,8 @@ fn signal_state(report: &Report, s: &SignalState) -> &'static str {
     }
 }
 
-pub fn exit_code(report: &Report) -> i32 {
+/// The exit code, worst first; warnings count only when `strict`.
+pub fn exit_code(report: &Report, strict: bool) -> i32 {
     let conditions: Vec<Condition> = report
         .health
         .signals
@@ -221,9 +223,10 @@ pub fn exit_code(report: &Report) -> i32 {
     if unreadable {
         return EXIT_ERROR;
     }
-    if conditions
-        .iter()
-        .any(|c| matches!(c, Condition::Warning | Condition::NoBaseline))
+    if strict
+        && conditions
+            .iter()
+            .any(|c| matches!(c, Condition::Warning | Condition::NoBaseline))
     {
         return EXIT_WARNING;
     }
@@ -294,7 +297,7 @@ pub fn text(report: &Report) -> String {
     out
 }
 
-pub fn json(report: &Report) -> String {
+pub fn json(report: &Report, strict: bool) -> String {
     let targets: Vec<_> = report
         .targets
         .iter()
@@ -331,10 +334,16 @@ pub fn json(report: &Report) -> String {
             })
         })
         .collect();
-    let code = exit_code(report);
+    let (code, strictly) = (exit_code(report, strict), exit_code(report, true));
     format!(
         "{}\n",
-        json!({"healthy": code == EXIT_HEALTHY, "exit_code": code, "targets": targets, "signals": signals})
+        json!({
+            "healthy": strictly == EXIT_HEALTHY,
+            "warnings": strictly == EXIT_WARNING,
+            "exit_code": code,
+            "targets": targets,
+            "signals": signals,
+        })
     )
 }
 

@@ -214,7 +214,7 @@ fn info_text(cli: &Cli, paths: Option<&Paths>) -> String {
 }
 
 /// `release-cockpit status`: everything read once; see `cli::status`.
-pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i32 {
+pub(super) fn status_command(cli: &Cli, json: bool, strict: bool, paths: Option<&Paths>) -> i32 {
     let source = resolve_source(cli, paths);
     let demo = uses_demo_store(&source, paths, false);
     let prepared = match prepared_or_said(source, paths) {
@@ -257,11 +257,11 @@ pub(super) fn status_command(cli: &Cli, json: bool, paths: Option<&Paths>) -> i3
         report
     });
     if json {
-        print_json(&crate::cli::status::json(&report));
+        print_json(&crate::cli::status::json(&report, strict));
     } else {
         print_text(&crate::cli::status::text(&report));
     }
-    crate::cli::status::exit_code(&report)
+    crate::cli::status::exit_code(&report, strict)
 }
 
 /// `release-cockpit start`: writes the release's first journal line.

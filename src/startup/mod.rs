@@ -95,7 +95,9 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
             }
         }
         Some(CliCommand::Calendar(args)) => Ok(calendar_command(&cli, args, paths.as_ref())),
-        Some(CliCommand::Status { json }) => Ok(status_command(&cli, *json, paths.as_ref())),
+        Some(CliCommand::Status { json, strict }) => {
+            Ok(status_command(&cli, *json, *strict, paths.as_ref()))
+        }
         Some(CliCommand::Metrics(args)) => {
             Ok(commands::metrics_command(&cli, args, paths.as_ref()))
         }

@@ -56,7 +56,7 @@ const CALM: [f64; 3] = [0.001, 0.2, 0.3];
 #[test]
 fn healthy_is_0() {
     let report = report(CALM);
-    assert_eq!(exit_code(&report), EXIT_HEALTHY);
+    assert_eq!(exit_code(&report, true), EXIT_HEALTHY);
     assert!(
         text(&report).contains("error_rate: 0.10% ok"),
         "{}",
@@ -67,7 +67,8 @@ fn healthy_is_0() {
 #[test]
 fn a_value_over_its_warn_rule_is_a_warning_and_3() {
     let report = report([0.02, 0.2, 0.3]);
-    assert_eq!(exit_code(&report), EXIT_WARNING);
+    assert_eq!(exit_code(&report, true), EXIT_WARNING);
+    assert_eq!(exit_code(&report, false), EXIT_HEALTHY, "only --strict counts it");
     assert!(
         text(&report).contains("error_rate: 2.00% warning"),
         "{}",
@@ -79,7 +80,7 @@ fn a_value_over_its_warn_rule_is_a_warning_and_3() {
 fn a_baseline_rule_with_no_baseline_after_a_deploy_is_a_warning_and_3() {
     let mut report = report(CALM);
     report.baselines.clear();
-    assert_eq!(exit_code(&report), EXIT_WARNING);
+    assert_eq!(exit_code(&report, true), EXIT_WARNING);
     assert!(
         text(&report).contains("p99: 200 ms no baseline"),
         "{}",
@@ -87,7 +88,7 @@ fn a_baseline_rule_with_no_baseline_after_a_deploy_is_a_warning_and_3() {
     );
     report.deployed = false;
     assert_eq!(
-        exit_code(&report),
+        exit_code(&report, true),
         EXIT_HEALTHY,
         "nothing to compare with yet"
     );
@@ -96,7 +97,7 @@ fn a_baseline_rule_with_no_baseline_after_a_deploy_is_a_warning_and_3() {
 #[test]
 fn a_breached_critical_rule_is_1() {
     let report = report([0.07, 0.2, 0.3]);
-    assert_eq!(exit_code(&report), EXIT_FIRING);
+    assert_eq!(exit_code(&report, true), EXIT_FIRING);
     assert!(
         text(&report).contains("error_rate: 7.00% breached"),
         "{}",
@@ -110,7 +111,7 @@ fn a_failed_rollout_is_1() {
     if let RolloutUpdate::Snapshot { units, .. } = &mut report.targets[0] {
         units[2].phase = RolloutPhase::Failed;
     }
-    assert_eq!(exit_code(&report), EXIT_FIRING);
+    assert_eq!(exit_code(&report, true), EXIT_FIRING);
 }
 
 #[test]
@@ -120,20 +121,20 @@ fn an_unreachable_target_is_2() {
         target: "edge".into(),
         error: "connection refused".into(),
     });
-    assert_eq!(exit_code(&report), EXIT_ERROR);
+    assert_eq!(exit_code(&report, true), EXIT_ERROR);
 }
 
 #[test]
 fn a_signal_with_no_value_or_a_failed_source_is_2() {
     let mut report = report(CALM);
     report.health.signals[2].value = None;
-    assert_eq!(exit_code(&report), EXIT_ERROR, "unknown is not healthy");
+    assert_eq!(exit_code(&report, true), EXIT_ERROR, "unknown is not healthy");
     let mut report = self::report(CALM);
     report.health.signals[2].stale = Some(Stale {
         since: Utc::now(),
         error: "connection refused".into(),
     });
-    assert_eq!(exit_code(&report), EXIT_ERROR);
+    assert_eq!(exit_code(&report, true), EXIT_ERROR);
     assert!(
         text(&report).contains("cpu: 30.0% error"),
         "{}",
@@ -148,8 +149,8 @@ fn the_worst_wins_firing_over_unreadable_over_warning() {
         target: "edge".into(),
         error: "connection refused".into(),
     });
-    assert_eq!(exit_code(&report), EXIT_FIRING);
-    let json: serde_json::Value = serde_json::from_str(&json(&report)).unwrap();
+    assert_eq!(exit_code(&report, true), EXIT_FIRING);
+    let json: serde_json::Value = serde_json::from_str(&json(&report, true)).unwrap();
     assert_eq!(json["exit_code"], EXIT_FIRING);
     assert_eq!(json["healthy"], false);
 }
