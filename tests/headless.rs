@@ -252,7 +252,14 @@ fn rollback_shows_its_plan_asks_for_yes_reverts_verifies_and_writes_the_incident
         "nothing journaled"
     );
     let out = run(
-        &["rollback", "--to", "9.9.9", "--reason", "errors up", "--yes"],
+        &[
+            "rollback",
+            "--to",
+            "9.9.9",
+            "--reason",
+            "errors up",
+            "--yes",
+        ],
         home.path(),
         "alice",
     );
@@ -306,7 +313,15 @@ fn rollback_shows_its_plan_asks_for_yes_reverts_verifies_and_writes_the_incident
     assert!(releases.contains("rolled back"), "{releases}");
 
     // Once verified, there is nothing left that this release changed.
-    let out = run(&["rollback", "--reason", "again", "--yes"], home.path(), "alice");
+    let out = run(
+        &["rollback", "--reason", "again", "--yes"],
+        home.path(),
+        "alice",
+    );
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
-    assert!(said(&out).contains("nothing to roll back"), "{}", said(&out));
+    assert!(
+        said(&out).contains("nothing to roll back"),
+        "{}",
+        said(&out)
+    );
 }

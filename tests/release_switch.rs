@@ -48,7 +48,10 @@ async fn a_switch_to_a_release_that_does_not_open_keeps_the_current_journal_and_
     start(&mut runner, "patch 1.0.1 2026-12-01 10:00 UTC");
     let id = opened(mailbox.recv().await);
 
-    runner.run(Effect::OpenRelease { id: "typo".into() });
+    runner.run(Effect::OpenRelease {
+        id: "typo".into(),
+        viewing: false,
+    });
     match mailbox.recv().await {
         Some(Msg::ReleaseFailed(why)) => assert!(why.contains("typo"), "{why}"),
         other => panic!("{other:?}"),
@@ -170,7 +173,10 @@ async fn a_release_opened_off_the_loop_is_written_once_the_loop_shows_it() {
             .id;
     // From here a loop drives the runner: it says what it delivers.
     runner.delivered(&Msg::Resumed);
-    runner.run(Effect::OpenRelease { id: second.clone() });
+    runner.run(Effect::OpenRelease {
+        id: second.clone(),
+        viewing: false,
+    });
     let shown = mailbox.recv().await.unwrap();
     assert_eq!(opened(Some(shown.clone())), second);
     let note = |text: &str| {

@@ -386,7 +386,10 @@ async fn a_read_only_cockpit_switches_to_a_release_as_a_follower_and_writes_noth
     let (tx, mut mailbox) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = Runner::new(tx, "alice".into(), None, store.clone(), library);
     runner.set_read_only(true);
-    runner.run(Effect::OpenRelease { id: id.clone() });
+    runner.run(Effect::OpenRelease {
+        id: id.clone(),
+        viewing: false,
+    });
     match mailbox.recv().await {
         Some(Msg::ReleaseOpened { checklist, .. }) => assert_eq!(checklist.release.id, id),
         other => panic!("not opened: {other:?}"),

@@ -1274,7 +1274,8 @@ fn the_releases_view_lists_outcomes_and_opens_the_selected_one() {
     assert_eq!(
         effects,
         vec![Effect::OpenRelease {
-            id: "minor-2.3.1-20261114".into()
+            id: "minor-2.3.1-20261114".into(),
+            viewing: true
         }]
     );
 }

@@ -55,7 +55,9 @@ pub enum Effect {
     },
     /// Open another release by id: as its writer, or following its writer;
     /// reported as `Msg::ReleaseOpened` or `Msg::ReleaseFailed`.
-    OpenRelease { id: String },
+    /// `viewing`: read-only, to look back at it (History's Enter), even
+    /// when nobody writes it.
+    OpenRelease { id: String, viewing: bool },
     /// The writer this cockpit followed is gone: become the release's writer
     /// (as a new cockpit would), or follow whoever took it first.
     TakeOver { id: String },

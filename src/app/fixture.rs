@@ -30,6 +30,7 @@ pub fn sample_model() -> Model {
         },
         roles: BTreeMap::new(),
         following: None,
+        viewing: false,
     };
     let themes = Themes {
         names: ["dark", "light", "high-contrast", "terminal"]

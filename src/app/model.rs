@@ -145,7 +145,7 @@ impl Operator {
     /// Actions are refused when asked for (`--read-only`) or while following
     /// another cockpit that writes the release.
     pub fn is_read_only(&self) -> bool {
-        self.read_only || self.following.is_some()
+        self.read_only || self.viewing || self.following.is_some()
     }
 }
 
@@ -190,6 +190,9 @@ pub struct Operator {
     pub roles: BTreeMap<String, Vec<String>>,
     /// `host/pid` of the cockpit that writes the release, when this one follows.
     pub following: Option<String>,
+    /// The release on screen was opened read-only to look back at
+    /// (`:releases`' Enter); `:open` it, or `o` there, to write it.
+    pub viewing: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -51,10 +51,12 @@ pub enum Msg {
         result: crate::app::requests::TaskResult,
     },
     /// A release was started or switched to. `following` names the cockpit that
-    /// writes it when this one only follows.
+    /// writes it when this one only follows; `viewing` is a release opened
+    /// read-only to look back at.
     ReleaseOpened {
         checklist: Box<Checklist>,
         following: Option<String>,
+        viewing: bool,
     },
     /// Starting a release failed (bad input, a journal that exists already, ...).
     ReleaseFailed(String),

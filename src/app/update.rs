@@ -213,6 +213,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::ReleaseOpened {
             checklist,
             following,
+            viewing,
         } => {
             let release = &checklist.release;
             model.notice = Some(match &following {
@@ -220,9 +221,14 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     "release {} {} opened read-only: {writer} writes it",
                     release.name, release.version
                 ),
+                None if viewing => format!(
+                    "release {} {} opened read-only, to look back at: `:release-switch {}` writes it",
+                    release.name, release.version, release.id
+                ),
                 None => format!("release {} {} opened", release.name, release.version),
             });
             model.operator.following = following;
+            model.operator.viewing = viewing;
             model.calendar.remember(release);
             model.show_release(*checklist);
             actions::rollback::release_opened(model);
@@ -513,6 +519,7 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         | Command::MetricsClose
         | Command::ReleasesClose
         | Command::ReleasesOpen
+        | Command::ReleasesOpenReadOnly
         | Command::RunLogClose
         | Command::HistoryClose
         | Command::PaletteRun

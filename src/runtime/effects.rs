@@ -127,7 +127,7 @@ impl Runner {
 
     /// Opens another release off the loop (see `release_switch`); one at a
     /// time, and none while a release opened is not shown yet.
-    fn open_off_loop(&mut self, id: &str, read_only: bool) {
+    fn open_off_loop(&mut self, id: &str, read_only: bool, viewing: bool) {
         if let Some(opening) = self.switching.busy() {
             self.send(Msg::ReleaseFailed(format!(
                 "release {opening} is still being opened: switch again once it shows"
@@ -139,6 +139,7 @@ impl Runner {
             self.store.clone(),
             id.to_owned(),
             read_only,
+            viewing,
             self.mailbox.clone(),
         );
     }
@@ -173,6 +174,7 @@ impl Runner {
         self.send(Msg::ReleaseOpened {
             checklist: Box::new(checklist),
             following,
+            viewing: false,
         });
     }
 
@@ -519,17 +521,19 @@ impl EffectRunner for Runner {
                     });
                 });
             }
-            Effect::TakeOver { id } => self.open_off_loop(&id, false),
-            Effect::OpenRelease { id } => {
+            Effect::TakeOver { id } => self.open_off_loop(&id, false, false),
+            Effect::OpenRelease { id, viewing } => {
                 let id = id.trim();
-                if self.release.as_deref() == Some(id) {
+                // One being looked at may be opened again to write it.
+                let writable_again = !viewing && self.writer.is_none() && !self.read_only;
+                if self.release.as_deref() == Some(id) && !writable_again {
                     self.send(Msg::ReleaseFailed(format!("release {id} is open already")));
                     return;
                 }
                 // The new release is opened (and its lock taken) before the
                 // current one is let go: a release that cannot be opened
                 // leaves this cockpit writing the one it shows.
-                self.open_off_loop(id, self.read_only);
+                self.open_off_loop(id, self.read_only || viewing, viewing);
             }
         }
     }

@@ -61,7 +61,8 @@ impl Switching {
         }
     }
 
-    /// Opens `id` as `open_by_id` does, after the file work queued before;
+    /// Opens `id` as `open_by_id` does (`viewing`: read-only, to look back
+    /// at it, whoever writes it), after the file work queued before;
     /// reports `Msg::ReleaseOpened` (the release then waits in `Ready`) or
     /// `Msg::ReleaseFailed`.
     pub fn open(
@@ -70,6 +71,7 @@ impl Switching {
         store: ReleaseStore,
         id: String,
         read_only: bool,
+        viewing: bool,
         mailbox: UnboundedSender<Msg>,
     ) {
         *self.state() = Switch::Opening { id: id.clone() };
@@ -85,10 +87,11 @@ impl Switching {
                 ));
                 return;
             };
-            let following = current.follow.as_ref().map(|f| {
+            // Looked at, it is followed, and its writer (if any) named.
+            let following = current.follow.as_ref().and_then(|f| {
                 f.writer
                     .clone()
-                    .unwrap_or_else(|| "another cockpit".to_owned())
+                    .or_else(|| (!viewing).then(|| "another cockpit".to_owned()))
             });
             *switching.state() = Switch::Ready(Opened {
                 release: checklist.release.id.clone(),
@@ -101,6 +104,7 @@ impl Switching {
             let _ = mailbox.send(Msg::ReleaseOpened {
                 checklist: Box::new(checklist),
                 following,
+                viewing,
             });
         });
     }

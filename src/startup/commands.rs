@@ -543,7 +543,11 @@ pub(super) fn watch_command(
 }
 
 /// A flag's duration, longer than nothing; else the usage error, said.
-pub(super) fn positive_duration(text: &str, flag: &str, example: &str) -> Result<chrono::Duration, i32> {
+pub(super) fn positive_duration(
+    text: &str,
+    flag: &str,
+    example: &str,
+) -> Result<chrono::Duration, i32> {
     match crate::domain::offset::parse_duration(text) {
         Ok(d) if d > chrono::Duration::zero() => Ok(d),
         Ok(_) => {

@@ -543,6 +543,7 @@ fn model_settings(
             origin,
             roles: settings.roles.clone(),
             following: None,
+            viewing: false,
         },
         keymap: settings.keymap.clone(),
         themes: Themes {

@@ -127,6 +127,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             format!("following {writer}"),
             theme.style(Role::Warn),
         ));
+    } else if model.operator.viewing && !model.operator.read_only {
+        right.push(separator());
+        right.push(Span::styled(
+            "VIEWING (read-only)",
+            theme.style(Role::Warn).add_modifier(Modifier::BOLD),
+        ));
     } else if model.operator.read_only {
         right.push(separator());
         right.push(Span::styled(

@@ -150,6 +150,7 @@ fn open(model: &mut Model) -> Vec<Effect> {
     if let Some(known) = model.calendar.release_for(&occurrence) {
         return vec![Effect::OpenRelease {
             id: known.id.clone(),
+            viewing: false,
         }];
     }
     if let Some(refusal) = refusal(model, Action::Start, &occurrence) {

@@ -419,7 +419,12 @@ pub fn submit_prompt(model: &mut Model, prompt: Prompt) -> Vec<Effect> {
                 }
             };
         }
-        PromptPurpose::SwitchRelease => return vec![Effect::OpenRelease { id: text }],
+        PromptPurpose::SwitchRelease => {
+            return vec![Effect::OpenRelease {
+                id: text,
+                viewing: false,
+            }];
+        }
         PromptPurpose::AbandonReason { release } => {
             return crate::app::actions::abandon::confirm(model, release, text);
         }

@@ -52,7 +52,7 @@ pub fn releases(
     };
     match input {
         Input::Command(Command::ReleasesClose) => Vec::new(),
-        Input::Command(Command::ReleasesOpen) => {
+        Input::Command(command @ (Command::ReleasesOpen | Command::ReleasesOpenReadOnly)) => {
             let Some(id) = list
                 .as_ref()
                 .and_then(|l| l.get(selected))
@@ -72,7 +72,10 @@ pub fn releases(
                 model.notice = Some(why.to_string());
                 return keep(model, list, selected);
             }
-            vec![Effect::OpenRelease { id }]
+            vec![Effect::OpenRelease {
+                id,
+                viewing: command == Command::ReleasesOpenReadOnly,
+            }]
         }
         Input::Command(command) => {
             let selected = crate::app::dialogs::scrolling::scrolled_row(selected, rows, command)

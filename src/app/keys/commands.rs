@@ -789,13 +789,21 @@ command_table! {
         writes: false,
         doc: "Close the list of releases",
     },
+    ReleasesOpenReadOnly {
+        name: "releases-read-only",
+        keys: ["enter"],
+        scope: Releases,
+        hint: Some("view"),
+        writes: false,
+        doc: "Open the selected release read-only, to look back at it (following it if a cockpit writes it)",
+    },
     ReleasesOpen {
         name: "releases-open",
-        keys: ["enter"],
+        keys: ["o"],
         scope: Releases,
         hint: Some("open"),
         writes: false,
-        doc: "Open the selected release (following its writer if another cockpit has it)",
+        doc: "Open the selected release to write it (following its writer if another cockpit has it)",
     },
     MetricsClose {
         name: "metrics-close",

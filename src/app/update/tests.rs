@@ -652,7 +652,10 @@ mod bound_results {
         let through = guard_release_switch(
             &mut model,
             vec![
-                Effect::OpenRelease { id: "x".into() },
+                Effect::OpenRelease {
+                    id: "x".into(),
+                    viewing: false,
+                },
                 Effect::StartRelease(Box::new(new)),
                 Effect::Bell,
             ],
@@ -707,6 +710,55 @@ mod writer_gone {
         assert!(
             update(&mut model, Msg::WriterGone).is_empty(),
             "a writer ignores it"
+        );
+    }
+}
+
+mod viewing {
+    use super::*;
+    use crate::app::fixture::sample_model_with_release;
+
+    #[test]
+    fn a_release_opened_to_look_back_at_is_read_only_until_opened_to_write() {
+        let mut model = sample_model_with_release();
+        let checklist = model.release.as_ref().unwrap().checklist.clone();
+        let id = checklist.release.id.clone();
+        update(
+            &mut model,
+            Msg::ReleaseOpened {
+                checklist: Box::new(checklist.clone()),
+                following: None,
+                viewing: true,
+            },
+        );
+        assert!(model.operator.is_read_only());
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .unwrap_or_default()
+                .contains(&format!("`:release-switch {id}` writes it")),
+            "{:?}",
+            model.notice
+        );
+        model.focus = crate::app::Pane::Checklist;
+        let effects = press(&mut model, "space");
+        assert!(
+            !effects.iter().any(|e| matches!(e, Effect::Record(_))),
+            "nothing is journaled: {effects:?}"
+        );
+        update(
+            &mut model,
+            Msg::ReleaseOpened {
+                checklist: Box::new(checklist),
+                following: None,
+                viewing: false,
+            },
+        );
+        assert!(!model.operator.is_read_only());
+        assert!(
+            update(&mut model, Msg::WriterGone).is_empty(),
+            "no writer to take over from"
         );
     }
 }

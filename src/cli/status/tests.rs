@@ -68,7 +68,11 @@ fn healthy_is_0() {
 fn a_value_over_its_warn_rule_is_a_warning_and_3() {
     let report = report([0.02, 0.2, 0.3]);
     assert_eq!(exit_code(&report, true), EXIT_WARNING);
-    assert_eq!(exit_code(&report, false), EXIT_HEALTHY, "only --strict counts it");
+    assert_eq!(
+        exit_code(&report, false),
+        EXIT_HEALTHY,
+        "only --strict counts it"
+    );
     assert!(
         text(&report).contains("error_rate: 2.00% warning"),
         "{}",
@@ -128,7 +132,11 @@ fn an_unreachable_target_is_2() {
 fn a_signal_with_no_value_or_a_failed_source_is_2() {
     let mut report = report(CALM);
     report.health.signals[2].value = None;
-    assert_eq!(exit_code(&report, true), EXIT_ERROR, "unknown is not healthy");
+    assert_eq!(
+        exit_code(&report, true),
+        EXIT_ERROR,
+        "unknown is not healthy"
+    );
     let mut report = self::report(CALM);
     report.health.signals[2].stale = Some(Stale {
         since: Utc::now(),

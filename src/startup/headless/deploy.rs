@@ -5,7 +5,6 @@ use super::*;
 use crate::app::dialogs::confirm::Action;
 use crate::app::model::Overlay;
 
-
 /// `release-cockpit deploy [--environment E] [--target T] [--yes]`: the
 /// Rollout pane's `d` (or a deploy step's Space, with `--environment`), by
 /// the same rules: targets read once, go/no-go, the plan shown, `--yes` to

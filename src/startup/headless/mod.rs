@@ -145,4 +145,3 @@ fn journal_all(
     }
     Ok(recorded_any)
 }
-

@@ -45,12 +45,7 @@ pub(in crate::startup) fn rollback_command(
             zone,
             _lock,
         },
-    ) = match as_writer(
-        cli,
-        paths,
-        args.release.as_deref(),
-        "a rollback is refused",
-    ) {
+    ) = match as_writer(cli, paths, args.release.as_deref(), "a rollback is refused") {
         Ok(opened) => opened,
         Err(code) => return code,
     };
@@ -182,7 +177,16 @@ pub(in crate::startup) fn rollback_command(
                 _ => {}
             }
         }
-        verify(&mut model, &mut journal, &reads, &incidents, &journal_path, timeout, zone).await
+        verify(
+            &mut model,
+            &mut journal,
+            &reads,
+            &incidents,
+            &journal_path,
+            timeout,
+            zone,
+        )
+        .await
     });
     code
 }
@@ -217,11 +221,7 @@ impl Reads {
             .map(|r| {
                 self.signals
                     .iter()
-                    .filter_map(|s| {
-                        r.checklist
-                            .baseline(&s.name)
-                            .map(|b| (s.name.clone(), b))
-                    })
+                    .filter_map(|s| r.checklist.baseline(&s.name).map(|b| (s.name.clone(), b)))
                     .collect()
             })
             .unwrap_or_default();
@@ -308,7 +308,11 @@ fn answer(wizard: &mut Wizard, args: &RollbackArgs) -> Result<(), String> {
                 } else {
                     ""
                 };
-                format!("{} runs {} ({changed}{state})", c.candidate.key(), c.candidate.version)
+                format!(
+                    "{} runs {} ({changed}{state})",
+                    c.candidate.key(),
+                    c.candidate.version
+                )
             })
             .collect::<Vec<_>>()
             .join("; ");

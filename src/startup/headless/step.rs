@@ -167,4 +167,3 @@ pub(in crate::startup) fn step_command(cli: &Cli, args: &StepArgs, paths: Option
     eprintln!("refused: {}", strip_controls(&said));
     EXIT_REFUSED
 }
-

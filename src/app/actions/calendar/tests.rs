@@ -197,7 +197,8 @@ fn enter_starts_a_release_with_the_suggested_version_or_opens_an_existing_one() 
     assert_eq!(
         press(&mut model, &["enter"]),
         vec![Effect::OpenRelease {
-            id: "modules-2.4.0-20261124".into()
+            id: "modules-2.4.0-20261124".into(),
+            viewing: false
         }]
     );
 }

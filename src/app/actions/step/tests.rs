@@ -403,7 +403,8 @@ fn release_switch_asks_for_an_id_and_opens_it() {
     assert_eq!(
         press(&mut model, &["enter"]),
         vec![Effect::OpenRelease {
-            id: "patch-1.0.1-20261201".into()
+            id: "patch-1.0.1-20261201".into(),
+            viewing: false
         }]
     );
 }
