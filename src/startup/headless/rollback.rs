@@ -154,7 +154,7 @@ pub(in crate::startup) fn rollback_command(
     let incidents = incident_files(&prepared, paths);
     let journal_path = journal.path().to_path_buf();
     let reverting = plan.items.len();
-    let code = runtime.block_on(async {
+    runtime.block_on(async {
         crate::runtime::rollback::spawn(&set, request, *plan, &acting);
         let mut answered = 0;
         // Every unit's answer, journaled as it comes.
@@ -187,8 +187,7 @@ pub(in crate::startup) fn rollback_command(
             zone,
         )
         .await
-    });
-    code
+    })
 }
 
 /// What the rollback reads: the config's targets and signals.
