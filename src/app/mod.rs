@@ -16,6 +16,7 @@ pub mod model;
 pub mod msg;
 pub mod panes;
 pub mod remembered;
+pub mod replay;
 pub mod repo_reads;
 pub mod requests;
 pub mod update;

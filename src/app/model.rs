@@ -240,6 +240,8 @@ pub struct Model {
     pub rollback: Option<crate::app::dialogs::rollback_wizard::Wizard>,
     /// An automatic rollback counting down; any key cancels it.
     pub countdown: Option<crate::domain::rollback::Countdown>,
+    /// `release-cockpit replay`: the journal shown again, its clock the screen's.
+    pub replay: Option<crate::app::replay::Replay>,
     /// Verification window, post-mortem due time, what a trigger starts.
     pub rollback_settings: crate::domain::rollback::RollbackSettings,
     /// `[rollback]`'s report, follow-ups and severity scale.
@@ -342,6 +344,7 @@ impl Model {
             width: 0,
             rollback: None,
             countdown: None,
+            replay: None,
             rollback_settings: rollback,
             incident_settings: incident,
             requests: Default::default(),
@@ -431,6 +434,11 @@ impl Model {
     /// its result cannot land in the wrong release. Every path that opens a
     /// release goes through `update`, which asks this.
     pub fn may_switch_release(&self) -> Result<(), SwitchRefused> {
+        if self.replay.is_some() {
+            return Err(SwitchRefused {
+                running: vec!["a replay".to_owned()],
+            });
+        }
         let running = self.running_actions();
         if running.is_empty() {
             return Ok(());
@@ -486,6 +494,10 @@ impl Model {
     /// The next instant at which the screen would look different with no input:
     /// the runtime sleeps until then instead of redrawing on a timer.
     pub fn next_time_change(&self) -> Option<DateTime<Utc>> {
+        // A replay's clock is the journal's; only its ticks, in real time, wake.
+        if let Some(replay) = &self.replay {
+            return replay.next_tick();
+        }
         let now = self.clock.now;
         let rollback = self.rollback.as_ref().and_then(|w| w.next_check(now));
         let countdown = self

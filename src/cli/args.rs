@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "release-cockpit",
     version,
@@ -36,7 +36,7 @@ pub struct Cli {
     pub command: Option<CliCommand>,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum CliCommand {
     /// Open the cockpit on the built-in demo, whatever config exists
     Demo {
@@ -56,6 +56,9 @@ pub enum CliCommand {
     Start(StartArgs),
     /// List past and current releases: id, type, version, T-0, progress, outcome
     Releases,
+    /// Show a release day again from its journal, read-only, for
+    /// post-mortems: P pauses, . shows the next line, + and - change speed
+    Replay(ReplayArgs),
     /// Print a release's audit trail: time, operator, step, what and why
     History {
         /// The release id (default: the most recent)
@@ -115,7 +118,7 @@ pub enum CliCommand {
     },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SandboxArgs {
     /// Port on 127.0.0.1 (default: a free one)
     #[arg(long, default_value_t = 0)]
@@ -128,7 +131,7 @@ pub struct SandboxArgs {
     pub deployments: Option<usize>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CalendarArgs {
     /// First day, YYYY-MM-DD in UTC (default: today)
     #[arg(long, value_name = "DATE")]
@@ -144,7 +147,7 @@ pub struct CalendarArgs {
     pub ics: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DeployArgs {
     /// The playbook deploy step's environment (its step is then completed)
     #[arg(long, value_name = "ENV")]
@@ -160,7 +163,16 @@ pub struct DeployArgs {
     pub yes: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// The release, as `releases` lists it
+    pub release: String,
+    /// Journal seconds per real second (quiet stretches are jumped over)
+    #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub speed: u32,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct RollbackArgs {
     /// Only this target's units (default: every unit the release changed)
     #[arg(long, value_name = "TARGET")]
@@ -187,7 +199,7 @@ pub struct RollbackArgs {
     pub timeout: String,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StepArgs {
     /// complete, skip or approve
     #[arg(value_enum)]
@@ -212,7 +224,7 @@ pub enum StepAction {
     Approve,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct WatchArgs {
     /// The release whose last deploy is watched (default: the current one)
     #[arg(long, value_name = "ID")]
@@ -222,7 +234,7 @@ pub struct WatchArgs {
     pub timeout: String,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct MetricsArgs {
     /// How far back: a duration such as 90d or 12w (default: [metrics] window, 90d)
     #[arg(long, value_name = "DURATION")]
@@ -235,7 +247,7 @@ pub struct MetricsArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StartArgs {
     /// patch, minor, major, hotfix or emergency
     #[arg(long = "type", value_name = "TYPE")]
@@ -258,7 +270,7 @@ pub struct StartArgs {
     pub components: Vec<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NotesArgs {
     /// The tag the notes start after (default: the last release tag)
     #[arg(long, value_name = "TAG")]
@@ -287,7 +299,7 @@ pub struct NotesArgs {
     pub out: Option<std::path::PathBuf>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NotifyArgs {
     /// The template: notice, announce, in-progress, complete or postponed
     pub template: String,
@@ -302,7 +314,7 @@ pub struct NotifyArgs {
     pub yes: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VersionArgs {
     /// The next version the commits since the last release ask for, and why
     #[arg(long)]

@@ -128,7 +128,33 @@ pub fn open_release_read_only(store: &ReleaseStore, id: &str) -> Result<ReadOnly
 /// release. Without a trusted first line there is no release and no playbook
 /// to fold the rest into, so the journal does not open; the file is left as it
 /// is, its other events with it.
+/// A release as its first line started it, and every line after, for
+/// `release-cockpit replay`: read without a lock, as followers read.
+pub fn release_from_start(
+    store: &ReleaseStore,
+    id: &str,
+) -> Result<(Checklist, Vec<Recorded>), ReadError> {
+    let path = store.journal_path(id).map_err(ReadError::InvalidId)?;
+    let bytes = std::fs::read(&path).map_err(|error| ReadError::Io {
+        path: path.clone(),
+        error,
+    })?;
+    let mut replay = super::journal::replay(&bytes);
+    let checklist = started(&path, &replay).map_err(ReadError::Unusable)?;
+    replay.records.remove(0);
+    Ok((checklist, replay.records))
+}
+
 fn checklist_from(path: &Path, replay: &Replay) -> Result<Checklist, UnusableJournal> {
+    let mut checklist = started(path, replay)?;
+    replay.records[1..]
+        .iter()
+        .for_each(|recorded| checklist.apply(recorded));
+    Ok(checklist)
+}
+
+/// The release as its first line started it.
+fn started(path: &Path, replay: &Replay) -> Result<Checklist, UnusableJournal> {
     let unusable = |why| UnusableJournal {
         path: path.to_path_buf(),
         why,
@@ -164,9 +190,5 @@ fn checklist_from(path: &Path, replay: &Replay) -> Result<Checklist, UnusableJou
     };
     let playbook = parse_recorded_playbook(playbook_file, playbook_text)
         .map_err(|e| unusable(Unusable::Playbook(e)))?;
-    let mut checklist = Checklist::new(release.clone(), playbook, first);
-    replay.records[1..]
-        .iter()
-        .for_each(|recorded| checklist.apply(recorded));
-    Ok(checklist)
+    Ok(Checklist::new(release.clone(), playbook, first))
 }

@@ -125,11 +125,18 @@ pub fn run(cli: Cli, paths: Option<Paths>) -> color_eyre::Result<i32> {
             let source = ConfigSource::Demo {
                 reason: "started with `demo`".to_owned(),
             };
-            cockpit(&cli, source, paths, true, *speed)
+            cockpit(&cli, source, paths, true, *speed, None)
+        }
+        Some(CliCommand::Replay(args)) => {
+            // A replay writes nothing: the state dir stays as it is.
+            let mut cli = cli.clone();
+            cli.read_only = true;
+            let source = resolve_source(&cli, paths.as_ref());
+            cockpit(&cli, source, paths, false, 1, Some(args))
         }
         None => {
             let source = resolve_source(&cli, paths.as_ref());
-            cockpit(&cli, source, paths, false, 1)
+            cockpit(&cli, source, paths, false, 1, None)
         }
     }
 }
@@ -202,6 +209,7 @@ fn cockpit(
     paths: Option<Paths>,
     demo_requested: bool,
     speed: u32,
+    replay: Option<&crate::cli::args::ReplayArgs>,
 ) -> color_eyre::Result<i32> {
     let described = source.describe();
     let prepared = match prepare(source, paths.as_ref(), cli.theme.as_deref()) {
@@ -234,7 +242,33 @@ fn cockpit(
     let zone = prepared.settings.zone.unwrap_or_else(system_zone);
     let demo = uses_demo_store(&prepared.loaded.source, paths.as_ref(), demo_requested);
     let store = release_store(paths.as_ref(), demo);
-    let current = open_current(&store, &prepared.playbooks, demo, cli.read_only, zone);
+    let mut replayed = None;
+    let current = match replay {
+        Some(args) => match crate::session::open::release_from_start(&store, &args.release) {
+            Ok((checklist, records)) => {
+                replayed = Some(crate::app::replay::Replay::new(
+                    records,
+                    checklist.started_at,
+                    args.speed,
+                ));
+                Current {
+                    checklist: Some(checklist),
+                    journal: None,
+                    lock: None,
+                    follow: None,
+                    notice: None,
+                }
+            }
+            Err(error) => {
+                eprintln!(
+                    "error: {}; fix: `release-cockpit releases` lists them",
+                    crate::cli::output::strip_controls(&error.to_string())
+                );
+                return Ok(EXIT_USAGE);
+            }
+        },
+        None => open_current(&store, &prepared.playbooks, demo, cli.read_only, zone),
+    };
     // After the demo's release is started above, so that the calendar knows it.
     let calendar = crate::session::calendar_setup::load_calendar(&prepared.settings, &store);
     let start_notice = start_notice(&current, zone).or(calendar.problem);
@@ -267,9 +301,24 @@ fn cockpit(
 
     let mut targets = prepared.settings.targets.clone();
     let mut signals = prepared.settings.signals.clone();
+    if let Some(replay) = replayed {
+        // The journal's day, not today's readings: nothing live is read.
+        model.operator.read_only = true;
+        model.clock.now = replay.at;
+        model.notice = Some(format!(
+            "replaying {}: {} lines at ×{}; P pauses, . shows the next line, + and - change speed",
+            model.release_id().unwrap_or_default(),
+            replay.total(),
+            replay.speed
+        ));
+        model.replay = Some(replay);
+        targets = crate::config::Targets::default();
+        signals.clear();
+    }
     let chart_range = prepared.settings.health.chart;
     let incidents = incident_files(&prepared, paths.as_ref());
-    let demo_world = matches!(prepared.loaded.source, ConfigSource::Demo { .. });
+    let demo_world =
+        matches!(prepared.loaded.source, ConfigSource::Demo { .. }) && model.replay.is_none();
     let state_dir = targets_state_dir(paths.as_ref(), demo_world);
     let demo_files = DemoFiles::new(paths.as_ref(), &store, cli.read_only);
     let (journal, lock, follow) = (current.journal, current.lock, current.follow);

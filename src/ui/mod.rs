@@ -23,6 +23,7 @@ mod panes;
 mod popup;
 mod prompt;
 mod releases;
+mod replay_panes;
 mod repo_details;
 mod rollback;
 mod rollout;

@@ -32,6 +32,9 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match (pane, &model.release) {
+        (Pane::Rollout | Pane::Health, _) if model.replay.is_some() => {
+            super::replay_panes::render(frame, inner, pane, model, theme)
+        }
         (Pane::Checklist, Some(view)) => super::checklist::render(frame, inner, view, model, theme),
         (Pane::Calendar, _) if !model.calendar.is_empty() => {
             super::calendar::render(frame, inner, model, theme)

@@ -121,7 +121,19 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Severity::Quiet => Span::styled(text, theme.style(Role::Muted)),
         });
     }
-    if let Some(writer) = &model.operator.following {
+    if let Some(replay) = &model.replay {
+        right.push(separator());
+        right.push(Span::styled(
+            format!(
+                "REPLAY {} ×{} {}/{}",
+                if replay.paused { "❚❚" } else { "▶" },
+                replay.speed,
+                replay.shown,
+                replay.total()
+            ),
+            theme.style(Role::Warn).add_modifier(Modifier::BOLD),
+        ));
+    } else if let Some(writer) = &model.operator.following {
         right.push(separator());
         right.push(Span::styled(
             format!("following {writer}"),

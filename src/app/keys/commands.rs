@@ -253,6 +253,19 @@ impl Mode {
     }
 }
 
+impl Command {
+    /// What only a replay does.
+    pub fn is_replay(self) -> bool {
+        matches!(
+            self,
+            Command::ReplayPause
+                | Command::ReplayStep
+                | Command::ReplayFaster
+                | Command::ReplaySlower
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandSpec {
     pub command: Command,
@@ -452,6 +465,38 @@ command_table! {
         hint: Some("help"),
         writes: false,
         doc: "Show every command and its keys",
+    },
+    ReplayPause {
+        name: "replay-pause",
+        keys: ["P"],
+        scope: Global,
+        hint: Some("pause/play"),
+        writes: false,
+        doc: "Replay: pause, or play on",
+    },
+    ReplayStep {
+        name: "replay-next",
+        keys: ["."],
+        scope: Global,
+        hint: Some("next line"),
+        writes: false,
+        doc: "Replay: show the journal's next line at once, and pause there",
+    },
+    ReplayFaster {
+        name: "replay-faster",
+        keys: ["+"],
+        scope: Global,
+        hint: Some("faster"),
+        writes: false,
+        doc: "Replay: twice as fast",
+    },
+    ReplaySlower {
+        name: "replay-slower",
+        keys: ["-"],
+        scope: Global,
+        hint: Some("slower"),
+        writes: false,
+        doc: "Replay: half as fast",
     },
     CycleTheme {
         name: "cycle-theme",

@@ -103,9 +103,11 @@ fn dialog(model: &Model, mode: Mode) -> Vec<Hint> {
     hints
 }
 
-/// A follower (read-only) is offered nothing that writes.
+/// A follower (read-only) is offered nothing that writes; the replay's keys
+/// only in a replay.
 fn allowed(model: &Model, spec: &CommandSpec) -> bool {
     !(spec.writes && model.operator.is_read_only())
+        && (model.replay.is_some() || !spec.command.is_replay())
 }
 
 /// Whether the open dialog takes the command in its present state.
