@@ -325,3 +325,49 @@ fn rollback_shows_its_plan_asks_for_yes_reverts_verifies_and_writes_the_incident
         said(&out)
     );
 }
+
+#[test]
+fn a_failed_revert_ends_the_rollback_at_once_and_says_how_to_go_on() {
+    let home = started();
+    let config = home.path().join("config/release-cockpit/config.toml");
+    std::fs::write(
+        &config,
+        "[[target]]\nname = \"docs-staging\"\nkind = \"command\"\nenvironment = \"staging\"\ndeploy = \"echo deploying {version}\"\nrollback = \"sh -c 'echo no way back; exit 7'\"\n\n[rollback]\nverify = \"1s\"\n",
+    )
+    .unwrap();
+    deployed_before(home.path(), "docs-staging", "2.3.1");
+    let out = run(
+        &["deploy", "--environment", "staging", "--yes"],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let started = std::time::Instant::now();
+    let out = run(
+        &[
+            "rollback",
+            "--severity",
+            "p1",
+            "--reason",
+            "errors up",
+            "--yes",
+        ],
+        home.path(),
+        "alice",
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", said(&out));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "not left to the 30m timeout"
+    );
+    assert!(
+        said(&out).contains("r retries the failed revert"),
+        "{}",
+        said(&out)
+    );
+    let trail = history(home.path());
+    assert!(
+        trail.contains("rollback of staging/docs-staging failed"),
+        "{trail}"
+    );
+}

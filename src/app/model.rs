@@ -191,7 +191,7 @@ pub struct Operator {
     /// `host/pid` of the cockpit that writes the release, when this one follows.
     pub following: Option<String>,
     /// The release on screen was opened read-only to look back at
-    /// (`:releases`' Enter); `:open` it, or `o` there, to write it.
+    /// (`:releases`' Enter); `:release-switch` to it, or `o` there, writes it.
     pub viewing: bool,
 }
 

@@ -183,6 +183,15 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::WriterGone => writer_gone(model),
         // A line of the release followed before a switch: not this one's.
         Msg::Followed { release, .. } if model.release_id() != Some(release.as_str()) => Vec::new(),
+        // Queued by a follower before the release was opened again: folded in already.
+        Msg::Followed { recorded, .. }
+            if model
+                .release
+                .as_ref()
+                .is_some_and(|r| recorded.seq <= r.checklist.last_seq) =>
+        {
+            Vec::new()
+        }
         Msg::Followed { recorded, .. } => {
             if let Some(view) = model.release.as_mut() {
                 view.checklist.apply(&recorded);
@@ -225,9 +234,13 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     "release {} {} opened read-only: {writer} writes it",
                     release.name, release.version
                 ),
-                None if viewing => format!(
+                None if viewing && !model.operator.read_only => format!(
                     "release {} {} opened read-only, to look back at: `:release-switch {}` writes it",
                     release.name, release.version, release.id
+                ),
+                None if viewing => format!(
+                    "release {} {} opened read-only, to look back at",
+                    release.name, release.version
                 ),
                 None => format!("release {} {} opened", release.name, release.version),
             });

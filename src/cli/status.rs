@@ -335,11 +335,17 @@ pub fn json(report: &Report, strict: bool) -> String {
         })
         .collect();
     let (code, strictly) = (exit_code(report, strict), exit_code(report, true));
+    let warnings = report.health.signals.iter().any(|s| {
+        matches!(
+            report.condition(s),
+            Condition::Warning | Condition::NoBaseline
+        )
+    });
     format!(
         "{}\n",
         json!({
             "healthy": strictly == EXIT_HEALTHY,
-            "warnings": strictly == EXIT_WARNING,
+            "warnings": warnings,
             "exit_code": code,
             "targets": targets,
             "signals": signals,

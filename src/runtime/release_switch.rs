@@ -87,7 +87,8 @@ impl Switching {
                 ));
                 return;
             };
-            // Looked at, it is followed, and its writer (if any) named.
+            // Looked at, it is followed without taking its lock (so its
+            // writer, if any, is not known by name).
             let following = current.follow.as_ref().and_then(|f| {
                 f.writer
                     .clone()

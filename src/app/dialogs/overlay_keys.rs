@@ -60,10 +60,13 @@ pub fn releases(
             else {
                 return keep(model, list, selected);
             };
-            if model
-                .release
-                .as_ref()
-                .is_some_and(|r| r.checklist.release.id == id)
+            // The one being looked at may be opened to write it.
+            let write_viewed = command == Command::ReleasesOpen && model.operator.viewing;
+            if !write_viewed
+                && model
+                    .release
+                    .as_ref()
+                    .is_some_and(|r| r.checklist.release.id == id)
             {
                 model.notice = Some(format!("{id} is the release open now"));
                 return Vec::new();

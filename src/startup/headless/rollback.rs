@@ -17,6 +17,10 @@ use crate::domain::events::Event;
 
 /// Verified: every unit back and every signal within its rules.
 const EXIT_VERIFIED: i32 = 0;
+/// The rollback started and did not end well: a revert failed, the verdict
+/// is "not verified", a journal line or the incident report could not be
+/// written. The world changed; the cockpit (`R`) shows where it stands.
+const EXIT_INCOMPLETE: i32 = 4;
 /// The verification did not end within `--timeout`; the rollback stays
 /// journaled as unverified, and a cockpit opening the release resumes it.
 const EXIT_TIMEOUT: i32 = 3;
@@ -85,7 +89,7 @@ pub(in crate::startup) fn rollback_command(
         }
     };
     if let Err(why) = answer(&mut wizard, args) {
-        eprintln!("error: {why}");
+        eprintln!("error: {}", strip_controls(&why));
         return EXIT_USAGE;
     }
     let items = wizard.items();
@@ -154,12 +158,17 @@ pub(in crate::startup) fn rollback_command(
     let incidents = incident_files(&prepared, paths);
     let journal_path = journal.path().to_path_buf();
     let reverting = plan.items.len();
+    let deadline = tokio::time::Instant::now() + timeout.to_std().unwrap_or(StdDuration::MAX);
     runtime.block_on(async {
         crate::runtime::rollback::spawn(&set, request, *plan, &acting);
+        // The tasks hold the only senders: a task that dies ends the wait.
+        drop(acting);
         let mut answered = 0;
-        // Every unit's answer, journaled as it comes.
+        let mut not_recorded = false;
+        // Every unit's answer, journaled as it comes; all of them awaited,
+        // even once a line could not be written, so none is cut off.
         while answered < reverting {
-            let Some(msg) = results.recv().await else {
+            let Ok(Some(msg)) = tokio::time::timeout_at(deadline, results.recv()).await else {
                 break;
             };
             match msg {
@@ -169,13 +178,30 @@ pub(in crate::startup) fn rollback_command(
                 done @ Msg::Done { .. } => {
                     answered += 1;
                     let effects = crate::app::update(&mut model, done);
-                    if let Err(code) = journal_all(&mut model, &mut journal, effects, zone, |_| {})
-                    {
-                        return code;
+                    if !not_recorded {
+                        not_recorded =
+                            journal_all(&mut model, &mut journal, effects, zone, |_| {}).is_err();
                     }
                 }
                 _ => {}
             }
+        }
+        if not_recorded {
+            return EXIT_INCOMPLETE;
+        }
+        if answered < reverting {
+            eprintln!(
+                "timeout: {} of {reverting} revert(s) answered within {}; fix: open the cockpit, where R shows the rollback",
+                answered,
+                crate::domain::offset::format_duration(timeout)
+            );
+            return EXIT_TIMEOUT;
+        }
+        if let Some(failed) = failed_reverts(&model) {
+            eprintln!(
+                "{failed}; fix: open the cockpit, where R shows the rollback: r retries the failed revert, c verifies anyway"
+            );
+            return EXIT_INCOMPLETE;
         }
         verify(
             &mut model,
@@ -188,6 +214,22 @@ pub(in crate::startup) fn rollback_command(
         )
         .await
     })
+}
+
+/// The reverts that failed, said; `None` when every one was sent.
+fn failed_reverts(model: &Model) -> Option<String> {
+    let wizard = model.rollback.as_ref()?;
+    let failed: Vec<String> = wizard
+        .progress
+        .iter()
+        .filter_map(|p| match &p.state {
+            crate::app::dialogs::rollback_wizard::ItemState::Failed(why) => {
+                Some(format!("{}: {}", p.item.key(), strip_controls(why)))
+            }
+            _ => None,
+        })
+        .collect();
+    (!failed.is_empty()).then(|| format!("not rolled back: {}", failed.join("; ")))
 }
 
 /// What the rollback reads: the config's targets and signals.
@@ -268,12 +310,20 @@ fn answer(wizard: &mut Wizard, args: &RollbackArgs) -> Result<(), String> {
         }
     }
     if let Some(word) = &args.severity {
-        let Some(rank) = wizard
+        // The team's word, else the level itself (P1) on its first word.
+        let rank = wizard
             .scale
             .names()
             .iter()
             .position(|n| n.name.eq_ignore_ascii_case(word.trim()))
-        else {
+            .or_else(|| {
+                word.trim()
+                    .to_ascii_uppercase()
+                    .parse::<crate::domain::rollback::Severity>()
+                    .ok()
+                    .map(|level| wizard.scale.rank_of(level))
+            });
+        let Some(rank) = rank else {
             let words: Vec<&str> = wizard
                 .scale
                 .names()
@@ -337,21 +387,35 @@ async fn verify(
         reads.read_into(model).await;
         let effects = crate::app::actions::rollback::verify(model);
         let mut incident = None;
-        if let Err(code) = journal_all(model, journal, effects, zone, |e| {
+        if let Err(_not_recorded) = journal_all(model, journal, effects, zone, |e| {
             if let Effect::WriteIncident { request, draft } = e {
                 incident = Some((request, draft));
             }
         }) {
-            return code;
+            return EXIT_INCOMPLETE;
         }
         let Some(wizard) = model.rollback.as_ref() else {
-            return EXIT_REFUSED;
+            return EXIT_INCOMPLETE;
         };
         if let Some(verdict) = wizard.verdict.clone() {
+            let mut report_failed = false;
             if let Some((request, draft)) = incident {
                 let written = incidents.write(&draft, Some(journal_path));
-                if let Ok(written) = &written {
-                    println!("incident report: {}", written.path);
+                match &written {
+                    Ok(written) => {
+                        println!("incident report: {}", written.path);
+                        println!(
+                            "rollback notice: {} (the cockpit's wizard sends it)",
+                            written.path.replace(".md", "-notice.md")
+                        );
+                    }
+                    Err(error) => {
+                        report_failed = true;
+                        eprintln!(
+                            "error: the incident report was not written: {}",
+                            strip_controls(&error.to_string())
+                        );
+                    }
                 }
                 let effects = crate::app::update(
                     model,
@@ -360,16 +424,20 @@ async fn verify(
                         result: TaskResult::Incident(written),
                     },
                 );
-                if let Err(code) = journal_all(model, journal, effects, zone, |_| {}) {
-                    return code;
+                if let Err(_not_recorded) = journal_all(model, journal, effects, zone, |_| {}) {
+                    return EXIT_INCOMPLETE;
                 }
             }
             return if verdict.ok {
                 println!("verified: {}", strip_controls(&verdict.detail));
-                EXIT_VERIFIED
+                if report_failed {
+                    EXIT_INCOMPLETE
+                } else {
+                    EXIT_VERIFIED
+                }
             } else {
                 println!("not verified: {}", strip_controls(&verdict.detail));
-                EXIT_REFUSED
+                EXIT_INCOMPLETE
             };
         }
         let now = Utc::now();
