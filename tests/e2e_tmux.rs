@@ -931,6 +931,59 @@ fn the_demo_rolls_back_a_bad_release_through_the_guided_rollback() {
         journal.contains("follow-up added: Post-mortem of INCIDENT-0001"),
         "{journal}"
     );
+
+    // The post-mortem: the same day shown again from the journal,
+    // read-only, stepped through line by line, and nothing written.
+    let releases = std::process::Command::new(BIN)
+        .args(["releases"])
+        .env("XDG_STATE_HOME", tmux.home().join("state"))
+        .env("XDG_CONFIG_HOME", tmux.home().join("config"))
+        .env("RELEASE_COCKPIT_CONFIG", "")
+        .output()
+        .unwrap();
+    let releases = String::from_utf8_lossy(&releases.stdout).into_owned();
+    let id = releases
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("a release: {releases}"));
+    assert!(releases.contains("rolled back"), "{releases}");
+    let state = tmux.home().join("state");
+    let before = snapshot(&state);
+    let replay = Tmux::start_in_home(tmux, &["replay", &id, "--speed", "600"]);
+    let first = wait_for_frame(&replay);
+    assert!(first.contains("REPLAY"), "{first}");
+    replay.send("P");
+    replay.wait_for_text("REPLAY ❚❚");
+    // `REPLAY ❚❚ ×600 34/34`: every line shown.
+    let finished = |s: &str| {
+        s.split("×600 ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.split_once('/'))
+            .is_some_and(|(shown, total)| shown == total)
+    };
+    for _ in 0..400 {
+        if finished(&replay.screen()) {
+            break;
+        }
+        replay.send(".");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let end = replay.wait_for("every line replayed", finished);
+    for what in [
+        "minor 2.4.0 rolled back",
+        "Targets, as the journal has them",
+        "rollback (P1)",
+        "Signals, as the journal has them",
+        "trigger fired",
+    ] {
+        assert!(end.contains(what), "`{what}` in the replay's end:\n{end}");
+    }
+    replay.send("q");
+    replay.wait_for_exit(0);
+    assert_eq!(snapshot(&state), before, "a replay writes nothing");
 }
 
 /// Serves `/metrics` with an error ratio that is high while `live-version`
@@ -1518,4 +1571,82 @@ fn a_notify_step_sends_its_message_to_a_webhook_and_its_secret_url_stays_out_of_
             "the secret in the {what}: {text}"
         );
     }
+}
+
+/// A pipeline drives the release from the command line (`deploy`, then
+/// `rollback`) on a command target while the on-call watches in a
+/// read-only cockpit: the follower shows each step within the polls.
+#[test]
+fn a_pipeline_deploys_and_rolls_back_while_a_read_only_cockpit_shows_it() {
+    let tmux_home = std::rc::Rc::new(tempfile::tempdir().unwrap());
+    let home = tmux_home.path().to_path_buf();
+    let app = home.join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("live-version"), "2.3.1\n").unwrap();
+    let ledger = home.join("state/release-cockpit/targets/web.jsonl");
+    std::fs::create_dir_all(ledger.parent().unwrap()).unwrap();
+    std::fs::write(
+        &ledger,
+        "{\"seq\":1,\"at\":\"2026-11-30T10:00:00Z\",\"action\":\"deploy\",\"version\":\"2.3.1\",\"ok\":true,\"release\":\"2026-11-30-minor\",\"by\":\"bob\",\"summary\":\"1 command exited 0\"}\n",
+    )
+    .unwrap();
+    let config = home.join("cockpit.toml");
+    std::fs::write(
+        &config,
+        r#"[operator]
+name = "ci-bot"
+timezone = "UTC"
+
+[[target]]
+name = "web"
+kind = "command"
+environment = "staging"
+workdir = "app"
+deploy = "sh -c 'echo $0 > live-version' {version}"
+rollback = "sh -c 'echo $0 > live-version' {version}"
+timeout = "30s"
+
+[rollback]
+verify = "1s"
+"#,
+    )
+    .unwrap();
+    check_and_start_minor_2_4_0(&home, &config);
+    let config = config.to_str().unwrap().to_owned();
+    let follower = Tmux::launch(tmux_home, false, &[], &["--read-only", "--config", &config]);
+    wait_for_frame(&follower);
+    follower.wait_for("the unit before", |s| {
+        s.contains("staging/web") && s.contains("2.3.1")
+    });
+    let pipeline = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(["--config", &config])
+            .args(args)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {said}");
+        said
+    };
+    pipeline(&["deploy", "--environment", "staging", "--yes"]);
+    follower.wait_for_text("ci-bot on deploy-staging: completed");
+    follower.wait_for("the unit on the release", |s| {
+        s.contains("staging/web") && s.contains("2.4.0")
+    });
+    let said = pipeline(&["rollback", "--reason", "smoke tests failed", "--yes"]);
+    assert!(said.contains("verified"), "{said}");
+    let screen = follower.wait_for_text("minor 2.4.0 rolled back");
+    assert!(screen.contains("READ-ONLY"), "{screen}");
+    follower.wait_for("the unit back", |s| {
+        s.lines()
+            .any(|l| l.contains("staging/web") && l.contains("2.3.1"))
+    });
+    follower.send("q");
+    follower.wait_for_exit(0);
 }

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::theme::{Role, Theme};
 use crate::app::{Model, Pane};
@@ -33,12 +33,13 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
         theme.style(Role::Accent).add_modifier(Modifier::BOLD),
     )];
     if lines.is_empty() {
+        body.push(Line::styled("nothing yet", theme.style(Role::Muted)));
         body.push(Line::styled(
-            "nothing yet (live readings are not journaled: only what the cockpit recorded replays)",
+            "live readings are not journaled: what the cockpit recorded replays",
             theme.style(Role::Muted),
         ));
     }
-    // The newest at the bottom, as many as fit.
+    // The newest at the bottom, as many as fit, one row each.
     let room = usize::from(area.height.saturating_sub(1));
     let skip = lines.len().saturating_sub(room);
     for recorded in &lines[skip..] {
@@ -56,7 +57,7 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, theme: &
             ),
         ]));
     }
-    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }), area);
+    frame.render_widget(Paragraph::new(body), area);
 }
 
 /// Bad news in the critical colour, good news plain.
