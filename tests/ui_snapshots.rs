@@ -1209,6 +1209,32 @@ fn an_ad_hoc_release_is_on_its_day() {
         .find(|l| l.contains("hotfix") && l.contains("ad hoc"))
         .unwrap_or_else(|| panic!("the ad hoc release:\n{screen}"));
     assert!(line.contains("2.3.2"), "{line}");
+
+    // Once its journal is read (off the loop), how it ended.
+    update(
+        &mut model,
+        Msg::ReleasesRead(vec![release_cockpit::domain::delivery::ReleaseFacts {
+            id: "hotfix-2.3.2-x".into(),
+            kind: release_cockpit::domain::release::ReleaseType::Hotfix,
+            version: "2.3.2".into(),
+            t0,
+            outcome: release_cockpit::domain::checklist::Outcome::RolledBack { at: t0 },
+            duration: None,
+            incidents: 1,
+            deployed: None,
+            lead_times: Vec::new(),
+            rolled_back: Some(t0),
+            time_to_restore: None,
+            deploy_durations: Vec::new(),
+        }]),
+    );
+    let screen = screen_text(&render(&model, 200, 50));
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("hotfix") && l.contains("ad hoc (rolled back)")),
+        "{screen}"
+    );
 }
 
 /// `:releases` reads every journal off the loop, lists the releases newest

@@ -257,6 +257,11 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::ReposRead { read_for, read } => actions::versions::read(model, read_for, read),
         Msg::ReleasesRead(read) => {
+            model.calendar.outcomes = read
+                .iter()
+                .map(|facts| (facts.id.clone(), facts.outcome.name()))
+                .collect();
+            model.mark_changed();
             if let Some(Overlay::Releases { list, .. }) = &mut model.overlay {
                 *list = Some(read);
                 model.mark_changed();

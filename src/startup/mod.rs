@@ -408,6 +408,8 @@ fn cockpit(
         if let Some(read) = crate::app::actions::versions::read_for_release(&mut model) {
             effects.run(read);
         }
+        // How the other releases ended, for the calendar.
+        effects.run(crate::app::Effect::ReadReleases);
         let result = run_loop(
             &mut terminal,
             &mut runtime::terminal::Crossterm,

@@ -33,6 +33,9 @@ pub struct CalendarState {
     pub conflicts: Vec<Conflict>,
     /// The day the occurrences were computed for; a new day recomputes them.
     computed_on: NaiveDate,
+    /// How each release other than the open one ended, as its journal says
+    /// (read off the loop after the first frame, and by `:releases`).
+    pub outcomes: std::collections::BTreeMap<String, &'static str>,
 }
 
 /// The agenda looks this far ahead whatever month is shown.
@@ -56,6 +59,7 @@ impl CalendarState {
             occurrences: Vec::new(),
             conflicts: Vec::new(),
             computed_on: today,
+            outcomes: Default::default(),
         };
         view.refresh(now);
         view

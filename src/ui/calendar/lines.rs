@@ -52,7 +52,7 @@ pub fn day(view: &CalendarState, model: &Model, theme: &Theme) -> Vec<Line<'stat
                     " {} {} · ad hoc{}",
                     display_time::date_time(known.t0, view.zone),
                     known.version,
-                    open_outcome(model, &known.id)
+                    outcome(view, model, &known.id)
                 ),
                 theme.style(Role::Muted),
             ),
@@ -61,8 +61,9 @@ pub fn day(view: &CalendarState, model: &Model, theme: &Theme) -> Vec<Line<'stat
     lines
 }
 
-/// ` (open, released)` for the release open now; nothing for another.
-fn open_outcome(model: &Model, id: &str) -> String {
+/// ` (open, released)` for the release open now, ` (rolled back)` for
+/// another once its journal has been read; nothing before.
+fn outcome(view: &CalendarState, model: &Model, id: &str) -> String {
     match model.release_outcome() {
         Some(outcome)
             if model
@@ -72,7 +73,10 @@ fn open_outcome(model: &Model, id: &str) -> String {
         {
             format!(" (open, {})", outcome.name())
         }
-        _ => String::new(),
+        _ => view
+            .outcomes
+            .get(id)
+            .map_or_else(String::new, |name| format!(" ({name})")),
     }
 }
 
@@ -118,9 +122,12 @@ fn release_line(
                     .as_ref()
                     .map_or("", |r| r.checklist.release.id.as_str()) =>
         {
-            format!(" · {}{}", known.version, open_outcome(model, &known.id))
+            format!(" · {}{}", known.version, outcome(view, model, &known.id))
         }
-        Some(known) => format!(" · {} started", known.version),
+        Some(known) => match view.outcomes.get(&known.id) {
+            Some(name) => format!(" · {} ({name})", known.version),
+            None => format!(" · {} started", known.version),
+        },
         None if o.is_skipped() => String::new(),
         None => " · enter: start".to_owned(),
     };
