@@ -3,11 +3,11 @@
 //! faster than real time from the first line, each line is folded into the
 //! Checklist as a follower folds its writer's, and a stretch with nothing in
 //! the journal is jumped over rather than waited through. Pausing stops the
-//! clock (and every wakeup); stepping shows the next line at once.
+//! clock (and every wakeup); stepping shows the next line at once. The state;
+//! `actions::replay` folds it into the model.
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::model::Model;
 use crate::domain::events::{Event, Recorded};
 
 /// How often the replayed clock moves while playing, in real time.
@@ -104,7 +104,7 @@ impl Replay {
 
     /// The clock moved on to `real`: the lines now due, and how long a quiet
     /// stretch was jumped over to reach them.
-    fn advance(&mut self, real: DateTime<Utc>) -> (Vec<Recorded>, Option<Duration>) {
+    pub fn advance(&mut self, real: DateTime<Utc>) -> (Vec<Recorded>, Option<Duration>) {
         if self.paused {
             return (Vec::new(), None);
         }
@@ -134,8 +134,15 @@ impl Replay {
         (due, jumped)
     }
 
+    /// Pauses, or plays on from where it stands (not leaping over the
+    /// time it stood still).
+    pub fn toggle_pause(&mut self) {
+        self.paused = !self.paused;
+        self.real = None;
+    }
+
     /// The next line at once, paused there.
-    fn step(&mut self) -> Option<Recorded> {
+    pub fn step(&mut self) -> Option<Recorded> {
         self.paused = true;
         self.real = None;
         let next = self.records.get(self.shown)?.clone();
@@ -144,113 +151,3 @@ impl Replay {
         Some(next)
     }
 }
-
-/// A tick of the real clock: the replayed clock moves, the lines now due
-/// are folded in.
-pub fn tick(model: &mut Model, real: DateTime<Utc>) {
-    let Some(replay) = model.replay.as_mut() else {
-        return;
-    };
-    let (due, jumped) = replay.advance(real);
-    let (at, finished) = (replay.at, replay.finished());
-    let minute = model.clock.display();
-    model.clock.now = at;
-    if model.clock.display() != minute {
-        model.mark_changed();
-    }
-    if let Some(quiet) = jumped {
-        model.notice = Some(format!(
-            "replay: {} with nothing in the journal, jumped over",
-            crate::domain::offset::format_duration(quiet)
-        ));
-        model.mark_changed();
-    }
-    let any = !due.is_empty();
-    for recorded in due {
-        show(model, &recorded);
-    }
-    if any
-        && finished
-        && let Some(replay) = &model.replay
-    {
-        model.notice = Some(end_notice(replay));
-    }
-}
-
-/// `P`: pause, or play on from where it stands.
-pub fn toggle_pause(model: &mut Model) {
-    model.mark_changed();
-    let said = match model.replay.as_mut() {
-        None => not_replaying(),
-        Some(replay) if replay.finished() => end_notice(replay),
-        Some(replay) => {
-            replay.paused = !replay.paused;
-            replay.real = None;
-            if replay.paused {
-                "replay paused: P plays on, . shows the next line".to_owned()
-            } else {
-                format!("replay playing at ×{}", replay.speed)
-            }
-        }
-    };
-    model.notice = Some(said);
-}
-
-/// `.`: the next line, paused on it.
-pub fn step(model: &mut Model) {
-    model.mark_changed();
-    let Some(replay) = model.replay.as_mut() else {
-        model.notice = Some(not_replaying());
-        return;
-    };
-    let Some(recorded) = replay.step() else {
-        model.notice = Some(end_notice(replay));
-        return;
-    };
-    model.clock.now = replay.at;
-    show(model, &recorded);
-}
-
-/// `+` and `-`: twice or half as fast.
-pub fn change_speed(model: &mut Model, faster: bool) {
-    let Some(replay) = model.replay.as_mut() else {
-        model.notice = Some(not_replaying());
-        return;
-    };
-    replay.speed = if faster {
-        replay.speed.saturating_mul(2).min(FASTEST)
-    } else {
-        (replay.speed / 2).max(1)
-    };
-    model.notice = Some(format!("replay at ×{}", replay.speed));
-    model.mark_changed();
-}
-
-/// One line of the journal on screen, as a follower shows its writer's.
-fn show(model: &mut Model, recorded: &Recorded) {
-    let zone = model.clock.zone;
-    if let Some(view) = model.release.as_mut() {
-        view.checklist.apply(recorded);
-        model.notice = Some(format!(
-            "{} {}: {}",
-            crate::domain::display_time::second(recorded.at, zone),
-            recorded.operator,
-            recorded.event.describe_in(zone)
-        ));
-        model.mark_changed();
-    }
-}
-
-fn end_notice(replay: &Replay) -> String {
-    format!(
-        "replay finished: all {} lines shown; q quits",
-        replay.total()
-    )
-}
-
-fn not_replaying() -> String {
-    "not a replay: `release-cockpit replay RELEASE` shows a release day again".to_owned()
-}
-
-#[cfg(test)]
-mod tests;

@@ -147,7 +147,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Done { request, result } => done(model, request, result),
         Msg::Tick(now) if model.replay.is_some() => {
-            crate::app::replay::tick(model, now);
+            crate::app::actions::replay::tick(model, now);
             Vec::new()
         }
         Msg::Tick(now) => {
@@ -412,10 +412,10 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
             model.overlay = Some(Overlay::Confirm(Confirm::new(Action::Quit)));
         }
         Command::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
-        Command::ReplayPause => crate::app::replay::toggle_pause(model),
-        Command::ReplayStep => crate::app::replay::step(model),
-        Command::ReplayFaster => crate::app::replay::change_speed(model, true),
-        Command::ReplaySlower => crate::app::replay::change_speed(model, false),
+        Command::ReplayPause => crate::app::actions::replay::toggle_pause(model),
+        Command::ReplayStep => crate::app::actions::replay::step(model),
+        Command::ReplayFaster => crate::app::actions::replay::change_speed(model, true),
+        Command::ReplaySlower => crate::app::actions::replay::change_speed(model, false),
         Command::Palette => model.overlay = Some(Overlay::Palette(Palette::default())),
         Command::Notices => model.overlay = Some(Overlay::Notices { scroll: 0 }),
         Command::ReleasesView => {

@@ -11,6 +11,7 @@ pub mod health;
 pub mod incident;
 pub mod notify_step;
 pub mod outgoing;
+pub mod replay;
 pub mod repo_step;
 pub mod rollback;
 pub mod rollout_verdict;

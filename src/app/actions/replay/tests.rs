@@ -2,7 +2,9 @@ use chrono::{Duration, TimeZone, Utc};
 
 use super::*;
 use crate::app::fixture::sample_model_with_release;
+use crate::app::replay::FASTEST;
 use crate::app::{Msg, update};
+use crate::domain::events::Event;
 
 fn line(seq: u64, at: DateTime<Utc>, step: &str) -> Recorded {
     Recorded {
