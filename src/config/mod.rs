@@ -18,6 +18,7 @@ mod process_dir;
 pub mod repos;
 mod rollback;
 mod schema;
+pub mod share;
 mod signals;
 mod source;
 pub mod targets;

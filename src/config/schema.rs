@@ -45,6 +45,21 @@ pub struct Config {
     /// `[[channel]]`: where messages go.
     #[serde(rename = "channel")]
     pub channels: Vec<ChannelConfig>,
+    /// `[share]`: one writer per release for the team, through the cluster.
+    pub share: Option<ShareConfig>,
+}
+
+/// `[share]`, checked by `config/share.rs`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareConfig {
+    /// `kubernetes`, the one kind.
+    pub kind: Spanned<String>,
+    pub kubeconfig: Option<Spanned<String>>,
+    pub context: Option<String>,
+    pub namespace: Option<Spanned<String>>,
+    /// How long a writer's Lease lasts unrenewed (15s).
+    pub lease: Option<Spanned<String>>,
 }
 
 /// `[[channel]]`. Secrets (`url`, `secret`, `headers`, `env`) are

@@ -139,6 +139,8 @@ pub struct Settings {
     pub alert_routes: crate::domain::comms::routes::AlertRoutes,
     /// The message templates (built in, or the team's beside the config).
     pub messages: crate::domain::comms::template::Templates,
+    /// `[share]`: releases written for the team through the cluster.
+    pub share: Option<super::share::ShareSettings>,
 }
 
 impl LoadedConfig {
@@ -197,6 +199,10 @@ impl LoadedConfig {
             .alert_routes(&channels)
             .map_err(|e| errors.extend(e))
             .unwrap_or_default();
+        let share = self
+            .share()
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
         match keymap {
             Some(keymap) if errors.is_empty() => Ok(Settings {
                 trains,
@@ -210,6 +216,7 @@ impl LoadedConfig {
                 repos,
                 channels,
                 alert_routes,
+                share,
                 messages: Default::default(),
                 keymap,
                 zone,

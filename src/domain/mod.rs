@@ -17,6 +17,7 @@ pub mod release;
 pub mod rollback;
 pub mod rollout;
 pub mod severity_scale;
+pub mod share;
 pub mod template_sections;
 pub mod vars;
 pub mod versioning;

@@ -1,5 +1,7 @@
-//! The sandbox's object store: Deployments and ReplicaSets, one resourceVersion
-//! counter for both, and the change history that watches replay and follow.
+//! The sandbox's object store: Deployments and ReplicaSets (which the
+//! controller rolls), Leases and ConfigMaps (only stored: `stored.rs`), one
+//! resourceVersion counter for all, and the change history that watches
+//! replay and follow.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -21,6 +23,9 @@ const HISTORY: usize = 20_000;
 pub enum Kind {
     Deployment,
     ReplicaSet,
+    /// `coordination.k8s.io/v1`: who holds what, and until when.
+    Lease,
+    ConfigMap,
 }
 
 impl Kind {
@@ -28,6 +33,8 @@ impl Kind {
         match self {
             Self::Deployment => "deployments",
             Self::ReplicaSet => "replicasets",
+            Self::Lease => "leases",
+            Self::ConfigMap => "configmaps",
         }
     }
 
@@ -35,7 +42,22 @@ impl Kind {
         match self {
             Self::Deployment => "Deployment",
             Self::ReplicaSet => "ReplicaSet",
+            Self::Lease => "Lease",
+            Self::ConfigMap => "ConfigMap",
         }
+    }
+
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Self::Deployment | Self::ReplicaSet => "apps/v1",
+            Self::Lease => "coordination.k8s.io/v1",
+            Self::ConfigMap => "v1",
+        }
+    }
+
+    /// Kept as clients send them, with no controller acting on them.
+    pub fn is_stored_only(self) -> bool {
+        matches!(self, Self::Lease | Self::ConfigMap)
     }
 }
 
@@ -74,6 +96,8 @@ pub struct State {
     /// Deployments the controller must look at on its next pass.
     pub active: BTreeSet<Key>,
     pub images: ImagePolicy,
+    /// Leases and ConfigMaps, by kind: their JSON is the object.
+    pub stored: HashMap<Kind, BTreeMap<Key, Stored<serde_json::Value>>>,
     history: VecDeque<Arc<Change>>,
     /// The newest version no longer in the history.
     compacted_to: u64,
@@ -106,6 +130,7 @@ impl Cluster {
                 progress: HashMap::new(),
                 active: BTreeSet::new(),
                 images,
+                stored: HashMap::new(),
                 history: VecDeque::new(),
                 compacted_to: 0,
                 changes,
@@ -144,9 +169,11 @@ impl Cluster {
     }
 
     pub fn namespaces(&self) -> std::collections::BTreeSet<String> {
-        self.lock()
+        let state = self.lock();
+        state
             .deployments
             .keys()
+            .chain(state.stored.values().flat_map(BTreeMap::keys))
             .map(|(ns, _)| ns.clone())
             .collect()
     }
@@ -244,6 +271,14 @@ impl Cluster {
                 .map(|(k, s)| (k, s.object.metadata.labels.as_ref(), &s.json))
                 .filter_map(kept)
                 .collect(),
+            Kind::Lease | Kind::ConfigMap => state
+                .stored
+                .get(&kind)
+                .into_iter()
+                .flatten()
+                .map(|(k, s)| (k, labels_of(&s.object), &s.json))
+                .filter_map(|(k, labels, json)| kept((k, labels.as_ref(), json)))
+                .collect(),
         };
         (state.rv, items)
     }
@@ -254,6 +289,11 @@ impl Cluster {
         let json = match kind {
             Kind::Deployment => state.deployments.get(&key).map(|s| s.json.clone()),
             Kind::ReplicaSet => state.replicasets.get(&key).map(|s| s.json.clone()),
+            Kind::Lease | Kind::ConfigMap => state
+                .stored
+                .get(&kind)
+                .and_then(|objects| objects.get(&key))
+                .map(|s| s.json.clone()),
         };
         json.ok_or_else(|| ApiError::not_found(kind.resource(), name))
     }
@@ -380,6 +420,13 @@ fn validate(d: &Deployment) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A stored object's labels, as a watch by label selector compares them.
+pub fn labels_of(object: &serde_json::Value) -> Option<BTreeMap<String, String>> {
+    object
+        .pointer("/metadata/labels")
+        .and_then(|labels| serde_json::from_value(labels.clone()).ok())
+}
+
 pub fn key_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Key {
     (
         meta.namespace.clone().unwrap_or_default(),
@@ -412,10 +459,17 @@ impl State {
                 .iter()
                 .map(|(k, s)| change(k, s.object.metadata.labels.as_ref(), &s.json))
                 .collect(),
+            Kind::Lease | Kind::ConfigMap => self
+                .stored
+                .get(&kind)
+                .into_iter()
+                .flatten()
+                .map(|(k, s)| change(k, labels_of(&s.object).as_ref(), &s.json))
+                .collect(),
         }
     }
 
-    fn record(
+    pub(super) fn record(
         &mut self,
         kind: Kind,
         key: &Key,
@@ -432,6 +486,11 @@ impl State {
                 .replicasets
                 .get(key)
                 .map(|s| s.object.metadata.labels.clone()),
+            Kind::Lease | Kind::ConfigMap => self
+                .stored
+                .get(&kind)
+                .and_then(|objects| objects.get(key))
+                .map(|s| labels_of(&s.object)),
         };
         let change = Arc::new(Change {
             rv: self.rv,

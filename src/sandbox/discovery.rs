@@ -26,6 +26,10 @@ pub fn api_groups() -> Value {
             "name": "apps",
             "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
             "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}
+        }, {
+            "name": "coordination.k8s.io",
+            "versions": [{"groupVersion": "coordination.k8s.io/v1", "version": "v1"}],
+            "preferredVersion": {"groupVersion": "coordination.k8s.io/v1", "version": "v1"}
         }]
     })
 }
@@ -38,7 +42,24 @@ pub fn core_resources() -> Value {
             {"name": "namespaces", "singularName": "namespace", "namespaced": false,
              "kind": "Namespace", "verbs": ["get", "list"], "shortNames": ["ns"]},
             {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod",
-             "verbs": ["list"], "shortNames": ["po"], "categories": ["all"]}
+             "verbs": ["list"], "shortNames": ["po"], "categories": ["all"]},
+            {"name": "configmaps", "singularName": "configmap", "namespaced": true,
+             "kind": "ConfigMap", "verbs": STORED_VERBS, "shortNames": ["cm"]}
+        ]
+    })
+}
+
+/// What the sandbox does with the objects it only keeps.
+const STORED_VERBS: [&str; 6] = ["get", "list", "watch", "create", "update", "delete"];
+
+pub fn coordination_resources() -> Value {
+    json!({
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": "coordination.k8s.io/v1",
+        "resources": [
+            {"name": "leases", "singularName": "lease", "namespaced": true,
+             "kind": "Lease", "verbs": STORED_VERBS}
         ]
     })
 }

@@ -4,7 +4,9 @@
 //! benchmarks' load; `kubectl` and kube-rs talk to it unchanged.
 //!
 //! What it serves: discovery, apps/v1 Deployments (get, list, watch, patch) and
-//! ReplicaSets (get, list, watch), the simulated services' Prometheus
+//! ReplicaSets (get, list, watch), coordination.k8s.io/v1 Leases and v1
+//! ConfigMaps (get, list, watch, create, update, delete, with
+//! `resourceVersion` conflicts), the simulated services' Prometheus
 //! `/metrics` and `/services/{namespace}/{name}/{metrics,health}`, and a
 //! `Status` for everything else.
 
@@ -23,6 +25,7 @@ mod selectors;
 mod server;
 mod services;
 mod shared;
+mod stored;
 mod table;
 #[cfg(test)]
 mod tests;

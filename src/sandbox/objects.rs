@@ -50,7 +50,15 @@ impl ApiError {
         Self::new(
             404,
             "NotFound",
-            format!("{resource}.apps \"{name}\" not found"),
+            format!("{} \"{name}\" not found", qualified(resource)),
+        )
+    }
+
+    pub fn already_exists(resource: &str, name: &str) -> Self {
+        Self::new(
+            409,
+            "AlreadyExists",
+            format!("{} \"{name}\" already exists", qualified(resource)),
         )
     }
 
@@ -62,7 +70,7 @@ impl ApiError {
         Self::new(
             422,
             "Invalid",
-            format!("{resource}.apps \"{name}\" is invalid: {why}"),
+            format!("{} \"{name}\" is invalid: {why}", qualified(resource)),
         )
     }
 
@@ -71,8 +79,9 @@ impl ApiError {
             409,
             "Conflict",
             format!(
-                "Operation cannot be fulfilled on {resource}.apps \"{name}\": the object has been \
-                 modified; please apply your changes to the latest version and try again"
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been \
+                 modified; please apply your changes to the latest version and try again",
+                qualified(resource)
             ),
         )
     }
@@ -94,6 +103,16 @@ impl ApiError {
             });
         }
         status
+    }
+}
+
+/// `deployments.apps`, `leases.coordination.k8s.io`, `configmaps`: a
+/// resource as the API server's messages name it.
+fn qualified(resource: &str) -> String {
+    match resource {
+        "deployments" | "replicasets" => format!("{resource}.apps"),
+        "leases" => format!("{resource}.coordination.k8s.io"),
+        _ => resource.to_owned(),
     }
 }
 

@@ -23,6 +23,7 @@ pub enum Route {
     Groups,
     CoreResources,
     AppsResources,
+    CoordinationResources,
     Namespaces,
     Pods {
         namespace: String,
@@ -49,7 +50,24 @@ pub fn route(path: &str) -> Route {
         "replicasets" => Some(Kind::ReplicaSet),
         _ => None,
     };
+    let collection = |kind: Kind, namespace: Option<&str>| Route::Collection {
+        kind,
+        namespace: namespace.map(str::to_owned),
+    };
+    let object = |kind: Kind, namespace: &str, name: &str| Route::Object {
+        kind,
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+    };
+    const LEASES: &str = "coordination.k8s.io";
     match parts.as_slice() {
+        ["api", "v1", "configmaps"] => collection(Kind::ConfigMap, None),
+        ["api", "v1", "namespaces", ns, "configmaps"] => collection(Kind::ConfigMap, Some(ns)),
+        ["api", "v1", "namespaces", ns, "configmaps", name] => object(Kind::ConfigMap, ns, name),
+        ["apis", LEASES, "v1"] => Route::CoordinationResources,
+        ["apis", LEASES, "v1", "leases"] => collection(Kind::Lease, None),
+        ["apis", LEASES, "v1", "namespaces", ns, "leases"] => collection(Kind::Lease, Some(ns)),
+        ["apis", LEASES, "v1", "namespaces", ns, "leases", name] => object(Kind::Lease, ns, name),
         ["version"] => Route::Version,
         ["healthz" | "readyz" | "livez"] => Route::Health,
         ["api"] => Route::CoreVersions,
@@ -153,6 +171,21 @@ mod tests {
             }
         );
         assert_eq!(route("/apis/batch/v1/jobs"), Route::Unknown);
+        assert_eq!(
+            route("/apis/coordination.k8s.io/v1/namespaces/release/leases/minor-2.4.0"),
+            Route::Object {
+                kind: Kind::Lease,
+                namespace: "release".into(),
+                name: "minor-2.4.0".into()
+            }
+        );
+        assert_eq!(
+            route("/api/v1/namespaces/release/configmaps"),
+            Route::Collection {
+                kind: Kind::ConfigMap,
+                namespace: Some("release".into())
+            }
+        );
         assert_eq!(route("/metrics"), Route::Service(Endpoint::Metrics));
         assert_eq!(
             route("/services/production/checkout/health"),

@@ -143,6 +143,7 @@ pub fn table(kind: Kind, items: &[bytes::Bytes], resource_version: u64) -> Value
                 })
                 .collect(),
         ),
+        Kind::Lease | Kind::ConfigMap => stored_table(kind, items),
     };
     json!({
         "kind": "Table",
@@ -151,4 +152,43 @@ pub fn table(kind: Kind, items: &[bytes::Bytes], resource_version: u64) -> Value
         "columnDefinitions": columns,
         "rows": rows,
     })
+}
+
+/// `kubectl get lease` prints NAME, HOLDER and AGE; `kubectl get configmap`
+/// NAME, DATA and AGE.
+fn stored_table(kind: Kind, items: &[bytes::Bytes]) -> (Vec<Value>, Vec<Value>) {
+    let columns = vec![
+        column("Name", "string", 0),
+        match kind {
+            Kind::Lease => column("Holder", "string", 0),
+            _ => column("Data", "integer", 0),
+        },
+        column("Age", "string", 0),
+    ];
+    let rows = items
+        .iter()
+        .filter_map(|json| serde_json::from_slice::<Value>(json).ok())
+        .map(|object| {
+            let meta: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta =
+                serde_json::from_value(object["metadata"].clone()).unwrap_or_default();
+            let created = meta.creation_timestamp.as_ref().map(|t| t.0.as_second());
+            let middle = match kind {
+                Kind::Lease => json!(
+                    object
+                        .pointer("/spec/holderIdentity")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                ),
+                _ => json!(
+                    ["data", "binaryData"]
+                        .iter()
+                        .filter_map(|f| object.get(*f).and_then(Value::as_object))
+                        .map(serde_json::Map::len)
+                        .sum::<usize>()
+                ),
+            };
+            row(&meta, vec![json!(meta.name), middle, json!(age(created))])
+        })
+        .collect();
+    (columns, rows)
 }

@@ -86,7 +86,7 @@ fn bookmark(kind: Kind, rv: u64, initial_end: bool) -> Bytes {
     if initial_end {
         meta["annotations"] = json!({"k8s.io/initial-events-end": "true"});
     }
-    let object = json!({"kind": kind.kind(), "apiVersion": "apps/v1", "metadata": meta});
+    let object = json!({"kind": kind.kind(), "apiVersion": kind.api_version(), "metadata": meta});
     line("BOOKMARK", object.to_string().as_bytes())
 }
 

@@ -6,6 +6,7 @@ pub mod current_release;
 pub mod delivery;
 pub mod journal;
 pub mod lock;
+pub mod mirror;
 pub mod open;
 pub mod replay;
 pub mod store;

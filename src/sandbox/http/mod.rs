@@ -27,8 +27,9 @@ use super::watch::{self, Filter, WatchRequest};
 
 pub type Body = UnsyncBoxBody<Bytes, Infallible>;
 
-/// The longest a request body may be; patches are small.
-const MAX_BODY: usize = 1 << 20;
+/// The longest a request body may be: the API server's 3 MiB, so that a
+/// ConfigMap over its own 1 MiB gets the API's 422, not a transport error.
+const MAX_BODY: usize = 3 << 20;
 
 pub async fn handle(
     shared: Arc<Shared>,
@@ -76,6 +77,64 @@ async fn respond(
         (Method::GET, Route::Groups) => Ok(json_ok(&discovery::api_groups())),
         (Method::GET, Route::CoreResources) => Ok(json_ok(&discovery::core_resources())),
         (Method::GET, Route::AppsResources) => Ok(json_ok(&discovery::apps_resources())),
+        (Method::GET, Route::CoordinationResources) => {
+            Ok(json_ok(&discovery::coordination_resources()))
+        }
+        (
+            Method::POST,
+            Route::Collection {
+                kind,
+                namespace: Some(namespace),
+            },
+        ) if kind.is_stored_only() => {
+            shared
+                .faults
+                .check(&user, "create", kind.resource(), Some(&namespace), None)?;
+            let body = read_body(request).await?;
+            let dry_run = q.get("dryRun").is_some_and(|v| v == "All");
+            let json = shared.cluster.create(kind, &namespace, &body, dry_run)?;
+            Ok(raw_json(StatusCode::CREATED, json))
+        }
+        (
+            Method::PUT,
+            Route::Object {
+                kind,
+                namespace,
+                name,
+            },
+        ) if kind.is_stored_only() => {
+            shared.faults.check(
+                &user,
+                "update",
+                kind.resource(),
+                Some(&namespace),
+                Some(&name),
+            )?;
+            let body = read_body(request).await?;
+            if shared.faults.take_conflict() {
+                return Err(ApiError::conflict(kind.resource(), &name));
+            }
+            let json = shared.cluster.replace(kind, &namespace, &name, &body)?;
+            Ok(raw_json(StatusCode::OK, json))
+        }
+        (
+            Method::DELETE,
+            Route::Object {
+                kind,
+                namespace,
+                name,
+            },
+        ) if kind.is_stored_only() => {
+            shared.faults.check(
+                &user,
+                "delete",
+                kind.resource(),
+                Some(&namespace),
+                Some(&name),
+            )?;
+            let json = shared.cluster.delete(kind, &namespace, &name)?;
+            Ok(raw_json(StatusCode::OK, json))
+        }
         (Method::GET, Route::Service(endpoint)) => Ok(services::respond(shared, endpoint).await),
         (Method::GET, Route::Namespaces) => Ok(json_ok(&namespaces(shared))),
         (Method::GET, Route::Pods { .. }) => Ok(json_ok(&json!({
@@ -237,8 +296,9 @@ fn list(
     let mut out = Vec::with_capacity(page.iter().map(Bytes::len).sum::<usize>() + 128);
     out.extend_from_slice(
         format!(
-            "{{\"kind\":\"{}List\",\"apiVersion\":\"apps/v1\",\"metadata\":{metadata},\"items\":[",
-            kind.kind()
+            "{{\"kind\":\"{}List\",\"apiVersion\":\"{}\",\"metadata\":{metadata},\"items\":[",
+            kind.kind(),
+            kind.api_version()
         )
         .as_bytes(),
     );

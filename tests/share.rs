@@ -1,0 +1,309 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+//! One writer per release across machines, through the cluster: the
+//! sandbox serves Leases and ConfigMaps as the API server does (create,
+//! replace with `resourceVersion` conflicts, watch), the real kube client
+//! claims the release's Lease from two "machines", and the real `kubectl`
+//! sees the objects.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::ConfigMap;
+use kube::api::{Api, PostParams, WatchEvent, WatchParams};
+use release_cockpit::adapters::kubernetes::lease::{Claimed, ReleaseLease};
+use release_cockpit::sandbox::{ImagePolicy, Sandbox, World, write_kubeconfig};
+
+struct Fixture {
+    sandbox: Sandbox,
+    kubeconfig: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let world = World {
+        deployments: Vec::new(),
+        images: ImagePolicy::new(Duration::from_millis(10)),
+    };
+    let sandbox = Sandbox::start(world, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    write_kubeconfig(&kubeconfig, &sandbox.url(), "release", "alice").unwrap();
+    Fixture {
+        sandbox,
+        kubeconfig,
+        _dir: dir,
+    }
+}
+
+async fn client(kubeconfig: &Path) -> kube::Client {
+    let config = kube::Config::from_custom_kubeconfig(
+        kube::config::Kubeconfig::read_from(kubeconfig).unwrap(),
+        &kube::config::KubeConfigOptions::default(),
+    )
+    .await
+    .unwrap();
+    kube::Client::try_from(config).unwrap()
+}
+
+fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("kubectl is required (apt-get install kubernetes-client): {e}"));
+    assert!(
+        out.status.success(),
+        "kubectl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_machine_holds_the_release_and_the_other_takes_over_once_it_lapses() {
+    let f = fixture().await;
+    let two_seconds = chrono::Duration::seconds(2);
+    let release = "minor-2.4.0-20261208";
+    let mut alice = ReleaseLease::new(
+        client(&f.kubeconfig).await,
+        "release",
+        release,
+        "alice@laptop/42".to_owned(),
+        two_seconds,
+    );
+    let mut bob = ReleaseLease::new(
+        client(&f.kubeconfig).await,
+        "release",
+        release,
+        "bob@desk/7".to_owned(),
+        two_seconds,
+    );
+
+    let Claimed::Holding { holding, took_over } = alice.claim().await.unwrap() else {
+        panic!("the first claim holds it");
+    };
+    assert_eq!((holding.fence, took_over), (0, None));
+    match bob.claim().await.unwrap() {
+        Claimed::HeldBy { holder, .. } => assert_eq!(holder, "alice@laptop/42"),
+        other => panic!("{other:?}"),
+    }
+    let listed = kubectl(&f.kubeconfig, &["get", "lease", "-n", "release"]);
+    assert!(
+        listed.contains("release-cockpit.minor-2.4.0-20261208")
+            && listed.contains("alice@laptop/42"),
+        "{listed}"
+    );
+
+    // Alice renews while Bob watches: he never gets it.
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert!(matches!(
+            alice.claim().await.unwrap(),
+            Claimed::Holding { .. }
+        ));
+        assert!(matches!(bob.claim().await.unwrap(), Claimed::HeldBy { .. }));
+    }
+
+    // Alice goes quiet (killed, or partitioned): after its duration, as
+    // Bob's clock saw it, Bob takes over, one fence on.
+    let taken = loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if let Claimed::Holding { holding, took_over } = bob.claim().await.unwrap() {
+            break (holding, took_over);
+        }
+    };
+    assert_eq!(taken.0.fence, 1);
+    assert_eq!(taken.1.as_deref(), Some("alice@laptop/42"));
+    assert!(
+        !holding.is_valid(chrono::Utc::now()),
+        "Alice's own holding ran out before Bob could take it"
+    );
+    match alice.claim().await.unwrap() {
+        Claimed::HeldBy { holder, .. } => assert_eq!(holder, "bob@desk/7", "Alice is fenced"),
+        other => panic!("{other:?}"),
+    }
+
+    // A clean exit gives it up at once.
+    bob.release().await.unwrap();
+    match alice.claim().await.unwrap() {
+        Claimed::Holding { holding, took_over } => {
+            assert_eq!((holding.fence, took_over), (2, None));
+        }
+        other => panic!("{other:?}"),
+    }
+    drop(f.sandbox);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configmaps_are_created_replaced_with_conflicts_watched_and_limited() {
+    let f = fixture().await;
+    let api: Api<ConfigMap> = Api::namespaced(client(&f.kubeconfig).await, "release");
+    let chunk = |name: &str, events: &str| ConfigMap {
+        metadata: kube::api::ObjectMeta {
+            name: Some(name.into()),
+            labels: Some([("release-cockpit.dev/release".to_owned(), "minor".to_owned())].into()),
+            ..Default::default()
+        },
+        data: Some([("events".to_owned(), events.to_owned())].into()),
+        ..Default::default()
+    };
+    let mut watch = api
+        .watch(
+            &WatchParams::default().labels("release-cockpit.dev/release=minor"),
+            "0",
+        )
+        .await
+        .unwrap()
+        .boxed();
+
+    let first = api
+        .create(&PostParams::default(), &chunk("journal-0", "1\n"))
+        .await
+        .unwrap();
+    let again = api
+        .create(&PostParams::default(), &chunk("journal-0", "1\n"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&again, kube::Error::Api(s) if s.code == 409 && s.reason == "AlreadyExists"),
+        "{again}"
+    );
+
+    // Two writers from the same version: the second is refused.
+    let mut next = first.clone();
+    next.data = Some([("events".to_owned(), "1\n2\n".to_owned())].into());
+    let second = api
+        .replace("journal-0", &PostParams::default(), &next)
+        .await
+        .unwrap();
+    assert_ne!(
+        second.metadata.resource_version,
+        first.metadata.resource_version
+    );
+    let stale = api
+        .replace("journal-0", &PostParams::default(), &next)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&stale, kube::Error::Api(s) if s.code == 409 && s.reason == "Conflict"),
+        "{stale}"
+    );
+
+    // What a watch of the chunks sees, in order.
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        let event = tokio::time::timeout(Duration::from_secs(5), watch.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        match event {
+            WatchEvent::Added(cm) | WatchEvent::Modified(cm) => {
+                seen.push(cm.data.unwrap_or_default()["events"].clone());
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(seen, ["1\n", "1\n2\n"]);
+
+    // More than a ConfigMap holds is refused, as the API server refuses it.
+    let big = "x".repeat(1 << 20);
+    let refused = api
+        .create(&PostParams::default(), &chunk("journal-1", &big))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, kube::Error::Api(s) if s.code == 422),
+        "{refused}"
+    );
+
+    let listed = kubectl(&f.kubeconfig, &["get", "configmap", "-n", "release"]);
+    assert!(listed.contains("journal-0"), "{listed}");
+    assert!(!listed.contains("journal-1"), "{listed}");
+    let deleted = kubectl(
+        &f.kubeconfig,
+        &["delete", "configmap", "journal-0", "-n", "release"],
+    );
+    assert!(deleted.contains("deleted"), "{deleted}");
+    assert!(api.get_opt("journal-0").await.unwrap().is_none());
+}
+
+fn journal_line(seq: u64, note: &str) -> String {
+    release_cockpit::session::journal::encode(&release_cockpit::domain::events::Recorded {
+        seq,
+        at: chrono::Utc::now(),
+        operator: "alice".into(),
+        event: release_cockpit::domain::events::Event::NoteAdded {
+            step: "deploy-production".into(),
+            text: note.into(),
+        },
+    })
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mirror_keeps_the_journal_in_ordered_chunks_and_fences_a_writer_that_lost() {
+    use release_cockpit::adapters::kubernetes::mirror::{Mirror, MirrorError};
+    use release_cockpit::session::mirror::MirrorRead;
+
+    let f = fixture().await;
+    let mirror = Mirror::new(
+        client(&f.kubeconfig).await,
+        "release",
+        "minor-2.4.0-20261208",
+    );
+    let mut alice = mirror.writer(0).await.unwrap();
+    // Well over a chunk: lines of ~300 bytes, appended in batches.
+    let padding = "p".repeat(150);
+    let mut seq = 0;
+    for _ in 0..30 {
+        let batch: Vec<String> = (0..100)
+            .map(|_| {
+                seq += 1;
+                journal_line(seq, &padding)
+            })
+            .collect();
+        alice.append(&batch).await.unwrap();
+    }
+    let chunks = mirror.read_all().await.unwrap();
+    assert!(chunks.len() >= 2, "{} chunk(s)", chunks.len());
+    assert!(chunks.iter().all(|c| c.lines.len() <= 512 * 1024));
+    let mut read = MirrorRead::default();
+    let taken: Vec<u64> = chunks
+        .iter()
+        .flat_map(|c| read.take(&c.lines))
+        .map(|t| t.recorded.seq)
+        .collect();
+    assert_eq!(
+        taken,
+        (1..=seq).collect::<Vec<_>>(),
+        "every line, once, in order"
+    );
+
+    // Bob took the Lease over (fence 1): he replays the mirror and goes on.
+    let mut bob = mirror.writer(1).await.unwrap();
+    bob.append(&[journal_line(seq + 1, "bob's")]).await.unwrap();
+    // Alice comes back from a partition still thinking she writes.
+    let late = alice.append(&[journal_line(seq + 1, "alice's late")]).await;
+    assert!(matches!(late, Err(MirrorError::Fenced { .. })), "{late:?}");
+    let all: String = mirror
+        .read_all()
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.lines.clone())
+        .collect();
+    let mut fresh = MirrorRead::default();
+    let last = fresh.take(&all).pop().unwrap();
+    assert_eq!((last.recorded.seq, last.fence), (seq + 1, 1));
+    let listed = kubectl(&f.kubeconfig, &["get", "configmap", "-n", "release"]);
+    assert!(
+        listed.contains("release-cockpit.minor-2.4.0-20261208.000001"),
+        "{listed}"
+    );
+}
