@@ -307,3 +307,97 @@ async fn the_mirror_keeps_the_journal_in_ordered_chunks_and_fences_a_writer_that
         "{listed}"
     );
 }
+
+/// Waits until `path` replays `n` records, in order; returns them.
+async fn copy_holds(path: &Path, n: usize) -> Vec<u64> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let seqs: Vec<u64> = release_cockpit::session::journal::replay(&bytes)
+            .records
+            .iter()
+            .map(|r| r.seq)
+            .collect();
+        if seqs.len() >= n {
+            return seqs;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the copy holds {} of {n} lines",
+            seqs.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_followers_copy_gets_every_line_the_writers_pump_copies_through_an_outage() {
+    use std::sync::{Arc, Mutex};
+
+    use release_cockpit::adapters::kubernetes::mirror::Mirror;
+    use release_cockpit::runtime::share::{MirrorState, spawn_pump, spawn_replica};
+    use release_cockpit::session::mirror::MirrorRead;
+
+    let mut f = fixture().await;
+    let id = "minor-2.4.0-20261208";
+    let mirror = Mirror::new(client(&f.kubeconfig).await, "release", id);
+    let (lines, queue) = tokio::sync::mpsc::unbounded_channel();
+    let states: Arc<Mutex<Vec<MirrorState>>> = Arc::default();
+    let seen = states.clone();
+    let pump = spawn_pump(
+        mirror.writer(0).await.unwrap(),
+        vec![journal_line(1, "before the pump started")],
+        queue,
+        move |state| seen.lock().unwrap().push(state),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("releases").join(format!("{id}.jsonl"));
+    let (problems, _problems) = tokio::sync::mpsc::unbounded_channel();
+    let replica = spawn_replica(
+        mirror.api(),
+        mirror.selector(),
+        copy.clone(),
+        MirrorRead::default(),
+        problems,
+    );
+    for seq in 2..=40 {
+        lines.send(journal_line(seq, "step")).unwrap();
+        if seq % 10 == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    assert_eq!(copy_holds(&copy, 40).await, (1..=40).collect::<Vec<_>>());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "the copy is private"
+    );
+
+    // The API goes away: the pump says how far behind it is, and catches up.
+    f.sandbox.stop();
+    lines.send(journal_line(41, "during the outage")).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !states
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|s| s.behind == 1 && s.problem.is_some())
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:?}",
+            states.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    f.sandbox.resume().await.unwrap();
+    assert_eq!(copy_holds(&copy, 41).await.last(), Some(&41));
+    assert_eq!(
+        states.lock().unwrap().last(),
+        Some(&MirrorState::default()),
+        "caught up"
+    );
+    pump.abort();
+    replica.abort();
+}

@@ -16,6 +16,7 @@ mod release_switch;
 pub mod repo_step;
 pub mod rollback;
 pub mod rollout;
+pub mod share;
 pub mod signal_reader;
 pub mod signals;
 pub mod targets;

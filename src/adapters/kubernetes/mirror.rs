@@ -76,6 +76,11 @@ impl Mirror {
         }
     }
 
+    /// The chunks' API, for a watch of them.
+    pub fn api(&self) -> Api<ConfigMap> {
+        self.api.clone()
+    }
+
     /// The label selector that finds this release's chunks.
     pub fn selector(&self) -> String {
         format!("{RELEASE_LABEL}={}", label_value(&self.release))

@@ -1,0 +1,156 @@
+//! The two ends of the journal's mirror (issue #21). The writer's pump
+//! copies each line the journal made durable to the cluster, in order,
+//! retrying with backoff while the API is away and saying how far behind it
+//! is; it waits on its channel when there is nothing to copy, so an idle
+//! writer costs no wakeups. A follower's replica watches the chunks and
+//! appends the lines it has not got to its local copy of the journal
+//! (synced), which the local follower then shows like any writer's.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::ConfigMap;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::task::JoinHandle;
+
+use crate::adapters::kubernetes::mirror::{Chunk, MirrorError, MirrorWriter, chunk_of};
+use crate::session::mirror::MirrorRead;
+
+/// How the mirror stands, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MirrorState {
+    /// Durable lines not yet in the cluster.
+    pub behind: usize,
+    /// Why the last copy failed, while it is failing.
+    pub problem: Option<String>,
+    /// Another cockpit writes the release now: this one must stop.
+    pub fenced: bool,
+}
+
+/// Copies `backlog`, then each line arriving on `lines`, to `writer`;
+/// reports each change of its state through `report`.
+pub fn spawn_pump(
+    mut writer: MirrorWriter,
+    backlog: Vec<String>,
+    mut lines: UnboundedReceiver<String>,
+    report: impl Fn(MirrorState) + Send + 'static,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut pending = backlog;
+        let mut state = MirrorState::default();
+        let mut backoff = Duration::from_millis(500);
+        loop {
+            if pending.is_empty() {
+                let Some(line) = lines.recv().await else {
+                    return;
+                };
+                pending.push(line);
+            }
+            // Whatever else came in, in one write.
+            while let Ok(line) = lines.try_recv() {
+                pending.push(line);
+            }
+            let next = match writer.append(&pending).await {
+                Ok(()) => {
+                    pending.clear();
+                    backoff = Duration::from_millis(500);
+                    MirrorState::default()
+                }
+                Err(MirrorError::Fenced { chunk }) => {
+                    report(MirrorState {
+                        behind: pending.len(),
+                        problem: Some(MirrorError::Fenced { chunk }.to_string()),
+                        fenced: true,
+                    });
+                    return;
+                }
+                Err(error) => MirrorState {
+                    behind: pending.len(),
+                    problem: Some(error.to_string()),
+                    fenced: false,
+                },
+            };
+            if next != state {
+                report(next.clone());
+                state = next;
+            }
+            if state.problem.is_some() {
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(8));
+            }
+        }
+    })
+}
+
+/// Watches the chunks of `selector` and appends what `read` has not taken
+/// to the local copy at `path` (created private), each batch synced.
+pub fn spawn_replica(
+    api: kube::Api<ConfigMap>,
+    selector: String,
+    path: PathBuf,
+    mut read: MirrorRead,
+    problems: UnboundedSender<String>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let config = kube::runtime::watcher::Config::default().labels(&selector);
+        // Backing off between failed watches, as kubectl's informers do.
+        let mut events =
+            kube::runtime::WatchStreamExt::default_backoff(kube::runtime::watcher(api, config))
+                .boxed();
+        // A listing (the first, or after the watch had to start again) may
+        // give the chunks in any order: they are taken in chunk order once
+        // it is complete. Later changes come in the order they were made.
+        let mut listing: Option<Vec<Chunk>> = None;
+        while let Some(event) = events.next().await {
+            use kube::runtime::watcher::Event;
+            let chunks: Vec<Chunk> = match event {
+                Ok(Event::Init) => {
+                    listing = Some(Vec::new());
+                    continue;
+                }
+                Ok(Event::InitApply(map)) => {
+                    listing.get_or_insert_with(Vec::new).extend(chunk_of(map));
+                    continue;
+                }
+                Ok(Event::InitDone) => {
+                    let mut listed = listing.take().unwrap_or_default();
+                    listed.sort_by_key(|c| c.index);
+                    listed
+                }
+                Ok(Event::Apply(map)) => chunk_of(map).into_iter().collect(),
+                Ok(Event::Delete(_)) => continue,
+                Err(error) => {
+                    let _ = problems.send(format!("the journal's mirror: {error}"));
+                    continue;
+                }
+            };
+            let text: String = chunks.into_iter().map(|c| c.lines).collect();
+            let taken = read.take(&text);
+            if taken.is_empty() {
+                continue;
+            }
+            let lines: String = taken.iter().map(|t| t.line.as_str()).collect();
+            let path = path.clone();
+            let written =
+                tokio::task::spawn_blocking(move || append_synced(&path, lines.as_bytes())).await;
+            if let Ok(Err(error)) | Err(error) = written.map_err(std::io::Error::other) {
+                let _ = problems.send(format!("the journal's local copy: {error}"));
+            }
+        }
+    })
+}
+
+/// Appends `bytes` to the private file at `path` and syncs it.
+fn append_synced(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        crate::config::paths::create_private_dir_all(dir)?;
+    }
+    let mut file = crate::config::paths::private_file()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
