@@ -1650,3 +1650,121 @@ verify = "1s"
     follower.send("q");
     follower.wait_for_exit(0);
 }
+
+/// The sandbox served by the binary, as a team's cluster would be: its
+/// kubeconfig, and the process (killed when dropped).
+struct SharedCluster {
+    kubeconfig: PathBuf,
+    process: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for SharedCluster {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn shared_cluster() -> SharedCluster {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let process = Command::new(BIN)
+        .args(["sandbox", "--kubeconfig", kubeconfig.to_str().unwrap()])
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !kubeconfig.exists() {
+        assert!(Instant::now() < deadline, "the sandbox did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    SharedCluster {
+        kubeconfig,
+        process,
+        _dir: dir,
+    }
+}
+
+/// `[share]` through the cluster: one machine writes (it holds the
+/// release's Lease and mirrors its journal), another, with its own state
+/// dir and nothing of the release, copies it from the cluster and follows
+/// it live, read-only, naming the writer; `kubectl` sees both objects.
+#[test]
+fn a_second_machine_follows_the_writer_through_the_cluster() {
+    let cluster = shared_cluster();
+    let config = |home: &std::path::Path, name: &str| {
+        let path = home.join("cockpit.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[operator]\nname = \"{name}\"\ntimezone = \"UTC\"\n\n[share]\nkind = \"kubernetes\"\nkubeconfig = \"{}\"\nnamespace = \"release\"\nlease = \"5s\"\n",
+                cluster.kubeconfig.display()
+            ),
+        )
+        .unwrap();
+        format!("--config {}", path.display())
+    };
+    let a = Tmux::start(&[], &["--version"]);
+    let a_config = config(&a.home(), "alice");
+    let start = Command::new(BIN)
+        .args(a_config.split(' '))
+        .args(["start", "--type", "minor", "--version", "2.4.0"])
+        .args(["--at", "2026-01-06 10:00 UTC"])
+        .env("XDG_CONFIG_HOME", a.home().join("config"))
+        .env("XDG_STATE_HOME", a.home().join("state"))
+        .output()
+        .unwrap();
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+    let writer = Tmux::start_in_home(a, &[&a_config]);
+    writer.wait_for_text("minor 2.4.0");
+
+    let b = Tmux::start(&[], &["--version"]);
+    let b_config = config(&b.home(), "bob");
+    let follower = Tmux::start_in_home(b, &[&b_config]);
+    let screen = follower.wait_for_text("minor 2.4.0");
+    assert!(
+        screen.contains("following alice@") && screen.contains("another machine"),
+        "{screen}"
+    );
+    let objects = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&cluster.kubeconfig)
+        .args(["get", "lease,configmap", "-n", "release"])
+        .output()
+        .unwrap();
+    let objects = String::from_utf8_lossy(&objects.stdout).into_owned();
+    assert!(
+        objects.contains("alice@") && objects.contains(".000000"),
+        "the Lease held by alice and the first chunk:\n{objects}"
+    );
+
+    writer.send("j");
+    writer.send("Space");
+    writer.wait_for("the writer's step", |s| {
+        row(s, FIRST_THREE[0]).contains("✓ done")
+    });
+    let seen = Instant::now();
+    follower.wait_for("the other machine to show it", |s| {
+        row(s, FIRST_THREE[0]).contains("✓ done")
+    });
+    assert!(
+        seen.elapsed() < Duration::from_secs(3),
+        "followed through the cluster in {:?}",
+        seen.elapsed()
+    );
+    follower.send("j");
+    follower.send("Space");
+    follower.wait_for_text("read-only");
+    follower.send("q");
+    follower.wait_for_exit(0);
+    writer.send("q");
+    writer.wait_for_exit(0);
+}

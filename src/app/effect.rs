@@ -61,6 +61,9 @@ pub enum Effect {
     /// The writer this cockpit followed is gone: become the release's writer
     /// (as a new cockpit would), or follow whoever took it first.
     TakeOver { id: String },
+    /// `[share]`: another cockpit writes the release now (its Lease was
+    /// lost): write nothing more to its journal, mirror nothing more.
+    StopWriting,
     /// Remember what the operator looks at (focus, cursor, folds, calendar
     /// day), so a restart comes back to it.
     RememberView(crate::app::remembered::Remembered),

@@ -242,6 +242,8 @@ pub struct Model {
     pub countdown: Option<crate::domain::rollback::Countdown>,
     /// `release-cockpit replay`: the journal shown again, its clock the screen's.
     pub replay: Option<crate::app::replay::Replay>,
+    /// `[share]`: how the journal's mirror in the cluster stands.
+    pub mirror: Option<crate::domain::share::MirrorState>,
     /// Verification window, post-mortem due time, what a trigger starts.
     pub rollback_settings: crate::domain::rollback::RollbackSettings,
     /// `[rollback]`'s report, follow-ups and severity scale.
@@ -345,6 +347,7 @@ impl Model {
             rollback: None,
             countdown: None,
             replay: None,
+            mirror: None,
             rollback_settings: rollback,
             incident_settings: incident,
             requests: Default::default(),

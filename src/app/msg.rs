@@ -36,6 +36,8 @@ pub enum Msg {
     },
     /// The cockpit this one follows is gone: nobody holds the release's lock.
     WriterGone,
+    /// `[share]`: the Lease was lost, or the mirror's state changed.
+    Share(crate::domain::share::LeaseNews),
     /// A calendar event (postpone, skip, restore) is durable.
     CalendarRecorded(Recorded),
     /// An event could not be written; the action it stood for was not taken.

@@ -116,6 +116,27 @@ pub fn decide(
     }
 }
 
+/// How the journal's mirror stands, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MirrorState {
+    /// Durable lines not yet in the cluster.
+    pub behind: usize,
+    /// Why the last copy failed, while it is failing.
+    pub problem: Option<String>,
+    /// Another cockpit writes the release now: this one must stop.
+    pub fenced: bool,
+}
+
+/// What sharing the release came to, for the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseNews {
+    /// Another cockpit holds the Lease now (`by`), or it could not be
+    /// renewed in time (`by` none): this one must stop writing at once.
+    Lost { by: Option<String>, why: String },
+    /// The mirror's state changed.
+    Mirror(MirrorState),
+}
+
 /// The Lease as its writer holds it: acting is allowed only while the last
 /// successful renewal is recent enough that no other machine can have
 /// seen the Lease expire.

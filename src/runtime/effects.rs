@@ -60,6 +60,8 @@ pub struct Runner {
     /// Whether a loop tells this runner what it delivers; until one does, a
     /// release opened is taken over at the next effect.
     shown_by_loop: bool,
+    /// `[share]`: the pump that copies each durable line to the cluster.
+    mirror: Option<UnboundedSender<String>>,
 }
 
 impl Runner {
@@ -86,6 +88,7 @@ impl Runner {
             files: FileWork::default(),
             switching: Switching::default(),
             shown_by_loop: false,
+            mirror: None,
         }
     }
 
@@ -120,6 +123,8 @@ impl Runner {
         }
         self.release = Some(opened.release);
         self.writer = opened.writer;
+        // The mirror was the release opened at start's: another is not mirrored.
+        self.mirror = None;
         if let Some(follow) = opened.follow {
             self.start_following(follow);
         }
@@ -159,6 +164,7 @@ impl Runner {
             task.abort();
         }
         self.release = Some(checklist.release.id.clone());
+        self.mirror = None;
         self.writer = current.journal.map(|journal| Writer {
             journal,
             lock: current.lock,
@@ -258,6 +264,12 @@ impl Runner {
         {
             Ok(recorded) => {
                 tracing::info!(seq = recorded.seq, event = %recorded.event.describe(), step = recorded.event.step(), "recorded");
+                // Durable: now it may be mirrored.
+                if let (Some(mirror), Ok(line)) =
+                    (&self.mirror, crate::session::journal::encode(&recorded))
+                {
+                    let _ = mirror.send(line);
+                }
                 self.send(Msg::Recorded(recorded));
                 true
             }
@@ -280,6 +292,11 @@ impl Runner {
     /// Where incident reports are written, and a team's own templates.
     pub fn set_incidents(&mut self, files: super::rollback::IncidentFiles) {
         self.incidents = Some(files);
+    }
+
+    /// `[share]`: where each durable line goes to be mirrored.
+    pub fn set_mirror(&mut self, lines: UnboundedSender<String>) {
+        self.mirror = Some(lines);
     }
 
     /// The rollout targets deploys and rollbacks go to.
@@ -522,6 +539,11 @@ impl EffectRunner for Runner {
                 });
             }
             Effect::TakeOver { id } => self.open_off_loop(&id, false, false),
+            Effect::StopWriting => {
+                tracing::warn!("the release's Lease was lost: writing stops");
+                self.writer = None;
+                self.mirror = None;
+            }
             Effect::OpenRelease { id, viewing } => {
                 let id = id.trim();
                 // One being looked at may be opened again to write it.

@@ -18,16 +18,7 @@ use tokio::task::JoinHandle;
 use crate::adapters::kubernetes::mirror::{Chunk, MirrorError, MirrorWriter, chunk_of};
 use crate::session::mirror::MirrorRead;
 
-/// How the mirror stands, for the status bar.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MirrorState {
-    /// Durable lines not yet in the cluster.
-    pub behind: usize,
-    /// Why the last copy failed, while it is failing.
-    pub problem: Option<String>,
-    /// Another cockpit writes the release now: this one must stop.
-    pub fenced: bool,
-}
+pub use crate::domain::share::{LeaseNews, MirrorState};
 
 /// Copies `backlog`, then each line arriving on `lines`, to `writer`;
 /// reports each change of its state through `report`.
@@ -143,7 +134,7 @@ pub fn spawn_replica(
 }
 
 /// Appends `bytes` to the private file at `path` and syncs it.
-fn append_synced(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn append_synced(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         crate::config::paths::create_private_dir_all(dir)?;
     }
@@ -153,4 +144,43 @@ fn append_synced(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
         .open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Renews `lease` every third of its duration while `holding` it; says
+/// `LeaseNews::Lost` (once, then ends) when it went to another, or when
+/// renewals failed for so long that another may have taken it.
+pub fn spawn_keeper(
+    mut lease: crate::adapters::kubernetes::lease::ReleaseLease,
+    mut holding: crate::domain::share::Holding,
+    report: impl Fn(LeaseNews) + Send + 'static,
+) -> JoinHandle<()> {
+    use crate::adapters::kubernetes::lease::Claimed;
+    tokio::spawn(async move {
+        let every = crate::domain::share::Holding::renew_every(holding.duration)
+            .to_std()
+            .unwrap_or(Duration::from_secs(5));
+        loop {
+            tokio::time::sleep(every).await;
+            match lease.claim().await {
+                Ok(Claimed::Holding {
+                    holding: renewed, ..
+                }) => holding = renewed,
+                Ok(Claimed::HeldBy { holder, .. }) => {
+                    report(LeaseNews::Lost {
+                        why: format!("{holder} holds the release's Lease now"),
+                        by: Some(holder),
+                    });
+                    return;
+                }
+                Err(error) if !holding.is_valid(chrono::Utc::now()) => {
+                    report(LeaseNews::Lost {
+                        by: None,
+                        why: format!("the Lease could not be renewed in time: {error}"),
+                    });
+                    return;
+                }
+                Err(error) => tracing::warn!(%error, "Lease renewal failed; retrying"),
+            }
+        }
+    })
 }

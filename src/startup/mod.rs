@@ -32,6 +32,7 @@ mod commands;
 mod headless;
 pub mod logging;
 mod notify;
+mod share;
 use commands::{
     calendar_command, check_config, git_command, print_info, start_command, status_command,
 };
@@ -242,6 +243,23 @@ fn cockpit(
     let zone = prepared.settings.zone.unwrap_or_else(system_zone);
     let demo = uses_demo_store(&prepared.loaded.source, paths.as_ref(), demo_requested);
     let store = release_store(paths.as_ref(), demo);
+    let runtime = async_runtime().wrap_err("starting the async runtime")?;
+    // `[share]`: what the team's cluster has that this machine has not, first.
+    let share = prepared
+        .settings
+        .share
+        .clone()
+        .filter(|_| !demo && replay.is_none());
+    let cluster = share
+        .as_ref()
+        .map(|settings| runtime.block_on(share::connect(settings)));
+    let mut share_problem = None;
+    if let Some(Ok(cluster)) = &cluster {
+        match runtime.block_on(share::copy_releases(cluster, &store)) {
+            Ok(copied) => tracing::info!(copied, "lines copied from the cluster's mirrors"),
+            Err(why) => share_problem = Some(why),
+        }
+    }
     let mut replayed = None;
     let current = match replay {
         Some(args) => match crate::session::open::release_from_start(&store, &args.release) {
@@ -277,6 +295,9 @@ fn cockpit(
         Utc::now(),
     );
     if let Some(text) = start_notice {
+        model.announce(crate::app::dialogs::notices::NoticeLevel::Warning, text);
+    }
+    if let Some(text) = share_problem {
         model.announce(crate::app::dialogs::notices::NoticeLevel::Warning, text);
     }
     if let Some(checklist) = current.checklist {
@@ -321,7 +342,7 @@ fn cockpit(
         matches!(prepared.loaded.source, ConfigSource::Demo { .. }) && model.replay.is_none();
     let state_dir = targets_state_dir(paths.as_ref(), demo_world);
     let demo_files = DemoFiles::new(paths.as_ref(), &store, cli.read_only);
-    let (journal, lock, follow) = (current.journal, current.lock, current.follow);
+    let (mut journal, mut lock, mut follow) = (current.journal, current.lock, current.follow);
     let read_only = cli.read_only;
     let playbooks = prepared.playbooks.clone();
     let operator = model.operator.name.clone();
@@ -334,7 +355,6 @@ fn cockpit(
         exit_after_first_frame: cli.exit_after_first_frame,
         ..LoopOptions::default()
     };
-    let runtime = async_runtime().wrap_err("starting the async runtime")?;
     let scratch = demo_files.scratch.clone();
     let code = runtime.block_on(async move {
         let (mailbox_tx, mailbox) = tokio::sync::mpsc::unbounded_channel();
@@ -386,6 +406,23 @@ fn cockpit(
             input: Box::pin(input),
             mailbox,
         };
+        let joined = match (&share, &cluster) {
+            (Some(settings), Some(cluster)) => Some(
+                share::join(
+                    cluster,
+                    settings,
+                    &store,
+                    &mut journal,
+                    &mut lock,
+                    &mut follow,
+                    &mut model,
+                    format!("{operator}@{}", crate::session::lock::holder_name()),
+                    &mailbox_tx,
+                )
+                .await,
+            ),
+            _ => None,
+        };
         let mut effects = Runner::new(
             mailbox_tx.clone(),
             operator,
@@ -400,6 +437,9 @@ fn cockpit(
         effects.set_targets(target_set);
         effects.set_incidents(incidents);
         effects.set_read_only(read_only);
+        if let Some(lines) = joined.as_ref().and_then(|j| j.lines.clone()) {
+            effects.set_mirror(lines);
+        }
         if let Some(follow) = follow {
             effects.start_following(follow);
         }
@@ -422,6 +462,10 @@ fn cockpit(
         .await;
         drop(mailbox_tx);
         drop(guard);
+        // A clean exit gives the Lease up: another machine need not wait.
+        if let Some(mut lease) = joined.and_then(|j| j.lease) {
+            let _ = lease.release().await;
+        }
         result
     })?;
     if let Some(scratch) = scratch {

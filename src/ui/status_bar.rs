@@ -121,6 +121,23 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Severity::Quiet => Span::styled(text, theme.style(Role::Muted)),
         });
     }
+    // `[share]`: durable lines the cluster has not got yet are not lost,
+    // but another machine cannot see them: said until it has them.
+    if let Some(mirror) = model
+        .mirror
+        .as_ref()
+        .filter(|m| m.behind > 0 || m.problem.is_some())
+    {
+        right.push(separator());
+        right.push(Span::styled(
+            if mirror.behind > 0 {
+                format!("mirror {} behind", mirror.behind)
+            } else {
+                "mirror failing".to_owned()
+            },
+            theme.style(Role::Stale),
+        ));
+    }
     if let Some(replay) = &model.replay {
         right.push(separator());
         right.push(Span::styled(

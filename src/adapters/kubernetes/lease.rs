@@ -52,6 +52,7 @@ impl std::error::Error for LeaseError {}
 /// One release's Lease, as one cockpit sees it.
 pub struct ReleaseLease {
     api: Api<Lease>,
+    release: String,
     name: String,
     me: String,
     duration: chrono::Duration,
@@ -70,6 +71,7 @@ impl ReleaseLease {
     ) -> Self {
         Self {
             api: Api::namespaced(client, namespace),
+            release: release.to_owned(),
             name: lease_name(release),
             me,
             duration,
@@ -80,6 +82,11 @@ impl ReleaseLease {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Who this cockpit is, as the Lease names its holder.
+    pub fn holder(&self) -> &str {
+        &self.me
     }
 
     /// Reads the Lease and acts on it: creates, renews or takes it over
@@ -209,6 +216,7 @@ impl ReleaseLease {
                 name: Some(self.name.clone()),
                 resource_version: self.resource_version.clone(),
                 labels: Some([(LABEL.to_owned(), "writer".to_owned())].into()),
+                annotations: Some([(RELEASE.to_owned(), self.release.clone())].into()),
                 ..ObjectMeta::default()
             },
             spec: Some(LeaseSpec {
@@ -235,6 +243,19 @@ impl ReleaseLease {
 
 /// The label every object the cockpit keeps in the cluster carries.
 pub const LABEL: &str = "release-cockpit.dev/role";
+/// The annotation naming a Lease's release (its id, as the journal has it).
+const RELEASE: &str = "release-cockpit.dev/release";
+
+/// The release a Lease is for.
+pub fn release_of(lease: &Lease) -> Option<String> {
+    lease
+        .metadata
+        .annotations
+        .as_ref()?
+        .get(RELEASE)
+        .filter(|id| !id.is_empty())
+        .cloned()
+}
 
 /// A release id as an object name (a DNS subdomain): `release-cockpit.` and
 /// the id, lower-cased, anything else a `-`.

@@ -714,6 +714,58 @@ mod writer_gone {
     }
 }
 
+mod share {
+    use super::*;
+    use crate::app::fixture::sample_model_with_release;
+    use crate::domain::share::{LeaseNews, MirrorState};
+
+    #[test]
+    fn a_lost_lease_stops_writing_at_once_and_follows_whoever_holds_it() {
+        let mut model = sample_model_with_release();
+        let behind = MirrorState {
+            behind: 3,
+            problem: Some("connection refused".into()),
+            fenced: false,
+        };
+        assert!(update(&mut model, Msg::Share(LeaseNews::Mirror(behind.clone()))).is_empty());
+        assert_eq!(model.mirror, Some(behind));
+        assert!(!model.operator.is_read_only());
+
+        let effects = update(
+            &mut model,
+            Msg::Share(LeaseNews::Lost {
+                by: Some("bob@desk/7".into()),
+                why: "bob@desk/7 holds the release's Lease now".into(),
+            }),
+        );
+        assert_eq!(effects, vec![Effect::StopWriting]);
+        assert!(model.operator.is_read_only());
+        assert_eq!(model.operator.following.as_deref(), Some("bob@desk/7"));
+        assert!(
+            model
+                .notice
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("stopped writing"),
+            "{:?}",
+            model.notice
+        );
+
+        // A mirror written by another is as good as a lost Lease.
+        let mut model = sample_model_with_release();
+        let fenced = MirrorState {
+            behind: 1,
+            problem: Some("written by another cockpit".into()),
+            fenced: true,
+        };
+        assert_eq!(
+            update(&mut model, Msg::Share(LeaseNews::Mirror(fenced))),
+            vec![Effect::StopWriting]
+        );
+        assert!(model.operator.is_read_only());
+    }
+}
+
 mod viewing {
     use super::*;
     use crate::app::fixture::sample_model_with_release;

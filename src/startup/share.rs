@@ -1,0 +1,285 @@
+//! `[share]` at start-up (issue #21): before a release is opened, the
+//! releases the team's cluster holds Leases for are copied here from their
+//! mirrors (what this machine has not got); once it is opened as this
+//! machine's writer, the release's Lease decides: held by us, the cockpit
+//! writes, keeps the Lease and mirrors each durable line; held by another
+//! machine, it lets its local lock go and follows the mirror's copy.
+//! A cluster that cannot be reached leaves the cockpit read-only: without
+//! the Lease nobody can say that no other machine writes.
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::adapters::kubernetes::lease::{Claimed, ReleaseLease};
+use crate::adapters::kubernetes::mirror::Mirror;
+use crate::app::{Model, Msg};
+use crate::config::share::ShareSettings;
+use crate::domain::share::LeaseNews;
+use crate::session::ReleaseStore;
+use crate::session::current_release::Follow;
+use crate::session::journal::Journal;
+use crate::session::lock::ReleaseLock;
+use crate::session::mirror::MirrorRead;
+
+/// The cluster the releases are shared through.
+pub(super) struct Cluster {
+    pub client: kube::Client,
+    pub namespace: String,
+}
+
+pub(super) async fn connect(settings: &ShareSettings) -> Result<Cluster, String> {
+    let target = crate::adapters::kubernetes::KubeTarget {
+        name: "[share]".to_owned(),
+        kubeconfig: settings.kubeconfig.clone(),
+        context: settings.context.clone(),
+        namespace: settings.namespace.clone(),
+        deployment: None,
+        selector: None,
+        container: None,
+        image: None,
+        environment: None,
+        liveness: Default::default(),
+    };
+    let (client, namespace) = crate::adapters::kubernetes::connect(&target)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Cluster { client, namespace })
+}
+
+/// Copies what this machine has not got of every release the cluster holds
+/// a Lease for. Returns how many lines were copied.
+pub(super) async fn copy_releases(
+    cluster: &Cluster,
+    store: &ReleaseStore,
+) -> Result<usize, String> {
+    let leases: kube::Api<k8s_openapi::api::coordination::v1::Lease> =
+        kube::Api::namespaced(cluster.client.clone(), &cluster.namespace);
+    let listed = leases
+        .list(&kube::api::ListParams::default().labels(&format!(
+            "{}=writer",
+            crate::adapters::kubernetes::lease::LABEL
+        )))
+        .await
+        .map_err(|e| format!("the releases' Leases could not be listed: {e}"))?;
+    let mut copied = 0;
+    for lease in listed.items {
+        let Some(id) = crate::adapters::kubernetes::lease::release_of(&lease) else {
+            continue;
+        };
+        let (Ok(path), Ok(lock)) = (store.journal_path(&id), store.lock_path(&id)) else {
+            continue;
+        };
+        // A cockpit here writes it: the mirror is this machine's copy.
+        if matches!(crate::session::lock::current_holder(&lock), Ok(Some(_))) {
+            continue;
+        }
+        let local = std::fs::read(&path).unwrap_or_default();
+        let last = crate::session::journal::replay(&local)
+            .records
+            .last()
+            .map_or(0, |r| r.seq);
+        let mirror = Mirror::new(cluster.client.clone(), &cluster.namespace, &id);
+        let text: String = mirror
+            .read_all()
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|c| c.lines)
+            .collect();
+        let taken = MirrorRead::after(last).take(&text);
+        if taken.is_empty() {
+            continue;
+        }
+        let lines: String = taken.iter().map(|t| t.line.as_str()).collect();
+        crate::runtime::share::append_synced(&path, lines.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        copied += taken.len();
+    }
+    Ok(copied)
+}
+
+/// What the cockpit keeps of sharing while it runs.
+pub(super) struct Joined {
+    /// Where the runner sends each durable line to be mirrored.
+    pub lines: Option<UnboundedSender<String>>,
+    /// Given up at a clean exit.
+    pub lease: Option<ReleaseLease>,
+}
+
+/// The release's Lease claimed for this cockpit (`me`: `operator@host/pid`)
+/// as its local writer; or, held by another machine, the local writer let
+/// go and the mirror followed.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn join(
+    cluster: &Result<Cluster, String>,
+    settings: &ShareSettings,
+    store: &ReleaseStore,
+    journal: &mut Option<Journal>,
+    lock: &mut Option<ReleaseLock>,
+    follow: &mut Option<Follow>,
+    model: &mut Model,
+    me: String,
+    mailbox: &UnboundedSender<Msg>,
+) -> Joined {
+    let none = Joined {
+        lines: None,
+        lease: None,
+    };
+    let Some((id, last_seq)) = model
+        .release
+        .as_ref()
+        .map(|r| (r.checklist.release.id.clone(), r.checklist.last_seq))
+    else {
+        return none;
+    };
+    let Ok(path) = store.journal_path(&id) else {
+        return none;
+    };
+    let cluster = match cluster {
+        Ok(cluster) => cluster,
+        Err(why) => {
+            stop_writing(journal, lock, follow, &path, last_seq);
+            model.operator.read_only = true;
+            model.warn(format!(
+                "read-only: the cluster releases are shared through cannot be reached ({why}); without its Lease nobody can say that no other machine writes"
+            ));
+            return none;
+        }
+    };
+    let mirror = Mirror::new(cluster.client.clone(), &cluster.namespace, &id);
+    if journal.is_none() {
+        // Following on this machine (or read-only): its writer mirrors.
+        return none;
+    }
+    let mut lease = ReleaseLease::new(
+        cluster.client.clone(),
+        &cluster.namespace,
+        &id,
+        me,
+        settings.lease,
+    );
+    match lease.claim().await {
+        Ok(Claimed::Holding { holding, took_over }) => {
+            let writer = match mirror.writer(holding.fence).await {
+                Ok(writer) => writer,
+                Err(error) => {
+                    stop_writing(journal, lock, follow, &path, last_seq);
+                    model.operator.read_only = true;
+                    model.warn(format!("read-only: {error}"));
+                    return none;
+                }
+            };
+            let backlog = backlog(&mirror, &path).await;
+            let (lines, queue) = tokio::sync::mpsc::unbounded_channel();
+            let to_loop = mailbox.clone();
+            crate::runtime::share::spawn_pump(writer, backlog, queue, move |state| {
+                let _ = to_loop.send(Msg::Share(LeaseNews::Mirror(state)));
+            });
+            let to_loop = mailbox.clone();
+            let keeper = ReleaseLease::new(
+                cluster.client.clone(),
+                &cluster.namespace,
+                &id,
+                lease_holder(&lease),
+                settings.lease,
+            );
+            crate::runtime::share::spawn_keeper(keeper, holding, move |news| {
+                let _ = to_loop.send(Msg::Share(news));
+            });
+            model.mirror = Some(Default::default());
+            if let Some(previous) = took_over {
+                model.warn(format!(
+                    "took {id} over from {previous}, whose Lease had lapsed"
+                ));
+            }
+            Joined {
+                lines: Some(lines),
+                lease: Some(lease),
+            }
+        }
+        Ok(Claimed::HeldBy { holder, since, .. }) => {
+            stop_writing(journal, lock, follow, &path, last_seq);
+            model.operator.following = Some(format!(
+                "{holder} (another machine, since {})",
+                crate::domain::display_time::day_minute(since, model.clock.zone)
+            ));
+            crate::runtime::share::spawn_replica(
+                mirror.api(),
+                mirror.selector(),
+                path,
+                MirrorRead::after(last_seq),
+                problems(mailbox),
+            );
+            none
+        }
+        Err(error) => {
+            stop_writing(journal, lock, follow, &path, last_seq);
+            model.operator.read_only = true;
+            model.warn(format!(
+                "read-only: {error} (without the Lease, nobody can say that no other machine writes)"
+            ));
+            none
+        }
+    }
+}
+
+/// Lets this machine's writer go: the local lock freed, the local copy
+/// followed from its end.
+fn stop_writing(
+    journal: &mut Option<Journal>,
+    lock: &mut Option<ReleaseLock>,
+    follow: &mut Option<Follow>,
+    path: &std::path::Path,
+    last_seq: u64,
+) {
+    *journal = None;
+    *lock = None;
+    *follow = Some(Follow {
+        path: path.to_path_buf(),
+        offset: std::fs::metadata(path).map_or(0, |m| m.len()),
+        last_seq,
+        writer: None,
+    });
+}
+
+/// The local journal's lines the mirror has not got (a crash before the
+/// pump caught up, or a first start with `[share]`).
+async fn backlog(mirror: &Mirror, path: &std::path::Path) -> Vec<String> {
+    let mirrored: String = mirror
+        .read_all()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| c.lines)
+        .collect();
+    let mut read = MirrorRead::default();
+    read.take(&mirrored);
+    let local = std::fs::read(path).unwrap_or_default();
+    crate::session::journal::replay(&local)
+        .records
+        .iter()
+        .filter(|r| r.seq > read.last_seq)
+        .filter_map(|r| crate::session::journal::encode(r).ok())
+        .collect()
+}
+
+fn lease_holder(lease: &ReleaseLease) -> String {
+    lease.holder().to_owned()
+}
+
+/// A replica's problems, as notices.
+fn problems(mailbox: &UnboundedSender<Msg>) -> UnboundedSender<String> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let to_loop = mailbox.clone();
+    tokio::spawn(async move {
+        while let Some(problem) = rx.recv().await {
+            let _ = to_loop.send(Msg::Share(LeaseNews::Mirror(
+                crate::domain::share::MirrorState {
+                    behind: 0,
+                    problem: Some(problem),
+                    fenced: false,
+                },
+            )));
+        }
+    });
+    tx
+}
