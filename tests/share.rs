@@ -401,3 +401,134 @@ async fn a_followers_copy_gets_every_line_the_writers_pump_copies_through_an_out
     pump.abort();
     replica.abort();
 }
+
+fn binary(home: &Path, user: &str, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_release-cockpit"))
+        .arg("--config")
+        .arg(home.join("cockpit.toml"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("USER", user)
+        .env_remove("LOGNAME")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// `step` on two machines sharing through the cluster: each holds the
+/// Lease for its run and mirrors what it journaled; while someone else
+/// holds it, the command is refused with their name; a machine that never
+/// had the release copies it from the mirror first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headless_commands_hold_the_lease_mirror_their_lines_and_are_refused_while_another_writes()
+{
+    use release_cockpit::adapters::kubernetes::mirror::Mirror;
+    use release_cockpit::domain::events::Event;
+    use release_cockpit::session::mirror::MirrorRead;
+
+    let f = fixture().await;
+    let machine = |name: &str| {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(
+            home.path().join("cockpit.toml"),
+            format!(
+                "[operator]\nname = \"{name}\"\ntimezone = \"UTC\"\n\n[share]\nkind = \"kubernetes\"\nkubeconfig = \"{}\"\nnamespace = \"release\"\nlease = \"5s\"\n",
+                f.kubeconfig.display()
+            ),
+        )
+        .unwrap();
+        home
+    };
+    let ci = machine("ci-bot");
+    let at = (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d %H:%M UTC")
+        .to_string();
+    let (code, said) = binary(
+        ci.path(),
+        "ci-bot",
+        &[
+            "start",
+            "--type",
+            "minor",
+            "--version",
+            "2.4.0",
+            "--at",
+            &at,
+        ],
+    );
+    assert_eq!(code, 0, "{said}");
+    let (code, said) = binary(ci.path(), "ci-bot", &["step", "complete", "announce"]);
+    assert_eq!(code, 0, "{said}");
+    let id = std::fs::read_dir(ci.path().join("state/release-cockpit/releases"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find_map(|n| n.strip_suffix(".jsonl").map(str::to_owned))
+        .unwrap();
+    let mirror = Mirror::new(client(&f.kubeconfig).await, "release", &id);
+    let mirrored = |chunks: Vec<release_cockpit::adapters::kubernetes::mirror::Chunk>| {
+        let text: String = chunks.into_iter().map(|c| c.lines).collect();
+        MirrorRead::default().take(&text)
+    };
+    let lines = mirrored(mirror.read_all().await.unwrap());
+    assert!(
+        lines.iter().any(
+            |t| matches!(&t.recorded.event, Event::StepCompleted { step } if step == "announce")
+        ),
+        "the step is in the mirror: {lines:?}"
+    );
+    assert!(
+        matches!(lines[0].recorded.event, Event::ReleaseStarted { .. }),
+        "and the start before it"
+    );
+
+    // Bob's cockpit holds it now: the pipeline is refused, naming him.
+    let mut bob = ReleaseLease::new(
+        client(&f.kubeconfig).await,
+        "release",
+        &id,
+        "bob@desk/7".to_owned(),
+        chrono::Duration::seconds(60),
+    );
+    assert!(matches!(
+        bob.claim().await.unwrap(),
+        Claimed::Holding { .. }
+    ));
+    let (code, said) = binary(
+        ci.path(),
+        "ci-bot",
+        &["step", "skip", "code-quality", "--reason", "green"],
+    );
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("written by bob@desk/7"), "{said}");
+
+    // Carol, on a machine that never had the release, once Bob let go.
+    bob.release().await.unwrap();
+    let carol = machine("carol");
+    let (code, said) = binary(
+        carol.path(),
+        "carol",
+        &["step", "approve", "team-approval", "--release", &id],
+    );
+    assert_eq!(code, 0, "{said}");
+    let lines = mirrored(mirror.read_all().await.unwrap());
+    let last = lines.last().unwrap();
+    assert!(
+        matches!(&last.recorded.event, Event::ApprovalGiven { step } if step == "team-approval"),
+        "{last:?}"
+    );
+    assert_eq!(last.recorded.operator, "carol");
+    let seqs: Vec<u64> = lines.iter().map(|t| t.recorded.seq).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "one sequence: {seqs:?}"
+    );
+}

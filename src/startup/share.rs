@@ -283,3 +283,125 @@ fn problems(mailbox: &UnboundedSender<Msg>) -> UnboundedSender<String> {
     });
     tx
 }
+
+/// `[share]` for the headless commands: the release's Lease held for the
+/// command's run (renewed on a runtime of its own), every line it journals
+/// refused once the Lease is lost, and at the end the new lines mirrored
+/// and the Lease given up.
+pub(super) struct HeadlessShare {
+    runtime: tokio::runtime::Runtime,
+    client: kube::Client,
+    namespace: String,
+    release: String,
+    path: std::path::PathBuf,
+    lease: ReleaseLease,
+    fence: i32,
+    lost: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    keeper: tokio::task::JoinHandle<()>,
+}
+
+/// Connects and copies what this machine has not got of the shared
+/// releases, before one is opened; the runtime is the share's.
+pub(super) fn headless_connect(
+    settings: &ShareSettings,
+    store: &ReleaseStore,
+) -> Result<(tokio::runtime::Runtime, Cluster), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let cluster = runtime.block_on(connect(settings))?;
+    runtime.block_on(copy_releases(&cluster, store))?;
+    Ok((runtime, cluster))
+}
+
+impl HeadlessShare {
+    /// The Lease claimed for `me`; refused (said) while another holds it.
+    pub(super) fn claim(
+        (runtime, cluster): (tokio::runtime::Runtime, Cluster),
+        settings: &ShareSettings,
+        store: &ReleaseStore,
+        release: &str,
+        me: String,
+        zone: chrono_tz::Tz,
+    ) -> Result<Self, String> {
+        let path = store.journal_path(release).map_err(|e| e.to_string())?;
+        let mut lease = ReleaseLease::new(
+            cluster.client.clone(),
+            &cluster.namespace,
+            release,
+            me.clone(),
+            settings.lease,
+        );
+        let holding = match runtime.block_on(lease.claim()).map_err(|e| e.to_string())? {
+            Claimed::Holding { holding, .. } => holding,
+            Claimed::HeldBy { holder, since, .. } => {
+                return Err(format!(
+                    "{release} is written by {holder} (since {}), through the cluster; fix: act from that cockpit",
+                    crate::domain::display_time::day_minute(since, zone)
+                ));
+            }
+        };
+        let lost = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let said = lost.clone();
+        let keeper = ReleaseLease::new(
+            cluster.client.clone(),
+            &cluster.namespace,
+            release,
+            me,
+            settings.lease,
+        );
+        let keeper = {
+            let _enter = runtime.enter();
+            crate::runtime::share::spawn_keeper(keeper, holding, move |news| {
+                if let LeaseNews::Lost { why, .. } = news
+                    && let Ok(mut lost) = said.lock()
+                {
+                    *lost = Some(why);
+                }
+            })
+        };
+        Ok(Self {
+            runtime,
+            client: cluster.client,
+            namespace: cluster.namespace,
+            release: release.to_owned(),
+            path,
+            lease,
+            fence: holding.fence,
+            lost,
+            keeper,
+        })
+    }
+
+    /// Why nothing more may be journaled, once the Lease is lost.
+    pub(super) fn lost(&self) -> Option<String> {
+        self.lost.lock().ok().and_then(|l| l.clone())
+    }
+}
+
+impl Drop for HeadlessShare {
+    fn drop(&mut self) {
+        self.keeper.abort();
+        let mirror = Mirror::new(self.client.clone(), &self.namespace, &self.release);
+        let (fence, path) = (self.fence, self.path.clone());
+        let lost = self.lost().is_some();
+        let lease = &mut self.lease;
+        self.runtime.block_on(async {
+            if !lost {
+                let lines = backlog(&mirror, &path).await;
+                let mirrored = match mirror.writer(fence).await {
+                    Ok(mut writer) => writer.append(&lines).await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(why) = mirrored {
+                    eprintln!(
+                        "warning: journaled here, not yet in the cluster's mirror ({why}); the next cockpit to write it copies it"
+                    );
+                }
+            }
+            let _ = lease.release().await;
+        });
+    }
+}

@@ -30,9 +30,37 @@ const EXIT_REFUSED: i32 = 1;
 /// held while the caller keeps this.
 struct Writer {
     model: Model,
-    journal: crate::session::journal::Journal,
+    journal: Guarded,
     zone: chrono_tz::Tz,
     _lock: Option<crate::session::lock::ReleaseLock>,
+}
+
+/// The release's journal, and under `[share]` its Lease: a line is
+/// appended only while the Lease is held.
+struct Guarded {
+    journal: crate::session::journal::Journal,
+    // Dropped after the journal's last line: mirrored, then given up.
+    share: Option<super::share::HeadlessShare>,
+}
+
+impl Guarded {
+    fn append(
+        &mut self,
+        operator: &str,
+        at: chrono::DateTime<Utc>,
+        event: crate::domain::events::Event,
+    ) -> Result<crate::domain::events::Recorded, String> {
+        if let Some(why) = self.share.as_ref().and_then(|s| s.lost()) {
+            return Err(format!("this command no longer writes the release: {why}"));
+        }
+        self.journal
+            .append(operator, at, event)
+            .map_err(|e| e.to_string())
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.journal.path()
+    }
 }
 
 /// What every headless command starts with: refused `--read-only` (`what`
@@ -51,7 +79,45 @@ fn as_writer(
     let source = resolve_source(cli, paths);
     let demo = uses_demo_store(&source, paths, false);
     let prepared = prepared_or_said(source, paths)?;
-    let writer = opened(cli, &prepared, paths, demo, release)?;
+    // `[share]`: what the cluster has of the releases, before one is opened.
+    let shared = match prepared.settings.share.as_ref().filter(|_| !demo) {
+        Some(settings) => {
+            match super::share::headless_connect(settings, &release_store(paths, demo)) {
+                Ok(connected) => Some((settings.clone(), connected)),
+                Err(why) => {
+                    eprintln!(
+                        "error: the cluster releases are shared through: {}; without its Lease nobody can say that no other machine writes",
+                        strip_controls(&why)
+                    );
+                    return Err(EXIT_REFUSED);
+                }
+            }
+        }
+        None => None,
+    };
+    let mut writer = opened(cli, &prepared, paths, demo, release)?;
+    if let Some((settings, connected)) = shared {
+        let id = writer.model.release_id().unwrap_or_default().to_owned();
+        let me = format!(
+            "{}@{}",
+            writer.model.operator.name,
+            crate::session::lock::holder_name()
+        );
+        match super::share::HeadlessShare::claim(
+            connected,
+            &settings,
+            &release_store(paths, demo),
+            &id,
+            me,
+            writer.zone,
+        ) {
+            Ok(share) => writer.journal.share = Some(share),
+            Err(why) => {
+                eprintln!("refused: {}", strip_controls(&why));
+                return Err(EXIT_REFUSED);
+            }
+        }
+    }
     Ok(((prepared, demo), writer))
 }
 
@@ -101,7 +167,10 @@ fn opened(
     model.show_release(checklist);
     Ok(Writer {
         model,
-        journal,
+        journal: Guarded {
+            journal,
+            share: None,
+        },
         zone,
         _lock: current.lock,
     })
@@ -111,7 +180,7 @@ fn opened(
 /// until it asks for none; prints each. `Err` when one could not be written.
 fn journal_all(
     model: &mut Model,
-    journal: &mut crate::session::journal::Journal,
+    journal: &mut Guarded,
     mut effects: Vec<Effect>,
     zone: chrono_tz::Tz,
     mut other: impl FnMut(Effect),

@@ -374,7 +374,7 @@ fn answer(wizard: &mut Wizard, args: &RollbackArgs) -> Result<(), String> {
 /// incident report, as the cockpit writes it.
 async fn verify(
     model: &mut Model,
-    journal: &mut crate::session::journal::Journal,
+    journal: &mut Guarded,
     reads: &Reads,
     incidents: &crate::runtime::rollback::IncidentFiles,
     journal_path: &std::path::Path,
