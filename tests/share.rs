@@ -532,3 +532,53 @@ async fn headless_commands_hold_the_lease_mirror_their_lines_and_are_refused_whi
         "one sequence: {seqs:?}"
     );
 }
+
+/// A writer cut off from the cluster stops by its own clock, before any
+/// other machine may take the release over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_cut_off_from_the_cluster_stops_before_anyone_may_take_over() {
+    use release_cockpit::domain::share::LeaseNews;
+    use release_cockpit::runtime::share::{ValidUntil, spawn_keeper};
+
+    let mut f = fixture().await;
+    let three = chrono::Duration::seconds(3);
+    let lease = |me: &str, client: kube::Client| {
+        ReleaseLease::new(
+            client,
+            "release",
+            "minor-2.4.0-20261208",
+            me.to_owned(),
+            three,
+        )
+    };
+    let mut alice = lease("alice@laptop/42", client(&f.kubeconfig).await);
+    let Claimed::Holding { holding, .. } = alice.claim().await.unwrap() else {
+        panic!("held");
+    };
+    let valid = ValidUntil::new(holding.valid_until());
+    let (news, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let keeper = spawn_keeper(alice, holding, valid.clone(), move |n| {
+        let _ = news.send(n);
+    });
+    // Renewed while the cluster answers.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(valid.holds(chrono::Utc::now()), "renewed in time");
+    let mut bob = lease("bob@desk/7", client(&f.kubeconfig).await);
+    assert!(matches!(bob.claim().await.unwrap(), Claimed::HeldBy { .. }));
+
+    f.sandbox.stop();
+    let cut_at = chrono::Utc::now();
+    let lost = tokio::time::timeout(Duration::from_secs(5), heard.recv())
+        .await
+        .expect("the keeper says so")
+        .unwrap();
+    assert!(matches!(lost, LeaseNews::Lost { by: None, .. }), "{lost:?}");
+    let stopped = chrono::Utc::now();
+    assert!(!valid.holds(stopped), "nothing more may be written");
+    assert!(
+        stopped - cut_at < three,
+        "stopped {:?} after the cut, inside the Lease's 3 s",
+        (stopped - cut_at).to_std().unwrap()
+    );
+    keeper.abort();
+}

@@ -159,7 +159,12 @@ impl Holding {
     /// Whether this writer may still act: a margin short of the duration,
     /// for the time a follower's observation may lag ours.
     pub fn is_valid(&self, now: DateTime<Utc>) -> bool {
-        now < self.renewed_at + self.duration - self.margin()
+        now < self.valid_until()
+    }
+
+    /// When acting must stop unless renewed before.
+    pub fn valid_until(&self) -> DateTime<Utc> {
+        self.renewed_at + self.duration - self.margin()
     }
 
     fn margin(&self) -> Duration {

@@ -62,6 +62,12 @@ pub struct Runner {
     shown_by_loop: bool,
     /// `[share]`: the pump that copies each durable line to the cluster.
     mirror: Option<UnboundedSender<String>>,
+    /// `[share]`: the cluster's Lease decides who writes. Set, this runner
+    /// writes only the release it claimed at start, and only while the Lease
+    /// is surely held; it opens no other as writer (a switch, a take-over
+    /// or a new release follow or are refused), and journals no late result
+    /// into another.
+    lease: Option<super::share::ValidUntil>,
 }
 
 impl Runner {
@@ -89,6 +95,7 @@ impl Runner {
             switching: Switching::default(),
             shown_by_loop: false,
             mirror: None,
+            lease: None,
         }
     }
 
@@ -214,6 +221,19 @@ impl Runner {
             self.record(event);
             return;
         }
+        if self.lease.is_some() {
+            tracing::error!(
+                release,
+                "late result not journaled: [share] writes only the claimed release"
+            );
+            self.send(Msg::RecordFailed {
+                event: Box::new(event),
+                error: format!(
+                    "release {release} is shared through the cluster, and this cockpit holds no Lease for it"
+                ),
+            });
+            return;
+        }
         let failed = |runner: &Self, error: String| {
             tracing::error!(release, %error, "late result not journaled");
             runner.send(Msg::RecordFailed {
@@ -251,6 +271,19 @@ impl Runner {
 
     /// Appends and syncs; returns whether the event is durable.
     fn record(&mut self, event: crate::domain::events::Event) -> bool {
+        if let Some(lease) = &self.lease
+            && !lease.holds(Utc::now())
+            && self.writer.is_some()
+        {
+            // Another machine may hold it now: nothing more is written.
+            tracing::warn!("the release's Lease is not surely held: writing stops");
+            self.writer = None;
+            self.mirror = None;
+            self.send(Msg::Share(crate::domain::share::LeaseNews::Lost {
+                by: None,
+                why: "its Lease could not be renewed in time".to_owned(),
+            }));
+        }
         let Some(writer) = self.writer.as_mut() else {
             self.send(Msg::RecordFailed {
                 event: Box::new(event),
@@ -297,6 +330,12 @@ impl Runner {
     /// `[share]`: where each durable line goes to be mirrored.
     pub fn set_mirror(&mut self, lines: UnboundedSender<String>) {
         self.mirror = Some(lines);
+    }
+
+    /// `[share]`: until when the Lease is surely held (kept by the keeper);
+    /// a runner given one writes nothing past it, and no release but this one.
+    pub fn set_lease(&mut self, valid: super::share::ValidUntil) {
+        self.lease = Some(valid);
     }
 
     /// The rollout targets deploys and rollbacks go to.
@@ -474,6 +513,12 @@ impl EffectRunner for Runner {
                     self.views.write(path, &remembered);
                 }
             }
+            Effect::StartRelease(_) if self.lease.is_some() => {
+                self.send(Msg::ReleaseFailed(
+                    "with [share], start a release with `release-cockpit start`, then open the cockpit on it (its Lease is claimed at start)"
+                        .to_owned(),
+                ));
+            }
             Effect::StartRelease(new) => {
                 if let Some(opening) = self.switching.busy() {
                     self.send(Msg::ReleaseFailed(format!(
@@ -538,6 +583,9 @@ impl EffectRunner for Runner {
                     });
                 });
             }
+            // Under [share] the Lease decides: a local lock let go is no
+            // writer gone, and another release opens followed.
+            Effect::TakeOver { .. } if self.lease.is_some() => {}
             Effect::TakeOver { id } => self.open_off_loop(&id, false, false),
             Effect::StopWriting => {
                 tracing::warn!("the release's Lease was lost: writing stops");
@@ -547,7 +595,8 @@ impl EffectRunner for Runner {
             Effect::OpenRelease { id, viewing } => {
                 let id = id.trim();
                 // One being looked at may be opened again to write it.
-                let writable_again = !viewing && self.writer.is_none() && !self.read_only;
+                let writable_again =
+                    !viewing && self.writer.is_none() && !self.read_only && self.lease.is_none();
                 if self.release.as_deref() == Some(id) && !writable_again {
                     self.send(Msg::ReleaseFailed(format!("release {id} is open already")));
                     return;
@@ -555,7 +604,8 @@ impl EffectRunner for Runner {
                 // The new release is opened (and its lock taken) before the
                 // current one is let go: a release that cannot be opened
                 // leaves this cockpit writing the one it shows.
-                self.open_off_loop(id, self.read_only || viewing, viewing);
+                let read_only = self.read_only || viewing || self.lease.is_some();
+                self.open_off_loop(id, read_only, viewing);
             }
         }
     }

@@ -146,41 +146,95 @@ pub fn append_synced(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()
     file.sync_all()
 }
 
-/// Renews `lease` every third of its duration while `holding` it; says
-/// `LeaseNews::Lost` (once, then ends) when it went to another, or when
-/// renewals failed for so long that another may have taken it.
+/// Until when this cockpit surely holds its Lease, as the keeper last
+/// renewed it: the runner writes nothing past it. Shared, lock-free.
+#[derive(Debug, Clone, Default)]
+pub struct ValidUntil(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl ValidUntil {
+    /// Held until `until`.
+    pub fn new(until: chrono::DateTime<chrono::Utc>) -> Self {
+        let valid = Self::default();
+        valid.set(until);
+        valid
+    }
+
+    /// Never held: a follower's, so that its runner writes nothing.
+    pub fn never() -> Self {
+        Self::default()
+    }
+
+    pub fn set(&self, until: chrono::DateTime<chrono::Utc>) {
+        self.0.store(
+            until.timestamp_millis(),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+    }
+
+    pub fn holds(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        now.timestamp_millis() < self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Renews `lease` every third of its duration from its last renewal
+/// (sooner after a failure), each attempt bounded by what is left of the
+/// Lease, and moves `valid` on each success. Says `LeaseNews::Lost` (once,
+/// then ends, with `valid` cleared) when it went to another, changed hands
+/// under us (another fence), or was not renewed before `valid` ran out.
 pub fn spawn_keeper(
     mut lease: crate::adapters::kubernetes::lease::ReleaseLease,
     mut holding: crate::domain::share::Holding,
-    report: impl Fn(LeaseNews) + Send + 'static,
+    valid: ValidUntil,
+    report: impl Fn(LeaseNews) + Send + Sync + 'static,
 ) -> JoinHandle<()> {
     use crate::adapters::kubernetes::lease::Claimed;
     tokio::spawn(async move {
-        let every = crate::domain::share::Holding::renew_every(holding.duration)
-            .to_std()
-            .unwrap_or(Duration::from_secs(5));
+        let every = crate::domain::share::Holding::renew_every(holding.duration);
+        let mut next = holding.renewed_at + every;
+        valid.set(holding.valid_until());
+        let lost = |why: String, by: Option<String>| {
+            valid.set(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH);
+            report(LeaseNews::Lost { by, why });
+        };
         loop {
-            tokio::time::sleep(every).await;
-            match lease.claim().await {
-                Ok(Claimed::Holding {
-                    holding: renewed, ..
-                }) => holding = renewed,
-                Ok(Claimed::HeldBy { holder, .. }) => {
-                    report(LeaseNews::Lost {
-                        why: format!("{holder} holds the release's Lease now"),
-                        by: Some(holder),
-                    });
-                    return;
-                }
-                Err(error) if !holding.is_valid(chrono::Utc::now()) => {
-                    report(LeaseNews::Lost {
-                        by: None,
-                        why: format!("the Lease could not be renewed in time: {error}"),
-                    });
-                    return;
-                }
-                Err(error) => tracing::warn!(%error, "Lease renewal failed; retrying"),
+            let now = chrono::Utc::now();
+            if let Ok(wait) = (next - now).to_std() {
+                tokio::time::sleep(wait).await;
             }
+            let left = (holding.valid_until() - chrono::Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO);
+            match tokio::time::timeout(left, lease.claim()).await {
+                Ok(Ok(Claimed::Holding {
+                    holding: renewed, ..
+                })) if renewed.fence == holding.fence => {
+                    holding = renewed;
+                    valid.set(holding.valid_until());
+                    next = holding.renewed_at + every;
+                    continue;
+                }
+                Ok(Ok(Claimed::Holding { .. })) => {
+                    return lost(
+                        "the Lease changed hands while this cockpit wrote".to_owned(),
+                        None,
+                    );
+                }
+                Ok(Ok(Claimed::HeldBy { holder, .. })) => {
+                    return lost(
+                        format!("{holder} holds the release's Lease now"),
+                        Some(holder),
+                    );
+                }
+                Ok(Err(error)) => tracing::warn!(%error, "Lease renewal failed; retrying"),
+                Err(_) => tracing::warn!("Lease renewal got no answer in time"),
+            }
+            if !holding.is_valid(chrono::Utc::now()) {
+                return lost(
+                    "the Lease could not be renewed in time (is the cluster reachable?)".to_owned(),
+                    None,
+                );
+            }
+            next = chrono::Utc::now() + chrono::Duration::seconds(1);
         }
     })
 }

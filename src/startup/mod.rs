@@ -253,13 +253,20 @@ fn cockpit(
     let cluster = share
         .as_ref()
         .map(|settings| runtime.block_on(share::connect(settings)));
-    let mut share_problem = None;
-    if let Some(Ok(cluster)) = &cluster {
-        match runtime.block_on(share::copy_releases(cluster, &store)) {
-            Ok(copied) => tracing::info!(copied, "lines copied from the cluster's mirrors"),
-            Err(why) => share_problem = Some(why),
-        }
-    }
+    // A mirror that cannot be read is as bad as no cluster: this machine's
+    // copy may be behind, and a writer here would hand out numbers twice.
+    let cluster = cluster.map(|reached| {
+        reached.and_then(
+            |cluster| match runtime.block_on(share::copy_releases(&cluster, &store)) {
+                Ok(copied) => {
+                    tracing::info!(copied, "lines copied from the cluster's mirrors");
+                    Ok(cluster)
+                }
+                Err(why) => Err(why),
+            },
+        )
+    });
+
     let mut replayed = None;
     let current = match replay {
         Some(args) => match crate::session::open::release_from_start(&store, &args.release) {
@@ -295,9 +302,6 @@ fn cockpit(
         Utc::now(),
     );
     if let Some(text) = start_notice {
-        model.announce(crate::app::dialogs::notices::NoticeLevel::Warning, text);
-    }
-    if let Some(text) = share_problem {
         model.announce(crate::app::dialogs::notices::NoticeLevel::Warning, text);
     }
     if let Some(checklist) = current.checklist {
@@ -437,8 +441,11 @@ fn cockpit(
         effects.set_targets(target_set);
         effects.set_incidents(incidents);
         effects.set_read_only(read_only);
-        if let Some(lines) = joined.as_ref().and_then(|j| j.lines.clone()) {
-            effects.set_mirror(lines);
+        if let Some(joined) = &joined {
+            effects.set_lease(joined.valid.clone());
+            if let Some(lines) = joined.lines.clone() {
+                effects.set_mirror(lines);
+            }
         }
         if let Some(follow) = follow {
             effects.start_following(follow);
@@ -462,9 +469,11 @@ fn cockpit(
         .await;
         drop(mailbox_tx);
         drop(guard);
-        // A clean exit gives the Lease up: another machine need not wait.
-        if let Some(mut lease) = joined.and_then(|j| j.lease) {
-            let _ = lease.release().await;
+        // A clean exit gives the Lease up (once the cluster has every line):
+        // another machine need not wait.
+        drop(effects);
+        if let Some(joined) = joined {
+            joined.leave().await;
         }
         result
     })?;

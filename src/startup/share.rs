@@ -101,8 +101,45 @@ pub(super) async fn copy_releases(
 pub(super) struct Joined {
     /// Where the runner sends each durable line to be mirrored.
     pub lines: Option<UnboundedSender<String>>,
-    /// Given up at a clean exit.
+    /// Given up at a clean exit, once the pump has caught up.
     pub lease: Option<ReleaseLease>,
+    /// Until when the Lease is surely held; never, for a follower.
+    pub valid: crate::runtime::share::ValidUntil,
+    pub pump: Option<tokio::task::JoinHandle<()>>,
+    pub keeper: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Joined {
+    fn following() -> Self {
+        Self {
+            lines: None,
+            lease: None,
+            valid: crate::runtime::share::ValidUntil::never(),
+            pump: None,
+            keeper: None,
+        }
+    }
+
+    /// At a clean exit: the pump given a moment to copy what is left, the
+    /// keeper stopped, and the Lease given up only if the cluster has every
+    /// line (else another machine could take over without them; it waits
+    /// the Lease out, and this one's next start copies them).
+    pub(super) async fn leave(mut self) {
+        self.lines = None;
+        let caught_up = match self.pump.take() {
+            Some(pump) => matches!(
+                tokio::time::timeout(std::time::Duration::from_secs(3), pump).await,
+                Ok(Ok(()))
+            ),
+            None => true,
+        };
+        if let Some(keeper) = self.keeper.take() {
+            keeper.abort();
+        }
+        if let (true, Some(mut lease)) = (caught_up, self.lease.take()) {
+            let _ = lease.release().await;
+        }
+    }
 }
 
 /// The release's Lease claimed for this cockpit (`me`: `operator@host/pid`)
@@ -120,10 +157,7 @@ pub(super) async fn join(
     me: String,
     mailbox: &UnboundedSender<Msg>,
 ) -> Joined {
-    let none = Joined {
-        lines: None,
-        lease: None,
-    };
+    let none = Joined::following();
     let Some((id, last_seq)) = model
         .release
         .as_ref()
@@ -171,7 +205,7 @@ pub(super) async fn join(
             let backlog = backlog(&mirror, &path).await;
             let (lines, queue) = tokio::sync::mpsc::unbounded_channel();
             let to_loop = mailbox.clone();
-            crate::runtime::share::spawn_pump(writer, backlog, queue, move |state| {
+            let pump = crate::runtime::share::spawn_pump(writer, backlog, queue, move |state| {
                 let _ = to_loop.send(Msg::Share(LeaseNews::Mirror(state)));
             });
             let to_loop = mailbox.clone();
@@ -182,9 +216,11 @@ pub(super) async fn join(
                 lease_holder(&lease),
                 settings.lease,
             );
-            crate::runtime::share::spawn_keeper(keeper, holding, move |news| {
-                let _ = to_loop.send(Msg::Share(news));
-            });
+            let valid = crate::runtime::share::ValidUntil::new(holding.valid_until());
+            let keeper =
+                crate::runtime::share::spawn_keeper(keeper, holding, valid.clone(), move |news| {
+                    let _ = to_loop.send(Msg::Share(news));
+                });
             model.mirror = Some(Default::default());
             if let Some(previous) = took_over {
                 model.warn(format!(
@@ -194,6 +230,9 @@ pub(super) async fn join(
             Joined {
                 lines: Some(lines),
                 lease: Some(lease),
+                valid,
+                pump: Some(pump),
+                keeper: Some(keeper),
             }
         }
         Ok(Claimed::HeldBy { holder, since, .. }) => {
@@ -297,6 +336,7 @@ pub(super) struct HeadlessShare {
     lease: ReleaseLease,
     fence: i32,
     lost: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    valid: crate::runtime::share::ValidUntil,
     keeper: tokio::task::JoinHandle<()>,
 }
 
@@ -352,9 +392,10 @@ impl HeadlessShare {
             me,
             settings.lease,
         );
+        let valid = crate::runtime::share::ValidUntil::new(holding.valid_until());
         let keeper = {
             let _enter = runtime.enter();
-            crate::runtime::share::spawn_keeper(keeper, holding, move |news| {
+            crate::runtime::share::spawn_keeper(keeper, holding, valid.clone(), move |news| {
                 if let LeaseNews::Lost { why, .. } = news
                     && let Ok(mut lost) = said.lock()
                 {
@@ -371,13 +412,18 @@ impl HeadlessShare {
             lease,
             fence: holding.fence,
             lost,
+            valid,
             keeper,
         })
     }
 
     /// Why nothing more may be journaled, once the Lease is lost.
     pub(super) fn lost(&self) -> Option<String> {
-        self.lost.lock().ok().and_then(|l| l.clone())
+        let said = self.lost.lock().ok().and_then(|l| l.clone());
+        said.or_else(|| {
+            (!self.valid.holds(chrono::Utc::now()))
+                .then(|| "its Lease could not be renewed in time".to_owned())
+        })
     }
 }
 

@@ -131,9 +131,17 @@ impl Mirror {
                 Ok(_) => {
                     // Its own chunk at once, so the writer it replaced
                     // cannot start the next one either.
-                    writer.last = Some(writer.create(writer.next_index, String::new()).await?);
-                    writer.next_index += 1;
-                    return Ok(writer);
+                    match writer.create(writer.next_index, String::new()).await {
+                        Ok(own) => {
+                            writer.last = Some(own);
+                            writer.next_index += 1;
+                            return Ok(writer);
+                        }
+                        // The writer it replaces started the next one just
+                        // now: read again, and seal that one.
+                        Err(MirrorError::Fenced { .. }) => continue,
+                        Err(e) => return Err(e),
+                    }
                 }
                 // Its writer was still appending: read again, then seal.
                 Err(MirrorError::Fenced { .. }) => continue,
