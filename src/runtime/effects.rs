@@ -68,6 +68,9 @@ pub struct Runner {
     /// or a new release follow or are refused), and journals no late result
     /// into another.
     lease: Option<super::share::ValidUntil>,
+    /// The keeper renewing it, stopped with the writing: a cockpit that no
+    /// longer writes must not keep others from taking the release.
+    keeper: Option<tokio::task::AbortHandle>,
 }
 
 impl Runner {
@@ -96,6 +99,7 @@ impl Runner {
             shown_by_loop: false,
             mirror: None,
             lease: None,
+            keeper: None,
         }
     }
 
@@ -334,8 +338,13 @@ impl Runner {
 
     /// `[share]`: until when the Lease is surely held (kept by the keeper);
     /// a runner given one writes nothing past it, and no release but this one.
-    pub fn set_lease(&mut self, valid: super::share::ValidUntil) {
+    pub fn set_lease(
+        &mut self,
+        valid: super::share::ValidUntil,
+        keeper: Option<tokio::task::AbortHandle>,
+    ) {
         self.lease = Some(valid);
+        self.keeper = keeper;
     }
 
     /// The rollout targets deploys and rollbacks go to.
@@ -591,6 +600,12 @@ impl EffectRunner for Runner {
                 tracing::warn!("the release's Lease was lost: writing stops");
                 self.writer = None;
                 self.mirror = None;
+                if let Some(lease) = &self.lease {
+                    lease.set(chrono::DateTime::<Utc>::UNIX_EPOCH);
+                }
+                if let Some(keeper) = self.keeper.take() {
+                    keeper.abort();
+                }
             }
             Effect::OpenRelease { id, viewing } => {
                 let id = id.trim();

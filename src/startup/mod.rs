@@ -442,7 +442,10 @@ fn cockpit(
         effects.set_incidents(incidents);
         effects.set_read_only(read_only);
         if let Some(joined) = &joined {
-            effects.set_lease(joined.valid.clone());
+            effects.set_lease(
+                joined.valid.clone(),
+                joined.keeper.as_ref().map(|k| k.abort_handle()),
+            );
             if let Some(lines) = joined.lines.clone() {
                 effects.set_mirror(lines);
             }

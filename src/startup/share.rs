@@ -107,6 +107,9 @@ pub(super) struct Joined {
     pub valid: crate::runtime::share::ValidUntil,
     pub pump: Option<tokio::task::JoinHandle<()>>,
     pub keeper: Option<tokio::task::JoinHandle<()>>,
+    /// Held while this process copies the mirror here: one copier per
+    /// machine, so two followers do not append the same lines twice.
+    pub _replica: Option<ReleaseLock>,
 }
 
 impl Joined {
@@ -117,6 +120,7 @@ impl Joined {
             valid: crate::runtime::share::ValidUntil::never(),
             pump: None,
             keeper: None,
+            _replica: None,
         }
     }
 
@@ -233,6 +237,7 @@ pub(super) async fn join(
                 valid,
                 pump: Some(pump),
                 keeper: Some(keeper),
+                _replica: None,
             }
         }
         Ok(Claimed::HeldBy { holder, since, .. }) => {
@@ -241,14 +246,24 @@ pub(super) async fn join(
                 "{holder} (another machine, since {})",
                 crate::domain::display_time::day_minute(since, model.clock.zone)
             ));
-            crate::runtime::share::spawn_replica(
-                mirror.api(),
-                mirror.selector(),
-                path,
-                MirrorRead::after(last_seq),
-                problems(mailbox),
-            );
-            none
+            // Another process here copies it already: its copy is followed.
+            let copier = match crate::session::lock::acquire(&path.with_extension("replica")) {
+                Ok(crate::session::lock::LockOutcome::Acquired { lock, .. }) => Some(lock),
+                _ => None,
+            };
+            if copier.is_some() {
+                crate::runtime::share::spawn_replica(
+                    mirror.api(),
+                    mirror.selector(),
+                    path,
+                    MirrorRead::after(last_seq),
+                    problems(mailbox),
+                );
+            }
+            Joined {
+                _replica: copier,
+                ..none
+            }
         }
         Err(error) => {
             stop_writing(journal, lock, follow, &path, last_seq);

@@ -268,7 +268,11 @@ pub fn lease_name(release: &str) -> String {
         })
         .collect();
     let mut name = format!("release-cockpit.{}", id.trim_matches(['-', '.']));
-    name.truncate(253);
+    // Room for a chunk's `.000000`, and a name that ends as the API wants.
+    name.truncate(240);
+    while name.ends_with(['-', '.']) {
+        name.pop();
+    }
     name
 }
 

@@ -113,6 +113,11 @@ impl Mirror {
                     next_index: 0,
                 });
             };
+            if last.fence > fence {
+                // A Lease recreated from nothing counts from 0 again: its
+                // lines would be refused by every reader.
+                return Err(MirrorError::Fenced { chunk: last.name });
+            }
             if last.fence == fence {
                 return Ok(MirrorWriter {
                     mirror: self.clone(),
