@@ -167,6 +167,21 @@ impl Tmux {
         }
     }
 
+    fn wait_for_timeout(&self, what: &str, within: Duration, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn wait_for_text(&self, text: &str) -> String {
         self.wait_for(text, |s| s.contains(text))
     }
@@ -1763,8 +1778,42 @@ fn a_second_machine_follows_the_writer_through_the_cluster() {
     follower.send("j");
     follower.send("Space");
     follower.wait_for_text("read-only");
+
+    // The writer dies: once its Lease lapses (5 s), the other machine is
+    // told it may take over, and does so by starting again.
+    kill(writer.cockpit_pid(), "-9");
+    follower.wait_for_timeout("the lapse", Duration::from_secs(15), |s| {
+        s.contains("writer gone, its Lease lapsed")
+    });
     follower.send("q");
     follower.wait_for_exit(0);
-    writer.send("q");
-    writer.wait_for_exit(0);
+    let taken = Tmux::start_in_home(follower, &[&b_config]);
+    let screen = taken.wait_for_text("took ");
+    assert!(
+        !screen.contains("following") && screen.contains("over from alice@"),
+        "{screen}"
+    );
+    taken.send("j");
+    taken.send("j");
+    taken.send("Space");
+    taken.wait_for("bob's own step", |s| row(s, FIRST_THREE[1]).contains("✓"));
+    let lease = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&cluster.kubeconfig)
+        .args(["get", "lease", "-n", "release"])
+        .output()
+        .unwrap();
+    let lease = String::from_utf8_lossy(&lease.stdout).into_owned();
+    assert!(lease.contains("bob@"), "{lease}");
+
+    // Alice comes back: she gets Bob's lines from the mirror and follows him.
+    let back = Tmux::start_in_home(writer, &[&a_config]);
+    let screen = back.wait_for("alice following bob", |s| {
+        s.contains("following bob@") && row(s, FIRST_THREE[1]).contains("✓")
+    });
+    assert!(screen.contains("another machine"), "{screen}");
+    back.send("q");
+    back.wait_for_exit(0);
+    taken.send("q");
+    taken.wait_for_exit(0);
 }

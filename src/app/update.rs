@@ -130,6 +130,14 @@ fn shared(model: &mut Model, news: crate::domain::share::LeaseNews) -> Vec<Effec
             model.mirror = Some(state);
             return Vec::new();
         }
+        LeaseNews::Lapsed { previous } => {
+            let id = model.release_id().unwrap_or_default().to_owned();
+            let who = previous.unwrap_or_else(|| "its writer".to_owned());
+            model.warn(format!(
+                "writer gone, its Lease lapsed: quit and start again to take {id} over (journaled); it was {who}"
+            ));
+            return Vec::new();
+        }
         LeaseNews::Lost { by, why } => (by, why),
     };
     let id = model.release_id().unwrap_or_default().to_owned();

@@ -93,6 +93,12 @@ pub enum Event {
     ReleaseAbandoned {
         reason: String,
     },
+    /// `[share]`: this cockpit took the release over from `previous`, whose
+    /// Lease had lapsed; `fence` is the Lease's transition count from now on.
+    WriterTookOver {
+        previous: String,
+        fence: i32,
+    },
     /// A rollout this cockpit did not start (kubectl, CI) was seen starting:
     /// the post-deploy window opens, and baselines are taken as for a deploy.
     ExternalRolloutSeen {
@@ -294,6 +300,7 @@ impl Event {
             | Self::DeployFinished { .. }
             | Self::RolloutFinished { .. }
             | Self::ReleaseAbandoned { .. }
+            | Self::WriterTookOver { .. }
             | Self::ExternalRolloutSeen { .. }
             | Self::BaselineCaptured { .. }
             | Self::TriggerFired { .. }
@@ -368,6 +375,9 @@ impl Event {
                 if *ok { "complete" } else { "failed" }
             ),
             Self::ReleaseAbandoned { reason } => format!("release abandoned: {reason}"),
+            Self::WriterTookOver { previous, fence } => format!(
+                "took the release over from {previous}, whose Lease had lapsed (fence {fence})"
+            ),
             Self::GoNoGoOverridden { reason, .. } => format!("go/no-go overridden: {reason}"),
             Self::BaselineCaptured {
                 signal,

@@ -135,6 +135,9 @@ pub enum LeaseNews {
     Lost { by: Option<String>, why: String },
     /// The mirror's state changed.
     Mirror(MirrorState),
+    /// Followed: the writer's Lease lapsed (it died, or was cut off), so
+    /// the release may be taken over.
+    Lapsed { previous: Option<String> },
 }
 
 /// The Lease as its writer holds it: acting is allowed only while the last

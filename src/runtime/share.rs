@@ -238,3 +238,23 @@ pub fn spawn_keeper(
         }
     })
 }
+
+/// A follower's watch on the writer's Lease, read every third of its
+/// duration (never written): says `LeaseNews::Lapsed` once, when it may be
+/// taken over, then ends.
+pub fn spawn_lapse_watch(
+    mut lease: crate::adapters::kubernetes::lease::ReleaseLease,
+    every: chrono::Duration,
+    report: impl Fn(LeaseNews) + Send + Sync + 'static,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let every = every.to_std().unwrap_or(Duration::from_secs(5));
+        loop {
+            tokio::time::sleep(every).await;
+            if let Ok(Some(previous)) = lease.lapsed().await {
+                report(LeaseNews::Lapsed { previous });
+                return;
+            }
+        }
+    })
+}

@@ -195,7 +195,7 @@ pub(super) async fn join(
         me,
         settings.lease,
     );
-    match lease.claim().await {
+    match lease.claim_or_wait_out().await {
         Ok(Claimed::Holding { holding, took_over }) => {
             let writer = match mirror.writer(holding.fence).await {
                 Ok(writer) => writer,
@@ -227,6 +227,23 @@ pub(super) async fn join(
                 });
             model.mirror = Some(Default::default());
             if let Some(previous) = took_over {
+                // Journaled (synced) before anything else is written: the
+                // trail says who wrote before, and from which fence on.
+                let event = crate::domain::events::Event::WriterTookOver {
+                    previous: previous.clone(),
+                    fence: holding.fence,
+                };
+                if let Some(writer) = journal.as_mut()
+                    && let Ok(recorded) =
+                        writer.append(&model.operator.name, chrono::Utc::now(), event)
+                {
+                    if let Some(view) = model.release.as_mut() {
+                        view.checklist.apply(&recorded);
+                    }
+                    if let Ok(line) = crate::session::journal::encode(&recorded) {
+                        let _ = lines.send(line);
+                    }
+                }
                 model.warn(format!(
                     "took {id} over from {previous}, whose Lease had lapsed"
                 ));
@@ -251,6 +268,20 @@ pub(super) async fn join(
                 Ok(crate::session::lock::LockOutcome::Acquired { lock, .. }) => Some(lock),
                 _ => None,
             };
+            let to_loop = mailbox.clone();
+            crate::runtime::share::spawn_lapse_watch(
+                ReleaseLease::new(
+                    cluster.client.clone(),
+                    &cluster.namespace,
+                    &id,
+                    lease.holder().to_owned(),
+                    settings.lease,
+                ),
+                crate::domain::share::Holding::renew_every(settings.lease),
+                move |news| {
+                    let _ = to_loop.send(Msg::Share(news));
+                },
+            );
             if copier.is_some() {
                 crate::runtime::share::spawn_replica(
                     mirror.api(),
@@ -389,7 +420,10 @@ impl HeadlessShare {
             me.clone(),
             settings.lease,
         );
-        let holding = match runtime.block_on(lease.claim()).map_err(|e| e.to_string())? {
+        let holding = match runtime
+            .block_on(lease.claim_or_wait_out())
+            .map_err(|e| e.to_string())?
+        {
             Claimed::Holding { holding, .. } => holding,
             Claimed::HeldBy { holder, since, .. } => {
                 return Err(format!(

@@ -157,6 +157,47 @@ impl ReleaseLease {
         }
     }
 
+    /// Whether the Lease is free for this cockpit to take (nobody holds it,
+    /// or its holder let it lapse as this machine saw it), read without
+    /// writing it: `Some(previous holder)`.
+    pub async fn lapsed(&mut self) -> Result<Option<Option<String>>, LeaseError> {
+        let now = Utc::now();
+        self.read(now).await?;
+        Ok(
+            match decide(self.observed.as_ref(), &self.me, self.duration, now) {
+                Decision::TakeOver { previous, .. } => Some(previous),
+                Decision::Create(_) => Some(None),
+                Decision::Renew(_) | Decision::Held { .. } => None,
+            },
+        )
+    }
+
+    /// Claims as `claim` does; when the Lease looks lapsed (its holder's own
+    /// renewal time is more than a duration ago by our clock), it is watched
+    /// for up to a duration more, so that a machine started after the
+    /// writer died takes over once it has itself seen no renewal for the
+    /// whole duration. Clocks decide only whether to wait, never the takeover.
+    pub async fn claim_or_wait_out(&mut self) -> Result<Claimed, LeaseError> {
+        let mut claimed = self.claim().await?;
+        let deadline = tokio::time::Instant::now()
+            + self.duration.to_std().unwrap_or_default()
+            + std::time::Duration::from_secs(2);
+        while matches!(claimed, Claimed::HeldBy { .. })
+            && self.looks_lapsed(Utc::now())
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            claimed = self.claim().await?;
+        }
+        Ok(claimed)
+    }
+
+    fn looks_lapsed(&self, now: DateTime<Utc>) -> bool {
+        self.observed.as_ref().is_some_and(|o| {
+            !o.record.holder.is_empty() && o.record.renewed + o.record.duration < now
+        })
+    }
+
     /// Gives the Lease up (at a clean exit), so a follower need not wait
     /// out its duration: the holder emptied, the fence kept.
     pub async fn release(&mut self) -> Result<(), LeaseError> {

@@ -363,6 +363,7 @@ impl Checklist {
             | Event::DeployFinished { .. }
             | Event::RolloutFinished { .. }
             | Event::ReleaseAbandoned { .. }
+            | Event::WriterTookOver { .. }
             | Event::ExternalRolloutSeen { .. }
             | Event::BaselineCaptured { .. }
             | Event::TriggerFired { .. }
