@@ -217,7 +217,7 @@ pub(super) async fn join(
                 cluster.client.clone(),
                 &cluster.namespace,
                 &id,
-                lease_holder(&lease),
+                lease.holder().to_owned(),
                 settings.lease,
             );
             let valid = crate::runtime::share::ValidUntil::new(holding.valid_until());
@@ -345,10 +345,6 @@ async fn backlog(mirror: &Mirror, path: &std::path::Path) -> Vec<String> {
         .filter(|r| r.seq > read.last_seq)
         .filter_map(|r| crate::session::journal::encode(r).ok())
         .collect()
-}
-
-fn lease_holder(lease: &ReleaseLease) -> String {
-    lease.holder().to_owned()
 }
 
 /// A replica's problems, as notices.

@@ -209,39 +209,49 @@ impl MirrorWriter {
         Ok(())
     }
 
-    fn labels(&self) -> BTreeMap<String, String> {
-        BTreeMap::from([
-            (LABEL.to_owned(), "journal".to_owned()),
-            (RELEASE_LABEL.to_owned(), label_value(&self.mirror.release)),
-        ])
+    /// `chunk` holding `lines` as the API keeps it (`sealed_by`: the fence
+    /// of the writer that sealed it).
+    fn config_map(&self, chunk: &Chunk, lines: &str, sealed_by: Option<i32>) -> ConfigMap {
+        let mut annotations = BTreeMap::from([
+            (INDEX.to_owned(), chunk.index.to_string()),
+            (FENCE.to_owned(), chunk.fence.to_string()),
+        ]);
+        if let Some(fence) = sealed_by {
+            annotations.insert(SEALED.to_owned(), fence.to_string());
+        }
+        ConfigMap {
+            metadata: ObjectMeta {
+                name: Some(chunk.name.clone()),
+                resource_version: chunk.resource_version.clone(),
+                labels: Some(BTreeMap::from([
+                    (LABEL.to_owned(), "journal".to_owned()),
+                    (RELEASE_LABEL.to_owned(), label_value(&self.mirror.release)),
+                ])),
+                annotations: Some(annotations),
+                ..ObjectMeta::default()
+            },
+            data: Some(BTreeMap::from([("lines".to_owned(), lines.to_owned())])),
+            ..ConfigMap::default()
+        }
     }
 
     async fn create(&self, index: u32, lines: String) -> Result<Chunk, MirrorError> {
-        let name = self.mirror.chunk_name(index);
-        let map = ConfigMap {
-            metadata: ObjectMeta {
-                name: Some(name.clone()),
-                labels: Some(self.labels()),
-                annotations: Some(BTreeMap::from([
-                    (INDEX.to_owned(), index.to_string()),
-                    (FENCE.to_owned(), self.fence.to_string()),
-                ])),
-                ..ObjectMeta::default()
-            },
-            data: Some(BTreeMap::from([("lines".to_owned(), lines.clone())])),
-            ..ConfigMap::default()
+        let chunk = Chunk {
+            index,
+            fence: self.fence,
+            name: self.mirror.chunk_name(index),
+            lines,
+            resource_version: None,
         };
+        let map = self.config_map(&chunk, &chunk.lines, None);
         match self.mirror.api.create(&PostParams::default(), &map).await {
             Ok(created) => Ok(Chunk {
-                index,
-                fence: self.fence,
-                name,
-                lines,
                 resource_version: created.metadata.resource_version,
+                ..chunk
             }),
             // Another writer started this chunk: it writes the release now.
             Err(kube::Error::Api(status)) if status.code == 409 => {
-                Err(MirrorError::Fenced { chunk: name })
+                Err(MirrorError::Fenced { chunk: chunk.name })
             }
             Err(e) => Err(MirrorError::Api {
                 what: "written",
@@ -258,24 +268,7 @@ impl MirrorWriter {
         lines: String,
         sealed_by: Option<i32>,
     ) -> Result<Chunk, MirrorError> {
-        let mut annotations = BTreeMap::from([
-            (INDEX.to_owned(), chunk.index.to_string()),
-            (FENCE.to_owned(), chunk.fence.to_string()),
-        ]);
-        if let Some(fence) = sealed_by {
-            annotations.insert(SEALED.to_owned(), fence.to_string());
-        }
-        let map = ConfigMap {
-            metadata: ObjectMeta {
-                name: Some(chunk.name.clone()),
-                resource_version: chunk.resource_version.clone(),
-                labels: Some(self.labels()),
-                annotations: Some(annotations),
-                ..ObjectMeta::default()
-            },
-            data: Some(BTreeMap::from([("lines".to_owned(), lines.clone())])),
-            ..ConfigMap::default()
-        };
+        let map = self.config_map(chunk, &lines, sealed_by);
         match self
             .mirror
             .api

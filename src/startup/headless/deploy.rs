@@ -151,17 +151,8 @@ pub(in crate::startup) fn deploy_command(
     ) {
         return code;
     }
-    let (mailbox, mut output) = tokio::sync::mpsc::unbounded_channel();
-    let acting = crate::runtime::targets::Acting {
-        release: plan.release_id.clone(),
-        operator: model.operator.name.clone(),
-        mailbox,
-    };
-    let set = crate::runtime::targets::TargetSet::new(
-        targets,
-        crate::adapters::kubernetes::Clients::default(),
-        state_dir,
-    );
+    let (acting, set, mut output) =
+        acting_on(&plan.release_id, &model.operator.name, targets, state_dir);
     let cause = format!(
         "release-cockpit: {} {} by {}",
         plan.release_id, plan.version, model.operator.name

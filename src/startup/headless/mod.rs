@@ -176,6 +176,32 @@ fn opened(
     })
 }
 
+/// The targets as the cockpit's runner acts on them, for `release` by
+/// `operator`, and where their results and output arrive.
+fn acting_on(
+    release: &str,
+    operator: &str,
+    targets: crate::config::Targets,
+    state_dir: std::path::PathBuf,
+) -> (
+    crate::runtime::targets::Acting,
+    crate::runtime::targets::TargetSet,
+    tokio::sync::mpsc::UnboundedReceiver<Msg>,
+) {
+    let (mailbox, received) = tokio::sync::mpsc::unbounded_channel();
+    let acting = crate::runtime::targets::Acting {
+        release: release.to_owned(),
+        operator: operator.to_owned(),
+        mailbox,
+    };
+    let set = crate::runtime::targets::TargetSet::new(
+        targets,
+        crate::adapters::kubernetes::Clients::default(),
+        state_dir,
+    );
+    (acting, set, received)
+}
+
 /// Appends each journal line the core asks for (synced), feeding it back,
 /// until it asks for none; prints each. `Err` when one could not be written.
 fn journal_all(

@@ -144,15 +144,10 @@ pub(in crate::startup) fn rollback_command(
         eprintln!("refused: the rollback did not start");
         return EXIT_REFUSED;
     };
-    let (mailbox, mut results) = tokio::sync::mpsc::unbounded_channel();
-    let acting = crate::runtime::targets::Acting {
-        release: plan.release_id.clone(),
-        operator: model.operator.name.clone(),
-        mailbox,
-    };
-    let set = crate::runtime::targets::TargetSet::new(
+    let (acting, set, mut results) = acting_on(
+        &plan.release_id,
+        &model.operator.name,
         reads.targets.clone(),
-        crate::adapters::kubernetes::Clients::default(),
         state_dir,
     );
     let incidents = incident_files(&prepared, paths);
