@@ -324,7 +324,8 @@ fn record_of(lease: &Lease, default: chrono::Duration) -> LeaseRecord {
             .unwrap_or_default()
     };
     LeaseRecord {
-        holder: spec.holder_identity.unwrap_or_default(),
+        // Shown in the status bar and the notices: outside text, cleaned.
+        holder: crate::adapters::text::clean_line(&spec.holder_identity.unwrap_or_default(), 200),
         duration: spec
             .lease_duration_seconds
             .map_or(default, |s| chrono::Duration::seconds(i64::from(s))),
@@ -345,5 +346,18 @@ mod tests {
             "release-cockpit.minor-2.4.0-20261208"
         );
         assert_eq!(lease_name("Hot_Fix 2"), "release-cockpit.hot-fix-2");
+    }
+
+    #[test]
+    fn a_holder_from_the_cluster_reaches_the_screen_without_control_characters() {
+        let lease = Lease {
+            spec: Some(LeaseSpec {
+                holder_identity: Some("mallory\u{1b}[2J@host/1".into()),
+                ..LeaseSpec::default()
+            }),
+            ..Lease::default()
+        };
+        let record = record_of(&lease, chrono::Duration::seconds(15));
+        assert_eq!(record.holder, "mallory[2J@host/1");
     }
 }
