@@ -147,9 +147,12 @@ async fn serve(shared: Arc<Shared>, listener: TcpListener) {
         tokio::spawn(async move {
             let service = service_fn(move |request| super::http::handle(shared.clone(), request));
             let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            // Shutdown first: a request that reached a kept-alive connection
+            // after `stop` is never served (a random pick could serve it).
             tokio::select! {
-                _ = connection => {}
+                biased;
                 _ = shutdown.wait_for(|stopped| *stopped) => {}
+                _ = connection => {}
             }
         });
     }

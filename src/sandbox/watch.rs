@@ -136,8 +136,9 @@ pub fn start(shared: Arc<Shared>, request: WatchRequest) -> mpsc::Receiver<Bytes
         ticker.tick().await;
         loop {
             tokio::select! {
-                () = &mut deadline => return,
+                biased;
                 _ = shutdown.changed() => return,
+                () = &mut deadline => return,
                 _ = drops.changed() => return,
                 _ = ticker.tick(), if request.bookmarks => {
                     if !send(bookmark(request.kind, last_rv, false)).await {
