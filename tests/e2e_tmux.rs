@@ -1727,6 +1727,11 @@ fn a_second_machine_follows_the_writer_through_the_cluster() {
     };
     let a = Tmux::start(&[], &["--version"]);
     let a_config = config(&a.home(), "alice");
+    // Alice says where she is reached while she writes.
+    let a_file = a.home().join("cockpit.toml");
+    let mut text = std::fs::read_to_string(&a_file).unwrap();
+    text.push_str("contact = \"@alice in #releases\"\n");
+    std::fs::write(&a_file, text).unwrap();
     let start = Command::new(BIN)
         .args(a_config.split(' '))
         .args(["start", "--type", "minor", "--version", "2.4.0"])
@@ -1777,24 +1782,36 @@ fn a_second_machine_follows_the_writer_through_the_cluster() {
         "followed through the cluster in {:?}",
         seen.elapsed()
     );
+    // Bob's keys are refused, naming Alice and where she is reached.
     follower.send("j");
     follower.send("Space");
-    follower.wait_for_text("read-only");
+    follower.wait_for_text("`complete` refused: alice@");
+    follower.send("R");
+    follower.wait_for_text("a rollback refused: alice@");
+    follower.send(":");
+    follower.type_line("notices");
+    follower.wait_for_text("reach them @alice in #releases");
+    follower.send("Escape");
 
     // The writer dies: once its Lease lapses (5 s), the other machine is
-    // told it may take over, and does so by starting again.
+    // offered the takeover; Enter cancels, `:take-over` offers it again,
+    // and `y` takes it, without a restart.
     kill(writer.cockpit_pid(), "-9");
-    follower.wait_for_timeout("the lapse", Duration::from_secs(15), |s| {
-        s.contains("writer gone, its Lease lapsed")
+    follower.wait_for_timeout("the offer", Duration::from_secs(15), |s| {
+        s.contains("Take the release over?") && s.contains("from alice@")
     });
-    follower.send("q");
-    follower.wait_for_exit(0);
-    let taken = Tmux::start_in_home(follower, &[&b_config]);
-    let screen = taken.wait_for_text("took ");
+    follower.send("Enter");
+    follower.wait_for_text("not taken over: still following");
+    follower.send(":");
+    follower.type_line("take-over");
+    follower.wait_for_text("Take the release over?");
+    follower.send("y");
+    let screen = follower.wait_for_text("this cockpit writes it now");
     assert!(
         !screen.contains("following") && screen.contains("over from alice@"),
         "{screen}"
     );
+    let taken = follower;
     taken.send("j");
     taken.send("j");
     taken.send("Space");

@@ -359,6 +359,7 @@ async fn a_followers_copy_gets_every_line_the_writers_pump_copies_through_an_out
         copy.clone(),
         MirrorRead::default(),
         problems,
+        Default::default(),
     );
     for seq in 2..=40 {
         lines.send(journal_line(seq, "step")).unwrap();

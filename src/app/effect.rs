@@ -64,6 +64,10 @@ pub enum Effect {
     /// `[share]`: another cockpit writes the release now (its Lease was
     /// lost): write nothing more to its journal, mirror nothing more.
     StopWriting,
+    /// `[share]`: the followed writer's Lease lapsed and the operator said
+    /// yes: claim it, catch up with the mirror, journal `writer_took_over`
+    /// first, then write `release`.
+    ShareTakeOver { release: String },
     /// Remember what the operator looks at (focus, cursor, folds, calendar
     /// day), so a restart comes back to it.
     RememberView(crate::app::remembered::Remembered),

@@ -30,6 +30,7 @@ pub fn sample_model() -> Model {
         },
         roles: BTreeMap::new(),
         following: None,
+        remote_writer: None,
         viewing: false,
     };
     let themes = Themes {

@@ -141,11 +141,61 @@ impl PromptPurpose {
     }
 }
 
+/// `[share]`: who writes the release from another machine, as its Lease says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteWriter {
+    /// `operator@host/pid`.
+    pub holder: String,
+    /// How they said they are reached (`[share] contact`).
+    pub contact: Option<String>,
+    /// Its Lease went unrenewed for a whole duration as this machine saw
+    /// it: the release may be taken over (confirmed, journaled).
+    pub lapsed: bool,
+}
+
+impl RemoteWriter {
+    /// Where to reach them: their contact, else their machine.
+    pub fn reach(&self) -> String {
+        match &self.contact {
+            Some(contact) => contact.clone(),
+            None => {
+                let host = self
+                    .holder
+                    .split_once('@')
+                    .map_or(self.holder.as_str(), |(_, at)| at);
+                let host = host.rsplit_once('/').map_or(host, |(host, _)| host);
+                format!("at their machine, {host}")
+            }
+        }
+    }
+}
+
 impl Operator {
     /// Actions are refused when asked for (`--read-only`) or while following
     /// another cockpit that writes the release.
     pub fn is_read_only(&self) -> bool {
         self.read_only || self.viewing || self.following.is_some()
+    }
+
+    /// Why `what` (`deploys`, `` `smoke` ``) is refused in a read-only
+    /// cockpit: a writer on another machine is named with where to reach
+    /// them, and, once its Lease lapsed, how to take over.
+    pub fn refusal(&self, what: &str) -> String {
+        match (&self.remote_writer, &self.following) {
+            (Some(writer), _) if writer.lapsed && !self.read_only => format!(
+                "{what} refused: {}'s Lease lapsed; `:take-over` makes this cockpit the writer",
+                writer.holder
+            ),
+            (Some(writer), _) => format!(
+                "{what} refused: {} writes it from another machine; reach them {}",
+                writer.holder,
+                writer.reach()
+            ),
+            (None, Some(writer)) if !self.read_only && !self.viewing => {
+                format!("read-only: {what} refused ({writer} writes this release)")
+            }
+            _ => format!("read-only: {what} refused"),
+        }
     }
 }
 
@@ -190,6 +240,8 @@ pub struct Operator {
     pub roles: BTreeMap<String, Vec<String>>,
     /// `host/pid` of the cockpit that writes the release, when this one follows.
     pub following: Option<String>,
+    /// `[share]`: the writer on another machine this cockpit follows.
+    pub remote_writer: Option<RemoteWriter>,
     /// The release on screen was opened read-only to look back at
     /// (`:releases`' Enter); `:release-switch` to it, or `o` there, writes it.
     pub viewing: bool,

@@ -113,41 +113,6 @@ fn writer_gone(model: &mut Model) -> Vec<Effect> {
     vec![Effect::TakeOver { id }]
 }
 
-/// `[share]`: the mirror's state shown; a Lost Lease (or a fenced mirror)
-/// stops this cockpit writing at once, as a follower of whoever holds it.
-fn shared(model: &mut Model, news: crate::domain::share::LeaseNews) -> Vec<Effect> {
-    use crate::domain::share::LeaseNews;
-    model.mark_changed();
-    let (by, why) = match news {
-        LeaseNews::Mirror(state) if state.fenced => (
-            None,
-            state
-                .problem
-                .clone()
-                .unwrap_or_else(|| "another cockpit wrote the mirror".to_owned()),
-        ),
-        LeaseNews::Mirror(state) => {
-            model.mirror = Some(state);
-            return Vec::new();
-        }
-        LeaseNews::Lapsed { previous } => {
-            let id = model.release_id().unwrap_or_default().to_owned();
-            let who = previous.unwrap_or_else(|| "its writer".to_owned());
-            model.warn(format!(
-                "writer gone, its Lease lapsed: quit and start again to take {id} over (journaled); it was {who}"
-            ));
-            return Vec::new();
-        }
-        LeaseNews::Lost { by, why } => (by, why),
-    };
-    let id = model.release_id().unwrap_or_default().to_owned();
-    model.operator.following =
-        Some(by.unwrap_or_else(|| "another cockpit (this one's Lease lapsed)".to_owned()));
-    model.countdown = None;
-    model.fail(format!("stopped writing {id}: {why}"));
-    vec![Effect::StopWriting]
-}
-
 fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(model, key),
@@ -216,7 +181,7 @@ fn handle(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::WriterGone => writer_gone(model),
-        Msg::Share(news) => shared(model, news),
+        Msg::Share(news) => actions::share::on_news(model, news),
         // A line of the release followed before a switch: not this one's.
         Msg::Followed { release, .. } if model.release_id() != Some(release.as_str()) => Vec::new(),
         // Queued by a follower before the release was opened again: folded in already.
@@ -488,12 +453,13 @@ fn run_command_inner(model: &mut Model, command: Command) -> Vec<Effect> {
         }
         Command::Suspend => return vec![Effect::Suspend],
         Command::NewRelease if model.operator.is_read_only() => {
-            model.warn("read-only: starting a release is refused".to_owned());
+            model.warn(model.operator.refusal("starting a release"));
         }
         Command::NewRelease | Command::SwitchRelease if model.may_switch_release().is_err() => {
             model.notice = model.may_switch_release().err().map(|why| why.to_string());
         }
         Command::AbandonRelease => return actions::abandon::ask(model),
+        Command::TakeOverRelease => return actions::share::ask(model),
         Command::SwitchRelease => {
             model.overlay = Some(Overlay::Prompt(Prompt {
                 purpose: PromptPurpose::SwitchRelease,

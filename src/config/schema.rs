@@ -60,6 +60,9 @@ pub struct ShareConfig {
     pub namespace: Option<Spanned<String>>,
     /// How long a writer's Lease lasts unrenewed (15s).
     pub lease: Option<Spanned<String>>,
+    /// How the team reaches this operator while they write a release
+    /// (`@alice in #releases`): followers on other machines are told.
+    pub contact: Option<Spanned<String>>,
 }
 
 /// `[[channel]]`. Secrets (`url`, `secret`, `headers`, `env`) are

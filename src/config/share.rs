@@ -20,7 +20,13 @@ pub struct ShareSettings {
     /// How long a writer's Lease lasts unrenewed: a follower may take the
     /// release over this long after the writer went quiet.
     pub lease: Duration,
+    /// How the team reaches this operator while they write (`@alice in
+    /// #releases`), kept on the Lease for followers to show.
+    pub contact: Option<String>,
 }
+
+/// The longest contact a Lease carries.
+const CONTACT_CHARS: usize = 120;
 
 pub const DEFAULT_LEASE: Duration = Duration::seconds(15);
 const SHORTEST_LEASE: Duration = Duration::seconds(5);
@@ -75,6 +81,22 @@ impl LoadedConfig {
                 .key("share.namespace"),
             );
         }
+        if let Some(contact) = &share.contact {
+            let text = contact.get_ref();
+            if text.trim().is_empty()
+                || text.chars().count() > CONTACT_CHARS
+                || text.chars().any(char::is_control)
+            {
+                errors.push(
+                    self.error_at(
+                        contact,
+                        "not a contact followers can be shown",
+                        "write one line of at most 120 characters, e.g. `@alice in #releases`",
+                    )
+                    .key("share.contact"),
+                );
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -86,6 +108,10 @@ impl LoadedConfig {
             context: share.context.clone(),
             namespace: share.namespace.as_ref().map(|n| n.get_ref().clone()),
             lease,
+            contact: share
+                .contact
+                .as_ref()
+                .map(|c| c.get_ref().trim().to_owned()),
         }))
     }
 }
@@ -120,7 +146,7 @@ mod tests {
     fn no_share_is_one_machine_and_a_share_names_its_cluster() {
         assert!(matches!(loaded("").share(), Ok(None)));
         let share = loaded(
-            "[share]\nkind = \"kubernetes\"\nkubeconfig = \"kube/config\"\ncontext = \"prod\"\nnamespace = \"release\"\nlease = \"10s\"\n",
+            "[share]\nkind = \"kubernetes\"\nkubeconfig = \"kube/config\"\ncontext = \"prod\"\nnamespace = \"release\"\nlease = \"10s\"\ncontact = \"@alice in #releases\"\n",
         )
         .share()
         .unwrap()
@@ -129,6 +155,7 @@ mod tests {
         assert_eq!(share.context.as_deref(), Some("prod"));
         assert_eq!(share.namespace.as_deref(), Some("release"));
         assert_eq!(share.lease, Duration::seconds(10));
+        assert_eq!(share.contact.as_deref(), Some("@alice in #releases"));
         let default = loaded("[share]\nkind = \"kubernetes\"\n")
             .share()
             .unwrap()
@@ -139,7 +166,7 @@ mod tests {
     #[test]
     fn a_wrong_kind_lease_or_namespace_is_named_at_its_line() {
         let errors =
-            loaded("[share]\nkind = \"etcd\"\nnamespace = \"Release Team\"\nlease = \"1s\"\n")
+            loaded("[share]\nkind = \"etcd\"\nnamespace = \"Release Team\"\nlease = \"1s\"\ncontact = \"\"\n")
                 .share()
                 .unwrap_err();
         let at: Vec<(usize, Option<&str>)> = errors
@@ -151,7 +178,8 @@ mod tests {
             [
                 (2, Some("share.kind")),
                 (4, Some("share.lease")),
-                (3, Some("share.namespace"))
+                (3, Some("share.namespace")),
+                (5, Some("share.contact"))
             ]
         );
         let unknown = parse(

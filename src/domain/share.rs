@@ -138,6 +138,14 @@ pub enum LeaseNews {
     /// Followed: the writer's Lease lapsed (it died, or was cut off), so
     /// the release may be taken over.
     Lapsed { previous: Option<String> },
+    /// Followed: the writer renews its Lease again (it was cut off, not
+    /// dead), so it may no longer be taken over.
+    Live { holder: String },
+    /// This cockpit took `release` over from `previous` and writes it now.
+    TookOver {
+        release: String,
+        previous: Option<String>,
+    },
 }
 
 /// The Lease as its writer holds it: acting is allowed only while the last

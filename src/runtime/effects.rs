@@ -71,6 +71,8 @@ pub struct Runner {
     /// The keeper renewing it, stopped with the writing: a cockpit that no
     /// longer writes must not keep others from taking the release.
     keeper: Option<tokio::task::AbortHandle>,
+    /// `[share]`: this cockpit's part (writing or following), left at exit.
+    share: Option<super::sharing::Sharing>,
 }
 
 impl Runner {
@@ -100,6 +102,7 @@ impl Runner {
             mirror: None,
             lease: None,
             keeper: None,
+            share: None,
         }
     }
 
@@ -138,6 +141,10 @@ impl Runner {
         self.mirror = None;
         if let Some(follow) = opened.follow {
             self.start_following(follow);
+        }
+        // A takeover through the cluster: this runner writes it now.
+        if let Some(share) = opened.share {
+            self.set_share(*share);
         }
     }
 
@@ -331,20 +338,97 @@ impl Runner {
         self.incidents = Some(files);
     }
 
-    /// `[share]`: where each durable line goes to be mirrored.
-    pub fn set_mirror(&mut self, lines: UnboundedSender<String>) {
-        self.mirror = Some(lines);
+    /// `[share]`: this cockpit's part in the shared release. Writing, each
+    /// durable line goes to be mirrored and nothing is written past the
+    /// Lease's validity; following or off, nothing is written at all; in
+    /// both, no release but this one is opened as writer.
+    pub fn set_share(&mut self, share: super::sharing::Sharing) {
+        use super::sharing::Sharing;
+        match &share {
+            Sharing::Writing(writing) => {
+                self.lease = Some(writing.valid.clone());
+                self.keeper = Some(writing.keeper.abort_handle());
+                self.mirror = Some(writing.lines.clone());
+            }
+            Sharing::Following(_) | Sharing::Off => {
+                self.lease = Some(super::share::ValidUntil::never());
+            }
+        }
+        if let Some(Sharing::Following(old)) = self.share.replace(share) {
+            // Taken over: its watch and copy end (the copy stopped already).
+            tokio::spawn(Sharing::Following(old).leave());
+        }
     }
 
-    /// `[share]`: until when the Lease is surely held (kept by the keeper);
-    /// a runner given one writes nothing past it, and no release but this one.
-    pub fn set_lease(
-        &mut self,
-        valid: super::share::ValidUntil,
-        keeper: Option<tokio::task::AbortHandle>,
-    ) {
-        self.lease = Some(valid);
-        self.keeper = keeper;
+    /// At a clean exit: the share left (a writer's Lease given up once the
+    /// cluster has every line).
+    pub async fn leave_share(&mut self) {
+        self.mirror = None;
+        if let Some(share) = self.share.take() {
+            share.leave().await;
+        }
+    }
+
+    /// `[share]`: takes the release over from the writer whose Lease
+    /// lapsed, off the loop; shown like a release opened.
+    fn share_take_over(&mut self, release: String) {
+        use super::sharing::Sharing;
+        let Some(Sharing::Following(following)) = &self.share else {
+            self.send(Msg::ReleaseFailed(
+                "nothing to take over: this cockpit follows no writer on another machine"
+                    .to_owned(),
+            ));
+            return;
+        };
+        if following.release != release || !self.switching.begin(&release) {
+            self.send(Msg::ReleaseFailed(format!(
+                "{release} cannot be taken over now: another release is being opened"
+            )));
+            return;
+        }
+        let takeover = following.takeover();
+        let (store, operator, mailbox, switching) = (
+            self.store.clone(),
+            self.operator.clone(),
+            self.mailbox.clone(),
+            self.switching.clone(),
+        );
+        tracing::warn!(
+            release,
+            "taking the release over: its writer's Lease lapsed"
+        );
+        tokio::spawn(async move {
+            match takeover.run(store, operator, mailbox.clone()).await {
+                Ok(taken) => {
+                    tracing::warn!(release, previous = ?taken.previous, "took the release over");
+                    switching.finish(Some(Opened {
+                        release: release.clone(),
+                        writer: Some(Writer {
+                            journal: taken.journal,
+                            lock: taken.lock,
+                        }),
+                        follow: None,
+                        share: Some(Box::new(Sharing::Writing(taken.writing))),
+                    }));
+                    let _ = mailbox.send(Msg::ReleaseOpened {
+                        checklist: Box::new(taken.checklist),
+                        following: None,
+                        viewing: false,
+                    });
+                    let _ = mailbox.send(Msg::Share(super::share::LeaseNews::TookOver {
+                        release,
+                        previous: taken.previous,
+                    }));
+                }
+                Err(why) => {
+                    tracing::warn!(release, %why, "not taken over");
+                    switching.finish(None);
+                    let _ = mailbox.send(Msg::ReleaseFailed(format!(
+                        "{release} not taken over: {why}"
+                    )));
+                }
+            }
+        });
     }
 
     /// The rollout targets deploys and rollbacks go to.
@@ -596,6 +680,7 @@ impl EffectRunner for Runner {
             // writer gone, and another release opens followed.
             Effect::TakeOver { .. } if self.lease.is_some() => {}
             Effect::TakeOver { id } => self.open_off_loop(&id, false, false),
+            Effect::ShareTakeOver { release } => self.share_take_over(release),
             Effect::StopWriting => {
                 tracing::warn!("the release's Lease was lost: writing stops");
                 self.writer = None;

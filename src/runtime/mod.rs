@@ -17,6 +17,7 @@ pub mod repo_step;
 pub mod rollback;
 pub mod rollout;
 pub mod share;
+pub mod sharing;
 pub mod signal_reader;
 pub mod signals;
 pub mod targets;

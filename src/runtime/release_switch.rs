@@ -19,6 +19,8 @@ pub struct Opened {
     pub release: String,
     pub writer: Option<Writer>,
     pub follow: Option<Follow>,
+    /// `[share]`: a takeover's writing of the release through the cluster.
+    pub share: Option<Box<super::sharing::Sharing>>,
 }
 
 #[derive(Default)]
@@ -61,6 +63,22 @@ impl Switching {
         }
     }
 
+    /// Marks `id` as being opened by a job of the caller's (a takeover);
+    /// false while another is.
+    pub fn begin(&self, id: &str) -> bool {
+        let mut state = self.state();
+        if !matches!(*state, Switch::Idle) {
+            return false;
+        }
+        *state = Switch::Opening { id: id.to_owned() };
+        true
+    }
+
+    /// The caller's job is done: `opened` waits for the loop to show it.
+    pub fn finish(&self, opened: Option<Opened>) {
+        *self.state() = opened.map_or(Switch::Idle, Switch::Ready);
+    }
+
     /// Opens `id` as `open_by_id` does (`viewing`: read-only, to look back
     /// at it, whoever writes it), after the file work queued before;
     /// reports `Msg::ReleaseOpened` (the release then waits in `Ready`) or
@@ -101,6 +119,7 @@ impl Switching {
                     lock: current.lock,
                 }),
                 follow: current.follow,
+                share: None,
             });
             let _ = mailbox.send(Msg::ReleaseOpened {
                 checklist: Box::new(checklist),

@@ -75,14 +75,38 @@ pub fn spawn_pump(
     })
 }
 
+/// Stops a replica's copying for good: once `stop` returns, no line of it
+/// is appended (a copy in flight finished first), so a takeover may catch
+/// the local copy up itself without a line twice.
+#[derive(Debug, Clone, Default)]
+pub struct CopyStop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+/// Held while a replica's batch is appended, or while a takeover stops it.
+static COPYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl CopyStop {
+    pub fn stop(&self) {
+        let _copying = COPYING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn stopped(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// Watches the chunks of `selector` and appends what `read` has not taken
-/// to the local copy at `path` (created private), each batch synced.
+/// to the local copy at `path` (created private), each batch synced, until
+/// `stop` says no more.
 pub fn spawn_replica(
     api: kube::Api<ConfigMap>,
     selector: String,
     path: PathBuf,
     mut read: MirrorRead,
     problems: UnboundedSender<String>,
+    stop: CopyStop,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let config = kube::runtime::watcher::Config::default().labels(&selector);
@@ -124,8 +148,17 @@ pub fn spawn_replica(
             }
             let lines: String = taken.iter().map(|t| t.line.as_str()).collect();
             let path = path.clone();
-            let written =
-                tokio::task::spawn_blocking(move || append_synced(&path, lines.as_bytes())).await;
+            let stop = stop.clone();
+            let written = tokio::task::spawn_blocking(move || {
+                let _copying = COPYING
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if stop.stopped() {
+                    return Ok(());
+                }
+                append_synced(&path, lines.as_bytes())
+            })
+            .await;
             if let Ok(Err(error)) | Err(error) = written.map_err(std::io::Error::other) {
                 let _ = problems.send(format!("the journal's local copy: {error}"));
             }
@@ -240,20 +273,33 @@ pub fn spawn_keeper(
 }
 
 /// A follower's watch on the writer's Lease, read every third of its
-/// duration (never written): says `LeaseNews::Lapsed` once, when it may be
-/// taken over, then ends.
+/// duration (never written): says `LeaseNews::Lapsed` when it may be taken
+/// over, and `LeaseNews::Live` if its writer renews it again after that.
+/// `lease` is shared with the takeover, which claims on what it observed.
 pub fn spawn_lapse_watch(
-    mut lease: crate::adapters::kubernetes::lease::ReleaseLease,
+    lease: std::sync::Arc<tokio::sync::Mutex<crate::adapters::kubernetes::lease::ReleaseLease>>,
     every: chrono::Duration,
     report: impl Fn(LeaseNews) + Send + Sync + 'static,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let every = every.to_std().unwrap_or(Duration::from_secs(5));
+        let mut said_lapsed = false;
         loop {
             tokio::time::sleep(every).await;
-            if let Ok(Some(previous)) = lease.lapsed().await {
-                report(LeaseNews::Lapsed { previous });
-                return;
+            let mut lease = lease.lock().await;
+            match lease.lapsed().await {
+                Ok(Some(previous)) if !said_lapsed => {
+                    said_lapsed = true;
+                    report(LeaseNews::Lapsed { previous });
+                }
+                Ok(None) if said_lapsed => {
+                    said_lapsed = false;
+                    report(LeaseNews::Live {
+                        holder: lease.holder_seen().unwrap_or_default().to_owned(),
+                    });
+                }
+                // Unreadable: nothing is known, so nothing changes.
+                _ => {}
             }
         }
     })

@@ -441,14 +441,8 @@ fn cockpit(
         effects.set_targets(target_set);
         effects.set_incidents(incidents);
         effects.set_read_only(read_only);
-        if let Some(joined) = &joined {
-            effects.set_lease(
-                joined.valid.clone(),
-                joined.keeper.as_ref().map(|k| k.abort_handle()),
-            );
-            if let Some(lines) = joined.lines.clone() {
-                effects.set_mirror(lines);
-            }
+        if let Some(joined) = joined {
+            effects.set_share(joined);
         }
         if let Some(follow) = follow {
             effects.start_following(follow);
@@ -474,10 +468,8 @@ fn cockpit(
         drop(guard);
         // A clean exit gives the Lease up (once the cluster has every line):
         // another machine need not wait.
+        effects.leave_share().await;
         drop(effects);
-        if let Some(joined) = joined {
-            joined.leave().await;
-        }
         result
     })?;
     if let Some(scratch) = scratch {
@@ -650,6 +642,7 @@ fn model_settings(
             origin,
             roles: settings.roles.clone(),
             following: None,
+            remote_writer: None,
             viewing: false,
         },
         keymap: settings.keymap.clone(),

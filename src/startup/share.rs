@@ -14,17 +14,13 @@ use crate::adapters::kubernetes::mirror::Mirror;
 use crate::app::{Model, Msg};
 use crate::config::share::ShareSettings;
 use crate::domain::share::LeaseNews;
+use crate::runtime::sharing::{Link, Sharing, start_writing};
 use crate::session::ReleaseStore;
 use crate::session::current_release::Follow;
 use crate::session::journal::Journal;
 use crate::session::lock::ReleaseLock;
-use crate::session::mirror::MirrorRead;
 
-/// The cluster the releases are shared through.
-pub(super) struct Cluster {
-    pub client: kube::Client,
-    pub namespace: String,
-}
+pub(super) use crate::runtime::sharing::Cluster;
 
 pub(super) async fn connect(settings: &ShareSettings) -> Result<Cluster, String> {
     let target = crate::adapters::kubernetes::KubeTarget {
@@ -72,78 +68,10 @@ pub(super) async fn copy_releases(
         if matches!(crate::session::lock::current_holder(&lock), Ok(Some(_))) {
             continue;
         }
-        let local = std::fs::read(&path).unwrap_or_default();
-        let last = crate::session::journal::replay(&local)
-            .records
-            .last()
-            .map_or(0, |r| r.seq);
         let mirror = Mirror::new(cluster.client.clone(), &cluster.namespace, &id);
-        let text: String = mirror
-            .read_all()
-            .await
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|c| c.lines)
-            .collect();
-        let taken = MirrorRead::after(last).take(&text);
-        if taken.is_empty() {
-            continue;
-        }
-        let lines: String = taken.iter().map(|t| t.line.as_str()).collect();
-        crate::runtime::share::append_synced(&path, lines.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        copied += taken.len();
+        copied += crate::runtime::sharing::catch_up(&mirror, &path).await?;
     }
     Ok(copied)
-}
-
-/// What the cockpit keeps of sharing while it runs.
-pub(super) struct Joined {
-    /// Where the runner sends each durable line to be mirrored.
-    pub lines: Option<UnboundedSender<String>>,
-    /// Given up at a clean exit, once the pump has caught up.
-    pub lease: Option<ReleaseLease>,
-    /// Until when the Lease is surely held; never, for a follower.
-    pub valid: crate::runtime::share::ValidUntil,
-    pub pump: Option<tokio::task::JoinHandle<()>>,
-    pub keeper: Option<tokio::task::JoinHandle<()>>,
-    /// Held while this process copies the mirror here: one copier per
-    /// machine, so two followers do not append the same lines twice.
-    pub _replica: Option<ReleaseLock>,
-}
-
-impl Joined {
-    fn following() -> Self {
-        Self {
-            lines: None,
-            lease: None,
-            valid: crate::runtime::share::ValidUntil::never(),
-            pump: None,
-            keeper: None,
-            _replica: None,
-        }
-    }
-
-    /// At a clean exit: the pump given a moment to copy what is left, the
-    /// keeper stopped, and the Lease given up only if the cluster has every
-    /// line (else another machine could take over without them; it waits
-    /// the Lease out, and this one's next start copies them).
-    pub(super) async fn leave(mut self) {
-        self.lines = None;
-        let caught_up = match self.pump.take() {
-            Some(pump) => matches!(
-                tokio::time::timeout(std::time::Duration::from_secs(3), pump).await,
-                Ok(Ok(()))
-            ),
-            None => true,
-        };
-        if let Some(keeper) = self.keeper.take() {
-            keeper.abort();
-        }
-        if let (true, Some(mut lease)) = (caught_up, self.lease.take()) {
-            let _ = lease.release().await;
-        }
-    }
 }
 
 /// The release's Lease claimed for this cockpit (`me`: `operator@host/pid`)
@@ -160,150 +88,100 @@ pub(super) async fn join(
     model: &mut Model,
     me: String,
     mailbox: &UnboundedSender<Msg>,
-) -> Joined {
-    let none = Joined::following();
+) -> Sharing {
     let Some((id, last_seq)) = model
         .release
         .as_ref()
         .map(|r| (r.checklist.release.id.clone(), r.checklist.last_seq))
     else {
-        return none;
+        return Sharing::Off;
     };
     let Ok(path) = store.journal_path(&id) else {
-        return none;
+        return Sharing::Off;
     };
+    // Without the Lease this machine may not write: its writer let go.
+    macro_rules! read_only {
+        ($model:expr, $why:expr) => {{
+            let why: String = $why;
+            stop_writing(journal, lock, follow, &path, last_seq);
+            $model.operator.read_only = true;
+            $model.warn(format!("read-only: {why}"));
+            Sharing::Off
+        }};
+    }
     let cluster = match cluster {
         Ok(cluster) => cluster,
         Err(why) => {
-            stop_writing(journal, lock, follow, &path, last_seq);
-            model.operator.read_only = true;
-            model.warn(format!(
-                "read-only: the cluster releases are shared through cannot be reached ({why}); without its Lease nobody can say that no other machine writes"
-            ));
-            return none;
+            return read_only!(
+                model,
+                format!(
+                    "the cluster releases are shared through cannot be reached ({why}); without its Lease nobody can say that no other machine writes"
+                )
+            );
         }
     };
-    let mirror = Mirror::new(cluster.client.clone(), &cluster.namespace, &id);
-    if journal.is_none() {
-        // Following on this machine (or read-only): its writer mirrors.
-        return none;
-    }
-    let mut lease = ReleaseLease::new(
-        cluster.client.clone(),
-        &cluster.namespace,
-        &id,
+    let link = Link {
+        cluster: cluster.clone(),
         me,
-        settings.lease,
-    );
+        settings: settings.clone(),
+    };
+    let Some(writing_journal) = journal.as_mut() else {
+        // Following on this machine (or read-only): its writer mirrors.
+        return Sharing::Off;
+    };
+    let mut lease = link.lease(&id);
     match lease.claim_or_wait_out().await {
         Ok(Claimed::Holding { holding, took_over }) => {
-            let writer = match mirror.writer(holding.fence).await {
-                Ok(writer) => writer,
-                Err(error) => {
-                    stop_writing(journal, lock, follow, &path, last_seq);
-                    model.operator.read_only = true;
-                    model.warn(format!("read-only: {error}"));
-                    return none;
-                }
-            };
-            let backlog = backlog(&mirror, &path).await;
-            let (lines, queue) = tokio::sync::mpsc::unbounded_channel();
-            let to_loop = mailbox.clone();
-            let pump = crate::runtime::share::spawn_pump(writer, backlog, queue, move |state| {
-                let _ = to_loop.send(Msg::Share(LeaseNews::Mirror(state)));
-            });
-            let to_loop = mailbox.clone();
-            let keeper = ReleaseLease::new(
-                cluster.client.clone(),
-                &cluster.namespace,
+            let started = start_writing(
+                &link,
                 &id,
-                lease.holder().to_owned(),
-                settings.lease,
-            );
-            let valid = crate::runtime::share::ValidUntil::new(holding.valid_until());
-            let keeper =
-                crate::runtime::share::spawn_keeper(keeper, holding, valid.clone(), move |news| {
-                    let _ = to_loop.send(Msg::Share(news));
-                });
+                &path,
+                holding,
+                lease,
+                writing_journal,
+                (&model.operator.name, took_over.clone()),
+                mailbox,
+            )
+            .await;
+            let (writing, took) = match started {
+                Ok(started) => started,
+                Err(why) => return read_only!(model, why),
+            };
             model.mirror = Some(Default::default());
+            if let (Some(took), Some(view)) = (&took, model.release.as_mut()) {
+                view.checklist.apply(took);
+            }
             if let Some(previous) = took_over {
-                // Journaled (synced) before anything else is written: the
-                // trail says who wrote before, and from which fence on.
-                let event = crate::domain::events::Event::WriterTookOver {
-                    previous: previous.clone(),
-                    fence: holding.fence,
-                };
-                if let Some(writer) = journal.as_mut()
-                    && let Ok(recorded) =
-                        writer.append(&model.operator.name, chrono::Utc::now(), event)
-                {
-                    if let Some(view) = model.release.as_mut() {
-                        view.checklist.apply(&recorded);
-                    }
-                    if let Ok(line) = crate::session::journal::encode(&recorded) {
-                        let _ = lines.send(line);
-                    }
-                }
                 model.warn(format!(
                     "took {id} over from {previous}, whose Lease had lapsed"
                 ));
             }
-            Joined {
-                lines: Some(lines),
-                lease: Some(lease),
-                valid,
-                pump: Some(pump),
-                keeper: Some(keeper),
-                _replica: None,
-            }
+            Sharing::Writing(writing)
         }
-        Ok(Claimed::HeldBy { holder, since, .. }) => {
+        Ok(Claimed::HeldBy {
+            holder,
+            since,
+            contact,
+            ..
+        }) => {
             stop_writing(journal, lock, follow, &path, last_seq);
             model.operator.following = Some(format!(
                 "{holder} (another machine, since {})",
                 crate::domain::display_time::day_minute(since, model.clock.zone)
             ));
-            // Another process here copies it already: its copy is followed.
-            let copier = match crate::session::lock::acquire(&path.with_extension("replica")) {
-                Ok(crate::session::lock::LockOutcome::Acquired { lock, .. }) => Some(lock),
-                _ => None,
-            };
-            let to_loop = mailbox.clone();
-            crate::runtime::share::spawn_lapse_watch(
-                ReleaseLease::new(
-                    cluster.client.clone(),
-                    &cluster.namespace,
-                    &id,
-                    lease.holder().to_owned(),
-                    settings.lease,
-                ),
-                crate::domain::share::Holding::renew_every(settings.lease),
-                move |news| {
-                    let _ = to_loop.send(Msg::Share(news));
-                },
-            );
-            if copier.is_some() {
-                crate::runtime::share::spawn_replica(
-                    mirror.api(),
-                    mirror.selector(),
-                    path,
-                    MirrorRead::after(last_seq),
-                    problems(mailbox),
-                );
-            }
-            Joined {
-                _replica: copier,
-                ..none
-            }
+            model.operator.remote_writer = Some(crate::app::model::RemoteWriter {
+                holder,
+                contact,
+                lapsed: false,
+            });
+            Sharing::Following(crate::runtime::sharing::follow(
+                &link, &id, &path, last_seq, mailbox,
+            ))
         }
-        Err(error) => {
-            stop_writing(journal, lock, follow, &path, last_seq);
-            model.operator.read_only = true;
-            model.warn(format!(
-                "read-only: {error} (without the Lease, nobody can say that no other machine writes)"
-            ));
-            none
-        }
+        Err(error) => read_only!(
+            model,
+            format!("{error} (without the Lease, nobody can say that no other machine writes)")
+        ),
     }
 }
 
@@ -324,45 +202,6 @@ fn stop_writing(
         last_seq,
         writer: None,
     });
-}
-
-/// The local journal's lines the mirror has not got (a crash before the
-/// pump caught up, or a first start with `[share]`).
-async fn backlog(mirror: &Mirror, path: &std::path::Path) -> Vec<String> {
-    let mirrored: String = mirror
-        .read_all()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| c.lines)
-        .collect();
-    let mut read = MirrorRead::default();
-    read.take(&mirrored);
-    let local = std::fs::read(path).unwrap_or_default();
-    crate::session::journal::replay(&local)
-        .records
-        .iter()
-        .filter(|r| r.seq > read.last_seq)
-        .filter_map(|r| crate::session::journal::encode(r).ok())
-        .collect()
-}
-
-/// A replica's problems, as notices.
-fn problems(mailbox: &UnboundedSender<Msg>) -> UnboundedSender<String> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let to_loop = mailbox.clone();
-    tokio::spawn(async move {
-        while let Some(problem) = rx.recv().await {
-            let _ = to_loop.send(Msg::Share(LeaseNews::Mirror(
-                crate::domain::share::MirrorState {
-                    behind: 0,
-                    problem: Some(problem),
-                    fenced: false,
-                },
-            )));
-        }
-    });
-    tx
 }
 
 /// `[share]` for the headless commands: the release's Lease held for the
@@ -481,7 +320,7 @@ impl Drop for HeadlessShare {
         let lease = &mut self.lease;
         self.runtime.block_on(async {
             if !lost {
-                let lines = backlog(&mirror, &path).await;
+                let lines = crate::runtime::sharing::backlog(&mirror, &path).await;
                 let mirrored = match mirror.writer(fence).await {
                     Ok(mut writer) => writer.append(&lines).await.map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),

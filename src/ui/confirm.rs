@@ -44,6 +44,9 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, t
         Action::Abandon { release, reason } => {
             render_abandon(frame, area, confirm, (release, reason), model, theme)
         }
+        Action::TakeOver { release, previous } => {
+            render_take_over(frame, area, confirm, (release, previous), model, theme)
+        }
     }
 }
 
@@ -449,6 +452,43 @@ fn render_abandon(
         frame,
         popup,
         "Abandon the release?",
+        BorderType::Double,
+        Role::Warn,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// `[share]`: whose release this cockpit would write, and what it does first.
+fn render_take_over(
+    frame: &mut Frame,
+    area: Rect,
+    confirm: &Confirm,
+    (release, previous): (&str, &str),
+    model: &Model,
+    theme: &Theme,
+) {
+    let popup = centered(area, 84, 8);
+    let lines = vec![
+        Line::styled(
+            format!("Take {release} over from {previous}?"),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Line::styled(
+            "Its Lease went unrenewed for a whole duration as this machine saw it: the writer died or is cut off.",
+            theme.style(Role::Text),
+        ),
+        Line::styled(
+            "The Lease is claimed (one fence more: the old writer's late lines are refused), the whole mirror copied here, and the takeover journaled, naming the old writer, before anything else.",
+            theme.style(Role::Muted),
+        ),
+        Line::default(),
+        answers(confirm, model, None, theme),
+    ];
+    let inner = dialog(
+        frame,
+        popup,
+        "Take the release over?",
         BorderType::Double,
         Role::Warn,
         theme,

@@ -20,11 +20,13 @@ pub enum Claimed {
         holding: Holding,
         took_over: Option<String>,
     },
-    /// Another writes it, live until `until` by this machine's clock.
+    /// Another writes it, live until `until` by this machine's clock;
+    /// `contact` is how its operator said they are reached.
     HeldBy {
         holder: String,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
+        contact: Option<String>,
     },
 }
 
@@ -58,6 +60,10 @@ pub struct ReleaseLease {
     duration: chrono::Duration,
     observed: Option<Observed>,
     resource_version: Option<String>,
+    /// Written on the Lease while this cockpit holds it.
+    contact: Option<String>,
+    /// The holder's, as last read.
+    holder_contact: Option<String>,
 }
 
 impl ReleaseLease {
@@ -77,11 +83,24 @@ impl ReleaseLease {
             duration,
             observed: None,
             resource_version: None,
+            contact: None,
+            holder_contact: None,
         }
+    }
+
+    /// How followers reach this cockpit's operator (`[share] contact`).
+    pub fn with_contact(mut self, contact: Option<String>) -> Self {
+        self.contact = contact;
+        self
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Who holds the Lease, as last read (empty: nobody).
+    pub fn holder_seen(&self) -> Option<&str> {
+        self.observed.as_ref().map(|o| o.record.holder.as_str())
     }
 
     /// Who this cockpit is, as the Lease names its holder.
@@ -106,6 +125,7 @@ impl ReleaseLease {
                         holder,
                         since,
                         until,
+                        contact: self.holder_contact.clone(),
                     });
                 }
                 Decision::Create(record) => (record, None, true),
@@ -148,6 +168,7 @@ impl ReleaseLease {
                 holder,
                 since,
                 until,
+                contact: self.holder_contact.clone(),
             }),
             _ => Err(LeaseError::Api {
                 name: self.name.clone(),
@@ -233,6 +254,7 @@ impl ReleaseLease {
             Ok(Some(lease)) => {
                 self.resource_version = lease.metadata.resource_version.clone();
                 let record = record_of(&lease, self.duration);
+                self.holder_contact = contact_of(&lease);
                 self.observed = Some(Observed::update(self.observed.as_ref(), record, now));
                 Ok(())
             }
@@ -257,7 +279,17 @@ impl ReleaseLease {
                 name: Some(self.name.clone()),
                 resource_version: self.resource_version.clone(),
                 labels: Some([(LABEL.to_owned(), "writer".to_owned())].into()),
-                annotations: Some([(RELEASE.to_owned(), self.release.clone())].into()),
+                annotations: Some(
+                    [(RELEASE.to_owned(), self.release.clone())]
+                        .into_iter()
+                        .chain(
+                            self.contact
+                                .clone()
+                                .filter(|_| !record.holder.is_empty())
+                                .map(|c| (CONTACT.to_owned(), c)),
+                        )
+                        .collect(),
+                ),
                 ..ObjectMeta::default()
             },
             spec: Some(LeaseSpec {
@@ -286,6 +318,16 @@ impl ReleaseLease {
 pub const LABEL: &str = "release-cockpit.dev/role";
 /// The annotation naming a Lease's release (its id, as the journal has it).
 const RELEASE: &str = "release-cockpit.dev/release";
+
+/// The annotation saying how the holder's operator is reached.
+const CONTACT: &str = "release-cockpit.dev/contact";
+
+/// How a Lease's holder is reached, as its operator wrote it: outside
+/// text, cleaned for the screen.
+fn contact_of(lease: &Lease) -> Option<String> {
+    let contact = lease.metadata.annotations.as_ref()?.get(CONTACT)?;
+    Some(crate::adapters::text::clean_line(contact, 120)).filter(|c| !c.trim().is_empty())
+}
 
 /// The release a Lease is for.
 pub fn release_of(lease: &Lease) -> Option<String> {

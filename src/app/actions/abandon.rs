@@ -11,7 +11,7 @@ use crate::domain::events::Event;
 /// The command: the prompt for why, or why not.
 pub fn ask(model: &mut Model) -> Vec<Effect> {
     if model.operator.is_read_only() {
-        model.warn("read-only: abandoning the release is refused".to_owned());
+        model.warn(model.operator.refusal("abandoning the release"));
         return Vec::new();
     }
     let Some(view) = model.release.as_ref() else {
@@ -48,7 +48,7 @@ pub fn confirm(model: &mut Model, release: String, reason: String) -> Vec<Effect
 /// `y`: journaled, if the release asked about is still the one open.
 pub fn confirmed(model: &mut Model, release: &str, reason: String) -> Vec<Effect> {
     if model.operator.is_read_only() {
-        model.warn("read-only: abandoning the release is refused".to_owned());
+        model.warn(model.operator.refusal("abandoning the release"));
         return Vec::new();
     }
     if model

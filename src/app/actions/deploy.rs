@@ -99,7 +99,7 @@ pub fn serves(model: &Model, environment: &str, target: Option<&str>) -> bool {
 pub fn plan(model: &mut Model, scope: &DeployScope) -> Vec<Effect> {
     model.mark_changed();
     if model.operator.is_read_only() {
-        model.warn("read-only: deploys are refused in this cockpit".to_owned());
+        super::share::refused(model, "deploys");
         return Vec::new();
     }
     let Some(release) = model.release.as_ref().map(|r| &r.checklist.release) else {
@@ -335,7 +335,7 @@ pub fn confirmed(model: &mut Model, mut plan: DeployPlan) -> Vec<Effect> {
         return Vec::new();
     }
     if model.operator.is_read_only() {
-        model.warn("read-only: deploys are refused in this cockpit".to_owned());
+        model.warn(model.operator.refusal("deploys"));
         return Vec::new();
     }
     // The go/no-go may have changed while the dialog was open (an approval

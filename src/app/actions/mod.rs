@@ -15,5 +15,6 @@ pub mod replay;
 pub mod repo_step;
 pub mod rollback;
 pub mod rollout_verdict;
+pub mod share;
 pub(crate) mod step;
 pub mod versions;

@@ -111,7 +111,7 @@ pub fn confirmed(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
         .clone()
         .unwrap_or_else(|| plan.message.about.clone());
     if model.operator.is_read_only() {
-        model.warn(format!("read-only: `{what}` is refused"));
+        model.warn(model.operator.refusal(&format!("`{what}`")));
         return Vec::new();
     }
     let Some(view) = model.release.as_mut() else {
@@ -158,7 +158,7 @@ pub fn by_hand(model: &mut Model, plan: NotifyPlan) -> Vec<Effect> {
         return Vec::new();
     };
     if model.operator.is_read_only() {
-        model.warn(format!("read-only: `{step}` is refused"));
+        model.warn(model.operator.refusal(&format!("`{step}`")));
         return Vec::new();
     }
     if model.release.as_ref().is_none_or(|v| {

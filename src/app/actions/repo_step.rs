@@ -32,7 +32,7 @@ pub fn ask(model: &mut Model, step: &str, kind: &RepoStep) -> Vec<Effect> {
 /// `y` in the dialog: refused read-only, else journaled as started.
 pub fn confirmed(model: &mut Model, plan: RepoPlan) -> Vec<Effect> {
     if model.operator.is_read_only() {
-        model.warn(format!("read-only: `{}` is refused", plan.step));
+        model.warn(model.operator.refusal(&format!("`{}`", plan.step)));
         return Vec::new();
     }
     let Some(view) = model.release.as_ref() else {

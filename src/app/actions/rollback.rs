@@ -25,6 +25,12 @@ pub fn open(model: &mut Model) -> Vec<Effect> {
         model.overlay = Some(Overlay::Rollback);
         return Vec::new();
     }
+    // The writer on another machine rolls back; this one may take over
+    // once its Lease lapsed.
+    if model.operator.remote_writer.is_some() {
+        super::share::refused(model, "a rollback");
+        return Vec::new();
+    }
     match new_wizard(model) {
         Ok(wizard) => {
             model.rollback = Some(wizard);

@@ -61,7 +61,7 @@ pub fn run(model: &mut Model, command: Command) -> Vec<Effect> {
             model.notice = Some("select a step first (j/k)".to_owned())
         }
         (_, Some(Row::Step { .. })) if read_only => {
-            model.warn(format!("read-only: `{}` is refused", command.name()));
+            super::share::refused(model, &format!("`{}`", command.name()));
         }
         (_, Some(Row::Step { .. })) => return step_command(model, command, &operator),
     }
@@ -314,7 +314,7 @@ fn complete_by_hand(model: &mut Model, step: &Step) -> Vec<Effect> {
 /// still may.
 pub fn complete_early_confirmed(model: &mut Model, step: String) -> Vec<Effect> {
     if model.operator.is_read_only() {
-        model.warn(format!("read-only: `{step}` is refused"));
+        model.warn(model.operator.refusal(&format!("`{step}`")));
         return Vec::new();
     }
     let now = model.clock.now;
@@ -345,7 +345,7 @@ pub fn complete_early_confirmed(model: &mut Model, step: String) -> Vec<Effect> 
 /// still allows.
 pub fn run_confirmed(model: &mut Model, step: String) -> Vec<Effect> {
     if model.operator.is_read_only() {
-        model.warn(format!("read-only: `{step}` is refused"));
+        model.warn(model.operator.refusal(&format!("`{step}`")));
         return Vec::new();
     }
     let Some(view) = model.release.as_ref() else {

@@ -40,6 +40,11 @@ pub enum Action {
         release: String,
         reason: String,
     },
+    /// `[share]`: write the release whose writer's Lease lapsed.
+    TakeOver {
+        release: String,
+        previous: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +201,7 @@ impl Confirm {
             Action::Rollback => "roll back".to_owned(),
             Action::DeclareIncident(_) => "declare it".to_owned(),
             Action::Abandon { .. } => "abandon it".to_owned(),
+            Action::TakeOver { .. } => "take it over".to_owned(),
         }
     }
 
@@ -210,7 +216,8 @@ impl Confirm {
             | Action::Notify(_)
             | Action::CompleteEarly { .. }
             | Action::DeclareIncident(_)
-            | Action::Abandon { .. } => "cancel",
+            | Action::Abandon { .. }
+            | Action::TakeOver { .. } => "cancel",
         }
     }
 
@@ -226,6 +233,9 @@ impl Confirm {
             Action::Rollback => "rollback not started".to_owned(),
             Action::DeclareIncident(_) => "incident not declared".to_owned(),
             Action::Abandon { release, .. } => format!("{release} not abandoned"),
+            Action::TakeOver { release, .. } => {
+                format!("{release} not taken over: still following")
+            }
         }
     }
 }

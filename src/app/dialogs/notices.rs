@@ -145,7 +145,7 @@ mod tests {
             model.notices.latest().map(|n| (n.level, n.text.as_str())),
             Some((
                 NoticeLevel::Warning,
-                "read-only: starting a release is refused"
+                "read-only: starting a release refused"
             ))
         );
         assert_eq!(model.notice_level(), NoticeLevel::Warning);

@@ -259,5 +259,6 @@ fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Rollback => actions::rollback::open(model),
         Action::DeclareIncident(declaration) => actions::incident::confirmed(model, declaration),
         Action::Abandon { release, reason } => actions::abandon::confirmed(model, &release, reason),
+        Action::TakeOver { release, .. } => actions::share::confirmed(model, release),
     }
 }

@@ -722,6 +722,14 @@ command_table! {
         writes: true,
         doc: "Abandon the open release: it will not go out (asks why, then y)",
     },
+    TakeOverRelease {
+        name: "take-over",
+        keys: [],
+        scope: Global,
+        hint: None,
+        writes: false,
+        doc: "[share]: write the release whose writer on another machine let its Lease lapse (y confirms; journaled)",
+    },
     SwitchRelease {
         name: "release-switch",
         keys: [],
