@@ -360,6 +360,26 @@ impl Runner {
         }
     }
 
+    /// `[share]`: the Lease was lost: nothing more is written or mirrored,
+    /// and the release is followed from the mirror, whoever writes it now.
+    fn stop_writing(&mut self) {
+        use super::sharing::Sharing;
+        tracing::warn!("the release's Lease was lost: writing stops");
+        let last_seq = self.writer.take().map(|w| w.journal.last_seq());
+        self.mirror = None;
+        if let Some(lease) = &self.lease {
+            lease.set(chrono::DateTime::<Utc>::UNIX_EPOCH);
+        }
+        if let Some(keeper) = self.keeper.take() {
+            keeper.abort();
+        }
+        if let (Some(Sharing::Writing(writing)), Some(last_seq)) = (self.share.take(), last_seq) {
+            let (following, copy) = writing.into_following(last_seq, &self.mailbox);
+            self.share = Some(Sharing::Following(following));
+            self.start_following(copy);
+        }
+    }
+
     /// At a clean exit: the share left (a writer's Lease given up once the
     /// cluster has every line).
     pub async fn leave_share(&mut self) {
@@ -681,17 +701,7 @@ impl EffectRunner for Runner {
             Effect::TakeOver { .. } if self.lease.is_some() => {}
             Effect::TakeOver { id } => self.open_off_loop(&id, false, false),
             Effect::ShareTakeOver { release } => self.share_take_over(release),
-            Effect::StopWriting => {
-                tracing::warn!("the release's Lease was lost: writing stops");
-                self.writer = None;
-                self.mirror = None;
-                if let Some(lease) = &self.lease {
-                    lease.set(chrono::DateTime::<Utc>::UNIX_EPOCH);
-                }
-                if let Some(keeper) = self.keeper.take() {
-                    keeper.abort();
-                }
-            }
+            Effect::StopWriting => self.stop_writing(),
             Effect::OpenRelease { id, viewing } => {
                 let id = id.trim();
                 // One being looked at may be opened again to write it.

@@ -72,6 +72,32 @@ pub struct Writing {
     pub valid: ValidUntil,
     pub pump: JoinHandle<()>,
     pub keeper: JoinHandle<()>,
+    /// What following the release takes, once the Lease is lost.
+    link: Link,
+    release: String,
+    path: PathBuf,
+}
+
+impl Writing {
+    /// The Lease lost: the pump and keeper stopped, and the release
+    /// followed from the mirror instead, from after `last_seq` (the local
+    /// journal's end), by whoever took it. Returns the local copy to follow.
+    pub fn into_following(
+        self,
+        last_seq: u64,
+        mailbox: &UnboundedSender<Msg>,
+    ) -> (Following, crate::session::current_release::Follow) {
+        self.pump.abort();
+        self.keeper.abort();
+        let following = follow(&self.link, &self.release, &self.path, last_seq, mailbox);
+        let copy = crate::session::current_release::Follow {
+            path: self.path.clone(),
+            offset: std::fs::metadata(&self.path).map_or(0, |m| m.len()),
+            last_seq,
+            writer: None,
+        };
+        (following, copy)
+    }
 }
 
 /// A follower's side, for a writer on another machine.
@@ -94,6 +120,7 @@ struct Copier {
 }
 
 /// How this cockpit takes part in the shared release.
+#[allow(clippy::large_enum_variant)] // One per cockpit, moved rarely.
 pub enum Sharing {
     Writing(Writing),
     Following(Following),
@@ -201,6 +228,9 @@ pub async fn start_writing(
             valid,
             pump,
             keeper,
+            link: link.clone(),
+            release: release.to_owned(),
+            path: path.to_path_buf(),
         },
         recorded,
     ))

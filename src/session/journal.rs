@@ -242,6 +242,11 @@ impl Journal {
         &self.path
     }
 
+    /// The number of the last event recorded (0: none yet).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq.saturating_sub(1)
+    }
+
     /// Appends an event and syncs it to disk; returns it as recorded. On error
     /// nothing is recorded and the file holds only its complete lines (see the
     /// module doc).
