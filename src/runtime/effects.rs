@@ -288,8 +288,7 @@ impl Runner {
         {
             // Another machine may hold it now: nothing more is written.
             tracing::warn!("the release's Lease is not surely held: writing stops");
-            self.writer = None;
-            self.mirror = None;
+            self.stop_writing();
             self.send(Msg::Share(crate::domain::share::LeaseNews::Lost {
                 by: None,
                 why: "its Lease could not be renewed in time".to_owned(),
@@ -364,8 +363,12 @@ impl Runner {
     /// and the release is followed from the mirror, whoever writes it now.
     fn stop_writing(&mut self) {
         use super::sharing::Sharing;
+        // Said twice (the keeper and a fenced pump): once is enough.
+        let Some(writer) = self.writer.take() else {
+            return;
+        };
         tracing::warn!("the release's Lease was lost: writing stops");
-        let last_seq = self.writer.take().map(|w| w.journal.last_seq());
+        let last_seq = writer.journal.last_seq();
         self.mirror = None;
         if let Some(lease) = &self.lease {
             lease.set(chrono::DateTime::<Utc>::UNIX_EPOCH);
@@ -373,10 +376,13 @@ impl Runner {
         if let Some(keeper) = self.keeper.take() {
             keeper.abort();
         }
-        if let (Some(Sharing::Writing(writing)), Some(last_seq)) = (self.share.take(), last_seq) {
-            let (following, copy) = writing.into_following(last_seq, &self.mailbox);
-            self.share = Some(Sharing::Following(following));
-            self.start_following(copy);
+        match self.share.take() {
+            Some(Sharing::Writing(writing)) => {
+                let (following, copy) = writing.into_following(last_seq, &self.mailbox);
+                self.share = Some(Sharing::Following(following));
+                self.start_following(copy);
+            }
+            other => self.share = other,
         }
     }
 
@@ -385,6 +391,10 @@ impl Runner {
     pub async fn leave_share(&mut self) {
         self.mirror = None;
         if let Some(share) = self.share.take() {
+            share.leave().await;
+        }
+        // A takeover done but not shown yet gives its Lease up too.
+        if let Some(share) = self.switching.take_ready(None).and_then(|o| o.share) {
             share.leave().await;
         }
     }

@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 
 use super::share::{CopyStop, LeaseNews, ValidUntil};
 use crate::adapters::kubernetes::lease::{Claimed, ReleaseLease};
-use crate::adapters::kubernetes::mirror::Mirror;
+use crate::adapters::kubernetes::mirror::{Mirror, MirrorWriter};
 use crate::app::Msg;
 use crate::config::share::ShareSettings;
 use crate::domain::events::{Event, Recorded};
@@ -161,15 +161,24 @@ impl Sharing {
 
 impl Following {
     fn stop(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Following {
+    /// However it is let go, its watch and copy end (a dropped task
+    /// handle would leave them running, the copier's lock freed).
+    fn drop(&mut self) {
         self.watch.abort();
-        if let Some(copier) = self.copier {
+        if let Some(copier) = &self.copier {
             copier.stop.stop();
             copier.task.abort();
         }
     }
 }
 
-/// Starts writing `release` under the Lease held (`holding`): the pump
+/// Starts writing `release` under the Lease held (`holding`; `writer`, the
+/// mirror sealed for its fence, so no older writer adds to it): the pump
 /// started with what the mirror lacks of the local journal, the keeper
 /// renewing, and, after a takeover from `took_over`, `writer_took_over`
 /// journaled (synced) and mirrored before anything else. Returns it too.
@@ -178,17 +187,13 @@ pub async fn start_writing(
     link: &Link,
     release: &str,
     path: &Path,
-    holding: Holding,
+    (holding, writer): (Holding, MirrorWriter),
     lease: ReleaseLease,
     journal: &mut Journal,
     (operator, took_over): (&str, Option<String>),
     mailbox: &UnboundedSender<Msg>,
 ) -> Result<(Writing, Option<Recorded>), String> {
     let mirror = link.mirror(release);
-    let writer = mirror
-        .writer(holding.fence)
-        .await
-        .map_err(|e| e.to_string())?;
     let backlog = backlog(&mirror, path).await;
     let (lines, queue) = tokio::sync::mpsc::unbounded_channel();
     let to_loop = mailbox.clone();
@@ -390,10 +395,18 @@ impl Takeover {
         String,
     > {
         let release = self.release.clone();
+        // Sealed first: a cut-off writer's pump can add nothing after the
+        // catch-up reads the mirror.
+        let mirror = self.link.mirror(&release);
+        let writer = mirror
+            .writer(holding.fence)
+            .await
+            .map_err(|e| e.to_string())?;
         stop.stop();
         copying.abort();
-        let mirror = self.link.mirror(&release);
-        catch_up(&mirror, &self.path).await?;
+        catch_up(&mirror, &self.path).await.map_err(|e| {
+            format!("{e}; this cockpit no longer copies the mirror: start it again to follow")
+        })?;
         let id = release.clone();
         let current = tokio::task::spawn_blocking(move || {
             crate::session::current_release::open_by_id(&store, &id, false)
@@ -409,7 +422,7 @@ impl Takeover {
             &self.link,
             &release,
             &self.path,
-            holding,
+            (holding, writer),
             self.link.lease(&release),
             &mut journal,
             (

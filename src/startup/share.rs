@@ -132,20 +132,30 @@ pub(super) async fn join(
     let mut lease = link.lease(&id);
     match lease.claim_or_wait_out().await {
         Ok(Claimed::Holding { holding, took_over }) => {
-            let started = start_writing(
-                &link,
-                &id,
-                &path,
-                holding,
-                lease,
-                writing_journal,
-                (&model.operator.name, took_over.clone()),
-                mailbox,
-            )
-            .await;
+            let sealed = link.mirror(&id).writer(holding.fence).await;
+            let started = match sealed {
+                Ok(writer) => {
+                    start_writing(
+                        &link,
+                        &id,
+                        &path,
+                        (holding, writer),
+                        link.lease(&id),
+                        writing_journal,
+                        (&model.operator.name, took_over.clone()),
+                        mailbox,
+                    )
+                    .await
+                }
+                Err(error) => Err(error.to_string()),
+            };
             let (writing, took) = match started {
                 Ok(started) => started,
-                Err(why) => return read_only!(model, why),
+                Err(why) => {
+                    // Not writing: nobody should wait the Lease out.
+                    let _ = lease.release().await;
+                    return read_only!(model, why);
+                }
             };
             model.mirror = Some(Default::default());
             if let (Some(took), Some(view)) = (&took, model.release.as_mut()) {

@@ -41,11 +41,17 @@ pub fn on_news(model: &mut Model, news: LeaseNews) -> Vec<Effect> {
             ));
             return Vec::new();
         }
+        // Said once already (the keeper and a fenced pump both may).
+        LeaseNews::Lost { .. } if model.operator.following.is_some() => return Vec::new(),
         LeaseNews::Lost { by, why } => (by, why),
     };
     let id = model.release_id().unwrap_or_default().to_owned();
-    model.operator.remote_writer = by.clone().map(|holder| RemoteWriter {
-        holder,
+    // Whoever holds it now (unknown while the cluster is away) writes from
+    // another machine: its lapse is watched, and a takeover offered.
+    model.operator.remote_writer = Some(RemoteWriter {
+        holder: by
+            .clone()
+            .unwrap_or_else(|| "the Lease's holder (unknown while the cluster is away)".to_owned()),
         contact: None,
         lapsed: false,
     });
