@@ -86,15 +86,7 @@ fn render_declare(
         Line::default(),
         answers(confirm, model, None, theme),
     ];
-    let inner = dialog(
-        frame,
-        popup,
-        "Declare an incident?",
-        BorderType::Double,
-        Role::Warn,
-        theme,
-    );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    warn_dialog(frame, popup, "Declare an incident?", lines, theme);
 }
 
 fn render_quit(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, theme: &Theme) {
@@ -108,15 +100,7 @@ fn render_quit(frame: &mut Frame, area: Rect, confirm: &Confirm, model: &Model, 
     );
     lines.push(Line::default());
     lines.push(answers(confirm, model, None, theme));
-    let inner = dialog(
-        frame,
-        popup,
-        "Quit while actions run?",
-        BorderType::Double,
-        Role::Warn,
-        theme,
-    );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    warn_dialog(frame, popup, "Quit while actions run?", lines, theme);
 }
 
 /// The deploy confirmation: every Deployment with its current and new image.
@@ -241,15 +225,7 @@ fn render_deploy(
         .first()
         .map(|h| format!("override go/no-go on {} (with a reason)", h.step));
     lines.push(answers(confirm, model, override_hint, theme));
-    let inner = dialog(
-        frame,
-        popup,
-        "Deploy?",
-        BorderType::Double,
-        Role::Warn,
-        theme,
-    );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    warn_dialog(frame, popup, "Deploy?", lines, theme);
 }
 
 /// A command step that deploys, before it runs.
@@ -275,15 +251,7 @@ fn render_run(
         Line::default(),
         answers(confirm, model, None, theme),
     ];
-    let inner = dialog(
-        frame,
-        popup,
-        "Run a deploy?",
-        BorderType::Double,
-        Role::Warn,
-        theme,
-    );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    warn_dialog(frame, popup, "Run a deploy?", lines, theme);
 }
 
 /// The version a deploy sets, or, for a release of components whose
@@ -414,15 +382,7 @@ fn render_early_complete(
         Line::default(),
         answers(confirm, model, None, theme),
     ];
-    let inner = dialog(
-        frame,
-        popup,
-        "Complete early?",
-        BorderType::Double,
-        Role::Warn,
-        theme,
-    );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    warn_dialog(frame, popup, "Complete early?", lines, theme);
 }
 
 /// `:release-abandon`'s question: the release, why, and what it means.
@@ -448,15 +408,7 @@ fn render_abandon(
         Line::default(),
         answers(confirm, model, None, theme),
     ];
-    let inner = dialog(
-        frame,
-        popup,
-        "Abandon the release?",
-        BorderType::Double,
-        Role::Warn,
-        theme,
-    );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    warn_dialog(frame, popup, "Abandon the release?", lines, theme);
 }
 
 /// `[share]`: whose release this cockpit would write, and what it does first.
@@ -485,14 +437,12 @@ fn render_take_over(
         Line::default(),
         answers(confirm, model, None, theme),
     ];
-    let inner = dialog(
-        frame,
-        popup,
-        "Take the release over?",
-        BorderType::Double,
-        Role::Warn,
-        theme,
-    );
+    warn_dialog(frame, popup, "Take the release over?", lines, theme);
+}
+
+/// A confirmation's double-bordered warning box holding `lines`, wrapped.
+fn warn_dialog(frame: &mut Frame, popup: Rect, title: &str, lines: Vec<Line>, theme: &Theme) {
+    let inner = dialog(frame, popup, title, BorderType::Double, Role::Warn, theme);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
